@@ -1,0 +1,55 @@
+-- coordinator-mcp store. This file is the single description of the schema: the server applies
+-- it on every start (every statement is idempotent) and stamps PRAGMA user_version with the
+-- version below. Upgrades from older versions live in src/store/migrations.ts.
+-- schema-version: 1
+
+-- A flag is an asynchronous message from one agent to another (or to every agent when
+-- target_agent is NULL): "I changed X, you must do Y".
+CREATE TABLE IF NOT EXISTS flags (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,   -- AUTOINCREMENT: ids of deleted flags are never reused
+  chain_origin_id   INTEGER REFERENCES flags(id),        -- the flag that caused this one
+  flag_type         TEXT NOT NULL CHECK (flag_type IN ('breaking_change','new_feature','refactor','deprecation',
+                      'enhancement','change','information_request','security','data_loss')),
+  source_agent      TEXT NOT NULL,
+  target_agent      TEXT,                                -- NULL: a broadcast to every agent
+  change_description TEXT NOT NULL,                     -- length rules live in the service: imported
+  action_required   TEXT NOT NULL,                     -- legacy rows keep their text as it was
+  impact_level      TEXT NOT NULL DEFAULT 'medium' CHECK (impact_level IN ('critical','high','medium','low')),
+  impact_rank       INTEGER GENERATED ALWAYS AS (CASE impact_level WHEN 'critical' THEN 0 WHEN 'high' THEN 1
+                      WHEN 'medium' THEN 2 ELSE 3 END) VIRTUAL,
+  status            TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','completed')),
+  related_files     TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(related_files)),
+  code_location     TEXT,
+  example_usage     TEXT,
+  context           TEXT CHECK (context IS NULL OR json_valid(context)),
+  created_at        TEXT NOT NULL,                       -- ISO 8601 UTC with milliseconds
+  updated_at        TEXT NOT NULL,
+  locked_by         TEXT,                                -- lease holder; the lease is void after lock_expires_at
+  locked_at         TEXT,
+  lock_expires_at   TEXT,
+  completed_at      TEXT,
+  completed_by      TEXT,
+  notes             TEXT,
+  CHECK ((locked_by IS NULL) = (lock_expires_at IS NULL)),
+  CHECK ((status = 'completed') = (completed_at IS NOT NULL))
+);
+
+-- The per-agent queue: pending flags of one target, most urgent first, then oldest first.
+CREATE INDEX IF NOT EXISTS flags_queue ON flags (target_agent, impact_rank, created_at, id)
+  WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS flags_chain ON flags (chain_origin_id) WHERE chain_origin_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS flags_source ON flags (source_agent, created_at);
+CREATE INDEX IF NOT EXISTS flags_status_created ON flags (status, created_at);
+
+-- Every change to a flag, appended and never rewritten. No foreign key: the history of a deleted
+-- flag outlives it (the 'deleted' entry carries a full copy of the row).
+CREATE TABLE IF NOT EXISTS flag_history (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  flag_id   INTEGER NOT NULL,
+  action    TEXT NOT NULL CHECK (action IN ('created','updated','deleted','locked','renewed','unlocked',
+              'force_unlocked','lock_taken_over','completed','imported')),
+  agent     TEXT NOT NULL,
+  at        TEXT NOT NULL,
+  details   TEXT CHECK (details IS NULL OR json_valid(details))
+);
+CREATE INDEX IF NOT EXISTS flag_history_flag ON flag_history (flag_id, id);

@@ -1,0 +1,266 @@
+#!/usr/bin/env node
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolveDbPath } from './config.js';
+import { CoordinatorError, invalid } from './errors.js';
+import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
+import { createServices, type Services } from './server.js';
+import { openStore, StoreOpenError } from './store/db.js';
+import { VERSION } from './version.js';
+
+type OptionSpec = { type: 'string' | 'boolean'; description: string };
+type Values = Record<string, string | boolean | undefined>;
+
+interface Verb {
+  name: string;
+  summary: string;
+  usage: string;
+  options?: Record<string, OptionSpec>;
+  run: (services: Services, positionals: string[], values: Values) => unknown;
+}
+
+const flagFieldOptions: Record<string, OptionSpec> = {
+  flag_type: { type: 'string', description: `one of ${FLAG_TYPES.join(', ')}` },
+  target_agent: { type: 'string', description: 'the agent who must act; leave out to broadcast to every agent' },
+  change_description: { type: 'string', description: 'what changed and why it matters (at least 50 characters)' },
+  action_required: { type: 'string', description: 'exactly what the target must do (at least 100 characters)' },
+  impact_level: { type: 'string', description: `one of ${IMPACT_LEVELS.join(', ')} (default medium)` },
+  related_files: { type: 'string', description: 'comma-separated file paths' },
+  chain_origin_id: { type: 'string', description: 'id of the flag that caused this one' },
+  code_location: { type: 'string', description: 'file:line' },
+  example_usage: { type: 'string', description: 'a code example' },
+  context: { type: 'string', description: 'a JSON object, e.g. \'{"ticket":"ABC-12"}\'' },
+};
+
+const agentOption: Record<string, OptionSpec> = {
+  agent: { type: 'string', description: 'your agent handle (or the positional AGENT, or $COORDINATOR_AGENT)' },
+};
+
+function int(value: string | boolean | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\s*-?\d+\s*$/.test(value)) {
+    throw invalid(field, 'integer', `--${field} must be a whole number, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function need(value: string | undefined, field: string, usage: string): string {
+  if (value === undefined || value.trim() === '') throw invalid(field, 'required', `${field} is required; usage: ${usage}`);
+  return value;
+}
+
+/** The acting agent: positional, --agent, or $COORDINATOR_AGENT, in that order. */
+function actingAgent(positional: string | undefined, values: Values, usage: string): string {
+  return need(positional ?? str(values.agent) ?? process.env.COORDINATOR_AGENT, 'agent', `${usage} (or set COORDINATOR_AGENT)`);
+}
+
+function fieldsFrom(values: Values) {
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(flagFieldOptions)) {
+    if (values[key] !== undefined) fields[key] = values[key];
+  }
+  if (fields.chain_origin_id !== undefined) fields.chain_origin_id = int(values.chain_origin_id, 'chain_origin_id');
+  return fields;
+}
+
+const VERBS: Verb[] = [
+  {
+    name: 'create-flag',
+    summary: 'create a flag for another agent (or a broadcast)',
+    usage: 'coordinator create-flag --flag_type TYPE --source_agent @me --target_agent @them --change_description TEXT --action_required TEXT [options]',
+    options: { source_agent: { type: 'string', description: 'you, the sender' }, ...flagFieldOptions },
+    run: ({ flags }, _p, v) => {
+      const f = flags.create({ target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? process.env.COORDINATOR_AGENT });
+      return { success: true, flag_id: f.id, message: `FLAG #${f.id} created: ${f.flag_type}`, from: f.source_agent, to: f.target_agent, priority: f.impact_level, flag: f };
+    },
+  },
+  {
+    name: 'get-agent-flags',
+    summary: "an agent's pending flags and broadcasts, most urgent first",
+    usage: 'coordinator get-agent-flags AGENT [--exclude_locked] [--limit N]',
+    options: {
+      ...agentOption,
+      exclude_locked: { type: 'boolean', description: 'leave out flags locked by other agents' },
+      limit: { type: 'string', description: 'at most N flags (default 50)' },
+    },
+    run: ({ flags }, p, v) => flags.agentQueue(actingAgent(p[0], v, 'coordinator get-agent-flags AGENT'), {
+      exclude_locked_by_others: v.exclude_locked === true, limit: int(v.limit, 'limit'),
+    }),
+  },
+  {
+    name: 'get-pending-flags',
+    summary: 'every pending flag, newest first',
+    usage: 'coordinator get-pending-flags [--limit N] [--offset N]',
+    options: { limit: { type: 'string', description: 'page size (default 50, at most 500)' }, offset: { type: 'string', description: 'flags to skip' } },
+    run: ({ flags }, _p, v) => flags.list({ status: 'pending', limit: int(v.limit, 'limit'), offset: int(v.offset, 'offset') }),
+  },
+  {
+    name: 'get-workable-flags',
+    summary: 'per agent: pending flags nobody holds, and the highest impact among them',
+    usage: 'coordinator get-workable-flags',
+    run: ({ flags }) => ({ agents: flags.workable() }),
+  },
+  {
+    name: 'list-flags',
+    summary: 'search flags by status, agents, type, impact, chain, text, date',
+    usage: 'coordinator list-flags [--status pending|completed|all] [--target_agent @x] [--source_agent @y] [--flag_type T] [--impact_level L] [--chain_id N] [--text WORDS] [--since ISO] [--limit N] [--offset N]',
+    options: {
+      status: { type: 'string', description: 'pending (default), completed or all' },
+      target_agent: { type: 'string', description: 'only flags for this agent' },
+      source_agent: { type: 'string', description: 'only flags from this agent' },
+      broadcast_only: { type: 'boolean', description: 'only broadcasts' },
+      flag_type: { type: 'string', description: 'only this type' },
+      impact_level: { type: 'string', description: 'only this impact' },
+      chain_id: { type: 'string', description: 'only the chain containing this flag' },
+      text: { type: 'string', description: 'words in the description, action or notes' },
+      since: { type: 'string', description: 'created at or after this ISO 8601 time' },
+      limit: { type: 'string', description: 'page size (default 50)' },
+      offset: { type: 'string', description: 'flags to skip' },
+    },
+    run: ({ flags }, _p, v) => flags.list({
+      status: str(v.status) as 'pending' | 'completed' | 'all' | undefined,
+      target_agent: str(v.target_agent), source_agent: str(v.source_agent), broadcast_only: v.broadcast_only === true,
+      flag_type: str(v.flag_type), impact_level: str(v.impact_level), chain_id: int(v.chain_id, 'chain_id'),
+      text: str(v.text), since: str(v.since), limit: int(v.limit, 'limit'), offset: int(v.offset, 'offset'),
+    }),
+  },
+  {
+    name: 'get-flag',
+    summary: 'one flag with its chain and history',
+    usage: 'coordinator get-flag ID',
+    run: ({ flags }, p) => flags.get(need(p[0], 'id', 'coordinator get-flag ID')),
+  },
+  {
+    name: 'update-flag',
+    summary: 'edit a pending flag you sent (give only the fields to change)',
+    usage: 'coordinator update-flag ID AGENT [--impact_level L] [--action_required TEXT] ...',
+    options: { ...agentOption, ...flagFieldOptions },
+    run: ({ flags }, p, v) => flags.update(need(p[0], 'id', 'coordinator update-flag ID AGENT ...'), actingAgent(p[1], v, 'coordinator update-flag ID AGENT ...'), fieldsFrom(v)),
+  },
+  {
+    name: 'delete-flag',
+    summary: 'withdraw a pending flag you sent',
+    usage: 'coordinator delete-flag ID AGENT',
+    options: agentOption,
+    run: ({ flags }, p, v) => flags.delete(need(p[0], 'id', 'coordinator delete-flag ID AGENT'), actingAgent(p[1], v, 'coordinator delete-flag ID AGENT')),
+  },
+  {
+    name: 'lock-flag',
+    summary: 'take (or renew) the lease on a flag before working on it',
+    usage: 'coordinator lock-flag ID AGENT [--lease_seconds N]',
+    options: { ...agentOption, lease_seconds: { type: 'string', description: 'lease length (default 900)' } },
+    run: ({ flags }, p, v) => flags.lock(need(p[0], 'id', 'coordinator lock-flag ID AGENT'), actingAgent(p[1], v, 'coordinator lock-flag ID AGENT'), int(v.lease_seconds, 'lease_seconds')),
+  },
+  {
+    name: 'unlock-flag',
+    summary: 'release your lock (or break another with --force)',
+    usage: 'coordinator unlock-flag ID AGENT [--force]',
+    options: { ...agentOption, force: { type: 'boolean', description: "break another agent's lock (recorded)" } },
+    run: ({ flags }, p, v) => flags.unlock(need(p[0], 'id', 'coordinator unlock-flag ID AGENT'), actingAgent(p[1], v, 'coordinator unlock-flag ID AGENT'), v.force === true),
+  },
+  {
+    name: 'complete-flag',
+    summary: 'mark a flag done, with notes',
+    usage: 'coordinator complete-flag ID AGENT [--notes TEXT]',
+    options: { ...agentOption, notes: { type: 'string', description: 'what you did, or why it does not apply' } },
+    run: ({ flags }, p, v) => flags.complete(need(p[0], 'id', 'coordinator complete-flag ID AGENT'), actingAgent(p[1], v, 'coordinator complete-flag ID AGENT'), str(v.notes)),
+  },
+];
+
+const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  db: { type: 'string', description: 'database file (default $COORDINATOR_DB, else <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)' },
+  help: { type: 'boolean', description: 'explain the verb' },
+};
+
+function helpText(verb?: Verb): string {
+  if (!verb) {
+    const width = Math.max(...VERBS.map((v) => v.name.length));
+    return [
+      `coordinator ${VERSION}: FLAGS between agents, from the shell. Every verb prints JSON on stdout;`,
+      'an error prints {"error": ...} and exits 1.',
+      '',
+      'Usage: coordinator VERB [ARGS] [--db PATH]',
+      '',
+      'Verbs:',
+      ...VERBS.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
+      '',
+      'coordinator VERB --help explains a verb and its options. Options accept --snake_case or --kebab-case.',
+    ].join('\n');
+  }
+  const options = { ...verb.options, ...GLOBAL_OPTIONS };
+  const width = Math.max(...Object.keys(options).map((k) => k.length)) + 2;
+  return [
+    `coordinator ${verb.name}: ${verb.summary}`,
+    '',
+    `Usage: ${verb.usage}`,
+    '',
+    'Options:',
+    ...Object.entries(options).map(([k, o]) => `  --${k.padEnd(width)}${o.type === 'string' ? '' : '(flag) '}${o.description}`),
+  ].join('\n');
+}
+
+function parseOptions(verb: Verb, args: string[]) {
+  const specs = { ...verb.options, ...GLOBAL_OPTIONS };
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [key, spec] of Object.entries(specs)) {
+    options[key] = { type: spec.type };
+    if (key.includes('_')) options[key.replaceAll('_', '-')] = { type: spec.type };
+  }
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+  const merged: Values = {};
+  for (const [key, value] of Object.entries(values)) merged[key.replaceAll('-', '_')] = value as string | boolean;
+  return { values: merged, positionals };
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function runCli(argv: string[]): number {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${helpText()}\n`);
+    return name === undefined ? 1 : 0;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const verb = VERBS.find((v) => v.name === name || v.name === name.replaceAll('_', '-'));
+  if (!verb) {
+    printJson({ error: `unknown verb "${name}"; the verbs are: ${VERBS.map((v) => v.name).join(', ')}`, code: 'invalid_argument' });
+    return 1;
+  }
+  let parsed;
+  try {
+    parsed = parseOptions(verb, rest);
+  } catch (err) {
+    printJson({ error: `${(err as Error).message}; see coordinator ${verb.name} --help`, code: 'invalid_argument' });
+    return 1;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${helpText(verb)}\n`);
+    return 0;
+  }
+  let db;
+  try {
+    db = openStore(resolveDbPath(str(parsed.values.db)));
+  } catch (err) {
+    printJson({ error: err instanceof StoreOpenError ? err.message : (err as Error).message, code: 'store' });
+    return 1;
+  }
+  try {
+    printJson(verb.run(createServices(db), parsed.positionals, parsed.values));
+    return 0;
+  } catch (err) {
+    printJson(err instanceof CoordinatorError ? err.toJSON() : { error: (err as Error).message, code: 'internal' });
+    return 1;
+  } finally {
+    db.close();
+  }
+}
+
+process.exitCode = runCli(process.argv.slice(2));

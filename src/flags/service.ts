@@ -1,0 +1,564 @@
+import { CoordinatorError, invalid } from '../errors.js';
+import { type DB, withBusyRetry } from '../store/db.js';
+import {
+  type FlagType, type ImpactLevel, IMPACT_LEVELS, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED,
+  MIN_CHANGE_DESCRIPTION, checkImpactRules, normalizeHandle, optionalText, parseContext, parseFlagType,
+  parseId, parseImpact, parseRelatedFiles, requireText,
+} from './rules.js';
+
+export type FlagStatus = 'pending' | 'completed';
+
+export interface FlagLock {
+  holder: string;
+  locked_at: string;
+  expires_at: string;
+}
+
+export interface Flag {
+  id: number;
+  chain_origin_id: number | null;
+  flag_type: FlagType;
+  source_agent: string;
+  target_agent: string | null;
+  change_description: string;
+  action_required: string;
+  impact_level: ImpactLevel;
+  status: FlagStatus;
+  related_files: string[];
+  code_location: string | null;
+  example_usage: string | null;
+  context: Record<string, unknown> | null;
+  created_at: string;
+  updated_at: string;
+  locked: boolean;
+  lock: FlagLock | null;
+  completed_at: string | null;
+  completed_by: string | null;
+  notes: string | null;
+}
+
+export interface HistoryEntry {
+  id: number;
+  flag_id: number;
+  action: string;
+  agent: string;
+  at: string;
+  details: Record<string, unknown> | null;
+}
+
+export interface ChainLink {
+  id: number;
+  chain_origin_id: number | null;
+  depth: number;
+  flag_type: FlagType;
+  impact_level: ImpactLevel;
+  status: FlagStatus;
+  source_agent: string;
+  target_agent: string | null;
+  change_description: string;
+}
+
+/** The fields an agent writes; values are unchecked until the service has validated them. */
+export interface FlagFields {
+  flag_type?: unknown;
+  target_agent?: unknown;
+  change_description?: unknown;
+  action_required?: unknown;
+  impact_level?: unknown;
+  related_files?: unknown;
+  chain_origin_id?: unknown;
+  code_location?: unknown;
+  example_usage?: unknown;
+  context?: unknown;
+}
+
+export interface CreateFlagInput extends FlagFields {
+  source_agent: unknown;
+}
+
+export interface ListFlagsInput {
+  status?: FlagStatus | 'all';
+  target_agent?: string;
+  broadcast_only?: boolean;
+  source_agent?: string;
+  flag_type?: string;
+  impact_level?: string;
+  chain_id?: number;
+  text?: string;
+  since?: string;
+  limit?: number;
+  offset?: number;
+}
+
+interface FlagRow {
+  id: number;
+  chain_origin_id: number | null;
+  flag_type: FlagType;
+  source_agent: string;
+  target_agent: string | null;
+  change_description: string;
+  action_required: string;
+  impact_level: ImpactLevel;
+  status: FlagStatus;
+  related_files: string;
+  code_location: string | null;
+  example_usage: string | null;
+  context: string | null;
+  created_at: string;
+  updated_at: string;
+  locked_by: string | null;
+  locked_at: string | null;
+  lock_expires_at: string | null;
+  completed_at: string | null;
+  completed_by: string | null;
+  notes: string | null;
+}
+
+interface Draft {
+  flag_type: FlagType;
+  target_agent: string | null;
+  change_description: string;
+  action_required: string;
+  impact_level: ImpactLevel;
+  related_files: string[];
+  chain_origin_id: number | null;
+  code_location: string | null;
+  example_usage: string | null;
+  context: Record<string, unknown> | null;
+}
+
+const EDITABLE = [
+  'flag_type', 'target_agent', 'change_description', 'action_required', 'impact_level', 'related_files',
+  'chain_origin_id', 'code_location', 'example_usage', 'context',
+] as const;
+
+export const DEFAULT_LEASE_SECONDS = 900;
+export const MIN_LEASE_SECONDS = 10;
+export const MAX_LEASE_SECONDS = 86_400;
+export const MAX_NOTES = 10_000;
+const MAX_CHAIN_DEPTH = 1000;
+
+export interface FlagServiceOptions {
+  /** Milliseconds since the epoch; tests move it to expire leases. */
+  now?: () => number;
+}
+
+export class FlagService {
+  private readonly now: () => number;
+  private readonly stmt;
+
+  constructor(private readonly db: DB, options: FlagServiceOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.stmt = {
+      byId: db.prepare<[number], FlagRow>('SELECT * FROM flags WHERE id = ?'),
+      insert: db.prepare(`INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent, change_description,
+          action_required, impact_level, related_files, code_location, example_usage, context, created_at, updated_at)
+        VALUES (@chain_origin_id, @flag_type, @source_agent, @target_agent, @change_description, @action_required,
+          @impact_level, @related_files, @code_location, @example_usage, @context, @now, @now)`),
+      history: db.prepare('INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, ?, ?, ?, ?)'),
+      historyOf: db.prepare<[number], { id: number; flag_id: number; action: string; agent: string; at: string; details: string | null }>(
+        'SELECT * FROM flag_history WHERE flag_id = ? ORDER BY id'),
+      queue: db.prepare<{ agent: string; now: string; limit: number; skipHeld: number }, FlagRow>(`SELECT * FROM flags
+        WHERE status = 'pending' AND (target_agent = @agent OR target_agent IS NULL)
+          AND NOT (@skipHeld AND locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now)
+        ORDER BY impact_rank, created_at, id LIMIT @limit`),
+      queueCount: db.prepare<{ agent: string; now: string }, { total: number; held: number }>(`SELECT count(*) AS total,
+          coalesce(sum(locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now), 0) AS held
+        FROM flags WHERE status = 'pending' AND (target_agent = @agent OR target_agent IS NULL)`),
+      lock: db.prepare(`UPDATE flags SET locked_by = @agent, locked_at = @now, lock_expires_at = @expires
+        WHERE id = @id AND status = 'pending' AND (locked_by IS NULL OR lock_expires_at <= @now OR locked_by = @agent)`),
+      unlock: db.prepare('UPDATE flags SET locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = ?'),
+      complete: db.prepare(`UPDATE flags SET status = 'completed', completed_at = @now, completed_by = @agent, notes = @notes,
+          updated_at = @now, locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = @id AND status = 'pending'`),
+      delete: db.prepare('DELETE FROM flags WHERE id = ?'),
+      children: db.prepare<[number], { id: number }>('SELECT id FROM flags WHERE chain_origin_id = ? ORDER BY id LIMIT 20'),
+      root: db.prepare<{ id: number; max: number }, { id: number }>(`WITH RECURSIVE up(id, parent, n) AS (
+          SELECT id, chain_origin_id, 0 FROM flags WHERE id = @id
+          UNION ALL SELECT f.id, f.chain_origin_id, up.n + 1 FROM flags f JOIN up ON f.id = up.parent WHERE up.n < @max)
+        SELECT id FROM up ORDER BY n DESC LIMIT 1`),
+      chain: db.prepare<{ root: number; max: number }, ChainLink>(`WITH RECURSIVE down(id, depth) AS (
+          SELECT @root, 0
+          UNION ALL SELECT f.id, down.depth + 1 FROM flags f JOIN down ON f.chain_origin_id = down.id WHERE down.depth < @max)
+        SELECT f.id, f.chain_origin_id, down.depth, f.flag_type, f.impact_level, f.status, f.source_agent, f.target_agent,
+          f.change_description FROM down JOIN flags f ON f.id = down.id ORDER BY down.depth, f.id`),
+      workable: db.prepare<{ now: string }, { target_agent: string | null; workable: number; held: number; top_rank: number | null; oldest: string | null }>(`
+        SELECT target_agent,
+          sum(locked_by IS NULL OR lock_expires_at <= @now) AS workable,
+          sum(locked_by IS NOT NULL AND lock_expires_at > @now) AS held,
+          min(CASE WHEN locked_by IS NULL OR lock_expires_at <= @now THEN impact_rank END) AS top_rank,
+          min(CASE WHEN locked_by IS NULL OR lock_expires_at <= @now THEN created_at END) AS oldest
+        FROM flags WHERE status = 'pending' GROUP BY target_agent
+        ORDER BY top_rank IS NULL, top_rank, workable DESC, target_agent`),
+    };
+  }
+
+  private iso(ms = this.now()): string {
+    return new Date(ms).toISOString();
+  }
+
+  /** A short IMMEDIATE write transaction: it takes the write lock up front, so it never deadlocks. */
+  private write<T>(fn: () => T): T {
+    const tx = this.db.transaction(fn);
+    return withBusyRetry(() => tx.immediate());
+  }
+
+  private record(flagId: number, action: string, agent: string, at: string, details?: Record<string, unknown>): void {
+    this.stmt.history.run(flagId, action, agent, at, details ? JSON.stringify(details) : null);
+  }
+
+  private toFlag(row: FlagRow, nowIso = this.iso()): Flag {
+    const held = row.locked_by !== null && row.lock_expires_at !== null && row.lock_expires_at > nowIso;
+    return {
+      id: row.id,
+      chain_origin_id: row.chain_origin_id,
+      flag_type: row.flag_type,
+      source_agent: row.source_agent,
+      target_agent: row.target_agent,
+      change_description: row.change_description,
+      action_required: row.action_required,
+      impact_level: row.impact_level,
+      status: row.status,
+      related_files: JSON.parse(row.related_files) as string[],
+      code_location: row.code_location,
+      example_usage: row.example_usage,
+      context: row.context === null ? null : (JSON.parse(row.context) as Record<string, unknown>),
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+      locked: held,
+      lock: held ? { holder: row.locked_by!, locked_at: row.locked_at!, expires_at: row.lock_expires_at! } : null,
+      completed_at: row.completed_at,
+      completed_by: row.completed_by,
+      notes: row.notes,
+    };
+  }
+
+  private row(id: number): FlagRow {
+    const row = this.stmt.byId.get(id);
+    if (!row) {
+      throw new CoordinatorError('not_found', `flag #${id} does not exist; list_flags shows the flags there are`, { field: 'id', rule: 'exists' });
+    }
+    return row;
+  }
+
+  private heldByOther(row: FlagRow, agent: string, nowIso: string): boolean {
+    return row.locked_by !== null && row.locked_by !== agent && row.lock_expires_at !== null && row.lock_expires_at > nowIso;
+  }
+
+  private heldError(row: FlagRow, what: string, nowIso: string): CoordinatorError {
+    const secondsLeft = Math.ceil((Date.parse(row.lock_expires_at!) - Date.parse(nowIso)) / 1000);
+    return new CoordinatorError(
+      'conflict',
+      `flag #${row.id} is locked by ${row.locked_by} until ${row.lock_expires_at} (${secondsLeft}s left), so you cannot ${what}; work on another flag, wait for the lease to expire, or ask ${row.locked_by} to unlock it`,
+      { field: 'id', rule: 'locked_by_other', holder: row.locked_by, expires_at: row.lock_expires_at },
+    );
+  }
+
+  private checkOrigin(originId: number | null, selfId?: number): void {
+    if (originId === null) return;
+    if (!this.stmt.byId.get(originId)) {
+      throw new CoordinatorError('not_found', `chain_origin_id ${originId} is not an existing flag; give the id of the flag that caused this one, or leave it out`, {
+        field: 'chain_origin_id', rule: 'exists',
+      });
+    }
+    if (selfId !== undefined) {
+      const ancestors = new Set<number>();
+      for (let id: number | null = originId; id !== null && !ancestors.has(id); id = this.stmt.byId.get(id)?.chain_origin_id ?? null) {
+        ancestors.add(id);
+      }
+      if (ancestors.has(selfId)) {
+        throw invalid('chain_origin_id', 'no_cycle', `chain_origin_id ${originId} would make flag #${selfId} its own ancestor; chains must not loop`);
+      }
+    }
+  }
+
+  private buildDraft(fields: FlagFields, targetGiven: boolean): Draft {
+    if (!targetGiven) {
+      throw invalid('target_agent', 'required', 'target_agent is required: an agent handle such as "@backend.api", or null to broadcast to every agent');
+    }
+    const flag_type = parseFlagType(fields.flag_type);
+    const target_agent = fields.target_agent === null || fields.target_agent === '' || fields.target_agent === '*'
+      ? null : normalizeHandle(fields.target_agent, 'target_agent');
+    const change_description = requireText(fields.change_description, 'change_description', MIN_CHANGE_DESCRIPTION);
+    const action_required = requireText(fields.action_required, 'action_required', MIN_ACTION_REQUIRED);
+    const impact_level = fields.impact_level === undefined || fields.impact_level === null ? 'medium' : parseImpact(fields.impact_level);
+    checkImpactRules(flag_type, impact_level, target_agent);
+    return {
+      flag_type,
+      target_agent,
+      change_description,
+      action_required,
+      impact_level,
+      related_files: parseRelatedFiles(fields.related_files),
+      chain_origin_id: fields.chain_origin_id === undefined || fields.chain_origin_id === null || fields.chain_origin_id === ''
+        ? null : parseId(fields.chain_origin_id, 'chain_origin_id'),
+      code_location: optionalText(fields.code_location, 'code_location', MAX_SHORT_TEXT),
+      example_usage: optionalText(fields.example_usage, 'example_usage', MAX_TEXT),
+      context: parseContext(fields.context),
+    };
+  }
+
+  private draftParams(d: Draft) {
+    return {
+      ...d,
+      related_files: JSON.stringify(d.related_files),
+      context: d.context === null ? null : JSON.stringify(d.context),
+    };
+  }
+
+  create(input: CreateFlagInput): Flag {
+    const source = normalizeHandle(input.source_agent, 'source_agent');
+    const draft = this.buildDraft(input, 'target_agent' in input && input.target_agent !== undefined);
+    return this.write(() => {
+      this.checkOrigin(draft.chain_origin_id);
+      const now = this.iso();
+      const id = Number(this.stmt.insert.run({ ...this.draftParams(draft), source_agent: source, now }).lastInsertRowid);
+      this.record(id, 'created', source, now, { target_agent: draft.target_agent, impact_level: draft.impact_level });
+      return this.toFlag(this.row(id), now);
+    });
+  }
+
+  get(idValue: unknown): { flag: Flag; chain: ChainLink[]; history: HistoryEntry[] } {
+    const id = parseId(idValue, 'id');
+    const read = this.db.transaction(() => {
+      const flag = this.toFlag(this.row(id));
+      const root = this.stmt.root.get({ id, max: MAX_CHAIN_DEPTH })!.id;
+      const chain = flag.chain_origin_id === null && !this.stmt.children.get(id) ? [] : this.stmt.chain.all({ root, max: MAX_CHAIN_DEPTH });
+      return { flag, chain, history: this.history(id) };
+    });
+    return read();
+  }
+
+  history(flagId: number): HistoryEntry[] {
+    return this.stmt.historyOf.all(flagId).map((h) => ({ ...h, details: h.details === null ? null : (JSON.parse(h.details) as Record<string, unknown>) }));
+  }
+
+  /** The queue of one agent: its pending flags and broadcasts, most urgent first, then oldest. */
+  agentQueue(agentValue: unknown, options: { exclude_locked_by_others?: boolean; limit?: number } = {}) {
+    const agent = normalizeHandle(agentValue, 'agent');
+    const limit = clampLimit(options.limit, 50, 500);
+    const now = this.iso();
+    const read = this.db.transaction(() => {
+      const rows = this.stmt.queue.all({ agent, now, limit, skipHeld: options.exclude_locked_by_others ? 1 : 0 });
+      const counts = this.stmt.queueCount.get({ agent, now })!;
+      return { rows, counts };
+    });
+    const { rows, counts } = read();
+    const flags = rows.map((r) => this.toFlag(r, now));
+    const total = options.exclude_locked_by_others ? counts.total - counts.held : counts.total;
+    return { agent, total_pending: total, held_by_others: counts.held, returned: flags.length, truncated: total > flags.length, flags };
+  }
+
+  list(input: ListFlagsInput = {}) {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    const status = input.status ?? 'pending';
+    if (status !== 'all') {
+      if (status !== 'pending' && status !== 'completed') throw invalid('status', 'enum', 'status must be pending, completed or all');
+      where.push('status = @status');
+      params.status = status;
+    }
+    if (input.broadcast_only) where.push('target_agent IS NULL');
+    if (input.target_agent !== undefined) {
+      where.push('target_agent = @target');
+      params.target = normalizeHandle(input.target_agent, 'target_agent');
+    }
+    if (input.source_agent !== undefined) {
+      where.push('source_agent = @source');
+      params.source = normalizeHandle(input.source_agent, 'source_agent');
+    }
+    if (input.flag_type !== undefined) {
+      where.push('flag_type = @flag_type');
+      params.flag_type = parseFlagType(input.flag_type);
+    }
+    if (input.impact_level !== undefined) {
+      where.push('impact_level = @impact');
+      params.impact = parseImpact(input.impact_level);
+    }
+    if (input.chain_id !== undefined) {
+      const id = parseId(input.chain_id, 'chain_id');
+      const root = this.stmt.root.get({ id, max: MAX_CHAIN_DEPTH });
+      if (!root) throw new CoordinatorError('not_found', `chain_id ${id} is not an existing flag`, { field: 'chain_id', rule: 'exists' });
+      where.push(`id IN (WITH RECURSIVE down(id, depth) AS (SELECT @root, 0 UNION ALL
+        SELECT f.id, down.depth + 1 FROM flags f JOIN down ON f.chain_origin_id = down.id WHERE down.depth < ${MAX_CHAIN_DEPTH}) SELECT id FROM down)`);
+      params.root = root.id;
+    }
+    if (input.text !== undefined && input.text.trim() !== '') {
+      where.push(`(change_description LIKE @text ESCAPE '\\' OR action_required LIKE @text ESCAPE '\\' OR notes LIKE @text ESCAPE '\\')`);
+      params.text = `%${input.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    if (input.since !== undefined) {
+      const t = Date.parse(input.since);
+      if (Number.isNaN(t)) throw invalid('since', 'iso_date', `since "${input.since}" is not a date; use ISO 8601 such as 2026-11-27T09:00:00Z`);
+      where.push('created_at >= @since');
+      params.since = new Date(t).toISOString();
+    }
+    const limit = clampLimit(input.limit, 50, 500);
+    const offset = input.offset ?? 0;
+    if (!Number.isSafeInteger(offset) || offset < 0) throw invalid('offset', 'non_negative_integer', 'offset must be a whole number >= 0');
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const now = this.iso();
+    const read = this.db.transaction(() => ({
+      total: (this.db.prepare(`SELECT count(*) AS n FROM flags ${clause}`).get(params) as { n: number }).n,
+      rows: this.db.prepare(`SELECT * FROM flags ${clause} ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`).all(params) as FlagRow[],
+    }));
+    const { total, rows } = read();
+    return { total, offset, returned: rows.length, has_more: offset + rows.length < total, flags: rows.map((r) => this.toFlag(r, now)) };
+  }
+
+  update(idValue: unknown, agentValue: unknown, changes: FlagFields) {
+    const id = parseId(idValue, 'id');
+    const agent = normalizeHandle(agentValue, 'agent');
+    const given = EDITABLE.filter((k) => changes[k] !== undefined);
+    if (given.length === 0) {
+      throw invalid('changes', 'non_empty', `give at least one field to change: ${EDITABLE.join(', ')}`);
+    }
+    return this.write(() => {
+      const now = this.iso();
+      const row = this.row(id);
+      if (row.source_agent !== agent) {
+        throw new CoordinatorError('forbidden', `only the source agent ${row.source_agent} may edit flag #${id}; create a new flag chained to it instead (chain_origin_id: ${id})`, {
+          field: 'agent', rule: 'source_only',
+        });
+      }
+      if (row.status !== 'pending') {
+        throw new CoordinatorError('conflict', `flag #${id} is completed and can no longer be edited; create a new flag chained to it (chain_origin_id: ${id})`, {
+          field: 'id', rule: 'pending_only',
+        });
+      }
+      if (this.heldByOther(row, agent, now)) throw this.heldError(row, 'edit it', now);
+      const before = this.toFlag(row, now);
+      const merged: FlagFields = {};
+      for (const k of EDITABLE) merged[k] = changes[k] !== undefined ? changes[k] : before[k];
+      const draft = this.buildDraft(merged, true);
+      this.checkOrigin(draft.chain_origin_id, id);
+      const diff: Record<string, { from: unknown; to: unknown }> = {};
+      for (const k of EDITABLE) {
+        if (JSON.stringify(before[k]) !== JSON.stringify(draft[k])) diff[k] = { from: before[k], to: draft[k] };
+      }
+      if (Object.keys(diff).length === 0) return { flag: before, changed: [] as string[] };
+      const sets = Object.keys(diff).map((k) => `${k} = @${k}`).join(', ');
+      this.db.prepare(`UPDATE flags SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...this.draftParams(draft), id, now });
+      this.record(id, 'updated', agent, now, diff);
+      return { flag: this.toFlag(this.row(id), now), changed: Object.keys(diff) };
+    });
+  }
+
+  delete(idValue: unknown, agentValue: unknown) {
+    const id = parseId(idValue, 'id');
+    const agent = normalizeHandle(agentValue, 'agent');
+    return this.write(() => {
+      const now = this.iso();
+      const row = this.row(id);
+      if (row.source_agent !== agent) {
+        throw new CoordinatorError('forbidden', `only the source agent ${row.source_agent} may withdraw flag #${id}; if it does not apply to you, complete it with a note instead`, {
+          field: 'agent', rule: 'source_only',
+        });
+      }
+      if (row.status !== 'pending') {
+        throw new CoordinatorError('conflict', `flag #${id} is already completed; completed flags are kept as the record of what was done`, { field: 'id', rule: 'pending_only' });
+      }
+      if (this.heldByOther(row, agent, now)) throw this.heldError(row, 'withdraw it', now);
+      const children = this.stmt.children.all(id).map((c) => c.id);
+      if (children.length > 0) {
+        throw new CoordinatorError('conflict', `flag #${id} is the chain origin of flag(s) ${children.map((c) => `#${c}`).join(', ')}; complete it with a note instead of deleting it`, {
+          field: 'id', rule: 'has_chain_children', children,
+        });
+      }
+      const snapshot = this.toFlag(row, now);
+      this.stmt.delete.run(id);
+      this.record(id, 'deleted', agent, now, { flag: snapshot });
+      return { deleted: true as const, flag_id: id, flag: snapshot };
+    });
+  }
+
+  lock(idValue: unknown, agentValue: unknown, leaseValue: unknown = DEFAULT_LEASE_SECONDS) {
+    const id = parseId(idValue, 'id');
+    const agent = normalizeHandle(agentValue, 'agent');
+    const lease = leaseValue === undefined || leaseValue === null ? DEFAULT_LEASE_SECONDS : leaseValue;
+    if (typeof lease !== 'number' || !Number.isInteger(lease) || lease < MIN_LEASE_SECONDS || lease > MAX_LEASE_SECONDS) {
+      throw invalid('lease_seconds', 'range', `lease_seconds must be a whole number from ${MIN_LEASE_SECONDS} to ${MAX_LEASE_SECONDS} (default ${DEFAULT_LEASE_SECONDS}); got ${JSON.stringify(leaseValue)}`);
+    }
+    return this.write(() => {
+      const nowMs = this.now();
+      const now = this.iso(nowMs);
+      const expires = this.iso(nowMs + lease * 1000);
+      const before = this.row(id);
+      if (before.status !== 'pending') {
+        throw new CoordinatorError('conflict', `flag #${id} is completed (by ${before.completed_by} at ${before.completed_at}); there is nothing left to lock`, {
+          field: 'id', rule: 'pending_only',
+        });
+      }
+      const changed = this.stmt.lock.run({ id, agent, now, expires }).changes;
+      if (changed === 0) throw this.heldError(before, 'lock it', now);
+      const previous = before.locked_by;
+      const action: 'locked' | 'renewed' | 'lock_taken_over' = previous === agent && before.lock_expires_at! > now
+        ? 'renewed'
+        : previous !== null && previous !== agent ? 'lock_taken_over' : 'locked';
+      this.record(id, action, agent, now, {
+        lease_seconds: lease, expires_at: expires,
+        ...(action === 'lock_taken_over' ? { previous_holder: previous, previous_expired_at: before.lock_expires_at } : {}),
+      });
+      return { success: true as const, flag_id: id, locked: true as const, action, lock: { holder: agent, locked_at: now, expires_at: expires } };
+    });
+  }
+
+  unlock(idValue: unknown, agentValue: unknown, force = false) {
+    const id = parseId(idValue, 'id');
+    const agent = normalizeHandle(agentValue, 'agent');
+    return this.write(() => {
+      const now = this.iso();
+      const row = this.row(id);
+      const held = row.locked_by !== null && row.lock_expires_at! > now;
+      if (!held) {
+        if (row.locked_by !== null) this.stmt.unlock.run(id);
+        return { success: true as const, flag_id: id, locked: false as const, was_locked: false, message: `flag #${id} was not locked` };
+      }
+      if (row.locked_by !== agent && !force) {
+        throw new CoordinatorError('forbidden', `flag #${id} is locked by ${row.locked_by} until ${row.lock_expires_at}; only the holder may unlock it (pass force: true to break the lock; it is recorded)`, {
+          field: 'agent', rule: 'holder_only', holder: row.locked_by, expires_at: row.lock_expires_at,
+        });
+      }
+      this.stmt.unlock.run(id);
+      const forced = row.locked_by !== agent;
+      this.record(id, forced ? 'force_unlocked' : 'unlocked', agent, now, forced ? { previous_holder: row.locked_by, lease_expires_at: row.lock_expires_at } : undefined);
+      return { success: true as const, flag_id: id, locked: false as const, was_locked: true, forced, previous_holder: row.locked_by };
+    });
+  }
+
+  complete(idValue: unknown, agentValue: unknown, notesValue?: unknown) {
+    const id = parseId(idValue, 'id');
+    const agent = normalizeHandle(agentValue, 'agent');
+    const notes = optionalText(notesValue, 'notes', MAX_NOTES);
+    return this.write(() => {
+      const now = this.iso();
+      const row = this.row(id);
+      if (row.status === 'completed') {
+        return { success: true as const, flag_id: id, already_completed: true, completed_by: row.completed_by, completed_at: row.completed_at, notes: row.notes, flag: this.toFlag(row, now) };
+      }
+      if (this.heldByOther(row, agent, now)) throw this.heldError(row, 'complete it', now);
+      this.stmt.complete.run({ id, agent, now, notes });
+      this.record(id, 'completed', agent, now, notes === null ? undefined : { notes });
+      return { success: true as const, flag_id: id, already_completed: false, completed_by: agent, completed_at: now, notes, flag: this.toFlag(this.row(id), now) };
+    });
+  }
+
+  /** Per target agent (null: broadcasts), how much pending work nobody holds, and how urgent. */
+  workable() {
+    const now = this.iso();
+    return this.stmt.workable.all({ now }).map((r) => ({
+      target_agent: r.target_agent,
+      workable: r.workable,
+      held: r.held,
+      highest_impact: r.top_rank === null ? null : IMPACT_LEVELS[r.top_rank]!,
+      oldest_workable_at: r.oldest,
+    }));
+  }
+}
+
+function clampLimit(value: unknown, fallback: number, max: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw invalid('limit', 'range', `limit must be a whole number from 1 to ${max}; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,274 @@
+import * as z from 'zod';
+import { defineTool } from '../mcp/define.js';
+import { FLAG_TYPES, IMPACT_LEVELS, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
+import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
+
+const handle = (what: string) => z.string().describe(`${what}: an agent handle such as "@backend.api" (a missing "@" is added)`);
+const flagId = (what = 'the flag id') => z.number().int().positive().describe(what);
+const flagType = z.enum(FLAG_TYPES);
+const impact = z.enum(IMPACT_LEVELS);
+
+const lockShape = z.object({ holder: z.string(), locked_at: z.string(), expires_at: z.string() });
+const flagShape = z.object({
+  id: z.number(),
+  chain_origin_id: z.number().nullable(),
+  flag_type: flagType,
+  source_agent: z.string(),
+  target_agent: z.string().nullable(),
+  change_description: z.string(),
+  action_required: z.string(),
+  impact_level: impact,
+  status: z.enum(['pending', 'completed']),
+  related_files: z.array(z.string()),
+  code_location: z.string().nullable(),
+  example_usage: z.string().nullable(),
+  context: z.record(z.string(), z.unknown()).nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  locked: z.boolean(),
+  lock: lockShape.nullable(),
+  completed_at: z.string().nullable(),
+  completed_by: z.string().nullable(),
+  notes: z.string().nullable(),
+});
+
+const contentFields = {
+  flag_type: flagType.describe(
+    'breaking_change: integrations break; new_feature; refactor: same external API; deprecation; enhancement; change: anything else; information_request: you need an answer; security and data_loss: always critical',
+  ),
+  change_description: z.string().describe(`What changed, where and why it matters to the target (at least ${MIN_CHANGE_DESCRIPTION} characters)`),
+  action_required: z.string().describe(`Exactly what the target must do: files, steps, how to verify (at least ${MIN_ACTION_REQUIRED} characters)`),
+  impact_level: impact.describe('critical: breaks without immediate action (breaking_change, security, data_loss only); high: degraded, act soon; medium: normal; low: FYI. high and critical need a target'),
+  related_files: z.union([z.array(z.string()), z.string()]).describe('Affected file paths: a list, or one comma-separated string'),
+  chain_origin_id: flagId('The id of the flag that caused this one, to track cascading changes'),
+  code_location: z.string().describe('Where to look, as file:line (e.g. "src/api/users.ts:42")'),
+  example_usage: z.string().describe('A code example showing how to use the change'),
+  context: z.record(z.string(), z.unknown()).describe('Any structured data worth passing along, as a JSON object'),
+};
+
+export function flagTools(flags: FlagService) {
+  return [
+    defineTool({
+      name: 'create_flag',
+      title: 'Create flag',
+      description:
+        'Tell another agent that your change affects their work (a schema, an API, auth, config...). The flag waits in their queue, ordered by impact. Find the right target with search_agents first; use target_agent null to broadcast to every agent.',
+      kind: 'write',
+      input: {
+        source_agent: handle('You, the agent sending the flag'),
+        target_agent: handle('The agent who must act, or null to broadcast to every agent').nullable(),
+        flag_type: contentFields.flag_type,
+        change_description: contentFields.change_description,
+        action_required: contentFields.action_required,
+        impact_level: contentFields.impact_level.optional(),
+        related_files: contentFields.related_files.optional(),
+        chain_origin_id: contentFields.chain_origin_id.optional(),
+        code_location: contentFields.code_location.optional(),
+        example_usage: contentFields.example_usage.optional(),
+        context: contentFields.context.optional(),
+      },
+      output: {
+        success: z.literal(true),
+        flag_id: z.number(),
+        message: z.string(),
+        from: z.string(),
+        to: z.string().nullable(),
+        priority: impact,
+        flag: flagShape,
+      },
+      handle: (args) => {
+        const flag = flags.create(args);
+        return {
+          success: true as const,
+          flag_id: flag.id,
+          message: `FLAG #${flag.id} created: ${flag.flag_type}${flag.target_agent ? ` for ${flag.target_agent}` : ' (broadcast)'}`,
+          from: flag.source_agent,
+          to: flag.target_agent,
+          priority: flag.impact_level,
+          flag,
+        };
+      },
+    }),
+    defineTool({
+      name: 'get_agent_flags',
+      title: 'Get my flag queue',
+      description:
+        'Your pending flags (addressed to you, plus broadcasts), most urgent first (critical, high, medium, low), then oldest first. Check it before starting new work; lock a flag before working on it.',
+      kind: 'read',
+      input: {
+        agent: handle('The agent whose queue to read'),
+        exclude_locked_by_others: z.boolean().optional().describe('Leave out flags another agent holds a lock on (default false)'),
+        limit: z.number().int().min(1).max(500).optional().describe('At most this many flags (default 50)'),
+      },
+      output: {
+        agent: z.string(),
+        total_pending: z.number(),
+        held_by_others: z.number(),
+        returned: z.number(),
+        truncated: z.boolean(),
+        flags: z.array(flagShape),
+      },
+      handle: (args) => flags.agentQueue(args.agent, args),
+    }),
+    defineTool({
+      name: 'list_flags',
+      title: 'List flags',
+      description: 'Search all flags by status, target, source, type, impact, chain or text, newest first, with paging.',
+      kind: 'read',
+      input: {
+        status: z.enum(['pending', 'completed', 'all']).optional().describe('Default pending'),
+        target_agent: handle('Only flags addressed to this agent (broadcasts excluded)').optional(),
+        broadcast_only: z.boolean().optional().describe('Only broadcasts (flags with no target)'),
+        source_agent: handle('Only flags sent by this agent').optional(),
+        flag_type: flagType.optional().describe('Only this flag type'),
+        impact_level: impact.optional().describe('Only this impact level'),
+        chain_id: flagId('Only the chain containing this flag (its origin and every descendant)').optional(),
+        text: z.string().max(500).optional().describe('Words that must appear in the description, action or notes'),
+        since: z.string().optional().describe('Only flags created at or after this ISO 8601 time'),
+        limit: z.number().int().min(1).max(500).optional().describe('Page size (default 50)'),
+        offset: z.number().int().min(0).optional().describe('Flags to skip (default 0)'),
+      },
+      output: {
+        total: z.number(),
+        offset: z.number(),
+        returned: z.number(),
+        has_more: z.boolean(),
+        flags: z.array(flagShape),
+      },
+      handle: (args) => flags.list(args),
+    }),
+    defineTool({
+      name: 'get_flag',
+      title: 'Get flag',
+      description: 'One flag in full, with its chain (the origin and every flag descending from it) and its history of changes.',
+      kind: 'read',
+      input: { id: flagId() },
+      output: {
+        flag: flagShape,
+        chain: z.array(z.object({
+          id: z.number(), chain_origin_id: z.number().nullable(), depth: z.number(), flag_type: flagType, impact_level: impact,
+          status: z.enum(['pending', 'completed']), source_agent: z.string(), target_agent: z.string().nullable(), change_description: z.string(),
+        })),
+        history: z.array(z.object({
+          id: z.number(), flag_id: z.number(), action: z.string(), agent: z.string(), at: z.string(),
+          details: z.record(z.string(), z.unknown()).nullable(),
+        })),
+      },
+      handle: (args) => flags.get(args.id),
+    }),
+    defineTool({
+      name: 'update_flag',
+      title: 'Update flag',
+      description: 'Edit a pending flag you sent: give only the fields to change. Only its source agent may, not while another agent holds it; the rules of create_flag apply to the result.',
+      kind: 'write',
+      idempotent: true,
+      input: {
+        id: flagId(),
+        agent: handle('You, the source agent of the flag'),
+        target_agent: z.string().nullable().optional().describe('New target handle, or null to make it a broadcast'),
+        flag_type: flagType.optional().describe('New type'),
+        change_description: z.string().optional().describe(`New description (at least ${MIN_CHANGE_DESCRIPTION} characters)`),
+        action_required: z.string().optional().describe(`New action (at least ${MIN_ACTION_REQUIRED} characters)`),
+        impact_level: impact.optional().describe('New impact level'),
+        related_files: contentFields.related_files.optional(),
+        chain_origin_id: z.number().int().positive().nullable().optional().describe('New chain origin, or null to detach'),
+        code_location: z.string().nullable().optional().describe('New file:line, or null to clear'),
+        example_usage: z.string().nullable().optional().describe('New example, or null to clear'),
+        context: z.record(z.string(), z.unknown()).nullable().optional().describe('New context object, or null to clear'),
+      },
+      output: { flag: flagShape, changed: z.array(z.string()) },
+      handle: ({ id, agent, ...changes }) => flags.update(id, agent, changes),
+    }),
+    defineTool({
+      name: 'delete_flag',
+      title: 'Withdraw flag',
+      description: 'Withdraw a pending flag you sent by mistake (source agent only; not while another agent holds it). Its history keeps a full copy. To close a flag that was handled, use complete_flag.',
+      kind: 'destructive',
+      input: { id: flagId(), agent: handle('You, the source agent of the flag') },
+      output: { deleted: z.literal(true), flag_id: z.number(), flag: flagShape },
+      handle: (args) => flags.delete(args.id, args.agent),
+    }),
+    defineTool({
+      name: 'lock_flag',
+      title: 'Lock flag',
+      description:
+        'Claim a flag before working on it, so no other agent works on it at the same time. Exactly one agent wins; others get an error naming the holder. The lock is a lease: it ends by itself after lease_seconds, and locking again renews it.',
+      kind: 'write',
+      input: {
+        id: flagId(),
+        agent: handle('You, the agent taking the lock'),
+        lease_seconds: z.number().int().min(MIN_LEASE_SECONDS).max(MAX_LEASE_SECONDS).optional()
+          .describe(`How long the lock lasts unless renewed (default ${DEFAULT_LEASE_SECONDS})`),
+      },
+      output: {
+        success: z.literal(true),
+        flag_id: z.number(),
+        locked: z.literal(true),
+        action: z.enum(['locked', 'renewed', 'lock_taken_over']),
+        lock: lockShape,
+      },
+      handle: (args) => flags.lock(args.id, args.agent, args.lease_seconds),
+    }),
+    defineTool({
+      name: 'unlock_flag',
+      title: 'Unlock flag',
+      description: 'Release your lock on a flag (for example after getting the answer you waited for). Only the holder may, unless force is true, which is recorded in the history.',
+      kind: 'write',
+      idempotent: true,
+      input: {
+        id: flagId(),
+        agent: handle('You, the lock holder'),
+        force: z.boolean().optional().describe("Break another agent's lock (default false); use only when the holder is gone"),
+      },
+      output: {
+        success: z.literal(true),
+        flag_id: z.number(),
+        locked: z.literal(false),
+        was_locked: z.boolean(),
+        forced: z.boolean().optional(),
+        previous_holder: z.string().nullable().optional(),
+        message: z.string().optional(),
+      },
+      handle: (args) => flags.unlock(args.id, args.agent, args.force ?? false),
+    }),
+    defineTool({
+      name: 'complete_flag',
+      title: 'Complete flag',
+      description: 'Mark a flag done once you handled it, with notes on what you did (or why it does not apply to you). Refused while another agent holds it; completing twice returns the first completion.',
+      kind: 'write',
+      idempotent: true,
+      input: {
+        id: flagId(),
+        agent: handle('You, the agent who handled the flag'),
+        notes: z.string().optional().describe('What you did, or why it needs nothing from you'),
+      },
+      output: {
+        success: z.literal(true),
+        flag_id: z.number(),
+        already_completed: z.boolean(),
+        completed_by: z.string().nullable(),
+        completed_at: z.string().nullable(),
+        notes: z.string().nullable(),
+        flag: flagShape,
+      },
+      handle: (args) => flags.complete(args.id, args.agent, args.notes),
+    }),
+    defineTool({
+      name: 'get_workable_flags',
+      title: 'Workable flags per agent',
+      description: 'For every agent with pending flags: how many nobody holds, how many are held, and the highest impact among the workable ones. Broadcasts are listed with target_agent null.',
+      kind: 'read',
+      input: {},
+      output: {
+        agents: z.array(z.object({
+          target_agent: z.string().nullable(),
+          workable: z.number(),
+          held: z.number(),
+          highest_impact: impact.nullable(),
+          oldest_workable_at: z.string().nullable(),
+        })),
+      },
+      handle: () => ({ agents: flags.workable() }),
+    }),
+  ];
+}

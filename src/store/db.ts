@@ -1,0 +1,130 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runMigrations } from './migrations.js';
+
+export type DB = Database.Database;
+
+const SCHEMA_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../schema.sql');
+const BUSY_TIMEOUT_MS = 15_000;
+
+let schemaCache: { sql: string; version: number } | undefined;
+
+export function loadSchema(): { sql: string; version: number } {
+  if (!schemaCache) {
+    const sql = readFileSync(SCHEMA_PATH, 'utf8');
+    const match = /--\s*schema-version:\s*(\d+)/.exec(sql);
+    if (!match) throw new Error(`${SCHEMA_PATH} has no "-- schema-version: N" line`);
+    schemaCache = { sql, version: Number(match[1]) };
+  }
+  return schemaCache;
+}
+
+/** Raised when the database file cannot be used; the message is one line for stderr. */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs fn, retrying while another process holds a lock that SQLite's busy handler does not wait
+ * for (switching to WAL, WAL recovery). Writes normally never get here: BEGIN IMMEDIATE waits.
+ */
+export function withBusyRetry<T>(fn: () => T, deadlineMs = BUSY_TIMEOUT_MS): T {
+  const start = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isBusy(err) || Date.now() - start > deadlineMs) throw err;
+      sleepSync(Math.min(2 ** attempt, 50) + Math.random() * 5);
+    }
+  }
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+}
+
+/**
+ * Opens (creating when needed) the store at path, applies the pragmas every connection needs and
+ * brings the schema up to date. Throws StoreOpenError with a one-line reason when the path is
+ * unusable.
+ */
+export function openStore(path: string, options: OpenOptions = {}): DB {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') {
+    let stats;
+    try {
+      stats = statSync(file);
+    } catch {
+      stats = undefined;
+    }
+    if (stats?.isDirectory()) {
+      throw new StoreOpenError(`database path ${file} is a directory; give a file path with --db or COORDINATOR_DB`);
+    }
+    if (!stats && !options.readonly) {
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+      } catch (err) {
+        throw new StoreOpenError(`cannot create the folder for database ${file}: ${(err as Error).message}`);
+      }
+    }
+  }
+  let db: DB;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (err) {
+    throw new StoreOpenError(`cannot open database ${file}: ${(err as Error).message}`);
+  }
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (!options.readonly) {
+      withBusyRetry(() => db.pragma('journal_mode = WAL'));
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      withBusyRetry(() => applySchema(db));
+    } else {
+      db.pragma('query_only = ON');
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreOpenError) throw err;
+    const e = err as { code?: string; message: string };
+    if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') {
+      throw new StoreOpenError(`database ${file} is not a valid SQLite database (${e.message}); move it away or point --db elsewhere`);
+    }
+    if (e.code === 'SQLITE_READONLY' || e.code === 'SQLITE_CANTOPEN' || e.code?.startsWith('SQLITE_IOERR')) {
+      throw new StoreOpenError(`database ${file} is not writable (${e.message}); check its permissions or point --db elsewhere`);
+    }
+    throw new StoreOpenError(`cannot use database ${file}: ${e.message}`);
+  }
+}
+
+/** Creates missing objects and upgrades older databases, all in one IMMEDIATE transaction. */
+export function applySchema(db: DB): void {
+  const { sql, version } = loadSchema();
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > version) {
+    throw new StoreOpenError(
+      `database schema version ${current} is newer than this coordinator-mcp understands (${version}); upgrade coordinator-mcp`,
+    );
+  }
+  if (current === version) return;
+  db.transaction(() => {
+    const again = db.pragma('user_version', { simple: true }) as number;
+    if (again >= version) return; // another process upgraded it while we waited
+    runMigrations(db, again, version, () => db.exec(sql));
+    db.pragma(`user_version = ${version}`);
+  }).immediate();
+}

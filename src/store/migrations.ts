@@ -1,0 +1,108 @@
+import type Database from 'better-sqlite3';
+import { nowIso } from '../time.js';
+
+type DB = Database.Database;
+
+const FLAG_TYPES = new Set([
+  'breaking_change', 'new_feature', 'refactor', 'deprecation', 'enhancement', 'change',
+  'information_request', 'security', 'data_loss',
+]);
+const IMPACTS = new Set(['critical', 'high', 'medium', 'low']);
+
+function tableColumns(db: DB, table: string): string[] {
+  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name);
+}
+
+/**
+ * Version 0 is either an empty file or the database of the agent_db.py script we replace, whose
+ * flags table has a blind `locked` column and minute-resolution text dates. Its flags are kept:
+ * the old table is renamed to legacy_flags_v0 and every row is copied into the new shape, with
+ * each conversion written to the flag's history.
+ */
+function importLegacyFlags(db: DB, applySchema: () => void): void {
+  db.exec('ALTER TABLE flags RENAME TO legacy_flags_v0');
+  for (const idx of db.prepare(`SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='legacy_flags_v0' AND sql IS NOT NULL`).all() as { name: string }[]) {
+    db.exec(`DROP INDEX "${idx.name.replaceAll('"', '""')}"`);
+  }
+  applySchema();
+  const cols = new Set(tableColumns(db, 'legacy_flags_v0'));
+  const get = (row: Record<string, unknown>, col: string): unknown => (cols.has(col) ? row[col] : null);
+  const rows = db.prepare('SELECT * FROM legacy_flags_v0 ORDER BY id').all() as Record<string, unknown>[];
+  const insert = db.prepare(`INSERT INTO flags (id, chain_origin_id, flag_type, source_agent, target_agent,
+      change_description, action_required, impact_level, status, related_files, code_location, example_usage,
+      context, created_at, updated_at, completed_at, completed_by, notes)
+    VALUES (@id, @chain_origin_id, @flag_type, @source_agent, @target_agent, @change_description, @action_required,
+      @impact_level, @status, @related_files, @code_location, @example_usage, @context, @created_at, @created_at,
+      @completed_at, @completed_by, @notes)`);
+  const history = db.prepare(`INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, 'imported', '@coordinator-mcp', ?, ?)`);
+  const ids = new Set(rows.map((r) => r.id));
+  const at = nowIso();
+  const toIso = (v: unknown): string | null => {
+    if (v == null || v === '') return null;
+    const d = new Date(/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? String(v) : `${String(v).replace(' ', 'T')}Z`);
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  };
+  db.pragma('defer_foreign_keys = ON');
+  for (const row of rows) {
+    const changes: Record<string, unknown> = {};
+    let flagType = String(get(row, 'flag_type') ?? 'change');
+    if (!FLAG_TYPES.has(flagType)) { changes.flag_type = { from: flagType, to: 'change' }; flagType = 'change'; }
+    let impact = String(get(row, 'impact_level') ?? 'medium');
+    if (!IMPACTS.has(impact)) { changes.impact_level = { from: impact, to: 'medium' }; impact = 'medium'; }
+    const rawFiles = get(row, 'related_files');
+    let files: string[] = [];
+    if (typeof rawFiles === 'string' && rawFiles.trim()) {
+      try {
+        const parsed: unknown = JSON.parse(rawFiles);
+        files = Array.isArray(parsed) ? parsed.map(String) : [String(parsed)];
+      } catch {
+        files = rawFiles.split(',').map((s) => s.trim()).filter(Boolean);
+      }
+    }
+    let context = get(row, 'context');
+    if (context != null) {
+      try { JSON.parse(String(context)); } catch { changes.context = 'not JSON: kept as {"text": ...}'; context = JSON.stringify({ text: String(context) }); }
+    }
+    const createdAt = toIso(get(row, 'created_at')) ?? at;
+    const completed = get(row, 'status') === 'completed';
+    const completedAt = completed ? toIso(get(row, 'completed_at')) ?? createdAt : null;
+    let origin = get(row, 'chain_origin_id');
+    if (origin != null && !ids.has(origin)) { changes.chain_origin_id = { from: origin, to: null }; origin = null; }
+    if (get(row, 'locked')) changes.locked = 'the old lock had no owner or expiry and was dropped';
+    insert.run({
+      id: row.id,
+      chain_origin_id: origin,
+      flag_type: flagType,
+      source_agent: String(get(row, 'source_agent') ?? '@unknown'),
+      target_agent: get(row, 'target_agent') ?? null,
+      change_description: String(get(row, 'change_description') ?? ''),
+      action_required: String(get(row, 'action_required') ?? ''),
+      impact_level: impact,
+      status: completed ? 'completed' : 'pending',
+      related_files: JSON.stringify(files),
+      code_location: get(row, 'code_location') ?? null,
+      example_usage: get(row, 'example_usage') ?? null,
+      context: context ?? null,
+      created_at: createdAt,
+      completed_at: completedAt,
+      completed_by: completed ? get(row, 'completed_by') ?? null : null,
+      notes: get(row, 'notes') ?? null,
+    });
+    history.run(row.id, at, JSON.stringify({ from: 'legacy_flags_v0', changes }));
+  }
+}
+
+/** Brings a database at version `from` to `to`. applySchema creates every current object. */
+export function runMigrations(db: DB, from: number, to: number, applySchema: () => void): void {
+  if (from === 0) {
+    const legacy = tableColumns(db, 'flags');
+    if (legacy.length > 0 && legacy.includes('locked') && !legacy.includes('locked_by')) {
+      importLegacyFlags(db, applySchema);
+    } else {
+      applySchema();
+    }
+    return;
+  }
+  // Later versions add their steps here (from 1 to 2, ...), each ending with applySchema().
+  if (from < to) applySchema();
+}
