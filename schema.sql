@@ -34,9 +34,11 @@ CREATE TABLE IF NOT EXISTS flags (
   CHECK ((status = 'completed') = (completed_at IS NOT NULL))
 );
 
--- The per-agent queue: pending flags of one target, most urgent first, then oldest first.
-CREATE INDEX IF NOT EXISTS flags_queue ON flags (target_agent, impact_rank, created_at, id)
+-- The per-agent queue: pending flags of one target, most urgent first, then oldest first. The
+-- lock columns make it covering for counts and for get_workable_flags.
+CREATE INDEX IF NOT EXISTS flags_queue ON flags (target_agent, impact_rank, created_at, id, locked_by, lock_expires_at)
   WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS flags_target ON flags (target_agent, created_at);
 CREATE INDEX IF NOT EXISTS flags_chain ON flags (chain_origin_id) WHERE chain_origin_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS flags_source ON flags (source_agent, created_at);
 CREATE INDEX IF NOT EXISTS flags_status_created ON flags (status, created_at);

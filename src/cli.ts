@@ -84,7 +84,7 @@ const VERBS: Verb[] = [
     options: {
       ...agentOption,
       exclude_locked: { type: 'boolean', description: 'leave out flags locked by other agents' },
-      limit: { type: 'string', description: 'at most N flags (default 50)' },
+      limit: { type: 'string', description: 'at most N flags (default 20)' },
     },
     run: ({ flags }, p, v) => flags.agentQueue(actingAgent(p[0], v, 'coordinator get-agent-flags AGENT'), {
       exclude_locked_by_others: v.exclude_locked === true, limit: int(v.limit, 'limit'),

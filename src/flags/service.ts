@@ -1,5 +1,5 @@
 import { CoordinatorError, invalid } from '../errors.js';
-import { type DB, withBusyRetry } from '../store/db.js';
+import { type DB, runImmediate } from '../store/db.js';
 import {
   type FlagType, type ImpactLevel, IMPACT_LEVELS, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED,
   MIN_CHANGE_DESCRIPTION, checkImpactRules, normalizeHandle, optionalText, parseContext, parseFlagType,
@@ -137,6 +137,10 @@ export const MIN_LEASE_SECONDS = 10;
 export const MAX_LEASE_SECONDS = 86_400;
 export const MAX_NOTES = 10_000;
 const MAX_CHAIN_DEPTH = 1000;
+const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
+  impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
+  lock_expires_at, completed_at, completed_by, notes`;
+export const DEFAULT_QUEUE_LIMIT = 20;
 
 export interface FlagServiceOptions {
   /** Milliseconds since the epoch; tests move it to expire leases. */
@@ -158,13 +162,22 @@ export class FlagService {
       history: db.prepare('INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, ?, ?, ?, ?)'),
       historyOf: db.prepare<[number], { id: number; flag_id: number; action: string; agent: string; at: string; details: string | null }>(
         'SELECT * FROM flag_history WHERE flag_id = ? ORDER BY id'),
-      queue: db.prepare<{ agent: string; now: string; limit: number; skipHeld: number }, FlagRow>(`SELECT * FROM flags
-        WHERE status = 'pending' AND (target_agent = @agent OR target_agent IS NULL)
+      // One branch per target condition, so each walks the queue index in order and SQLite
+      // merges them instead of sorting every pending flag.
+      queue: db.prepare<{ agent: string; now: string; limit: number; skipHeld: number }, FlagRow>(`
+        SELECT ${FLAG_COLUMNS}, impact_rank FROM flags WHERE status = 'pending' AND target_agent = @agent
+          AND NOT (@skipHeld AND locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now)
+        UNION ALL
+        SELECT ${FLAG_COLUMNS}, impact_rank FROM flags WHERE status = 'pending' AND target_agent IS NULL
           AND NOT (@skipHeld AND locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now)
         ORDER BY impact_rank, created_at, id LIMIT @limit`),
-      queueCount: db.prepare<{ agent: string; now: string }, { total: number; held: number }>(`SELECT count(*) AS total,
-          coalesce(sum(locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now), 0) AS held
-        FROM flags WHERE status = 'pending' AND (target_agent = @agent OR target_agent IS NULL)`),
+      queueCount: db.prepare<{ agent: string; now: string }, { total: number; held: number }>(`SELECT
+          (SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent = @agent)
+            + (SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent IS NULL) AS total,
+          (SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent = @agent
+              AND locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now)
+            + (SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent IS NULL
+              AND locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now) AS held`),
       lock: db.prepare(`UPDATE flags SET locked_by = @agent, locked_at = @now, lock_expires_at = @expires
         WHERE id = @id AND status = 'pending' AND (locked_by IS NULL OR lock_expires_at <= @now OR locked_by = @agent)`),
       unlock: db.prepare('UPDATE flags SET locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = ?'),
@@ -187,7 +200,7 @@ export class FlagService {
           sum(locked_by IS NOT NULL AND lock_expires_at > @now) AS held,
           min(CASE WHEN locked_by IS NULL OR lock_expires_at <= @now THEN impact_rank END) AS top_rank,
           min(CASE WHEN locked_by IS NULL OR lock_expires_at <= @now THEN created_at END) AS oldest
-        FROM flags WHERE status = 'pending' GROUP BY target_agent
+        FROM flags INDEXED BY flags_queue WHERE status = 'pending' GROUP BY target_agent
         ORDER BY top_rank IS NULL, top_rank, workable DESC, target_agent`),
     };
   }
@@ -199,7 +212,7 @@ export class FlagService {
   /** A short IMMEDIATE write transaction: it takes the write lock up front, so it never deadlocks. */
   private write<T>(fn: () => T): T {
     const tx = this.db.transaction(fn);
-    return withBusyRetry(() => tx.immediate());
+    return runImmediate(this.db, () => tx.immediate());
   }
 
   private record(flagId: number, action: string, agent: string, at: string, details?: Record<string, unknown>): void {
@@ -335,7 +348,7 @@ export class FlagService {
   /** The queue of one agent: its pending flags and broadcasts, most urgent first, then oldest. */
   agentQueue(agentValue: unknown, options: { exclude_locked_by_others?: boolean; limit?: number } = {}) {
     const agent = normalizeHandle(agentValue, 'agent');
-    const limit = clampLimit(options.limit, 50, 500);
+    const limit = clampLimit(options.limit, DEFAULT_QUEUE_LIMIT, 500);
     const now = this.iso();
     const read = this.db.transaction(() => {
       const rows = this.stmt.queue.all({ agent, now, limit, skipHeld: options.exclude_locked_by_others ? 1 : 0 });

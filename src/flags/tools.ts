@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { defineTool } from '../mcp/define.js';
 import { FLAG_TYPES, IMPACT_LEVELS, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
-import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
+import { DEFAULT_LEASE_SECONDS, DEFAULT_QUEUE_LIMIT, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
 
 const handle = (what: string) => z.string().describe(`${what}: an agent handle such as "@backend.api" (a missing "@" is added)`);
 const flagId = (what = 'the flag id') => z.number().int().positive().describe(what);
@@ -98,7 +98,7 @@ export function flagTools(flags: FlagService) {
       input: {
         agent: handle('The agent whose queue to read'),
         exclude_locked_by_others: z.boolean().optional().describe('Leave out flags another agent holds a lock on (default false)'),
-        limit: z.number().int().min(1).max(500).optional().describe('At most this many flags (default 50)'),
+        limit: z.number().int().min(1).max(500).optional().describe(`At most this many flags (default ${DEFAULT_QUEUE_LIMIT}); total_pending tells how many there are`),
       },
       output: {
         agent: z.string(),

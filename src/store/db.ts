@@ -51,6 +51,36 @@ export function withBusyRetry<T>(fn: () => T, deadlineMs = BUSY_TIMEOUT_MS): T {
   }
 }
 
+const setBusyTimeout = new WeakMap<DB, { off: Database.Statement; on: Database.Statement }>();
+
+/**
+ * Runs a write transaction that starts with BEGIN IMMEDIATE. While the write lock is taken,
+ * SQLite's own busy handler would sleep 1, 2, 5, 10... ms between attempts: far longer than one of
+ * our transactions (tens of microseconds), so under contention processes idle. We retry sooner,
+ * with jitter, and give up only after the same deadline as the busy timeout.
+ */
+export function runImmediate<T>(db: DB, run: () => T): T {
+  let toggles = setBusyTimeout.get(db);
+  if (!toggles) {
+    toggles = { off: db.prepare('PRAGMA busy_timeout = 0'), on: db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`) };
+    setBusyTimeout.set(db, toggles);
+  }
+  const start = Date.now();
+  toggles.off.run();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return run();
+      } catch (err) {
+        if (!isBusy(err) || Date.now() - start > BUSY_TIMEOUT_MS) throw err;
+        sleepSync(Math.min(0.05 * 2 ** Math.min(attempt, 7), 5) * (0.5 + Math.random()));
+      }
+    }
+  } finally {
+    toggles.on.run();
+  }
+}
+
 export interface OpenOptions {
   readonly?: boolean;
 }
@@ -93,6 +123,9 @@ export function openStore(path: string, options: OpenOptions = {}): DB {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       withBusyRetry(() => applySchema(db));
+      // Fresh planner statistics where they are missing or stale (cheap: analysis is sampled).
+      db.pragma('analysis_limit = 400');
+      withBusyRetry(() => db.pragma('optimize = 0x10002'));
     } else {
       db.pragma('query_only = ON');
     }

@@ -1,0 +1,275 @@
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CoordinatorError } from '../../src/errors.js';
+import { FlagService } from '../../src/flags/service.js';
+import { type DB, openStore } from '../../src/store/db.js';
+import { ACTION, DESC, flagInput, tempDir } from '../helpers/tmp.js';
+
+let db: DB;
+let clock: number;
+let flags: FlagService;
+
+beforeEach(() => {
+  db = openStore(join(tempDir(), 'c.db'));
+  clock = Date.parse('2026-11-27T10:00:00.000Z');
+  flags = new FlagService(db, { now: () => clock });
+  return () => db.close();
+});
+
+function refusal(fn: () => unknown): CoordinatorError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CoordinatorError);
+    return err as CoordinatorError;
+  }
+  throw new Error('expected a refusal');
+}
+
+const count = (sql = 'SELECT count(*) AS n FROM flags') => (db.prepare(sql).get() as { n: number }).n;
+
+describe('create', () => {
+  it('stores every field, normalised, with ISO timestamps and a history entry', () => {
+    const f = flags.create(flagInput({
+      source_agent: 'Backend.API', target_agent: 'frontend.react', impact_level: 'high',
+      related_files: 'src/a.ts, src/b.ts', code_location: 'src/a.ts:12', example_usage: 'fetch(...)', context: '{"pr": 42}',
+    }));
+    expect(f).toMatchObject({
+      id: 1, source_agent: '@backend.api', target_agent: '@frontend.react', impact_level: 'high', status: 'pending',
+      related_files: ['src/a.ts', 'src/b.ts'], code_location: 'src/a.ts:12', example_usage: 'fetch(...)', context: { pr: 42 },
+      created_at: '2026-11-27T10:00:00.000Z', locked: false, lock: null, change_description: DESC, action_required: ACTION,
+    });
+    expect(flags.history(1)).toEqual([
+      expect.objectContaining({ action: 'created', agent: '@backend.api', at: '2026-11-27T10:00:00.000Z' }),
+    ]);
+  });
+
+  it('defaults impact to medium and accepts a null target as a broadcast', () => {
+    const f = flags.create(flagInput({ target_agent: null }));
+    expect(f.impact_level).toBe('medium');
+    expect(f.target_agent).toBeNull();
+  });
+
+  it('requires target_agent to be given, even if null', () => {
+    const { target_agent: _t, ...rest } = flagInput();
+    expect(refusal(() => flags.create(rest)).details).toMatchObject({ field: 'target_agent', rule: 'required' });
+  });
+
+  it.each([
+    [{ flag_type: 'bogus' }, 'flag_type', 'enum'],
+    [{ impact_level: 'urgent' }, 'impact_level', 'enum'],
+    [{ change_description: 'x'.repeat(49) }, 'change_description', 'min_length'],
+    [{ action_required: 'y'.repeat(99) }, 'action_required', 'min_length'],
+    [{ flag_type: 'security', impact_level: 'high' }, 'impact_level', 'type_requires_critical'],
+    [{ impact_level: 'critical' }, 'impact_level', 'critical_reserved'],
+    [{ flag_type: 'breaking_change', impact_level: 'low' }, 'impact_level', 'low_not_allowed'],
+    [{ impact_level: 'high', target_agent: null }, 'target_agent', 'target_required'],
+    [{ chain_origin_id: 999 }, 'chain_origin_id', 'exists'],
+    [{ source_agent: 'not a handle' }, 'source_agent', 'handle_pattern'],
+    [{ context: '[1]' }, 'context', 'type'],
+  ])('refuses %j and stores nothing', (overrides, field, rule) => {
+    const err = refusal(() => flags.create(flagInput(overrides)));
+    expect(err.details).toMatchObject({ field, rule });
+    expect(count()).toBe(0);
+    expect(count('SELECT count(*) AS n FROM flag_history')).toBe(0);
+  });
+
+  it('gives the lengths in a length refusal', () => {
+    const err = refusal(() => flags.create(flagInput({ action_required: 'Fix it.' })));
+    expect(err.details).toMatchObject({ current_length: 7, required_length: 100 });
+  });
+});
+
+describe('agent queue', () => {
+  it('orders by impact rank, then oldest first, and includes broadcasts', () => {
+    const make = (impact: string, target: string | null, type = 'breaking_change') => {
+      clock += 1000;
+      return flags.create(flagInput({ impact_level: impact, target_agent: target, flag_type: type })).id;
+    };
+    const medium1 = make('medium', '@frontend.react');
+    const low = make('low', '@frontend.react', 'change');
+    const critical = make('critical', '@frontend.react');
+    const broadcast = make('medium', null);
+    const high = make('high', '@frontend.react');
+    make('critical', '@backend.api');
+    const medium2 = make('medium', '@frontend.react');
+    const queue = flags.agentQueue('frontend.react');
+    expect(queue.flags.map((f) => f.id)).toEqual([critical, high, medium1, broadcast, medium2, low]);
+    expect(queue).toMatchObject({ agent: '@frontend.react', total_pending: 6, returned: 6, truncated: false });
+  });
+
+  it('leaves out completed flags, caps the count, and can skip flags others hold', () => {
+    const ids = [1, 2, 3, 4].map(() => flags.create(flagInput()).id);
+    flags.complete(ids[0], '@frontend.react', 'done');
+    flags.lock(ids[1], '@qa.testing');
+    flags.lock(ids[2], '@frontend.react');
+    expect(flags.agentQueue('@frontend.react').flags.map((f) => f.id)).toEqual([ids[1], ids[2], ids[3]]);
+    const skipping = flags.agentQueue('@frontend.react', { exclude_locked_by_others: true });
+    expect(skipping.flags.map((f) => f.id)).toEqual([ids[2], ids[3]]);
+    expect(skipping).toMatchObject({ total_pending: 2, held_by_others: 1 });
+    const capped = flags.agentQueue('@frontend.react', { limit: 1 });
+    expect(capped).toMatchObject({ returned: 1, total_pending: 3, truncated: true });
+    expect(capped.flags[0]!.lock).toMatchObject({ holder: '@qa.testing' });
+  });
+});
+
+describe('locks', () => {
+  it('is a lease: exclusive, renewable by the holder, free to take once expired', () => {
+    const { id } = flags.create(flagInput());
+    expect(flags.lock(id, '@a.one', 60)).toMatchObject({ action: 'locked', lock: { holder: '@a.one', expires_at: '2026-11-27T10:01:00.000Z' } });
+    const err = refusal(() => flags.lock(id, '@b.two'));
+    expect(err.code).toBe('conflict');
+    expect(err.details).toMatchObject({ rule: 'locked_by_other', holder: '@a.one', expires_at: '2026-11-27T10:01:00.000Z' });
+    expect(err.message).toContain('@a.one');
+    clock += 30_000;
+    expect(flags.lock(id, '@a.one', 60)).toMatchObject({ action: 'renewed', lock: { expires_at: '2026-11-27T10:01:30.000Z' } });
+    clock += 60_000;
+    expect(flags.get(id).flag.locked).toBe(false);
+    expect(flags.lock(id, '@b.two')).toMatchObject({ action: 'lock_taken_over', lock: { holder: '@b.two' } });
+    expect(flags.history(id).map((h) => h.action)).toEqual(['created', 'locked', 'renewed', 'lock_taken_over']);
+    expect(flags.history(id)[3]!.details).toMatchObject({ previous_holder: '@a.one' });
+  });
+
+  it('refuses a lease out of range and a completed flag', () => {
+    const { id } = flags.create(flagInput());
+    expect(refusal(() => flags.lock(id, '@a.one', 5)).details).toMatchObject({ field: 'lease_seconds', rule: 'range' });
+    expect(refusal(() => flags.lock(id, '@a.one', 1.5)).details.field).toBe('lease_seconds');
+    flags.complete(id, '@frontend.react');
+    expect(refusal(() => flags.lock(id, '@a.one')).details.rule).toBe('pending_only');
+    expect(refusal(() => flags.lock(99, '@a.one')).code).toBe('not_found');
+  });
+
+  it('lets only the holder unlock, unless forced, and records the force', () => {
+    const { id } = flags.create(flagInput());
+    flags.lock(id, '@a.one');
+    expect(refusal(() => flags.unlock(id, '@b.two')).details).toMatchObject({ rule: 'holder_only', holder: '@a.one' });
+    expect(flags.unlock(id, '@b.two', true)).toMatchObject({ was_locked: true, forced: true, previous_holder: '@a.one' });
+    expect(flags.unlock(id, '@b.two')).toMatchObject({ was_locked: false, locked: false });
+    flags.lock(id, '@c.three');
+    expect(flags.unlock(id, '@c.three')).toMatchObject({ was_locked: true, forced: false });
+    const actions = flags.history(id).map((h) => [h.action, h.agent]);
+    expect(actions).toEqual([['created', '@backend.api'], ['locked', '@a.one'], ['force_unlocked', '@b.two'], ['locked', '@c.three'], ['unlocked', '@c.three']]);
+  });
+});
+
+describe('complete', () => {
+  it('stores the notes, releases the lock, and a second completion changes nothing', () => {
+    const { id } = flags.create(flagInput());
+    flags.lock(id, '@frontend.react');
+    clock += 5000;
+    const first = flags.complete(id, '@frontend.react', 'Updated the list page and tests');
+    expect(first).toMatchObject({ already_completed: false, completed_by: '@frontend.react', completed_at: '2026-11-27T10:00:05.000Z', notes: 'Updated the list page and tests' });
+    expect(first.flag).toMatchObject({ status: 'completed', locked: false, lock: null });
+    clock += 5000;
+    const second = flags.complete(id, '@someone.else', 'overwrite?');
+    expect(second).toMatchObject({ already_completed: true, completed_by: '@frontend.react', completed_at: '2026-11-27T10:00:05.000Z', notes: 'Updated the list page and tests' });
+    expect(flags.history(id).filter((h) => h.action === 'completed')).toHaveLength(1);
+  });
+
+  it('refuses while another agent holds the flag, allows after its lease ends', () => {
+    const { id } = flags.create(flagInput());
+    flags.lock(id, '@a.one', 60);
+    expect(refusal(() => flags.complete(id, '@b.two', 'x')).details).toMatchObject({ rule: 'locked_by_other', holder: '@a.one' });
+    expect(flags.get(id).flag.status).toBe('pending');
+    clock += 61_000;
+    expect(flags.complete(id, '@b.two', 'x').completed_by).toBe('@b.two');
+  });
+});
+
+describe('update and delete', () => {
+  it('lets the source edit a pending flag under the create rules, recording the diff', () => {
+    const { id } = flags.create(flagInput());
+    clock += 1000;
+    const out = flags.update(id, '@backend.api', { impact_level: 'high', related_files: ['x.ts'] });
+    expect(out.changed.sort()).toEqual(['impact_level', 'related_files']);
+    expect(out.flag).toMatchObject({ impact_level: 'high', related_files: ['x.ts'], updated_at: '2026-11-27T10:00:01.000Z' });
+    expect(flags.history(id).at(-1)).toMatchObject({ action: 'updated', details: { impact_level: { from: 'medium', to: 'high' } } });
+    expect(refusal(() => flags.update(id, '@backend.api', { target_agent: null })).details.rule).toBe('target_required');
+    expect(refusal(() => flags.update(id, '@backend.api', { change_description: 'short' })).details.rule).toBe('min_length');
+    expect(flags.get(id).flag).toMatchObject({ impact_level: 'high', target_agent: '@frontend.react', change_description: DESC });
+    expect(flags.update(id, '@backend.api', { impact_level: 'high' }).changed).toEqual([]);
+  });
+
+  it('refuses other agents, held flags, completed flags and chain loops', () => {
+    const a = flags.create(flagInput()).id;
+    const b = flags.create(flagInput({ chain_origin_id: a })).id;
+    expect(refusal(() => flags.update(a, '@frontend.react', { impact_level: 'low' })).details.rule).toBe('source_only');
+    expect(refusal(() => flags.update(a, '@backend.api', { chain_origin_id: b })).details.rule).toBe('no_cycle');
+    expect(refusal(() => flags.update(a, '@backend.api', { chain_origin_id: a })).details.rule).toBe('no_cycle');
+    flags.lock(a, '@frontend.react');
+    expect(refusal(() => flags.update(a, '@backend.api', { impact_level: 'low' })).details.rule).toBe('locked_by_other');
+    flags.complete(b, '@frontend.react');
+    expect(refusal(() => flags.update(b, '@backend.api', { impact_level: 'low' })).details.rule).toBe('pending_only');
+  });
+
+  it('withdraws a flag, keeping a full copy in the history', () => {
+    const f = flags.create(flagInput({ context: { pr: 7 } }));
+    expect(refusal(() => flags.delete(f.id, '@frontend.react')).details.rule).toBe('source_only');
+    const out = flags.delete(f.id, 'backend.api');
+    expect(out).toMatchObject({ deleted: true, flag_id: f.id });
+    expect(count()).toBe(0);
+    const entry = flags.history(f.id).at(-1)!;
+    expect(entry).toMatchObject({ action: 'deleted', agent: '@backend.api' });
+    expect(entry.details!.flag).toEqual(f);
+    expect(refusal(() => flags.get(f.id)).code).toBe('not_found');
+    expect(flags.create(flagInput()).id).toBe(f.id + 1);
+  });
+
+  it('will not delete the origin of a chain', () => {
+    const a = flags.create(flagInput()).id;
+    flags.create(flagInput({ chain_origin_id: a }));
+    expect(refusal(() => flags.delete(a, '@backend.api')).details).toMatchObject({ rule: 'has_chain_children', children: [2] });
+  });
+});
+
+describe('chains, lists and workable counts', () => {
+  it('shows the whole chain from its origin, whichever member is asked for', () => {
+    const root = flags.create(flagInput()).id;
+    const child = flags.create(flagInput({ chain_origin_id: root, target_agent: '@backend.api' })).id;
+    const grandchild = flags.create(flagInput({ chain_origin_id: child, target_agent: '@qa.testing' })).id;
+    const sibling = flags.create(flagInput({ chain_origin_id: root })).id;
+    flags.create(flagInput());
+    const chain = flags.get(grandchild).chain;
+    expect(chain.map((c) => [c.id, c.depth])).toEqual([[root, 0], [child, 1], [sibling, 1], [grandchild, 2]]);
+    expect(flags.list({ chain_id: sibling }).flags.map((f) => f.id).sort()).toEqual([root, child, grandchild, sibling]);
+    expect(flags.get(5).chain).toEqual([]);
+  });
+
+  it('filters by status, agents, type, impact, text and date, with paging', () => {
+    for (let i = 0; i < 7; i++) {
+      clock += 60_000;
+      flags.create(flagInput({ target_agent: i % 2 ? '@backend.api' : '@frontend.react', flag_type: i < 2 ? 'refactor' : 'change',
+        change_description: `${DESC} ${i === 3 ? 'mentions 100%_literal' : ''}` }));
+    }
+    flags.complete(1, '@frontend.react', 'nothing to do for the pagination');
+    expect(flags.list().total).toBe(6);
+    expect(flags.list({ status: 'all' }).total).toBe(7);
+    expect(flags.list({ status: 'completed' }).flags.map((f) => f.id)).toEqual([1]);
+    expect(flags.list({ status: 'all', target_agent: 'backend.api' }).total).toBe(3);
+    expect(flags.list({ status: 'all', flag_type: 'refactor' }).total).toBe(2);
+    expect(flags.list({ text: '100%_lit' }).flags.map((f) => f.id)).toEqual([4]);
+    expect(flags.list({ text: '100%x' }).total).toBe(0);
+    expect(flags.list({ status: 'all', text: 'pagination' }).flags.map((f) => f.id)).toEqual([1]);
+    expect(flags.list({ status: 'all', since: '2026-11-27T10:05:00Z' }).flags.map((f) => f.id)).toEqual([7, 6, 5]);
+    const page = flags.list({ status: 'all', limit: 3, offset: 3 });
+    expect(page).toMatchObject({ total: 7, returned: 3, has_more: true });
+    expect(page.flags.map((f) => f.id)).toEqual([4, 3, 2]);
+    expect(refusal(() => flags.list({ since: 'yesterday' })).details.field).toBe('since');
+    expect(refusal(() => flags.list({ limit: 0 })).details.field).toBe('limit');
+  });
+
+  it('ranks workable impact by rank, not by text, and counts held flags apart', () => {
+    flags.create(flagInput({ impact_level: 'medium' }));
+    flags.create(flagInput({ impact_level: 'critical', flag_type: 'security' }));
+    flags.create(flagInput({ impact_level: 'low', target_agent: '@qa.testing' }));
+    flags.create(flagInput({ target_agent: null }));
+    flags.create(flagInput({ impact_level: 'high', target_agent: '@ops.cicd' }));
+    flags.lock(5, '@ops.cicd');
+    expect(flags.workable()).toEqual([
+      { target_agent: '@frontend.react', workable: 2, held: 0, highest_impact: 'critical', oldest_workable_at: '2026-11-27T10:00:00.000Z' },
+      { target_agent: null, workable: 1, held: 0, highest_impact: 'medium', oldest_workable_at: '2026-11-27T10:00:00.000Z' },
+      { target_agent: '@qa.testing', workable: 1, held: 0, highest_impact: 'low', oldest_workable_at: '2026-11-27T10:00:00.000Z' },
+      { target_agent: '@ops.cicd', workable: 0, held: 1, highest_impact: null, oldest_workable_at: null },
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { CoordinatorError } from '../../src/errors.js';
+import {
+  charLength, checkImpactRules, normalizeHandle, parseContext, parseId, parseRelatedFiles, requireText,
+} from '../../src/flags/rules.js';
+
+function refusal(fn: () => unknown): CoordinatorError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CoordinatorError);
+    return err as CoordinatorError;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('agent handles', () => {
+  it('adds the @, trims and lower-cases', () => {
+    expect(normalizeHandle('backend.api', 'x')).toBe('@backend.api');
+    expect(normalizeHandle('  @Database.Postgres ', 'x')).toBe('@database.postgres');
+    expect(normalizeHandle('code-reviewer', 'x')).toBe('@code-reviewer');
+    expect(normalizeHandle('acolyte.user_profile', 'x')).toBe('@acolyte.user_profile');
+  });
+
+  it.each(['', '@', '@@a.b', 'a b', 'a..b', '.a', 'a.', 'a/b', "a'; DROP TABLE flags;--", 'x'.repeat(80), '@a.b.c.d.e'])(
+    'refuses %j naming the field and the pattern',
+    (bad) => {
+      const err = refusal(() => normalizeHandle(bad, 'target_agent'));
+      expect(err.details).toMatchObject({ field: 'target_agent', rule: 'handle_pattern' });
+      expect(err.message).toContain('@domain.module');
+    },
+  );
+
+  it('refuses non-strings', () => {
+    expect(refusal(() => normalizeHandle(42, 'agent')).details).toMatchObject({ field: 'agent', rule: 'type' });
+  });
+});
+
+describe('text lengths', () => {
+  it('reports the current and required length', () => {
+    const err = refusal(() => requireText('too short', 'change_description', 50));
+    expect(err.details).toEqual({ field: 'change_description', rule: 'min_length', current_length: 9, required_length: 50 });
+    expect(err.message).toContain('9 characters; at least 50');
+  });
+
+  it('counts characters, not UTF-16 units, and ignores surrounding space', () => {
+    expect(charLength('🚀'.repeat(10))).toBe(10);
+    expect(() => requireText('🚀'.repeat(49), 'f', 50)).toThrow(/49 characters/);
+    expect(requireText(`  ${'é'.repeat(50)}  `, 'f', 50)).toBe('é'.repeat(50));
+    expect(() => requireText(`${' '.repeat(60)}x`, 'f', 50)).toThrow(/1 characters/);
+  });
+});
+
+describe('impact rules', () => {
+  it.each([
+    ['security', 'high', '@a.b', 'type_requires_critical'],
+    ['data_loss', 'medium', '@a.b', 'type_requires_critical'],
+    ['change', 'critical', '@a.b', 'critical_reserved'],
+    ['new_feature', 'critical', '@a.b', 'critical_reserved'],
+    ['breaking_change', 'low', '@a.b', 'low_not_allowed'],
+    ['breaking_change', 'high', null, 'target_required'],
+    ['security', 'critical', null, 'target_required'],
+  ] as const)('%s at %s for %s is refused (%s)', (type, impact, target, rule) => {
+    expect(refusal(() => checkImpactRules(type, impact, target)).details.rule).toBe(rule);
+  });
+
+  it.each([
+    ['security', 'critical', '@a.b'],
+    ['breaking_change', 'critical', '@a.b'],
+    ['breaking_change', 'medium', null],
+    ['refactor', 'low', null],
+    ['information_request', 'high', '@a.b'],
+  ] as const)('%s at %s for %s is accepted', (type, impact, target) => {
+    expect(() => checkImpactRules(type, impact, target)).not.toThrow();
+  });
+});
+
+describe('related files, context and ids', () => {
+  it('accepts a list or a comma-separated string, trimmed and without duplicates', () => {
+    expect(parseRelatedFiles('a.ts, b.ts,,a.ts ')).toEqual(['a.ts', 'b.ts']);
+    expect(parseRelatedFiles(['x/y.ts', ' z.ts '])).toEqual(['x/y.ts', 'z.ts']);
+    expect(parseRelatedFiles(undefined)).toEqual([]);
+    expect(refusal(() => parseRelatedFiles([1])).details.field).toBe('related_files');
+  });
+
+  it('takes context as an object or JSON text, and refuses anything else', () => {
+    expect(parseContext('{"ticket":"A-1"}')).toEqual({ ticket: 'A-1' });
+    expect(parseContext({ a: [1] })).toEqual({ a: [1] });
+    expect(refusal(() => parseContext('{oops')).details.rule).toBe('json');
+    expect(refusal(() => parseContext('[1,2]')).details.rule).toBe('type');
+    expect(refusal(() => parseContext({ big: 'x'.repeat(70_000) })).details.rule).toBe('max_bytes');
+  });
+
+  it('parses ids from numbers and "#12"-style strings only', () => {
+    expect(parseId(12, 'id')).toBe(12);
+    expect(parseId('#7', 'id')).toBe(7);
+    for (const bad of [0, -1, 1.5, '1e3', 'abc', null, Number.MAX_SAFE_INTEGER + 2]) {
+      expect(refusal(() => parseId(bad, 'id')).details).toMatchObject({ field: 'id', rule: 'positive_integer' });
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import Database from 'better-sqlite3';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveDbPath } from '../../src/config.js';
+import { FlagService } from '../../src/flags/service.js';
+import { loadSchema, openStore, StoreOpenError } from '../../src/store/db.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('openStore', () => {
+  it('creates missing folders and sets WAL, NORMAL sync, foreign keys, a busy timeout and the version', () => {
+    const path = join(tempDir(), 'deep', 'er', 'c.db');
+    const db = openStore(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
+    expect(db.pragma('user_version', { simple: true })).toBe(loadSchema().version);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['flag_history', 'flags']);
+    db.close();
+  });
+
+  it('opens an existing up-to-date database without touching its data', () => {
+    const path = join(tempDir(), 'c.db');
+    const first = openStore(path);
+    new FlagService(first).create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
+    first.close();
+    const second = openStore(path);
+    expect(second.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(1);
+    second.close();
+  });
+
+  it('refuses a database from a newer version, naming both versions', () => {
+    const path = join(tempDir(), 'c.db');
+    const raw = new Database(path);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => openStore(path)).toThrow(StoreOpenError);
+    expect(() => openStore(path)).toThrow(/version 99 is newer .* \(1\); upgrade coordinator-mcp/);
+  });
+
+  it('refuses a directory, a file that is not SQLite, and an unwritable location with one clear line', () => {
+    const dir = tempDir();
+    expect(() => openStore(dir)).toThrow(/is a directory/);
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, 'this is not a database '.repeat(100));
+    expect(() => openStore(junk)).toThrow(/not a valid SQLite database/);
+    if (process.getuid?.() !== 0) {
+      const locked = join(dir, 'ro');
+      mkdirSync(locked);
+      chmodSync(locked, 0o500);
+      expect(() => openStore(join(locked, 'sub', 'c.db'))).toThrow(StoreOpenError);
+    }
+    expect(() => openStore('/dev/null/sub/c.db')).toThrow(StoreOpenError);
+  });
+
+  it('upgrades a database of the agent_db.py script in place, keeping every flag', () => {
+    const path = join(tempDir(), 'legacy.db');
+    const raw = new Database(path);
+    raw.exec(`CREATE TABLE flags (id INTEGER PRIMARY KEY AUTOINCREMENT, chain_origin_id INTEGER, flag_type TEXT, source_agent TEXT,
+      target_agent TEXT, change_description TEXT, action_required TEXT, impact_level TEXT DEFAULT 'medium', status TEXT DEFAULT 'pending',
+      locked BOOLEAN DEFAULT 0, related_files TEXT, code_location TEXT, example_usage TEXT, context TEXT,
+      created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, completed_at TIMESTAMP, completed_by TEXT, notes TEXT);
+      CREATE INDEX idx_flags_target ON flags(target_agent, status);`);
+    const ins = raw.prepare(`INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
+      impact_level, status, locked, related_files, context, created_at, completed_at, completed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+    ins.run(null, 'breaking_change', '@backend.api', '@frontend.react', 'd'.repeat(60), 'a'.repeat(120), 'high', 'pending', 1, 'a.ts,b.ts', '{"k":1}', '2025-03-01 12:30:00', null, null);
+    ins.run(1, 'bogus', '@frontend.react', null, 'short', 'short', 'whatever', 'completed', 0, null, 'not json', '2025-03-02 08:00:00', '2025-03-02 09:00:00', '@qa.testing');
+    raw.close();
+
+    const db = openStore(path);
+    const flags = new FlagService(db);
+    const one = flags.get(1);
+    expect(one.flag).toMatchObject({
+      flag_type: 'breaking_change', impact_level: 'high', related_files: ['a.ts', 'b.ts'], context: { k: 1 },
+      created_at: '2025-03-01T12:30:00.000Z', locked: false, status: 'pending',
+    });
+    expect(one.history[0]).toMatchObject({ action: 'imported', details: { changes: { locked: expect.stringContaining('dropped') } } });
+    const two = flags.get(2);
+    expect(two.flag).toMatchObject({
+      flag_type: 'change', impact_level: 'medium', chain_origin_id: 1, status: 'completed', completed_by: '@qa.testing',
+      completed_at: '2025-03-02T09:00:00.000Z', context: { text: 'not json' }, change_description: 'short',
+    });
+    expect(two.history[0]!.details).toMatchObject({ changes: { flag_type: { from: 'bogus', to: 'change' } } });
+    expect(db.prepare('SELECT count(*) FROM legacy_flags_v0').pluck().get()).toBe(2);
+    expect(flags.create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) }).id).toBe(3);
+    db.close();
+  });
+});
+
+describe('resolveDbPath', () => {
+  it('prefers --db, then COORDINATOR_DB, then the project folder', () => {
+    expect(resolveDbPath('x.db', { COORDINATOR_DB: '/e.db' }, '/work')).toBe('/work/x.db');
+    expect(resolveDbPath(undefined, { COORDINATOR_DB: '/e.db', CLAUDE_PROJECT_DIR: '/p' }, '/work')).toBe('/e.db');
+    expect(resolveDbPath(undefined, { CLAUDE_PROJECT_DIR: '/p' }, '/work')).toBe('/p/.claude/coordinator.db');
+    expect(resolveDbPath(undefined, {}, '/work')).toBe('/work/.claude/coordinator.db');
+  });
+});
