@@ -3,7 +3,8 @@ import { defineTool } from '../mcp/define.js';
 import { FLAG_TYPES, IMPACT_LEVELS, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
 import { DEFAULT_LEASE_SECONDS, DEFAULT_QUEUE_LIMIT, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
 
-const handle = (what: string) => z.string().describe(`${what}: an agent handle such as "@backend.api" (a missing "@" is added)`);
+const HANDLE_HINT = 'an agent handle such as "@backend.api" (a missing "@" is added)';
+const handle = (what: string) => z.string().describe(`${what}: ${HANDLE_HINT}`);
 const flagId = (what = 'the flag id') => z.number().int().positive().describe(what);
 const flagType = z.enum(FLAG_TYPES);
 const impact = z.enum(IMPACT_LEVELS);
@@ -56,7 +57,7 @@ export function flagTools(flags: FlagService) {
       kind: 'write',
       input: {
         source_agent: handle('You, the agent sending the flag'),
-        target_agent: handle('The agent who must act, or null to broadcast to every agent').nullable(),
+        target_agent: z.string().nullable().describe(`The agent who must act (${HANDLE_HINT}), or null to broadcast to every agent`),
         flag_type: contentFields.flag_type,
         change_description: contentFields.change_description,
         action_required: contentFields.action_required,

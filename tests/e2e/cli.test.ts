@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from '../helpers/spawn.js';
+import { ACTION, DESC, tempDir } from '../helpers/tmp.js';
+
+beforeAll(assertBuilt);
+
+describe('coordinator CLI', () => {
+  it('runs the old script\'s verbs end to end, printing JSON', () => {
+    const db = join(tempDir(), 'cli.db');
+    const cli = (...args: string[]) => runCli([...args, '--db', db]);
+    const created = cli('create-flag', '--flag_type', 'breaking_change', '--source_agent', 'backend.api', '--target_agent', '@frontend.react',
+      '--change_description', DESC, '--action_required', ACTION, '--impact_level', 'high', '--related_files', 'a.ts,b.ts',
+      '--context', '{"pr": 9}', '--code_location', 'src/users.ts:40');
+    expect(created.code).toBe(0);
+    expect(created.json).toMatchObject({ success: true, flag_id: 1, message: 'FLAG #1 created: breaking_change', from: '@backend.api', to: '@frontend.react', priority: 'high' });
+    expect(created.json.flag).toMatchObject({ related_files: ['a.ts', 'b.ts'], context: { pr: 9 } });
+    const chained = cli('create-flag', '--flag-type', 'change', '--source-agent', '@frontend.react', '--target-agent', 'qa.testing',
+      '--change-description', DESC, '--action-required', ACTION, '--chain-origin-id', '1');
+    expect(chained.json.flag.chain_origin_id).toBe(1);
+    const broadcast = cli('create-flag', '--flag_type', 'refactor', '--source_agent', '@backend.api', '--change_description', DESC, '--action_required', ACTION);
+    expect(broadcast.json.to).toBeNull();
+
+    expect(cli('get-agent-flags', '@frontend.react').json.flags.map((f: { id: number }) => f.id)).toEqual([1, 3]);
+    expect(cli('lock-flag', '1', '@frontend.react', '--lease_seconds', '60').json).toMatchObject({ locked: true, action: 'locked' });
+    const taken = cli('lock-flag', '1', '@qa.testing');
+    expect(taken.code).toBe(1);
+    expect(taken.json).toMatchObject({ code: 'conflict', holder: '@frontend.react' });
+    expect(cli('get-workable-flags').json.agents).toContainEqual(expect.objectContaining({ target_agent: '@frontend.react', held: 1, workable: 0 }));
+    expect(cli('unlock-flag', '1', '@frontend.react').json).toMatchObject({ locked: false, was_locked: true });
+    const done = cli('complete-flag', '1', '@frontend.react', '--notes', 'Paginated list shipped');
+    expect(done.json).toMatchObject({ success: true, completed_by: '@frontend.react', notes: 'Paginated list shipped' });
+    expect(cli('get-pending-flags').json.flags.map((f: { id: number }) => f.id)).toEqual([3, 2]);
+    expect(cli('get-flag', '2').json.chain.map((c: { id: number }) => c.id)).toEqual([1, 2]);
+    expect(cli('list-flags', '--status', 'completed').json.flags[0].notes).toBe('Paginated list shipped');
+    expect(cli('delete-flag', '3', '@backend.api').json).toMatchObject({ deleted: true });
+  });
+
+  it('takes the acting agent from COORDINATOR_AGENT', () => {
+    const db = join(tempDir(), 'cli.db');
+    runCli(['create-flag', '--flag_type', 'change', '--source_agent', '@a.b', '--change_description', DESC, '--action_required', ACTION, '--db', db]);
+    expect(runCli(['lock-flag', '1', '--db', db], { COORDINATOR_AGENT: '@env.agent' }).json.lock.holder).toBe('@env.agent');
+  });
+
+  it.each([
+    [['create-flag', '--flag_type', 'bogus', '--source_agent', '@a.b'], /flag_type "bogus" is not a flag type/],
+    [['create-flag', '--flag_type', 'change', '--source_agent', '@a.b', '--change_description', 'short', '--action_required', ACTION], /change_description is 5 characters; at least 50/],
+    [['lock-flag', '1'], /agent is required/],
+    [['lock-flag', 'x', '@a.b'], /id must be a positive whole number/],
+    [['complete-flag', '1', '@a.b', '--bogus'], /Unknown option '--bogus'/],
+    [['no-such-verb'], /unknown verb "no-such-verb"/],
+    [['get-agent-flags', '@a.b', '--limit', 'ten'], /--limit must be a whole number/],
+  ])('refuses %j with a JSON error and exit code 1', (args, pattern) => {
+    const r = runCli([...args, '--db', join(tempDir(), 'cli.db')]);
+    expect(r.code).toBe(1);
+    expect(r.json.error).toMatch(pattern);
+  });
+
+  it('explains every verb and option', () => {
+    const top = runCli(['--help']);
+    expect(top.code).toBe(0);
+    for (const verb of ['create-flag', 'get-agent-flags', 'get-pending-flags', 'get-workable-flags', 'lock-flag', 'unlock-flag', 'complete-flag']) {
+      expect(top.stdout).toContain(verb);
+    }
+    const create = runCli(['create-flag', '--help']);
+    for (const option of ['--flag_type', '--source_agent', '--target_agent', '--change_description', '--action_required', '--impact_level',
+      '--related_files', '--chain_origin_id', '--code_location', '--example_usage', '--context', '--db']) {
+      expect(create.stdout).toContain(option);
+    }
+    expect(runCli(['complete-flag', '--help']).stdout).toContain('--notes');
+  });
+});

@@ -1,0 +1,92 @@
+import Database from 'better-sqlite3';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { callOk } from '../helpers/client.js';
+import { assertBuilt, ROOT, SERVER, spawnServer } from '../helpers/spawn.js';
+import { flagInput, tempDir } from '../helpers/tmp.js';
+
+beforeAll(assertBuilt);
+
+describe('the built server over stdio', () => {
+  it('serves tools and keeps data in the file given by --db', async () => {
+    const db = join(tempDir(), 'e2e.db');
+    const s = await spawnServer(['--db', db]);
+    try {
+      const { tools } = await s.client.listTools();
+      expect(tools.length).toBeGreaterThanOrEqual(10);
+      const out = await callOk(s.client, 'create_flag', flagInput({ impact_level: 'high' }));
+      expect(out.flag_id).toBe(1);
+      const queue = await callOk(s.client, 'get_agent_flags', { agent: '@frontend.react' });
+      expect(queue.flags[0].id).toBe(1);
+    } finally {
+      await s.close();
+    }
+    const raw = new Database(db, { readonly: true });
+    expect(raw.prepare('SELECT target_agent FROM flags').pluck().all()).toEqual(['@frontend.react']);
+    raw.close();
+  });
+
+  it('finds its database through COORDINATOR_DB, or CLAUDE_PROJECT_DIR/.claude', async () => {
+    const dir = tempDir();
+    const viaEnv = await spawnServer([], { COORDINATOR_DB: join(dir, 'env.db') });
+    await callOk(viaEnv.client, 'create_flag', flagInput());
+    await viaEnv.close();
+    expect(existsSync(join(dir, 'env.db'))).toBe(true);
+    const project = await spawnServer([], { CLAUDE_PROJECT_DIR: dir });
+    await callOk(project.client, 'create_flag', flagInput());
+    await project.close();
+    expect(existsSync(join(dir, '.claude', 'coordinator.db'))).toBe(true);
+  });
+
+  it('writes nothing but JSON-RPC messages to stdout, even for bad calls', () => {
+    const db = join(tempDir(), 'raw.db');
+    const messages = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'create_flag', arguments: { flag_type: 42 } } },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'no_such_tool', arguments: {} } },
+      { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'get_flag', arguments: { id: 99 } } },
+      { jsonrpc: '2.0', id: 5, method: 'tools/list' },
+    ];
+    const r = spawnSync(process.execPath, [SERVER, '--db', db], { input: `${messages.map((m) => JSON.stringify(m)).join('\n')}\nnot json at all\n`, encoding: 'utf8', timeout: 20_000 });
+    const lines = r.stdout.trim().split('\n');
+    const parsed = lines.map((l) => JSON.parse(l) as { id?: number; result?: { isError?: boolean } });
+    expect(parsed.every((m) => (m as { jsonrpc?: string }).jsonrpc === '2.0')).toBe(true);
+    expect(parsed.map((m) => m.id).filter((id) => id !== undefined).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(parsed.find((m) => m.id === 2)!.result!.isError).toBe(true);
+    expect(parsed.find((m) => m.id === 4)!.result!.isError).toBe(true);
+  });
+
+  it.each([
+    ['a directory', (dir: string) => dir, /is a directory/],
+    ['a file that is not SQLite', (dir: string) => { const f = join(dir, 'x.db'); writeFileSync(f, 'garbage'.repeat(200)); return f; }, /not a valid SQLite database/],
+    ['a path under a file', (dir: string) => { const f = join(dir, 'file'); writeFileSync(f, ''); return join(f, 'c.db'); }, /cannot create the folder/],
+    ['a newer schema', (dir: string) => { const f = join(dir, 'n.db'); const d = new Database(f); d.pragma('user_version = 7'); d.close(); return f; }, /newer than this coordinator-mcp/],
+  ])('exits 1 with one clear stderr line for %s', (_name, makePath, pattern) => {
+    const path = makePath(tempDir());
+    const r = spawnSync(process.execPath, [SERVER, '--db', path], { input: '', encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^coordinator-mcp: /);
+    expect(lines[0]).toMatch(pattern);
+  });
+
+  it('starts from the mcp.json entry the way Claude Code would', async () => {
+    const config = JSON.parse(readFileSync(join(ROOT, 'mcp.json'), 'utf8'));
+    const entry = config.mcpServers.coordinator;
+    expect(entry.command).toBe('node');
+    const dir = tempDir();
+    const child = spawn(entry.command, entry.args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', CLAUDE_PROJECT_DIR: dir }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const answer = new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cc', version: '1' } } })}\n`);
+    const reply = JSON.parse(await answer);
+    expect(reply.result.serverInfo.name).toBe('coordinator-mcp');
+    child.stdin.end();
+    await new Promise((r) => child.once('exit', r));
+    expect(existsSync(join(dir, '.claude', 'coordinator.db'))).toBe(true);
+  });
+});

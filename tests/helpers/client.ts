@@ -1,0 +1,32 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { expect } from 'vitest';
+import { createServer, createServices, type Services } from '../../src/server.js';
+import type { DB } from '../../src/store/db.js';
+
+export async function connectInProcess(db: DB): Promise<{ client: Client; services: Services; close: () => Promise<void> }> {
+  const services = createServices(db);
+  const { server } = createServer(services);
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  return { client, services, close: async () => { await client.close(); await server.close(); } };
+}
+
+/** Calls a tool that must succeed; returns its structuredContent after checking the text copy. */
+export async function callOk(client: Client, name: string, args: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
+  const text = (result.content[0] as { type: string; text: string }).text;
+  expect(JSON.parse(text)).toEqual(result.structuredContent);
+  return result.structuredContent as Record<string, any>;
+}
+
+/** Calls a tool that must fail; returns the error text. */
+export async function callErr(client: Client, name: string, args: Record<string, unknown>): Promise<string> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  expect(result.isError).toBe(true);
+  expect(result.structuredContent).toBeUndefined();
+  return (result.content[0] as { text: string }).text;
+}

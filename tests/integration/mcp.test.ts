@@ -1,0 +1,114 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { join } from 'node:path';
+import * as z from 'zod';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toolRegistry, type Services } from '../../src/server.js';
+import { openStore, type DB } from '../../src/store/db.js';
+import { callErr, callOk, connectInProcess } from '../helpers/client.js';
+import { ACTION, DESC, flagInput, tempDir } from '../helpers/tmp.js';
+
+let db: DB;
+let client: Client;
+let services: Services;
+let close: () => Promise<void>;
+
+beforeEach(async () => {
+  db = openStore(join(tempDir(), 'c.db'));
+  ({ client, services, close } = await connectInProcess(db));
+});
+afterEach(async () => {
+  await close();
+  db.close();
+});
+
+const rows = () => db.prepare('SELECT count(*) FROM flags').pluck().get();
+
+describe('tools/list', () => {
+  it('describes every tool fully, with annotations true to what it does', async () => {
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual([
+      'create_flag', 'get_agent_flags', 'list_flags', 'get_flag', 'update_flag', 'delete_flag', 'lock_flag', 'unlock_flag',
+      'complete_flag', 'get_workable_flags',
+    ]);
+    for (const tool of tools) {
+      expect(`mcp__coordinator__${tool.name}`).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+      expect(tool.title).toBeTruthy();
+      expect(tool.description!.length).toBeGreaterThan(40);
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.inputSchema).not.toHaveProperty('$schema');
+      expect(tool.outputSchema).toMatchObject({ type: 'object' });
+      expect(tool.outputSchema).not.toHaveProperty('$schema');
+      expect(tool.outputSchema).not.toHaveProperty('anyOf');
+      for (const [prop, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
+        expect((schema as { description?: string }).description, `${tool.name}.${prop} has a description`).toBeTruthy();
+      }
+    }
+    const ann = Object.fromEntries(tools.map((t) => [t.name, t.annotations]));
+    expect(ann.get_agent_flags).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
+    expect(ann.create_flag).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+    expect(ann.delete_flag).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(ann.complete_flag).toMatchObject({ readOnlyHint: false, idempotentHint: true });
+    expect(ann.lock_flag).toMatchObject({ readOnlyHint: false, idempotentHint: false });
+  });
+});
+
+describe('tool calls', () => {
+  it('runs a flag through its whole life, every answer matching its declared output schema', async () => {
+    const outputs = Object.fromEntries(toolRegistry(services).map((t) => [t.name, z.object(t.output)]));
+    const call = async (name: string, args: Record<string, unknown>) => {
+      const out = await callOk(client, name, args);
+      outputs[name]!.parse(out);
+      return out;
+    };
+    const created = await call('create_flag', flagInput({ impact_level: 'high', related_files: ['src/users.ts'], context: { pr: 12 } }));
+    expect(created).toMatchObject({ success: true, flag_id: 1, from: '@backend.api', to: '@frontend.react', priority: 'high' });
+    expect(created.message).toBe('FLAG #1 created: change for @frontend.react');
+    const chained = await call('create_flag', flagInput({ source_agent: 'frontend.react', target_agent: '@qa.testing', chain_origin_id: 1 }));
+    expect((await call('get_agent_flags', { agent: 'frontend.react' })).flags.map((f: { id: number }) => f.id)).toEqual([1]);
+    expect(await call('lock_flag', { id: 1, agent: '@frontend.react', lease_seconds: 120 })).toMatchObject({ action: 'locked', lock: { holder: '@frontend.react' } });
+    await call('update_flag', { id: chained.flag_id, agent: '@frontend.react', impact_level: 'low' });
+    expect((await call('list_flags', { source_agent: '@frontend.react' })).flags[0]).toMatchObject({ impact_level: 'low' });
+    expect((await call('get_workable_flags', {})).agents).toEqual([
+      expect.objectContaining({ target_agent: '@qa.testing', workable: 1, highest_impact: 'low' }),
+      expect.objectContaining({ target_agent: '@frontend.react', workable: 0, held: 1, highest_impact: null }),
+    ]);
+    expect(await call('complete_flag', { id: 1, agent: '@frontend.react', notes: 'List page paginates now' })).toMatchObject({
+      already_completed: false, notes: 'List page paginates now',
+    });
+    const full = await call('get_flag', { id: 2 });
+    expect(full.chain.map((c: { id: number }) => c.id)).toEqual([1, 2]);
+    expect(full.history.map((h: { action: string }) => h.action)).toEqual(['created', 'updated']);
+    expect(await call('unlock_flag', { id: 1, agent: '@frontend.react' })).toMatchObject({ was_locked: false });
+    expect(await call('delete_flag', { id: 2, agent: '@frontend.react' })).toMatchObject({ deleted: true, flag_id: 2 });
+    expect(rows()).toBe(1);
+  });
+
+  it('names the argument and the rule when the input does not fit the schema, and changes nothing', async () => {
+    const missing = await callErr(client, 'create_flag', { source_agent: '@a.b', flag_type: 'change', change_description: DESC, action_required: ACTION });
+    expect(missing).toMatch(/missing required argument.* at target_agent/);
+    const wrongType = await callErr(client, 'lock_flag', { id: 'one', agent: '@a.b' });
+    expect(wrongType).toMatch(/expected number, got string.* at id/);
+    const unknown = await callErr(client, 'create_flag', { ...flagInput(), impact: 'high' });
+    expect(unknown).toMatch(/unknown argument\(s\) "impact"; the accepted arguments are .*impact_level/);
+    const badEnum = await callErr(client, 'create_flag', flagInput({ flag_type: 'urgent' }));
+    expect(badEnum).toMatch(/flag_type/);
+    expect(rows()).toBe(0);
+  });
+
+  it('returns rule refusals as isError JSON with the field, rule and lengths', async () => {
+    const text = await callErr(client, 'create_flag', flagInput({ change_description: 'too short' }));
+    expect(JSON.parse(text)).toMatchObject({ code: 'invalid_argument', field: 'change_description', rule: 'min_length', current_length: 9, required_length: 50 });
+    await callOk(client, 'create_flag', flagInput());
+    await callOk(client, 'lock_flag', { id: 1, agent: '@a.one' });
+    const held = JSON.parse(await callErr(client, 'lock_flag', { id: 1, agent: '@b.two' }));
+    expect(held).toMatchObject({ code: 'conflict', rule: 'locked_by_other', holder: '@a.one' });
+    expect(JSON.parse(await callErr(client, 'get_flag', { id: 42 }))).toMatchObject({ code: 'not_found', field: 'id' });
+    expect(rows()).toBe(1);
+  });
+
+  it('accepts related_files as a comma-separated string', async () => {
+    const out = await callOk(client, 'create_flag', flagInput({ related_files: 'a.ts,b.ts' }));
+    expect(out.flag.related_files).toEqual(['a.ts', 'b.ts']);
+  });
+});

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderToolTable } from '../../src/docs.js';
+
+describe('README', () => {
+  it('shows the tool table of the registry (npm run docs regenerates it)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = /<!-- tools:start[^>]*-->\n([\s\S]*?)\n<!-- tools:end -->/.exec(readme)?.[1];
+    expect(table).toBe(renderToolTable());
+  });
+
+  it('gives the install and test commands that .ci/run runs', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const ci = readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8');
+    expect(readme).toContain('npm install');
+    expect(readme).toContain('npm test');
+    expect(ci).toMatch(/^npm install$/m);
+    expect(ci).toMatch(/^npm test$/m);
+  });
+});
