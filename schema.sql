@@ -1,7 +1,7 @@
 -- coordinator-mcp store. This file is the single description of the schema: the server applies
 -- it on every start (every statement is idempotent) and stamps PRAGMA user_version with the
 -- version below. Upgrades from older versions live in src/store/migrations.ts.
--- schema-version: 1
+-- schema-version: 2
 
 -- A flag is an asynchronous message from one agent to another (or to every agent when
 -- target_agent is NULL): "I changed X, you must do Y".
@@ -55,3 +55,40 @@ CREATE TABLE IF NOT EXISTS flag_history (
   details   TEXT CHECK (details IS NULL OR json_valid(details))
 );
 CREATE INDEX IF NOT EXISTS flag_history_flag ON flag_history (flag_id, id);
+
+-- The agent catalog: one row per agent file the servers have seen, refreshed from the files on
+-- start and when they change. Of several files with one name, the project's wins over the user's,
+-- the user's over extra folders', those over the bundled ones: the winner is 'active', the others
+-- 'shadowed'. Removed files become 'inactive'; unreadable ones 'broken', with the reason.
+CREATE TABLE IF NOT EXISTS agents_catalog (
+  path          TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,                   -- the handle, e.g. @database.postgres
+  domain        TEXT,                            -- the first segment (database), NULL for one-segment names
+  module        TEXT,                            -- the rest (postgres), or the whole one-segment name
+  source        TEXT NOT NULL CHECK (source IN ('bundled','extra','user','project')),
+  description   TEXT NOT NULL DEFAULT '',
+  tags          TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+  capabilities  TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(capabilities)),
+  model         TEXT,
+  color         TEXT,
+  tools         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tools)),
+  frontmatter   TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(frontmatter)),
+  body          TEXT NOT NULL DEFAULT '',
+  status        TEXT NOT NULL CHECK (status IN ('active','shadowed','inactive','broken')),
+  shadowed_by   TEXT,                            -- the path of the file that won, for 'shadowed'
+  error         TEXT,                            -- why a 'broken' file was skipped
+  content_hash  TEXT NOT NULL,
+  mtime_ms      REAL NOT NULL,
+  size          INTEGER NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS agents_catalog_name ON agents_catalog (name, status);
+
+-- The serialised search index of the active agents, keyed by a fingerprint of their contents, so
+-- a server whose catalog is unchanged loads it instead of rebuilding it.
+CREATE TABLE IF NOT EXISTS agent_search_index (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  fingerprint TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  built_at    TEXT NOT NULL
+);

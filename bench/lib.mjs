@@ -208,3 +208,14 @@ export function rng(seed) {
     },
   };
 }
+
+/** Busy and idle clock ticks of all cores since boot, from /proc/stat (Linux); null elsewhere. */
+export function machineCpuTicks() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const idle = fields[3] + (fields[4] ?? 0); // idle + iowait
+    return { idle, total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}

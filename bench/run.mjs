@@ -2,15 +2,18 @@
 // coordinator-mcp benchmark: `npm run bench` (builds first). Measures
 //   1. spawn -> tools/list latency of dist/index.js beside a one-tool server on the same SDK,
 //   2. per-tool round trips over stdio on a database of 100,000 flags,
-//   3. create_flag throughput of 1 and of 4 server processes sharing one database file.
+//   3. create_flag throughput of 1, 4 and 8 server processes sharing one database file, each
+//      driven by its own client process (bench/throughput-worker.mjs).
 // Prints tables to stdout and writes the raw numbers to bench/results.json.
 import Database from 'better-sqlite3';
+import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agentHandles, createArgs, makeContent, makeShape } from './content.mjs';
 import {
-  Recorder, childCpuSeconds, closeAll, connect, fmt, killAllSync, median, msSince, nowNs, rng, summarize, table, timedCall,
+  Recorder, closeAll, connect, fmt, killAllSync, machineCpuTicks, msSince, nowNs, rng, summarize, table, timedCall,
 } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -18,6 +21,7 @@ const ROOT = dirname(BENCH_DIR);
 const SERVER = join(ROOT, 'dist', 'index.js');
 const ONE_TOOL = join(BENCH_DIR, 'one-tool-server.mjs');
 const RESULTS = join(BENCH_DIR, 'results.json');
+const WORKER = join(BENCH_DIR, 'throughput-worker.mjs');
 
 const CONFIG = {
   spawn_runs: 15, // per server, alternating
@@ -35,10 +39,11 @@ const CONFIG = {
   workable_calls: 100,
   ping_calls: 500,
   echo_calls: 500,
-  throughput_calls_per_process: 1000,
-  throughput_warmup_per_process: 20,
-  throughput_processes: 4,
-  throughput_rounds: 3, // 1 proc, N procs, alternated; the median round is reported
+  throughput_calls_per_process: 2000,
+  throughput_warmup_per_process: 100,
+  throughput_process_counts: [1, 4, 8], // each a server process driven by its own client process
+  throughput_rounds: 3, // every count once per round, order alternated; the median round is reported
+  throughput_run_timeout_s: 120,
 };
 
 const TARGETS = { spawn_ratio: 1.2, create_p50_ms: 0.5, queue_p50_ms: 1 };
@@ -50,6 +55,7 @@ if (!existsSync(SERVER)) {
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'coordinator-bench-'));
 let cleaned = false;
+const workers = new Set(); // live throughput worker processes (section 3)
 // BENCH_KEEP_TMP=1 keeps the databases for inspection; BENCH_ONLY=latency (comma list of
 // spawn, latency, throughput) runs only those sections.
 const KEEP_TMP = process.env.BENCH_KEEP_TMP === '1';
@@ -58,6 +64,14 @@ function cleanupSync() {
   if (cleaned) return;
   cleaned = true;
   killAllSync();
+  // Throughput workers: SIGKILL too; their servers see the end of stdin and exit.
+  for (const child of workers) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   if (KEEP_TMP) process.stderr.write(`bench: kept ${tmp}\n`);
   else rmSync(tmp, { recursive: true, force: true });
 }
@@ -76,79 +90,6 @@ const log = (s = '') => process.stdout.write(`${s}\n`);
 const progress = (s) => process.stderr.write(`  .. ${s}\n`);
 const results = { started_at: new Date().toISOString(), machine: {}, config: CONFIG, targets: TARGETS };
 const notes = []; // anything surprising, printed at the end
-
-// ---------------------------------------------------------------------------------------------
-// Realistic flag content, shared by the seeding and by the create_flag calls.
-
-const DOMAINS = ['frontend', 'backend', 'database', 'infra', 'mobile', 'qa', 'security', 'data', 'platform', 'docs'];
-const MODULES = ['api', 'auth', 'react', 'vue', 'postgres', 'redis', 'ios', 'android', 'e2e', 'etl', 'search', 'billing',
-  'ui', 'gateway', 'queue', 'ml', 'cdn', 'k8s', 'ci', 'schema'];
-
-function agentHandles(n) {
-  const out = [];
-  for (let i = 0; out.length < n; i++) {
-    const d = DOMAINS[i % DOMAINS.length];
-    const m = MODULES[Math.floor(i / DOMAINS.length) % MODULES.length];
-    const round = Math.floor(i / (DOMAINS.length * MODULES.length));
-    out.push(round === 0 ? `@${d}.${m}` : `@${d}.${m}-${round + 1}`);
-  }
-  return out;
-}
-
-const TYPE_WEIGHTS = [['change', 30], ['enhancement', 15], ['new_feature', 15], ['refactor', 12], ['breaking_change', 10],
-  ['information_request', 8], ['deprecation', 6], ['security', 2], ['data_loss', 2]];
-const SUBJECTS = ['the users endpoint', 'the session token format', 'the orders table', 'the checkout form', 'the search index',
-  'the billing webhook', 'the feature flag config', 'the CI pipeline', 'the image upload path', 'the GraphQL schema'];
-const VERBS = ['renamed', 'split', 'moved', 'made paginated', 'versioned', 'deprecated', 'reworked', 'cached', 'validated', 'rate limited'];
-const FILES = ['src/api/users.ts', 'src/db/schema.sql', 'web/src/components/Checkout.tsx', 'infra/k8s/deploy.yaml',
-  'src/auth/session.ts', 'mobile/ios/Api.swift', 'src/search/index.ts', 'docs/api.md'];
-
-function makeContent(r) {
-  const subject = r.pick(SUBJECTS);
-  const verb = r.pick(VERBS);
-  const file = r.pick(FILES);
-  const change = `I ${verb} ${subject} in ${file}:${1 + r.int(400)}; every caller that relies on the previous behaviour `
-    + `sees different results from now on (ticket ${1000 + r.int(9000)}).`;
-  const action = `Update your code that uses ${subject}: search your module for references, switch them to the new `
-    + `behaviour described above, run your unit and integration tests, and confirm on the staging environment that `
-    + `nothing regressed before you complete this flag.`;
-  return { change, action, file };
-}
-
-/** A type, target and impact level that satisfy the service's rules. */
-function makeShape(r, agents, broadcastFraction) {
-  let type = r.weighted(TYPE_WEIGHTS);
-  const broadcast = r.next() < broadcastFraction;
-  let impact;
-  if (broadcast) {
-    if (type === 'security' || type === 'data_loss') type = 'change';
-    impact = type === 'breaking_change' ? 'medium' : r.weighted([['medium', 60], ['low', 40]]);
-  } else if (type === 'security' || type === 'data_loss') {
-    impact = 'critical';
-  } else if (type === 'breaking_change') {
-    impact = r.weighted([['critical', 20], ['high', 50], ['medium', 30]]);
-  } else {
-    impact = r.weighted([['high', 20], ['medium', 50], ['low', 30]]);
-  }
-  const target = broadcast ? null : r.pick(agents);
-  let source = r.pick(agents);
-  while (source === target) source = r.pick(agents);
-  return { type, impact, target, source };
-}
-
-function createArgs(r, agents) {
-  const { type, impact, target, source } = makeShape(r, agents, 0.01);
-  const { change, action, file } = makeContent(r);
-  return {
-    source_agent: source,
-    target_agent: target,
-    flag_type: type,
-    change_description: change,
-    action_required: action,
-    impact_level: impact,
-    related_files: [file],
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -431,107 +372,198 @@ async function benchLatency() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. throughput: 1 process, then N processes on one database file
+// 3. throughput: 1, 4 and 8 server processes on one database file, each driven by its own client
+// process (bench/throughput-worker.mjs), so that the clients do not share the bench's one thread.
 
-async function throughputRun(processes, label, round) {
+function startWorker(init, name) {
+  const child = fork(WORKER, [], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+  workers.add(child);
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk.toString()).slice(-4096);
+  });
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      workers.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  child.on('error', () => {}); // a send to a dead worker; its exit is reported by expect()
+  child.send({ type: 'init', ...init });
+  return { name, child, exited, stderr: () => stderr.trim() };
+}
+
+/** The worker's next message of this type; rejects on its 'error' message, its exit, or a timeout. */
+function expect(w, type, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const finish = (err, msg) => {
+      clearTimeout(timer);
+      w.child.off('message', onMessage);
+      w.child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(msg);
+    };
+    const timer = setTimeout(() => finish(new Error(`${w.name}: no '${type}' within ${timeoutMs / 1000} s`)), timeoutMs);
+    const onMessage = (msg) => {
+      if (msg?.type === type) finish(null, msg);
+      else if (msg?.type === 'error') finish(new Error(`${w.name}: ${msg.message}`));
+    };
+    const onExit = (code, signal) => {
+      const tail = w.stderr();
+      finish(new Error(`${w.name} exited (${signal ?? code}) before '${type}'${tail ? `; stderr: ${tail.slice(-300)}` : ''}`));
+    };
+    w.child.on('message', onMessage);
+    w.child.on('exit', onExit);
+  });
+}
+
+async function stopWorkers(ws) {
+  const live = ws.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+  for (const w of live) w.child.kill('SIGTERM');
+  const timeout = new Promise((resolve) => setTimeout(resolve, 5000).unref());
+  await Promise.race([Promise.all(live.map((w) => w.exited)), timeout]);
+  for (const w of live) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+}
+
+async function throughputRun(processes, round) {
+  const label = `${processes} process${processes === 1 ? '' : 'es'} #${round + 1}`;
   const file = join(tmp, `throughput-${processes}-${round}.db`);
-  openStore(file).close();
+  openStore(file).close(); // the schema exists before the servers start
   const agents = agentHandles(CONFIG.seed_agents);
-  const handles = [];
+  const ws = [];
   try {
-    for (let p = 0; p < processes; p++) handles.push(await connect([SERVER, '--db', file], { cwd: ROOT, name: `bench-${p}` }));
-    const recs = handles.map((_, p) => new Recorder(`${label} client ${p}`));
-    const warmRecs = handles.map((_, p) => new Recorder(`${label} warm-up ${p}`));
-    await Promise.all(handles.map(async (h, p) => {
-      const r = rng(1000 + 10 * round + p);
-      for (let i = 0; i < CONFIG.throughput_warmup_per_process; i++) await timedCall(h.client, 'create_flag', createArgs(r, agents), warmRecs[p]);
-    }));
-    const cpu0 = handles.map((h) => childCpuSeconds(h.pid));
-    const self0 = process.cpuUsage();
-    const t0 = nowNs();
-    const ends = await Promise.all(handles.map(async (h, p) => {
-      const r = rng(2000 + 10 * round + p);
-      for (let i = 0; i < CONFIG.throughput_calls_per_process; i++) await timedCall(h.client, 'create_flag', createArgs(r, agents), recs[p]);
-      return msSince(t0);
-    }));
-    const elapsedMs = Math.max(...ends);
-    const serverCpu = handles.reduce((s, h, p) => s + childCpuSeconds(h.pid) - cpu0[p], 0);
-    const self = process.cpuUsage(self0);
-    const clientCpu = (self.user + self.system) / 1e6;
-    for (const h of handles) {
-      const tail = h.stderr().trim();
-      if (tail) notes.push(`server stderr (${label}): ${tail.slice(-300)}`);
+    for (let p = 0; p < processes; p++) {
+      ws.push(startWorker({
+        server: SERVER, db: file, cwd: ROOT, name: `bench-${p}`, seed: 100_000 * (round + 1) + 1000 * processes + 10 * p,
+        warmup: CONFIG.throughput_warmup_per_process, calls: CONFIG.throughput_calls_per_process, agents,
+      }, `${label} worker ${p}`));
     }
-    await Promise.all(handles.map((h) => h.close()));
-    const ok = recs.reduce((s, x) => s + x.times.length, 0);
-    const failed = recs.reduce((s, x) => s + x.failures, 0);
-    const warmOk = warmRecs.reduce((s, x) => s + x.times.length, 0);
-    const warmFailed = warmRecs.reduce((s, x) => s + x.failures, 0);
+    // Spawned, connected, warmed up and idle: then every worker starts at once.
+    const ready = await Promise.all(ws.map((w) => expect(w, 'ready', 120_000)));
+    const finished = ws.map((w) => expect(w, 'done', CONFIG.throughput_run_timeout_s * 1000));
+    const machine0 = machineCpuTicks();
+    for (const w of ws) w.child.send({ type: 'go' });
+    const done = await Promise.all(finished);
+    const machine1 = machineCpuTicks();
+    await Promise.all(ws.map((w) => w.exited)); // every worker closed its server
+    for (const [p, d] of done.entries()) {
+      if (d.stderr) notes.push(`server stderr (${label}, worker ${p}): ${d.stderr.slice(-300)}`);
+      const tail = ws[p].stderr();
+      if (tail) notes.push(`worker stderr (${label}, worker ${p}): ${tail.slice(-300)}`);
+    }
+
+    const start = done.reduce((m, d) => (BigInt(d.start_ns) < m ? BigInt(d.start_ns) : m), BigInt(done[0].start_ns));
+    const end = done.reduce((m, d) => (BigInt(d.end_ns) > m ? BigInt(d.end_ns) : m), BigInt(done[0].end_ns));
+    const elapsedMs = Number(end - start) / 1e6;
+    const ok = done.reduce((s, d) => s + d.times.length, 0);
+    const failed = done.reduce((s, d) => s + d.failed, 0) + ready.reduce((s, x) => s + x.warm_failed, 0);
+    const warmOk = ready.reduce((s, x) => s + x.warm_ok, 0);
+    const serverCpu = done.reduce((s, d) => s + d.server_cpu_s, 0);
+    const clientCpu = done.reduce((s, d) => s + d.client_cpu_s, 0);
+    const machineBusy = machine0 && machine1
+      ? 1 - (machine1.idle - machine0.idle) / Math.max(1, machine1.total - machine0.total) : NaN;
+
+    // Every answered success must be stored, once: rows == answered successes, and every
+    // returned flag id is distinct and present.
+    const answered = [...ready.flatMap((x) => x.warm_ids), ...done.flatMap((d) => d.ids)];
+    const expected = ok + warmOk;
     const db = new Database(file, { readonly: true });
     const rows = db.prepare('SELECT count(*) AS n FROM flags').get().n;
     const created = db.prepare("SELECT count(*) AS n FROM flag_history WHERE action = 'created'").get().n;
-    const distinctIds = db.prepare('SELECT count(DISTINCT id) AS n FROM flags').get().n;
+    const stored = new Set(db.prepare('SELECT id FROM flags').pluck().all());
     db.close();
-    const expected = ok + warmOk;
-    const all = summarize(recs.flatMap((x) => x.times));
+    const distinctAnswered = new Set(answered).size;
+    const missing = answered.filter((id) => !stored.has(id)).length;
     rmSync(file, { force: true });
     rmSync(`${file}-wal`, { force: true });
     rmSync(`${file}-shm`, { force: true });
+
     return {
       label,
       processes,
       calls: processes * CONFIG.throughput_calls_per_process,
       ok,
-      failed: failed + warmFailed,
-      errors: recs.concat(warmRecs).flatMap((x) => x.errors).slice(0, 5),
+      failed,
+      errors: [...ready.flatMap((x) => x.errors), ...done.flatMap((d) => d.errors)].slice(0, 5),
       elapsed_ms: elapsedMs,
       flags_per_second: (ok / elapsedMs) * 1000,
-      per_process_ms: ends,
-      // CPU seconds used during the timed window, and how busy that kept the machine's cores
+      start_skew_ms: Number(done.reduce((m, d) => (BigInt(d.start_ns) > m ? BigInt(d.start_ns) : m), start) - start) / 1e6,
+      per_process: done.map((d) => ({
+        ok: d.times.length,
+        failed: d.failed,
+        elapsed_ms: Number(BigInt(d.end_ns) - BigInt(d.start_ns)) / 1e6,
+        server_cpu_s: d.server_cpu_s,
+        client_cpu_s: d.client_cpu_s,
+      })),
+      // CPU seconds used during the timed window by the servers and by the client workers
       server_cpu_s: serverCpu,
       client_cpu_s: clientCpu,
-      cpu_utilization_of_all_cores: (serverCpu + clientCpu) / (elapsedMs / 1000) / os.cpus().length,
-      latency: all,
+      server_cpu_us_per_call: (serverCpu / ok) * 1e6,
+      client_cpu_us_per_call: (clientCpu / ok) * 1e6,
+      // share of all cores busy during the window, whoever used them (from /proc/stat)
+      machine_busy: machineBusy,
+      latency: summarize(done.flatMap((d) => d.times)),
       rows,
       history_created: created,
       expected_rows: expected,
-      rows_match: rows === expected && created === expected && distinctIds === expected,
+      answered_ids_distinct: distinctAnswered,
+      answered_ids_missing: missing,
+      rows_match: rows === expected && created === expected && distinctAnswered === expected && missing === 0,
     };
   } finally {
-    await Promise.all(handles.map((h) => h.close()));
+    await stopWorkers(ws);
   }
 }
 
 async function benchThroughput() {
+  const counts = CONFIG.throughput_process_counts;
   log('');
-  log(`3. create_flag throughput (${CONFIG.throughput_calls_per_process} sequential calls per client, one server process per client, `
-    + `one fresh database file per run; ${CONFIG.throughput_rounds} rounds, alternated)`);
-  const runs = { one: [], many: [] };
+  log(`3. create_flag throughput: ${counts.join(', ')} server processes on one fresh database file per run, each driven by its own `
+    + `client process (${CONFIG.throughput_calls_per_process} sequential calls after ${CONFIG.throughput_warmup_per_process} untimed ones); `
+    + `${CONFIG.throughput_rounds} rounds, order alternated`);
+  const runs = Object.fromEntries(counts.map((n) => [n, []]));
   for (let round = 0; round < CONFIG.throughput_rounds; round++) {
-    const one = await throughputRun(1, `1 process #${round + 1}`, round);
-    runs.one.push(one);
-    const many = await throughputRun(CONFIG.throughput_processes, `${CONFIG.throughput_processes} processes #${round + 1}`, round);
-    runs.many.push(many);
-    progress(`round ${round + 1}: 1 process ${fmt(one.flags_per_second, 0)} flags/s, ${CONFIG.throughput_processes} processes ${fmt(many.flags_per_second, 0)} flags/s`);
+    const order = round % 2 === 0 ? counts : [...counts].reverse();
+    const line = [];
+    for (const n of order) {
+      const x = await throughputRun(n, round);
+      runs[n].push(x);
+      line.push(`${n}: ${fmt(x.flags_per_second, 0)}`);
+    }
+    progress(`throughput round ${round + 1}: flags/s by processes ${line.join(', ')}`);
   }
   const medianRun = (list) => [...list].sort((a, b) => a.flags_per_second - b.flags_per_second)[Math.floor(list.length / 2)];
-  const one = medianRun(runs.one);
-  const many = medianRun(runs.many);
-  const rows = [...runs.one, ...runs.many].map((x) => [
-    `${x.label}${x === one || x === many ? ' *' : ''}`, x.calls, x.ok, x.failed, fmt(x.elapsed_ms / 1000, 2), fmt(x.flags_per_second, 0),
-    fmt(x.latency.p50, 3), fmt(x.latency.p99, 3), `${fmt(100 * x.cpu_utilization_of_all_cores, 0)}%`, `${x.rows}/${x.expected_rows}`, x.rows_match ? 'yes' : 'NO',
+  const best = Object.fromEntries(counts.map((n) => [n, medianRun(runs[n])]));
+  const all = counts.flatMap((n) => runs[n]);
+  const rows = all.map((x) => [
+    `${x.label}${x === best[x.processes] ? ' *' : ''}`, x.calls, x.ok, x.failed, fmt(x.elapsed_ms / 1000, 2), fmt(x.flags_per_second, 0),
+    fmt(x.latency.p50, 3), fmt(x.latency.p99, 3), fmt(x.server_cpu_us_per_call, 0), fmt(x.client_cpu_us_per_call, 0),
+    `${fmt(100 * x.machine_busy, 0)}%`, `${x.rows}/${x.expected_rows}`, x.rows_match ? 'yes' : 'NO',
   ]);
-  log(table(['run (* = median round)', 'calls', 'ok', 'failed', 'seconds', 'flags/s', 'p50 ms', 'p99 ms', 'cpu used', 'rows/expected', 'rows match'], rows));
-  const ratio = many.flags_per_second / one.flags_per_second;
-  const totalFailed = [...runs.one, ...runs.many].reduce((s, x) => s + x.failed, 0);
-  log(`flags/s (median round): 1 process ${fmt(one.flags_per_second, 0)}, ${CONFIG.throughput_processes} processes ${fmt(many.flags_per_second, 0)}; `
-    + `ratio ${CONFIG.throughput_processes}-proc / 1-proc: ${fmt(ratio, 2)}x; failed calls: ${totalFailed}`);
-  log(`  (rows include ${CONFIG.throughput_warmup_per_process} untimed warm-up calls per client; cpu used = servers + bench client CPU time / (wall time x ${os.cpus().length} cores))`);
-  for (const x of [...runs.one, ...runs.many]) {
+  log(table(['run (* = median round)', 'calls', 'ok', 'failed', 'seconds', 'flags/s', 'p50 ms', 'p99 ms', 'server us/call',
+    'client us/call', 'cpu busy', 'rows/expected', 'rows match'], rows));
+  const base = best[counts[0]];
+  const ratios = Object.fromEntries(counts.slice(1).map((n) => [`${n}/${counts[0]}`, best[n].flags_per_second / base.flags_per_second]));
+  const totalFailed = all.reduce((s, x) => s + x.failed, 0);
+  const mismatched = all.filter((x) => !x.rows_match).length;
+  log(`flags/s (median round): ${counts.map((n) => `${n} process${n === 1 ? '' : 'es'} ${fmt(best[n].flags_per_second, 0)}`).join(', ')}; `
+    + `ratios ${Object.entries(ratios).map(([k, v]) => `${k}: ${fmt(v, 2)}x`).join(', ')}; failed calls: ${totalFailed}; `
+    + `runs whose rows do not match the answered successes: ${mismatched}`);
+  const cores = os.cpus().length;
+  const top = best[counts[counts.length - 1]];
+  const cpuPerFlag = top.server_cpu_us_per_call + top.client_cpu_us_per_call;
+  log(`  (cpu per flag at ${top.processes} processes: server ${fmt(top.server_cpu_us_per_call, 0)} us + client ${fmt(top.client_cpu_us_per_call, 0)} us; `
+    + `${cores} cores bound the rate near ${fmt((cores * 1e6) / cpuPerFlag, 0)} flags/s)`);
+  log(`  (p50/p99: every timed call of the run; cpu busy: all ${cores} cores during the timed window, from /proc/stat; `
+    + 'rows/expected: flags stored / successful calls incl. warm-up; rows match also checks that every returned id is stored once)');
+  for (const x of all) {
     if (x.failed) notes.push(`throughput ${x.label}: ${x.failed} failed calls, e.g. ${x.errors[0]}`);
-    if (!x.rows_match) notes.push(`throughput ${x.label}: ${x.rows} rows / ${x.history_created} 'created' history entries, expected ${x.expected_rows}`);
+    if (!x.rows_match) {
+      notes.push(`throughput ${x.label}: ${x.rows} rows / ${x.history_created} 'created' history entries, expected ${x.expected_rows}; `
+        + `${x.answered_ids_distinct} distinct answered ids, ${x.answered_ids_missing} of them not stored`);
+    }
   }
-  results.throughput = { one_process: one, many_processes: many, ratio, rounds: runs };
+  results.throughput = { by_processes: best, ratios, failed_calls: totalFailed, rounds: runs };
 }
 
 // ---------------------------------------------------------------------------------------------

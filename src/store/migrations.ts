@@ -94,6 +94,14 @@ function importLegacyFlags(db: DB, applySchema: () => void): void {
 
 /** Brings a database at version `from` to `to`. applySchema creates every current object. */
 export function runMigrations(db: DB, from: number, to: number, applySchema: () => void): void {
+  // The old script kept its own agents_catalog (seed rows with a module column): keep it aside.
+  const catalogColumns = tableColumns(db, 'agents_catalog');
+  if (catalogColumns.length > 0 && !catalogColumns.includes('content_hash')) {
+    db.exec('ALTER TABLE agents_catalog RENAME TO legacy_agents_catalog_v0');
+    for (const idx of db.prepare(`SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='legacy_agents_catalog_v0' AND sql IS NOT NULL`).all() as { name: string }[]) {
+      db.exec(`DROP INDEX "${idx.name.replaceAll('"', '""')}"`);
+    }
+  }
   if (from === 0) {
     const legacy = tableColumns(db, 'flags');
     if (legacy.length > 0 && legacy.includes('locked') && !legacy.includes('locked_by')) {
@@ -103,6 +111,7 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
     }
     return;
   }
-  // Later versions add their steps here (from 1 to 2, ...), each ending with applySchema().
+  // Version 2 only adds tables (the agent catalog and its search index): applying the schema
+  // creates them. Later versions add their steps here, each ending with applySchema().
   if (from < to) applySchema();
 }

@@ -17,7 +17,7 @@ describe('openStore', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
     expect(db.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['flag_history', 'flags']);
+    expect(tables).toEqual(['agent_search_index', 'agents_catalog', 'flag_history', 'flags']);
     db.close();
   });
 
@@ -37,7 +37,7 @@ describe('openStore', () => {
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => openStore(path)).toThrow(StoreOpenError);
-    expect(() => openStore(path)).toThrow(/version 99 is newer .* \(1\); upgrade coordinator-mcp/);
+    expect(() => openStore(path)).toThrow(`version 99 is newer than this coordinator-mcp understands (${loadSchema().version}); upgrade coordinator-mcp`);
   });
 
   it('refuses a directory, a file that is not SQLite, and an unwritable location with one clear line', () => {
@@ -55,6 +55,19 @@ describe('openStore', () => {
     expect(() => openStore('/dev/null/sub/c.db')).toThrow(StoreOpenError);
   });
 
+  it('upgrades a version 1 database (flags only) in place, keeping its flags', () => {
+    const path = join(tempDir(), 'v1.db');
+    const db = openStore(path);
+    new FlagService(db).create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
+    db.exec('DROP TABLE agents_catalog; DROP TABLE agent_search_index; PRAGMA user_version = 1');
+    db.close();
+    const upgraded = openStore(path);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
+    expect(upgraded.prepare('SELECT count(*) FROM agents_catalog').pluck().get()).toBe(0);
+    expect(upgraded.prepare('SELECT source_agent FROM flags').pluck().all()).toEqual(['@a.b']);
+    upgraded.close();
+  });
+
   it('upgrades a database of the agent_db.py script in place, keeping every flag', () => {
     const path = join(tempDir(), 'legacy.db');
     const raw = new Database(path);
@@ -62,7 +75,9 @@ describe('openStore', () => {
       target_agent TEXT, change_description TEXT, action_required TEXT, impact_level TEXT DEFAULT 'medium', status TEXT DEFAULT 'pending',
       locked BOOLEAN DEFAULT 0, related_files TEXT, code_location TEXT, example_usage TEXT, context TEXT,
       created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, completed_at TIMESTAMP, completed_by TEXT, notes TEXT);
-      CREATE INDEX idx_flags_target ON flags(target_agent, status);`);
+      CREATE INDEX idx_flags_target ON flags(target_agent, status);
+      CREATE TABLE agents_catalog (name TEXT PRIMARY KEY, module TEXT, description TEXT, capabilities TEXT, status TEXT);
+      INSERT INTO agents_catalog VALUES ('@old.agent', 'old', 'seed row', 'x', 'active');`);
     const ins = raw.prepare(`INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
       impact_level, status, locked, related_files, context, created_at, completed_at, completed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
     ins.run(null, 'breaking_change', '@backend.api', '@frontend.react', 'd'.repeat(60), 'a'.repeat(120), 'high', 'pending', 1, 'a.ts,b.ts', '{"k":1}', '2025-03-01 12:30:00', null, null);
@@ -84,6 +99,8 @@ describe('openStore', () => {
     });
     expect(two.history[0]!.details).toMatchObject({ changes: { flag_type: { from: 'bogus', to: 'change' } } });
     expect(db.prepare('SELECT count(*) FROM legacy_flags_v0').pluck().get()).toBe(2);
+    expect(db.prepare('SELECT name FROM legacy_agents_catalog_v0').pluck().all()).toEqual(['@old.agent']);
+    expect(db.prepare('SELECT count(*) FROM agents_catalog').pluck().get()).toBe(0);
     expect(flags.create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) }).id).toBe(3);
     db.close();
   });

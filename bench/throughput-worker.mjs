@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// One client of the throughput benchmark, in its own process (forked by bench/run.mjs with an IPC
+// channel), so that N clients do not share the bench process's single thread. It spawns its own
+// server over stdio, warms it up, and waits; on "go" it makes its create_flag calls one after the
+// other and reports every latency, the returned flag ids and the CPU time of both processes.
+//
+// parent -> worker: { type: 'init', server, db, cwd, name, seed, warmup, calls, agents }
+// worker -> parent: { type: 'ready', server_pid, warm_ok, warm_failed, warm_ids, errors }
+// parent -> worker: { type: 'go' }
+// worker -> parent: { type: 'done', start_ns, end_ns, times, failed, errors, ids, client_cpu_s, server_cpu_s, stderr }
+// then the worker closes its client (the server exits on the end of its stdin) and exits.
+// Any failure before 'done': { type: 'error', message }, and exit code 1.
+import { createArgs } from './content.mjs';
+import { Recorder, childCpuSeconds, closeAll, connect, rng, timedCall } from './lib.mjs';
+
+if (!process.send) {
+  process.stderr.write('throughput-worker: start me from bench/run.mjs (child_process.fork)\n');
+  process.exit(2);
+}
+
+const send = (msg) => new Promise((resolve) => {
+  if (!process.connected) resolve();
+  else process.send(msg, undefined, {}, () => resolve());
+});
+
+let handle;
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  await closeAll();
+  process.exit(code);
+}
+// The bench process went away (or wants us gone): close the server and leave.
+process.on('disconnect', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+process.on('SIGINT', () => void stop(0));
+
+function waitFor(type) {
+  return new Promise((resolve) => {
+    const on = (msg) => {
+      if (msg?.type === type) {
+        process.off('message', on);
+        resolve(msg);
+      }
+    };
+    process.on('message', on);
+  });
+}
+
+async function main() {
+  const init = await waitFor('init');
+  const agents = init.agents;
+  handle = await connect([init.server, '--db', init.db], { cwd: init.cwd, name: init.name });
+  const { client } = handle;
+
+  // Untimed warm-up: JIT of both processes, the statement caches, the page cache.
+  const warmRng = rng(init.seed);
+  const warm = new Recorder('warm-up');
+  const warmIds = [];
+  for (let i = 0; i < init.warmup; i++) {
+    const res = await timedCall(client, 'create_flag', createArgs(warmRng, agents), warm);
+    if (res) warmIds.push(res.flag_id);
+  }
+  // Every argument object is built before the clock starts: the timed loop only calls.
+  const r = rng(init.seed + 1);
+  const args = Array.from({ length: init.calls }, () => createArgs(r, agents));
+  const rec = new Recorder('timed');
+  const ids = new Array(init.calls);
+
+  const go = waitFor('go');
+  await send({ type: 'ready', server_pid: handle.pid, warm_ok: warm.times.length, warm_failed: warm.failures, warm_ids: warmIds, errors: warm.errors });
+  await go;
+
+  const serverCpu0 = childCpuSeconds(handle.pid);
+  const cpu0 = process.cpuUsage();
+  const start = process.hrtime.bigint(); // CLOCK_MONOTONIC: comparable across processes
+  let n = 0;
+  for (let i = 0; i < init.calls; i++) {
+    const res = await timedCall(client, 'create_flag', args[i], rec);
+    if (res) ids[n++] = res.flag_id;
+  }
+  const end = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
+  const serverCpu = childCpuSeconds(handle.pid) - serverCpu0;
+  ids.length = n;
+
+  await send({
+    type: 'done',
+    start_ns: String(start),
+    end_ns: String(end),
+    times: rec.times,
+    failed: rec.failures,
+    errors: rec.errors,
+    ids,
+    client_cpu_s: (cpu.user + cpu.system) / 1e6,
+    server_cpu_s: serverCpu,
+    stderr: handle.stderr().trim().slice(-500),
+  });
+}
+
+main().then(
+  () => stop(0),
+  async (err) => {
+    await send({ type: 'error', message: String(err?.stack ?? err).slice(0, 2000) });
+    await stop(1);
+  },
+);

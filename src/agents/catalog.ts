@@ -1,0 +1,337 @@
+import { type FSWatcher, readdirSync, readFileSync, statSync, watch } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { log } from '../log.js';
+import { type DB, runImmediate } from '../store/db.js';
+import { nowIso } from '../time.js';
+import { parseAgentFile } from './parse.js';
+
+export type AgentSource = 'bundled' | 'extra' | 'user' | 'project';
+/** Higher wins when one name is defined in several places. */
+export const SOURCE_RANK: Record<AgentSource, number> = { bundled: 0, extra: 1, user: 2, project: 3 };
+
+export interface AgentRoot {
+  source: AgentSource;
+  dir: string;
+}
+
+export interface AgentSummary {
+  name: string;
+  domain: string | null;
+  module: string;
+  source: AgentSource;
+  path: string;
+  description: string;
+  tags: string[];
+  capabilities: string[];
+  model: string | null;
+  color: string | null;
+  tools: string[];
+  content_hash: string;
+  /** Other files defining the same name, which this one overrides. */
+  shadows: string[];
+}
+
+interface CatalogRow {
+  path: string;
+  name: string;
+  domain: string | null;
+  module: string;
+  source: AgentSource;
+  description: string;
+  tags: string;
+  capabilities: string;
+  model: string | null;
+  color: string | null;
+  tools: string;
+  frontmatter: string;
+  body: string;
+  status: 'active' | 'shadowed' | 'inactive' | 'broken';
+  shadowed_by: string | null;
+  error: string | null;
+  content_hash: string;
+  mtime_ms: number;
+  size: number;
+  updated_at: string;
+}
+
+type RowMeta = Omit<CatalogRow, 'body' | 'frontmatter'>;
+
+interface ScannedFile {
+  path: string;
+  source: AgentSource;
+  mtimeMs: number;
+  size: number;
+}
+
+export interface CatalogChange {
+  added: number;
+  updated: number;
+  removed: number;
+  broken: number;
+}
+
+function splitName(name: string): { domain: string | null; module: string } {
+  const bare = name.slice(1);
+  const dot = bare.indexOf('.');
+  return dot < 0 ? { domain: null, module: bare } : { domain: bare.slice(0, dot), module: bare.slice(dot + 1) };
+}
+
+function scanRoot(root: AgentRoot, out: ScannedFile[]): void {
+  let entries;
+  try {
+    entries = readdirSync(root.dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return; // a missing folder is an empty source
+  }
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.endsWith('.md')) continue;
+    const path = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
+    if (/(^|\/)(node_modules|\.git)(\/|$)/.test(relative(root.dir, path))) continue;
+    try {
+      const st = statSync(path);
+      out.push({ path, source: root.source, mtimeMs: st.mtimeMs, size: st.size });
+    } catch {
+      // removed between readdir and stat: it is simply not there
+    }
+  }
+}
+
+/**
+ * The agent catalog: the files of every root, mirrored in agents_catalog. A refresh stats every
+ * file and reads only those whose size or modification time changed, so an unchanged catalog of
+ * a thousand files costs a directory walk and one query.
+ */
+export class AgentCatalog {
+  private agents = new Map<string, AgentSummary>();
+  private warned = new Set<string>();
+  private watchers: FSWatcher[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private pending: NodeJS.Timeout | undefined;
+  private listeners: (() => void)[] = [];
+  /** Bumped whenever the set of active agents changes; the search index rebuilds on a new one. */
+  version = 0;
+
+  constructor(private readonly db: DB, readonly roots: AgentRoot[]) {}
+
+  get size(): number {
+    return this.agents.size;
+  }
+
+  all(): AgentSummary[] {
+    return [...this.agents.values()];
+  }
+
+  get(name: string): AgentSummary | undefined {
+    return this.agents.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.agents.has(name);
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The body and frontmatter of an active agent, read from the store. */
+  details(name: string): { body: string; frontmatter: Record<string, unknown> } | undefined {
+    const agent = this.agents.get(name);
+    if (!agent) return undefined;
+    const row = this.db.prepare('SELECT body, frontmatter FROM agents_catalog WHERE path = ?').get(agent.path) as
+      | { body: string; frontmatter: string } | undefined;
+    return row ? { body: row.body, frontmatter: JSON.parse(row.frontmatter) as Record<string, unknown> } : undefined;
+  }
+
+  bodies(): Map<string, string> {
+    const rows = this.db.prepare("SELECT name, body FROM agents_catalog WHERE status = 'active'").all() as { name: string; body: string }[];
+    return new Map(rows.map((r) => [r.name, r.body]));
+  }
+
+  /** Re-reads the roots and brings agents_catalog and the in-memory view up to date. */
+  refresh(): CatalogChange {
+    const scanned: ScannedFile[] = [];
+    for (const root of this.roots) scanRoot(root, scanned);
+    const rootDirs = this.roots.map((r) => resolve(r.dir));
+    const underRoots = (path: string) => rootDirs.some((d) => path.startsWith(`${d}/`));
+    const known = new Map(
+      (this.db.prepare(`SELECT path, name, domain, module, source, description, tags, capabilities, model, color, tools, status,
+          shadowed_by, error, content_hash, mtime_ms, size, updated_at FROM agents_catalog`).all() as RowMeta[])
+        .map((r) => [r.path, r]),
+    );
+    const change: CatalogChange = { added: 0, updated: 0, removed: 0, broken: 0 };
+    const writes: { row: CatalogRow | RowMeta; full: boolean }[] = [];
+    const now = nowIso();
+    const current = new Map<string, RowMeta>();
+
+    for (const file of scanned) {
+      const old = known.get(file.path);
+      if (old && old.mtime_ms === file.mtimeMs && old.size === file.size && old.source === file.source && old.status !== 'inactive') {
+        current.set(file.path, old);
+        continue;
+      }
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file.path);
+      } catch (err) {
+        this.warn(file.path, 'unreadable', `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        continue;
+      }
+      const parsed = parseAgentFile(bytes);
+      const base = { path: file.path, source: file.source, content_hash: parsed.hash, mtime_ms: file.mtimeMs, size: file.size, updated_at: now };
+      let row: CatalogRow;
+      if (parsed.ok) {
+        const a = parsed.agent;
+        row = {
+          ...base, name: a.name, ...splitName(a.name), description: a.description, tags: JSON.stringify(a.tags),
+          capabilities: JSON.stringify(a.capabilities), model: a.model, color: a.color, tools: JSON.stringify(a.tools),
+          frontmatter: JSON.stringify(a.frontmatter), body: a.body, status: 'active', shadowed_by: null, error: null,
+        };
+      } else {
+        this.warn(file.path, parsed.hash, parsed.reason);
+        row = {
+          ...base, name: '', domain: null, module: '', description: '', tags: '[]', capabilities: '[]', model: null, color: null,
+          tools: '[]', frontmatter: '{}', body: '', status: 'broken', shadowed_by: null, error: parsed.reason,
+        };
+        change.broken++;
+      }
+      if (old && old.content_hash === row.content_hash && old.status !== 'inactive' && old.source === row.source) {
+        writes.push({ row: { ...old, mtime_ms: file.mtimeMs, size: file.size }, full: false });
+        current.set(file.path, { ...old, mtime_ms: file.mtimeMs, size: file.size });
+        continue;
+      }
+      if (old && old.status !== 'inactive') change.updated++;
+      else change.added++;
+      writes.push({ row, full: true });
+      current.set(file.path, row);
+    }
+
+    for (const old of known.values()) {
+      if (old.status !== 'inactive' && !current.has(old.path) && underRoots(old.path)) {
+        writes.push({ row: { ...old, status: 'inactive', shadowed_by: null, updated_at: now }, full: false });
+        change.removed++;
+      }
+    }
+
+    const resolved = this.resolveNames([...current.values()]);
+    for (const [path, decision] of resolved.statuses) {
+      const row = current.get(path)!;
+      if (row.status !== decision.status || row.shadowed_by !== decision.shadowed_by || row.error !== decision.error) {
+        const pendingWrite = writes.find((w) => w.row.path === path);
+        const updated = { ...row, ...decision, updated_at: now };
+        if (pendingWrite) pendingWrite.row = { ...pendingWrite.row, ...decision };
+        else writes.push({ row: updated, full: false });
+        current.set(path, updated);
+      }
+    }
+
+    if (writes.length > 0) this.write(writes);
+    const before = this.fingerprint();
+    this.agents = resolved.winners;
+    if (this.fingerprint() !== before) {
+      this.version++;
+      for (const listener of this.listeners) listener();
+    }
+    return change;
+  }
+
+  /** One name, one winner: the highest-ranked source; within a source the first path wins. */
+  private resolveNames(rows: RowMeta[]) {
+    const statuses = new Map<string, { status: CatalogRow['status']; shadowed_by: string | null; error: string | null }>();
+    const byName = new Map<string, RowMeta[]>();
+    for (const row of rows) {
+      if (row.status === 'broken' && row.name === '') continue;
+      const group = byName.get(row.name) ?? [];
+      group.push(row);
+      byName.set(row.name, group);
+    }
+    const winners = new Map<string, AgentSummary>();
+    for (const [name, group] of byName) {
+      group.sort((a, b) => SOURCE_RANK[b.source as AgentSource] - SOURCE_RANK[a.source as AgentSource] || a.path.localeCompare(b.path));
+      const [winner, ...rest] = group as [RowMeta, ...RowMeta[]];
+      statuses.set(winner.path, { status: 'active', shadowed_by: null, error: null });
+      const shadows: string[] = [];
+      for (const loser of rest) {
+        if (loser.source === winner.source) {
+          const reason = `duplicate name ${name} in the same ${loser.source} folder as ${winner.path}`;
+          this.warn(loser.path, `dup:${winner.path}`, reason);
+          statuses.set(loser.path, { status: 'broken', shadowed_by: null, error: reason });
+        } else {
+          statuses.set(loser.path, { status: 'shadowed', shadowed_by: winner.path, error: null });
+          shadows.push(loser.path);
+        }
+      }
+      winners.set(name, {
+        name, domain: winner.domain, module: winner.module, source: winner.source as AgentSource, path: winner.path,
+        description: winner.description, tags: JSON.parse(winner.tags) as string[], capabilities: JSON.parse(winner.capabilities) as string[],
+        model: winner.model, color: winner.color, tools: JSON.parse(winner.tools) as string[], content_hash: winner.content_hash, shadows,
+      });
+    }
+    return { statuses, winners };
+  }
+
+  private write(writes: { row: CatalogRow | RowMeta; full: boolean }[]): void {
+    const full = this.db.prepare(`INSERT INTO agents_catalog (path, name, domain, module, source, description, tags, capabilities, model,
+        color, tools, frontmatter, body, status, shadowed_by, error, content_hash, mtime_ms, size, updated_at)
+      VALUES (@path, @name, @domain, @module, @source, @description, @tags, @capabilities, @model, @color, @tools, @frontmatter, @body,
+        @status, @shadowed_by, @error, @content_hash, @mtime_ms, @size, @updated_at)
+      ON CONFLICT (path) DO UPDATE SET name = excluded.name, domain = excluded.domain, module = excluded.module, source = excluded.source,
+        description = excluded.description, tags = excluded.tags, capabilities = excluded.capabilities, model = excluded.model,
+        color = excluded.color, tools = excluded.tools, frontmatter = excluded.frontmatter, body = excluded.body, status = excluded.status,
+        shadowed_by = excluded.shadowed_by, error = excluded.error, content_hash = excluded.content_hash, mtime_ms = excluded.mtime_ms,
+        size = excluded.size, updated_at = excluded.updated_at`);
+    const meta = this.db.prepare(`UPDATE agents_catalog SET status = @status, shadowed_by = @shadowed_by, error = @error,
+        mtime_ms = @mtime_ms, size = @size, updated_at = @updated_at WHERE path = @path`);
+    const tx = this.db.transaction(() => {
+      for (const w of writes) (w.full ? full : meta).run(w.row);
+    });
+    runImmediate(this.db, () => tx.immediate());
+  }
+
+  private fingerprint(): string {
+    return [...this.agents.values()].map((a) => `${a.name}:${a.content_hash}:${a.path}`).sort().join('|');
+  }
+
+  /** One warning per file and problem, however often the catalog is refreshed. */
+  private warn(path: string, key: string, reason: string): void {
+    const id = `${path}\0${key}`;
+    if (this.warned.has(id)) return;
+    this.warned.add(id);
+    log.warn(`skipped agent file ${path}: ${reason}`);
+  }
+
+  /** Refreshes when files change (debounced), and every pollSeconds in case an event was missed. */
+  watch(pollSeconds = 30): void {
+    const schedule = () => {
+      clearTimeout(this.pending);
+      this.pending = setTimeout(() => this.safeRefresh(), 150);
+      this.pending.unref();
+    };
+    for (const root of this.roots) {
+      try {
+        const watcher = watch(root.dir, { recursive: true }, schedule);
+        watcher.on('error', () => undefined);
+        watcher.unref();
+        this.watchers.push(watcher);
+      } catch {
+        // the folder does not exist (yet): the poll picks it up if it appears
+      }
+    }
+    this.timer = setInterval(() => this.safeRefresh(), pollSeconds * 1000);
+    this.timer.unref();
+  }
+
+  private safeRefresh(): void {
+    try {
+      this.refresh();
+    } catch (err) {
+      log.warn('agent catalog refresh failed (will retry)', err);
+    }
+  }
+
+  close(): void {
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+    clearInterval(this.timer);
+    clearTimeout(this.pending);
+  }
+}

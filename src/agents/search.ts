@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import MiniSearch, { type Options, type SearchResult } from 'minisearch';
+import { invalid } from '../errors.js';
+import { type DB, runImmediate } from '../store/db.js';
+import { nowIso } from '../time.js';
+import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
+import { isStopword, processTerm, stem, tokenize, words } from './text.js';
+
+/** The seed's weights: a tag (or a word of the name) 50, a capability 30, a description word 20. */
+export const WEIGHTS = { tag: 50, capability: 30, description: 20, multiKindBonus: 25 } as const;
+
+export interface SearchFilters {
+  domain?: string;
+  source?: AgentSource;
+  tag?: string;
+  model?: string;
+}
+
+export interface SearchHit {
+  rank: number;
+  name: string;
+  score: number;
+  relevance: number;
+  reasons: string[];
+  description: string;
+  source: AgentSource;
+  path: string;
+  tags: string[];
+}
+
+interface TagEntry {
+  agent: string;
+  tag: string;
+  stems: string[];
+  kind: 'tag' | 'name';
+}
+
+interface Prepared {
+  version: number;
+  phrases: Map<string, TagEntry[]>;
+  capabilities: Map<string, Map<string, string>>;
+  descriptions: Map<string, Set<string>>;
+  text: MiniSearch;
+}
+
+const MINISEARCH_OPTIONS: Options = {
+  idField: 'name',
+  fields: ['words', 'tags', 'capabilities', 'description', 'body'],
+  storeFields: [],
+  tokenize,
+  processTerm,
+};
+
+const stemsOf = (text: string) => words(text).filter((w) => !isStopword(w)).map(stem);
+
+/**
+ * "Who should handle this?": exact, explainable weights over tags, capabilities and descriptions,
+ * with minisearch's relevance (prefix, fuzzy, stemmed, over the whole file) to order what the
+ * weights leave tied and to find agents that exact words miss.
+ */
+export class AgentSearch {
+  private prepared: Prepared | undefined;
+
+  constructor(private readonly db: DB, private readonly catalog: AgentCatalog) {}
+
+  /** Builds (or loads) the index now rather than on the first search. */
+  warm(): void {
+    this.prepare();
+  }
+
+  private prepare(): Prepared {
+    if (this.prepared?.version === this.catalog.version) return this.prepared;
+    const agents = this.catalog.all();
+    const phrases = new Map<string, TagEntry[]>();
+    const capabilities = new Map<string, Map<string, string>>();
+    const descriptions = new Map<string, Set<string>>();
+    const addPhrase = (entry: TagEntry) => {
+      if (entry.stems.length === 0) return;
+      const list = phrases.get(entry.stems[0]!) ?? [];
+      list.push(entry);
+      phrases.set(entry.stems[0]!, list);
+    };
+    for (const agent of agents) {
+      for (const tag of agent.tags) addPhrase({ agent: agent.name, tag, stems: stemsOf(tag), kind: 'tag' });
+      for (const part of new Set(words(agent.name))) {
+        if (!isStopword(part)) addPhrase({ agent: agent.name, tag: part, stems: [stem(part)], kind: 'name' });
+      }
+      for (const capability of agent.capabilities) {
+        for (const s of stemsOf(capability)) {
+          const m = capabilities.get(s) ?? new Map<string, string>();
+          if (!m.has(agent.name)) m.set(agent.name, capability);
+          capabilities.set(s, m);
+        }
+      }
+      for (const s of stemsOf(agent.description)) {
+        const set = descriptions.get(s) ?? new Set<string>();
+        set.add(agent.name);
+        descriptions.set(s, set);
+      }
+    }
+    this.prepared = { version: this.catalog.version, phrases, capabilities, descriptions, text: this.textIndex(agents) };
+    return this.prepared;
+  }
+
+  /** The minisearch index, loaded from the store when the catalog is unchanged since it was saved. */
+  private textIndex(agents: AgentSummary[]): MiniSearch {
+    const fingerprint = createHash('sha256')
+      .update(agents.map((a) => `${a.name}:${a.content_hash}`).sort().join('|'))
+      .digest('hex');
+    const saved = this.db.prepare('SELECT fingerprint, data FROM agent_search_index WHERE id = 1').get() as
+      | { fingerprint: string; data: string } | undefined;
+    if (saved?.fingerprint === fingerprint) {
+      try {
+        return MiniSearch.loadJSON(saved.data, MINISEARCH_OPTIONS);
+      } catch {
+        // an index saved by another version: rebuild it below
+      }
+    }
+    const bodies = this.catalog.bodies();
+    const index = new MiniSearch(MINISEARCH_OPTIONS);
+    index.addAll(agents.map((a) => ({
+      name: a.name,
+      words: a.name,
+      tags: a.tags.join(' '),
+      capabilities: a.capabilities.join(' '),
+      description: a.description,
+      body: bodies.get(a.name) ?? '',
+    })));
+    const data = JSON.stringify(index);
+    runImmediate(this.db, () => this.db.prepare(`INSERT INTO agent_search_index (id, fingerprint, data, built_at) VALUES (1, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data, built_at = excluded.built_at`)
+      .run(fingerprint, data, nowIso()));
+    return index;
+  }
+
+  search(queryValue: unknown, limitValue: unknown = 5, filters: SearchFilters = {}) {
+    if (typeof queryValue !== 'string' || queryValue.trim() === '') {
+      throw invalid('query', 'non_empty', 'query must describe the task in a few words, e.g. "PostgreSQL query performance tuning"');
+    }
+    const query = queryValue.trim();
+    if (query.length > 1000) throw invalid('query', 'max_length', `query is ${query.length} characters; at most 1000 are allowed`);
+    const limit = limitValue ?? 5;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw invalid('limit', 'range', `limit must be a whole number from 1 to 100; got ${JSON.stringify(limitValue)}`);
+    }
+    const p = this.prepare();
+    const qWords = [...new Set(words(query).filter((w) => !isStopword(w)))];
+    const qStems = qWords.map(stem);
+    const hits = new Map<string, { score: number; reasons: string[]; kinds: Set<string>; used: Set<number> }>();
+    const hit = (agent: string) => {
+      let h = hits.get(agent);
+      if (!h) hits.set(agent, (h = { score: 0, reasons: [], kinds: new Set(), used: new Set() }));
+      return h;
+    };
+
+    // Longer phrases first, tags before name words: a query word already explained by one tag
+    // or name word of an agent does not score again for that agent.
+    const phraseHits: { entry: TagEntry; at: number }[] = [];
+    qStems.forEach((first, at) => {
+      for (const entry of p.phrases.get(first) ?? []) {
+        if (entry.stems.every((s, k) => qStems[at + k] === s)) phraseHits.push({ entry, at });
+      }
+    });
+    phraseHits.sort((a, b) => b.entry.stems.length - a.entry.stems.length || (a.entry.kind === 'tag' ? -1 : 1) - (b.entry.kind === 'tag' ? -1 : 1));
+    for (const { entry, at } of phraseHits) {
+      const h = hit(entry.agent);
+      const span = entry.stems.map((_s, k) => at + k);
+      if (span.every((i) => h.used.has(i))) continue;
+      for (const i of span) h.used.add(i);
+      h.score += WEIGHTS.tag;
+      h.kinds.add('tag');
+      h.reasons.push(`${entry.kind === 'tag' ? 'tag' : 'name'}: ${entry.tag}`);
+    }
+    qStems.forEach((s, i) => {
+      for (const [agent, capability] of p.capabilities.get(s) ?? []) {
+        const h = hit(agent);
+        if (h.used.has(i)) continue;
+        h.used.add(i);
+        h.score += WEIGHTS.capability;
+        h.kinds.add('capability');
+        h.reasons.push(`capability: ${qWords[i]} ("${capability}")`);
+      }
+    });
+    qStems.forEach((s, i) => {
+      for (const agent of p.descriptions.get(s) ?? []) {
+        const h = hit(agent);
+        if (h.used.has(i)) continue;
+        h.used.add(i);
+        h.score += WEIGHTS.description;
+        h.kinds.add('description');
+        h.reasons.push(`description: ${qWords[i]}`);
+      }
+    });
+    for (const h of hits.values()) {
+      if (h.kinds.size >= 2) {
+        h.score += WEIGHTS.multiKindBonus;
+        h.reasons.push(`several kinds matched (${[...h.kinds].join(', ')}): +${WEIGHTS.multiKindBonus}`);
+      }
+    }
+
+    const text = new Map<string, SearchResult>();
+    if (qWords.length > 0) {
+      for (const r of p.text.search(qWords.join(' '), {
+        prefix: (term) => term.length >= 4,
+        fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+        boost: { words: 3, tags: 3, capabilities: 2, description: 1.5, body: 1 },
+      })) {
+        text.set(r.id as string, r);
+      }
+    }
+
+    const passes = (a: AgentSummary) =>
+      (!filters.domain || a.domain === filters.domain.toLowerCase().replace(/^@/, '')) &&
+      (!filters.source || a.source === filters.source) &&
+      (!filters.tag || a.tags.includes(filters.tag.toLowerCase())) &&
+      (!filters.model || a.model === filters.model);
+    const ranked: Omit<SearchHit, 'rank'>[] = [];
+    for (const name of new Set([...hits.keys(), ...text.keys()])) {
+      const agent = this.catalog.get(name);
+      if (!agent || !passes(agent)) continue;
+      const h = hits.get(name);
+      const t = text.get(name);
+      const reasons = h ? [...h.reasons] : [];
+      if (t && !h) {
+        const fields = [...new Set(Object.values(t.match).flat())];
+        reasons.push(`text: ${t.terms.join(', ')} (in ${fields.join(', ')}${t.queryTerms.some((q) => !t.terms.includes(q)) ? ', by prefix or fuzzy match' : ''})`);
+      }
+      ranked.push({
+        name, score: h?.score ?? 0, relevance: Math.round((t?.score ?? 0) * 100) / 100, reasons,
+        description: agent.description, source: agent.source, path: agent.path, tags: agent.tags,
+      });
+    }
+    ranked.sort((a, b) => b.score - a.score || b.relevance - a.relevance || a.name.localeCompare(b.name));
+    return {
+      query,
+      total_matches: ranked.length,
+      results: ranked.slice(0, limit).map((r, i) => ({ rank: i + 1, ...r })),
+    };
+  }
+
+  /** Known names closest to a name that is not in the catalog ("did you mean"). */
+  suggest(name: string, limit = 3): string[] {
+    const p = this.prepare();
+    const bare = name.replace(/^@/, '');
+    const found = p.text.search(words(bare).join(' '), {
+      fields: ['words'],
+      prefix: true,
+      fuzzy: 0.34,
+      combineWith: 'OR',
+    });
+    return found.slice(0, limit).map((r) => r.id as string);
+  }
+}
