@@ -76,15 +76,21 @@ export function killAllSync() {
   live.clear();
 }
 
-/** CPU seconds (user + system) a child has used so far, from /proc (Linux); NaN elsewhere. */
-export function childCpuSeconds(pid) {
+/** CPU seconds a child has used so far in user and in kernel mode, from /proc (Linux); NaN elsewhere. */
+export function childCpuTimes(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 }; // clock ticks (USER_HZ = 100)
   } catch {
-    return NaN;
+    return { user: NaN, system: NaN };
   }
+}
+
+/** CPU seconds (user + system) a child has used so far, from /proc (Linux); NaN elsewhere. */
+export function childCpuSeconds(pid) {
+  const t = childCpuTimes(pid);
+  return t.user + t.system;
 }
 
 /** Latencies (ms) of the successful calls of one operation, and its failures. */
@@ -214,7 +220,8 @@ export function machineCpuTicks() {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number);
     const idle = fields[3] + (fields[4] ?? 0); // idle + iowait
-    return { idle, total: fields.reduce((a, b) => a + b, 0) };
+    // steal: time the hypervisor gave this VM's vCPUs to someone else
+    return { idle, steal: fields[7] ?? 0, total: fields.reduce((a, b) => a + b, 0) };
   } catch {
     return null;
   }

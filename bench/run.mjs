@@ -460,8 +460,11 @@ async function throughputRun(processes, round) {
     const warmOk = ready.reduce((s, x) => s + x.warm_ok, 0);
     const serverCpu = done.reduce((s, d) => s + d.server_cpu_s, 0);
     const clientCpu = done.reduce((s, d) => s + d.client_cpu_s, 0);
+    const serverSys = done.reduce((s, d) => s + d.server_sys_s, 0);
+    const clientSys = done.reduce((s, d) => s + d.client_sys_s, 0);
     const machineBusy = machine0 && machine1
       ? 1 - (machine1.idle - machine0.idle) / Math.max(1, machine1.total - machine0.total) : NaN;
+    const machineSteal = machine0 && machine1 ? (machine1.steal - machine0.steal) / Math.max(1, machine1.total - machine0.total) : NaN;
 
     // Every answered success must be stored, once: rows == answered successes, and every
     // returned flag id is distinct and present.
@@ -500,8 +503,11 @@ async function throughputRun(processes, round) {
       client_cpu_s: clientCpu,
       server_cpu_us_per_call: (serverCpu / ok) * 1e6,
       client_cpu_us_per_call: (clientCpu / ok) * 1e6,
+      server_kernel_share: serverSys / serverCpu, // of the servers' CPU, the part spent in the kernel
+      client_kernel_share: clientSys / clientCpu,
       // share of all cores busy during the window, whoever used them (from /proc/stat)
       machine_busy: machineBusy,
+      machine_steal: machineSteal, // part of machine_busy the hypervisor took (VMs)
       latency: summarize(done.flatMap((d) => d.times)),
       rows,
       history_created: created,

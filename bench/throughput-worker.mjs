@@ -7,11 +7,12 @@
 // parent -> worker: { type: 'init', server, db, cwd, name, seed, warmup, calls, agents }
 // worker -> parent: { type: 'ready', server_pid, warm_ok, warm_failed, warm_ids, errors }
 // parent -> worker: { type: 'go' }
-// worker -> parent: { type: 'done', start_ns, end_ns, times, failed, errors, ids, client_cpu_s, server_cpu_s, stderr }
+// worker -> parent: { type: 'done', start_ns, end_ns, times, failed, errors, ids, client_cpu_s, client_sys_s,
+//                    server_cpu_s, server_sys_s, stderr }
 // then the worker closes its client (the server exits on the end of its stdin) and exits.
 // Any failure before 'done': { type: 'error', message }, and exit code 1.
 import { createArgs } from './content.mjs';
-import { Recorder, childCpuSeconds, closeAll, connect, rng, timedCall } from './lib.mjs';
+import { Recorder, childCpuTimes, closeAll, connect, rng, timedCall } from './lib.mjs';
 
 if (!process.send) {
   process.stderr.write('throughput-worker: start me from bench/run.mjs (child_process.fork)\n');
@@ -72,7 +73,7 @@ async function main() {
   await send({ type: 'ready', server_pid: handle.pid, warm_ok: warm.times.length, warm_failed: warm.failures, warm_ids: warmIds, errors: warm.errors });
   await go;
 
-  const serverCpu0 = childCpuSeconds(handle.pid);
+  const serverCpu0 = childCpuTimes(handle.pid);
   const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint(); // CLOCK_MONOTONIC: comparable across processes
   let n = 0;
@@ -82,7 +83,7 @@ async function main() {
   }
   const end = process.hrtime.bigint();
   const cpu = process.cpuUsage(cpu0);
-  const serverCpu = childCpuSeconds(handle.pid) - serverCpu0;
+  const serverCpu1 = childCpuTimes(handle.pid);
   ids.length = n;
 
   await send({
@@ -94,7 +95,9 @@ async function main() {
     errors: rec.errors,
     ids,
     client_cpu_s: (cpu.user + cpu.system) / 1e6,
-    server_cpu_s: serverCpu,
+    client_sys_s: cpu.system / 1e6,
+    server_cpu_s: serverCpu1.user + serverCpu1.system - serverCpu0.user - serverCpu0.system,
+    server_sys_s: serverCpu1.system - serverCpu0.system,
     stderr: handle.stderr().trim().slice(-500),
   });
 }

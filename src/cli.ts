@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { resolveDbPath } from './config.js';
+import { resolveAgentRoots, resolveDbPath } from './config.js';
 import { CoordinatorError, invalid } from './errors.js';
 import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
 import { createServices, type Services } from './server.js';
@@ -15,7 +15,7 @@ interface Verb {
   summary: string;
   usage: string;
   options?: Record<string, OptionSpec>;
-  run: (services: Services, positionals: string[], values: Values) => unknown;
+  run: (services: Services, positionals: string[], values: Values) => unknown | Promise<unknown>;
 }
 
 const flagFieldOptions: Record<string, OptionSpec> = {
@@ -72,9 +72,12 @@ const VERBS: Verb[] = [
     summary: 'create a flag for another agent (or a broadcast)',
     usage: 'coordinator create-flag --flag_type TYPE --source_agent @me --target_agent @them --change_description TEXT --action_required TEXT [options]',
     options: { source_agent: { type: 'string', description: 'you, the sender' }, ...flagFieldOptions },
-    run: ({ flags }, _p, v) => {
+    run: ({ flags, agents }, _p, v) => {
       const f = flags.create({ target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? process.env.COORDINATOR_AGENT });
-      return { success: true, flag_id: f.id, message: `FLAG #${f.id} created: ${f.flag_type}`, from: f.source_agent, to: f.target_agent, priority: f.impact_level, flag: f };
+      return {
+        success: true, flag_id: f.id, message: `FLAG #${f.id} created: ${f.flag_type}`, from: f.source_agent, to: f.target_agent,
+        priority: f.impact_level, flag: f, warnings: agents.targetWarnings(f.target_agent),
+      };
     },
   },
   {
@@ -168,10 +171,66 @@ const VERBS: Verb[] = [
     options: { ...agentOption, notes: { type: 'string', description: 'what you did, or why it does not apply' } },
     run: ({ flags }, p, v) => flags.complete(need(p[0], 'id', 'coordinator complete-flag ID AGENT'), actingAgent(p[1], v, 'coordinator complete-flag ID AGENT'), str(v.notes)),
   },
+  {
+    name: 'search-agents',
+    summary: 'rank the agent catalog for a task, with reasons',
+    usage: 'coordinator search-agents "TEXT" [N] [--domain D] [--source S] [--tag T]',
+    options: {
+      domain: { type: 'string', description: 'only agents of this domain (database for @database.*)' },
+      source: { type: 'string', description: 'only agents from bundled, extra, user or project' },
+      tag: { type: 'string', description: 'only agents with this tag' },
+      model: { type: 'string', description: 'only agents on this model' },
+    },
+    run: ({ agents }, p, v) => agents.search.search(need(p[0], 'query', 'coordinator search-agents "TEXT" [N]'), int(p[1], 'limit') ?? 5, {
+      domain: str(v.domain), source: str(v.source) as 'bundled' | undefined, tag: str(v.tag), model: str(v.model),
+    }),
+  },
+  {
+    name: 'list-agents',
+    summary: 'the agent catalog by name',
+    usage: 'coordinator list-agents [--domain D] [--source S] [--tag T] [--limit N] [--offset N]',
+    options: {
+      domain: { type: 'string', description: 'only agents of this domain' },
+      source: { type: 'string', description: 'only agents from bundled, extra, user or project' },
+      tag: { type: 'string', description: 'only agents with this tag' },
+      model: { type: 'string', description: 'only agents on this model' },
+      limit: { type: 'string', description: 'page size (default 50)' },
+      offset: { type: 'string', description: 'agents to skip' },
+    },
+    run: ({ agents }, _p, v) => agents.list({
+      domain: str(v.domain), source: str(v.source) as 'bundled' | undefined, tag: str(v.tag), model: str(v.model),
+      limit: int(v.limit, 'limit'), offset: int(v.offset, 'offset'),
+    }),
+  },
+  {
+    name: 'get-agent',
+    summary: 'one agent definition with its source file',
+    usage: 'coordinator get-agent NAME',
+    run: ({ agents }, p) => agents.get(need(p[0], 'name', 'coordinator get-agent NAME')),
+  },
+  {
+    name: 'query',
+    summary: 'read-only SQL over the store (one SELECT or WITH)',
+    usage: 'coordinator query "SELECT ..." [\'[params as JSON]\'] [--max_rows N]',
+    options: { max_rows: { type: 'string', description: 'at most N rows (default 200)' } },
+    run: ({ queries }, p, v) => {
+      let params: unknown;
+      if (p[1] !== undefined) {
+        try {
+          params = JSON.parse(p[1]);
+        } catch (err) {
+          throw invalid('params', 'json', `params must be JSON, e.g. '["@backend.api"]' or '{"agent": "@backend.api"}' (${(err as Error).message})`);
+        }
+      }
+      return queries.run(need(p[0], 'sql', 'coordinator query "SELECT ..."'), params, int(v.max_rows, 'max_rows'));
+    },
+  },
 ];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', description: 'database file (default $COORDINATOR_DB, else <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)' },
+  agents_dir: { type: 'string', description: 'an extra folder of agent files (also $COORDINATOR_AGENTS_DIRS)' },
+  no_bundled_agents: { type: 'boolean', description: 'leave out the bundled agent catalog' },
   help: { type: 'boolean', description: 'explain the verb' },
 };
 
@@ -219,7 +278,7 @@ function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function runCli(argv: string[]): number {
+export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${helpText()}\n`);
@@ -252,15 +311,22 @@ export function runCli(argv: string[]): number {
     printJson({ error: err instanceof StoreOpenError ? err.message : (err as Error).message, code: 'store' });
     return 1;
   }
+  let services: Services | undefined;
   try {
-    printJson(verb.run(createServices(db), parsed.positionals, parsed.values));
+    const dbPath = resolveDbPath(str(parsed.values.db));
+    services = createServices(db, {
+      dbPath,
+      agentRoots: resolveAgentRoots({ agentsDirs: str(parsed.values.agents_dir) ? [str(parsed.values.agents_dir)!] : [], noBundled: parsed.values.no_bundled_agents === true }),
+    });
+    printJson(await verb.run(services, parsed.positionals, parsed.values));
     return 0;
   } catch (err) {
     printJson(err instanceof CoordinatorError ? err.toJSON() : { error: (err as Error).message, code: 'internal' });
     return 1;
   } finally {
+    services?.close();
     db.close();
   }
 }
 
-process.exitCode = runCli(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseArgs } from 'node:util';
-import { resolveDbPath } from './config.js';
+import { resolveAgentRoots, resolveDbPath } from './config.js';
 import { log } from './log.js';
 import { createServer, createServices } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
@@ -9,12 +9,18 @@ import { VERSION } from './version.js';
 
 const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking MCP over stdio.
 
-Usage: coordinator-mcp [--db PATH]
+Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--no-bundled-agents]
 
-  --db PATH     SQLite database file (default: $COORDINATOR_DB, else
-                <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)
-  --help        this text
-  --version     the version
+  --db PATH             SQLite database file (default: $COORDINATOR_DB, else
+                        <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)
+  --agents-dir DIR      an extra folder of agent files (repeatable; also
+                        $COORDINATOR_AGENTS_DIRS, separated by ':')
+  --no-bundled-agents   leave out the bundled catalog (also COORDINATOR_BUNDLED_AGENTS=0)
+  --help                this text
+  --version             the version
+
+Agents come from the bundled catalog, the extra folders, ~/.claude/agents and
+<project>/.claude/agents; a name defined in several places is taken from the last.
 
 Every server process of a project can share one database file.`;
 
@@ -22,7 +28,13 @@ function main(): void {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { db: { type: 'string' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
+      options: {
+        db: { type: 'string' },
+        'agents-dir': { type: 'string', multiple: true },
+        'no-bundled-agents': { type: 'boolean' },
+        help: { type: 'boolean' },
+        version: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -45,9 +57,29 @@ function main(): void {
     process.stderr.write(`coordinator-mcp: ${err instanceof StoreOpenError ? err.message : (err as Error).message}\n`);
     process.exit(1);
   }
-  const { server } = createServer(createServices(db));
+  let services;
+  try {
+    services = createServices(db, {
+      dbPath,
+      agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], noBundled: values['no-bundled-agents'] }),
+      watchAgents: true,
+    });
+  } catch (err) {
+    process.stderr.write(`coordinator-mcp: cannot load the agent catalog: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const { server, cleanup } = createServer(services);
+  // The search index is built (or loaded) once the client has had its first answers.
+  setTimeout(() => {
+    try {
+      services.agents.search.warm();
+    } catch (err) {
+      log.warn('could not prepare the agent search index (it is built on the first search)', err);
+    }
+  }, 300).unref();
   const shutdown = () => {
     try {
+      cleanup();
       db.close();
     } finally {
       process.exit(0);

@@ -1,22 +1,52 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { AgentCatalog, type AgentRoot } from './agents/catalog.js';
+import { AgentSearch } from './agents/search.js';
+import { AgentService } from './agents/service.js';
+import { agentTools } from './agents/tools.js';
 import { FlagService } from './flags/service.js';
 import { flagTools } from './flags/tools.js';
 import { configureValidationMessages, registerTools, type ToolDefinition } from './mcp/define.js';
 import type { DB } from './store/db.js';
+import { ReadOnlyQueries } from './store/readonly.js';
 import { VERSION } from './version.js';
 
 export interface Services {
   db: DB;
   flags: FlagService;
+  agents: AgentService;
+  queries: ReadOnlyQueries;
+  close: () => void;
 }
 
-export function createServices(db: DB): Services {
-  return { db, flags: new FlagService(db) };
+export interface ServiceOptions {
+  /** The database file, for the read-only query process (default: the file db has open). */
+  dbPath?: string;
+  agentRoots?: AgentRoot[];
+  /** Refresh the catalog when agent files change (servers do; the CLI and tests need not). */
+  watchAgents?: boolean;
+}
+
+export function createServices(db: DB, options: ServiceOptions = {}): Services {
+  const catalog = new AgentCatalog(db, options.agentRoots ?? []);
+  catalog.refresh();
+  if (options.watchAgents) catalog.watch();
+  const agents = new AgentService(catalog, new AgentSearch(db, catalog));
+  const queries = new ReadOnlyQueries(options.dbPath ?? (db.name || ':memory:'));
+  return {
+    db,
+    flags: new FlagService(db),
+    agents,
+    queries,
+    close: () => {
+      catalog.close();
+      queries.close();
+    },
+  };
 }
 
 /** Every tool the server offers, in the order tools/list shows them. */
 export function toolRegistry(services: Services): ToolDefinition[] {
-  return [...flagTools(services.flags)];
+  return [...flagTools(services.flags, services.agents), ...agentTools(services.agents, services.queries)];
 }
 
 export function createServer(services: Services): { server: McpServer; cleanup: () => void } {
@@ -24,11 +54,29 @@ export function createServer(services: Services): { server: McpServer; cleanup: 
   const server = new McpServer(
     { name: 'coordinator-mcp', version: VERSION },
     {
-      capabilities: { tools: {} },
+      capabilities: { tools: {}, resources: {} },
       instructions:
-        'Coordinate with other agents through FLAGS. Before new work, read your queue with get_agent_flags and lock a flag before working on it; complete it with notes when done. When your change affects another agent, create_flag for them.',
+        'Coordinate with other agents through FLAGS. Before new work, read your queue with get_agent_flags and lock a flag before working on it; complete it with notes when done. When your change affects another agent, find the right one with search_agents and create_flag for them.',
     },
   );
   registerTools(server, toolRegistry(services));
-  return { server, cleanup: () => void server.close() };
+  server.registerResource(
+    'agent',
+    new ResourceTemplate('agent://{name}', {
+      list: () => ({
+        resources: services.agents.catalog.all().map((a) => ({
+          uri: `agent://${a.name.slice(1)}`,
+          name: a.name,
+          description: a.description,
+          mimeType: 'text/markdown',
+        })),
+      }),
+    }),
+    { title: 'Agent definition', description: 'An agent of the catalog as a markdown file with frontmatter', mimeType: 'text/markdown' },
+    (uri, variables) => {
+      const { name, text } = services.agents.markdown(decodeURIComponent(String(variables.name)));
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text, _meta: { name } }] };
+    },
+  );
+  return { server, cleanup: () => { services.close(); void server.close(); } };
 }

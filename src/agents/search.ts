@@ -6,7 +6,7 @@ import { nowIso } from '../time.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
 import { isStopword, processTerm, stem, tokenize, words } from './text.js';
 
-/** The seed's weights: a tag (or a word of the name) 50, a capability 30, a description word 20. */
+/** The seed's weights: a tag (or the name, once) 50, a capability 30, a description word 20. */
 export const WEIGHTS = { tag: 50, capability: 30, description: 20, multiKindBonus: 25 } as const;
 
 export interface SearchFilters {
@@ -162,15 +162,28 @@ export class AgentSearch {
       }
     });
     phraseHits.sort((a, b) => b.entry.stems.length - a.entry.stems.length || (a.entry.kind === 'tag' ? -1 : 1) - (b.entry.kind === 'tag' ? -1 : 1));
+    // The name is one identifier: however many of its words the query holds, it scores as one tag.
+    const nameWords = new Map<string, string[]>();
     for (const { entry, at } of phraseHits) {
       const h = hit(entry.agent);
       const span = entry.stems.map((_s, k) => at + k);
       if (span.every((i) => h.used.has(i))) continue;
       for (const i of span) h.used.add(i);
+      if (entry.kind === 'name') {
+        const list = nameWords.get(entry.agent) ?? [];
+        if (list.length === 0) {
+          h.score += WEIGHTS.tag;
+          h.kinds.add('tag');
+        }
+        list.push(entry.tag);
+        nameWords.set(entry.agent, list);
+        continue;
+      }
       h.score += WEIGHTS.tag;
       h.kinds.add('tag');
-      h.reasons.push(`${entry.kind === 'tag' ? 'tag' : 'name'}: ${entry.tag}`);
+      h.reasons.push(`tag: ${entry.tag}`);
     }
+    for (const [agent, list] of nameWords) hit(agent).reasons.push(`name: ${list.join(', ')}`);
     qStems.forEach((s, i) => {
       for (const [agent, capability] of p.capabilities.get(s) ?? []) {
         const h = hit(agent);

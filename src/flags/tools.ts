@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { AgentService } from '../agents/service.js';
 import { defineTool } from '../mcp/define.js';
 import { FLAG_TYPES, IMPACT_LEVELS, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
 import { DEFAULT_LEASE_SECONDS, DEFAULT_QUEUE_LIMIT, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
@@ -47,7 +48,7 @@ const contentFields = {
   context: z.record(z.string(), z.unknown()).describe('Any structured data worth passing along, as a JSON object'),
 };
 
-export function flagTools(flags: FlagService) {
+export function flagTools(flags: FlagService, agents: AgentService) {
   return [
     defineTool({
       name: 'create_flag',
@@ -76,6 +77,7 @@ export function flagTools(flags: FlagService) {
         to: z.string().nullable(),
         priority: impact,
         flag: flagShape,
+        warnings: z.array(z.string()),
       },
       handle: (args) => {
         const flag = flags.create(args);
@@ -87,6 +89,7 @@ export function flagTools(flags: FlagService) {
           to: flag.target_agent,
           priority: flag.impact_level,
           flag,
+          warnings: agents.targetWarnings(flag.target_agent),
         };
       },
     }),

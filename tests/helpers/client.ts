@@ -2,16 +2,16 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
-import { createServer, createServices, type Services } from '../../src/server.js';
+import { createServer, createServices, type ServiceOptions, type Services } from '../../src/server.js';
 import type { DB } from '../../src/store/db.js';
 
-export async function connectInProcess(db: DB): Promise<{ client: Client; services: Services; close: () => Promise<void> }> {
-  const services = createServices(db);
+export async function connectInProcess(db: DB, options: ServiceOptions = {}): Promise<{ client: Client; services: Services; close: () => Promise<void> }> {
+  const services = createServices(db, options);
   const { server } = createServer(services);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test-client', version: '1.0.0' });
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
-  return { client, services, close: async () => { await client.close(); await server.close(); } };
+  return { client, services, close: async () => { await client.close(); await server.close(); services.close(); } };
 }
 
 /** Calls a tool that must succeed; returns its structuredContent after checking the text copy. */

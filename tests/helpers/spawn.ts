@@ -1,7 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,13 +10,16 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER = join(ROOT, 'dist/index.js');
 export const CLI = join(ROOT, 'dist/cli.js');
 
+/** An empty home, so that the developer's own ~/.claude/agents never leaks into a test. */
+export const EMPTY_HOME = mkdtempSync(join(tmpdir(), 'coordinator-home-'));
+
 export function assertBuilt(): void {
   if (!existsSync(SERVER) || !existsSync(CLI)) throw new Error('dist/ is missing: run npm run build (npm test does it first)');
 }
 
 /** Starts the built server as a client would: node dist/index.js over stdio. */
 export async function spawnServer(args: string[], env: Record<string, string> = {}, cwd = ROOT) {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [SERVER, ...args], env, cwd, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [SERVER, ...args], env: { HOME: EMPTY_HOME, ...env }, cwd, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const client = new Client({ name: 'e2e', version: '1.0.0' });
@@ -24,7 +28,7 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: EMPTY_HOME, ...env }, encoding: 'utf8' });
   let json: any;
   try {
     json = JSON.parse(r.stdout);

@@ -29,7 +29,7 @@ describe('tools/list', () => {
     const names = tools.map((t) => t.name);
     expect(names).toEqual([
       'create_flag', 'get_agent_flags', 'list_flags', 'get_flag', 'update_flag', 'delete_flag', 'lock_flag', 'unlock_flag',
-      'complete_flag', 'get_workable_flags',
+      'complete_flag', 'get_workable_flags', 'search_agents', 'get_agent', 'list_agents', 'query_catalog',
     ]);
     for (const tool of tools) {
       expect(`mcp__coordinator__${tool.name}`).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
@@ -50,6 +50,7 @@ describe('tools/list', () => {
     expect(ann.delete_flag).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     expect(ann.complete_flag).toMatchObject({ readOnlyHint: false, idempotentHint: true });
     expect(ann.lock_flag).toMatchObject({ readOnlyHint: false, idempotentHint: false });
+    expect(ann.query_catalog).toMatchObject({ readOnlyHint: true });
   });
 });
 

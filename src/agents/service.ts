@@ -1,0 +1,73 @@
+import matter from 'gray-matter';
+import { CoordinatorError, invalid } from '../errors.js';
+import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
+import { normalizeAgentName } from './parse.js';
+import type { AgentSearch, SearchFilters } from './search.js';
+
+export interface ListAgentsInput extends SearchFilters {
+  limit?: number;
+  offset?: number;
+}
+
+const SOURCES: AgentSource[] = ['bundled', 'extra', 'user', 'project'];
+
+/** Reading the catalog: lookups, listings and the "did you mean" of unknown names. */
+export class AgentService {
+  constructor(readonly catalog: AgentCatalog, readonly search: AgentSearch) {}
+
+  resolve(nameValue: unknown, field = 'name'): AgentSummary {
+    if (typeof nameValue !== 'string' || nameValue.trim() === '') throw invalid(field, 'non_empty', `${field} must be an agent handle such as "@database.postgres"`);
+    const name = normalizeAgentName(nameValue);
+    const agent = name ? this.catalog.get(name) : undefined;
+    if (!agent) {
+      const suggestions = this.search.suggest(name ?? nameValue);
+      throw new CoordinatorError(
+        'not_found',
+        `no agent named ${name ?? JSON.stringify(nameValue)} in the catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : ''} (search_agents finds agents by task)`,
+        { field, rule: 'exists', suggestions },
+      );
+    }
+    return agent;
+  }
+
+  get(nameValue: unknown) {
+    const agent = this.resolve(nameValue);
+    const details = this.catalog.details(agent.name) ?? { body: '', frontmatter: {} };
+    const { content_hash: _h, ...summary } = agent;
+    return { ...summary, frontmatter: details.frontmatter, body: details.body };
+  }
+
+  /** The agent's definition as a markdown file with frontmatter. */
+  markdown(nameValue: unknown): { name: string; text: string } {
+    const agent = this.resolve(nameValue);
+    const details = this.catalog.details(agent.name) ?? { body: '', frontmatter: {} };
+    return { name: agent.name, text: matter.stringify(`\n${details.body}\n`, details.frontmatter) };
+  }
+
+  list(input: ListAgentsInput = {}) {
+    if (input.source !== undefined && !SOURCES.includes(input.source)) {
+      throw invalid('source', 'enum', `source must be one of ${SOURCES.join(', ')}`);
+    }
+    const limit = input.limit ?? 50;
+    const offset = input.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw invalid('limit', 'range', 'limit must be a whole number from 1 to 500');
+    if (!Number.isInteger(offset) || offset < 0) throw invalid('offset', 'non_negative_integer', 'offset must be a whole number >= 0');
+    const domain = input.domain?.toLowerCase().replace(/^@/, '');
+    const tag = input.tag?.toLowerCase();
+    const all = this.catalog.all()
+      .filter((a) => (!domain || a.domain === domain) && (!input.source || a.source === input.source) &&
+        (!tag || a.tags.includes(tag)) && (!input.model || a.model === input.model))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const page = all.slice(offset, offset + limit).map((a) => ({
+      name: a.name, description: a.description, source: a.source, tags: a.tags, model: a.model, path: a.path,
+    }));
+    return { total: all.length, offset, returned: page.length, has_more: offset + page.length < all.length, agents: page };
+  }
+
+  /** Warnings for a flag's target: unknown agents get the closest known names. */
+  targetWarnings(target: string | null): string[] {
+    if (target === null || this.catalog.size === 0 || this.catalog.has(target)) return [];
+    const suggestions = this.search.suggest(target);
+    return [`target_agent ${target} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : ''} The flag was created; update_flag can change its target.`];
+  }
+}

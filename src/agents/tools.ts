@@ -1,0 +1,89 @@
+import * as z from 'zod';
+import { defineTool } from '../mcp/define.js';
+import { DEFAULT_MAX_ROWS, MAX_ROWS, type ReadOnlyQueries } from '../store/readonly.js';
+import type { AgentService } from './service.js';
+
+const source = z.enum(['bundled', 'extra', 'user', 'project']);
+const filterShape = {
+  domain: z.string().optional().describe('Only agents whose handle starts with this domain, e.g. "database" for @database.*'),
+  source: source.optional().describe('Only agents defined in this place: project (.claude/agents), user (~/.claude/agents), extra folders, or bundled'),
+  tag: z.string().optional().describe('Only agents with this tag'),
+  model: z.string().optional().describe('Only agents on this model (e.g. sonnet)'),
+};
+
+export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
+  return [
+    defineTool({
+      name: 'search_agents',
+      title: 'Find the agent for a task',
+      description:
+        'Who should handle this? Ranks the agent catalog for a task description, with the reasons for each score: a tag matched 50, a capability word 30, a description word 20, +25 when several kinds match; text relevance breaks ties and finds the rest. Use it before create_flag to pick the target.',
+      kind: 'read',
+      input: {
+        query: z.string().describe('The task in a few words, e.g. "PostgreSQL query performance tuning"'),
+        limit: z.number().int().min(1).max(100).optional().describe('How many agents (default 5)'),
+        filters: z.strictObject(filterShape).optional().describe('Narrow the candidates'),
+      },
+      output: {
+        query: z.string(),
+        total_matches: z.number(),
+        results: z.array(z.object({
+          rank: z.number(), name: z.string(), score: z.number(), relevance: z.number(), reasons: z.array(z.string()),
+          description: z.string(), source, path: z.string(), tags: z.array(z.string()),
+        })),
+      },
+      handle: (args) => agents.search.search(args.query, args.limit, args.filters),
+    }),
+    defineTool({
+      name: 'get_agent',
+      title: 'Get agent',
+      description: 'One agent definition: its frontmatter, body (what it owns, when to route to it, whom it hands off to) and the file it comes from, with any files it overrides.',
+      kind: 'read',
+      input: { name: z.string().describe('The agent handle, e.g. "@database.postgres" (a missing "@" is added)') },
+      output: {
+        name: z.string(), domain: z.string().nullable(), module: z.string(), source, path: z.string(), description: z.string(),
+        tags: z.array(z.string()), capabilities: z.array(z.string()), model: z.string().nullable(), color: z.string().nullable(),
+        tools: z.array(z.string()), shadows: z.array(z.string()), frontmatter: z.record(z.string(), z.unknown()), body: z.string(),
+      },
+      handle: (args) => agents.get(args.name),
+    }),
+    defineTool({
+      name: 'list_agents',
+      title: 'List agents',
+      description: 'The agent catalog by name, with filters and paging.',
+      kind: 'read',
+      input: {
+        ...filterShape,
+        limit: z.number().int().min(1).max(500).optional().describe('Page size (default 50)'),
+        offset: z.number().int().min(0).optional().describe('Agents to skip (default 0)'),
+      },
+      output: {
+        total: z.number(), offset: z.number(), returned: z.number(), has_more: z.boolean(),
+        agents: z.array(z.object({
+          name: z.string(), description: z.string(), source, tags: z.array(z.string()), model: z.string().nullable(), path: z.string(),
+        })),
+      },
+      handle: (args) => agents.list(args),
+    }),
+    defineTool({
+      name: 'query_catalog',
+      title: 'Query the store (read-only SQL)',
+      description:
+        'Read-only SQL over the store for questions the other tools do not answer. Tables: flags, flag_history, agents_catalog (status active|shadowed|inactive|broken). One SELECT or WITH statement; anything that writes is refused; a query running over 3 s is stopped.',
+      kind: 'read',
+      input: {
+        sql: z.string().describe('One SELECT or WITH statement, with ? or :name placeholders'),
+        params: z.union([z.array(z.union([z.string(), z.number(), z.null()])), z.record(z.string(), z.union([z.string(), z.number(), z.null()]))])
+          .optional().describe('Values for the placeholders: a list for ?, an object for :name'),
+        max_rows: z.number().int().min(1).max(MAX_ROWS).optional().describe(`At most this many rows (default ${DEFAULT_MAX_ROWS})`),
+      },
+      output: {
+        columns: z.array(z.string()),
+        rows: z.array(z.record(z.string(), z.unknown())),
+        row_count: z.number(),
+        truncated: z.boolean(),
+      },
+      handle: (args) => queries.run(args.sql, args.params, args.max_rows),
+    }),
+  ];
+}

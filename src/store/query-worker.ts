@@ -1,0 +1,50 @@
+// A child process that runs one read-only query at a time for query_catalog. It exists so that a
+// runaway query (an endless recursive CTE) can be stopped: SQLite cannot be interrupted from
+// JavaScript while it runs, but this process can be killed.
+import Database from 'better-sqlite3';
+import { checkReadOnlyStatement, type QueryRequest, type QueryResponse } from './readonly.js';
+
+const dbPath = process.argv[2];
+if (!dbPath) {
+  process.stderr.write('query-worker: no database path\n');
+  process.exit(2);
+}
+const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+db.pragma('query_only = ON');
+db.pragma('busy_timeout = 2000');
+
+const toJson = (value: unknown): unknown =>
+  Buffer.isBuffer(value) ? { base64: value.toString('base64') } : typeof value === 'bigint' ? value.toString() : value;
+
+function run(req: QueryRequest): QueryResponse {
+  let stmt;
+  try {
+    stmt = db.prepare(req.sql);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/more than one statement/i.test(message)) {
+      return { ok: false, rule: 'single_statement', error: 'sql holds more than one statement; send exactly one SELECT or WITH statement' };
+    }
+    return { ok: false, rule: 'syntax', error: `SQLite cannot prepare the query: ${message}` };
+  }
+  const refusal = checkReadOnlyStatement(req.sql, stmt.reader, stmt.readonly);
+  if (refusal) return { ok: false, rule: refusal.rule, error: refusal.error };
+  const rows: Record<string, unknown>[] = [];
+  let truncated = false;
+  try {
+    const iterator = (Array.isArray(req.params) ? stmt.iterate(...req.params) : stmt.iterate(req.params ?? {})) as IterableIterator<Record<string, unknown>>;
+    for (const row of iterator) {
+      if (rows.length >= req.maxRows) {
+        truncated = true;
+        break;
+      }
+      rows.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJson(v)])));
+    }
+  } catch (err) {
+    return { ok: false, rule: 'execution', error: `the query failed: ${(err as Error).message}` };
+  }
+  return { ok: true, columns: stmt.columns().map((c) => c.name), rows, row_count: rows.length, truncated };
+}
+
+process.on('message', (req: QueryRequest) => process.send!(run(req)));
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,255 @@
+import { writeFileSync, rmSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AgentCatalog } from '../../src/agents/catalog.js';
+import { normalizeAgentName, parseAgentFile } from '../../src/agents/parse.js';
+import { AgentSearch } from '../../src/agents/search.js';
+import { AgentService } from '../../src/agents/service.js';
+import { BUNDLED_AGENTS_DIR, resolveAgentRoots } from '../../src/config.js';
+import { openStore, type DB } from '../../src/store/db.js';
+import { CORPUS, writeAgent } from '../helpers/agents.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let db: DB;
+let stderr: string[];
+
+beforeEach(() => {
+  db = openStore(join(tempDir(), 'c.db'));
+  stderr = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  db.close();
+});
+
+function load(roots: ConstructorParameters<typeof AgentCatalog>[1]) {
+  const catalog = new AgentCatalog(db, roots);
+  catalog.refresh();
+  const search = new AgentSearch(db, catalog);
+  return { catalog, search, service: new AgentService(catalog, search) };
+}
+
+const statusOf = (path: string) => db.prepare('SELECT status, shadowed_by, error FROM agents_catalog WHERE path = ?').get(path);
+
+describe('agent files', () => {
+  it('normalises names to handles', () => {
+    expect(normalizeAgentName('backend.API')).toBe('@backend.api');
+    expect(normalizeAgentName('Code Reviewer')).toBe('@code-reviewer');
+    expect(normalizeAgentName('@service.auth')).toBe('@service.auth');
+    expect(normalizeAgentName('bad/name')).toBeNull();
+  });
+
+  it.each([
+    ['bad YAML', Buffer.from('---\nname: x\ntags: [a, b\n---\nbody'), /bad YAML frontmatter/],
+    ['no frontmatter', Buffer.from('# Just a heading\n'), /no YAML frontmatter/],
+    ['no name', Buffer.from('---\ndescription: nameless\n---\nbody'), /has no name/],
+    ['a name that is no handle', Buffer.from('---\nname: "a/b c"\n---\n'), /cannot be an agent handle/],
+    ['not UTF-8', Buffer.concat([Buffer.from('---\nname: x\n---\n'), Buffer.from([0xff, 0xfe, 0xfd])]), /not valid UTF-8/],
+    ['over 1 MB', Buffer.from(`---\nname: big\n---\n${'x'.repeat(1024 * 1024)}`), /larger than 1 MB/],
+  ])('refuses a file with %s, saying why', (_what, bytes, reason) => {
+    const r = parseAgentFile(bytes);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(reason);
+  });
+
+  it('reads lists written as YAML lists or comma-separated strings', () => {
+    const r = parseAgentFile(Buffer.from('---\nname: a.b\ndescription: d\ntags: JWT, OAuth2\ncapabilities: [x, y]\ntools: Read, Write\n---\nBody'));
+    expect(r.ok && r.agent).toMatchObject({ name: '@a.b', tags: ['jwt', 'oauth2'], capabilities: ['x', 'y'], tools: ['Read', 'Write'], body: 'Body' });
+  });
+});
+
+describe('catalog sources', () => {
+  it('lets project beat user beat extra beat bundled, and says which file won', () => {
+    const [bundled, extra, user, project] = [tempDir(), tempDir(), tempDir(), tempDir()];
+    const b = writeAgent(bundled, 'auth.md', { name: 'service.auth', description: 'bundled one' });
+    const e = writeAgent(extra, 'deep/er/auth.md', { name: 'service.auth', description: 'extra one' });
+    const u = writeAgent(user, 'auth.md', { name: 'service.auth', description: 'user one' });
+    const p = writeAgent(project, 'auth.md', { name: 'Service.Auth', description: 'project one' });
+    writeAgent(user, 'only-user.md', { name: 'only.user', description: 'mine' });
+    const { catalog, service } = load([{ source: 'bundled', dir: bundled }, { source: 'extra', dir: extra }, { source: 'user', dir: user }, { source: 'project', dir: project }]);
+    expect(catalog.get('@service.auth')).toMatchObject({ source: 'project', path: p, description: 'project one' });
+    expect(catalog.get('@service.auth')!.shadows.sort()).toEqual([b, e, u].sort());
+    expect(service.get('@service.auth')).toMatchObject({ source: 'project', path: p });
+    expect(statusOf(u)).toEqual({ status: 'shadowed', shadowed_by: p, error: null });
+    expect(catalog.get('@only.user')!.source).toBe('user');
+  });
+
+  it('skips broken files with one warning each, naming the file and the reason, and keeps the rest', () => {
+    const dir = tempDir();
+    writeAgent(dir, 'good.md', { name: 'good.one', description: 'fine' });
+    const bad = join(dir, 'bad.md');
+    writeFileSync(bad, '---\nname: [unclosed\n---\n');
+    const dup1 = writeAgent(dir, 'a/dup.md', { name: 'twin.agent', description: 'first' });
+    const dup2 = writeAgent(dir, 'b/dup.md', { name: 'twin.agent', description: 'second' });
+    const { catalog } = load([{ source: 'user', dir }]);
+    expect(catalog.all().map((a) => a.name).sort()).toEqual(['@good.one', '@twin.agent']);
+    expect(catalog.get('@twin.agent')!.path).toBe(dup1);
+    expect(statusOf(bad)).toMatchObject({ status: 'broken', error: expect.stringMatching(/bad YAML/) });
+    expect(statusOf(dup2)).toMatchObject({ status: 'broken', error: expect.stringMatching(/duplicate name @twin.agent/) });
+    const warnings = stderr.filter((l) => l.includes('skipped agent file'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings.join('')).toContain(bad);
+    expect(warnings.join('')).toContain(dup2);
+    catalog.refresh();
+    expect(stderr.filter((l) => l.includes('skipped agent file'))).toHaveLength(2);
+  });
+
+  it('follows new, edited and removed files, re-reading only what changed', () => {
+    const dir = tempDir();
+    const a = writeAgent(dir, 'a.md', { name: 'a.one', description: 'first text' });
+    const b = writeAgent(dir, 'b.md', { name: 'b.two', description: 'second' });
+    const { catalog, search } = load([{ source: 'project', dir }]);
+    const stamp = (p: string) => db.prepare('SELECT updated_at FROM agents_catalog WHERE path = ?').pluck().get(p);
+    const bStamp = stamp(b);
+    const version = catalog.version;
+    writeAgent(dir, 'a.md', { name: 'a.one', description: 'rewritten about kubernetes' });
+    utimesSync(a, new Date(), new Date(Date.now() + 5000));
+    writeAgent(dir, 'c.md', { name: 'c.three', description: 'new' });
+    rmSync(b);
+    expect(catalog.refresh()).toEqual({ added: 1, updated: 1, removed: 1, broken: 0 });
+    expect(catalog.version).toBe(version + 1);
+    expect(statusOf(b)).toMatchObject({ status: 'inactive' });
+    expect(stamp(b)).not.toBe(bStamp);
+    expect(catalog.all().map((x) => x.name).sort()).toEqual(['@a.one', '@c.three']);
+    expect(search.search('kubernetes', 3).results[0]!.name).toBe('@a.one');
+    const cStamp = stamp(join(dir, 'c.md'));
+    expect(catalog.refresh()).toEqual({ added: 0, updated: 0, removed: 0, broken: 0 });
+    expect(stamp(join(dir, 'c.md'))).toBe(cStamp);
+    expect(catalog.version).toBe(version + 1);
+  });
+
+  it('builds roots from the options, the environment, the home and the project', () => {
+    const roots = resolveAgentRoots({ agentsDirs: ['x'], env: { COORDINATOR_AGENTS_DIRS: '/e1:/e2', CLAUDE_PROJECT_DIR: '/proj' }, cwd: '/cwd', home: '/home/me' });
+    expect(roots).toEqual([
+      { source: 'bundled', dir: BUNDLED_AGENTS_DIR },
+      { source: 'extra', dir: '/e1' }, { source: 'extra', dir: '/e2' }, { source: 'extra', dir: '/cwd/x' },
+      { source: 'user', dir: '/home/me/.claude/agents' },
+      { source: 'project', dir: '/proj/.claude/agents' },
+    ]);
+    expect(resolveAgentRoots({ env: { COORDINATOR_BUNDLED_AGENTS: '0' }, cwd: '/c', home: '/h' }).map((r) => r.source)).toEqual(['user', 'project']);
+  });
+});
+
+describe('search on the bundled catalog', () => {
+  let s: ReturnType<typeof load>;
+  beforeEach(() => {
+    s = load([{ source: 'bundled', dir: BUNDLED_AGENTS_DIR }]);
+  });
+  const top = (q: string, n = 3) => s.search.search(q, n).results.map((r) => r.name);
+
+  it('has a coherent team of at least 40 agents covering the seed handles', () => {
+    expect(s.catalog.size).toBeGreaterThanOrEqual(40);
+    for (const h of ['@coordinator.database', '@backend.api', '@backend.nodejs', '@backend.laravel', '@backend.python', '@database.postgres',
+      '@database.mongodb', '@database.redis', '@database.weaviate', '@frontend.react', '@frontend.vue', '@frontend.angular', '@service.auth',
+      '@security.audit', '@security.compliance', '@ops.monitoring', '@ops.containers', '@acolyte.auth', '@acolyte.payment']) {
+      expect(s.catalog.has(h), h).toBe(true);
+    }
+    for (const a of s.catalog.all()) {
+      expect(a.tags.length, a.name).toBeGreaterThan(0);
+      expect(a.capabilities.length, a.name).toBeGreaterThan(0);
+      for (const handle of (s.service.get(a.name).body.match(/@[a-z0-9-]+\.[a-z0-9_-]+/g) ?? [])) {
+        expect(s.catalog.has(handle), `${a.name} hands off to ${handle}`).toBe(true);
+      }
+    }
+  });
+
+  it('routes the seed examples', () => {
+    expect(top('JWT authentication implementation', 2)).toEqual(['@service.auth', '@backend.nodejs']);
+    expect(top('PostgreSQL query performance tuning')[0]).toBe('@database.postgres');
+    expect(top('React TypeScript components state management')[0]).toBe('@frontend.react');
+    expect(top('Docker Kubernetes deployment pipeline')[0]).toBe('@ops.containers');
+  });
+
+  it('explains each score with the field and the word', () => {
+    const [first] = s.search.search('JWT authentication implementation', 1).results;
+    expect(first).toMatchObject({ rank: 1, name: '@service.auth', score: 100, source: 'bundled' });
+    expect(first!.reasons).toEqual(['tag: jwt', 'tag: authentication']);
+  });
+
+  it('applies filters', () => {
+    expect(s.search.search('schema migration', 10, { domain: 'database' }).results.every((r) => r.name.startsWith('@database.'))).toBe(true);
+    expect(s.search.search('schema migration', 10, { source: 'project' }).results).toEqual([]);
+  });
+});
+
+describe('search rules', () => {
+  it('matches tags as whole words or phrases: "GIN" is not "login", hyphens equal spaces, stems match', () => {
+    const dir = tempDir();
+    writeAgent(dir, 'a.md', { name: 'acolyte.auth', description: 'the auth module', tags: '[login, signup]' });
+    writeAgent(dir, 'b.md', { name: 'ui.state', description: 'ui state', tags: '[state-management]' });
+    writeAgent(dir, 'c.md', { name: 'db.pg', description: 'database work', tags: '[indexes, postgresql]' });
+    const { search } = load([{ source: 'user', dir }]);
+    const gin = search.search('GIN', 5).results;
+    expect(gin.find((r) => r.name === '@acolyte.auth')).toBeUndefined();
+    expect(search.search('state management', 1).results[0]).toMatchObject({ name: '@ui.state', reasons: ['tag: state-management'] });
+    expect(search.search('index', 1).results[0]).toMatchObject({ name: '@db.pg', reasons: ['tag: indexes'] });
+    expect(search.search('SQL', 5).results.find((r) => r.name === '@db.pg')).toBeUndefined();
+  });
+
+  it('counts each query word once per agent, and adds the bonus when kinds differ', () => {
+    const dir = tempDir();
+    writeAgent(dir, 'a.md', { name: 'front.react', description: 'React apps', tags: '[react]', capabilities: '[react hooks, routing]' });
+    const { search } = load([{ source: 'user', dir }]);
+    expect(search.search('react react REACT', 1).results[0]).toMatchObject({ score: 50, reasons: ['tag: react'] });
+    expect(search.search('react routing', 1).results[0]).toMatchObject({
+      score: 50 + 30 + 25, reasons: ['tag: react', 'capability: routing ("routing")', 'several kinds matched (tag, capability): +25'],
+    });
+  });
+
+  it('finds Claude Code agents that have only a name and a description, and misspelled words', () => {
+    const dir = tempDir();
+    writeAgent(dir, 'cr.md', { name: 'code-reviewer', description: 'Reviews pull requests for bugs and style.' }, 'Focus on concurrency bugs and race conditions.');
+    writeAgent(dir, 'w.md', { name: 'docs-writer', description: 'Writes user documentation.' });
+    const { search } = load([{ source: 'user', dir }]);
+    expect(search.search('review my pull request', 1).results[0]!.name).toBe('@code-reviewer');
+    const fuzzy = search.search('concurency', 1).results[0]!;
+    expect(fuzzy).toMatchObject({ name: '@code-reviewer', score: 0 });
+    expect(fuzzy.reasons[0]).toMatch(/text: .*body.*fuzzy/);
+  });
+
+  it('refuses an empty query and a bad limit', () => {
+    const { search } = load([]);
+    expect(() => search.search('  ')).toThrow(/query must describe the task/);
+    expect(() => search.search('x', 0)).toThrow(/limit must be a whole number from 1 to 100/);
+  });
+});
+
+describe('search on a real third-party catalog (wshobson/agents, 202 files)', () => {
+  let s: ReturnType<typeof load>;
+  beforeEach(() => {
+    s = load([{ source: 'extra', dir: CORPUS }]);
+  });
+
+  it('loads every file, including the many copies of one agent under different plugins', () => {
+    expect(s.catalog.size).toBe(202);
+    expect(db.prepare("SELECT count(*) FROM agents_catalog WHERE status = 'broken'").pluck().get()).toBe(0);
+    expect(s.catalog.all().filter((a) => a.name.endsWith('-code-reviewer')).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each([
+    ['Stripe checkout and subscriptions', '@payment-integration'],
+    ['Istio service mesh traffic policies', '@service-mesh-expert'],
+    ['vector database embeddings for semantic search', '@vector-database-engineer'],
+    ['idiomatic Rust async code', '@rust-pro'],
+    ['Flutter widgets for a multi-platform app', '@flutter-expert'],
+    ['Mermaid sequence diagram', '@mermaid-expert'],
+    ['event sourcing and CQRS', '@event-sourcing-architect'],
+    ['Unity game C# scripts', '@unity-developer'],
+    ['defensive malware analysis', '@malware-analyst'],
+    ['WCAG accessibility compliance', '@accessibility-expert'],
+  ])('"%s" -> %s first', (query, expected) => {
+    expect(s.search.search(query, 3).results[0]!.name).toBe(expected);
+  });
+
+  it.each([
+    ['Terraform remote state and modules', /terraform-specialist$/],
+    ['optimize slow SQL queries', /(sql-pro|database-optimizer)$/],
+    ['Kubernetes GitOps cluster architecture', /kubernetes-architect$/],
+  ])('"%s" -> one of the copies first', (query, pattern) => {
+    expect(s.search.search(query, 3).results[0]!.name).toMatch(pattern);
+  });
+});
