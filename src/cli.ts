@@ -2,6 +2,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolveAgentRoots, resolveDbPath } from './config.js';
 import { CoordinatorError, invalid } from './errors.js';
+import { readFileSync } from 'node:fs';
+import { type Requirements, requirementsSchema } from './databases/recommend.js';
 import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
 import { createServices, type Services } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
@@ -64,6 +66,48 @@ function fieldsFrom(values: Values) {
   }
   if (fields.chain_origin_id !== undefined) fields.chain_origin_id = int(values.chain_origin_id, 'chain_origin_id');
   return fields;
+}
+
+/** A verb's answer printed as it is rather than as JSON (markdown, SQL). */
+const RAW = Symbol('raw');
+
+function readInput(path: string, field: string): string {
+  try {
+    return readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (err) {
+    throw invalid(field, 'readable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+const LIST_OPTIONS = ['query_needs', 'workloads', 'team_expertise', 'existing_systems', 'compliance'];
+const NUMBER_OPTIONS = ['reads_per_second', 'writes_per_second', 'latency_ms'];
+
+/** Requirements from --json and from single options (options win); zod checks them in the recommender. */
+function requirementsFrom(v: Values): Requirements {
+  let req: Record<string, unknown> = {};
+  if (typeof v.json === 'string') {
+    try {
+      req = JSON.parse(v.json) as Record<string, unknown>;
+    } catch (err) {
+      throw invalid('json', 'json', `--json is not valid JSON (${(err as Error).message})`);
+    }
+    if (typeof req !== 'object' || req === null || Array.isArray(req)) throw invalid('json', 'type', '--json must be a JSON object of requirements');
+  }
+  for (const [key, value] of Object.entries(v)) {
+    if (['json', 'limit', 'db', 'help', 'agents_dir', 'no_bundled_agents'].includes(key) || value === undefined) continue;
+    if (LIST_OPTIONS.includes(key)) req[key] = String(value).split(',').map((s) => s.trim()).filter(Boolean);
+    else if (NUMBER_OPTIONS.includes(key)) {
+      const n = Number(value);
+      if (!Number.isFinite(n)) throw invalid(key, 'number', `--${key} must be a number`);
+      req[key] = n;
+    } else req[key] = value;
+  }
+  const parsed = requirementsSchema.safeParse(req);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalid(issue.path.join('.') || 'json', issue.code, `${issue.path.join('.') || 'requirements'}: ${issue.message}`);
+  }
+  return parsed.data;
 }
 
 const VERBS: Verb[] = [
@@ -209,6 +253,42 @@ const VERBS: Verb[] = [
     run: ({ agents }, p) => agents.get(need(p[0], 'name', 'coordinator get-agent NAME')),
   },
   {
+    name: 'recommend-databases',
+    summary: 'rank database technologies for requirements, with reasons',
+    usage: 'coordinator recommend-databases [--json \'{"workloads":["oltp"],...}\'] [--data_model M] [--data_volume 2TB] [--query_needs a,b] ...',
+    options: {
+      json: { type: 'string', description: 'all requirements as one JSON object (the fields of recommend_databases)' },
+      data_model: { type: 'string', description: 'relational, document, key-value, wide-column, graph, time-series, vector, search-index, columnar' },
+      data_volume: { type: 'string', description: 'e.g. 500GB, 3TB, 2PB' },
+      reads_per_second: { type: 'string', description: 'peak reads per second' },
+      writes_per_second: { type: 'string', description: 'peak writes per second' },
+      read_write_ratio: { type: 'string', description: 'e.g. 90:10, read-heavy, write-heavy, balanced' },
+      consistency: { type: 'string', description: 'strong or eventual' },
+      transactions: { type: 'boolean', description: 'multi-record ACID transactions required' },
+      latency_ms: { type: 'string', description: 'target p99 latency in ms' },
+      query_needs: { type: 'string', description: 'comma-separated: joins, aggregations, full_text, vector_similarity, graph_traversal, geospatial, time_series, key_lookup' },
+      workloads: { type: 'string', description: 'comma-separated: oltp, analytics, search, cache, vector, graph, time-series, event-sourcing, document' },
+      multi_region: { type: 'string', description: 'none, read-replicas or active-active' },
+      budget: { type: 'string', description: 'low, medium or high' },
+      deployment: { type: 'string', description: 'managed, self-hosted, embedded or any' },
+      cloud: { type: 'string', description: 'aws, gcp, azure or any' },
+      open_source_only: { type: 'boolean', description: 'only open-source licences' },
+      team_expertise: { type: 'string', description: 'comma-separated systems the team knows' },
+      existing_systems: { type: 'string', description: 'comma-separated systems already in production' },
+      compliance: { type: 'string', description: 'comma-separated, e.g. pci-dss,hipaa' },
+      offline_sync: { type: 'boolean', description: 'clients work offline and sync later' },
+      serverless: { type: 'boolean', description: 'pay per request, scale to zero' },
+      limit: { type: 'string', description: 'how many to rank (default 5)' },
+    },
+    run: ({ recommender }, _p, v) => recommender.recommend(requirementsFrom(v), int(v.limit, 'limit') ?? 5),
+  },
+  {
+    name: 'get-database',
+    summary: 'one database technology from the catalog',
+    usage: 'coordinator get-database NAME',
+    run: ({ databases }, p) => ({ database: databases.get(need(p[0], 'name', 'coordinator get-database NAME')) }),
+  },
+  {
     name: 'query',
     summary: 'read-only SQL over the store (one SELECT or WITH)',
     usage: 'coordinator query "SELECT ..." [\'[params as JSON]\'] [--max_rows N]',
@@ -318,7 +398,9 @@ export async function runCli(argv: string[]): Promise<number> {
       dbPath,
       agentRoots: resolveAgentRoots({ agentsDirs: str(parsed.values.agents_dir) ? [str(parsed.values.agents_dir)!] : [], noBundled: parsed.values.no_bundled_agents === true }),
     });
-    printJson(await verb.run(services, parsed.positionals, parsed.values));
+    const out = await verb.run(services, parsed.positionals, parsed.values);
+    if (out && typeof out === 'object' && RAW in out) process.stdout.write(`${String((out as Record<symbol, unknown>)[RAW]).trimEnd()}\n`);
+    else printJson(out);
     return 0;
   } catch (err) {
     printJson(err instanceof CoordinatorError ? err.toJSON() : { error: (err as Error).message, code: 'internal' });

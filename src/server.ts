@@ -3,6 +3,9 @@ import { AgentCatalog, type AgentRoot } from './agents/catalog.js';
 import { AgentSearch } from './agents/search.js';
 import { AgentService } from './agents/service.js';
 import { agentTools } from './agents/tools.js';
+import { DatabaseCatalog } from './databases/catalog.js';
+import { Recommender } from './databases/recommend.js';
+import { databaseTools } from './databases/tools.js';
 import { FlagService } from './flags/service.js';
 import { flagTools } from './flags/tools.js';
 import { configureValidationMessages, registerTools, type ToolDefinition } from './mcp/define.js';
@@ -15,8 +18,12 @@ export interface Services {
   flags: FlagService;
   agents: AgentService;
   queries: ReadOnlyQueries;
+  databases: DatabaseCatalog;
+  recommender: Recommender;
   close: () => void;
 }
+
+let databaseCatalog: DatabaseCatalog | undefined;
 
 export interface ServiceOptions {
   /** The database file, for the read-only query process (default: the file db has open). */
@@ -32,11 +39,14 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
   if (options.watchAgents) catalog.watch();
   const agents = new AgentService(catalog, new AgentSearch(db, catalog));
   const queries = new ReadOnlyQueries(options.dbPath ?? (db.name || ':memory:'));
+  databaseCatalog ??= new DatabaseCatalog();
   return {
     db,
     flags: new FlagService(db),
     agents,
     queries,
+    databases: databaseCatalog,
+    recommender: new Recommender(databaseCatalog),
     close: () => {
       catalog.close();
       queries.close();
@@ -46,7 +56,11 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
 
 /** Every tool the server offers, in the order tools/list shows them. */
 export function toolRegistry(services: Services): ToolDefinition[] {
-  return [...flagTools(services.flags, services.agents), ...agentTools(services.agents, services.queries)];
+  return [
+    ...flagTools(services.flags, services.agents),
+    ...agentTools(services.agents, services.queries),
+    ...databaseTools(services.databases, services.recommender),
+  ];
 }
 
 export function createServer(services: Services): { server: McpServer; cleanup: () => void } {
@@ -76,6 +90,19 @@ export function createServer(services: Services): { server: McpServer; cleanup: 
     (uri, variables) => {
       const { name, text } = services.agents.markdown(decodeURIComponent(String(variables.name)));
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text, _meta: { name } }] };
+    },
+  );
+  server.registerResource(
+    'database',
+    new ResourceTemplate('database://{id}', {
+      list: () => ({
+        resources: services.databases.all.map((d) => ({ uri: `database://${d.id}`, name: d.name, description: d.sweet_spot, mimeType: 'application/json' })),
+      }),
+    }),
+    { title: 'Database technology', description: 'A technology of the database catalog, as JSON', mimeType: 'application/json' },
+    (uri, variables) => {
+      const d = services.databases.get(decodeURIComponent(String(variables.id)), 'id');
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(d, null, 2) }] };
     },
   );
   return { server, cleanup: () => { services.close(); void server.close(); } };

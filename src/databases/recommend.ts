@@ -1,0 +1,402 @@
+import * as z from 'zod';
+import { invalid } from '../errors.js';
+import type { DatabaseCatalog } from './catalog.js';
+import { ARCHITECTURE_PATTERNS } from './patterns.js';
+import { type Database, type QueryNeed, CLOUDS } from './schema.js';
+
+export const QUERY_NEEDS = ['joins', 'aggregations', 'full_text', 'vector_similarity', 'graph_traversal', 'geospatial', 'time_series', 'key_lookup'] as const;
+export const WORKLOADS = ['oltp', 'analytics', 'search', 'cache', 'vector', 'graph', 'time-series', 'event-sourcing', 'document'] as const;
+const MODELS = ['relational', 'document', 'key-value', 'wide-column', 'graph', 'time-series', 'vector', 'search-index', 'columnar'] as const;
+
+export const requirementsShape = {
+  data_model: z.enum(MODELS).optional().describe('The shape of the data'),
+  data_volume: z.string().optional().describe('Total data, e.g. "500GB", "3TB", "2PB"'),
+  reads_per_second: z.number().min(0).optional().describe('Peak reads per second'),
+  writes_per_second: z.number().min(0).optional().describe('Peak writes per second'),
+  read_write_ratio: z.string().optional().describe('e.g. "90:10"; or read-heavy, write-heavy, balanced'),
+  consistency: z.enum(['strong', 'eventual']).optional().describe('strong: every acknowledged write survives a node failure and every later read sees it; eventual: stale reads are acceptable'),
+  transactions: z.boolean().optional().describe('Multi-record ACID transactions required'),
+  latency_ms: z.number().positive().optional().describe('Target p99 latency of a typical query, in ms'),
+  query_needs: z.array(z.enum(QUERY_NEEDS)).optional().describe('What the queries must do'),
+  workloads: z.array(z.enum(WORKLOADS)).optional().describe('Workloads the data serves; several give a polyglot design'),
+  multi_region: z.enum(['none', 'read-replicas', 'active-active']).optional().describe('active-active: writes accepted in several regions'),
+  budget: z.enum(['low', 'medium', 'high']).optional().describe('Money for licences and hosting'),
+  deployment: z.enum(['managed', 'self-hosted', 'embedded', 'any']).optional().describe('managed: a cloud service; self-hosted: we run it; embedded: inside the app'),
+  cloud: z.enum([...CLOUDS, 'any']).optional().describe('The cloud it must run on'),
+  open_source_only: z.boolean().optional().describe('Only OSI open-source licences (source-available and proprietary excluded)'),
+  team_expertise: z.array(z.string()).optional().describe('Systems the team knows well'),
+  existing_systems: z.array(z.string()).optional().describe('Systems already in production'),
+  compliance: z.array(z.string()).optional().describe('e.g. pci-dss, hipaa, gdpr, sox'),
+  offline_sync: z.boolean().optional().describe('Clients must work offline and sync later (mobile)'),
+  serverless: z.boolean().optional().describe('Pay per request, scale to zero'),
+  use_case: z.string().max(500).optional().describe('The application in a few words, matched against what each system is for (e.g. "real-time leaderboards")'),
+};
+export const requirementsSchema = z.strictObject(requirementsShape);
+export type Requirements = z.infer<typeof requirementsSchema>;
+
+const LATENCY_MS: Record<Database['latency'], number> = { 'sub-ms': 0.5, ms: 5, 'tens-of-ms': 30, seconds: 1500 };
+const SCALE_GB: Record<Database['practical_scale'], number> = { GB: 500, TB: 100_000, PB: Number.POSITIVE_INFINITY };
+const WRITE_CAPACITY: Record<Database['write_throughput'], number> = { low: 1_000, medium: 20_000, high: 200_000, 'very-high': 2_000_000 };
+/** Systems that ride on another: knowing or running PostgreSQL counts for pgvector and TimescaleDB. */
+const FAMILY: Record<string, string[]> = {
+  pgvector: ['postgresql', 'aurora'], timescaledb: ['postgresql'], aurora: ['postgresql', 'mysql'], elasticache: ['redis', 'valkey', 'memcached'],
+  valkey: ['redis'], keydb: ['redis'], opensearch: ['elasticsearch'], mariadb: ['mysql'], scylladb: ['cassandra'], yugabytedb: ['postgresql'],
+  cockroachdb: ['postgresql'], tidb: ['mysql'],
+};
+const OFFLINE_SYNC = new Set(['sqlite', 'couchbase', 'couchdb', 'firestore']);
+const SERVERLESS = new Set(['dynamodb', 'firestore', 'aurora', 'bigquery', 'cosmosdb', 'spanner', 'pinecone', 'snowflake']);
+
+/** The query needs a workload implies, and the data model it usually has. */
+const WORKLOAD_PROFILE: Record<(typeof WORKLOADS)[number], { needs: QueryNeed[]; model?: (typeof MODELS)[number]; label: string }> = {
+  oltp: { needs: ['joins', 'key_lookup'], model: 'relational', label: 'transactions (system of record)' },
+  document: { needs: ['key_lookup'], model: 'document', label: 'flexible documents' },
+  analytics: { needs: ['aggregations'], model: 'columnar', label: 'analytics' },
+  search: { needs: ['full_text'], model: 'search-index', label: 'full-text search' },
+  cache: { needs: ['key_lookup'], model: 'key-value', label: 'cache and sessions' },
+  vector: { needs: ['vector_similarity'], model: 'vector', label: 'vector similarity' },
+  graph: { needs: ['graph_traversal'], model: 'graph', label: 'graph traversal' },
+  'time-series': { needs: ['time_series', 'aggregations'], model: 'time-series', label: 'time series' },
+  'event-sourcing': { needs: ['key_lookup'], label: 'event log' },
+};
+
+/** The catalog categories that are built for each workload. */
+const WORKLOAD_CATEGORY: Record<(typeof WORKLOADS)[number], Database['categories'][number][]> = {
+  oltp: ['relational', 'distributed-sql'], document: ['document'], analytics: ['columnar-analytics'], search: ['search'], cache: ['cache'],
+  vector: ['vector'], graph: ['graph'], 'time-series': ['time-series'], 'event-sourcing': ['event-store'],
+};
+const INTERACTIVE_MS = 50;
+
+export function parseVolumeGb(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(MB|GB|TB|PB)\s*$/i.exec(value);
+  if (!m) throw invalid('data_volume', 'format', `data_volume "${value}" is not a size; write a number and a unit, e.g. "500GB", "3TB" or "2PB"`);
+  const unit = m[2]!.toUpperCase();
+  return Number(m[1]) * ({ MB: 1 / 1024, GB: 1, TB: 1024, PB: 1024 * 1024 } as Record<string, number>)[unit]!;
+}
+
+function parseRatio(value: string): number {
+  const named: Record<string, number> = { 'read-heavy': 0.9, 'write-heavy': 0.2, balanced: 0.5 };
+  if (value.trim().toLowerCase() in named) return named[value.trim().toLowerCase()]!;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+  if (!m || Number(m[1]) + Number(m[2]) === 0) {
+    throw invalid('read_write_ratio', 'format', `read_write_ratio "${value}" is not a ratio; write reads:writes such as "90:10", or read-heavy, write-heavy, balanced`);
+  }
+  return Number(m[1]) / (Number(m[1]) + Number(m[2]));
+}
+
+interface Ranked {
+  id: string;
+  name: string;
+  score: number;
+  why: string[];
+  risks: string[];
+}
+
+export interface Recommendation {
+  requirements: Requirements;
+  assumptions: string[];
+  ranked: (Ranked & { rank: number })[];
+  excluded: { id: string; name: string; reasons: string[] }[];
+  confidence: { level: 'high' | 'moderate' | 'too-close-to-call' | 'none'; gap_percent: number | null; explanation: string };
+  polyglot: null | {
+    pattern: string;
+    components: { workload: string; system: string; name: string; why: string }[];
+    synchronization: string[];
+  };
+}
+
+export class Recommender {
+  constructor(private readonly catalog: DatabaseCatalog) {}
+
+  recommend(input: Requirements, limit = 5): Recommendation {
+    const req = requirementsSchema.parse(input);
+    const assumptions: string[] = [];
+    const volumeGb = req.data_volume === undefined ? undefined : parseVolumeGb(req.data_volume);
+    const ratio = req.read_write_ratio === undefined ? undefined : parseRatio(req.read_write_ratio);
+    this.checkContradictions(req, ratio);
+    const known = (field: string, names: string[] | undefined) => (names ?? []).map((n) => this.catalog.get(n, field).id);
+    const expertise = known('team_expertise', req.team_expertise);
+    const existing = known('existing_systems', req.existing_systems);
+
+    const needs = new Set<QueryNeed>(req.query_needs ?? []);
+    for (const w of req.workloads ?? []) for (const n of WORKLOAD_PROFILE[w].needs) needs.add(n);
+    const model = req.data_model ?? (req.workloads?.length === 1 ? WORKLOAD_PROFILE[req.workloads[0]!].model : undefined);
+    if (req.data_model === undefined && model) assumptions.push(`data_model not given: taken as ${model} from the ${req.workloads![0]} workload`);
+    if (req.data_model === undefined && !model) assumptions.push('data_model not given: every model considered');
+    if (needs.size === 0) assumptions.push('no query_needs or workloads given: query capabilities not weighed');
+    if (volumeGb === undefined) assumptions.push('data_volume not given: scale not weighed');
+    if (req.consistency === undefined && req.transactions === undefined) assumptions.push('consistency and transactions not given: neither required');
+    if (req.deployment === undefined) assumptions.push('deployment not given: managed, self-hosted and embedded all considered');
+    const budget = req.budget ?? 'medium';
+    if (req.budget === undefined) assumptions.push('budget not given: assumed medium, so licence costs count against proprietary systems');
+    if (req.cloud === undefined && req.deployment !== 'embedded') assumptions.push('cloud not given: systems that run anywhere are preferred to single-cloud services');
+    const latency = req.latency_ms ?? (req.transactions || req.workloads?.includes('oltp') ? INTERACTIVE_MS : undefined);
+    if (req.latency_ms === undefined && latency !== undefined) assumptions.push(`latency_ms not given: transactional work assumed interactive (${INTERACTIVE_MS} ms)`);
+    if (req.deployment === undefined) assumptions.push('deployment not given: a server shared by several application instances assumed, so embedded libraries rank lower');
+    const writes = req.writes_per_second ?? (req.reads_per_second !== undefined && ratio !== undefined && ratio < 1 ? (req.reads_per_second * (1 - ratio)) / ratio : undefined);
+    if (req.writes_per_second === undefined && writes !== undefined) assumptions.push(`writes_per_second derived from reads and ratio: about ${Math.round(writes)}`);
+
+    const ranked: Ranked[] = [];
+    const excluded: Recommendation['excluded'] = [];
+    for (const db of this.catalog.all) {
+      const reasons = this.exclusions(db, req, volumeGb);
+      if (reasons.length) {
+        excluded.push({ id: db.id, name: db.name, reasons });
+        continue;
+      }
+      ranked.push(this.score(db, { ...req, budget, latency_ms: latency }, { needs, model, volumeGb, writes, ratio, expertise, existing, explicitBudget: req.budget !== undefined }));
+    }
+    ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    const top = ranked.slice(0, limit).map((r, i) => ({ rank: i + 1, ...r }));
+    return {
+      requirements: req,
+      assumptions,
+      ranked: top,
+      excluded,
+      confidence: confidenceOf(top),
+      polyglot: this.polyglot(req, needs, ranked),
+    };
+  }
+
+  private checkContradictions(req: Requirements, ratio: number | undefined): void {
+    if (req.deployment === 'embedded' && req.multi_region === 'active-active') {
+      throw invalid('multi_region', 'contradiction', 'an embedded database cannot accept writes in several regions; choose deployment managed or self-hosted, or multi_region none');
+    }
+    if (req.deployment === 'self-hosted' && req.serverless) {
+      throw invalid('serverless', 'contradiction', 'serverless (pay per request, scale to zero) means a managed service; it contradicts deployment self-hosted');
+    }
+    if (req.reads_per_second !== undefined && req.writes_per_second !== undefined && ratio !== undefined) {
+      const actual = req.reads_per_second / Math.max(req.reads_per_second + req.writes_per_second, 1e-9);
+      if (Math.abs(actual - ratio) > 0.15) {
+        throw invalid('read_write_ratio', 'contradiction', `read_write_ratio says ${Math.round(ratio * 100)}% reads but reads_per_second and writes_per_second give ${Math.round(actual * 100)}%; give either the ratio or both rates`);
+      }
+    }
+    if (req.consistency === 'eventual' && req.transactions) {
+      throw invalid('consistency', 'contradiction', 'multi-record ACID transactions need strong consistency; drop transactions or set consistency strong');
+    }
+  }
+
+  private exclusions(db: Database, req: Requirements, volumeGb: number | undefined): string[] {
+    const r: string[] = [];
+    const d = db.deployment;
+    if (req.deployment === 'self-hosted' && !d.self_hosted) {
+      r.push(d.cloud_only ? `cloud-only service (${d.cloud_only}): cannot be self-hosted` : 'an embedded library, not a server to host');
+    }
+    if (req.deployment === 'embedded' && !d.embedded) r.push('cannot run embedded in the application');
+    if (req.deployment === 'managed' && d.managed.length === 0 && d.cloud_only === null) r.push('no managed service offers it');
+    if (req.cloud && req.cloud !== 'any' && d.cloud_only && d.cloud_only !== 'vendor' && d.cloud_only !== req.cloud) {
+      r.push(`runs only on ${d.cloud_only.toUpperCase()}, not ${req.cloud.toUpperCase()}`);
+    }
+    if (req.open_source_only && !['permissive', 'copyleft', 'public-domain'].includes(db.license.kind)) r.push(`licence ${db.license.name} is not open source`);
+    if (req.multi_region === 'active-active' && db.multi_region !== 'active-active') r.push('no multi-region writes (active-active)');
+    if (req.transactions && db.transactions !== 'acid') r.push('no multi-record ACID transactions');
+    if (req.consistency === 'strong' && db.consistency === 'eventual') r.push('only eventual consistency');
+    if (volumeGb !== undefined && volumeGb > SCALE_GB[db.practical_scale] * 10) r.push(`${formatGb(volumeGb)} is far beyond its practical scale (${db.practical_scale})`);
+    if (req.offline_sync && !OFFLINE_SYNC.has(db.id)) r.push('no offline client with later sync');
+    if (req.serverless && !SERVERLESS.has(db.id)) r.push('no serverless (pay-per-request) offering');
+    return r;
+  }
+
+  private score(db: Database, req: Requirements, ctx: {
+    needs: Set<QueryNeed>; model: string | undefined; volumeGb: number | undefined; writes: number | undefined; ratio: number | undefined;
+    expertise: string[]; existing: string[]; explicitBudget: boolean;
+  }): Ranked {
+    const why: string[] = [];
+    const risks: string[] = [];
+    let got = 0;
+    let max = 0;
+    const part = (weight: number, fraction: number) => {
+      max += weight;
+      got += weight * Math.max(0, Math.min(1, fraction));
+    };
+    const library = db.deployment.embedded && !db.deployment.self_hosted && db.deployment.managed.length === 0 && db.deployment.cloud_only === null;
+
+    if (ctx.model) {
+      const at = db.data_models.indexOf(ctx.model as never);
+      part(25, at === 0 ? 1 : at > 0 ? 0.6 : db.categories.includes('multi-model') ? 0.3 : 0);
+      if (at === 0) why.push(`${ctx.model} data model`);
+      else if (at > 0) why.push(`${ctx.model} model supported beside ${db.data_models[0]}`);
+      else risks.push(`not a ${ctx.model} store: the data must be reshaped`);
+    }
+    for (const w of req.workloads ?? []) {
+      const built = WORKLOAD_CATEGORY[w].some((c) => db.categories.includes(c));
+      part(20 / (req.workloads?.length ?? 1), built ? 1 : 0);
+      if (built) why.push(`built for ${WORKLOAD_PROFILE[w].label}`);
+    }
+    if (ctx.needs.size) {
+      for (const need of ctx.needs) {
+        const s = db.query_support[need];
+        part(30 / ctx.needs.size, s / 3);
+        if (s === 3) why.push(`${need.replace('_', ' ')} is a strength`);
+        else if (s === 0) risks.push(`no ${need.replace('_', ' ')}: another store must serve it`);
+        else if (s === 1) risks.push(`${need.replace('_', ' ')} only weakly supported`);
+      }
+    }
+    if (ctx.volumeGb !== undefined) {
+      const cap = SCALE_GB[db.practical_scale];
+      part(10, ctx.volumeGb <= cap ? 1 : cap / ctx.volumeGb);
+      if (ctx.volumeGb > cap) risks.push(`${formatGb(ctx.volumeGb)} is beyond its comfortable scale (${db.practical_scale})`);
+      else if (ctx.volumeGb > 50_000 && db.practical_scale === 'PB') why.push('built for petabyte scale');
+      if (ctx.volumeGb > 10_240) {
+        const shards = db.scaling.includes('sharding');
+        part(10, shards ? 1 : 0.2);
+        if (shards) why.push('scales out by sharding');
+        else risks.push(`scales only vertically: ${formatGb(ctx.volumeGb)} must fit one node`);
+      }
+    }
+    if (ctx.writes !== undefined) {
+      const cap = WRITE_CAPACITY[db.write_throughput];
+      part(10, ctx.writes <= cap ? 1 : cap / ctx.writes);
+      if (ctx.writes > cap) risks.push(`${Math.round(ctx.writes).toLocaleString('en-US')} writes/s exceeds its usual ${db.write_throughput} write throughput`);
+      else if (ctx.writes > 50_000 && (db.write_throughput === 'very-high' || db.write_throughput === 'high')) why.push(`${db.write_throughput} write throughput`);
+    }
+    if (ctx.ratio !== undefined && ctx.ratio >= 0.9) {
+      part(3, db.scaling.includes('read-replicas') ? 1 : 0.5);
+      if (db.scaling.includes('read-replicas')) why.push('read replicas absorb a read-heavy load');
+    }
+    if (req.latency_ms !== undefined) {
+      const typical = LATENCY_MS[db.latency];
+      part(10, typical <= req.latency_ms ? 1 : (req.latency_ms / typical) ** 0.5);
+      if (typical <= req.latency_ms && db.latency === 'sub-ms') why.push('sub-millisecond reads');
+      if (typical > req.latency_ms) risks.push(`typical latency (${db.latency}) above the ${req.latency_ms} ms target`);
+    }
+    if (req.multi_region === 'read-replicas') part(5, db.multi_region === 'none' ? 0 : 1);
+    if (req.multi_region === 'active-active') why.push('accepts writes in several regions');
+    if (req.transactions) why.push('multi-record ACID transactions');
+    if (req.consistency === 'strong') {
+      // A single primary is strongly consistent in one region; across regions only consensus is.
+      const acrossRegions = req.multi_region !== undefined && req.multi_region !== 'none';
+      part(10, db.consistency === 'strong' ? 1 : db.consistency === 'strong-single-node' ? (acrossRegions ? 0.3 : 0.5) : db.consistency === 'tunable' ? 0.5 : 0);
+      if (db.consistency === 'strong') why.push(`consensus replication: acknowledged writes survive a failover${acrossRegions ? ', across regions' : ''}`);
+      else if (db.consistency === 'strong-single-node') risks.push('strong only on the primary: asynchronous replicas can lose the last writes on failover');
+    }
+    if (req.deployment === 'managed') {
+      const onCloud = req.cloud && req.cloud !== 'any'
+        ? db.deployment.cloud_only === req.cloud || db.deployment.managed.some((m) => m.toLowerCase().includes(CLOUD_WORD[req.cloud as keyof typeof CLOUD_WORD]))
+        : db.deployment.managed.length > 0 || db.deployment.cloud_only !== null;
+      part(10, onCloud ? 1 : db.deployment.cloud_only === 'vendor' ? 0.8 : 0.3);
+      if (onCloud && req.cloud && req.cloud !== 'any') why.push(`managed service on ${req.cloud.toUpperCase()}`);
+    } else if (req.cloud && req.cloud !== 'any' && db.deployment.cloud_only === req.cloud) {
+      part(5, 1);
+      why.push(`native ${req.cloud.toUpperCase()} service`);
+    }
+    if (req.cloud === undefined && req.deployment !== 'embedded') {
+      part(5, db.deployment.cloud_only && db.deployment.cloud_only !== 'vendor' ? 0.2 : 1);
+      if (db.deployment.cloud_only && db.deployment.cloud_only !== 'vendor') risks.push(`runs only on ${db.deployment.cloud_only.toUpperCase()}: lock-in`);
+    }
+    // Breadth of managed offerings: a proxy for a mature ecosystem (drivers, tools, people, support).
+    part(6, db.deployment.cloud_only ? 0.8 : Math.min(db.deployment.managed.length, 4) / 4);
+    if (req.deployment === undefined) {
+      part(10, library ? 0.2 : 1);
+      if (library) risks.push('an embedded library: it serves one application process, not a fleet');
+    }
+    if (req.deployment === 'self-hosted' || req.deployment === 'embedded' || req.deployment === undefined) {
+      part(5, db.operational_complexity === 'low' ? 1 : db.operational_complexity === 'medium' ? 0.7 : 0.3);
+      if (db.operational_complexity === 'high') risks.push('high operational complexity to run it yourself');
+    }
+    if (req.budget) {
+      const costly = db.license.kind === 'proprietary' && db.deployment.cloud_only === null;
+      const fraction = req.budget === 'high' ? 1 : req.budget === 'medium' ? (costly ? 0.4 : 1) : costly ? 0 : db.operational_complexity === 'high' ? 0.5 : 1;
+      part(8, fraction);
+      if (req.budget !== 'high' && costly) risks.push(`licence cost: ${db.cost_profile}`);
+    }
+    if (req.compliance?.length) {
+      part(4, db.transactions === 'acid' && db.consistency !== 'eventual' ? 1 : 0.4);
+      if (db.transactions === 'acid') why.push('ACID writes and a consistent audit trail for compliance');
+    }
+    if (req.offline_sync) why.push('offline clients that sync later');
+    if (req.serverless) why.push('serverless: pays per request');
+
+    let bonus = 0;
+    const related = [db.id, ...(FAMILY[db.id] ?? [])];
+    if (ctx.existing.some((e) => related.includes(e))) {
+      bonus += 8;
+      why.push(ctx.existing.includes(db.id) ? 'already in production: nothing new to run' : `builds on ${ctx.existing.filter((e) => related.includes(e)).join(', ')}, already in production`);
+    }
+    if (ctx.expertise.some((e) => related.includes(e))) {
+      bonus += 4;
+      why.push('the team knows it');
+    } else if (ctx.expertise.length && db.operational_complexity === 'high') {
+      risks.push('new to the team, and demanding to operate');
+    }
+    if (req.use_case) {
+      const hit = useCaseMatch(req.use_case, db);
+      if (hit) {
+        bonus += 3;
+        why.push(`made for this: "${hit}"`);
+      }
+    }
+    const base = max === 0 ? 50 : (got / max) * 85;
+    for (const l of db.limitations.slice(0, 2)) if (!risks.includes(l)) risks.push(l);
+    return { id: db.id, name: db.name, score: Math.round(Math.min(100, base + bonus) * 10) / 10, why: why.length ? why : [db.sweet_spot], risks };
+  }
+
+  /** Mixed workloads get one store per workload and the way they stay in step. */
+  private polyglot(req: Requirements, needs: Set<QueryNeed>, ranked: Ranked[]): Recommendation['polyglot'] {
+    const workloads = [...new Set(req.workloads ?? [])];
+    if (workloads.length < 2) {
+      const families = [...needs].filter((n) => ['joins', 'full_text', 'vector_similarity', 'graph_traversal', 'time_series', 'aggregations'].includes(n));
+      const best = ranked[0] ? this.catalog.find(ranked[0].id)! : undefined;
+      const unserved = best ? families.filter((n) => best.query_support[n] <= 1) : [];
+      if (!best || unserved.length === 0) return null;
+      const map: Partial<Record<QueryNeed, (typeof WORKLOADS)[number]>> = {
+        full_text: 'search', vector_similarity: 'vector', graph_traversal: 'graph', time_series: 'time-series', aggregations: 'analytics', joins: 'oltp',
+      };
+      workloads.push(...(req.workloads ?? []), ...unserved.map((n) => map[n]!).filter(Boolean));
+      if (new Set(workloads).size < 2) workloads.unshift(best.data_models.includes('relational') ? 'oltp' : 'document');
+    }
+    const distinct = [...new Set(workloads)];
+    const components = distinct.map((w) => {
+      const profile = WORKLOAD_PROFILE[w];
+      const sub = this.recommend({
+        ...req,
+        workloads: [w],
+        data_model: profile.model,
+        query_needs: undefined,
+        transactions: w === 'oltp' ? req.transactions : undefined,
+        consistency: w === 'oltp' ? req.consistency : undefined,
+        multi_region: w === 'oltp' ? req.multi_region : undefined,
+      } as Requirements, 1);
+      const pick = sub.ranked[0];
+      return { workload: w, system: pick?.id ?? 'none', name: pick?.name ?? 'no system fits', why: pick ? `${profile.label}: ${pick.why.slice(0, 2).join('; ')}` : sub.excluded.length ? 'every candidate was excluded by a constraint' : '' };
+    });
+    const source = components.find((c) => c.workload === 'oltp' || c.workload === 'document') ?? components[0]!;
+    const sync: string[] = [];
+    for (const c of components) {
+      if (c === source) continue;
+      if (c.workload === 'cache') sync.push(`${c.name}: cache-aside in the service, entries expire by TTL and are evicted on writes to ${source.name}`);
+      else if (c.workload === 'event-sourcing') sync.push(`${c.name}: the event log is the source of truth; ${source.name} and the read stores are projections rebuilt from it`);
+      else sync.push(`${c.name}: fed from ${source.name} by change data capture (e.g. Debezium to Kafka), eventually consistent; rebuildable from the source`);
+    }
+    const pattern = workloads.includes('event-sourcing') ? ARCHITECTURE_PATTERNS['cqrs-event-sourcing']!.name : ARCHITECTURE_PATTERNS['database-per-service']!.name;
+    return { pattern, components, synchronization: sync };
+  }
+}
+
+const CLOUD_WORD = { aws: 'amazon', gcp: 'google', azure: 'azure' } as const;
+const STOP = new Set(['a', 'an', 'and', 'the', 'for', 'of', 'with', 'to', 'in', 'on', 'our', 'app', 'application', 'data', 'system', 'service']);
+
+/** The first when_to_use or sweet_spot line that shares two meaningful words with the use case. */
+function useCaseMatch(useCase: string, db: Database): string | undefined {
+  const stem = (w: string) => w.replace(/(ing|es|s)$/, '');
+  const words = new Set(useCase.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 2 && !STOP.has(w)).map(stem));
+  for (const line of [...db.when_to_use, db.sweet_spot]) {
+    const shared = new Set(line.toLowerCase().split(/[^a-z0-9]+/).map(stem).filter((w) => words.has(w)));
+    if (shared.size >= Math.min(2, words.size)) return line;
+  }
+  return undefined;
+}
+
+function confidenceOf(top: Ranked[]): Recommendation['confidence'] {
+  if (top.length === 0) return { level: 'none', gap_percent: null, explanation: 'no system meets the hard constraints; relax one of them (see excluded)' };
+  if (top.length === 1) return { level: 'high', gap_percent: null, explanation: `only ${top[0]!.name} meets the constraints` };
+  const [a, b] = [top[0]!, top[1]!];
+  const gap = a.score === 0 ? 0 : ((a.score - b.score) / a.score) * 100;
+  const g = Math.round(gap * 10) / 10;
+  if (gap > 20) return { level: 'high', gap_percent: g, explanation: `${a.name} leads ${b.name} by ${g}%` };
+  if (gap >= 10) return { level: 'moderate', gap_percent: g, explanation: `${a.name} leads ${b.name} by ${g}%: check the risks of both` };
+  return { level: 'too-close-to-call', gap_percent: g, explanation: `${a.name} and ${b.name} are within ${g}%: decide on team expertise, cost and the risks listed` };
+}
+
+function formatGb(gb: number): string {
+  return gb >= 1024 * 1024 ? `${Math.round((gb / 1024 / 1024) * 10) / 10} PB` : gb >= 1024 ? `${Math.round((gb / 1024) * 10) / 10} TB` : `${Math.round(gb)} GB`;
+}

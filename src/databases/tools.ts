@@ -1,0 +1,130 @@
+import * as z from 'zod';
+import { CoordinatorError, invalid } from '../errors.js';
+import { defineTool } from '../mcp/define.js';
+import type { DatabaseCatalog } from './catalog.js';
+import { ARCHITECTURE_PATTERNS, findPattern } from './patterns.js';
+import { type Recommender, requirementsShape } from './recommend.js';
+import { CATEGORIES, CLOUDS, DATA_MODELS, type Database } from './schema.js';
+import { sizeMemory } from './sizing.js';
+
+const summary = (d: Database) => ({
+  id: d.id, name: d.name, categories: d.categories, data_models: d.data_models, license: d.license.name,
+  deployment: d.deployment.cloud_only ? `cloud-only (${d.deployment.cloud_only})` : [d.deployment.embedded && 'embedded', d.deployment.self_hosted && 'self-hosted', d.deployment.managed.length > 0 && 'managed'].filter(Boolean).join(', '),
+  sweet_spot: d.sweet_spot,
+});
+
+/** Every dimension compare_databases sets side by side. */
+const DIMENSIONS: [string, (d: Database) => unknown][] = [
+  ['categories', (d) => d.categories], ['data_models', (d) => d.data_models], ['query_languages', (d) => d.query_languages],
+  ['transactions', (d) => d.transactions], ['consistency', (d) => d.consistency], ['scaling', (d) => d.scaling], ['storage', (d) => d.storage],
+  ['deployment', (d) => d.deployment], ['license', (d) => d.license], ['operational_complexity', (d) => d.operational_complexity],
+  ['latency', (d) => d.latency], ['practical_scale', (d) => d.practical_scale], ['write_throughput', (d) => d.write_throughput],
+  ['multi_region', (d) => d.multi_region], ['query_support', (d) => d.query_support], ['when_to_use', (d) => d.when_to_use],
+  ['strengths', (d) => d.strengths], ['limitations', (d) => d.limitations], ['sweet_spot', (d) => d.sweet_spot], ['cost_profile', (d) => d.cost_profile],
+];
+
+export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender) {
+  return [
+    defineTool({
+      name: 'list_databases',
+      title: 'List database technologies',
+      description: 'The catalog of 60+ database technologies, filtered by category, data model, deployment, cloud or licence.',
+      kind: 'read',
+      input: {
+        category: z.enum(CATEGORIES).optional().describe('e.g. relational, vector, time-series'),
+        data_model: z.enum(DATA_MODELS).optional().describe('e.g. document, graph'),
+        deployment: z.enum(['embedded', 'self-hosted', 'managed', 'cloud-only']).optional().describe('How it can run'),
+        cloud: z.enum(CLOUDS).optional().describe('Runs on this cloud (self-hostable systems count)'),
+        open_source: z.boolean().optional().describe('true: OSI licences only; false: proprietary or source-available only'),
+      },
+      output: { total: z.number(), databases: z.array(z.object({ id: z.string(), name: z.string() })) },
+      handle: (a) => {
+        const list = catalog.all.filter((d) =>
+          (!a.category || d.categories.includes(a.category)) && (!a.data_model || d.data_models.includes(a.data_model)) &&
+          (!a.deployment || (a.deployment === 'embedded' ? d.deployment.embedded : a.deployment === 'self-hosted' ? d.deployment.self_hosted
+            : a.deployment === 'managed' ? d.deployment.managed.length > 0 || d.deployment.cloud_only !== null : d.deployment.cloud_only !== null)) &&
+          (!a.cloud || d.deployment.cloud_only === null || d.deployment.cloud_only === 'vendor' || d.deployment.cloud_only === a.cloud) &&
+          (a.open_source === undefined || a.open_source === ['permissive', 'copyleft', 'public-domain'].includes(d.license.kind)));
+        return { total: list.length, databases: list.map(summary) };
+      },
+    }),
+    defineTool({
+      name: 'get_database',
+      title: 'Get database technology',
+      description: 'Everything the catalog knows of one technology, by id, name or alias (any case): model, consistency, scaling, deployment, licence, when to use it, strengths, limitations, cost.',
+      kind: 'read',
+      input: { name: z.string().describe('e.g. "postgres", "MongoDB", "mssql"') },
+      output: { database: z.record(z.string(), z.unknown()) },
+      handle: (a) => ({ database: catalog.get(a.name) }),
+    }),
+    defineTool({
+      name: 'compare_databases',
+      title: 'Compare database technologies',
+      description: 'Two to six technologies side by side on every dimension of the catalog.',
+      kind: 'read',
+      input: { names: z.array(z.string()).describe('Two to six ids, names or aliases') },
+      output: { systems: z.array(z.string()), dimensions: z.array(z.object({ dimension: z.string(), values: z.record(z.string(), z.unknown()) })) },
+      handle: (a) => {
+        if (a.names.length < 2 || a.names.length > 6) throw invalid('names', 'count', `names must hold two to six systems; got ${a.names.length}`);
+        const systems = a.names.map((n, i) => catalog.get(n, `names[${i}]`));
+        const ids = [...new Set(systems.map((s) => s.id))];
+        if (ids.length !== systems.length) throw invalid('names', 'distinct', 'names must be different systems (two names point to the same one)');
+        return {
+          systems: ids,
+          dimensions: DIMENSIONS.map(([dimension, get]) => ({ dimension, values: Object.fromEntries(systems.map((s) => [s.id, get(s)])) })),
+        };
+      },
+    }),
+    defineTool({
+      name: 'recommend_databases',
+      title: 'Recommend databases',
+      description:
+        'Turns requirements into a ranked list of technologies with a score, why each fits, its risks, the systems excluded by hard constraints and why, and a confidence that says when the top two are too close to call. Mixed workloads get a polyglot design. Unstated requirements are listed as assumptions.',
+      kind: 'read',
+      input: { ...requirementsShape, limit: z.number().int().min(1).max(20).optional().describe('How many to rank (default 5)') },
+      output: {
+        requirements: z.record(z.string(), z.unknown()),
+        assumptions: z.array(z.string()),
+        ranked: z.array(z.object({ rank: z.number(), id: z.string(), name: z.string(), score: z.number(), why: z.array(z.string()), risks: z.array(z.string()) })),
+        excluded: z.array(z.object({ id: z.string(), name: z.string(), reasons: z.array(z.string()) })),
+        confidence: z.object({ level: z.string(), gap_percent: z.number().nullable(), explanation: z.string() }),
+        polyglot: z.object({ pattern: z.string(), components: z.array(z.record(z.string(), z.string())), synchronization: z.array(z.string()) }).nullable(),
+      },
+      handle: ({ limit, ...requirements }) => recommender.recommend(requirements, limit ?? 5),
+    }),
+    defineTool({
+      name: 'get_architecture_pattern',
+      title: 'Get architecture pattern',
+      description: `A polyglot persistence pattern: components, the store for each and why, how they stay in sync, trade-offs. Patterns: ${Object.keys(ARCHITECTURE_PATTERNS).join(', ')}.`,
+      kind: 'read',
+      input: { name: z.string().describe('e.g. "cqrs-event-sourcing", "lambda", "database per service"') },
+      output: { pattern: z.record(z.string(), z.unknown()) },
+      handle: (a) => {
+        const pattern = findPattern(a.name);
+        if (!pattern) {
+          throw new CoordinatorError('not_found', `no pattern named "${a.name}"; the patterns are ${Object.keys(ARCHITECTURE_PATTERNS).join(', ')}`, { field: 'name', rule: 'exists' });
+        }
+        return { pattern };
+      },
+    }),
+    defineTool({
+      name: 'size_database_memory',
+      title: 'Size database memory',
+      description: 'Memory settings for PostgreSQL, MySQL/MariaDB, MongoDB or Redis on a server with the given RAM, each with its rule, and a config snippet.',
+      kind: 'read',
+      input: {
+        system: z.string().describe('postgresql, mysql, mariadb, mongodb or redis'),
+        ram_gb: z.number().describe('Server RAM in GB'),
+        max_connections: z.number().int().optional().describe('Expected connections (default 100; MySQL 151)'),
+        os_reserved_gb: z.number().min(0).optional().describe('PostgreSQL: RAM kept for the OS (default 2GB, or a quarter of small servers)'),
+        persistence: z.boolean().optional().describe('Redis: RDB/AOF on (default true), which halves what it may use'),
+      },
+      output: {
+        system: z.string(), ram_gb: z.number(), max_connections: z.number(),
+        settings: z.array(z.object({ name: z.string(), value: z.string(), bytes: z.number().nullable(), rule: z.string() })),
+        config: z.string(), notes: z.array(z.string()),
+      },
+      handle: (a) => sizeMemory(a),
+    }),
+  ];
+}

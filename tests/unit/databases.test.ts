@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { CoordinatorError } from '../../src/errors.js';
+import { DatabaseCatalog } from '../../src/databases/catalog.js';
+import { DATABASES } from '../../src/databases/data.js';
+import { findPattern } from '../../src/databases/patterns.js';
+import { type Requirements, Recommender } from '../../src/databases/recommend.js';
+import { sizeMemory } from '../../src/databases/sizing.js';
+
+const catalog = new DatabaseCatalog();
+const recommender = new Recommender(catalog);
+
+describe('the technology catalog', () => {
+  it('holds at least 50 complete, valid entries with unique ids and aliases', () => {
+    expect(catalog.all.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(catalog.all.map((d) => d.id)).size).toBe(catalog.all.length);
+    const keys = catalog.all.flatMap((d) => [d.id, d.name, ...d.aliases].map((k) => k.toLowerCase()));
+    const perEntry = catalog.all.map((d) => new Set([d.id, d.name, ...d.aliases].map((k) => k.toLowerCase())));
+    expect(perEntry.reduce((n, s) => n + s.size, 0)).toBe(new Set(keys).size);
+    for (const d of catalog.all) {
+      expect(d.when_to_use.length, d.id).toBeGreaterThanOrEqual(2);
+      expect(d.strengths.length, d.id).toBeGreaterThanOrEqual(2);
+      expect(d.limitations.length, d.id).toBeGreaterThanOrEqual(2);
+      expect(d.sweet_spot.length, d.id).toBeGreaterThan(10);
+      expect(d.cost_profile.length, d.id).toBeGreaterThan(4);
+      if (d.deployment.cloud_only) expect(d.deployment.self_hosted, d.id).toBe(false);
+    }
+  });
+
+  it('refuses a catalog in which two entries share an alias', () => {
+    const [a, b] = [DATABASES[0]!, DATABASES[1]!];
+    expect(() => new DatabaseCatalog([a, { ...b, aliases: [...b.aliases, a.aliases[0] ?? a.name] }])).toThrow(/names both/);
+  });
+
+  it('covers every system of the seed matrix and of its expertise lists', () => {
+    const seedMatrix = ['postgresql', 'mysql', 'oracle', 'sqlserver', 'mongodb', 'cassandra', 'dynamodb', 'redis', 'memcached', 'clickhouse',
+      'snowflake', 'neo4j', 'influxdb', 'timescaledb', 'weaviate', 'pinecone', 'pgvector', 'elasticsearch'];
+    for (const id of seedMatrix) expect(catalog.find(id)?.id, id).toBe(id);
+    const expertise = ['PostgreSQL', 'MySQL', 'MariaDB', 'Oracle', 'SQL Server', 'DB2', 'SQLite', 'CockroachDB', 'YugabyteDB', 'MongoDB', 'Cassandra',
+      'DynamoDB', 'CosmosDB', 'CouchDB', 'RavenDB', 'ArangoDB', 'Redis', 'Memcached', 'etcd', 'Hazelcast', 'ElastiCache', 'KeyDB', 'ClickHouse',
+      'Druid', 'Vertica', 'Redshift', 'BigQuery', 'Snowflake', 'Neo4j', 'Neptune', 'TigerGraph', 'JanusGraph', 'Dgraph', 'InfluxDB', 'TimescaleDB',
+      'Prometheus', 'VictoriaMetrics', 'QuestDB', 'IoTDB', 'Weaviate', 'Pinecone', 'Qdrant', 'Milvus', 'PgVector', 'Chroma', 'Vespa',
+      'Elasticsearch', 'OpenSearch', 'Solr', 'Typesense', 'MeiliSearch', 'Zinc', 'RocksDB', 'LevelDB', 'Berkeley DB', 'LMDB', 'ScyllaDB',
+      'FoundationDB', 'TiDB', 'VoltDB'];
+    const missing = expertise.filter((n) => !catalog.find(n));
+    expect(missing).toEqual([]);
+  });
+
+  it('finds systems by id, name or alias in any case, and suggests the closest for unknown names', () => {
+    expect(catalog.get('Postgres').id).toBe('postgresql');
+    expect(catalog.get('MONGO').id).toBe('mongodb');
+    expect(catalog.get('mssql').id).toBe('sqlserver');
+    try {
+      catalog.get('postgress');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(CoordinatorError);
+      expect((err as CoordinatorError).details.suggestions).toContain('postgresql');
+    }
+  });
+});
+
+type Scenario = {
+  name: string;
+  req: Requirements;
+  /** At least one of these is in the top 3. */
+  expect: string[];
+  /** Excluded by a hard constraint (in excluded, absent from the ranking). */
+  excluded?: string[];
+  /** Must not be in the top 3. */
+  notTop?: string[];
+};
+
+// Written from domain knowledge before the recommender was run.
+const SCENARIOS: Scenario[] = [
+  { name: 'IoT metrics at high write rates', req: { data_model: 'time-series', writes_per_second: 500_000, data_volume: '50TB', query_needs: ['time_series', 'aggregations'], deployment: 'self-hosted' }, expect: ['influxdb', 'questdb', 'victoriametrics'], excluded: ['dynamodb'], notTop: ['sqlite', 'postgresql'] },
+  { name: 'social graph', req: { data_model: 'graph', query_needs: ['graph_traversal'], data_volume: '2TB' }, expect: ['neo4j'], notTop: ['redis', 'mysql'] },
+  { name: 'e-commerce orders', req: { workloads: ['oltp'], transactions: true, consistency: 'strong', query_needs: ['joins', 'aggregations'], data_volume: '800GB', writes_per_second: 2000 }, expect: ['postgresql'], excluded: ['cassandra', 'memcached'] },
+  { name: 'product search', req: { workloads: ['search'], query_needs: ['full_text', 'aggregations'], data_volume: '200GB' }, expect: ['elasticsearch', 'opensearch'], notTop: ['memcached', 'postgresql'] },
+  { name: 'RAG embeddings inside an existing PostgreSQL shop', req: { data_model: 'vector', query_needs: ['vector_similarity'], existing_systems: ['postgresql'], team_expertise: ['postgres'], data_volume: '50GB' }, expect: ['pgvector'] },
+  { name: 'session cache', req: { workloads: ['cache'], latency_ms: 1, reads_per_second: 200_000, data_volume: '20GB', consistency: 'eventual' }, expect: ['redis', 'valkey'], notTop: ['snowflake', 'postgresql'] },
+  { name: 'global multi-region writes', req: { multi_region: 'active-active', consistency: 'strong', transactions: true, data_model: 'relational', query_needs: ['joins'] }, expect: ['cockroachdb', 'spanner', 'yugabytedb'], excluded: ['postgresql', 'mysql'] },
+  { name: 'analytics over TBs, self-hosted', req: { workloads: ['analytics'], data_volume: '40TB', query_needs: ['aggregations', 'joins'], deployment: 'self-hosted' }, expect: ['clickhouse'], excluded: ['snowflake', 'bigquery', 'redshift'] },
+  { name: 'AWS serverless key-value', req: { serverless: true, cloud: 'aws', data_model: 'key-value', query_needs: ['key_lookup'] }, expect: ['dynamodb'], excluded: ['firestore', 'cosmosdb', 'postgresql'] },
+  { name: 'offline mobile app', req: { offline_sync: true, deployment: 'embedded', data_model: 'relational' }, expect: ['sqlite'], excluded: ['postgresql', 'mongodb'] },
+  { name: 'audit-heavy finance', req: { transactions: true, consistency: 'strong', compliance: ['sox', 'pci-dss'], data_model: 'relational', query_needs: ['joins', 'aggregations'], budget: 'high' }, expect: ['postgresql', 'oracle', 'sqlserver', 'db2'], excluded: ['cassandra', 'memcached'] },
+  { name: 'self-hosted vector search', req: { data_model: 'vector', deployment: 'self-hosted', query_needs: ['vector_similarity'], data_volume: '500GB' }, expect: ['qdrant', 'milvus', 'weaviate'], excluded: ['pinecone'] },
+  { name: 'Azure .NET shop, managed relational', req: { cloud: 'azure', data_model: 'relational', transactions: true, team_expertise: ['sql server'], deployment: 'managed' }, expect: ['sqlserver'], excluded: ['aurora', 'spanner', 'bigquery'] },
+  { name: 'petabyte analytics on GCP, serverless', req: { cloud: 'gcp', workloads: ['analytics'], data_volume: '3PB', deployment: 'managed', serverless: true }, expect: ['bigquery'], excluded: ['redshift', 'aurora'] },
+  { name: 'analytics embedded in an application', req: { deployment: 'embedded', workloads: ['analytics'], query_needs: ['aggregations', 'joins'], data_volume: '50GB' }, expect: ['duckdb'], excluded: ['snowflake', 'bigquery'] },
+  { name: 'open-source document store', req: { data_model: 'document', open_source_only: true }, expect: ['couchdb', 'ravendb', 'postgresql', 'couchbase'], excluded: ['mongodb', 'cosmosdb', 'firestore'] },
+  { name: 'cluster coordination metadata', req: { data_model: 'key-value', consistency: 'strong', data_volume: '2GB', query_needs: ['key_lookup'], deployment: 'self-hosted', open_source_only: true }, expect: ['etcd', 'foundationdb'], excluded: ['dynamodb'] },
+  { name: 'real-time leaderboards', req: { data_model: 'key-value', latency_ms: 1, writes_per_second: 50_000, query_needs: ['key_lookup'] }, expect: ['redis', 'valkey', 'keydb'], notTop: ['snowflake', 'neo4j'] },
+  { name: 'write-heavy messages across regions', req: { data_model: 'wide-column', writes_per_second: 1_000_000, multi_region: 'active-active', data_volume: '1PB' }, expect: ['cassandra', 'scylladb'], excluded: ['postgresql', 'mysql', 'redis'] },
+  { name: 'geospatial delivery tracking', req: { data_model: 'relational', query_needs: ['geospatial', 'joins'], transactions: true }, expect: ['postgresql'], excluded: ['cassandra'] },
+  { name: 'fraud graph, managed on AWS', req: { data_model: 'graph', cloud: 'aws', deployment: 'managed', query_needs: ['graph_traversal'] }, expect: ['neptune', 'neo4j'], excluded: ['cosmosdb', 'spanner'] },
+  { name: 'time series inside SQL with joins', req: { data_model: 'time-series', query_needs: ['time_series', 'joins'], existing_systems: ['postgresql'], transactions: true }, expect: ['timescaledb'], excluded: ['influxdb', 'prometheus'] },
+  { name: 'metrics for Kubernetes monitoring', req: { workloads: ['time-series'], writes_per_second: 200_000, open_source_only: true, deployment: 'self-hosted' }, expect: ['prometheus', 'victoriametrics', 'influxdb'], excluded: ['pinecone', 'snowflake'] },
+];
+
+describe('recommend_databases scenarios', () => {
+  it.each(SCENARIOS)('$name', (s) => {
+    const r = recommender.recommend(s.req, 5);
+    const top3 = r.ranked.slice(0, 3).map((x) => x.id);
+    expect(top3.some((id) => s.expect.includes(id)), `top 3 ${top3.join(', ')} should hold one of ${s.expect.join(', ')}`).toBe(true);
+    for (const id of s.excluded ?? []) {
+      expect(r.excluded.map((e) => e.id), `${id} excluded`).toContain(id);
+      expect(r.ranked.map((x) => x.id)).not.toContain(id);
+      expect(r.excluded.find((e) => e.id === id)!.reasons.length).toBeGreaterThan(0);
+    }
+    for (const id of s.notTop ?? []) expect(top3).not.toContain(id);
+    for (const x of r.ranked) {
+      expect(x.why.length, x.id).toBeGreaterThan(0);
+      expect(x.score).toBeGreaterThan(0);
+      expect(x.score).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('explains exclusions in words', () => {
+    const r = recommender.recommend({ deployment: 'self-hosted', data_model: 'vector' });
+    expect(r.excluded.find((e) => e.id === 'pinecone')!.reasons[0]).toMatch(/cloud-only .*cannot be self-hosted/);
+  });
+
+  it('proposes a polyglot design for mixed workloads, with how the stores stay in sync', () => {
+    const r = recommender.recommend({ workloads: ['oltp', 'search', 'cache', 'analytics'], transactions: true });
+    expect(r.polyglot).not.toBeNull();
+    const by = Object.fromEntries(r.polyglot!.components.map((c) => [c.workload, c.system]));
+    expect(['postgresql', 'mysql', 'cockroachdb', 'yugabytedb', 'sqlserver', 'oracle', 'aurora']).toContain(by.oltp);
+    expect(['elasticsearch', 'opensearch', 'solr', 'typesense', 'meilisearch', 'vespa']).toContain(by.search);
+    expect(['redis', 'valkey', 'memcached', 'keydb', 'elasticache', 'hazelcast']).toContain(by.cache);
+    expect(['clickhouse', 'snowflake', 'bigquery', 'redshift', 'druid', 'duckdb', 'vertica']).toContain(by.analytics);
+    expect(r.polyglot!.synchronization.join(' ')).toMatch(/change data capture/);
+    expect(r.polyglot!.synchronization.join(' ')).toMatch(/cache-aside/);
+  });
+
+  it('uses CQRS with an event store when event sourcing is a workload', () => {
+    const r = recommender.recommend({ workloads: ['event-sourcing', 'oltp'], compliance: ['pci-dss'] });
+    expect(r.polyglot!.pattern).toBe('CQRS with event sourcing');
+    expect(r.polyglot!.components.find((c) => c.workload === 'event-sourcing')!.system).toBe('eventstoredb');
+  });
+
+  it('says how confident it is, and when the top two are too close to call', () => {
+    const close = recommender.recommend({ data_model: 'key-value', latency_ms: 1 });
+    expect(['too-close-to-call', 'moderate', 'high']).toContain(close.confidence.level);
+    const a = close.ranked[0]!.score;
+    const b = close.ranked[1]!.score;
+    const gap = ((a - b) / a) * 100;
+    expect(close.confidence.level).toBe(gap > 20 ? 'high' : gap >= 10 ? 'moderate' : 'too-close-to-call');
+    const none = recommender.recommend({ deployment: 'embedded', multi_region: 'read-replicas', cloud: 'aws', serverless: true, data_model: 'graph' });
+    expect(none.confidence.level).toBe('none');
+    expect(none.ranked).toEqual([]);
+  });
+
+  it('states every assumption instead of defaulting silently', () => {
+    const r = recommender.recommend({ workloads: ['cache'] });
+    expect(r.assumptions).toEqual(expect.arrayContaining([
+      expect.stringMatching(/data_model not given: taken as key-value/),
+      expect.stringMatching(/data_volume not given/),
+      expect.stringMatching(/budget not given/),
+    ]));
+  });
+
+  it.each([
+    [{ deployment: 'embedded', multi_region: 'active-active' }, 'multi_region', 'contradiction'],
+    [{ reads_per_second: 1000, writes_per_second: 1000, read_write_ratio: '90:10' }, 'read_write_ratio', 'contradiction'],
+    [{ consistency: 'eventual', transactions: true }, 'consistency', 'contradiction'],
+    [{ deployment: 'self-hosted', serverless: true }, 'serverless', 'contradiction'],
+    [{ data_volume: 'lots' }, 'data_volume', 'format'],
+    [{ read_write_ratio: 'mostly reads' }, 'read_write_ratio', 'format'],
+    [{ team_expertise: ['postgress'] }, 'team_expertise', 'exists'],
+  ] as [Requirements, string, string][])('refuses %j, naming %s', (req, field, rule) => {
+    try {
+      recommender.recommend(req);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(CoordinatorError);
+      expect((err as CoordinatorError).details).toMatchObject({ field, rule });
+    }
+  });
+});
+
+describe('patterns and memory sizing', () => {
+  it('knows the seed patterns by id, name or alias', () => {
+    expect(findPattern('Database per service')!.components.find((c) => c.role === 'sessions')!.systems).toEqual(['redis']);
+    expect(findPattern('lambda')!.components.map((c) => c.role)).toContain('stream processing');
+    expect(findPattern('CQRS')!.id).toBe('cqrs-event-sourcing');
+    expect(findPattern('nope')).toBeUndefined();
+  });
+
+  it('sizes PostgreSQL from the RAM left after the OS', () => {
+    const r = sizeMemory({ system: 'postgres', ram_gb: 32, max_connections: 100 });
+    const v = Object.fromEntries(r.settings.map((s) => [s.name, s.value]));
+    expect(v).toEqual({ shared_buffers: '7.5GB', effective_cache_size: '22.5GB', work_mem: '102MB', maintenance_work_mem: '1.9GB', wal_buffers: '16MB' });
+    expect(r.config).toContain('shared_buffers = 7.5GB');
+  });
+
+  it('sizes MySQL, MongoDB and Redis by the seed rules', () => {
+    const mysql = Object.fromEntries(sizeMemory({ system: 'mysql', ram_gb: 32 }).settings.map((s) => [s.name, s.value]));
+    expect(mysql).toMatchObject({ innodb_buffer_pool_size: '22.4GB', innodb_log_file_size: '5.6GB', query_cache_size: '0' });
+    expect(sizeMemory({ system: 'mongodb', ram_gb: 32 }).settings[0]!.value).toBe('15.5GB');
+    expect(sizeMemory({ system: 'mongodb', ram_gb: 32 }).config).toContain('cacheSizeGB: 15.5');
+    expect(sizeMemory({ system: 'redis', ram_gb: 32, persistence: false }).settings[0]!.value).toBe('24GB');
+    expect(sizeMemory({ system: 'redis', ram_gb: 32 }).settings[0]!.value).toBe('14.4GB');
+    expect(() => sizeMemory({ system: 'oracle', ram_gb: 32 })).toThrow(/knows postgresql, mysql/);
+    expect(() => sizeMemory({ system: 'redis', ram_gb: -1 })).toThrow(/ram_gb must be/);
+  });
+});
