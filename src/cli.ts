@@ -4,6 +4,7 @@ import { resolveAgentRoots, resolveDbPath } from './config.js';
 import { CoordinatorError, invalid } from './errors.js';
 import { readFileSync } from 'node:fs';
 import { type Requirements, requirementsSchema } from './databases/recommend.js';
+import { convertSchema } from './migration/convert/index.js';
 import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
 import { createServices, type Services } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
@@ -287,6 +288,53 @@ const VERBS: Verb[] = [
     summary: 'one database technology from the catalog',
     usage: 'coordinator get-database NAME',
     run: ({ databases }, p) => ({ database: databases.get(need(p[0], 'name', 'coordinator get-database NAME')) }),
+  },
+  {
+    name: 'plan-migration',
+    summary: 'a phased migration plan between two database systems',
+    usage: 'coordinator plan-migration --from mysql --to postgresql [--volume-gb N] [--tables N] [--downtime zero|minutes|hours] [--ddl FILE] [--format json|markdown]',
+    options: {
+      from: { type: 'string', description: 'the source system (catalog id, name or alias)' },
+      to: { type: 'string', description: 'the target system' },
+      volume_gb: { type: 'string', description: 'data to move, in GB' },
+      tables: { type: 'string', description: 'number of tables' },
+      write_rate: { type: 'string', description: 'writes per second on the source' },
+      downtime: { type: 'string', description: 'zero (default), minutes or hours' },
+      cdc: { type: 'boolean', description: 'change data capture is possible on the source' },
+      no_cdc: { type: 'boolean', description: 'change data capture is not possible' },
+      ddl: { type: 'string', description: 'a file with the source DDL, converted and assessed' },
+      format: { type: 'string', description: 'json (default) or markdown' },
+    },
+    run: ({ planner }, _p, v) => {
+      const volume = v.volume_gb === undefined ? undefined : Number(v.volume_gb);
+      if (volume !== undefined && !(volume > 0)) throw invalid('volume_gb', 'number', '--volume-gb must be a positive number of GB');
+      const plan = planner.plan(need(str(v.from), 'from', 'coordinator plan-migration --from SYSTEM --to SYSTEM'), need(str(v.to), 'to', 'coordinator plan-migration --from SYSTEM --to SYSTEM'), {
+        data_volume: volume === undefined ? undefined : `${volume}GB`,
+        tables: int(v.tables, 'tables'),
+        write_rate: v.write_rate === undefined ? undefined : Number(v.write_rate),
+        downtime: str(v.downtime) as 'zero' | undefined,
+        cdc_available: v.cdc === true ? true : v.no_cdc === true ? false : undefined,
+        source_ddl: v.ddl === undefined ? undefined : readInput(String(v.ddl), 'ddl'),
+      });
+      const format = str(v.format) ?? 'json';
+      if (format !== 'json' && format !== 'markdown') throw invalid('format', 'enum', '--format must be json or markdown');
+      return format === 'markdown' ? { [RAW]: plan.markdown } : plan;
+    },
+  },
+  {
+    name: 'convert-schema',
+    summary: 'convert MySQL, SQL Server or Oracle DDL to PostgreSQL',
+    usage: 'coordinator convert-schema FILE --from mysql|mariadb|sqlserver|oracle [--format json|sql]',
+    options: {
+      from: { type: 'string', description: 'the dialect of FILE' },
+      format: { type: 'string', description: 'json (default: DDL, changes, action items, summary) or sql (the DDL only)' },
+    },
+    run: (_s, p, v) => {
+      const result = convertSchema(readInput(need(p[0], 'file', 'coordinator convert-schema FILE --from mysql'), 'file'), need(str(v.from), 'from', 'coordinator convert-schema FILE --from mysql'));
+      const format = str(v.format) ?? 'json';
+      if (format !== 'json' && format !== 'sql') throw invalid('format', 'enum', '--format must be json or sql');
+      return format === 'sql' ? { [RAW]: result.ddl } : result;
+    },
   },
   {
     name: 'query',

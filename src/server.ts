@@ -7,6 +7,8 @@ import { DatabaseCatalog } from './databases/catalog.js';
 import { Recommender } from './databases/recommend.js';
 import { databaseTools } from './databases/tools.js';
 import { FlagService } from './flags/service.js';
+import { MigrationPlanner } from './migration/plan.js';
+import { migrationTools } from './migration/tools.js';
 import { flagTools } from './flags/tools.js';
 import { configureValidationMessages, registerTools, type ToolDefinition } from './mcp/define.js';
 import type { DB } from './store/db.js';
@@ -20,6 +22,7 @@ export interface Services {
   queries: ReadOnlyQueries;
   databases: DatabaseCatalog;
   recommender: Recommender;
+  planner: MigrationPlanner;
   close: () => void;
 }
 
@@ -47,6 +50,7 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
     queries,
     databases: databaseCatalog,
     recommender: new Recommender(databaseCatalog),
+    planner: new MigrationPlanner(databaseCatalog),
     close: () => {
       catalog.close();
       queries.close();
@@ -60,6 +64,7 @@ export function toolRegistry(services: Services): ToolDefinition[] {
     ...flagTools(services.flags, services.agents),
     ...agentTools(services.agents, services.queries),
     ...databaseTools(services.databases, services.recommender),
+    ...migrationTools(services.planner),
   ];
 }
 

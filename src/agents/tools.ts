@@ -5,10 +5,10 @@ import type { AgentService } from './service.js';
 
 const source = z.enum(['bundled', 'extra', 'user', 'project']);
 const filterShape = {
-  domain: z.string().optional().describe('Only agents whose handle starts with this domain, e.g. "database" for @database.*'),
-  source: source.optional().describe('Only agents defined in this place: project (.claude/agents), user (~/.claude/agents), extra folders, or bundled'),
-  tag: z.string().optional().describe('Only agents with this tag'),
-  model: z.string().optional().describe('Only agents on this model (e.g. sonnet)'),
+  domain: z.string().optional().describe('Handle domain, e.g. "database" for @database.*'),
+  source: source.optional().describe('Where defined: project, user, extra or bundled'),
+  tag: z.string().optional().describe('Has this tag'),
+  model: z.string().optional().describe('Runs on this model'),
 };
 
 export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
@@ -17,7 +17,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
       name: 'search_agents',
       title: 'Find the agent for a task',
       description:
-        'Who should handle this? Ranks the agent catalog for a task description, with the reasons for each score: a tag matched 50, a capability word 30, a description word 20, +25 when several kinds match; text relevance breaks ties and finds the rest. Use it before create_flag to pick the target.',
+        'Who should handle this? Ranks agents for a task with the reasons for each score (tag 50, capability 30, description word 20, +25 when several kinds match; text relevance breaks ties). Use it to pick a create_flag target.',
       kind: 'read',
       input: {
         query: z.string().describe('The task in a few words, e.g. "PostgreSQL query performance tuning"'),
@@ -37,7 +37,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
     defineTool({
       name: 'get_agent',
       title: 'Get agent',
-      description: 'One agent definition: its frontmatter, body (what it owns, when to route to it, whom it hands off to) and the file it comes from, with any files it overrides.',
+      description: 'One agent: frontmatter, body (what it owns, when to route to it, hand-offs), its file and the files it overrides.',
       kind: 'read',
       input: { name: z.string().describe('The agent handle, e.g. "@database.postgres" (a missing "@" is added)') },
       output: {
@@ -69,12 +69,12 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
       name: 'query_catalog',
       title: 'Query the store (read-only SQL)',
       description:
-        'Read-only SQL over the store for questions the other tools do not answer. Tables: flags, flag_history, agents_catalog (status active|shadowed|inactive|broken). One SELECT or WITH statement; anything that writes is refused; a query running over 3 s is stopped.',
+        'Read-only SQL over the store: tables flags, flag_history, agents_catalog. One SELECT or WITH; writes are refused; queries over 3 s are stopped.',
       kind: 'read',
       input: {
-        sql: z.string().describe('One SELECT or WITH statement, with ? or :name placeholders'),
+        sql: z.string().describe('One SELECT/WITH, ? or :name placeholders'),
         params: z.union([z.array(z.union([z.string(), z.number(), z.null()])), z.record(z.string(), z.union([z.string(), z.number(), z.null()]))])
-          .optional().describe('Values for the placeholders: a list for ?, an object for :name'),
+          .optional().describe('List for ?, object for :name'),
         max_rows: z.number().int().min(1).max(MAX_ROWS).optional().describe(`At most this many rows (default ${DEFAULT_MAX_ROWS})`),
       },
       output: {

@@ -31,11 +31,11 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
       description: 'The catalog of 60+ database technologies, filtered by category, data model, deployment, cloud or licence.',
       kind: 'read',
       input: {
-        category: z.enum(CATEGORIES).optional().describe('e.g. relational, vector, time-series'),
-        data_model: z.enum(DATA_MODELS).optional().describe('e.g. document, graph'),
+        category: z.enum(CATEGORIES).optional().describe('Category'),
+        data_model: z.enum(DATA_MODELS).optional().describe('Data model'),
         deployment: z.enum(['embedded', 'self-hosted', 'managed', 'cloud-only']).optional().describe('How it can run'),
-        cloud: z.enum(CLOUDS).optional().describe('Runs on this cloud (self-hostable systems count)'),
-        open_source: z.boolean().optional().describe('true: OSI licences only; false: proprietary or source-available only'),
+        cloud: z.enum(CLOUDS).optional().describe('Runs on this cloud'),
+        open_source: z.boolean().optional().describe('true: OSI licences only; false: the others'),
       },
       output: { total: z.number(), databases: z.array(z.object({ id: z.string(), name: z.string() })) },
       handle: (a) => {
@@ -51,7 +51,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
     defineTool({
       name: 'get_database',
       title: 'Get database technology',
-      description: 'Everything the catalog knows of one technology, by id, name or alias (any case): model, consistency, scaling, deployment, licence, when to use it, strengths, limitations, cost.',
+      description: 'One technology by id, name or alias: models, consistency, scaling, deployment, licence, when to use it, strengths, limitations, cost.',
       kind: 'read',
       input: { name: z.string().describe('e.g. "postgres", "MongoDB", "mssql"') },
       output: { database: z.record(z.string(), z.unknown()) },
@@ -79,7 +79,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
       name: 'recommend_databases',
       title: 'Recommend databases',
       description:
-        'Turns requirements into a ranked list of technologies with a score, why each fits, its risks, the systems excluded by hard constraints and why, and a confidence that says when the top two are too close to call. Mixed workloads get a polyglot design. Unstated requirements are listed as assumptions.',
+        'Ranks technologies for requirements: score, why each fits, risks, what hard constraints exclude and why, and whether the top two are too close to call. Mixed workloads get a polyglot design; what is not given is stated as an assumption.',
       kind: 'read',
       input: { ...requirementsShape, limit: z.number().int().min(1).max(20).optional().describe('How many to rank (default 5)') },
       output: {
@@ -95,7 +95,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
     defineTool({
       name: 'get_architecture_pattern',
       title: 'Get architecture pattern',
-      description: `A polyglot persistence pattern: components, the store for each and why, how they stay in sync, trade-offs. Patterns: ${Object.keys(ARCHITECTURE_PATTERNS).join(', ')}.`,
+      description: `A polyglot persistence pattern: components and their stores, synchronisation, trade-offs. Patterns: ${Object.keys(ARCHITECTURE_PATTERNS).join(', ')}.`,
       kind: 'read',
       input: { name: z.string().describe('e.g. "cqrs-event-sourcing", "lambda", "database per service"') },
       output: { pattern: z.record(z.string(), z.unknown()) },
@@ -110,14 +110,14 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
     defineTool({
       name: 'size_database_memory',
       title: 'Size database memory',
-      description: 'Memory settings for PostgreSQL, MySQL/MariaDB, MongoDB or Redis on a server with the given RAM, each with its rule, and a config snippet.',
+      description: 'Memory settings for PostgreSQL, MySQL/MariaDB, MongoDB or Redis for a given RAM, each with its rule, plus a config snippet.',
       kind: 'read',
       input: {
         system: z.string().describe('postgresql, mysql, mariadb, mongodb or redis'),
         ram_gb: z.number().describe('Server RAM in GB'),
         max_connections: z.number().int().optional().describe('Expected connections (default 100; MySQL 151)'),
-        os_reserved_gb: z.number().min(0).optional().describe('PostgreSQL: RAM kept for the OS (default 2GB, or a quarter of small servers)'),
-        persistence: z.boolean().optional().describe('Redis: RDB/AOF on (default true), which halves what it may use'),
+        os_reserved_gb: z.number().min(0).optional().describe('PostgreSQL: RAM left to the OS (default 2GB)'),
+        persistence: z.boolean().optional().describe('Redis: RDB/AOF on (default true)'),
       },
       output: {
         system: z.string(), ram_gb: z.number(), max_connections: z.number(),

@@ -4,7 +4,7 @@ import { defineTool } from '../mcp/define.js';
 import { FLAG_TYPES, IMPACT_LEVELS, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
 import { DEFAULT_LEASE_SECONDS, DEFAULT_QUEUE_LIMIT, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
 
-const HANDLE_HINT = 'an agent handle such as "@backend.api" (a missing "@" is added)';
+const HANDLE_HINT = 'agent handle, e.g. "@backend.api"';
 const handle = (what: string) => z.string().describe(`${what}: ${HANDLE_HINT}`);
 const flagId = (what = 'the flag id') => z.number().int().positive().describe(what);
 const flagType = z.enum(FLAG_TYPES);
@@ -40,12 +40,12 @@ const contentFields = {
   ),
   change_description: z.string().describe(`What changed, where and why it matters to the target (at least ${MIN_CHANGE_DESCRIPTION} characters)`),
   action_required: z.string().describe(`Exactly what the target must do: files, steps, how to verify (at least ${MIN_ACTION_REQUIRED} characters)`),
-  impact_level: impact.describe('critical: breaks without immediate action (breaking_change, security, data_loss only); high: degraded, act soon; medium: normal; low: FYI. high and critical need a target'),
-  related_files: z.union([z.array(z.string()), z.string()]).describe('Affected file paths: a list, or one comma-separated string'),
-  chain_origin_id: flagId('The id of the flag that caused this one, to track cascading changes'),
-  code_location: z.string().describe('Where to look, as file:line (e.g. "src/api/users.ts:42")'),
-  example_usage: z.string().describe('A code example showing how to use the change'),
-  context: z.record(z.string(), z.unknown()).describe('Any structured data worth passing along, as a JSON object'),
+  impact_level: impact.describe('critical: breaks now (breaking_change, security, data_loss only); high: act soon; medium (default); low: FYI. high/critical need a target'),
+  related_files: z.union([z.array(z.string()), z.string()]).describe('Affected files: a list or a comma-separated string'),
+  chain_origin_id: flagId('Id of the flag that caused this one'),
+  code_location: z.string().describe('file:line, e.g. "src/api/users.ts:42"'),
+  example_usage: z.string().describe('Code showing how to use the change'),
+  context: z.record(z.string(), z.unknown()).describe('Structured extra data (JSON object)'),
 };
 
 export function flagTools(flags: FlagService, agents: AgentService) {
@@ -54,7 +54,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       name: 'create_flag',
       title: 'Create flag',
       description:
-        'Tell another agent that your change affects their work (a schema, an API, auth, config...). The flag waits in their queue, ordered by impact. Find the right target with search_agents first; use target_agent null to broadcast to every agent.',
+        'Tell another agent that your change affects their work (schema, API, auth, config...). It waits in their queue, ordered by impact. Pick the target with search_agents; target_agent null broadcasts to all.',
       kind: 'write',
       input: {
         source_agent: handle('You, the agent sending the flag'),
@@ -97,12 +97,12 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       name: 'get_agent_flags',
       title: 'Get my flag queue',
       description:
-        'Your pending flags (addressed to you, plus broadcasts), most urgent first (critical, high, medium, low), then oldest first. Check it before starting new work; lock a flag before working on it.',
+        'Your pending flags (to you, plus broadcasts), most urgent first, then oldest. Check it before new work; lock a flag before working on it.',
       kind: 'read',
       input: {
         agent: handle('The agent whose queue to read'),
-        exclude_locked_by_others: z.boolean().optional().describe('Leave out flags another agent holds a lock on (default false)'),
-        limit: z.number().int().min(1).max(500).optional().describe(`At most this many flags (default ${DEFAULT_QUEUE_LIMIT}); total_pending tells how many there are`),
+        exclude_locked_by_others: z.boolean().optional().describe('Leave out flags locked by others'),
+        limit: z.number().int().min(1).max(500).optional().describe(`Max flags (default ${DEFAULT_QUEUE_LIMIT})`),
       },
       output: {
         agent: z.string(),
@@ -121,16 +121,16 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'read',
       input: {
         status: z.enum(['pending', 'completed', 'all']).optional().describe('Default pending'),
-        target_agent: handle('Only flags addressed to this agent (broadcasts excluded)').optional(),
-        broadcast_only: z.boolean().optional().describe('Only broadcasts (flags with no target)'),
-        source_agent: handle('Only flags sent by this agent').optional(),
-        flag_type: flagType.optional().describe('Only this flag type'),
-        impact_level: impact.optional().describe('Only this impact level'),
-        chain_id: flagId('Only the chain containing this flag (its origin and every descendant)').optional(),
-        text: z.string().max(500).optional().describe('Words that must appear in the description, action or notes'),
-        since: z.string().optional().describe('Only flags created at or after this ISO 8601 time'),
+        target_agent: z.string().optional().describe('Addressed to this agent'),
+        broadcast_only: z.boolean().optional().describe('Only broadcasts'),
+        source_agent: z.string().optional().describe('Sent by this agent'),
+        flag_type: flagType.optional().describe('This type'),
+        impact_level: impact.optional().describe('This impact'),
+        chain_id: flagId('The chain containing this flag').optional(),
+        text: z.string().max(500).optional().describe('Text in description, action or notes'),
+        since: z.string().optional().describe('Created at or after (ISO 8601)'),
         limit: z.number().int().min(1).max(500).optional().describe('Page size (default 50)'),
-        offset: z.number().int().min(0).optional().describe('Flags to skip (default 0)'),
+        offset: z.number().int().min(0).optional().describe('Skip (default 0)'),
       },
       output: {
         total: z.number(),
@@ -186,7 +186,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'delete_flag',
       title: 'Withdraw flag',
-      description: 'Withdraw a pending flag you sent by mistake (source agent only; not while another agent holds it). Its history keeps a full copy. To close a flag that was handled, use complete_flag.',
+      description: 'Withdraw a pending flag you sent (source agent only, not while another holds it); the history keeps a copy. Handled flags are completed, not deleted.',
       kind: 'destructive',
       input: { id: flagId(), agent: handle('You, the source agent of the flag') },
       output: { deleted: z.literal(true), flag_id: z.number(), flag: flagShape },
@@ -196,7 +196,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       name: 'lock_flag',
       title: 'Lock flag',
       description:
-        'Claim a flag before working on it, so no other agent works on it at the same time. Exactly one agent wins; others get an error naming the holder. The lock is a lease: it ends by itself after lease_seconds, and locking again renews it.',
+        'Claim a flag before working on it. Exactly one agent wins; others are told the holder. The lock is a lease: it ends after lease_seconds; locking again renews it.',
       kind: 'write',
       input: {
         id: flagId(),
@@ -216,7 +216,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'unlock_flag',
       title: 'Unlock flag',
-      description: 'Release your lock on a flag (for example after getting the answer you waited for). Only the holder may, unless force is true, which is recorded in the history.',
+      description: 'Release your lock on a flag. Only the holder may, unless force is true (recorded in the history).',
       kind: 'write',
       idempotent: true,
       input: {
@@ -238,7 +238,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'complete_flag',
       title: 'Complete flag',
-      description: 'Mark a flag done once you handled it, with notes on what you did (or why it does not apply to you). Refused while another agent holds it; completing twice returns the first completion.',
+      description: 'Mark a flag done, with notes on what you did (or why it does not apply). Refused while another agent holds it; completing twice returns the first completion.',
       kind: 'write',
       idempotent: true,
       input: {
@@ -260,7 +260,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'get_workable_flags',
       title: 'Workable flags per agent',
-      description: 'For every agent with pending flags: how many nobody holds, how many are held, and the highest impact among the workable ones. Broadcasts are listed with target_agent null.',
+      description: 'Per agent with pending flags: how many nobody holds, how many are held, and the highest workable impact. Broadcasts have target_agent null.',
       kind: 'read',
       input: {},
       output: {

@@ -25,7 +25,6 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def
 
 export function annotationsFor(def: ToolDefinition) {
   return {
-    title: def.title,
     readOnlyHint: def.kind === 'read',
     destructiveHint: def.kind === 'destructive',
     idempotentHint: def.kind === 'read' || (def.idempotent ?? false),
@@ -52,9 +51,21 @@ export function fail(err: unknown, tool: string): CallToolResult {
 
 type JsonSchema = Record<string, unknown>;
 
+/** Drops what says nothing to a model: zod's safe-integer bounds on every integer. */
+function trim(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(trim);
+  if (value === null || typeof value !== 'object') return value;
+  const out: JsonSchema = {};
+  for (const [k, v] of Object.entries(value)) {
+    if ((k === 'maximum' && v === Number.MAX_SAFE_INTEGER) || (k === 'minimum' && v === Number.MIN_SAFE_INTEGER)) continue;
+    out[k] = trim(v);
+  }
+  return out;
+}
+
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
+  return trim(rest) as JsonSchema;
 }
 
 /**

@@ -1,0 +1,417 @@
+import type { Expr } from './ast.js';
+import type { Dialect } from './lexer.js';
+import { pgName, quoteIdent, quoteLiteral } from './names.js';
+import { isNumericKind, isStringKind, mapType, type TypeKind } from './types.js';
+
+/** Thrown when an expression has no faithful PostgreSQL rendering; the caller turns it into an action item. */
+export class Unconvertible extends Error {}
+
+export interface ExprCtx {
+  dialect: Dialect;
+  colKind?: (name: string) => TypeKind | undefined;
+  /** Change notes collected while printing. */
+  notes: string[];
+  /** Set when the output calls a non-immutable function (not allowed in generated columns). */
+  volatile?: boolean;
+  /** Keep table qualifiers on column references (views); constraints drop them. */
+  keepQualifiers?: boolean;
+}
+
+const NOW_FUNCS = new Set(['NOW', 'CURRENT_TIMESTAMP', 'SYSDATE', 'GETDATE', 'SYSDATETIME', 'SYSDATETIMEOFFSET', 'LOCALTIMESTAMP', 'SYSTIMESTAMP', 'LOCALTIME']);
+const UTC_FUNCS = new Set(['GETUTCDATE', 'SYSUTCDATETIME', 'UTC_TIMESTAMP']);
+const UUID_FUNCS = new Set(['NEWID', 'NEWSEQUENTIALID', 'SYS_GUID', 'UUID']);
+const USER_FUNCS = new Set(['SUSER_SNAME', 'SUSER_NAME', 'USER_NAME', 'USER', 'CURRENT_USER', 'SESSION_USER', 'SYSTEM_USER', 'ORIGINAL_LOGIN']);
+const SAME_NAME = new Set([
+  'UPPER', 'LOWER', 'ABS', 'ROUND', 'FLOOR', 'CEIL', 'COALESCE', 'NULLIF', 'REPLACE', 'TRIM', 'LTRIM', 'RTRIM', 'SUBSTR',
+  'SUBSTRING', 'POWER', 'SQRT', 'MOD', 'GREATEST', 'LEAST', 'SIGN', 'EXP', 'LN', 'LPAD', 'RPAD', 'INITCAP', 'TRANSLATE',
+  'ASCII', 'CHR', 'REVERSE', 'LEFT', 'RIGHT', 'CONCAT', 'TO_CHAR', 'TO_NUMBER', 'COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'MD5',
+]);
+const STRING_FUNCS = new Set([
+  'UPPER', 'LOWER', 'REPLACE', 'TRIM', 'LTRIM', 'RTRIM', 'SUBSTR', 'SUBSTRING', 'LPAD', 'RPAD', 'INITCAP', 'TRANSLATE',
+  'CHR', 'REVERSE', 'LEFT', 'RIGHT', 'CONCAT', 'TO_CHAR', 'LCASE', 'UCASE', 'MD5', 'CONCAT_WS',
+]);
+const LENGTH_FUNCS = new Set(['LENGTH', 'LEN', 'CHAR_LENGTH', 'CHARACTER_LENGTH', 'DATALENGTH', 'INSTR', 'CHARINDEX', 'ASCII']);
+/** PostgreSQL functions that are only STABLE, so not usable in generated columns. */
+const NOT_IMMUTABLE = new Set(['concat', 'to_char', 'to_number', 'concat_ws']);
+
+const PREC: Record<string, number> = {
+  OR: 1, XOR: 1, AND: 2, '=': 4, '<>': 4, '!=': 4, '<': 4, '>': 4, '<=': 4, '>=': 4, '<=>': 4, '^=': 4,
+  'IS DISTINCT FROM': 4, 'IS NOT DISTINCT FROM': 4, '||': 6, '&': 6, '|': 6, '^': 6, '+': 7, '-': 7, '*': 8, '/': 8, '%': 8, DIV: 8, MOD: 8,
+};
+
+function colName(parts: { name: string }[], ctx: ExprCtx): string {
+  if (ctx.keepQualifiers) return parts.map((x) => quoteIdent(pgName(x.name))).join('.');
+  return quoteIdent(pgName(parts[parts.length - 1]!.name));
+}
+
+export function inferKind(e: Expr, ctx: ExprCtx): TypeKind | undefined {
+  switch (e.t) {
+    case 'num':
+      return /[.eE]/.test(e.v) ? 'numeric' : 'int';
+    case 'str':
+      return 'text';
+    case 'bool':
+      return 'bool';
+    case 'ident': {
+      const up = e.parts.length === 1 ? e.parts[0]!.name.toUpperCase() : '';
+      if (NOW_FUNCS.has(up) || up === 'CURRENT_TIMESTAMP') return 'timestamp';
+      if (up === 'CURRENT_DATE') return 'date';
+      if (USER_FUNCS.has(up)) return 'text';
+      return ctx.colKind?.(pgName(e.parts[e.parts.length - 1]!.name));
+    }
+    case 'call': {
+      const n = e.name[e.name.length - 1]!.name.toUpperCase();
+      if (STRING_FUNCS.has(n)) return 'text';
+      if (LENGTH_FUNCS.has(n)) return 'int';
+      if (NOW_FUNCS.has(n) || UTC_FUNCS.has(n)) return 'timestamp';
+      if (UUID_FUNCS.has(n)) return 'uuid';
+      if (['COALESCE', 'NVL', 'IFNULL', 'ISNULL', 'NULLIF', 'ABS', 'ROUND', 'FLOOR', 'CEIL', 'CEILING', 'GREATEST', 'LEAST'].includes(n) && e.args[0]) {
+        for (const a of e.args) {
+          const k = inferKind(a, ctx);
+          if (k) return k;
+        }
+      }
+      return undefined;
+    }
+    case 'bin': {
+      if (['OR', 'AND', 'XOR', '=', '<>', '!=', '<', '>', '<=', '>=', '<=>', '^=', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM'].includes(e.op)) return 'bool';
+      if (e.op === '||') return ctx.dialect === 'mysql' ? 'bool' : 'text';
+      const l = inferKind(e.l, ctx);
+      const r = inferKind(e.r, ctx);
+      if (e.op === '+' && (isStringKind(l ?? 'other') || isStringKind(r ?? 'other'))) return 'text';
+      if (!l || !r) return l ?? r;
+      const order: TypeKind[] = ['smallint', 'int', 'bigint', 'numeric', 'float'];
+      if (isNumericKind(l) && isNumericKind(r)) return order[Math.max(order.indexOf(l), order.indexOf(r))];
+      return l;
+    }
+    case 'unary':
+      return e.op === 'NOT' ? 'bool' : inferKind(e.e, ctx);
+    case 'paren':
+      return inferKind(e.e, ctx);
+    case 'case':
+      for (const w of e.whens) {
+        const k = inferKind(w.then, ctx);
+        if (k) return k;
+      }
+      return e.else ? inferKind(e.else, ctx) : undefined;
+    case 'cast':
+      return mapType(e.type, ctx.dialect).kind;
+    case 'in':
+    case 'between':
+    case 'like':
+    case 'is':
+      return 'bool';
+    case 'typed':
+      return e.kw === 'DATE' ? 'date' : e.kw === 'TIME' ? 'time' : 'timestamp';
+    default:
+      return undefined;
+  }
+}
+
+function note(ctx: ExprCtx, s: string): void {
+  if (!ctx.notes.includes(s)) ctx.notes.push(s);
+}
+
+/** TRUE/FALSE for a 0/1 literal compared with a boolean column. */
+function boolLiteral(lit: Expr, other: Expr, ctx: ExprCtx): string | undefined {
+  let x = lit;
+  while (x.t === 'paren') x = x.e;
+  let o = other;
+  while (o.t === 'paren') o = o.e;
+  if (o.t !== 'ident' || inferKind(o, ctx) !== 'bool') return undefined;
+  const v = x.t === 'num' || x.t === 'str' || x.t === 'bits' ? x.v : undefined;
+  if (v === '0' || v === '1') {
+    note(ctx, `0/1 compared with a boolean column -> ${v === '1' ? 'TRUE' : 'FALSE'}`);
+    return v === '1' ? 'TRUE' : 'FALSE';
+  }
+  return undefined;
+}
+
+function isStringy(e: Expr, ctx: ExprCtx): boolean {
+  const k = inferKind(e, ctx);
+  return !!k && isStringKind(k);
+}
+
+export function printExpr(e: Expr, ctx: ExprCtx): string {
+  const p = (x: Expr) => printExpr(x, ctx);
+  switch (e.t) {
+    case 'num':
+      return e.v;
+    case 'str':
+      return quoteLiteral(e.v);
+    case 'hex':
+      return `'\\x${e.v.toLowerCase()}'::bytea`;
+    case 'bits':
+      return `B'${e.v}'`;
+    case 'null':
+      return 'NULL';
+    case 'bool':
+      return e.v ? 'TRUE' : 'FALSE';
+    case 'ident': {
+      if (e.parts.length === 1) {
+        const up = e.parts[0]!.quoted ? '' : e.parts[0]!.name.toUpperCase();
+        if (NOW_FUNCS.has(up)) {
+          ctx.volatile = true;
+          if (up !== 'CURRENT_TIMESTAMP') note(ctx, `${up} -> CURRENT_TIMESTAMP`);
+          return up === 'LOCALTIME' ? 'LOCALTIME' : 'CURRENT_TIMESTAMP';
+        }
+        if (up === 'CURRENT_DATE' || up === 'CURRENT_TIME') {
+          ctx.volatile = true;
+          return up;
+        }
+        if (USER_FUNCS.has(up)) {
+          ctx.volatile = true;
+          return 'CURRENT_USER';
+        }
+        if (up === 'ROWNUM' || up === 'ROWID' || up === 'LEVEL') throw new Unconvertible(`Oracle pseudo-column ${up}`);
+      }
+      const last = e.parts[e.parts.length - 1]!.name.toUpperCase();
+      if (e.parts.length > 1 && (last === 'NEXTVAL' || last === 'CURRVAL')) {
+        const seq = pgName(e.parts[e.parts.length - 2]!.name);
+        ctx.volatile = true;
+        return last === 'NEXTVAL' ? `nextval(${quoteLiteral(seq)})` : `currval(${quoteLiteral(seq)})`;
+      }
+      return colName(e.parts, ctx);
+    }
+    case 'call':
+      return printCall(e, ctx);
+    case 'opaque':
+      throw new Unconvertible(`${e.raw.slice(0, 80)} (${e.why})`);
+    case 'unary':
+      if (e.op === 'NOT') return `NOT ${p(e.e)}`;
+      return `${e.op}${p(e.e)}`;
+    case 'bin': {
+      let op = e.op;
+      switch (op) {
+        case '!=':
+        case '^=':
+          op = '<>';
+          break;
+        case '<=>':
+          op = 'IS NOT DISTINCT FROM';
+          break;
+        case 'MOD':
+          op = '%';
+          break;
+        case 'XOR':
+          throw new Unconvertible('logical XOR');
+        case '^':
+          op = '#';
+          break;
+        case 'DIV':
+          return `div(${p(e.l)}, ${p(e.r)})`;
+        case '+':
+          if (ctx.dialect === 'sqlserver' && (isStringy(e.l, ctx) || isStringy(e.r, ctx))) {
+            op = '||';
+            note(ctx, "T-SQL string '+' -> ||");
+          }
+          break;
+        default:
+          break;
+      }
+      // bit/tinyint(1) columns became boolean: compare them with TRUE/FALSE, not 1/0
+      if (['=', '<>', '!=', '^=', '<=>'].includes(e.op)) {
+        const lb = boolLiteral(e.r, e.l, ctx);
+        const rb = boolLiteral(e.l, e.r, ctx);
+        if (lb !== undefined) return `${p(e.l)} ${op} ${lb}`;
+        if (rb !== undefined) return `${rb} ${op} ${p(e.r)}`;
+      }
+      const wrap = (child: Expr) => {
+        const s = p(child);
+        if (child.t === 'bin' && (PREC[child.op] ?? 9) < (PREC[e.op] ?? 9)) return `(${s})`;
+        return s;
+      };
+      return `${wrap(e.l)} ${op} ${wrap(e.r)}`;
+    }
+    case 'in':
+      return `${p(e.e)} ${e.not ? 'NOT IN' : 'IN'} (${e.list.map((x) => boolLiteral(x, e.e, ctx) ?? p(x)).join(', ')})`;
+    case 'between':
+      return `${p(e.e)} ${e.not ? 'NOT BETWEEN' : 'BETWEEN'} ${p(e.lo)} AND ${p(e.hi)}`;
+    case 'like': {
+      let op: string;
+      if (e.op === 'REGEXP' || e.op === 'RLIKE') op = e.not ? '!~' : '~';
+      else if (e.op === 'ILIKE') op = e.not ? 'NOT ILIKE' : 'ILIKE';
+      else if (e.op === 'LIKE') {
+        op = e.not ? 'NOT LIKE' : 'LIKE';
+        if (ctx.dialect !== 'oracle') note(ctx, 'LIKE is case-sensitive in PostgreSQL (use ILIKE if the source collation was case-insensitive)');
+      } else throw new Unconvertible(`${e.op}`);
+      return `${p(e.e)} ${op} ${p(e.pat)}${e.esc ? ` ESCAPE ${p(e.esc)}` : ''}`;
+    }
+    case 'is':
+      if (e.what === 'JSON') throw new Unconvertible('IS JSON predicate');
+      if (!['NULL', 'TRUE', 'FALSE', 'UNKNOWN'].includes(e.what)) throw new Unconvertible(`IS ${e.what}`);
+      return `${p(e.e)} IS ${e.not ? 'NOT ' : ''}${e.what}`;
+    case 'case': {
+      const parts = ['CASE'];
+      if (e.operand) parts.push(p(e.operand));
+      for (const w of e.whens) parts.push(`WHEN ${p(w.when)} THEN ${p(w.then)}`);
+      if (e.else) parts.push(`ELSE ${p(e.else)}`);
+      parts.push('END');
+      return parts.join(' ');
+    }
+    case 'cast': {
+      const mt = mapType(e.type, ctx.dialect);
+      if (!mt.pg || mt.action) throw new Unconvertible(`CAST to ${e.type.raw}`);
+      return `CAST(${p(e.e)} AS ${mt.pg})`;
+    }
+    case 'paren':
+      return `(${p(e.e)})`;
+    case 'bind':
+      throw new Unconvertible(`bind variable :${e.name}`);
+    case 'var':
+      throw new Unconvertible(`variable ${e.name}`);
+    case 'nextval':
+      ctx.volatile = true;
+      return `nextval(${quoteLiteral(e.seq.map((s) => pgName(s.name)).join('.'))})`;
+    case 'typed':
+      return `${e.kw} ${quoteLiteral(e.v)}`;
+  }
+}
+
+function printCall(e: Extract<Expr, { t: 'call' }>, ctx: ExprCtx): string {
+  if (e.name.length > 1 && !/^(SYS|DBO|PUBLIC)$/i.test(e.name[0]!.name)) {
+    throw new Unconvertible(`user-defined function ${e.name.map((n) => n.name).join('.')}()`);
+  }
+  const n = e.name[e.name.length - 1]!.name.toUpperCase();
+  const args = e.args.map((a) => printExpr(a, ctx));
+  const argc = e.args.length;
+  const need = (k: number) => {
+    if (argc !== k) throw new Unconvertible(`${n}() with ${argc} arguments`);
+  };
+  if (NOW_FUNCS.has(n)) {
+    ctx.volatile = true;
+    if (n !== 'CURRENT_TIMESTAMP') note(ctx, `${n}() -> CURRENT_TIMESTAMP`);
+    return 'CURRENT_TIMESTAMP';
+  }
+  if (UTC_FUNCS.has(n)) {
+    ctx.volatile = true;
+    note(ctx, `${n}() -> CURRENT_TIMESTAMP (a timestamptz stores the instant; convert to UTC when reading if needed)`);
+    return 'CURRENT_TIMESTAMP';
+  }
+  if (n === 'CURDATE' || n === 'CURRENT_DATE') {
+    ctx.volatile = true;
+    return 'CURRENT_DATE';
+  }
+  if (n === 'CURTIME' || n === 'CURRENT_TIME') {
+    ctx.volatile = true;
+    return 'LOCALTIME';
+  }
+  if (UUID_FUNCS.has(n)) {
+    ctx.volatile = true;
+    note(ctx, `${n}() -> gen_random_uuid()`);
+    return 'gen_random_uuid()';
+  }
+  if (USER_FUNCS.has(n)) {
+    ctx.volatile = true;
+    return 'CURRENT_USER';
+  }
+  const lower = n.toLowerCase();
+  if (SAME_NAME.has(n)) {
+    if (NOT_IMMUTABLE.has(lower)) ctx.volatile = true;
+    if (e.star) return `${lower}(*)`;
+    return `${lower}(${e.distinct ? 'DISTINCT ' : ''}${args.join(', ')})`;
+  }
+  switch (n) {
+    case 'NVL':
+    case 'IFNULL':
+      need(2);
+      return `coalesce(${args.join(', ')})`;
+    case 'ISNULL':
+      if (argc === 1) return `(${args[0]} IS NULL)`;
+      need(2);
+      return `coalesce(${args.join(', ')})`;
+    case 'LEN':
+      need(1);
+      note(ctx, 'LEN() -> length(): LEN ignores trailing spaces, length() counts them');
+      return `length(${args[0]})`;
+    case 'LENGTH':
+      need(1);
+      if (ctx.dialect === 'mysql') return `octet_length(${args[0]})`;
+      return `length(${args[0]})`;
+    case 'CHAR_LENGTH':
+    case 'CHARACTER_LENGTH':
+      need(1);
+      return `char_length(${args[0]})`;
+    case 'DATALENGTH':
+      need(1);
+      return `octet_length(${args[0]})`;
+    case 'CEILING':
+      need(1);
+      return `ceil(${args[0]})`;
+    case 'LCASE':
+      return `lower(${args.join(', ')})`;
+    case 'UCASE':
+      return `upper(${args.join(', ')})`;
+    case 'POW':
+      return `power(${args.join(', ')})`;
+    case 'INSTR':
+      need(2);
+      return `strpos(${args[0]}, ${args[1]})`;
+    case 'CHARINDEX':
+      need(2);
+      return `strpos(${args[1]}, ${args[0]})`;
+    case 'TRUNCATE':
+      if (ctx.dialect !== 'mysql') break;
+      need(2);
+      return `trunc(${args.join(', ')})`;
+    case 'NVL2':
+      need(3);
+      return `CASE WHEN ${args[0]} IS NOT NULL THEN ${args[1]} ELSE ${args[2]} END`;
+    case 'IIF':
+    case 'IF':
+      need(3);
+      return `CASE WHEN ${args[0]} THEN ${args[1]} ELSE ${args[2]} END`;
+    case 'DECODE': {
+      if (argc < 3) throw new Unconvertible('DECODE with fewer than 3 arguments');
+      const subject = args[0]!;
+      const parts = ['CASE'];
+      let k = 1;
+      for (; k + 1 < argc; k += 2) {
+        const search = e.args[k]!;
+        // DECODE matches NULL to NULL; CASE needs IS NULL for that.
+        parts.push(search.t === 'null' ? `WHEN ${subject} IS NULL THEN ${args[k + 1]}` : `WHEN ${subject} = ${args[k]} THEN ${args[k + 1]}`);
+      }
+      if (k < argc) parts.push(`ELSE ${args[k]}`);
+      parts.push('END');
+      note(ctx, 'DECODE -> CASE');
+      return parts.join(' ');
+    }
+    case 'REGEXP_LIKE': {
+      if (argc === 2) return `${args[0]} ~ ${args[1]}`;
+      const flags = e.args[2];
+      if (argc === 3 && flags?.t === 'str' && flags.v === 'i') return `${args[0]} ~* ${args[1]}`;
+      break;
+    }
+    default:
+      break;
+  }
+  throw new Unconvertible(`function ${n}() has no automatic mapping`);
+}
+
+/** PostgreSQL type for an expression whose type the source leaves implicit (T-SQL computed columns). */
+export function kindToPgType(k: TypeKind | undefined): string | undefined {
+  switch (k) {
+    case 'text':
+    case 'string':
+      return 'text';
+    case 'smallint':
+    case 'int':
+      return 'integer';
+    case 'bigint':
+      return 'bigint';
+    case 'numeric':
+      return 'numeric';
+    case 'float':
+      return 'double precision';
+    case 'bool':
+      return 'boolean';
+    case 'timestamp':
+      return 'timestamptz';
+    case 'date':
+      return 'date';
+    case 'uuid':
+      return 'uuid';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,349 @@
+import * as z from 'zod';
+import type { DatabaseCatalog } from '../databases/catalog.js';
+import { parseVolumeGb } from '../databases/recommend.js';
+import type { Database } from '../databases/schema.js';
+import { invalid } from '../errors.js';
+import { type ConversionResult, convertSchema } from './convert/index.js';
+import { type PairKnowledge, pairKnowledge } from './mappings.js';
+import { type TableSpec, type ValidationQuery, dialectOf, validationQueries } from './validation.js';
+
+export const planOptionsShape = {
+  data_volume: z.string().optional().describe('Data to move, e.g. "200GB", "4TB"'),
+  tables: z.number().int().min(1).max(100_000).optional().describe('Number of tables (or collections)'),
+  write_rate: z.number().min(0).optional().describe('Writes per second on the source during the migration'),
+  downtime: z.enum(['zero', 'minutes', 'hours']).optional().describe('Downtime the business accepts at cutover (default zero)'),
+  cdc_available: z.boolean().optional().describe('Change data capture possible on the source (binlog, WAL, LogMiner, change tables, oplog)'),
+  source_ddl: z.string().max(2_000_000).optional().describe('The source schema DDL, converted and assessed when the target is PostgreSQL'),
+};
+const planOptionsSchema = z.strictObject(planOptionsShape);
+export type PlanOptions = z.infer<typeof planOptionsSchema>;
+
+type Effort = { low_days: number; high_days: number };
+export type Phase = {
+  name: string;
+  goal: string;
+  tasks: string[];
+  tools: string[];
+  effort: Effort;
+  exit_criteria: string[];
+  rollback: string | null;
+};
+
+export type Bucket = 'under 2h' | '2-6h' | 'over 6h';
+const BUCKET: Record<'simple' | 'medium' | 'significant', Bucket> = { simple: 'under 2h', medium: '2-6h', significant: 'over 6h' };
+const BUCKET_HOURS: Record<Bucket, number> = { 'under 2h': 1.5, '2-6h': 4, 'over 6h': 12 };
+
+const DDL_DIALECTS = new Set(['mysql', 'mariadb', 'sqlserver', 'oracle']);
+const PG_COMPATIBLE = new Set(['postgresql', 'aurora', 'yugabytedb', 'cockroachdb', 'timescaledb']);
+
+function modelOf(db: Database): string {
+  if (db.data_models.includes('relational')) return 'relational';
+  return db.data_models[0]!;
+}
+
+/** How far apart two systems are, from their profiles: the same engine family is cheap, a new data model is not. */
+function complexity(source: Database, target: Database, knowledge: PairKnowledge | undefined): { factor: number; kind: string } {
+  const [sm, tm] = [modelOf(source), modelOf(target)];
+  if (source.id === 'oracle') return { factor: 1.7, kind: 'relational to relational, procedural code to rewrite' };
+  if (target.categories.includes('cache')) return { factor: 0.7, kind: `${sm} to cache (a projection)` };
+  if (target.categories.includes('search')) return { factor: 0.9, kind: `${sm} to search index (a projection)` };
+  if (sm !== tm) return { factor: sm === 'relational' ? 1.8 : 1.6, kind: `${sm} to ${tm}: the data model changes` };
+  if (knowledge) return { factor: source.id === 'sqlserver' ? 1.3 : 1.0, kind: `${sm} to ${tm}, a well-trodden path` };
+  return { factor: 1.3, kind: `${sm} to ${tm}` };
+}
+
+const round = (n: number) => Math.max(0.5, Math.round(n * 2) / 2);
+
+export class MigrationPlanner {
+  constructor(private readonly catalog: DatabaseCatalog) {}
+
+  plan(sourceName: unknown, targetName: unknown, input: PlanOptions = {}): PlanBody & {
+    source: { id: string; name: string }; target: { id: string; name: string }; kind: string;
+    assessment: { level: 'LOW' | 'MEDIUM' | 'HIGH'; rationale: string; action_items: { item: string; category: string; effort: Bucket }[] };
+    schema_conversion: (Pick<ConversionResult, 'summary' | 'action_items' | 'unparsed' | 'ddl'>) | null;
+    markdown: string;
+  } {
+    const parsed = planOptionsSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw invalid(issue.path.join('.') || 'options', issue.code, `${issue.path.join('.') || 'options'}: ${issue.message}`);
+    }
+    const options = parsed.data;
+    const source = this.catalog.get(sourceName, 'source');
+    const target = this.catalog.get(targetName, 'target');
+    if (source.id === target.id) throw invalid('target', 'different', `source and target are both ${source.name}; for an upgrade or a move between hosts use the engine's own replication`);
+    const assumptions: string[] = [];
+    const volumeGb = options.data_volume === undefined ? undefined : parseVolumeGb(options.data_volume);
+    if (volumeGb === undefined) assumptions.push('data_volume not given: efforts assume about 100 GB');
+    const downtime = options.downtime ?? 'zero';
+    if (options.downtime === undefined) assumptions.push('downtime not given: planned for zero downtime');
+    const cdc = options.cdc_available ?? ['postgresql', 'mysql', 'mariadb', 'sqlserver', 'oracle', 'mongodb', 'aurora', 'db2', 'cassandra', 'dynamodb', 'cosmosdb'].includes(source.id);
+    if (options.cdc_available === undefined) assumptions.push(`cdc_available not given: ${cdc ? `assumed possible (${source.name} has a change log)` : `assumed not possible for ${source.name}`}`);
+    const tables = options.tables;
+    if (tables === undefined && !options.source_ddl) assumptions.push('tables not given: efforts assume about 50 tables');
+
+    const knowledge = pairKnowledge(source.id, target.id);
+    const { factor, kind } = complexity(source, target, knowledge);
+    let conversion: ConversionResult | null = null;
+    if (options.source_ddl !== undefined) {
+      if (DDL_DIALECTS.has(source.id) && PG_COMPATIBLE.has(target.id)) conversion = convertSchema(options.source_ddl, source.id);
+      else assumptions.push(`source_ddl given but schema conversion runs only from MySQL, MariaDB, SQL Server or Oracle to PostgreSQL: it was not converted`);
+    }
+    const tableCount = tables ?? conversion?.summary.by_kind.table?.found ?? 50;
+    const volumeFactor = 1 + Math.log10(Math.max(volumeGb ?? 100, 1)) / 3;
+    const tableFactor = 1 + Math.min(tableCount, 2000) / 200;
+    const writeFactor = 1 + Math.min((options.write_rate ?? 0) / 20_000, 1.5);
+    const ddlHours = (conversion?.action_items ?? []).reduce((h, a) => h + BUCKET_HOURS[a.effort], 0);
+    const effort = (baseDays: number, scale: number): Effort => {
+      const days = baseDays * factor * scale;
+      return { low_days: round(days * 0.7), high_days: round(days * 1.4) };
+    };
+
+    const strategy = downtime === 'hours'
+      ? 'offline: bulk copy in a maintenance window after a full rehearsal'
+      : cdc ? 'online: bulk backfill, then change data capture keeps the target in step until cutover'
+        : 'online: bulk backfill, then dual writes from the application with a reconciliation job';
+    const k = knowledge;
+    const toolNames = (k?.tools ?? []).map((t) => t.name);
+    const syncTools = cdc ? toolNames.filter((t) => /debezium|dms/i.test(t)) : ['dual-write layer in the application', 'reconciliation job'];
+    const rollbackNote = (what: string) => `${what}; ${source.name} stays the system of record and keeps every write, so switching back is a configuration change`;
+
+    const phases: Phase[] = [
+      {
+        name: 'Analysis',
+        goal: `Know every object, query and dependency of ${source.name} that the move touches`,
+        tasks: [
+          `Inventory schemas, ${tableCount} tables, sizes, growth and peak write rate`,
+          'Collect the queries the applications run (slow log, pg_stat_statements or an APM) and rank them by frequency',
+          kind.includes('data model changes') ? `Map the ${modelOf(source)} model to ${modelOf(target)} from the access patterns` : 'List incompatible features (types, functions, procedural code)',
+          'Define success criteria: row counts, checksums, latency targets, error budget',
+        ],
+        tools: conversion ? ['convert_schema (assessment)', ...toolNames.slice(0, 1)] : toolNames.slice(0, 2),
+        effort: effort(3, tableFactor),
+        exit_criteria: ['Every table and query classified as automatic, rewrite or drop', 'Assessment signed off with effort and risks'],
+        rollback: null,
+      },
+      {
+        name: 'Schema conversion',
+        goal: `A ${target.name} schema that loads and that the application's queries run against`,
+        tasks: [
+          conversion ? `Apply the converted DDL (${conversion.summary.converted_automatically} of ${conversion.summary.objects_found} objects converted automatically) and resolve ${conversion.summary.needing_action} action items` : `Convert the schema (types, keys, indexes, constraints) to ${target.name}`,
+          ...(k?.action_items.slice(0, 2).map((a) => a.item) ?? []),
+          'Load a production-like sample and run the converted queries with EXPLAIN',
+        ],
+        tools: toolNames.slice(0, 2),
+        effort: { low_days: round(effort(4, tableFactor).low_days + ddlHours / 8), high_days: round(effort(4, tableFactor).high_days + ddlHours / 8) },
+        exit_criteria: ['Schema loads without errors', 'Integration tests pass against the target', 'No open action item of complexity significant'],
+        rollback: null,
+      },
+      {
+        name: downtime === 'hours' ? 'Rehearsal load' : cdc ? 'Parallel run with change data capture' : 'Parallel run with dual writes',
+        goal: downtime === 'hours' ? 'Prove the full copy fits the window' : `${target.name} holds all data and follows every new write`,
+        tasks: downtime === 'hours'
+          ? ['Run the full copy on a snapshot and time it', 'Tune batch sizes, parallelism, and drop/recreate indexes around the load', 'Write the cutover runbook with timings']
+          : [
+            'Backfill a consistent snapshot in batches, throttled to protect the source',
+            cdc ? `Start change capture at the snapshot position (${syncTools.join(', ') || 'log-based CDC'}) and apply changes idempotently` : 'Write to both stores from the application (source first), with an outbox for failed target writes',
+            'Monitor replication lag and apply errors',
+            ...(kind.includes('data model changes') ? ['Transform rows into the target model in the pipeline (denormalise or normalise)'] : []),
+          ],
+        tools: downtime === 'hours' ? toolNames.slice(0, 1) : syncTools,
+        effort: effort(5, volumeFactor * writeFactor),
+        exit_criteria: downtime === 'hours' ? ['Copy time under 60% of the window'] : ['Lag under a few seconds at peak', 'No apply errors for 48 hours'],
+        rollback: rollbackNote('Stop the pipeline and drop the target data'),
+      },
+      {
+        name: 'Validation',
+        goal: 'Prove the target holds the same data and answers as well',
+        tasks: [
+          'Compare row counts per table, then column aggregates, then row checksums (queries below)',
+          'Shadow reads: send a share of production reads to both and compare the answers',
+          'Load test the target at 1.5x peak',
+        ],
+        tools: ['validation queries below', 'data-diff or a custom comparison job'],
+        effort: effort(3, volumeFactor * tableFactor ** 0.5),
+        exit_criteria: ['Counts and checksums match on every table', 'Shadow-read mismatch rate 0 after known differences are explained', 'p99 latency within target'],
+        rollback: rollbackNote('Fix the differences and re-run; nothing user-facing has moved yet'),
+      },
+      {
+        name: 'Cutover',
+        goal: `${target.name} becomes the system of record`,
+        tasks: downtime === 'hours'
+          ? ['Stop writes, run the final copy, validate counts, switch the application, reopen']
+          : [
+            'Shift reads gradually (1%, 10%, 50%, 100%) watching errors and latency',
+            downtime === 'zero' ? 'Switch writes with a brief pause measured in seconds (drain, wait for zero lag, flip)' : 'Freeze writes for a few minutes, wait for zero lag, switch',
+            `Start reverse replication ${target.name} -> ${source.name} so that rollback keeps new writes`,
+          ],
+        tools: ['feature flags or connection routing', ...syncTools.slice(0, 1)],
+        effort: effort(1, writeFactor),
+        exit_criteria: ['100% of traffic on the target for a full business cycle', 'Error rate and latency at or better than before'],
+        rollback: `Route traffic back to ${source.name}; reverse replication has kept it current since the switch`,
+      },
+      {
+        name: 'Decommission',
+        goal: `Retire ${source.name} safely`,
+        tasks: ['Keep the source read-only for an agreed period, then take a final backup', 'Remove dual-write or CDC code and the reverse pipeline', 'Cancel licences and hosting; update runbooks and diagrams'],
+        tools: [],
+        effort: effort(2, 1),
+        exit_criteria: ['No connection to the source for 30 days', 'Final backup restored successfully once'],
+        rollback: `Restore from the final backup of ${source.name} (data after the switch must be replayed from the target)`,
+      },
+    ];
+
+    const specs = this.tableSpecs(conversion);
+    const validation = {
+      source: specs.flatMap((t) => validationQueries(dialectOf(source.id), t)),
+      target: specs.flatMap((t) => validationQueries(dialectOf(target.id), t)),
+    } satisfies Record<string, ValidationQuery[]>;
+
+    const actionItems = [
+      ...(k?.action_items ?? genericActionItems(source, target, kind)).map((a) => ({ item: a.item, category: a.category, effort: BUCKET[a.complexity] })),
+      ...(conversion?.action_items ?? []).map((a) => ({ item: `${a.object}: ${a.recommended_action}`, category: a.category, effort: a.effort })),
+    ];
+    const risks = [...(k?.risks ?? genericRisks(source, target, kind))];
+    if (downtime === 'zero' && !cdc) risks.push('Zero downtime without change data capture relies on dual writes, which can diverge on partial failures');
+    if ((volumeGb ?? 0) > 10_240) risks.push('Over 10 TB: the backfill takes days; plan throttling and verify on a subset first');
+    const assessment = assess(factor, actionItems, volumeGb, downtime, cdc, source, target, kind);
+    const totalEffort = phases.reduce((t, p) => ({ low_days: t.low_days + p.effort.low_days, high_days: t.high_days + p.effort.high_days }), { low_days: 0, high_days: 0 });
+
+    const plan = {
+      source: { id: source.id, name: source.name },
+      target: { id: target.id, name: target.name },
+      kind,
+      strategy,
+      assumptions,
+      phases,
+      total_effort: totalEffort,
+      mappings: k ? { types: k.types, functions: k.functions, syntax: k.syntax } : genericMappings(source, target),
+      tools: k?.tools ?? genericTools(source, target, cdc),
+      validation,
+      risks,
+      assessment,
+      schema_conversion: conversion ? { summary: conversion.summary, action_items: conversion.action_items, unparsed: conversion.unparsed, ddl: conversion.ddl } : null,
+    };
+    return { ...plan, markdown: renderMarkdown(plan) };
+  }
+
+  private tableSpecs(conversion: ConversionResult | null): TableSpec[] {
+    if (!conversion) return [{ name: '<table>', key: '<primary_key>', columns: ['<column_1>', '<column_2>'] }];
+    const specs: TableSpec[] = [];
+    for (const m of conversion.ddl.matchAll(/CREATE TABLE (\S+) \(([\s\S]*?)\n\);/g)) {
+      const body = m[2]!;
+      const columns = [...body.matchAll(/^\s+("[^"]+"|[a-z_][a-z0-9_$]*) (?!KEY)/gm)].map((c) => c[1]!).filter((c) => !/^(constraint|primary|unique|check|foreign)$/i.test(c));
+      const pk = /PRIMARY KEY \(([^)]+)\)/.exec(body)?.[1]?.split(',')[0]?.trim()
+        ?? /^\s+("[^"]+"|[a-z_][a-z0-9_$]*) [^\n]*PRIMARY KEY/m.exec(body)?.[1] ?? columns[0] ?? 'id';
+      specs.push({ name: m[1]!, key: pk, columns: columns.slice(0, 8) });
+      if (specs.length >= 20) break;
+    }
+    return specs.length ? specs : [{ name: '<table>', key: '<primary_key>', columns: ['<column_1>'] }];
+  }
+}
+
+function genericMappings(source: Database, target: Database) {
+  const [sm, tm] = [modelOf(source), modelOf(target)];
+  const types = sm === tm
+    ? [{ from: `${source.name} column types`, to: `the nearest ${target.name} types`, note: 'check precision of numerics and time zones of timestamps' }]
+    : sm === 'relational' && tm === 'document'
+      ? [{ from: 'table rows', to: 'documents' }, { from: 'one-to-few children', to: 'embedded arrays' }, { from: 'foreign keys', to: 'references checked by the application' }]
+      : sm === 'document' && tm === 'relational'
+        ? [{ from: 'documents', to: 'rows' }, { from: 'embedded arrays', to: 'child tables or jsonb' }]
+        : [{ from: `${sm} records`, to: `${tm} records`, note: 'design the target model from the queries it must answer' }];
+  return {
+    types,
+    functions: [{ from: `${source.query_languages[0]} queries`, to: `${target.query_languages[0]} queries`, note: 'rewrite from the list of production queries' }],
+    syntax: [{ from: `${source.transactions} transactions, ${source.consistency} consistency`, to: `${target.transactions} transactions, ${target.consistency} consistency` }],
+  };
+}
+
+function genericTools(source: Database, target: Database, cdc: boolean) {
+  return [
+    { name: `${source.name} native export`, use: 'consistent snapshot for the backfill' },
+    ...(cdc ? [{ name: 'Debezium or AWS DMS', use: `change data capture from ${source.name}` }] : []),
+    { name: 'custom ETL (Spark, Airbyte or a script)', use: `transform and load into ${target.name}` },
+  ];
+}
+
+function genericRisks(source: Database, target: Database, kind: string) {
+  const risks = [`${target.name}: ${target.limitations[0]}`];
+  if (kind.includes('data model changes')) risks.push('Every query and report must be redesigned for the new data model');
+  if (source.transactions === 'acid' && target.transactions !== 'acid') risks.push(`${target.name} lacks multi-record ACID transactions that ${source.name} code may rely on`);
+  if (source.consistency !== 'eventual' && target.consistency === 'eventual') risks.push('Reads may be stale after writes on the target');
+  return risks;
+}
+
+function genericActionItems(source: Database, target: Database, kind: string) {
+  const items: PairKnowledge['action_items'] = [
+    { item: `Rewrite data access from ${source.query_languages[0]} to ${target.query_languages[0]}`, category: 'Application', complexity: 'significant' },
+    { item: 'Write and test the transformation of every table or collection', category: 'Data', complexity: 'medium' },
+  ];
+  if (kind.includes('data model changes')) items.unshift({ item: `Design the ${modelOf(target)} model from the access patterns`, category: 'Data model', complexity: 'significant' });
+  return items;
+}
+
+function assess(factor: number, items: { item: string; category: string; effort: Bucket }[], volumeGb: number | undefined, downtime: string, cdc: boolean, source: Database, target: Database, kind: string) {
+  const significant = items.filter((i) => i.effort === 'over 6h').length;
+  let points = factor >= 1.6 ? 2 : factor >= 1.2 ? 1 : 0;
+  points += significant >= 4 ? 2 : significant >= 1 ? 1 : 0;
+  points += (volumeGb ?? 0) > 10_240 ? 1 : 0;
+  points += downtime === 'zero' && !cdc ? 1 : 0;
+  const level: 'LOW' | 'MEDIUM' | 'HIGH' = points >= 4 ? 'HIGH' : points >= 2 ? 'MEDIUM' : 'LOW';
+  const why = [
+    kind,
+    significant ? `${significant} action item${significant > 1 ? 's' : ''} over 6 hours` : 'no action item over 6 hours',
+    volumeGb !== undefined ? `${volumeGb >= 1024 ? `${Math.round(volumeGb / 102.4) / 10} TB` : `${Math.round(volumeGb)} GB`} to move` : null,
+    downtime === 'zero' ? (cdc ? 'zero downtime through change data capture' : 'zero downtime without change data capture') : `${downtime} of downtime accepted`,
+  ].filter(Boolean).join('; ');
+  return { level, rationale: `${level} risk moving ${source.name} to ${target.name}: ${why}.`, action_items: items };
+}
+
+interface PlanBody {
+  source: { name: string };
+  target: { name: string };
+  strategy: string;
+  assumptions: string[];
+  phases: Phase[];
+  total_effort: Effort;
+  mappings: Record<string, { from: string; to: string; note?: string }[]>;
+  tools: { name: string; use: string }[];
+  validation: { source: ValidationQuery[]; target: ValidationQuery[] };
+  risks: string[];
+  assessment: { level: string; rationale: string; action_items: { item: string; category: string; effort: Bucket }[] };
+  schema_conversion: { summary: ConversionResult['summary'] } | null;
+}
+
+export function renderMarkdown(p: PlanBody): string {
+  const lines: string[] = [];
+  const list = (xs: string[]) => xs.map((x) => `- ${x}`);
+  const cell = (s: string) => s.replaceAll('|', '\\|');
+  lines.push(`# Migration plan: ${p.source.name} to ${p.target.name}`, '');
+  lines.push(`**Assessment: ${p.assessment.level}.** ${p.assessment.rationale}`, '');
+  lines.push(`**Strategy:** ${p.strategy}. **Estimated effort:** ${p.total_effort.low_days}-${p.total_effort.high_days} person-days.`, '');
+  if (p.assumptions.length) lines.push('**Assumptions:**', ...list(p.assumptions), '');
+  lines.push('## Phases', '');
+  p.phases.forEach((ph, i) => {
+    lines.push(`### ${i + 1}. ${ph.name} (${ph.effort.low_days}-${ph.effort.high_days} days)`, '', ph.goal, '', ...list(ph.tasks), '');
+    if (ph.tools.length) lines.push(`Tools: ${ph.tools.join(', ')}`, '');
+    lines.push('Exit criteria:', ...list(ph.exit_criteria), '');
+    if (ph.rollback) lines.push(`Rollback: ${ph.rollback}`, '');
+  });
+  lines.push('## Mappings', '', '| Kind | From | To | Note |', '| --- | --- | --- | --- |');
+  for (const [kind, rows] of Object.entries(p.mappings)) {
+    for (const r of rows as { from: string; to: string; note?: string }[]) lines.push(`| ${kind} | ${cell(r.from)} | ${cell(r.to)} | ${cell(r.note ?? '')} |`);
+  }
+  lines.push('', '## Tools', '', ...p.tools.map((t) => `- **${t.name}**: ${t.use}`), '');
+  lines.push('## Validation queries', '');
+  for (const side of ['source', 'target'] as const) {
+    lines.push(`### ${side === 'source' ? p.source.name : p.target.name}`, '');
+    for (const q of p.validation[side]) lines.push(`- ${q.check} (${q.table}): \`${q.query}\`${q.note ? ` - ${q.note}` : ''}`);
+    lines.push('');
+  }
+  lines.push('## Risks', '', ...list(p.risks), '');
+  lines.push('## Action items', '', '| Item | Category | Effort |', '| --- | --- | --- |');
+  for (const a of p.assessment.action_items) lines.push(`| ${cell(a.item)} | ${a.category} | ${a.effort} |`);
+  if (p.schema_conversion) {
+    const s = p.schema_conversion.summary;
+    lines.push('', '## Schema conversion', '', `${s.objects_found} objects found, ${s.converted_automatically} converted automatically, ${s.needing_action} needing action.`);
+  }
+  return `${lines.join('\n')}\n`;
+}

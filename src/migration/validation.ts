@@ -1,0 +1,93 @@
+/** Validation queries in each system's own dialect: row counts, column aggregates, then row hashes. */
+export type Dialect = 'postgresql' | 'mysql' | 'sqlserver' | 'oracle' | 'mongodb' | 'generic';
+
+export type ValidationQuery = {
+  check: 'row_count' | 'column_aggregates' | 'checksum';
+  table: string;
+  query: string;
+  note?: string;
+};
+
+export interface TableSpec {
+  name: string;
+  key: string;
+  columns: string[];
+}
+
+const DIALECT_OF: Record<string, Dialect> = {
+  postgresql: 'postgresql', aurora: 'postgresql', cockroachdb: 'postgresql', yugabytedb: 'postgresql', timescaledb: 'postgresql',
+  mysql: 'mysql', mariadb: 'mysql', tidb: 'mysql', sqlserver: 'sqlserver', oracle: 'oracle', mongodb: 'mongodb',
+};
+
+export const dialectOf = (id: string): Dialect => DIALECT_OF[id] ?? 'generic';
+
+/**
+ * The checksum hashes each row's columns as text joined by '|' (NULL as the empty string) with
+ * MD5, takes the first 15 hex digits as a number and sums them: the same on every engine, and
+ * independent of row order. Values must render alike on both sides (cast dates to ISO text).
+ */
+export function validationQueries(dialect: Dialect, t: TableSpec): ValidationQuery[] {
+  const cols = t.columns.length ? t.columns : [t.key];
+  const first = cols[0]!;
+  switch (dialect) {
+    case 'postgresql': {
+      const row = cols.map((c) => `coalesce(${c}::text, '')`).join(` || '|' || `);
+      return [
+        { check: 'row_count', table: t.name, query: `SELECT count(*) FROM ${t.name};` },
+        { check: 'column_aggregates', table: t.name, query: `SELECT count(${first}), min(${t.key}), max(${t.key}), sum(length(${first}::text)) FROM ${t.name};` },
+        { check: 'checksum', table: t.name, query: `SELECT sum(('x' || substr(md5(${row}), 1, 15))::bit(60)::bigint) FROM ${t.name};` },
+      ];
+    }
+    case 'mysql': {
+      const row = cols.map((c) => `COALESCE(${c}, '')`).join(", '|', ");
+      return [
+        { check: 'row_count', table: t.name, query: `SELECT COUNT(*) FROM ${t.name};` },
+        { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${t.key}), MAX(${t.key}), SUM(CHAR_LENGTH(${first})) FROM ${t.name};` },
+        { check: 'checksum', table: t.name, query: `SELECT SUM(CAST(CONV(SUBSTRING(MD5(CONCAT(${row})), 1, 15), 16, 10) AS UNSIGNED)) FROM ${t.name};` },
+      ];
+    }
+    case 'sqlserver': {
+      const row = cols.map((c) => `COALESCE(CAST(${c} AS VARCHAR(MAX)), '')`).join(", '|', ");
+      return [
+        { check: 'row_count', table: t.name, query: `SELECT COUNT_BIG(*) FROM ${t.name};` },
+        { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${t.key}), MAX(${t.key}), SUM(CAST(LEN(${first}) AS BIGINT)) FROM ${t.name};` },
+        {
+          check: 'checksum', table: t.name,
+          query: `SELECT SUM(CAST(CONVERT(BIGINT, CONVERT(VARBINARY(8), '0' + SUBSTRING(CONVERT(VARCHAR(32), HASHBYTES('MD5', CONCAT(${row})), 2), 1, 15), 2)) AS DECIMAL(38, 0))) FROM ${t.name};`,
+          note: 'HASHBYTES hashes bytes: cast NVARCHAR to VARCHAR with a UTF-8 collation (SQL Server 2019+) so that the text hashes as on the other side',
+        },
+      ];
+    }
+    case 'oracle': {
+      const row = cols.map((c) => `TO_CHAR(${c})`).join(" || '|' || ");
+      return [
+        { check: 'row_count', table: t.name, query: `SELECT COUNT(*) FROM ${t.name}` },
+        { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${t.key}), MAX(${t.key}), SUM(LENGTH(${first})) FROM ${t.name}` },
+        {
+          check: 'checksum', table: t.name,
+          query: `SELECT SUM(TO_NUMBER(SUBSTR(RAWTOHEX(STANDARD_HASH(${row}, 'MD5')), 1, 15), 'XXXXXXXXXXXXXXX')) FROM ${t.name}`,
+          note: "Oracle concatenation already treats NULL as ''; format DATE columns with TO_CHAR(c, 'YYYY-MM-DD HH24:MI:SS') to match the other side",
+        },
+      ];
+    }
+    case 'mongodb': {
+      return [
+        { check: 'row_count', table: t.name, query: `db.${t.name}.countDocuments({})` },
+        {
+          check: 'column_aggregates', table: t.name,
+          query: `db.${t.name}.aggregate([{ $group: { _id: null, n: { $sum: 1 }, present: { $sum: { $cond: [{ $ifNull: ['$${first}', false] }, 1, 0] } }, min: { $min: '$${t.key}' }, max: { $max: '$${t.key}' } } }])`,
+        },
+        {
+          check: 'checksum', table: t.name,
+          query: `db.${t.name}.aggregate([{ $project: { h: { $toHashedIndexKey: { $concat: [${cols.map((c) => `{ $toString: { $ifNull: ['$${c}', ''] } }`).join(", '|', ")}] } } } }, { $group: { _id: null, n: { $sum: 1 }, h: { $sum: { $toDecimal: '$h' } } } }])`,
+          note: 'MongoDB has no MD5 in aggregation: this hash compares two MongoDB copies (before and after a re-load); against a SQL source compare counts, key sums and min/max, and hash sampled documents in a script',
+        },
+      ];
+    }
+    default:
+      return [
+        { check: 'row_count', table: t.name, query: `count the records of ${t.name} with the system's own API` },
+        { check: 'checksum', table: t.name, query: `export ${t.name} sorted by ${t.key} as canonical JSON lines and compare their SHA-256 digests on both sides` },
+      ];
+  }
+}

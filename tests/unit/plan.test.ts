@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DatabaseCatalog } from '../../src/databases/catalog.js';
+import { CoordinatorError } from '../../src/errors.js';
+import { MigrationPlanner } from '../../src/migration/plan.js';
+
+const planner = new MigrationPlanner(new DatabaseCatalog());
+const corpus = (f: string) => readFileSync(new URL(`../../../shared/corpora/ddl/${f}`, import.meta.url), 'utf8');
+const PHASES = ['Analysis', 'Schema conversion', 'Parallel run with change data capture', 'Validation', 'Cutover', 'Decommission'];
+
+describe('plan_migration', () => {
+  it('plans MySQL to PostgreSQL from the real DDL, with validation queries for both dialects', () => {
+    const p = planner.plan('MySQL', 'postgres', { data_volume: '200GB', source_ddl: corpus('pgloader-f1db-circuits.mysql.sql'), write_rate: 500 });
+    expect(p.phases.map((x) => x.name)).toEqual(PHASES);
+    expect(p.strategy).toMatch(/change data capture/);
+    for (const ph of p.phases) {
+      expect(ph.tasks.length, ph.name).toBeGreaterThan(0);
+      expect(ph.exit_criteria.length, ph.name).toBeGreaterThan(0);
+      expect(ph.effort.high_days).toBeGreaterThanOrEqual(ph.effort.low_days);
+    }
+    expect(p.phases.slice(0, 2).map((x) => x.rollback)).toEqual([null, null]);
+    expect(p.phases.slice(2).every((x) => typeof x.rollback === 'string' && x.rollback.length > 20)).toBe(true);
+    expect(p.schema_conversion!.summary.by_kind.table!.found).toBe(1);
+    expect(p.schema_conversion!.ddl).toMatch(/CREATE TABLE circuits/);
+    const src = p.validation.source.map((q) => q.query).join('\n');
+    const dst = p.validation.target.map((q) => q.query).join('\n');
+    expect(src).toContain('SELECT COUNT(*) FROM circuits;');
+    expect(src).toMatch(/CONV\(SUBSTRING\(MD5\(CONCAT\(/);
+    expect(dst).toContain('SELECT count(*) FROM circuits;');
+    expect(dst).toMatch(/md5\(coalesce\(circuitid::text, ''\)/);
+    expect(p.mappings.functions).toContainEqual(expect.objectContaining({ from: expect.stringContaining('GROUP_CONCAT'), to: expect.stringContaining('string_agg') }));
+    expect(p.mappings.syntax).toContainEqual(expect.objectContaining({ from: 'LIMIT offset, count', to: 'LIMIT count OFFSET offset' }));
+    expect(p.tools.map((t) => t.name)).toContain('pgloader');
+    expect(['LOW', 'MEDIUM']).toContain(p.assessment.level);
+    expect(p.assessment.rationale).toMatch(/^(LOW|MEDIUM) risk moving MySQL to PostgreSQL: /);
+    expect(p.assessment.action_items.every((a) => ['under 2h', '2-6h', 'over 6h'].includes(a.effort))).toBe(true);
+    expect(p.markdown).toMatch(/^# Migration plan: MySQL to PostgreSQL\n/);
+    expect(p.markdown).toContain('## Validation queries');
+    expect(p.markdown).toContain('| functions | GROUP_CONCAT(x SEPARATOR s) | string_agg(x, s) |');
+  });
+
+  it('rates Oracle with procedural code higher than MySQL, and maps its functions', () => {
+    const oracle = planner.plan('oracle', 'postgresql', { data_volume: '2TB', source_ddl: corpus('oracle-hr-create.oracle.sql') });
+    const mysql = planner.plan('mysql', 'postgresql', { data_volume: '2TB' });
+    const rank = { LOW: 0, MEDIUM: 1, HIGH: 2 };
+    expect(rank[oracle.assessment.level]).toBeGreaterThan(rank[mysql.assessment.level]);
+    expect(oracle.total_effort.low_days).toBeGreaterThan(mysql.total_effort.low_days);
+    expect(oracle.mappings.functions).toContainEqual(expect.objectContaining({ from: 'NVL(a, b)', to: 'COALESCE(a, b)' }));
+    expect(oracle.tools.map((t) => t.name)).toContain('ora2pg');
+    expect(oracle.validation.source[0]!.query).not.toMatch(/;$/);
+  });
+
+  it('plans PostgreSQL to MongoDB as a data-model change, with MongoDB validation pipelines', () => {
+    const p = planner.plan('postgresql', 'mongodb', { data_volume: '500GB', tables: 40 });
+    expect(p.kind).toMatch(/relational to document: the data model changes/);
+    expect(p.mappings.types).toContainEqual(expect.objectContaining({ from: 'one-to-few child rows', to: 'embedded array of sub-documents' }));
+    expect(p.validation.target.map((q) => q.query).join('\n')).toMatch(/countDocuments\(\{\}\)[\s\S]*\$group/);
+    expect(p.phases[2]!.tasks.join(' ')).toMatch(/denormalise or normalise/);
+  });
+
+  it.each([
+    ['mariadb', 'postgresql', /system-versioned|SYSTEM VERSIONING/i],
+    ['sqlserver', 'postgresql', /Babelfish/],
+    ['mongodb', 'postgresql', /mongodump/],
+    ['postgresql', 'elasticsearch', /Elasticsearch sink/],
+    ['postgresql', 'redis', /cache-aside/],
+  ])('has specific content for %s -> %s', (from, to, pattern) => {
+    const p = planner.plan(from, to, {});
+    expect(JSON.stringify([p.tools, p.mappings, p.risks])).toMatch(pattern);
+    expect(p.assumptions.length).toBeGreaterThan(0);
+  });
+
+  it('builds a sound plan for any other pair from the systems profiles', () => {
+    const p = planner.plan('cassandra', 'dynamodb', { data_volume: '20TB' });
+    expect(p.phases).toHaveLength(6);
+    expect(p.tools.map((t) => t.name).join(' ')).toMatch(/Apache Cassandra native export|Cassandra native export/);
+    const graph = planner.plan('neo4j', 'postgresql', {});
+    expect(graph.kind).toMatch(/graph to relational: the data model changes/);
+    expect(graph.assessment.action_items[0]!.item).toMatch(/Design the relational model/);
+  });
+
+  it('grows the effort with the volume and the number of tables', () => {
+    const small = planner.plan('mysql', 'postgresql', { data_volume: '10GB', tables: 10 });
+    const large = planner.plan('mysql', 'postgresql', { data_volume: '20TB', tables: 800 });
+    expect(large.total_effort.low_days).toBeGreaterThan(small.total_effort.low_days * 1.5);
+    expect(large.risks.join(' ')).toMatch(/Over 10 TB/);
+  });
+
+  it('adapts the strategy to the downtime allowed and to change data capture', () => {
+    expect(planner.plan('mysql', 'postgresql', { downtime: 'hours' }).strategy).toMatch(/^offline/);
+    const dual = planner.plan('mysql', 'postgresql', { downtime: 'zero', cdc_available: false });
+    expect(dual.strategy).toMatch(/dual writes/);
+    expect(dual.phases[2]!.name).toBe('Parallel run with dual writes');
+    expect(dual.risks.join(' ')).toMatch(/dual writes, which can diverge/);
+  });
+
+  it('refuses unknown systems with the closest names, and a pair of the same system', () => {
+    try {
+      planner.plan('mysqll', 'postgresql', {});
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(CoordinatorError);
+      expect((err as CoordinatorError).details).toMatchObject({ field: 'source', rule: 'exists' });
+      expect((err as CoordinatorError).details.suggestions).toContain('mysql');
+    }
+    expect(() => planner.plan('postgres', 'postgresql', {})).toThrow(/both PostgreSQL/);
+    expect(() => planner.plan('mysql', 'postgresql', { data_volume: 'big' })).toThrow(/data_volume "big" is not a size/);
+  });
+});
