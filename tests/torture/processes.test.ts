@@ -1,0 +1,108 @@
+import Database from 'better-sqlite3';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, EMPTY_HOME, SERVER, spawnServer } from '../helpers/spawn.js';
+import { flagInput } from '../helpers/tmp.js';
+
+let dir: string;
+beforeAll(() => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'coordinator-torture-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
+
+describe('8 server processes on one file', () => {
+  it('store exactly 4,000 flags from 8 x 500 simultaneous create_flag calls, with zero errors', async () => {
+    const db = join(dir, 'storm.db');
+    const servers = await Promise.all(Array.from({ length: 8 }, () => spawnServer(['--db', db, '--no-bundled-agents'])));
+    try {
+      const results = await Promise.all(servers.map((s, p) => Promise.all(Array.from({ length: 500 }, (_x, n) =>
+        s.client.callTool({ name: 'create_flag', arguments: flagInput({ source_agent: `@proc.p${p}`, context: { p, n } }) }) as Promise<CallToolResult>))));
+      const errors = results.flat().filter((r) => r.isError).map(text);
+      expect(errors).toEqual([]);
+      const raw = new Database(db, { readonly: true });
+      expect(raw.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(4000);
+      expect(raw.prepare("SELECT count(DISTINCT json_extract(context, '$.p') || ':' || json_extract(context, '$.n')) FROM flags").pluck().get()).toBe(4000);
+      raw.close();
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
+  it('give exactly one winner in each of 200 rounds of 8 agents racing for one lock', async () => {
+    const db = join(dir, 'race.db');
+    const servers = await Promise.all(Array.from({ length: 8 }, () => spawnServer(['--db', db, '--no-bundled-agents'])));
+    try {
+      const winners: number[] = [];
+      for (let round = 0; round < 200; round++) {
+        const created = (await servers[round % 8]!.client.callTool({ name: 'create_flag', arguments: flagInput() })) as CallToolResult;
+        const id = (created.structuredContent as { flag_id: number }).flag_id;
+        const attempts = (await Promise.all(servers.map((s, p) => s.client.callTool({ name: 'lock_flag', arguments: { id, agent: `@racer.r${p}` } })))) as CallToolResult[];
+        const won = attempts.flatMap((r, p) => (r.isError ? [] : [p]));
+        expect(won, `round ${round}`).toHaveLength(1);
+        for (const lost of attempts.filter((r) => r.isError)) expect(JSON.parse(text(lost))).toMatchObject({ rule: 'locked_by_other', holder: `@racer.r${won[0]}` });
+        winners.push(won[0]!);
+      }
+      expect(new Set(winners).size).toBeGreaterThan(1);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+});
+
+/** A server driven over raw stdio, so that it can be killed mid-stream. */
+function rawServer(db: string) {
+  const child = spawn(process.execPath, [SERVER, '--db', db, '--no-bundled-agents'], { env: { HOME: EMPTY_HOME, PATH: process.env.PATH ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const answers = new Map<number, { isError?: boolean; structuredContent?: { flag_id: number } }>();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    let msg: { id?: number; result?: { isError?: boolean; structuredContent?: { flag_id: number } } };
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return; // the last line, cut by the kill: that answer never reached the client
+    }
+    if (typeof msg.id === 'number' && msg.result) answers.set(msg.id, msg.result);
+  });
+  child.stderr.resume();
+  const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
+  send({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'storm', version: '1' } } });
+  send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  return { child, answers, send };
+}
+
+describe('kill -9 in the middle of a write storm', () => {
+  it('leaves an intact database holding every create that was answered, 10 times over', async () => {
+    const db = join(dir, 'killed.db');
+    let nextId = 1;
+    const acknowledged: { flag: number; tag: string }[] = [];
+    for (let run = 0; run < 10; run++) {
+      const s = rawServer(db);
+      const sent: Record<number, string> = {};
+      for (let i = 0; i < 400; i++) {
+        const id = nextId++;
+        sent[id] = `run${run}-req${i}`;
+        s.send({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'create_flag', arguments: flagInput({ context: { tag: sent[id] } }) } });
+      }
+      const target = 40 + Math.floor(Math.random() * 300);
+      for (let t = 0; t < 400 && [...s.answers.keys()].filter((k) => k > 0).length < target; t++) await new Promise((r) => setTimeout(r, 5));
+      s.child.kill('SIGKILL');
+      await new Promise((r) => s.child.once('exit', r));
+      for (const [id, result] of s.answers) {
+        if (id > 0 && !result.isError && result.structuredContent) acknowledged.push({ flag: result.structuredContent.flag_id, tag: sent[id]! });
+      }
+      const raw = new Database(db, { readonly: true });
+      expect(raw.pragma('integrity_check', { simple: true }), `run ${run}`).toBe('ok');
+      const stored = new Map((raw.prepare("SELECT id, json_extract(context, '$.tag') AS tag FROM flags").all() as { id: number; tag: string }[]).map((r) => [r.id, r.tag]));
+      raw.close();
+      for (const a of acknowledged) expect(stored.get(a.flag), `flag #${a.flag} was acknowledged`).toBe(a.tag);
+    }
+    expect(acknowledged.length).toBeGreaterThan(400);
+  });
+});
