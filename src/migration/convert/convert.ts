@@ -235,8 +235,9 @@ export class Converter {
         if (st.kind === 'skip') this.skipped.push({ statement: truncate(st.raw, 300), reason: st.reason });
         else parsed.push(st);
       } catch (err) {
-        if (!(err instanceof ParseError)) throw err;
-        this.unparsed.push({ statement: truncate(raw.text), error: err.message });
+        if (!(err instanceof Error)) throw err;
+        const internal = err instanceof ParseError ? '' : 'parser failure: ';
+        this.unparsed.push({ statement: truncate(raw.text), error: internal + err.message });
       }
     }
     // Tables, views and sequences keep their names; derived names (indexes, types) yield to them.
@@ -247,10 +248,9 @@ export class Converter {
       try {
         this.handle(st);
       } catch (err) {
-        if (err instanceof Unconvertible || err instanceof ParseError || err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError) {
-          // A defect in one statement must not lose the rest of the script.
-          this.unparsed.push({ statement: truncate(st.raw), error: `conversion failed: ${(err as Error).message}` });
-        } else throw err;
+        // A defect in one statement must not lose the rest of the script.
+        if (!(err instanceof Error)) throw err;
+        this.unparsed.push({ statement: truncate(st.raw), error: `conversion failed: ${err.message}` });
       }
     }
     return this.finish();
@@ -534,8 +534,9 @@ export class Converter {
       const ctx = this.exprCtx(t);
       let v = printExpr(e, ctx);
       if (isStringKind(kind) && e.t === 'call' && /gen_random_uuid/.test(v)) v = 'gen_random_uuid()::text';
-      const rule = ctx.notes.length ? ctx.notes.join('; ') : v !== raw.trim() && !(e.t === 'str') && !/^\(?\s*\(?\s*-?[\d.]+\s*\)?\s*\)?$/.test(raw) ? 'default expression converted' : undefined;
-      set(v, rule);
+      // Literals only change quoting or lose T-SQL's parentheses: not worth a change entry.
+      const literal = e.t === 'str' || e.t === 'num' || (e.t === 'unary' && e.e.t === 'num');
+      set(v, ctx.notes.length ? ctx.notes.join('; ') : !literal && v !== raw.trim() ? 'default expression converted' : undefined);
     } catch (err) {
       if (!(err instanceof Unconvertible)) throw err;
       this.action('column', obj, 'default', `DEFAULT ${raw} not converted: ${err.message}`, 'Write an equivalent PostgreSQL default expression (or a BEFORE INSERT trigger)', 'simple');
@@ -706,7 +707,7 @@ export class Converter {
           onDelete: c.onDelete, onUpdate: c.onUpdate, deferrable: c.deferrable,
           notValid: !!(c.novalidate || opts.nocheck), object: obj,
         };
-        if (fk.notValid) this.change(obj, c.novalidate ? 'NOVALIDATE' : 'WITH NOCHECK', 'NOT VALID', 'unchecked foreign key -> NOT VALID (existing rows are not checked)');
+        if (fk.notValid) this.change(obj, c.novalidate ? 'NOVALIDATE' : 'WITH NOCHECK', 'NOT VALID', 'unchecked foreign key -> NOT VALID (only rows present when the constraint is added are exempt: add it after the data load)');
         this.fks.push(fk);
         noteDropped();
         return;
@@ -737,7 +738,7 @@ export class Converter {
             return;
           }
           const name = c.name ? pgName(c.name.name) : undefined;
-          t.checks.push({ name, expr: c.novalidate ? expr : expr });
+          t.checks.push({ name, expr });
           if (ctx.notes.length) this.change(obj, c.checkRaw ?? '', expr, ctx.notes.join('; '));
           noteDropped();
         } catch (err) {
@@ -1191,6 +1192,7 @@ export class Converter {
     // Tables only altered in this script: emit their additions as ALTER TABLE.
     for (const t of this.tableOrder) {
       if (!t.stub) continue;
+      this.action('table', t.src, 'dependency', `table ${t.src} is altered or indexed here but not created by this script`, 'Run the script that creates it first', 'simple');
       for (const c of t.columns) out.push(`ALTER TABLE ${this.q(t.name)} ADD COLUMN ${this.columnSql(c)}`);
       if (t.pk) out.push(`ALTER TABLE ${this.q(t.name)} ADD ${this.keySql('PRIMARY KEY', t.pk)}`);
       for (const u of t.uniques) out.push(`ALTER TABLE ${this.q(t.name)} ADD ${this.keySql('UNIQUE', u)}`);

@@ -274,7 +274,7 @@ export class Lexer {
         this.pos += 2;
         while (isDigit(this.ch())) this.pos++;
       }
-      // Oracle numeric suffixes (1.5f, 2d) are rare in DDL; an identifier glued to digits is a word.
+      // MySQL names may start with digits (1st_col).
       if (isIdentStart(this.ch()) && this.dialect === 'mysql') {
         while (isIdentPart(this.ch())) this.pos++;
         return this.tok('word', start);

@@ -122,10 +122,9 @@ export class DdlParser extends Cursor {
   private parseCreate(): Statement {
     this.expectWord('CREATE');
     let temporary: string | undefined;
-    let orReplace = false;
     const variants: string[] = [];
     for (;;) {
-      if (this.eatWords('OR', 'REPLACE') || this.eatWords('OR', 'ALTER')) orReplace = true;
+      if (this.eatWords('OR', 'REPLACE') || this.eatWords('OR', 'ALTER')) continue;
       else if (this.eatWord('EDITIONABLE', 'NONEDITIONABLE', 'EDITIONING', 'FORCE', 'NOFORCE', 'NONEDITIONING')) continue;
       else if (this.eatWords('NO', 'FORCE')) continue;
       else if (this.isWord('DEFINER')) {
@@ -443,6 +442,16 @@ export class DdlParser extends Cursor {
       case 'CHARSET':
         c.i++;
         col.charset = c.next().text;
+        return;
+      case 'AFTER':
+        if (this.dialect !== 'mysql') break;
+        c.i++;
+        col.dropped.push(`AFTER ${c.ident().name} (column position)`);
+        return;
+      case 'FIRST':
+        if (this.dialect !== 'mysql') break;
+        c.i++;
+        col.dropped.push('FIRST (column position)');
         return;
       case 'COLUMN_FORMAT':
       case 'STORAGE':
@@ -948,8 +957,9 @@ export class DdlParser extends Cursor {
     }
     // Oracle allows "ADD CONSTRAINT a ..., CONSTRAINT b ..." after one ADD.
     if (last === 'add' && c.isWord('CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK')) return [this.addItem(c)];
-    if (last === 'add' && c.isIdentAt()) return [this.addItem(c)];
-    if (last === 'modify' && c.isIdentAt()) return [this.modifyItem(c)];
+    const actionWord = c.isWord('DROP', 'RENAME', 'ALTER', 'MODIFY', 'CHANGE', 'ADD', 'ENABLE', 'DISABLE', 'MOVE', 'TRUNCATE', 'SET', 'ORDER', 'CONVERT', 'FORCE', 'LOCK', 'ALGORITHM');
+    if (last === 'add' && c.isIdentAt() && !actionWord) return [this.addItem(c)];
+    if (last === 'modify' && c.isIdentAt() && !actionWord) return [this.modifyItem(c)];
     c.i = c.toks.length;
     return [{ a: 'other', raw }];
   }

@@ -106,6 +106,7 @@ export function splitStatements(src: string, dialect: Dialect): RawStatement[] {
   const slashLines = dialect === 'oracle' && /^[ \t]*\/[ \t]*\r?$/m.test(src);
   let cur: Token[] = [];
   let block: Block | null | undefined;
+  let depth = 0;
 
   const flush = () => {
     if (cur.length === 0) return;
@@ -122,6 +123,7 @@ export function splitStatements(src: string, dialect: Dialect): RawStatement[] {
     }
     out.push(stmt);
     cur = [];
+    depth = 0;
     block = undefined;
   };
 
@@ -158,29 +160,24 @@ export function splitStatements(src: string, dialect: Dialect): RawStatement[] {
           cur.push(t);
           continue;
         }
+        // PL/SQL's closing "END name;" keeps its semicolon, as with the "/" convention.
+        if (block && dialect === 'oracle') cur.push(t);
         flush();
         continue;
       default:
         break;
     }
-    if (dialect === 'sqlserver' && !block && cur.length > 0 && t.kind === 'word' && depthOf(cur) === 0 && startsTsqlStatement(t, src)) {
+    if (dialect === 'sqlserver' && !block && cur.length > 0 && t.kind === 'word' && depth === 0 && startsTsqlStatement(t, src)) {
       flush();
     }
+    if (t.kind === 'punct' && t.text === '(') depth++;
+    else if (t.kind === 'punct' && t.text === ')') depth--;
     cur.push(t);
     if (block === undefined) block = detectBlock(cur, dialect, slashLines);
     if (block) feedBlock(block, t);
   }
   flush();
   return out;
-}
-
-function depthOf(toks: Token[]): number {
-  let d = 0;
-  for (const t of toks) {
-    if (t.kind === 'punct' && t.text === '(') d++;
-    else if (t.kind === 'punct' && t.text === ')') d--;
-  }
-  return d;
 }
 
 const TSQL_OBJECTS = new Set([
