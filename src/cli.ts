@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolveAgentRoots, resolveDbPath } from './config.js';
 import { CoordinatorError, invalid } from './errors.js';
 import { readFileSync } from 'node:fs';
+import type { SearchFilters } from './agents/search.js';
 import { type Requirements, requirementsSchema } from './databases/recommend.js';
 import { convertSchema } from './migration/convert/index.js';
 import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
@@ -109,6 +110,17 @@ function requirementsFrom(v: Values): Requirements {
     throw invalid(issue.path.join('.') || 'json', issue.code, `${issue.path.join('.') || 'requirements'}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+const AGENT_FILTER_OPTIONS: Record<string, OptionSpec> = {
+  domain: { type: 'string', description: 'only agents of this domain (database for @database.*)' },
+  source: { type: 'string', description: 'only agents from bundled, extra, user or project' },
+  tag: { type: 'string', description: 'only agents with this tag' },
+  model: { type: 'string', description: 'only agents on this model' },
+};
+
+function agentFilters(v: Values): SearchFilters {
+  return { domain: str(v.domain), source: str(v.source) as SearchFilters['source'], tag: str(v.tag), model: str(v.model) };
 }
 
 const VERBS: Verb[] = [
@@ -220,32 +232,19 @@ const VERBS: Verb[] = [
     name: 'search-agents',
     summary: 'rank the agent catalog for a task, with reasons',
     usage: 'coordinator search-agents "TEXT" [N] [--domain D] [--source S] [--tag T]',
-    options: {
-      domain: { type: 'string', description: 'only agents of this domain (database for @database.*)' },
-      source: { type: 'string', description: 'only agents from bundled, extra, user or project' },
-      tag: { type: 'string', description: 'only agents with this tag' },
-      model: { type: 'string', description: 'only agents on this model' },
-    },
-    run: ({ agents }, p, v) => agents.search.search(need(p[0], 'query', 'coordinator search-agents "TEXT" [N]'), int(p[1], 'limit') ?? 5, {
-      domain: str(v.domain), source: str(v.source) as 'bundled' | undefined, tag: str(v.tag), model: str(v.model),
-    }),
+    options: AGENT_FILTER_OPTIONS,
+    run: ({ agents }, p, v) => agents.search.search(need(p[0], 'query', 'coordinator search-agents "TEXT" [N]'), int(p[1], 'limit') ?? 5, agentFilters(v)),
   },
   {
     name: 'list-agents',
     summary: 'the agent catalog by name',
     usage: 'coordinator list-agents [--domain D] [--source S] [--tag T] [--limit N] [--offset N]',
     options: {
-      domain: { type: 'string', description: 'only agents of this domain' },
-      source: { type: 'string', description: 'only agents from bundled, extra, user or project' },
-      tag: { type: 'string', description: 'only agents with this tag' },
-      model: { type: 'string', description: 'only agents on this model' },
+      ...AGENT_FILTER_OPTIONS,
       limit: { type: 'string', description: 'page size (default 50)' },
       offset: { type: 'string', description: 'agents to skip' },
     },
-    run: ({ agents }, _p, v) => agents.list({
-      domain: str(v.domain), source: str(v.source) as 'bundled' | undefined, tag: str(v.tag), model: str(v.model),
-      limit: int(v.limit, 'limit'), offset: int(v.offset, 'offset'),
-    }),
+    run: ({ agents }, _p, v) => agents.list({ ...agentFilters(v), limit: int(v.limit, 'limit'), offset: int(v.offset, 'offset') }),
   },
   {
     name: 'get-agent',

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
-import { CoordinatorError } from '../../src/errors.js';
 import { convertSchema, type ConversionResult } from '../../src/migration/convert/index.js';
+import { refusal } from '../helpers/refusal.js';
 
 /** Every converted script is kept and loaded into PostgreSQL by the last test of this file. */
 const outputs: { name: string; ddl: string }[] = [];
@@ -42,15 +42,6 @@ function actionFor(r: ConversionResult, object: string, category: string) {
   return item!;
 }
 
-function refusal(fn: () => unknown): CoordinatorError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CoordinatorError);
-    return err as CoordinatorError;
-  }
-  throw new Error('expected a refusal');
-}
 
 // ---------------------------------------------------------------------------------------------
 

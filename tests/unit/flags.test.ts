@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CoordinatorError } from '../../src/errors.js';
 import { FlagService } from '../../src/flags/service.js';
 import { type DB, openStore } from '../../src/store/db.js';
 import { ACTION, DESC, flagInput, tempDir } from '../helpers/tmp.js';
+import { refusal } from '../helpers/refusal.js';
 
 let db: DB;
 let clock: number;
@@ -16,15 +16,6 @@ beforeEach(() => {
   return () => db.close();
 });
 
-function refusal(fn: () => unknown): CoordinatorError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CoordinatorError);
-    return err as CoordinatorError;
-  }
-  throw new Error('expected a refusal');
-}
 
 const count = (sql = 'SELECT count(*) AS n FROM flags') => (db.prepare(sql).get() as { n: number }).n;
 

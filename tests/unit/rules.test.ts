@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CoordinatorError } from '../../src/errors.js';
 import {
   charLength, checkImpactRules, normalizeHandle, parseContext, parseId, parseRelatedFiles, requireText,
 } from '../../src/flags/rules.js';
+import { refusal } from '../helpers/refusal.js';
 
-function refusal(fn: () => unknown): CoordinatorError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CoordinatorError);
-    return err as CoordinatorError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('agent handles', () => {
   it('adds the @, trims and lower-cases', () => {
