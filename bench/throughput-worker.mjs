@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // One client of the throughput benchmark, in its own process (forked by bench/run.mjs with an IPC
 // channel), so that N clients do not share the bench process's single thread. It spawns its own
-// server over stdio, warms it up, and waits; on "go" it makes its create_flag calls one after the
-// other and reports every latency, the returned flag ids and the CPU time of both processes.
+// server over stdio, warms it up, and waits; on "go" it makes create_flag calls one after the
+// other for duration_ms (at most max_calls), and reports every latency, the returned flag ids and
+// the CPU time of both processes. A fixed duration keeps every worker busy for the whole window,
+// so the rate is not diluted by a tail where only the slowest workers are still running.
 //
-// parent -> worker: { type: 'init', server, db, cwd, name, seed, warmup, calls, agents }
+// parent -> worker: { type: 'init', server, db, cwd, name, seed, warmup, duration_ms, max_calls, agents }
 // worker -> parent: { type: 'ready', server_pid, warm_ok, warm_failed, warm_ids, errors }
 // parent -> worker: { type: 'go' }
-// worker -> parent: { type: 'done', start_ns, end_ns, times, failed, errors, ids, client_cpu_s, client_sys_s,
+// worker -> parent: { type: 'done', calls, start_ns, end_ns, times, failed, errors, ids, client_cpu_s, client_sys_s,
 //                    server_cpu_s, server_sys_s, stderr }
 // then the worker closes its client (the server exits on the end of its stdin) and exits.
 // Any failure before 'done': { type: 'error', message }, and exit code 1.
@@ -63,11 +65,12 @@ async function main() {
     const res = await timedCall(client, 'create_flag', createArgs(warmRng, agents), warm);
     if (res) warmIds.push(res.flag_id);
   }
-  // Every argument object is built before the clock starts: the timed loop only calls.
+  // A pool of argument objects built before the clock starts, so that the timed loop only calls
+  // (every call creates a new flag, whatever its content).
   const r = rng(init.seed + 1);
-  const args = Array.from({ length: init.calls }, () => createArgs(r, agents));
+  const pool = Array.from({ length: 1024 }, () => createArgs(r, agents));
   const rec = new Recorder('timed');
-  const ids = new Array(init.calls);
+  const ids = [];
 
   const go = waitFor('go');
   await send({ type: 'ready', server_pid: handle.pid, warm_ok: warm.times.length, warm_failed: warm.failures, warm_ids: warmIds, errors: warm.errors });
@@ -76,18 +79,20 @@ async function main() {
   const serverCpu0 = childCpuTimes(handle.pid);
   const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint(); // CLOCK_MONOTONIC: comparable across processes
-  let n = 0;
-  for (let i = 0; i < init.calls; i++) {
-    const res = await timedCall(client, 'create_flag', args[i], rec);
-    if (res) ids[n++] = res.flag_id;
+  const deadline = start + BigInt(Math.round(init.duration_ms * 1e6));
+  let calls = 0;
+  while (calls < init.max_calls && process.hrtime.bigint() < deadline) {
+    const res = await timedCall(client, 'create_flag', pool[calls % pool.length], rec);
+    calls++;
+    if (res) ids.push(res.flag_id);
   }
   const end = process.hrtime.bigint();
   const cpu = process.cpuUsage(cpu0);
   const serverCpu1 = childCpuTimes(handle.pid);
-  ids.length = n;
 
   await send({
     type: 'done',
+    calls,
     start_ns: String(start),
     end_ns: String(end),
     times: rec.times,

@@ -10,7 +10,7 @@ import { FlagService } from './flags/service.js';
 import { MigrationPlanner } from './migration/plan.js';
 import { migrationTools } from './migration/tools.js';
 import { flagTools } from './flags/tools.js';
-import { configureValidationMessages, registerTools, type ToolDefinition } from './mcp/define.js';
+import { configureValidationMessages, prebuiltListing, serveTools, type ToolDefinition } from './mcp/define.js';
 import type { DB } from './store/db.js';
 import { ReadOnlyQueries } from './store/readonly.js';
 import { VERSION } from './version.js';
@@ -78,7 +78,7 @@ export function createServer(services: Services): { server: McpServer; cleanup: 
         'Coordinate with other agents through FLAGS. Before new work, read your queue with get_agent_flags and lock a flag before working on it; complete it with notes when done. When your change affects another agent, find the right one with search_agents and create_flag for them.',
     },
   );
-  registerTools(server, toolRegistry(services));
+  serveTools(server, () => toolRegistry(services), prebuiltListing(VERSION));
   server.registerResource(
     'agent',
     new ResourceTemplate('agent://{name}', {

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
-import matter from 'gray-matter';
+import { createRequire } from 'node:module';
 import { HANDLE_PATTERN } from '../flags/rules.js';
+
+type Matter = typeof import('gray-matter');
+let matterModule: Matter | undefined;
+
+/** gray-matter (and its YAML parser) load on first use: an unchanged catalog never parses a file. */
+export function matter(): Matter {
+  matterModule ??= createRequire(import.meta.url)('gray-matter') as Matter;
+  return matterModule;
+}
 
 export const MAX_AGENT_FILE_BYTES = 1024 * 1024;
 
@@ -50,7 +59,7 @@ export function parseAgentFile(bytes: Buffer): ParseResult {
   let parsed;
   try {
     // Options disable gray-matter's cache, which would keep every file's text in memory.
-    parsed = matter(source, {});
+    parsed = matter()(source, {});
   } catch (err) {
     return { ok: false, hash, reason: `bad YAML frontmatter: ${(err as Error).message.split('\n')[0]}` };
   }

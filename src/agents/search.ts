@@ -41,6 +41,9 @@ interface Prepared {
   capabilities: Map<string, Map<string, string>>;
   descriptions: Map<string, Set<string>>;
   text: MiniSearch;
+  docFreq: Map<string, number>;
+  /** "Did you mean" answers per unknown name; flags to the same unknown agent come in series. */
+  suggestions: Map<string, string[]>;
 }
 
 const MINISEARCH_OPTIONS: Options = {
@@ -98,7 +101,7 @@ export class AgentSearch {
         descriptions.set(s, set);
       }
     }
-    this.prepared = { version: this.catalog.version, phrases, capabilities, descriptions, text: this.textIndex(agents) };
+    this.prepared = { version: this.catalog.version, phrases, capabilities, descriptions, text: this.textIndex(agents), docFreq: new Map(), suggestions: new Map() };
     return this.prepared;
   }
 
@@ -146,12 +149,17 @@ export class AgentSearch {
     const p = this.prepare();
     const qWords = [...new Set(words(query).filter((w) => !isStopword(w)))];
     const qStems = qWords.map(stem);
-    const hits = new Map<string, { score: number; reasons: string[]; kinds: Set<string>; used: Set<number> }>();
+    // Scores first, with reasons kept as small tuples: a common word can touch thousands of
+    // agents, and only the returned page needs its reasons as text.
+    type Reason = [kind: 'tag' | 'name' | 'capability' | 'description', word: string, detail?: string];
+    const KIND = { tag: 1, capability: 2, description: 4 } as const;
+    const hits = new Map<string, { score: number; kinds: number; used: number; reasons: Reason[] }>();
     const hit = (agent: string) => {
       let h = hits.get(agent);
-      if (!h) hits.set(agent, (h = { score: 0, reasons: [], kinds: new Set(), used: new Set() }));
+      if (!h) hits.set(agent, (h = { score: 0, kinds: 0, used: 0, reasons: [] }));
       return h;
     };
+    const bit = (i: number) => (i < 31 ? 1 << i : 0);
 
     // Longer phrases first, tags before name words: a query word already explained by one tag
     // or name word of an agent does not score again for that agent.
@@ -163,57 +171,63 @@ export class AgentSearch {
     });
     phraseHits.sort((a, b) => b.entry.stems.length - a.entry.stems.length || (a.entry.kind === 'tag' ? -1 : 1) - (b.entry.kind === 'tag' ? -1 : 1));
     // The name is one identifier: however many of its words the query holds, it scores as one tag.
-    const nameWords = new Map<string, string[]>();
     for (const { entry, at } of phraseHits) {
       const h = hit(entry.agent);
-      const span = entry.stems.map((_s, k) => at + k);
-      if (span.every((i) => h.used.has(i))) continue;
-      for (const i of span) h.used.add(i);
+      let span = 0;
+      for (let k = 0; k < entry.stems.length; k++) span |= bit(at + k);
+      if ((h.used & span) === span && span !== 0) continue;
+      h.used |= span;
       if (entry.kind === 'name') {
-        const list = nameWords.get(entry.agent) ?? [];
-        if (list.length === 0) {
-          h.score += WEIGHTS.tag;
-          h.kinds.add('tag');
+        const named = h.reasons.find((r) => r[0] === 'name');
+        if (named) {
+          named[1] += `, ${entry.tag}`;
+          continue;
         }
-        list.push(entry.tag);
-        nameWords.set(entry.agent, list);
-        continue;
+        h.reasons.push(['name', entry.tag]);
+      } else {
+        h.reasons.push(['tag', entry.tag]);
       }
       h.score += WEIGHTS.tag;
-      h.kinds.add('tag');
-      h.reasons.push(`tag: ${entry.tag}`);
+      h.kinds |= KIND.tag;
     }
-    for (const [agent, list] of nameWords) hit(agent).reasons.push(`name: ${list.join(', ')}`);
-    qStems.forEach((s, i) => {
-      for (const [agent, capability] of p.capabilities.get(s) ?? []) {
-        const h = hit(agent);
-        if (h.used.has(i)) continue;
-        h.used.add(i);
-        h.score += WEIGHTS.capability;
-        h.kinds.add('capability');
-        h.reasons.push(`capability: ${qWords[i]} ("${capability}")`);
-      }
-    });
-    qStems.forEach((s, i) => {
-      for (const agent of p.descriptions.get(s) ?? []) {
-        const h = hit(agent);
-        if (h.used.has(i)) continue;
-        h.used.add(i);
-        h.score += WEIGHTS.description;
-        h.kinds.add('description');
-        h.reasons.push(`description: ${qWords[i]}`);
-      }
-    });
+    const single = (index: Map<string, Iterable<string>> | Map<string, Map<string, string>>, kind: 'capability' | 'description') => {
+      qStems.forEach((s, i) => {
+        const found = index.get(s);
+        if (!found) return;
+        for (const item of found as Iterable<string | [string, string]>) {
+          const [agent, detail] = typeof item === 'string' ? [item, undefined] : item;
+          const h = hit(agent);
+          if (h.used & bit(i)) continue;
+          h.used |= bit(i);
+          h.score += WEIGHTS[kind];
+          h.kinds |= KIND[kind];
+          h.reasons.push([kind, qWords[i]!, detail]);
+        }
+      });
+    };
+    single(p.capabilities, 'capability');
+    single(p.descriptions, 'description');
     for (const h of hits.values()) {
-      if (h.kinds.size >= 2) {
-        h.score += WEIGHTS.multiKindBonus;
-        h.reasons.push(`several kinds matched (${[...h.kinds].join(', ')}): +${WEIGHTS.multiKindBonus}`);
-      }
+      if (h.kinds & (h.kinds - 1)) h.score += WEIGHTS.multiKindBonus;
     }
+    const reasonText = (h: { kinds: number; reasons: Reason[] }) => {
+      const out = h.reasons.map(([kind, word, detail]) => (kind === 'capability' ? `capability: ${word} ("${detail}")` : `${kind}: ${word}`));
+      if (h.kinds & (h.kinds - 1)) {
+        const kinds = (['tag', 'capability', 'description'] as const).filter((k) => h.kinds & KIND[k]);
+        out.push(`several kinds matched (${kinds.join(', ')}): +${WEIGHTS.multiKindBonus}`);
+      }
+      return out;
+    };
 
     const text = new Map<string, SearchResult>();
-    if (qWords.length > 0) {
-      for (const r of p.text.search(qWords.join(' '), {
+    // In a large catalog where the weights already fill the page, an agent found only by its
+    // body could not reach the page (its score is 0), so the text pass skips bodies and common
+    // words and only orders the ties.
+    const large = this.catalog.size >= 500 && hits.size >= limit;
+    const textTerms = large ? this.textTerms(p, qWords) : qWords;
+    if (textTerms.length > 0) {
+      for (const r of p.text.search(textTerms.join(' '), {
+        fields: large ? ['words', 'tags', 'capabilities', 'description'] : undefined,
         prefix: (term) => term.length >= 4,
         fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
         boost: { words: 3, tags: 3, capabilities: 2, description: 1.5, body: 1 },
@@ -227,33 +241,56 @@ export class AgentSearch {
       (!filters.source || a.source === filters.source) &&
       (!filters.tag || a.tags.includes(filters.tag.toLowerCase())) &&
       (!filters.model || a.model === filters.model);
-    const ranked: Omit<SearchHit, 'rank'>[] = [];
+    // Rank light tuples first; only the page that is returned becomes full result objects.
+    const candidates: { name: string; score: number; relevance: number }[] = [];
     for (const name of new Set([...hits.keys(), ...text.keys()])) {
       const agent = this.catalog.get(name);
       if (!agent || !passes(agent)) continue;
-      const h = hits.get(name);
-      const t = text.get(name);
-      const reasons = h ? [...h.reasons] : [];
+      candidates.push({ name, score: hits.get(name)?.score ?? 0, relevance: Math.round((text.get(name)?.score ?? 0) * 100) / 100 });
+    }
+    candidates.sort((a, b) => b.score - a.score || b.relevance - a.relevance || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const results: SearchHit[] = candidates.slice(0, limit).map((c, i) => {
+      const agent = this.catalog.get(c.name)!;
+      const h = hits.get(c.name);
+      const t = text.get(c.name);
+      const reasons = h ? reasonText(h) : [];
       if (t && !h) {
         const fields = [...new Set(Object.values(t.match).flat())];
         reasons.push(`text: ${t.terms.join(', ')} (in ${fields.join(', ')}${t.queryTerms.some((q) => !t.terms.includes(q)) ? ', by prefix or fuzzy match' : ''})`);
       }
-      ranked.push({
-        name, score: h?.score ?? 0, relevance: Math.round((t?.score ?? 0) * 100) / 100, reasons,
+      return {
+        rank: i + 1, name: c.name, score: c.score, relevance: c.relevance, reasons,
         description: agent.description, source: agent.source, path: agent.path, tags: agent.tags,
-      });
-    }
-    ranked.sort((a, b) => b.score - a.score || b.relevance - a.relevance || a.name.localeCompare(b.name));
-    return {
-      query,
-      total_matches: ranked.length,
-      results: ranked.slice(0, limit).map((r, i) => ({ rank: i + 1, ...r })),
-    };
+      };
+    });
+    return { query, total_matches: candidates.length, results };
+  }
+
+  /**
+   * The words worth a full-text pass. In a large catalog a word found in more than a tenth of the
+   * agents says little about relevance (its inverse document frequency is near zero) and costs the
+   * most to score, so it is left to the weights; the rarest word is always kept.
+   */
+  private textTerms(p: Prepared, qWords: string[]): string[] {
+    const n = this.catalog.size;
+    if (qWords.length < 2) return qWords;
+    const df = qWords.map((w) => {
+      let f = p.docFreq.get(w);
+      if (f === undefined) {
+        f = p.text.search(w, { prefix: false, fuzzy: false }).length;
+        p.docFreq.set(w, f);
+      }
+      return { w, f };
+    });
+    const kept = df.filter((d) => d.f <= n / 10).map((d) => d.w);
+    return kept.length ? kept : [df.reduce((a, b) => (b.f < a.f ? b : a)).w];
   }
 
   /** Known names closest to a name that is not in the catalog ("did you mean"). */
   suggest(name: string, limit = 3): string[] {
     const p = this.prepare();
+    const cached = p.suggestions.get(`${limit}:${name}`);
+    if (cached) return cached;
     const bare = name.replace(/^@/, '');
     const found = p.text.search(words(bare).join(' '), {
       fields: ['words'],
@@ -261,6 +298,8 @@ export class AgentSearch {
       fuzzy: 0.34,
       combineWith: 'OR',
     });
-    return found.slice(0, limit).map((r) => r.id as string);
+    const names = found.slice(0, limit).map((r) => r.id as string);
+    if (p.suggestions.size < 1000) p.suggestions.set(`${limit}:${name}`, names);
+    return names;
   }
 }

@@ -1,7 +1,6 @@
-import matter from 'gray-matter';
 import { CoordinatorError, invalid } from '../errors.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
-import { normalizeAgentName } from './parse.js';
+import { matter, normalizeAgentName } from './parse.js';
 import type { AgentSearch, SearchFilters } from './search.js';
 
 export interface ListAgentsInput extends SearchFilters {
@@ -41,7 +40,7 @@ export class AgentService {
   markdown(nameValue: unknown): { name: string; text: string } {
     const agent = this.resolve(nameValue);
     const details = this.catalog.details(agent.name) ?? { body: '', frontmatter: {} };
-    return { name: agent.name, text: matter.stringify(`\n${details.body}\n`, details.frontmatter) };
+    return { name: agent.name, text: matter().stringify(`\n${details.body}\n`, details.frontmatter) };
   }
 
   list(input: ListAgentsInput = {}) {

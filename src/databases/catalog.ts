@@ -5,25 +5,36 @@ import { type Database, databaseSchema } from './schema.js';
 
 /** The technology catalog, validated once, with lookups by id, name or alias (any case). */
 export class DatabaseCatalog {
-  readonly all: readonly Database[];
-  private readonly byKey = new Map<string, Database>();
-  private readonly names: MiniSearch;
+  private loaded: { all: readonly Database[]; byKey: Map<string, Database>; names: MiniSearch } | undefined;
 
-  constructor(entries: readonly Database[] = DATABASES) {
-    this.all = entries.map((e) => databaseSchema.parse(e));
-    for (const db of this.all) {
+  /** Entries are validated and indexed on first use, not at server start. */
+  constructor(private readonly entries: readonly Database[] = DATABASES, options: { eager?: boolean } = {}) {
+    if (options.eager) this.load();
+  }
+
+  private load() {
+    if (this.loaded) return this.loaded;
+    const all = this.entries.map((e) => databaseSchema.parse(e));
+    const byKey = new Map<string, Database>();
+    for (const db of all) {
       for (const key of [db.id, db.name, ...db.aliases].map(normalizeKey)) {
-        const taken = this.byKey.get(key);
+        const taken = byKey.get(key);
         if (taken && taken !== db) throw new Error(`database catalog: "${key}" names both ${taken.id} and ${db.id}`);
-        this.byKey.set(key, db);
+        byKey.set(key, db);
       }
     }
-    this.names = new MiniSearch({ fields: ['keys'], idField: 'id' });
-    this.names.addAll(this.all.map((d) => ({ id: d.id, keys: [d.id, d.name, ...d.aliases].join(' ') })));
+    const names = new MiniSearch({ fields: ['keys'], idField: 'id' });
+    names.addAll(all.map((d) => ({ id: d.id, keys: [d.id, d.name, ...d.aliases].join(' ') })));
+    this.loaded = { all, byKey, names };
+    return this.loaded;
+  }
+
+  get all(): readonly Database[] {
+    return this.load().all;
   }
 
   find(name: string): Database | undefined {
-    return this.byKey.get(normalizeKey(name));
+    return this.load().byKey.get(normalizeKey(name));
   }
 
   /** By id, name or alias; an unknown name is refused with the closest ones. */
@@ -42,7 +53,7 @@ export class DatabaseCatalog {
   }
 
   closest(name: string, limit = 3): string[] {
-    return this.names.search(name, { fuzzy: 0.4, prefix: true, combineWith: 'OR' }).slice(0, limit).map((r) => r.id as string);
+    return this.load().names.search(name, { fuzzy: 0.4, prefix: true, combineWith: 'OR' }).slice(0, limit).map((r) => r.id as string);
   }
 }
 

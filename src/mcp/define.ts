@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { log } from '../log.js';
@@ -96,39 +97,55 @@ export function toolListing(def: ToolDefinition): Tool {
   };
 }
 
-export function registerTools(server: McpServer, tools: readonly ToolDefinition[]): void {
-  for (const def of tools) {
-    server.registerTool(
-      def.name,
-      {
-        title: def.title,
-        description: def.description,
-        inputSchema: z.strictObject(def.input),
-        // No outputSchema here: the SDK would re-validate every answer on the hot path. The
-        // listing below declares it; tests check every tool's answers against it.
-        annotations: annotationsFor(def),
-      },
-      async (args: Record<string, unknown>) => {
-        try {
-          return ok((await def.handle(args as never)) as Record<string, unknown>);
-        } catch (err) {
-          return fail(err, def.name);
-        }
-      },
-    );
+const LISTING_FILE = new URL('../tool-listing.json', import.meta.url);
+
+/** The tools/list answer written by the build (scripts/tool-listing.mjs), when it matches this version. */
+export function prebuiltListing(version: string): Tool[] | undefined {
+  try {
+    const saved = JSON.parse(readFileSync(LISTING_FILE, 'utf8')) as { version: string; tools: Tool[] };
+    return saved.version === version ? saved.tools : undefined;
+  } catch {
+    return undefined;
   }
-  // The SDK rebuilds every JSON schema on each tools/list; ours are built once, without the
-  // draft-07 "$schema" marker that some clients reject, and with compact output schemas.
-  const listing = tools.map(toolListing);
+}
+
+/**
+ * Serves tools/list and tools/call on the SDK's server. The listing is built once (or read from
+ * the build), without the draft-07 "$schema" marker some clients reject and with compact output
+ * schemas; the tool definitions and their zod validators are built on the first call, so
+ * start-up does neither. Validation failures and refusals come back as isError results.
+ */
+export function serveTools(server: McpServer, registry: () => readonly ToolDefinition[], listing?: Tool[]): void {
+  let tools: Map<string, { def: ToolDefinition; input: z.ZodObject }> | undefined;
+  const byName = () => (tools ??= new Map(registry().map((def) => [def.name, { def, input: z.strictObject(def.input) }])));
+  let answer: { tools: Tool[] } | undefined = listing ? { tools: listing } : undefined;
   server.server.removeRequestHandler('tools/list');
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => (answer ??= { tools: [...byName().values()].map((t) => toolListing(t.def)) }));
+  server.server.removeRequestHandler('tools/call');
+  server.server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const name = request.params.name;
+    const tool = byName().get(name);
+    if (!tool) {
+      return { isError: true, content: [{ type: 'text' as const, text: `Tool ${name} not found; tools/list shows the tools there are` }] };
+    }
+    const parsed = tool.input.safeParse(request.params.arguments ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => (i.path.length ? `${i.message} at ${i.path.join('.')}` : i.message)).join('\n');
+      return { isError: true, content: [{ type: 'text' as const, text: `Input validation error: Invalid arguments for tool ${name}: ${issues}` }] };
+    }
+    try {
+      return ok((await tool.def.handle(parsed.data as never)) as Record<string, unknown>);
+    } catch (err) {
+      return fail(err, name);
+    }
+  });
 }
 
 let configured = false;
 
 /**
  * Makes zod's messages for tool arguments say what to do: a missing argument is named with its
- * description, an unknown one with the accepted names. The SDK appends " at <argument>".
+ * description, an unknown one with the accepted names; " at <argument>" follows.
  */
 export function configureValidationMessages(): void {
   if (configured) return;

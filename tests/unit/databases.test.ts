@@ -28,7 +28,7 @@ describe('the technology catalog', () => {
 
   it('refuses a catalog in which two entries share an alias', () => {
     const [a, b] = [DATABASES[0]!, DATABASES[1]!];
-    expect(() => new DatabaseCatalog([a, { ...b, aliases: [...b.aliases, a.aliases[0] ?? a.name] }])).toThrow(/names both/);
+    expect(() => new DatabaseCatalog([a, { ...b, aliases: [...b.aliases, a.aliases[0] ?? a.name] }], { eager: true })).toThrow(/names both/);
   });
 
   it('covers every system of the seed matrix and of its expertise lists', () => {

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderToolTable } from '../../src/docs.js';
+import { toolListing } from '../../src/mcp/define.js';
+import { createServices, toolRegistry } from '../../src/server.js';
+import { openStore } from '../../src/store/db.js';
 
 describe('README', () => {
   it('shows the tool table of the registry (npm run docs regenerates it)', () => {
@@ -16,5 +19,17 @@ describe('README', () => {
     expect(readme).toContain('npm test');
     expect(ci).toMatch(/^npm install$/m);
     expect(ci).toMatch(/^npm test$/m);
+  });
+
+  it('ships a prebuilt tools/list answer equal to the registry (npm run build writes it)', () => {
+    const prebuilt = JSON.parse(readFileSync(new URL('../../dist/tool-listing.json', import.meta.url), 'utf8'));
+    const db = openStore(':memory:');
+    const services = createServices(db);
+    try {
+      expect(prebuilt.tools).toEqual(JSON.parse(JSON.stringify(toolRegistry(services).map(toolListing))));
+    } finally {
+      services.close();
+      db.close();
+    }
   });
 });
