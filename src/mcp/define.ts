@@ -70,12 +70,12 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 /**
- * Output schemas keep the type of every top-level field; nested objects are described by their
- * type only. The answer still conforms, the server still validates it in full with zod, and
+ * Output schemas keep the type of every top-level field (not which are required: every answer
+ * has them all); nested objects are described by their type only. The answer still conforms, the server still validates it in full with zod, and
  * tools/list stays small: every byte of it sits in the model's context.
  */
 function shallow(schema: JsonSchema, depth = 0): JsonSchema {
-  const { additionalProperties: _a, ...s } = schema;
+  const { additionalProperties: _a, required: _r, ...s } = schema;
   if (Array.isArray(s.anyOf)) return { ...s, anyOf: (s.anyOf as JsonSchema[]).map((x) => shallow(x, depth)) };
   if (s.type === 'object' && s.properties) {
     if (depth >= 1) return { type: 'object' };

@@ -8,12 +8,12 @@ import { type PairKnowledge, pairKnowledge } from './mappings.js';
 import { type TableSpec, type ValidationQuery, dialectOf, validationQueries } from './validation.js';
 
 export const planOptionsShape = {
-  data_volume: z.string().optional().describe('Data to move, e.g. "200GB", "4TB"'),
-  tables: z.number().int().min(1).max(100_000).optional().describe('Number of tables (or collections)'),
-  write_rate: z.number().min(0).optional().describe('Writes per second on the source during the migration'),
-  downtime: z.enum(['zero', 'minutes', 'hours']).optional().describe('Downtime the business accepts at cutover (default zero)'),
-  cdc_available: z.boolean().optional().describe('Change data capture possible on the source (binlog, WAL, LogMiner, change tables, oplog)'),
-  source_ddl: z.string().max(2_000_000).optional().describe('The source schema DDL, converted and assessed when the target is PostgreSQL'),
+  data_volume: z.string().optional().describe('e.g. "200GB", "4TB"'),
+  tables: z.number().int().min(1).max(100_000).optional().describe('Tables or collections'),
+  write_rate: z.number().min(0).optional().describe('Source writes/s during the move'),
+  downtime: z.enum(['zero', 'minutes', 'hours']).optional().describe('Accepted at cutover (default zero)'),
+  cdc_available: z.boolean().optional().describe('Change data capture possible on the source'),
+  source_ddl: z.string().max(2_000_000).optional().describe('Source DDL, converted and assessed for a PostgreSQL target'),
 };
 const planOptionsSchema = z.strictObject(planOptionsShape);
 export type PlanOptions = z.infer<typeof planOptionsSchema>;

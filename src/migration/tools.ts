@@ -9,11 +9,11 @@ export function migrationTools(planner: MigrationPlanner) {
       name: 'plan_migration',
       title: 'Plan a database migration',
       description:
-        'A phased zero-downtime plan between two catalog systems: tasks, tools, effort and exit criteria per phase, rollback, type/function/syntax mappings, validation queries for both sides, risks, and a LOW/MEDIUM/HIGH assessment with action items. Includes a markdown rendering.',
+        'A phased zero-downtime migration plan between two catalog systems: tasks, tools, effort, exit criteria and rollback per phase; type/function/syntax mappings; validation queries for both sides; risks; a LOW/MEDIUM/HIGH assessment with action items; and markdown.',
       kind: 'read',
       input: {
-        source: z.string().describe('The system migrated from, e.g. "mysql", "Oracle"'),
-        target: z.string().describe('The system migrated to, e.g. "postgresql"'),
+        source: z.string().describe('From, e.g. "mysql"'),
+        target: z.string().describe('To, e.g. "postgresql"'),
         ...planOptionsShape,
       },
       output: {
@@ -38,12 +38,12 @@ export function migrationTools(planner: MigrationPlanner) {
       name: 'convert_schema',
       title: 'Convert DDL to PostgreSQL',
       description:
-        'Converts MySQL/MariaDB, SQL Server or Oracle DDL to PostgreSQL DDL: types, identity columns, enums, keys, indexes, constraints, comments, triggers for ON UPDATE. Lists every change and every item that needs a person (procedural code, spatial types, partitioning), and never drops a statement silently.',
+        'Converts MySQL/MariaDB, SQL Server or Oracle DDL to PostgreSQL: types, identities, enums, keys, indexes, constraints, comments. Lists every change, every item needing a person, and every statement it could not parse.',
       kind: 'read',
       input: {
-        ddl: z.string().max(2_000_000).describe('The source DDL script'),
+        ddl: z.string().max(2_000_000).describe('Source DDL script'),
         from: z.string().describe('mysql, mariadb, sqlserver or oracle'),
-        to: z.literal('postgresql').optional().describe('Only postgresql for now'),
+        to: z.literal('postgresql').optional().describe('postgresql (the only target)'),
       },
       output: {
         from: z.string(),

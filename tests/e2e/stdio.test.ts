@@ -75,6 +75,26 @@ describe('the built server over stdio', () => {
     expect(lines[0]).toMatch(pattern);
   });
 
+  it('exits 1 with one clear line for a database file it cannot write (an immutable file, as root cannot be refused by modes)', (ctx) => {
+    const dir = tempDir();
+    const path = join(dir, 'ro.db');
+    const d = new Database(path);
+    d.exec('CREATE TABLE t (x)');
+    d.close();
+    if (spawnSync('chattr', ['+i', path]).status !== 0) {
+      ctx.skip();
+      return;
+    }
+    try {
+      const r = spawnSync(process.execPath, [SERVER, '--db', path], { input: '', encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^coordinator-mcp: database .* is not writable/);
+    } finally {
+      spawnSync('chattr', ['-i', path]);
+    }
+  });
+
   it('starts from the mcp.json entry the way Claude Code would', async () => {
     const config = JSON.parse(readFileSync(join(ROOT, 'mcp.json'), 'utf8'));
     const entry = config.mcpServers.coordinator;
