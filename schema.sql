@@ -42,6 +42,7 @@ CREATE INDEX IF NOT EXISTS flags_target ON flags (target_agent, created_at);
 CREATE INDEX IF NOT EXISTS flags_chain ON flags (chain_origin_id) WHERE chain_origin_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS flags_source ON flags (source_agent, created_at);
 CREATE INDEX IF NOT EXISTS flags_status_created ON flags (status, created_at);
+CREATE INDEX IF NOT EXISTS flags_type ON flags (flag_type, impact_level, created_at);
 
 -- Every change to a flag, appended and never rewritten. No foreign key: the history of a deleted
 -- flag outlives it (the 'deleted' entry carries a full copy of the row).

@@ -55,7 +55,8 @@ async function spawnToList(args) {
   return ms;
 }
 
-export async function runAgentBench(log = console.log) {
+/** log: prints a line; printTable(header, rows): prints a table (bench/run.mjs also puts it in its report). */
+export async function runAgentBench(log = console.log, { printTable = (header, rows) => log(table(header, rows)) } = {}) {
   const tmp = mkdtempSync(join(os.tmpdir(), 'coordinator-agent-bench-'));
   const results = { search: [], startup: {} };
   try {
@@ -80,7 +81,7 @@ export async function runAgentBench(log = console.log) {
       results.search.push({ agents: n, first_search_ms: firstMs, ...summarize(times) });
     }
     log('\nsearch_agents round trip over stdio (1,000 searches, 10 queries, limit 5)');
-    log(table(['agents', 'first search ms', 'p50 ms', 'p90 ms', 'p99 ms'], results.search.map((r) => [String(r.agents), fmt(r.first_search_ms, 1), fmt(r.p50, 3), fmt(r.p90, 3), fmt(r.p99, 3)])));
+    printTable(['agents', 'first search ms', 'p50 ms', 'p90 ms', 'p99 ms'], results.search.map((r) => [String(r.agents), fmt(r.first_search_ms, 1), fmt(r.p50, 3), fmt(r.p90, 3), fmt(r.p99, 3)]));
 
     const dir0 = join(tmp, 'none');
     mkdirSync(dir0);
@@ -98,7 +99,7 @@ export async function runAgentBench(log = console.log) {
     results.startup = { zero_agents_p50_ms: median(zero), thousand_agents_p50_ms: median(thousand), thousand_agents_first_start_ms: coldFull };
     results.startup.added_ms = results.startup.thousand_agents_p50_ms - results.startup.zero_agents_p50_ms;
     log('\nstart-up (spawn -> tools/list, 15 runs each, alternating, database already holding the catalog)');
-    log(table(['agent files', 'p50 ms'], [['0', fmt(results.startup.zero_agents_p50_ms, 1)], ['1,000', fmt(results.startup.thousand_agents_p50_ms, 1)]]));
+    printTable(['agent files', 'p50 ms'], [['0', fmt(results.startup.zero_agents_p50_ms, 1)], ['1,000', fmt(results.startup.thousand_agents_p50_ms, 1)]]);
     log(`1,000 agent files add ${fmt(results.startup.added_ms, 1)} ms (target <= 50 ms); the very first start, which parses and stores every file, took ${fmt(coldFull, 0)} ms`);
     const s1000 = results.search.find((r) => r.agents === 1000);
     const s10k = results.search.find((r) => r.agents === 10_000);

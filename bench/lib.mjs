@@ -1,8 +1,8 @@
 // Helpers for bench/run.mjs: MCP clients over stdio, timed calls that never throw, statistics,
 // tables and a seeded random generator.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { readFileSync } from 'node:fs';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export const CALL_TIMEOUT_MS = 30_000;
 
@@ -16,8 +16,11 @@ export const msSince = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
  * Spawns `node <args>` and connects an SDK client to it (the initialize handshake included).
  * The child's stderr is kept (last 8 KB) for error reports instead of cluttering the table.
  */
-export async function connect(args, { cwd, name = 'coordinator-bench' } = {}) {
-  const transport = new StdioClientTransport({ command: process.execPath, args, cwd, stderr: 'pipe' });
+export async function connect(args, { cwd, name = 'coordinator-bench', env } = {}) {
+  // env: extra variables on top of the SDK's default (HOME, PATH, ...) environment.
+  const transport = new StdioClientTransport({
+    command: process.execPath, args, cwd, stderr: 'pipe', env: env ? { ...getDefaultEnvironment(), ...env } : undefined,
+  });
   let stderr = '';
   transport.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk.toString()).slice(-8192);
@@ -91,6 +94,35 @@ export function childCpuTimes(pid) {
 export function childCpuSeconds(pid) {
   const t = childCpuTimes(pid);
   return t.user + t.system;
+}
+
+/** Fields of /proc/<pid>/status in kB (VmHWM, VmRSS, ...) as numbers; {} when unreadable (not Linux, gone). */
+export function procStatus(pid) {
+  const out = {};
+  try {
+    for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
+      const m = /^(\w+):\s+(\d+) kB$/.exec(line);
+      if (m) out[m[1]] = Number(m[2]);
+    }
+  } catch {
+    // gone, or no /proc
+  }
+  return out;
+}
+
+/** The direct children of a process (Linux /proc/<pid>/task/<tid>/children); [] elsewhere. */
+export function childPids(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
 }
 
 /** Latencies (ms) of the successful calls of one operation, and its failures. */
@@ -179,11 +211,16 @@ export function fmt(x, digits = 2) {
   return x.toFixed(digits);
 }
 
+/** Which columns hold only numbers (right-aligned in tables). */
+export function numericColumns(header, rows) {
+  return header.map((_, i) => rows.every((r) => typeof r[i] === 'number' || /^[-\d.,x%<>= ]+$/.test(String(r[i]))));
+}
+
 /** A plain text table: rows are arrays of cells; numbers are right-aligned. */
 export function table(header, rows) {
   const all = [header, ...rows].map((r) => r.map((c) => String(c)));
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]?.length ?? 0)));
-  const numeric = header.map((_, i) => rows.every((r) => typeof r[i] === 'number' || /^[-\d.,x%<>= ]+$/.test(String(r[i]))));
+  const numeric = numericColumns(header, rows);
   const line = (r) => r.map((c, i) => (numeric[i] && i > 0 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }

@@ -154,14 +154,15 @@ const VERBS: Verb[] = [
     name: 'get-pending-flags',
     summary: 'every pending flag, newest first',
     usage: 'coordinator get-pending-flags [--limit N] [--offset N]',
-    options: { limit: { type: 'string', description: 'page size (default 50, at most 500)' }, offset: { type: 'string', description: 'flags to skip' } },
+    options: { limit: { type: 'string', description: 'page size (default 20, at most 500)' }, offset: { type: 'string', description: 'flags to skip' } },
     run: ({ flags }, _p, v) => flags.list({ status: 'pending', limit: int(v.limit, 'limit'), offset: int(v.offset, 'offset') }),
   },
   {
     name: 'get-workable-flags',
     summary: 'per agent: pending flags nobody holds, and the highest impact among them',
     usage: 'coordinator get-workable-flags',
-    run: ({ flags }) => ({ agents: flags.workable() }),
+    options: { limit: { type: 'string', description: 'at most N agents, most urgent first (default 50)' } },
+    run: ({ flags }, _p, v) => flags.workable(int(v.limit, 'limit')),
   },
   {
     name: 'list-flags',
@@ -177,7 +178,7 @@ const VERBS: Verb[] = [
       chain_id: { type: 'string', description: 'only the chain containing this flag' },
       text: { type: 'string', description: 'words in the description, action or notes' },
       since: { type: 'string', description: 'created at or after this ISO 8601 time' },
-      limit: { type: 'string', description: 'page size (default 50)' },
+      limit: { type: 'string', description: 'page size (default 20)' },
       offset: { type: 'string', description: 'flags to skip' },
     },
     run: ({ flags }, _p, v) => flags.list({

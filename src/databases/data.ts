@@ -11,7 +11,7 @@ export const DATABASES: Database[] = [
   {
     id: 'postgresql',
     name: 'PostgreSQL',
-    aliases: ['postgres', 'pg', 'psql', 'pgsql'],
+    aliases: ['postgres', 'pg', 'pgsql'],
     categories: ['relational'],
     data_models: ['relational', 'document'],
     query_languages: ['SQL', 'PL/pgSQL'],
@@ -238,12 +238,12 @@ export const DATABASES: Database[] = [
     write_throughput: 'high',
     multi_region: 'async-replicas',
     query_support: {
-      joins: 3, aggregations: 3, full_text: 2, vector_similarity: 1, graph_traversal: 1, geospatial: 2, time_series: 2, key_lookup: 3,
+      joins: 3, aggregations: 3, full_text: 2, vector_similarity: 2, graph_traversal: 1, geospatial: 2, time_series: 2, key_lookup: 3,
     },
     when_to_use: [
       'Organisations built on the Microsoft stack (Active Directory/Entra ID, Windows Server, Azure)',
       'Back ends for .NET applications',
-      'Enterprise reporting and BI with Reporting Services, Integration Services and Analysis Services',
+      'Enterprise reporting and BI with Integration Services, Analysis Services and Power BI Report Server (SSRS up to 2022)',
       'Mixed OLTP and analytics on the same data using columnstore indexes',
     ],
     strengths: [
@@ -255,7 +255,7 @@ export const DATABASES: Database[] = [
     ],
     limitations: [
       'Per-core licensing is expensive, especially Enterprise Edition',
-      'Some BI components (Reporting Services, Analysis Services) remain Windows-only',
+      'Some BI components (Power BI Report Server, Analysis Services) remain Windows-only',
       'Writes scale only vertically on one primary',
       'T-SQL and feature lock-in make migrations away costly',
     ],
@@ -432,7 +432,7 @@ export const DATABASES: Database[] = [
     write_throughput: 'high',
     multi_region: 'active-active',
     query_support: {
-      joins: 2, aggregations: 2, full_text: 1, vector_similarity: 1, graph_traversal: 1, geospatial: 2, time_series: 1, key_lookup: 3,
+      joins: 2, aggregations: 2, full_text: 1, vector_similarity: 2, graph_traversal: 1, geospatial: 2, time_series: 1, key_lookup: 3,
     },
     when_to_use: [
       'OLTP that must survive node, zone or region failures without manual failover',
@@ -525,7 +525,7 @@ export const DATABASES: Database[] = [
     write_throughput: 'high',
     multi_region: 'active-active',
     query_support: {
-      joins: 2, aggregations: 3, full_text: 1, vector_similarity: 1, graph_traversal: 1, geospatial: 0, time_series: 1, key_lookup: 3,
+      joins: 2, aggregations: 3, full_text: 1, vector_similarity: 2, graph_traversal: 1, geospatial: 0, time_series: 1, key_lookup: 3,
     },
     when_to_use: [
       'MySQL applications that have outgrown manual sharding',
@@ -666,7 +666,7 @@ export const DATABASES: Database[] = [
     write_throughput: 'high',
     multi_region: 'async-replicas',
     query_support: {
-      joins: 1, aggregations: 2, full_text: 2, vector_similarity: 2, graph_traversal: 1, geospatial: 2, time_series: 2, key_lookup: 2,
+      joins: 1, aggregations: 2, full_text: 2, vector_similarity: 2, graph_traversal: 1, geospatial: 2, time_series: 2, key_lookup: 3,
     },
     when_to_use: [
       'Data that is naturally document-shaped (nested objects, arrays) and read as a whole',
@@ -706,7 +706,7 @@ export const DATABASES: Database[] = [
     deployment: {
       embedded: false,
       self_hosted: false,
-      managed: ['Azure Cosmos DB for NoSQL', 'Azure Cosmos DB for MongoDB (RU and vCore)', 'Azure Cosmos DB for Apache Cassandra', 'Azure Cosmos DB for Apache Gremlin', 'Azure Cosmos DB for Table'],
+      managed: ['Azure Cosmos DB for NoSQL', 'Azure Cosmos DB for MongoDB (RU)', 'Azure Cosmos DB for Apache Cassandra', 'Azure Cosmos DB for Apache Gremlin', 'Azure Cosmos DB for Table'],
       cloud_only: 'azure',
     },
     license: { name: 'Proprietary Microsoft Azure service', kind: 'proprietary' },
@@ -716,7 +716,7 @@ export const DATABASES: Database[] = [
     write_throughput: 'high',
     multi_region: 'active-active',
     query_support: {
-      joins: 0, aggregations: 1, full_text: 1, vector_similarity: 2, graph_traversal: 2, geospatial: 2, time_series: 1, key_lookup: 3,
+      joins: 0, aggregations: 1, full_text: 2, vector_similarity: 2, graph_traversal: 2, geospatial: 2, time_series: 1, key_lookup: 3,
     },
     when_to_use: [
       'Globally distributed apps on Azure needing single-digit-millisecond reads and writes',
@@ -763,7 +763,7 @@ export const DATABASES: Database[] = [
     write_throughput: 'medium',
     multi_region: 'active-active',
     query_support: {
-      joins: 0, aggregations: 1, full_text: 1, vector_similarity: 0, graph_traversal: 0, geospatial: 0, time_series: 0, key_lookup: 2,
+      joins: 0, aggregations: 1, full_text: 1, vector_similarity: 0, graph_traversal: 0, geospatial: 0, time_series: 0, key_lookup: 3,
     },
     when_to_use: [
       'Offline-first apps that sync with PouchDB in the browser or on devices',
@@ -1227,7 +1227,7 @@ export const DATABASES: Database[] = [
       embedded: false,
       self_hosted: true,
       managed: [
-        'Redis Cloud', 'Azure Managed Redis', 'Amazon ElastiCache', 'Amazon MemoryDB', 'Google Cloud Memorystore for Redis', 'Upstash (Redis-compatible)',
+        'Redis Cloud', 'Azure Managed Redis', 'Amazon ElastiCache (Redis OSS 7.x)', 'Amazon MemoryDB (Redis OSS 7.x)', 'Google Cloud Memorystore for Redis (Redis OSS 7.x)', 'Upstash (Redis-compatible)',
       ],
       cloud_only: null,
     },
@@ -1278,7 +1278,7 @@ export const DATABASES: Database[] = [
     deployment: {
       embedded: false,
       self_hosted: true,
-      managed: ['Amazon ElastiCache for Memcached', 'Google Cloud Memorystore for Memcached'],
+      managed: ['Amazon ElastiCache for Memcached', 'Google Cloud Memorystore for Memcached (deprecated; closed to new projects from 2027)'],
       cloud_only: null,
     },
     license: { name: 'BSD-3-Clause', kind: 'permissive' },
@@ -1373,7 +1373,7 @@ export const DATABASES: Database[] = [
       managed: [],
       cloud_only: null,
     },
-    license: { name: 'Apache-2.0 (Community Edition); Enterprise Edition commercial', kind: 'permissive' },
+    license: { name: 'Apache-2.0 plus the Hazelcast Community License (Community Edition); Enterprise Edition commercial', kind: 'permissive' },
     operational_complexity: 'medium',
     latency: 'sub-ms',
     practical_scale: 'TB',
@@ -1391,7 +1391,7 @@ export const DATABASES: Database[] = [
       'Embedded or client-server deployment; near caches give local-memory reads',
       'Partitioned, replicated maps with entry processors that run next to the data',
       'Stream processing engine (formerly Jet) and SQL over maps and streams',
-      'CP data structures backed by Raft for locks and counters',
+      'CP data structures backed by Raft for locks and counters (Enterprise Edition since 5.5)',
     ],
     limitations: [
       'Data must fit in cluster memory; persistence and tiered storage are Enterprise features',
@@ -1568,7 +1568,7 @@ export const DATABASES: Database[] = [
     write_throughput: 'very-high',
     multi_region: 'async-replicas',
     query_support: {
-      joins: 2, aggregations: 3, full_text: 1, vector_similarity: 1, graph_traversal: 0, geospatial: 2, time_series: 3, key_lookup: 1,
+      joins: 2, aggregations: 3, full_text: 1, vector_similarity: 2, graph_traversal: 0, geospatial: 2, time_series: 3, key_lookup: 1,
     },
     when_to_use: [
       'Real-time, user-facing analytics dashboards over billions of rows',
@@ -1605,7 +1605,7 @@ export const DATABASES: Database[] = [
     deployment: {
       embedded: false,
       self_hosted: true,
-      managed: ['Imply Polaris', 'Imply Enterprise'],
+      managed: ['Imply Polaris', 'Imply Hybrid'],
       cloud_only: null,
     },
     license: { name: 'Apache-2.0', kind: 'permissive' },
@@ -1689,7 +1689,7 @@ export const DATABASES: Database[] = [
     data_models: ['columnar', 'relational'],
     query_languages: ['SQL (PostgreSQL-derived dialect)'],
     transactions: 'acid',
-    consistency: 'strong-single-node',
+    consistency: 'strong',
     scaling: ['sharding', 'vertical'],
     storage: ['columnar'],
     deployment: {
@@ -2230,7 +2230,7 @@ export const DATABASES: Database[] = [
       'De facto standard for cloud-native metrics (CNCF graduated)',
       'PromQL is powerful for rates, aggregations and alert expressions',
       'Simple single binary with efficient local TSDB compression',
-      'Huge exporter ecosystem; Prometheus 3 adds native histograms and OTLP ingestion',
+      'Huge exporter ecosystem; native histograms, and since Prometheus 3 a stable OTLP receiver',
     ],
     limitations: [
       'Local storage is single-node and not replicated; HA means running duplicate servers',
@@ -2279,7 +2279,7 @@ export const DATABASES: Database[] = [
       'MetricsQL extends PromQL with useful functions',
     ],
     limitations: [
-      'Replication and multi-region are left to running several clusters and writing to each via vmagent',
+      'The cluster version replicates (-replicationFactor), but multi-region means several clusters fed by vmagent',
       'Some features (downsampling, multi-tenant retention filters) are Enterprise-only',
       'Smaller community than Prometheus itself',
     ],
@@ -2706,7 +2706,7 @@ export const DATABASES: Database[] = [
   {
     id: 'elasticsearch',
     name: 'Elasticsearch',
-    aliases: ['elastic', 'es', 'elk', 'elastic search'],
+    aliases: ['elastic', 'es', 'elastic search'],
     categories: ['search', 'vector'],
     data_models: ['search-index', 'document', 'vector', 'time-series'],
     query_languages: ['Query DSL (JSON)', 'ES|QL', 'SQL', 'EQL'],
@@ -2727,7 +2727,7 @@ export const DATABASES: Database[] = [
     write_throughput: 'high',
     multi_region: 'async-replicas',
     query_support: {
-      joins: 0, aggregations: 2, full_text: 3, vector_similarity: 2, graph_traversal: 0, geospatial: 2, time_series: 2, key_lookup: 2,
+      joins: 1, aggregations: 2, full_text: 3, vector_similarity: 2, graph_traversal: 0, geospatial: 2, time_series: 2, key_lookup: 2,
     },
     when_to_use: [
       'Full-text search with relevance ranking',
@@ -2777,7 +2777,7 @@ export const DATABASES: Database[] = [
     write_throughput: 'high',
     multi_region: 'async-replicas',
     query_support: {
-      joins: 0, aggregations: 2, full_text: 3, vector_similarity: 2, graph_traversal: 0, geospatial: 2, time_series: 2, key_lookup: 2,
+      joins: 1, aggregations: 2, full_text: 3, vector_similarity: 2, graph_traversal: 0, geospatial: 2, time_series: 2, key_lookup: 2,
     },
     when_to_use: [
       'Elasticsearch-style search and log analytics under an Apache licence',
@@ -3176,7 +3176,7 @@ export const DATABASES: Database[] = [
       managed: ['Kurrent Cloud (formerly Event Store Cloud)'],
       cloud_only: null,
     },
-    license: { name: 'Source-available Event Store License v2 since 24.x (continued as KurrentDB); versions before 24 were BSD-3', kind: 'source-available' },
+    license: { name: 'Source-available: Event Store License v2 for EventStoreDB 24.x, Kurrent License v1 for KurrentDB 25+; versions before 24 were BSD-3', kind: 'source-available' },
     operational_complexity: 'medium',
     latency: 'ms',
     practical_scale: 'TB',

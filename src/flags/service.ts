@@ -141,6 +141,8 @@ const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent
   impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
   lock_expires_at, completed_at, completed_by, notes`;
 export const DEFAULT_QUEUE_LIMIT = 20;
+export const DEFAULT_LIST_LIMIT = 20;
+export const DEFAULT_WORKABLE_LIMIT = 50;
 
 export interface FlagServiceOptions {
   /** Milliseconds since the epoch; tests move it to expire leases. */
@@ -405,9 +407,16 @@ export class FlagService {
       where.push('created_at >= @since');
       params.since = new Date(t).toISOString();
     }
-    const limit = clampLimit(input.limit, 50, 500);
+    const limit = clampLimit(input.limit, DEFAULT_LIST_LIMIT, 500);
     const offset = input.offset ?? 0;
     if (!Number.isSafeInteger(offset) || offset < 0) throw invalid('offset', 'non_negative_integer', 'offset must be a whole number >= 0');
+    // With a target, source, chain or type filter, their own index is far narrower than the status
+    // index, but sampled statistics can make the planner think otherwise: "+status" keeps the
+    // status term out of index selection.
+    if (params.target !== undefined || params.source !== undefined || params.root !== undefined || params.flag_type !== undefined) {
+      const i = where.indexOf('status = @status');
+      if (i >= 0) where[i] = '+status = @status';
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const now = this.iso();
     const read = this.db.transaction(() => ({
@@ -555,16 +564,19 @@ export class FlagService {
     });
   }
 
-  /** Per target agent (null: broadcasts), how much pending work nobody holds, and how urgent. */
-  workable() {
+  /** Per target agent (null: broadcasts), how much pending work nobody holds, and how urgent; most urgent first. */
+  workable(limitValue?: unknown) {
+    const limit = clampLimit(limitValue, DEFAULT_WORKABLE_LIMIT, 1000);
     const now = this.iso();
-    return this.stmt.workable.all({ now }).map((r) => ({
+    const rows = this.stmt.workable.all({ now });
+    const agents = rows.slice(0, limit).map((r) => ({
       target_agent: r.target_agent,
       workable: r.workable,
       held: r.held,
       highest_impact: r.top_rank === null ? null : IMPACT_LEVELS[r.top_rank]!,
       oldest_workable_at: r.oldest,
     }));
+    return { total_agents: rows.length, returned: agents.length, agents };
   }
 }
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { AgentService } from '../agents/service.js';
 import { defineTool } from '../mcp/define.js';
 import { FLAG_TYPES, IMPACT_LEVELS, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
-import { DEFAULT_LEASE_SECONDS, DEFAULT_QUEUE_LIMIT, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
+import { DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
 
 const HANDLE_HINT = 'agent handle, e.g. "@backend.api"';
 const handle = (what: string) => z.string().describe(`${what}: ${HANDLE_HINT}`);
@@ -129,7 +129,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         chain_id: flagId('The chain containing this flag').optional(),
         text: z.string().max(500).optional().describe('Text in description, action or notes'),
         since: z.string().optional().describe('Created at or after (ISO 8601)'),
-        limit: z.number().int().min(1).max(500).optional().describe('Page size (default 50)'),
+        limit: z.number().int().min(1).max(500).optional().describe(`Page size (default ${DEFAULT_LIST_LIMIT})`),
         offset: z.number().int().min(0).optional().describe('Skip (default 0)'),
       },
       output: {
@@ -262,8 +262,10 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       title: 'Workable flags per agent',
       description: 'Per agent with pending flags: how many nobody holds, how many are held, and the highest workable impact. Broadcasts have target_agent null.',
       kind: 'read',
-      input: {},
+      input: { limit: z.number().int().min(1).max(1000).optional().describe(`Max agents, most urgent first (default ${DEFAULT_WORKABLE_LIMIT})`) },
       output: {
+        total_agents: z.number(),
+        returned: z.number(),
         agents: z.array(z.object({
           target_agent: z.string().nullable(),
           workable: z.number(),
@@ -272,7 +274,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
           oldest_workable_at: z.string().nullable(),
         })),
       },
-      handle: () => ({ agents: flags.workable() }),
+      handle: (args) => flags.workable(args.limit),
     }),
   ];
 }

@@ -153,7 +153,11 @@ export function applySchema(db: DB): void {
       `database schema version ${current} is newer than this coordinator-mcp understands (${version}); upgrade coordinator-mcp`,
     );
   }
-  if (current === version) return;
+  if (current === version) {
+    // Objects added to schema.sql without a version bump (an index, say) are created too.
+    db.exec(sql);
+    return;
+  }
   db.transaction(() => {
     const again = db.pragma('user_version', { simple: true }) as number;
     if (again >= version) return; // another process upgraded it while we waited

@@ -256,7 +256,8 @@ describe('chains, lists and workable counts', () => {
     flags.create(flagInput({ target_agent: null }));
     flags.create(flagInput({ impact_level: 'high', target_agent: '@ops.cicd' }));
     flags.lock(5, '@ops.cicd');
-    expect(flags.workable()).toEqual([
+    expect(flags.workable(3)).toMatchObject({ total_agents: 4, returned: 3 });
+    expect(flags.workable().agents).toEqual([
       { target_agent: '@frontend.react', workable: 2, held: 0, highest_impact: 'critical', oldest_workable_at: '2026-11-27T10:00:00.000Z' },
       { target_agent: null, workable: 1, held: 0, highest_impact: 'medium', oldest_workable_at: '2026-11-27T10:00:00.000Z' },
       { target_agent: '@qa.testing', workable: 1, held: 0, highest_impact: 'low', oldest_workable_at: '2026-11-27T10:00:00.000Z' },
