@@ -12,10 +12,12 @@ import { openStore, StoreOpenError } from './store/db.js';
 import { VERSION } from './version.js';
 
 type OptionSpec = { type: 'string' | 'boolean'; description: string };
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 interface Verb {
   name: string;
+  /** How many positional arguments it takes. */
+  positionals: number;
   summary: string;
   usage: string;
   options?: Record<string, OptionSpec>;
@@ -39,7 +41,7 @@ const agentOption: Record<string, OptionSpec> = {
   agent: { type: 'string', description: 'your agent handle (or the positional AGENT, or $COORDINATOR_AGENT)' },
 };
 
-function int(value: string | boolean | undefined, field: string): number | undefined {
+function int(value: Values[string], field: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\s*-?\d+\s*$/.test(value)) {
     throw invalid(field, 'integer', `--${field} must be a whole number, got ${JSON.stringify(value)}`);
@@ -47,7 +49,7 @@ function int(value: string | boolean | undefined, field: string): number | undef
   return Number(value);
 }
 
-function str(value: string | boolean | undefined): string | undefined {
+function str(value: Values[string]): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -126,6 +128,7 @@ function agentFilters(v: Values): SearchFilters {
 const VERBS: Verb[] = [
   {
     name: 'create-flag',
+    positionals: 0,
     summary: 'create a flag for another agent (or a broadcast)',
     usage: 'coordinator create-flag --flag_type TYPE --source_agent @me --target_agent @them --change_description TEXT --action_required TEXT [options]',
     options: { source_agent: { type: 'string', description: 'you, the sender' }, ...flagFieldOptions },
@@ -139,6 +142,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'get-agent-flags',
+    positionals: 1,
     summary: "an agent's pending flags and broadcasts, most urgent first",
     usage: 'coordinator get-agent-flags AGENT [--exclude_locked] [--limit N]',
     options: {
@@ -152,6 +156,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'get-pending-flags',
+    positionals: 0,
     summary: 'every pending flag, newest first',
     usage: 'coordinator get-pending-flags [--limit N] [--offset N]',
     options: { limit: { type: 'string', description: 'page size (default 20, at most 500)' }, offset: { type: 'string', description: 'flags to skip' } },
@@ -159,6 +164,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'get-workable-flags',
+    positionals: 0,
     summary: 'per agent: pending flags nobody holds, and the highest impact among them',
     usage: 'coordinator get-workable-flags',
     options: { limit: { type: 'string', description: 'at most N agents, most urgent first (default 50)' } },
@@ -166,6 +172,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'list-flags',
+    positionals: 0,
     summary: 'search flags by status, agents, type, impact, chain, text, date',
     usage: 'coordinator list-flags [--status pending|completed|all] [--target_agent @x] [--source_agent @y] [--flag_type T] [--impact_level L] [--chain_id N] [--text WORDS] [--since ISO] [--limit N] [--offset N]',
     options: {
@@ -190,12 +197,14 @@ const VERBS: Verb[] = [
   },
   {
     name: 'get-flag',
+    positionals: 1,
     summary: 'one flag with its chain and history',
     usage: 'coordinator get-flag ID',
     run: ({ flags }, p) => flags.get(need(p[0], 'id', 'coordinator get-flag ID')),
   },
   {
     name: 'update-flag',
+    positionals: 2,
     summary: 'edit a pending flag you sent (give only the fields to change)',
     usage: 'coordinator update-flag ID AGENT [--impact_level L] [--action_required TEXT] ...',
     options: { ...agentOption, ...flagFieldOptions },
@@ -203,6 +212,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'delete-flag',
+    positionals: 2,
     summary: 'withdraw a pending flag you sent',
     usage: 'coordinator delete-flag ID AGENT',
     options: agentOption,
@@ -210,6 +220,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'lock-flag',
+    positionals: 2,
     summary: 'take (or renew) the lease on a flag before working on it',
     usage: 'coordinator lock-flag ID AGENT [--lease_seconds N]',
     options: { ...agentOption, lease_seconds: { type: 'string', description: 'lease length (default 900)' } },
@@ -217,6 +228,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'unlock-flag',
+    positionals: 2,
     summary: 'release your lock (or break another with --force)',
     usage: 'coordinator unlock-flag ID AGENT [--force]',
     options: { ...agentOption, force: { type: 'boolean', description: "break another agent's lock (recorded)" } },
@@ -224,6 +236,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'complete-flag',
+    positionals: 2,
     summary: 'mark a flag done, with notes',
     usage: 'coordinator complete-flag ID AGENT [--notes TEXT]',
     options: { ...agentOption, notes: { type: 'string', description: 'what you did, or why it does not apply' } },
@@ -231,6 +244,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'search-agents',
+    positionals: 2,
     summary: 'rank the agent catalog for a task, with reasons',
     usage: 'coordinator search-agents "TEXT" [N] [--domain D] [--source S] [--tag T]',
     options: AGENT_FILTER_OPTIONS,
@@ -238,6 +252,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'list-agents',
+    positionals: 0,
     summary: 'the agent catalog by name',
     usage: 'coordinator list-agents [--domain D] [--source S] [--tag T] [--limit N] [--offset N]',
     options: {
@@ -249,12 +264,14 @@ const VERBS: Verb[] = [
   },
   {
     name: 'get-agent',
+    positionals: 1,
     summary: 'one agent definition with its source file',
     usage: 'coordinator get-agent NAME',
     run: ({ agents }, p) => agents.get(need(p[0], 'name', 'coordinator get-agent NAME')),
   },
   {
     name: 'recommend-databases',
+    positionals: 0,
     summary: 'rank database technologies for requirements, with reasons',
     usage: 'coordinator recommend-databases [--json \'{"workloads":["oltp"],...}\'] [--data_model M] [--data_volume 2TB] [--query_needs a,b] ...',
     options: {
@@ -285,12 +302,14 @@ const VERBS: Verb[] = [
   },
   {
     name: 'get-database',
+    positionals: 1,
     summary: 'one database technology from the catalog',
     usage: 'coordinator get-database NAME',
     run: ({ databases }, p) => ({ database: databases.get(need(p[0], 'name', 'coordinator get-database NAME')) }),
   },
   {
     name: 'plan-migration',
+    positionals: 0,
     summary: 'a phased migration plan between two database systems',
     usage: 'coordinator plan-migration --from mysql --to postgresql [--volume-gb N] [--tables N] [--downtime zero|minutes|hours] [--ddl FILE] [--format json|markdown]',
     options: {
@@ -323,6 +342,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'convert-schema',
+    positionals: 1,
     summary: 'convert MySQL, SQL Server or Oracle DDL to PostgreSQL',
     usage: 'coordinator convert-schema FILE --from mysql|mariadb|sqlserver|oracle [--format json|sql]',
     options: {
@@ -338,6 +358,7 @@ const VERBS: Verb[] = [
   },
   {
     name: 'query',
+    positionals: 2,
     summary: 'read-only SQL over the store (one SELECT or WITH)',
     usage: 'coordinator query "SELECT ..." [\'[params as JSON]\'] [--max_rows N]',
     options: { max_rows: { type: 'string', description: 'at most N rows (default 200)' } },
@@ -357,7 +378,7 @@ const VERBS: Verb[] = [
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', description: 'database file (default $COORDINATOR_DB, else <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)' },
-  agents_dir: { type: 'string', description: 'an extra folder of agent files (also $COORDINATOR_AGENTS_DIRS)' },
+  agents_dir: { type: 'string', description: 'an extra folder of agent files, repeatable (also $COORDINATOR_AGENTS_DIRS)' },
   no_bundled_agents: { type: 'boolean', description: 'leave out the bundled agent catalog' },
   help: { type: 'boolean', description: 'explain the verb' },
 };
@@ -393,12 +414,16 @@ function parseOptions(verb: Verb, args: string[]) {
   const specs = { ...verb.options, ...GLOBAL_OPTIONS };
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const [key, spec] of Object.entries(specs)) {
-    options[key] = { type: spec.type };
-    if (key.includes('_')) options[key.replaceAll('_', '-')] = { type: spec.type };
+    const multiple = key === 'agents_dir';
+    options[key] = { type: spec.type, multiple };
+    if (key.includes('_')) options[key.replaceAll('_', '-')] = { type: spec.type, multiple };
   }
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
   const merged: Values = {};
-  for (const [key, value] of Object.entries(values)) merged[key.replaceAll('-', '_')] = value as string | boolean;
+  for (const [key, value] of Object.entries(values)) {
+    const k = key.replaceAll('-', '_');
+    merged[k] = Array.isArray(value) ? [...((merged[k] as string[] | undefined) ?? []), ...value.map(String)] : value;
+  }
   return { values: merged, positionals };
 }
 
@@ -432,6 +457,11 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(`${helpText(verb)}\n`);
     return 0;
   }
+  if (parsed.positionals.length > verb.positionals) {
+    const extra = parsed.positionals.slice(verb.positionals).map((p) => JSON.stringify(p)).join(' ');
+    printJson({ error: `unexpected argument(s) ${extra}; usage: ${verb.usage}`, code: 'invalid_argument', field: 'arguments', rule: 'count' });
+    return 1;
+  }
   let db;
   try {
     db = openStore(resolveDbPath(str(parsed.values.db)));
@@ -444,7 +474,7 @@ export async function runCli(argv: string[]): Promise<number> {
     const dbPath = resolveDbPath(str(parsed.values.db));
     services = createServices(db, {
       dbPath,
-      agentRoots: resolveAgentRoots({ agentsDirs: str(parsed.values.agents_dir) ? [str(parsed.values.agents_dir)!] : [], noBundled: parsed.values.no_bundled_agents === true }),
+      agentRoots: resolveAgentRoots({ agentsDirs: (parsed.values.agents_dir as string[] | undefined) ?? [], noBundled: parsed.values.no_bundled_agents === true }),
     });
     const out = await verb.run(services, parsed.positionals, parsed.values);
     if (out && typeof out === 'object' && RAW in out) process.stdout.write(`${String((out as Record<symbol, unknown>)[RAW]).trimEnd()}\n`);

@@ -59,6 +59,8 @@ type RowMeta = Omit<CatalogRow, 'body' | 'frontmatter'>;
 interface ScannedFile {
   path: string;
   source: AgentSource;
+  /** The position of its folder in the roots: a later folder wins over an earlier one. */
+  rank: number;
   mtimeMs: number;
   size: number;
 }
@@ -76,7 +78,7 @@ function splitName(name: string): { domain: string | null; module: string } {
   return dot < 0 ? { domain: null, module: bare } : { domain: bare.slice(0, dot), module: bare.slice(dot + 1) };
 }
 
-function scanRoot(root: AgentRoot, out: ScannedFile[]): void {
+function scanRoot(root: AgentRoot, rank: number, out: Map<string, ScannedFile>): void {
   let entries;
   try {
     entries = readdirSync(root.dir, { recursive: true, withFileTypes: true });
@@ -89,7 +91,9 @@ function scanRoot(root: AgentRoot, out: ScannedFile[]): void {
     if (/(^|\/)(node_modules|\.git)(\/|$)/.test(relative(root.dir, path))) continue;
     try {
       const st = statSync(path);
-      out.push({ path, source: root.source, mtimeMs: st.mtimeMs, size: st.size });
+      // A folder inside another (an extra folder that holds .claude/agents) lists a file twice:
+      // it belongs to the higher-ranked one.
+      if ((out.get(path)?.rank ?? -1) < rank) out.set(path, { path, source: root.source, rank, mtimeMs: st.mtimeMs, size: st.size });
     } catch {
       // removed between readdir and stat: it is simply not there
     }
@@ -142,15 +146,18 @@ export class AgentCatalog {
     return row ? { body: row.body, frontmatter: JSON.parse(row.frontmatter) as Record<string, unknown> } : undefined;
   }
 
+  /** The bodies of the winning files (rows of folders another process reads may be active too). */
   bodies(): Map<string, string> {
-    const rows = this.db.prepare("SELECT name, body FROM agents_catalog WHERE status = 'active'").all() as { name: string; body: string }[];
-    return new Map(rows.map((r) => [r.name, r.body]));
+    const rows = this.db.prepare("SELECT path, body FROM agents_catalog WHERE status = 'active'").all() as { path: string; body: string }[];
+    const byPath = new Map(rows.map((r) => [r.path, r.body]));
+    return new Map([...this.agents.values()].map((a) => [a.name, byPath.get(a.path) ?? '']));
   }
 
   /** Re-reads the roots and brings agents_catalog and the in-memory view up to date. */
   refresh(): CatalogChange {
-    const scanned: ScannedFile[] = [];
-    for (const root of this.roots) scanRoot(root, scanned);
+    const scannedByPath = new Map<string, ScannedFile>();
+    this.roots.forEach((root, rank) => scanRoot(root, rank, scannedByPath));
+    const scanned = [...scannedByPath.values()];
     const rootDirs = this.roots.map((r) => resolve(r.dir));
     const underRoots = (path: string) => rootDirs.some((d) => path.startsWith(`${d}/`));
     const known = new Map(
@@ -176,7 +183,12 @@ export class AgentCatalog {
         this.warn(file.path, 'unreadable', `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
         continue;
       }
-      const parsed = parseAgentFile(bytes);
+      let parsed: ReturnType<typeof parseAgentFile>;
+      try {
+        parsed = parseAgentFile(bytes);
+      } catch (err) {
+        parsed = { ok: false, hash: '', reason: `cannot parse it (${(err as Error).message})` };
+      }
       const base = { path: file.path, source: file.source, content_hash: parsed.hash, mtime_ms: file.mtimeMs, size: file.size, updated_at: now };
       let row: CatalogRow;
       if (parsed.ok) {
@@ -212,7 +224,7 @@ export class AgentCatalog {
       }
     }
 
-    const resolved = this.resolveNames([...current.values()]);
+    const resolved = this.resolveNames([...current.values()], (path) => scannedByPath.get(path)?.rank ?? -1);
     for (const [path, decision] of resolved.statuses) {
       const row = current.get(path)!;
       if (row.status !== decision.status || row.shadowed_by !== decision.shadowed_by || row.error !== decision.error) {
@@ -234,8 +246,8 @@ export class AgentCatalog {
     return change;
   }
 
-  /** One name, one winner: the highest-ranked source; within a source the first path wins. */
-  private resolveNames(rows: RowMeta[]) {
+  /** One name, one winner: the file of the highest-ranked folder; within one folder the first path wins. */
+  private resolveNames(rows: RowMeta[], rankOf: (path: string) => number) {
     const statuses = new Map<string, { status: CatalogRow['status']; shadowed_by: string | null; error: string | null }>();
     const byName = new Map<string, RowMeta[]>();
     for (const row of rows) {
@@ -246,12 +258,12 @@ export class AgentCatalog {
     }
     const winners = new Map<string, AgentSummary>();
     for (const [name, group] of byName) {
-      group.sort((a, b) => SOURCE_RANK[b.source as AgentSource] - SOURCE_RANK[a.source as AgentSource] || a.path.localeCompare(b.path));
+      group.sort((a, b) => rankOf(b.path) - rankOf(a.path) || a.path.localeCompare(b.path));
       const [winner, ...rest] = group as [RowMeta, ...RowMeta[]];
       statuses.set(winner.path, { status: 'active', shadowed_by: null, error: null });
       const shadows: string[] = [];
       for (const loser of rest) {
-        if (loser.source === winner.source) {
+        if (rankOf(loser.path) === rankOf(winner.path)) {
           const reason = `duplicate name ${name} in the same ${loser.source} folder as ${winner.path}`;
           this.warn(loser.path, `dup:${winner.path}`, reason);
           statuses.set(loser.path, { status: 'broken', shadowed_by: null, error: reason });

@@ -11,6 +11,10 @@ export function matter(): Matter {
   return matterModule;
 }
 
+const refuseCode = (): never => {
+  throw new Error('front matter written as JavaScript is not accepted (it would run code); use YAML');
+};
+
 export const MAX_AGENT_FILE_BYTES = 1024 * 1024;
 
 export interface AgentDefinition {
@@ -58,14 +62,21 @@ export function parseAgentFile(bytes: Buffer): ParseResult {
   }
   let parsed;
   try {
-    // Options disable gray-matter's cache, which would keep every file's text in memory.
-    parsed = matter()(source, {});
+    // Passing options disables gray-matter's cache (which would keep every file's text in
+    // memory); its JavaScript front-matter engine would eval the file, so it refuses instead.
+    parsed = matter()(source, { engines: { js: refuseCode, javascript: refuseCode } } as never);
   } catch (err) {
     return { ok: false, hash, reason: `bad YAML frontmatter: ${(err as Error).message.split('\n')[0]}` };
   }
   const data = (parsed.data ?? {}) as Record<string, unknown>;
   if (Object.keys(data).length === 0) return { ok: false, hash, reason: 'no YAML frontmatter (--- name: ... ---)' };
   if (typeof data.name !== 'string' || data.name.trim() === '') return { ok: false, hash, reason: 'frontmatter has no name' };
+  let frontmatter: Record<string, unknown>;
+  try {
+    frontmatter = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+  } catch (err) {
+    return { ok: false, hash, reason: `frontmatter is not plain data (${(err as Error).message.split('\n')[0]})` };
+  }
   const name = normalizeAgentName(data.name);
   if (!name) return { ok: false, hash, reason: `name "${data.name}" cannot be an agent handle (letters, digits, "-", "_", dot-separated segments)` };
   return {
@@ -80,7 +91,7 @@ export function parseAgentFile(bytes: Buffer): ParseResult {
       color: text(data.color),
       tools: list(data.tools),
       body: parsed.content.trim(),
-      frontmatter: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
+      frontmatter,
     },
   };
 }

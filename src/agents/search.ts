@@ -147,8 +147,11 @@ export class AgentSearch {
       throw invalid('limit', 'range', `limit must be a whole number from 1 to 100; got ${JSON.stringify(limitValue)}`);
     }
     const p = this.prepare();
-    const qWords = [...new Set(words(query).filter((w) => !isStopword(w)))];
-    const qStems = qWords.map(stem);
+    // One entry per stem ("index indexes indexing" is one word), at most 30 words.
+    const byStem = new Map<string, string>();
+    for (const w of words(query)) if (!isStopword(w) && !byStem.has(stem(w)) && byStem.size < 30) byStem.set(stem(w), w);
+    const qWords = [...byStem.values()];
+    const qStems = [...byStem.keys()];
     // Scores first, with reasons kept as small tuples: a common word can touch thousands of
     // agents, and only the returned page needs its reasons as text.
     type Reason = [kind: 'tag' | 'name' | 'capability' | 'description', word: string, detail?: string];
@@ -159,7 +162,7 @@ export class AgentSearch {
       if (!h) hits.set(agent, (h = { score: 0, kinds: 0, used: 0, reasons: [] }));
       return h;
     };
-    const bit = (i: number) => (i < 31 ? 1 << i : 0);
+    const bit = (i: number) => 1 << i;
 
     // Longer phrases first, tags before name words: a query word already explained by one tag
     // or name word of an agent does not score again for that agent.

@@ -130,8 +130,11 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
     }
     const parsed = tool.input.safeParse(request.params.arguments ?? {});
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => (i.path.length ? `${i.message} at ${i.path.join('.')}` : i.message)).join('\n');
-      return { isError: true, content: [{ type: 'text' as const, text: `Input validation error: Invalid arguments for tool ${name}: ${issues}` }] };
+      const issues = parsed.error.issues;
+      const first = issues[0]!;
+      const text = issues.map((i) => (i.path.length ? `${i.message} at ${i.path.join('.')}` : i.message)).join('; ');
+      const field = first.path.length ? first.path.join('.') : first.code === 'unrecognized_keys' ? (first as { keys: string[] }).keys.join(', ') : 'arguments';
+      return fail(new CoordinatorError('invalid_argument', `invalid arguments for ${name}: ${text}`, { field, rule: first.code }), name);
     }
     try {
       return ok((await tool.def.handle(parsed.data as never)) as Record<string, unknown>);

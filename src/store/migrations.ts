@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { normalizeHandle } from '../flags/rules.js';
 import { nowIso } from '../time.js';
 
 type DB = Database.Database;
@@ -61,8 +62,22 @@ function importLegacyFlags(db: DB, applySchema: () => void): void {
     }
     let context = get(row, 'context');
     if (context != null) {
-      try { JSON.parse(String(context)); } catch { changes.context = 'not JSON: kept as {"text": ...}'; context = JSON.stringify({ text: String(context) }); }
+      let value: unknown;
+      try { value = JSON.parse(String(context)); } catch { value = undefined; }
+      if (value === undefined) { changes.context = 'not JSON: kept as {"text": ...}'; context = JSON.stringify({ text: String(context) }); }
+      else if (typeof value !== 'object' || value === null || Array.isArray(value)) { changes.context = 'not a JSON object: kept as {"value": ...}'; context = JSON.stringify({ value }); }
     }
+    const handle = (col: string, fallback: string | null): string | null => {
+      const raw = get(row, col);
+      if (raw == null || String(raw).trim() === '') return fallback;
+      try {
+        const h = normalizeHandle(String(raw), col);
+        if (h !== raw) changes[col] = { from: raw, to: h };
+        return h;
+      } catch {
+        return String(raw);
+      }
+    };
     const createdAt = toIso(get(row, 'created_at')) ?? at;
     const completed = get(row, 'status') === 'completed';
     const completedAt = completed ? toIso(get(row, 'completed_at')) ?? createdAt : null;
@@ -73,8 +88,8 @@ function importLegacyFlags(db: DB, applySchema: () => void): void {
       id: row.id,
       chain_origin_id: origin,
       flag_type: flagType,
-      source_agent: String(get(row, 'source_agent') ?? '@unknown'),
-      target_agent: get(row, 'target_agent') ?? null,
+      source_agent: handle('source_agent', '@unknown')!,
+      target_agent: handle('target_agent', null),
       change_description: String(get(row, 'change_description') ?? ''),
       action_required: String(get(row, 'action_required') ?? ''),
       impact_level: impact,
@@ -89,6 +104,21 @@ function importLegacyFlags(db: DB, applySchema: () => void): void {
       notes: get(row, 'notes') ?? null,
     });
     history.run(row.id, at, JSON.stringify({ from: 'legacy_flags_v0', changes }));
+  }
+  // The old script never checked chains: break any loop at the flag that closes it.
+  const parentOf = db.prepare('SELECT chain_origin_id FROM flags WHERE id = ?').pluck();
+  const detach = db.prepare('UPDATE flags SET chain_origin_id = NULL WHERE id = ?');
+  for (const row of rows) {
+    const seen = new Set<number>([Number(row.id)]);
+    for (let id = parentOf.get(row.id) as number | null; id != null; id = parentOf.get(id) as number | null) {
+      if (id === Number(row.id)) {
+        detach.run(row.id);
+        history.run(row.id, at, JSON.stringify({ from: 'legacy_flags_v0', changes: { chain_origin_id: 'it closed a loop of chained flags and was cleared' } }));
+        break;
+      }
+      if (seen.has(id)) break; // a loop further up, broken when one of its own flags is reached
+      seen.add(id);
+    }
   }
 }
 

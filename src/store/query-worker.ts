@@ -2,7 +2,7 @@
 // runaway query (an endless recursive CTE) can be stopped: SQLite cannot be interrupted from
 // JavaScript while it runs, but this process can be killed.
 import Database from 'better-sqlite3';
-import { checkReadOnlyStatement, type QueryRequest, type QueryResponse } from './readonly.js';
+import { checkReadOnlyStatement, MAX_RESULT_BYTES, type QueryRequest, type QueryResponse } from './readonly.js';
 
 const dbPath = process.argv[2];
 if (!dbPath) {
@@ -31,6 +31,7 @@ function run(req: QueryRequest): QueryResponse {
   if (refusal) return { ok: false, rule: refusal.rule, error: refusal.error };
   const rows: Record<string, unknown>[] = [];
   let truncated = false;
+  let bytes = 0;
   try {
     const iterator = (Array.isArray(req.params) ? stmt.iterate(...req.params) : stmt.iterate(req.params ?? {})) as IterableIterator<Record<string, unknown>>;
     for (const row of iterator) {
@@ -38,7 +39,17 @@ function run(req: QueryRequest): QueryResponse {
         truncated = true;
         break;
       }
-      rows.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJson(v)])));
+      const out = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJson(v)]));
+      // Rows are capped by size too: an answer must fit a protocol message and a model's context.
+      bytes += JSON.stringify(out).length;
+      if (bytes > MAX_RESULT_BYTES) {
+        if (rows.length === 0) {
+          return { ok: false, rule: 'result_size', error: `a single row is over ${MAX_RESULT_BYTES / 1e6} MB of JSON; select fewer or smaller columns (substr, length)` };
+        }
+        truncated = true;
+        break;
+      }
+      rows.push(out);
     }
   } catch (err) {
     return { ok: false, rule: 'execution', error: `the query failed: ${(err as Error).message}` };

@@ -16,6 +16,7 @@ export type QueryResponse =
 export const DEFAULT_MAX_ROWS = 200;
 export const MAX_ROWS = 1000;
 export const QUERY_TIMEOUT_MS = 3000;
+export const MAX_RESULT_BYTES = 4_000_000;
 const MAX_SQL = 10_000;
 
 /** The statement's first keyword, after comments and parentheses. */

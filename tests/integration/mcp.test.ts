@@ -88,14 +88,18 @@ describe('tool calls', () => {
   });
 
   it('names the argument and the rule when the input does not fit the schema, and changes nothing', async () => {
-    const missing = await callErr(client, 'create_flag', { source_agent: '@a.b', flag_type: 'change', change_description: DESC, action_required: ACTION });
-    expect(missing).toMatch(/missing required argument.* at target_agent/);
-    const wrongType = await callErr(client, 'lock_flag', { id: 'one', agent: '@a.b' });
-    expect(wrongType).toMatch(/expected number, got string.* at id/);
-    const unknown = await callErr(client, 'create_flag', { ...flagInput(), impact: 'high' });
-    expect(unknown).toMatch(/unknown argument\(s\) "impact"; the accepted arguments are .*impact_level/);
-    const badEnum = await callErr(client, 'create_flag', flagInput({ flag_type: 'urgent' }));
-    expect(badEnum).toMatch(/flag_type/);
+    const err = async (name: string, args: Record<string, unknown>) => JSON.parse(await callErr(client, name, args));
+    const missing = await err('create_flag', { source_agent: '@a.b', flag_type: 'change', change_description: DESC, action_required: ACTION });
+    expect(missing).toMatchObject({ code: 'invalid_argument', field: 'target_agent', rule: 'invalid_type' });
+    expect(missing.error).toMatch(/missing required argument.* at target_agent/);
+    const wrongType = await err('lock_flag', { id: 'one', agent: '@a.b' });
+    expect(wrongType).toMatchObject({ field: 'id', rule: 'invalid_type' });
+    expect(wrongType.error).toMatch(/expected number, got string.* at id/);
+    const unknown = await err('create_flag', { ...flagInput(), impact: 'high' });
+    expect(unknown).toMatchObject({ field: 'impact', rule: 'unrecognized_keys' });
+    expect(unknown.error).toMatch(/unknown argument\(s\) "impact"; the accepted arguments are .*impact_level/);
+    expect(await err('create_flag', flagInput({ flag_type: 'urgent' }))).toMatchObject({ field: 'flag_type', rule: 'invalid_value' });
+    expect(await err('lock_flag', { id: 1, agent: '@a.b', lease_seconds: 5 })).toMatchObject({ field: 'lease_seconds', rule: 'too_small' });
     expect(rows()).toBe(0);
   });
 
