@@ -75,6 +75,13 @@ function fieldsFrom(values: Values) {
 /** A verb's answer printed as it is rather than as JSON (markdown, SQL). */
 const RAW = Symbol('raw');
 
+/** --format: json (the default) or the verb's one other rendering. */
+function formatOf(v: Values, other: string): string {
+  const format = str(v.format) ?? 'json';
+  if (format !== 'json' && format !== other) throw invalid('format', 'enum', `--format must be json or ${other}`);
+  return format;
+}
+
 function readInput(path: string, field: string): string {
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
@@ -335,9 +342,7 @@ const VERBS: Verb[] = [
         cdc_available: v.cdc === true ? true : v.no_cdc === true ? false : undefined,
         source_ddl: v.ddl === undefined ? undefined : readInput(String(v.ddl), 'ddl'),
       });
-      const format = str(v.format) ?? 'json';
-      if (format !== 'json' && format !== 'markdown') throw invalid('format', 'enum', '--format must be json or markdown');
-      return format === 'markdown' ? { [RAW]: plan.markdown } : plan;
+      return formatOf(v, 'markdown') === 'markdown' ? { [RAW]: plan.markdown } : plan;
     },
   },
   {
@@ -351,9 +356,7 @@ const VERBS: Verb[] = [
     },
     run: (_s, p, v) => {
       const result = convertSchema(readInput(need(p[0], 'file', 'coordinator convert-schema FILE --from mysql'), 'file'), need(str(v.from), 'from', 'coordinator convert-schema FILE --from mysql'));
-      const format = str(v.format) ?? 'json';
-      if (format !== 'json' && format !== 'sql') throw invalid('format', 'enum', '--format must be json or sql');
-      return format === 'sql' ? { [RAW]: result.ddl } : result;
+      return formatOf(v, 'sql') === 'sql' ? { [RAW]: result.ddl } : result;
     },
   },
   {

@@ -5,9 +5,8 @@ import { type DB, runImmediate } from '../store/db.js';
 import { nowIso } from '../time.js';
 import { parseAgentFile } from './parse.js';
 
+/** Where an agent file comes from; the roots are ordered so that a later folder wins. */
 export type AgentSource = 'bundled' | 'extra' | 'user' | 'project';
-/** Higher wins when one name is defined in several places. */
-export const SOURCE_RANK: Record<AgentSource, number> = { bundled: 0, extra: 1, user: 2, project: 3 };
 
 export interface AgentRoot {
   source: AgentSource;
