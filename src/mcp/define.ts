@@ -24,11 +24,16 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def
   return def as unknown as ToolDefinition;
 }
 
-export function annotationsFor(def: ToolDefinition) {
+/**
+ * The MCP hints, true to each tool. For a read-only tool the spec gives destructiveHint and
+ * idempotentHint no meaning, so they are left out (tools/list is read into every model context).
+ */
+export function annotationsFor(def: ToolDefinition): { readOnlyHint: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint: boolean } {
+  if (def.kind === 'read') return { readOnlyHint: true, openWorldHint: false };
   return {
-    readOnlyHint: def.kind === 'read',
+    readOnlyHint: false,
     destructiveHint: def.kind === 'destructive',
-    idempotentHint: def.kind === 'read' || (def.idempotent ?? false),
+    idempotentHint: def.idempotent ?? false,
     openWorldHint: false,
   };
 }
@@ -59,7 +64,16 @@ function trim(value: unknown): unknown {
   const out: JsonSchema = {};
   for (const [k, v] of Object.entries(value)) {
     if ((k === 'maximum' && v === Number.MAX_SAFE_INTEGER) || (k === 'minimum' && v === Number.MIN_SAFE_INTEGER)) continue;
+    // JSON object keys are always strings, and an empty additionalProperties is the default.
+    if (k === 'propertyNames' && JSON.stringify(v) === '{"type":"string"}') continue;
+    if (k === 'additionalProperties' && JSON.stringify(v) === '{}') continue;
     out[k] = trim(v);
+  }
+  // anyOf of bare types ({"type":"string"} | {"type":"null"}) says the same as a type list.
+  const anyOf = out.anyOf as JsonSchema[] | undefined;
+  if (Array.isArray(anyOf) && anyOf.every((m) => Object.keys(m).length === 1 && typeof m.type === 'string')) {
+    const { anyOf: _a, ...rest } = out;
+    return { type: anyOf.map((m) => m.type), ...rest };
   }
   return out;
 }

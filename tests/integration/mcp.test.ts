@@ -47,7 +47,7 @@ describe('tools/list', () => {
       }
     }
     const ann = Object.fromEntries(tools.map((t) => [t.name, t.annotations]));
-    expect(ann.get_agent_flags).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
+    expect(ann.get_agent_flags).toEqual({ readOnlyHint: true, openWorldHint: false });
     expect(ann.create_flag).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
     expect(ann.delete_flag).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     expect(ann.complete_flag).toMatchObject({ readOnlyHint: false, idempotentHint: true });
