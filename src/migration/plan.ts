@@ -99,6 +99,10 @@ export class MigrationPlanner {
       return { low_days: round(days * 0.7), high_days: round(days * 1.4) };
     };
 
+    // Schema work grows with the tables, plus the hours of the converter's action items.
+    const baseSchema = effort(4, tableFactor);
+    const schemaEffort = { low_days: round(baseSchema.low_days + ddlHours / 8), high_days: round(baseSchema.high_days + ddlHours / 8) };
+
     const strategy = downtime === 'hours'
       ? 'offline: bulk copy in a maintenance window after a full rehearsal'
       : cdc ? 'online: bulk backfill, then change data capture keeps the target in step until cutover'
@@ -132,7 +136,7 @@ export class MigrationPlanner {
           'Load a production-like sample and run the converted queries with EXPLAIN',
         ],
         tools: toolNames.slice(0, 2),
-        effort: { low_days: round(effort(4, tableFactor).low_days + ddlHours / 8), high_days: round(effort(4, tableFactor).high_days + ddlHours / 8) },
+        effort: schemaEffort,
         exit_criteria: ['Schema loads without errors', 'Integration tests pass against the target', 'No open action item of complexity significant'],
         rollback: null,
       },
