@@ -122,7 +122,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-const { openStore } = await import(join(ROOT, 'dist', 'store', 'db.js'));
+const { openStore } = await import(join(ROOT, 'dist', 'lib', 'store', 'db.js'));
 
 const md = new Report(); // the sections of docs/BENCHMARKS.md, filled as they print
 /** Prints a line (or several) to stdout and adds it to the report. */

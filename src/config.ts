@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join, resolve } from 'node:path';
 import type { AgentRoot } from './agents/catalog.js';
+import { packagePath } from './paths.js';
 
-export const BUNDLED_AGENTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../agents');
+export const BUNDLED_AGENTS_DIR = packagePath('agents');
 
 /** The project folder: CLAUDE_PROJECT_DIR (set by Claude Code for stdio servers) or the working folder. */
 export function projectDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {

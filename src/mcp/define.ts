@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { log } from '../log.js';
+import { packagePath } from '../paths.js';
 
 /** read: changes nothing; write: adds or changes state; destructive: removes or overrides state. */
 export type ToolKind = 'read' | 'write' | 'destructive';
@@ -111,7 +112,7 @@ export function toolListing(def: ToolDefinition): Tool {
   };
 }
 
-const LISTING_FILE = new URL('../tool-listing.json', import.meta.url);
+const LISTING_FILE = packagePath('dist', 'tool-listing.json');
 
 /** The tools/list answer written by the build (scripts/tool-listing.mjs), when it matches this version. */
 export function prebuiltListing(version: string): Tool[] | undefined {

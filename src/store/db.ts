@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../paths.js';
 import { runMigrations } from './migrations.js';
 
 export type DB = Database.Database;
 
-const SCHEMA_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../schema.sql');
+const SCHEMA_PATH = packagePath('schema.sql');
 const BUSY_TIMEOUT_MS = 15_000;
 
 let schemaCache: { sql: string; version: number } | undefined;

@@ -1,7 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { CoordinatorError, invalid } from '../errors.js';
+import { packagePath } from '../paths.js';
 
 export interface QueryRequest {
   sql: string;
@@ -54,10 +53,8 @@ function checkParams(params: unknown): unknown[] | Record<string, unknown> | und
   throw invalid('params', 'type', 'params must be a list (for ? placeholders) or an object (for :name placeholders)');
 }
 
-// Beside this file once built; from the sources (tests), the built copy in dist/.
-const WORKER = [new URL('./query-worker.js', import.meta.url), new URL('../../dist/store/query-worker.js', import.meta.url)]
-  .map((u) => fileURLToPath(u))
-  .find((p) => existsSync(p)) ?? fileURLToPath(new URL('./query-worker.js', import.meta.url));
+// The built worker (a bundle of query-worker.ts), also when the code runs from the sources (tests).
+const WORKER = packagePath('dist', 'query-worker.js');
 
 /**
  * Runs read-only SQL on the store in a child process with its own read-only connection, one query
