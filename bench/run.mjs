@@ -190,7 +190,25 @@ async function spawnOnce(args, env) {
   }
 }
 
-const SPAWN_LABELS = { ours: 'coordinator-mcp', one_tool: 'one-tool server', memory: 'server-memory' };
+const SPAWN_LABELS = {
+  ours: 'coordinator-mcp',
+  one_tool: 'one-tool server',
+  memory: 'server-memory',
+  ours_modules: 'coordinator-mcp, unbundled (dist/lib)',
+  one_tool_bundled: 'one-tool server, bundled like ours',
+};
+
+/** The one-tool server bundled with the options scripts/build.mjs uses for ours (for a like-for-like ratio). */
+async function bundleOneTool() {
+  const { build } = await import('esbuild');
+  const outfile = join(tmp, 'one-tool-bundled.mjs');
+  await build({
+    entryPoints: [ONE_TOOL], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20',
+    minifyWhitespace: true, minifySyntax: true, legalComments: 'none', logLevel: 'warning',
+    banner: { js: "import{createRequire as __r}from'node:module';const require=__r(import.meta.url);" },
+  });
+  return outfile;
+}
 
 async function benchSpawn() {
   heading('1. spawn -> tools/list');
@@ -204,6 +222,13 @@ async function benchSpawn() {
   };
   if (existsSync(MEMORY_SERVER)) servers.memory = { args: [MEMORY_SERVER], env: { MEMORY_FILE_PATH: join(tmp, 'spawn-memory.jsonl') } };
   else notes.push(`spawn: ${MEMORY_SERVER} is missing (npm install); server-memory left out`);
+  // For reference, not for the targets: what bundling gives each side.
+  servers.ours_modules = { args: [join(ROOT, 'dist', 'lib', 'index.js'), '--db', dbFile] };
+  try {
+    servers.one_tool_bundled = { args: [await bundleOneTool()] };
+  } catch (err) {
+    notes.push(`spawn: could not bundle the one-tool server (${err?.message ?? err}); its row is left out`);
+  }
   const names = Object.keys(servers);
   // Unmeasured warm-up run of each: page cache, and ours creates its database file here.
   const first = {};
@@ -285,6 +310,12 @@ async function benchSpawn() {
     + `${mem ? `; ours / server-memory ${fmt(rawRatioMem, 2)}x: ${verdict('spawn', 'raw client: ours below server-memory', `${fmt(rawRatioMem, 2)}x (${fmt(rawStats.ours.total.p50, 1)} vs ${fmt(rawStats.memory.total.p50, 1)} ms)`, rawRatioMem < 1)}` : ''}`);
   log('(init = spawn + initialize handshake; list = the tools/list round trip, which with the SDK client includes the client\'s own work on the answer: '
     + 'it checks the listing and compiles a validator for every output schema; first run = unmeasured warm-up, creates the db)');
+  const refRatio = (a, b) => (stats[a] && stats[b] ? stats[a].total.p50 / stats[b].total.p50 : NaN);
+  const bundledRatio = refRatio('ours', 'one_tool_bundled');
+  const modulesRatio = refRatio('ours_modules', 'one_tool');
+  log(`For reference (no target): coordinator-mcp ships bundled (scripts/build.mjs: one file plus a shared chunk, instead of the hundreds of modules of the SDK, zod and ajv). `
+    + `Bundled like ours, the one-tool server takes ${fmt(stats.one_tool_bundled?.total.p50, 1)} ms: ours / bundled one-tool ${fmt(bundledRatio, 2)}x. `
+    + `Unbundled, ours takes ${fmt(stats.ours_modules?.total.p50, 1)} ms: unbundled ours / one-tool ${fmt(modulesRatio, 2)}x.`);
   for (const [name, s] of Object.entries(stats)) {
     if (s.failures) notes.push(`spawn ${name}: ${s.failures} failed runs, e.g. ${s.errors[0]}`);
   }
@@ -292,7 +323,7 @@ async function benchSpawn() {
     notes.push(`spawn ratio ${fmt(ratio, 2)}x misses the ${TARGETS.spawn_ratio}x target by ${fmt(ours.total.p50 - one.total.p50 * TARGETS.spawn_ratio, 1)} ms `
       + `(ours ${fmt(ours.total.p50, 1)} ms vs one-tool ${fmt(one.total.p50, 1)} ms)`);
   }
-  results.spawn = { ...stats, ratio_of_medians: ratio, ratio_ours_memory: ratioMem, samples, raw: rawStats, raw_samples: raw, raw_ratio: rawRatio, raw_ratio_ours_memory: rawRatioMem };
+  results.spawn = { ...stats, ratio_of_medians: ratio, ratio_ours_memory: ratioMem, ratio_ours_bundled_one_tool: bundledRatio, ratio_unbundled_ours_one_tool: modulesRatio, samples, raw: rawStats, raw_samples: raw, raw_ratio: rawRatio, raw_ratio_ours_memory: rawRatioMem };
 }
 
 // ---------------------------------------------------------------------------------------------
