@@ -29,12 +29,16 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def
  * The MCP hints, true to each tool. For a read-only tool the spec gives destructiveHint and
  * idempotentHint no meaning, so they are left out (tools/list is read into every model context).
  */
-export function annotationsFor(def: ToolDefinition): { readOnlyHint: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint: boolean } {
+/**
+ * The hints of a tool, leaving out those that equal the spec's defaults (readOnlyHint false,
+ * idempotentHint false): every byte of tools/list sits in the model's context. destructiveHint and
+ * openWorldHint default to true, so a write tool states destructiveHint and every tool openWorldHint.
+ */
+export function annotationsFor(def: ToolDefinition): { readOnlyHint?: true; destructiveHint?: boolean; idempotentHint?: true; openWorldHint: false } {
   if (def.kind === 'read') return { readOnlyHint: true, openWorldHint: false };
   return {
-    readOnlyHint: false,
     destructiveHint: def.kind === 'destructive',
-    idempotentHint: def.idempotent ?? false,
+    ...(def.idempotent ? { idempotentHint: true as const } : {}),
     openWorldHint: false,
   };
 }
@@ -85,20 +89,41 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 /**
- * Output schemas keep the type of every top-level field (not which are required: every answer
- * has them all); nested objects are described by their type only. The answer still conforms, the server still validates it in full with zod, and
- * tools/list stays small: every byte of it sits in the model's context.
+ * Output schemas give the JSON type of every top-level field and nothing more (not which are
+ * required, as every answer has them all; no enums, item types or nested fields). The answer still
+ * conforms, the server still validates it in full with zod, and tools/list stays small: every
+ * byte of it sits in the model's context.
  */
-function shallow(schema: JsonSchema, depth = 0): JsonSchema {
-  const { additionalProperties: _a, required: _r, ...s } = schema;
-  if (Array.isArray(s.anyOf)) return { ...s, anyOf: (s.anyOf as JsonSchema[]).map((x) => shallow(x, depth)) };
-  if (s.type === 'object' && s.properties) {
-    if (depth >= 1) return { type: 'object' };
-    const properties = Object.fromEntries(Object.entries(s.properties as Record<string, JsonSchema>).map(([k, v]) => [k, shallow(v, depth + 1)]));
-    return { ...s, properties };
-  }
-  if (s.type === 'array' && s.items) return { ...s, items: shallow(s.items as JsonSchema, depth + 1) };
-  return s;
+function shallow(schema: JsonSchema): JsonSchema {
+  const properties = Object.fromEntries(
+    Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).map(([k, v]) => [k, { type: typesOf(v) }]),
+  );
+  return { type: 'object', properties };
+}
+
+/** The JSON type(s) a schema allows: one name, or a list when it allows several (null, say). */
+function typesOf(schema: JsonSchema): string | string[] {
+  const found = new Set<string>();
+  const visit = (s: JsonSchema) => {
+    if (Array.isArray(s.anyOf)) for (const x of s.anyOf as JsonSchema[]) visit(x);
+    else if (Array.isArray(s.type)) for (const t of s.type as string[]) found.add(t);
+    else if (typeof s.type === 'string') found.add(s.type);
+    else if (typeof s.const === 'boolean') found.add('boolean');
+    else if (typeof s.const === 'string') found.add('string');
+  };
+  visit(schema);
+  if (found.size === 0) throw new Error(`an output field has no JSON type: ${JSON.stringify(schema)}`);
+  const types = [...found];
+  return types.length === 1 ? types[0]! : types;
+}
+
+/**
+ * The input schema without additionalProperties: false. The server refuses unknown arguments
+ * anyway (naming the accepted ones), and the 29 bytes per tool add up in the model's context.
+ */
+function inputSchema(def: ToolDefinition): Tool['inputSchema'] {
+  const { additionalProperties: _a, ...schema } = jsonSchema(z.strictObject(def.input), 'input');
+  return schema as Tool['inputSchema'];
 }
 
 export function toolListing(def: ToolDefinition): Tool {
@@ -106,7 +131,7 @@ export function toolListing(def: ToolDefinition): Tool {
     name: def.name,
     title: def.title,
     description: def.description,
-    inputSchema: jsonSchema(z.strictObject(def.input), 'input') as Tool['inputSchema'],
+    inputSchema: inputSchema(def),
     outputSchema: shallow(jsonSchema(z.object(def.output), 'output')) as Tool['outputSchema'],
     annotations: annotationsFor(def),
   };

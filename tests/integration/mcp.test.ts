@@ -39,6 +39,7 @@ describe('tools/list', () => {
       expect(tool.description!.length).toBeGreaterThan(40);
       expect(tool.inputSchema.type).toBe('object');
       expect(tool.inputSchema).not.toHaveProperty('$schema');
+      expect(tool.inputSchema).not.toHaveProperty('additionalProperties');
       expect(tool.outputSchema).toMatchObject({ type: 'object' });
       expect(tool.outputSchema).not.toHaveProperty('$schema');
       expect(tool.outputSchema).not.toHaveProperty('anyOf');
@@ -48,11 +49,20 @@ describe('tools/list', () => {
     }
     const ann = Object.fromEntries(tools.map((t) => [t.name, t.annotations]));
     expect(ann.get_agent_flags).toEqual({ readOnlyHint: true, openWorldHint: false });
-    expect(ann.create_flag).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
-    expect(ann.delete_flag).toMatchObject({ readOnlyHint: false, destructiveHint: true });
-    expect(ann.complete_flag).toMatchObject({ readOnlyHint: false, idempotentHint: true });
-    expect(ann.lock_flag).toMatchObject({ readOnlyHint: false, idempotentHint: false });
+    // Hints equal to the spec's defaults (readOnlyHint false, idempotentHint false) are left out.
+    expect(ann.create_flag).toEqual({ destructiveHint: false, openWorldHint: false });
+    expect(ann.delete_flag).toEqual({ destructiveHint: true, openWorldHint: false });
+    expect(ann.complete_flag).toEqual({ destructiveHint: false, idempotentHint: true, openWorldHint: false });
+    expect(ann.lock_flag).toEqual({ destructiveHint: false, openWorldHint: false });
     expect(ann.query_catalog).toMatchObject({ readOnlyHint: true });
+  });
+
+  it('fits in 24 KB of the model\'s context (issue 6), output schemas included', async () => {
+    const result = await client.listTools();
+    const bytes = Buffer.byteLength(JSON.stringify(result));
+    expect(result.tools).toHaveLength(22);
+    expect(result.tools.every((t) => t.outputSchema)).toBe(true);
+    expect(bytes, `tools/list is ${bytes} bytes: shorten descriptions before adding more`).toBeLessThan(24 * 1024);
   });
 });
 
