@@ -1,7 +1,7 @@
 -- coordinator-mcp store. This file is the single description of the schema: the server applies
 -- it on every start (every statement is idempotent) and stamps PRAGMA user_version with the
 -- version below. Upgrades from older versions live in src/store/migrations.ts.
--- schema-version: 2
+-- schema-version: 3
 
 -- A flag is an asynchronous message from one agent to another (or to every agent when
 -- target_agent is NULL): "I changed X, you must do Y".
@@ -38,11 +38,13 @@ CREATE TABLE IF NOT EXISTS flags (
 -- lock columns make it covering for counts and for get_workable_flags.
 CREATE INDEX IF NOT EXISTS flags_queue ON flags (target_agent, impact_rank, created_at, id, locked_by, lock_expires_at)
   WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS flags_target ON flags (target_agent, created_at);
+-- list_flags filters, newest first. status comes last so that counting the matches of a filter
+-- reads the index alone, for any status (version 3; version 2 had these without it).
+CREATE INDEX IF NOT EXISTS flags_target ON flags (target_agent, created_at, status);
 CREATE INDEX IF NOT EXISTS flags_chain ON flags (chain_origin_id) WHERE chain_origin_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS flags_source ON flags (source_agent, created_at);
+CREATE INDEX IF NOT EXISTS flags_source ON flags (source_agent, created_at, status);
 CREATE INDEX IF NOT EXISTS flags_status_created ON flags (status, created_at);
-CREATE INDEX IF NOT EXISTS flags_type ON flags (flag_type, impact_level, created_at);
+CREATE INDEX IF NOT EXISTS flags_type ON flags (flag_type, impact_level, created_at, status);
 
 -- Every change to a flag, appended and never rewritten. No foreign key: the history of a deleted
 -- flag outlives it (the 'deleted' entry carries a full copy of the row).

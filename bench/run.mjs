@@ -491,6 +491,12 @@ async function benchLatency() {
     const workableCall = (rec) => timedCall(client, 'get_workable_flags', {}, rec);
     await warm(10, workableCall);
     await run('get_workable_flags', CONFIG.workable_calls, workableCall);
+    // The summary is kept until the store changes: time it also right after a write, when it is
+    // computed afresh from every pending flag (the create_flag before each call is not timed).
+    await run('get_workable_flags after a create_flag (recomputed)', CONFIG.workable_calls, async (rec) => {
+      await timedCall(client, 'create_flag', createArgs(r, agents), null);
+      return workableCall(rec);
+    });
 
     // Mean queue size actually returned, for reading the get_agent_flags figure.
     const sample = await timedCall(client, 'get_agent_flags', { agent: agents[0] }, null);

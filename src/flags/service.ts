@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { CoordinatorError, invalid } from '../errors.js';
 import { type DB, runImmediate } from '../store/db.js';
 import {
@@ -152,6 +153,7 @@ export interface FlagServiceOptions {
 export class FlagService {
   private readonly now: () => number;
   private readonly stmt;
+  private readonly listCache = new Map<string, { count: Database.Statement; page: Database.Statement }>();
 
   constructor(private readonly db: DB, options: FlagServiceOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -196,14 +198,20 @@ export class FlagService {
           UNION ALL SELECT f.id, down.depth + 1 FROM flags f JOIN down ON f.chain_origin_id = down.id WHERE down.depth < @max)
         SELECT f.id, f.chain_origin_id, down.depth, f.flag_type, f.impact_level, f.status, f.source_agent, f.target_agent,
           f.change_description FROM down JOIN flags f ON f.id = down.id ORDER BY down.depth, f.id`),
-      workable: db.prepare<{ now: string }, { target_agent: string | null; workable: number; held: number; top_rank: number | null; oldest: string | null }>(`
-        SELECT target_agent,
-          sum(locked_by IS NULL OR lock_expires_at <= @now) AS workable,
-          sum(locked_by IS NOT NULL AND lock_expires_at > @now) AS held,
-          min(CASE WHEN locked_by IS NULL OR lock_expires_at <= @now THEN impact_rank END) AS top_rank,
-          min(CASE WHEN locked_by IS NULL OR lock_expires_at <= @now THEN created_at END) AS oldest
-        FROM flags INDEXED BY flags_queue WHERE status = 'pending' GROUP BY target_agent
+      // A flag is held while its lease runs (lock_expires_at is NULL exactly when it is unlocked,
+      // so "lock_expires_at > @now" is true for held flags and false or NULL for the others).
+      workable: db.prepare<{ now: string }, WorkableRow>(`
+        SELECT target_agent, workable, held, top_rank, oldest, next_expiry FROM (
+          SELECT target_agent,
+            count(*) - coalesce(sum(lock_expires_at > @now), 0) AS workable,
+            coalesce(sum(lock_expires_at > @now), 0) AS held,
+            min(iif(lock_expires_at > @now, NULL, impact_rank)) AS top_rank,
+            min(iif(lock_expires_at > @now, NULL, created_at)) AS oldest,
+            min(iif(lock_expires_at > @now, lock_expires_at, NULL)) AS next_expiry
+          FROM flags INDEXED BY flags_queue WHERE status = 'pending' GROUP BY target_agent)
         ORDER BY top_rank IS NULL, top_rank, workable DESC, target_agent`),
+      // Changes when any connection (this one or another process's) has written to the store.
+      changeMark: db.prepare<[], [number, number]>('SELECT (SELECT data_version FROM pragma_data_version), total_changes()').raw(),
     };
   }
 
@@ -419,12 +427,42 @@ export class FlagService {
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const now = this.iso();
+    const { count, page } = this.listStatements(clause);
     const read = this.db.transaction(() => ({
-      total: (this.db.prepare(`SELECT count(*) AS n FROM flags ${clause}`).get(params) as { n: number }).n,
-      rows: this.db.prepare(`SELECT * FROM flags ${clause} ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`).all(params) as FlagRow[],
+      total: count.get(params) as number,
+      rows: page.all({ ...params, limit, offset }) as FlagRow[],
     }));
     const { total, rows } = read();
     return { total, offset, returned: rows.length, has_more: offset + rows.length < total, flags: rows.map((r) => this.toFlag(r, now)) };
+  }
+
+  private workableCache: { mark: string; validUntil: string | null; rows: WorkableRow[] } | undefined;
+
+  private workableRows(now: string): WorkableRow[] {
+    const read = this.db.transaction(() => {
+      const mark = this.stmt.changeMark.get()!.join(':');
+      const cached = this.workableCache;
+      if (cached && cached.mark === mark && (cached.validUntil === null || now < cached.validUntil)) return cached.rows;
+      const rows = this.stmt.workable.all({ now });
+      let validUntil: string | null = null;
+      for (const r of rows) if (r.next_expiry !== null && (validUntil === null || r.next_expiry < validUntil)) validUntil = r.next_expiry;
+      this.workableCache = { mark, validUntil, rows };
+      return rows;
+    });
+    return read();
+  }
+
+  /** The prepared count and page statements of one combination of list_flags filters (at most a few hundred). */
+  private listStatements(clause: string) {
+    let found = this.listCache.get(clause);
+    if (!found) {
+      found = {
+        count: this.db.prepare(`SELECT count(*) FROM flags ${clause}`).pluck(),
+        page: this.db.prepare(`SELECT * FROM flags ${clause} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`),
+      };
+      this.listCache.set(clause, found);
+    }
+    return found;
   }
 
   update(idValue: unknown, agentValue: unknown, changes: FlagFields) {
@@ -564,11 +602,16 @@ export class FlagService {
     });
   }
 
-  /** Per target agent (null: broadcasts), how much pending work nobody holds, and how urgent; most urgent first. */
+  /**
+   * Per target agent (null: broadcasts), how much pending work nobody holds, and how urgent; most
+   * urgent first. The summary reads every pending flag, so it is kept until the store changes (a
+   * write by any process) or the first lease it counts as held runs out, whichever comes first:
+   * agents that poll it while nothing happens get it from memory.
+   */
   workable(limitValue?: unknown) {
     const limit = clampLimit(limitValue, DEFAULT_WORKABLE_LIMIT, 1000);
     const now = this.iso();
-    const rows = this.stmt.workable.all({ now });
+    const rows = this.workableRows(now);
     const agents = rows.slice(0, limit).map((r) => ({
       target_agent: r.target_agent,
       workable: r.workable,
@@ -578,6 +621,15 @@ export class FlagService {
     }));
     return { total_agents: rows.length, returned: agents.length, agents };
   }
+}
+
+interface WorkableRow {
+  target_agent: string | null;
+  workable: number;
+  held: number;
+  top_rank: number | null;
+  oldest: string | null;
+  next_expiry: string | null;
 }
 
 function clampLimit(value: unknown, fallback: number, max: number): number {

@@ -142,6 +142,8 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
     return;
   }
   // Version 2 only adds tables (the agent catalog and its search index): applying the schema
-  // creates them. Later versions add their steps here, each ending with applySchema().
+  // creates them. Version 3 adds status to three list_flags indexes: they are dropped here and
+  // made again by the schema. Later versions add their steps here, each ending with applySchema().
+  if (from < 3) db.exec('DROP INDEX IF EXISTS flags_target; DROP INDEX IF EXISTS flags_source; DROP INDEX IF EXISTS flags_type;');
   if (from < to) applySchema();
 }

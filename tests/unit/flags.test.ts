@@ -264,4 +264,29 @@ describe('chains, lists and workable counts', () => {
       { target_agent: '@ops.cicd', workable: 0, held: 1, highest_impact: null, oldest_workable_at: null },
     ]);
   });
+
+  it('answers the workable summary from memory only while nothing changed: own writes, other processes, leases running out', () => {
+    const path = db.name;
+    flags.create(flagInput({ impact_level: 'high', target_agent: '@ops.cicd' }));
+    flags.lock(1, '@ops.cicd', 600);
+    const ops = () => flags.workable().agents.find((a) => a.target_agent === '@ops.cicd');
+    expect(ops()).toMatchObject({ workable: 0, held: 1 });
+    expect(ops()).toMatchObject({ workable: 0, held: 1 }); // unchanged: from memory
+    // A write through this service.
+    flags.create(flagInput({ impact_level: 'low', target_agent: '@ops.cicd' }));
+    expect(ops()).toMatchObject({ workable: 1, held: 1, highest_impact: 'low' });
+    // A write by another connection, as another server process would make.
+    const other = openStore(path);
+    try {
+      new FlagService(other, { now: () => clock }).create(flagInput({ impact_level: 'medium', target_agent: '@ops.cicd' }));
+    } finally {
+      other.close();
+    }
+    expect(ops()).toMatchObject({ workable: 2, held: 1, highest_impact: 'medium' });
+    // The lease of flag 1 runs out: nothing was written, yet the flag is workable again.
+    clock += 599_000;
+    expect(ops()).toMatchObject({ workable: 2, held: 1 });
+    clock += 2_000;
+    expect(ops()).toMatchObject({ workable: 3, held: 0, highest_impact: 'high' });
+  });
 });

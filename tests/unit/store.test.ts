@@ -62,9 +62,34 @@ describe('openStore', () => {
     db.exec('DROP TABLE agents_catalog; DROP TABLE agent_search_index; PRAGMA user_version = 1');
     db.close();
     const upgraded = openStore(path);
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(2);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     expect(upgraded.prepare('SELECT count(*) FROM agents_catalog').pluck().get()).toBe(0);
     expect(upgraded.prepare('SELECT source_agent FROM flags').pluck().all()).toEqual(['@a.b']);
+    upgraded.close();
+  });
+
+  it('upgrades a version 2 database: the list_flags indexes gain the status column, the flags stay', () => {
+    const path = join(tempDir(), 'v2.db');
+    const db = openStore(path);
+    const flags = new FlagService(db);
+    for (let i = 0; i < 3; i++) {
+      flags.create({ flag_type: 'change', source_agent: '@a.b', target_agent: '@c.d', change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
+    }
+    // The version 2 definitions of the three indexes.
+    db.exec(`DROP INDEX flags_target; CREATE INDEX flags_target ON flags (target_agent, created_at);
+      DROP INDEX flags_source; CREATE INDEX flags_source ON flags (source_agent, created_at);
+      DROP INDEX flags_type; CREATE INDEX flags_type ON flags (flag_type, impact_level, created_at); PRAGMA user_version = 2`);
+    db.close();
+    const upgraded = openStore(path);
+    const columns = (index: string) => upgraded.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all(index);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(3);
+    expect(columns('flags_target')).toEqual(['target_agent', 'created_at', 'status']);
+    expect(columns('flags_source')).toEqual(['source_agent', 'created_at', 'status']);
+    expect(columns('flags_type')).toEqual(['flag_type', 'impact_level', 'created_at', 'status']);
+    expect(upgraded.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(3);
+    // Counting one filter's matches now reads the index alone.
+    const plan = upgraded.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM flags WHERE +status = 'pending' AND source_agent = '@a.b'").all() as { detail: string }[];
+    expect(plan.map((r) => r.detail).join(' ')).toMatch(/COVERING INDEX flags_source/);
     upgraded.close();
   });
 
