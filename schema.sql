@@ -87,11 +87,3 @@ CREATE TABLE IF NOT EXISTS agents_catalog (
 );
 CREATE INDEX IF NOT EXISTS agents_catalog_name ON agents_catalog (name, status);
 
--- The serialised search index of the active agents, keyed by a fingerprint of their contents, so
--- a server whose catalog is unchanged loads it instead of rebuilding it.
-CREATE TABLE IF NOT EXISTS agent_search_index (
-  id          INTEGER PRIMARY KEY CHECK (id = 1),
-  fingerprint TEXT NOT NULL,
-  data        TEXT NOT NULL,
-  built_at    TEXT NOT NULL
-);

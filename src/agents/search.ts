@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { invalid } from '../errors.js';
-import { type DB, runImmediate } from '../store/db.js';
-import { nowIso } from '../time.js';
+import type { DB } from '../store/db.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
 import { isStopword, processTerm, stem, tokenize, words } from './text.js';
 
@@ -105,20 +103,11 @@ export class AgentSearch {
     return this.prepared;
   }
 
-  /** The minisearch index, loaded from the store when the catalog is unchanged since it was saved. */
+  /**
+   * The minisearch index, built in memory from the catalog (about 70 ms for 1,000 agents). It is
+   * not saved: serialising it made tens of MB of garbage, and loading it back was barely faster.
+   */
   private textIndex(agents: AgentSummary[]): MiniSearch {
-    const fingerprint = createHash('sha256')
-      .update(agents.map((a) => `${a.name}:${a.content_hash}`).sort().join('|'))
-      .digest('hex');
-    const saved = this.db.prepare('SELECT fingerprint, data FROM agent_search_index WHERE id = 1').get() as
-      | { fingerprint: string; data: string } | undefined;
-    if (saved?.fingerprint === fingerprint) {
-      try {
-        return MiniSearch.loadJSON(saved.data, MINISEARCH_OPTIONS);
-      } catch {
-        // an index saved by another version: rebuild it below
-      }
-    }
     const bodies = this.catalog.bodies();
     const index = new MiniSearch(MINISEARCH_OPTIONS);
     index.addAll(agents.map((a) => ({
@@ -129,10 +118,6 @@ export class AgentSearch {
       description: a.description,
       body: bodies.get(a.name) ?? '',
     })));
-    const data = JSON.stringify(index);
-    runImmediate(this.db, () => this.db.prepare(`INSERT INTO agent_search_index (id, fingerprint, data, built_at) VALUES (1, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data, built_at = excluded.built_at`)
-      .run(fingerprint, data, nowIso()));
     return index;
   }
 

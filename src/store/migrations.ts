@@ -144,6 +144,10 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
   // Version 2 only adds tables (the agent catalog and its search index): applying the schema
   // creates them. Version 3 adds status to three list_flags indexes: they are dropped here and
   // made again by the schema. Later versions add their steps here, each ending with applySchema().
-  if (from < 3) db.exec('DROP INDEX IF EXISTS flags_target; DROP INDEX IF EXISTS flags_source; DROP INDEX IF EXISTS flags_type;');
+  // It also drops the saved search index of version 2: the index is now built in memory.
+  if (from < 3) {
+    db.exec(`DROP INDEX IF EXISTS flags_target; DROP INDEX IF EXISTS flags_source; DROP INDEX IF EXISTS flags_type;
+      DROP TABLE IF EXISTS agent_search_index;`);
+  }
   if (from < to) applySchema();
 }

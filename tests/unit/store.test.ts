@@ -17,7 +17,7 @@ describe('openStore', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
     expect(db.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['agent_search_index', 'agents_catalog', 'flag_history', 'flags']);
+    expect(tables).toEqual(['agents_catalog', 'flag_history', 'flags']);
     db.close();
   });
 
@@ -59,7 +59,7 @@ describe('openStore', () => {
     const path = join(tempDir(), 'v1.db');
     const db = openStore(path);
     new FlagService(db).create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
-    db.exec('DROP TABLE agents_catalog; DROP TABLE agent_search_index; PRAGMA user_version = 1');
+    db.exec('DROP TABLE agents_catalog; PRAGMA user_version = 1');
     db.close();
     const upgraded = openStore(path);
     expect(upgraded.pragma('user_version', { simple: true })).toBe(loadSchema().version);
@@ -68,7 +68,7 @@ describe('openStore', () => {
     upgraded.close();
   });
 
-  it('upgrades a version 2 database: the list_flags indexes gain the status column, the flags stay', () => {
+  it('upgrades a version 2 database: the list_flags indexes gain the status column, the saved search index goes, the flags stay', () => {
     const path = join(tempDir(), 'v2.db');
     const db = openStore(path);
     const flags = new FlagService(db);
@@ -78,7 +78,9 @@ describe('openStore', () => {
     // The version 2 definitions of the three indexes.
     db.exec(`DROP INDEX flags_target; CREATE INDEX flags_target ON flags (target_agent, created_at);
       DROP INDEX flags_source; CREATE INDEX flags_source ON flags (source_agent, created_at);
-      DROP INDEX flags_type; CREATE INDEX flags_type ON flags (flag_type, impact_level, created_at); PRAGMA user_version = 2`);
+      DROP INDEX flags_type; CREATE INDEX flags_type ON flags (flag_type, impact_level, created_at);
+      CREATE TABLE agent_search_index (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL, data TEXT NOT NULL, built_at TEXT NOT NULL);
+      PRAGMA user_version = 2`);
     db.close();
     const upgraded = openStore(path);
     const columns = (index: string) => upgraded.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all(index);
@@ -87,6 +89,7 @@ describe('openStore', () => {
     expect(columns('flags_source')).toEqual(['source_agent', 'created_at', 'status']);
     expect(columns('flags_type')).toEqual(['flag_type', 'impact_level', 'created_at', 'status']);
     expect(upgraded.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(3);
+    expect(upgraded.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'agent_search_index'").pluck().get()).toBe(0);
     // Counting one filter's matches now reads the index alone.
     const plan = upgraded.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM flags WHERE +status = 'pending' AND source_agent = '@a.b'").all() as { detail: string }[];
     expect(plan.map((r) => r.detail).join(' ')).toMatch(/COVERING INDEX flags_source/);

@@ -1,0 +1,99 @@
+// The server program: parses the command line, opens the store and serves MCP over stdio.
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { parseArgs } from 'node:util';
+import { resolveAgentRoots, resolveDbPath } from './config.js';
+import { log } from './log.js';
+import { createServer, createServices } from './server.js';
+import { openStore, StoreOpenError } from './store/db.js';
+import { VERSION } from './version.js';
+
+const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking MCP over stdio.
+
+Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--no-bundled-agents]
+
+  --db PATH             SQLite database file (default: $COORDINATOR_DB, else
+                        <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)
+  --agents-dir DIR      an extra folder of agent files (repeatable; also
+                        $COORDINATOR_AGENTS_DIRS, separated by ':')
+  --no-bundled-agents   leave out the bundled catalog (also COORDINATOR_BUNDLED_AGENTS=0)
+  --help                this text
+  --version             the version
+
+Agents come from the bundled catalog, the extra folders, ~/.claude/agents and
+<project>/.claude/agents; a name defined in several places is taken from the last.
+
+Every server process of a project can share one database file.`;
+
+function main(): void {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        db: { type: 'string' },
+        'agents-dir': { type: 'string', multiple: true },
+        'no-bundled-agents': { type: 'boolean' },
+        help: { type: 'boolean' },
+        version: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`coordinator-mcp: ${(err as Error).message}; see coordinator-mcp --help\n`);
+    process.exit(1);
+  }
+  if (values.help) {
+    process.stderr.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.version) {
+    process.stderr.write(`${VERSION}\n`);
+    return;
+  }
+  const dbPath = resolveDbPath(values.db);
+  let db;
+  try {
+    db = openStore(dbPath);
+  } catch (err) {
+    process.stderr.write(`coordinator-mcp: ${err instanceof StoreOpenError ? err.message : (err as Error).message}\n`);
+    process.exit(1);
+  }
+  let services;
+  try {
+    services = createServices(db, {
+      dbPath,
+      agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], noBundled: values['no-bundled-agents'] }),
+      watchAgents: true,
+    });
+  } catch (err) {
+    process.stderr.write(`coordinator-mcp: cannot load the agent catalog: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const { server, cleanup } = createServer(services);
+  // The search index is built (or loaded) once the client has had its first answers.
+  setTimeout(() => {
+    try {
+      services.agents.search.warm();
+    } catch (err) {
+      log.warn('could not prepare the agent search index (it is built on the first search)', err);
+    }
+  }, 300).unref();
+  const shutdown = () => {
+    try {
+      cleanup();
+      db.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.stdin.on('end', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('uncaughtException', (err) => log.error('uncaught exception (still serving)', err));
+  process.on('unhandledRejection', (err) => log.error('unhandled rejection (still serving)', err));
+  server.connect(new StdioServerTransport()).catch((err: unknown) => {
+    log.error('cannot start the stdio transport', err);
+    process.exit(1);
+  });
+}
+
+main();
