@@ -1,7 +1,7 @@
 import { type FSWatcher, readdirSync, readFileSync, statSync, watch } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { log } from '../log.js';
-import { type DB, runImmediate } from '../store/db.js';
+import type { DB } from '../store/db.js';
 import { nowIso } from '../time.js';
 import { parseAgentFile } from './parse.js';
 
@@ -295,7 +295,7 @@ export class AgentCatalog {
     const tx = this.db.transaction(() => {
       for (const w of writes) (w.full ? full : meta).run(w.row);
     });
-    runImmediate(this.db, () => tx.immediate());
+    tx.immediate();
   }
 
   private fingerprint(): string {
