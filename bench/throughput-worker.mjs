@@ -6,7 +6,8 @@
 // the CPU time of both processes. A fixed duration keeps every worker busy for the whole window,
 // so the rate is not diluted by a tail where only the slowest workers are still running.
 //
-// parent -> worker: { type: 'init', server, db, cwd, name, seed, warmup, duration_ms, max_calls, agents }
+// parent -> worker: { type: 'init', server, db, cwd, name, seed, warmup, duration_ms, max_calls, agents, echo }
+//   (echo: the server is the one-tool server, called with echo instead of create_flag; db unused)
 // worker -> parent: { type: 'ready', server_pid, warm_ok, warm_failed, warm_ids, errors }
 // parent -> worker: { type: 'go' }
 // worker -> parent: { type: 'done', calls, start_ns, end_ns, times, failed, errors, ids, client_cpu_s, client_sys_s,
@@ -54,16 +55,19 @@ function waitFor(type) {
 async function main() {
   const init = await waitFor('init');
   const agents = init.agents;
-  handle = await connect([init.server, '--db', init.db], { cwd: init.cwd, name: init.name });
+  handle = await connect(init.echo ? [init.server] : [init.server, '--db', init.db], { cwd: init.cwd, name: init.name });
   const { client } = handle;
+  const call = init.echo
+    ? (args, rec) => timedCall(client, 'echo', { text: args.change_description }, rec)
+    : (args, rec) => timedCall(client, 'create_flag', args, rec);
 
   // Untimed warm-up: JIT of both processes, the statement caches, the page cache.
   const warmRng = rng(init.seed);
   const warm = new Recorder('warm-up');
   const warmIds = [];
   for (let i = 0; i < init.warmup; i++) {
-    const res = await timedCall(client, 'create_flag', createArgs(warmRng, agents), warm);
-    if (res) warmIds.push(res.flag_id);
+    const res = await call(createArgs(warmRng, agents), warm);
+    if (res?.flag_id) warmIds.push(res.flag_id);
   }
   // A pool of argument objects built before the clock starts, so that the timed loop only calls
   // (every call creates a new flag, whatever its content).
@@ -82,9 +86,9 @@ async function main() {
   const deadline = start + BigInt(Math.round(init.duration_ms * 1e6));
   let calls = 0;
   while (calls < init.max_calls && process.hrtime.bigint() < deadline) {
-    const res = await timedCall(client, 'create_flag', pool[calls % pool.length], rec);
+    const res = await call(pool[calls % pool.length], rec);
     calls++;
-    if (res) ids.push(res.flag_id);
+    if (res?.flag_id) ids.push(res.flag_id);
   }
   const end = process.hrtime.bigint();
   const cpu = process.cpuUsage(cpu0);
