@@ -10,7 +10,7 @@ const [db, agentsDir, ...nodeFlags] = process.argv.slice(2);
 const ROOT = new URL('..', import.meta.url).pathname;
 const mb = (kb) => (kb / 1024).toFixed(1);
 const agents = agentHandles(200);
-const h = await connect([...nodeFlags, join(ROOT, 'dist/index.js'), '--db', db, ...(agentsDir && agentsDir !== '-' ? ['--agents-dir', agentsDir] : [])], { cwd: ROOT, env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('COORDINATOR_') || k === 'CS' || k === 'V8X')) });
+const h = await connect([...nodeFlags, join(ROOT, 'dist/index.js'), '--db', db, ...(agentsDir && agentsDir !== '-' ? ['--agents-dir', agentsDir] : [])], { cwd: ROOT, env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('COORDINATOR_'))) });
 const start = procStatus(h.pid);
 const r = rng(3);
 const rec = new Recorder('probe');

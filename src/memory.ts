@@ -15,4 +15,3 @@ if (!/semi[-_]space|optimize[-_]for[-_]size/.test(given)) {
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--optimize-for-size');
 }
-for (const f of (process.env.V8X ?? '').split(' ').filter(Boolean)) setFlagsFromString(f);

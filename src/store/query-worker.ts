@@ -1,6 +1,7 @@
 // A child process that runs one read-only query at a time for query_catalog. It exists so that a
 // runaway query (an endless recursive CTE) can be stopped: SQLite cannot be interrupted from
 // JavaScript while it runs, but this process can be killed.
+import '../memory.js'; // first: the heap settings of the server apply to this process too
 import Database from 'better-sqlite3';
 import { checkReadOnlyStatement, MAX_RESULT_BYTES, type QueryRequest, type QueryResponse } from './readonly.js';
 
@@ -12,6 +13,7 @@ if (!dbPath) {
 const db = new Database(dbPath, { readonly: true, fileMustExist: true });
 db.pragma('query_only = ON');
 db.pragma('busy_timeout = 2000');
+db.pragma('cache_size = -2000'); // as the server's connection: SQLite's default 2 MB
 
 const toJson = (value: unknown): unknown =>
   Buffer.isBuffer(value) ? { base64: value.toString('base64') } : typeof value === 'bigint' ? value.toString() : value;
