@@ -1,6 +1,5 @@
 // Side tool for memory work (not part of npm run bench): runs the RSS workload of bench section 6
-// against one server command and prints RSS and, when the server runs with
-// COORDINATOR_MEMORY_REPORT=1, its own heap figures. Usage:
+// against the built server and prints its RSS at start and at the end. Usage:
 //   node bench/rss-probe.mjs DB AGENTS_DIR [node flags...]
 import { join } from 'node:path';
 import { createArgs, agentHandles } from './content.mjs';
