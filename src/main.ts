@@ -63,13 +63,15 @@ function main(): void {
       dbPath,
       agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], noBundled: values['no-bundled-agents'] }),
       watchAgents: true,
+      lazyCatalog: true,
     });
   } catch (err) {
     process.stderr.write(`coordinator-mcp: cannot load the agent catalog: ${(err as Error).message}\n`);
     process.exit(1);
   }
   const { server, cleanup } = createServer(services);
-  // The search index is built (or loaded) once the client has had its first answers.
+  // The agent folders are read, and the search index built, once the client has had its first
+  // answers (or at the first question about agents, whichever comes first).
   setTimeout(() => {
     try {
       services.agents.search.warm();

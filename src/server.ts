@@ -34,11 +34,13 @@ export interface ServiceOptions {
   agentRoots?: AgentRoot[];
   /** Refresh the catalog when agent files change (servers do; the CLI and tests need not). */
   watchAgents?: boolean;
+  /** Read the agent folders on first use rather than now (the server: its handshake does not wait for them). */
+  lazyCatalog?: boolean;
 }
 
 export function createServices(db: DB, options: ServiceOptions = {}): Services {
   const catalog = new AgentCatalog(db, options.agentRoots ?? []);
-  catalog.refresh();
+  if (!options.lazyCatalog) catalog.refresh();
   if (options.watchAgents) catalog.watch();
   const agents = new AgentService(catalog, new AgentSearch(db, catalog));
   const queries = new ReadOnlyQueries(options.dbPath ?? (db.name || ':memory:'));

@@ -111,24 +111,45 @@ export class AgentCatalog {
   private timer: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
   private listeners: (() => void)[] = [];
-  /** Bumped whenever the set of active agents changes; the search index rebuilds on a new one. */
-  version = 0;
+  private fresh = false;
+  private watchRequested: number | undefined;
+  private closed = false;
+  private changes = 0;
 
   constructor(private readonly db: DB, readonly roots: AgentRoot[]) {}
 
+  /**
+   * Reads the folders if that has not happened yet. Every reader calls it, so a server can answer
+   * the MCP handshake before walking a thousand files (start-up does not grow with the catalog),
+   * and the first question about agents still sees every file.
+   */
+  ensureFresh(): void {
+    if (!this.fresh) this.refresh();
+  }
+
+  /** Bumped whenever the set of active agents changes; the search index rebuilds on a new one. */
+  get version(): number {
+    this.ensureFresh();
+    return this.changes;
+  }
+
   get size(): number {
+    this.ensureFresh();
     return this.agents.size;
   }
 
   all(): AgentSummary[] {
+    this.ensureFresh();
     return [...this.agents.values()];
   }
 
   get(name: string): AgentSummary | undefined {
+    this.ensureFresh();
     return this.agents.get(name);
   }
 
   has(name: string): boolean {
+    this.ensureFresh();
     return this.agents.has(name);
   }
 
@@ -138,7 +159,7 @@ export class AgentCatalog {
 
   /** The body and frontmatter of an active agent, read from the store. */
   details(name: string): { body: string; frontmatter: Record<string, unknown> } | undefined {
-    const agent = this.agents.get(name);
+    const agent = this.get(name);
     if (!agent) return undefined;
     const row = this.db.prepare('SELECT body, frontmatter FROM agents_catalog WHERE path = ?').get(agent.path) as
       | { body: string; frontmatter: string } | undefined;
@@ -147,6 +168,7 @@ export class AgentCatalog {
 
   /** The bodies of the winning files (rows of folders another process reads may be active too). */
   bodies(): Map<string, string> {
+    this.ensureFresh();
     const rows = this.db.prepare("SELECT path, body FROM agents_catalog WHERE status = 'active'").all() as { path: string; body: string }[];
     const byPath = new Map(rows.map((r) => [r.path, r.body]));
     return new Map([...this.agents.values()].map((a) => [a.name, byPath.get(a.path) ?? '']));
@@ -238,10 +260,13 @@ export class AgentCatalog {
     if (writes.length > 0) this.write(writes);
     const before = this.fingerprint();
     this.agents = resolved.winners;
-    if (this.fingerprint() !== before) {
-      this.version++;
+    const first = !this.fresh;
+    this.fresh = true;
+    if (this.fingerprint() !== before || first) {
+      this.changes++;
       for (const listener of this.listeners) listener();
     }
+    if (this.watchRequested !== undefined) this.startWatching(this.watchRequested);
     return change;
   }
 
@@ -310,8 +335,17 @@ export class AgentCatalog {
     log.warn(`skipped agent file ${path}: ${reason}`);
   }
 
-  /** Refreshes when files change (debounced), and every pollSeconds in case an event was missed. */
+  /**
+   * Refreshes when files change (debounced), and every pollSeconds in case an event was missed.
+   * The watching starts with the first read of the folders.
+   */
   watch(pollSeconds = 30): void {
+    this.watchRequested = pollSeconds;
+    if (this.fresh) this.startWatching(pollSeconds);
+  }
+
+  private startWatching(pollSeconds: number): void {
+    if (this.timer || this.closed) return;
     const schedule = () => {
       clearTimeout(this.pending);
       this.pending = setTimeout(() => this.safeRefresh(), 150);
@@ -340,6 +374,7 @@ export class AgentCatalog {
   }
 
   close(): void {
+    this.closed = true;
     for (const w of this.watchers) w.close();
     this.watchers = [];
     clearInterval(this.timer);

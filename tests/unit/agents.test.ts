@@ -121,6 +121,21 @@ describe('catalog sources', () => {
     expect(catalog.version).toBe(version + 1);
   });
 
+  it('reads the folders on first use when created lazily, and starts watching only then', () => {
+    const dir = tempDir();
+    writeAgent(dir, 'a.md', { name: 'lazy.one', description: 'read on first use' });
+    const catalog = new AgentCatalog(db, [{ source: 'project', dir }]);
+    catalog.watch(3600);
+    const rows = () => db.prepare('SELECT count(*) FROM agents_catalog').pluck().get();
+    expect(rows()).toBe(0); // nothing read yet: a server answers its handshake first
+    expect(catalog.get('@lazy.one')).toMatchObject({ description: 'read on first use' });
+    expect(rows()).toBe(1);
+    expect(catalog.version).toBe(1);
+    expect(catalog.refresh()).toEqual({ added: 0, updated: 0, removed: 0, broken: 0 });
+    expect(catalog.version).toBe(1);
+    catalog.close();
+  });
+
   it('builds roots from the options, the environment, the home and the project', () => {
     const roots = resolveAgentRoots({ agentsDirs: ['x'], env: { COORDINATOR_AGENTS_DIRS: '/e1:/e2', CLAUDE_PROJECT_DIR: '/proj' }, cwd: '/cwd', home: '/home/me' });
     expect(roots).toEqual([
