@@ -100,7 +100,9 @@ export async function runAgentBench(log = console.log, { printTable = (header, r
     results.startup.added_ms = results.startup.thousand_agents_p50_ms - results.startup.zero_agents_p50_ms;
     log('\nstart-up (spawn -> tools/list, 15 runs each, alternating, database already holding the catalog)');
     printTable(['agent files', 'p50 ms'], [['0', fmt(results.startup.zero_agents_p50_ms, 1)], ['1,000', fmt(results.startup.thousand_agents_p50_ms, 1)]]);
-    log(`1,000 agent files add ${fmt(results.startup.added_ms, 1)} ms (target <= 50 ms); the very first start, which parses and stores every file, took ${fmt(coldFull, 0)} ms`);
+    log(`1,000 agent files add ${fmt(results.startup.added_ms, 1)} ms (target <= 50 ms); the very first start took ${fmt(coldFull, 0)} ms. `
+      + 'The server answers the handshake before it reads the agent folders: it reads them 300 ms after start or at the first question about '
+      + 'agents (the "first search" column above includes reading every file of a new catalog and building the index)');
     const s1000 = results.search.find((r) => r.agents === 1000);
     const s10k = results.search.find((r) => r.agents === 10_000);
     log(`search p50 ${fmt(s1000.p50, 3)} ms at 1,000 agents (target < 1 ms): ${s1000.p50 < 1 ? 'MET' : 'MISSED'}; ${fmt(s10k.p50, 3)} ms at 10,000 (target < 5 ms): ${s10k.p50 < 5 ? 'MET' : 'MISSED'}`);
