@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,10 @@ import { flagInput } from '../helpers/tmp.js';
 const PROCESSES = 4;
 const FLAGS_PER_PROCESS = 150;
 const LOCK_ROUNDS = 100;
+
+// Hundreds of requests go to each server at once: every write waiting for its pipe to drain adds
+// a 'drain' listener to the client's stdin socket, which is expected here, not a leak.
+EventEmitter.defaultMaxListeners = 1000;
 
 let dir: string;
 let dbPath: string;

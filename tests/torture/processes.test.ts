@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,10 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, EMPTY_HOME, SERVER, spawnServer } from '../helpers/spawn.js';
 import { flagInput } from '../helpers/tmp.js';
+
+// Hundreds of requests go to each server at once: every write waiting for its pipe to drain adds
+// a 'drain' listener to the client's stdin socket, which is expected here, not a leak.
+EventEmitter.defaultMaxListeners = 1000;
 
 let dir: string;
 beforeAll(() => {
