@@ -38,13 +38,14 @@ CREATE TABLE IF NOT EXISTS flags (
 -- lock columns make it covering for counts and for get_workable_flags.
 CREATE INDEX IF NOT EXISTS flags_queue ON flags (target_agent, impact_rank, created_at, id, locked_by, lock_expires_at)
   WHERE status = 'pending';
--- list_flags filters, newest first. status comes last so that counting the matches of a filter
--- reads the index alone, for any status (version 3; version 2 had these without it).
-CREATE INDEX IF NOT EXISTS flags_target ON flags (target_agent, created_at, status);
+-- list_flags filters, newest first (created_at, then id, the page order). status comes last so
+-- that counting the matches of a filter reads the index alone, for any status (version 3;
+-- version 2 had these without id and status).
+CREATE INDEX IF NOT EXISTS flags_target ON flags (target_agent, created_at, id, status);
 CREATE INDEX IF NOT EXISTS flags_chain ON flags (chain_origin_id) WHERE chain_origin_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS flags_source ON flags (source_agent, created_at, status);
+CREATE INDEX IF NOT EXISTS flags_source ON flags (source_agent, created_at, id, status);
 CREATE INDEX IF NOT EXISTS flags_status_created ON flags (status, created_at);
-CREATE INDEX IF NOT EXISTS flags_type ON flags (flag_type, impact_level, created_at, status);
+CREATE INDEX IF NOT EXISTS flags_type ON flags (flag_type, impact_level, created_at, id, status);
 
 -- Every change to a flag, appended and never rewritten. No foreign key: the history of a deleted
 -- flag outlives it (the 'deleted' entry carries a full copy of the row).

@@ -2,11 +2,12 @@
 // against the built server and prints its RSS at start and at the end. Usage:
 //   node bench/rss-probe.mjs DB AGENTS_DIR [node flags...]
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createArgs, agentHandles } from './content.mjs';
 import { connect, procStatus, Recorder, rng, timedCall } from './lib.mjs';
 
 const [db, agentsDir, ...nodeFlags] = process.argv.slice(2);
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const mb = (kb) => (kb / 1024).toFixed(1);
 const agents = agentHandles(200);
 const h = await connect([...nodeFlags, join(ROOT, 'dist/index.js'), '--db', db, ...(agentsDir && agentsDir !== '-' ? ['--agents-dir', agentsDir] : [])], { cwd: ROOT, env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('COORDINATOR_'))) });

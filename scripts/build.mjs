@@ -1,11 +1,11 @@
 // The build: type-checks and compiles src/ to dist/lib (tsc), bundles the three programs (the
 // server, the CLI and the query worker) into dist/ with esbuild, then writes dist/tool-listing.json.
 // The bundles start faster than the compiled modules: Node reads a few files instead of hundreds
-// (the SDK, zod, ajv...). Code that is only needed later (the DDL converter, the database catalog)
-// sits in chunks loaded on first use.
+// (the SDK, zod, ajv...). Code shared by the programs sits in dist/chunks; the server's entry
+// applies its heap settings (src/memory.ts) before it imports the rest.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,5 +41,13 @@ await build({
   banner: { js: "import{createRequire as __coordinatorRequire}from'node:module';const require=__coordinatorRequire(import.meta.url);" },
 });
 for (const bin of ['index.js', 'cli.js']) chmodSync(join(DIST, bin), 0o755);
+
+// The banner declares require in every output file; a bundled module declaring its own top-level
+// require would make that file fail to load, so the build fails here instead.
+const outputs = [...['index.js', 'cli.js', 'query-worker.js'].map((f) => join(DIST, f)), ...readdirSync(join(DIST, 'chunks')).map((f) => join(DIST, 'chunks', f))];
+for (const file of outputs) {
+  const declarations = readFileSync(file, 'utf8').match(/(?:^|[;\s{}])(?:const|let|var|function|class)\s+require\b/g) ?? [];
+  if (declarations.length !== 1) throw new Error(`${file}: ${declarations.length} declarations of require (the banner's should be the only one)`);
+}
 
 execFileSync(process.execPath, [join(ROOT, 'scripts/tool-listing.mjs')], { stdio: 'inherit' });

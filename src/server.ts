@@ -42,7 +42,7 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
   const catalog = new AgentCatalog(db, options.agentRoots ?? []);
   if (!options.lazyCatalog) catalog.refresh();
   if (options.watchAgents) catalog.watch();
-  const agents = new AgentService(catalog, new AgentSearch(db, catalog));
+  const agents = new AgentService(catalog, new AgentSearch(catalog));
   const queries = new ReadOnlyQueries(options.dbPath ?? (db.name || ':memory:'));
   databaseCatalog ??= new DatabaseCatalog();
   return {

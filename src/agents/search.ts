@@ -1,6 +1,5 @@
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { invalid } from '../errors.js';
-import type { DB } from '../store/db.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
 import { isStopword, processTerm, stem, tokenize, words } from './text.js';
 
@@ -62,7 +61,7 @@ const stemsOf = (text: string) => words(text).filter((w) => !isStopword(w)).map(
 export class AgentSearch {
   private prepared: Prepared | undefined;
 
-  constructor(private readonly db: DB, private readonly catalog: AgentCatalog) {}
+  constructor(private readonly catalog: AgentCatalog) {}
 
   /** Builds (or loads) the index now rather than on the first search. */
   warm(): void {

@@ -1,4 +1,5 @@
 import { CoordinatorError, invalid } from '../errors.js';
+import { log } from '../log.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
 import { matter, normalizeAgentName } from './parse.js';
 import type { AgentSearch, SearchFilters } from './search.js';
@@ -64,9 +65,15 @@ export class AgentService {
   }
 
   /** Warnings for a flag's target: unknown agents get the closest known names. */
+  /** Called after a flag is stored: it must not turn that success into an error. */
   targetWarnings(target: string | null): string[] {
-    if (target === null || this.catalog.size === 0 || this.catalog.has(target)) return [];
-    const suggestions = this.search.suggest(target);
-    return [`target_agent ${target} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : ''} The flag was created; update_flag can change its target.`];
+    try {
+      if (target === null || this.catalog.size === 0 || this.catalog.has(target)) return [];
+      const suggestions = this.search.suggest(target);
+      return [`target_agent ${target} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : ''} The flag was created; update_flag can change its target.`];
+    } catch (err) {
+      log.warn('could not check target_agent against the agent catalog', err);
+      return [`target_agent ${target} was not checked: the agent catalog could not be read. The flag was created.`];
+    }
   }
 }

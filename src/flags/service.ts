@@ -442,17 +442,22 @@ export class FlagService {
     return { total, offset, returned: rows.length, has_more: offset + rows.length < total, flags: rows.map((r) => this.toFlag(r, now)) };
   }
 
-  private workableCache: { mark: string; validUntil: string | null; rows: WorkableRow[] } | undefined;
+  private workableCache: { mark: string; at: string; validUntil: string | null; rows: WorkableRow[] } | undefined;
 
   private workableRows(now: string): WorkableRow[] {
+    // Inside a caller's transaction the rows may yet be rolled back, which leaves the change mark
+    // as it was: neither use nor keep the cache there.
+    const cacheable = !this.db.inTransaction;
     const read = this.db.transaction(() => {
       const mark = this.stmt.changeMark.get()!.join(':');
       const cached = this.workableCache;
-      if (cached && cached.mark === mark && (cached.validUntil === null || now < cached.validUntil)) return cached.rows;
+      if (cacheable && cached && cached.mark === mark && now >= cached.at && (cached.validUntil === null || now < cached.validUntil)) {
+        return cached.rows;
+      }
       const rows = this.stmt.workable.all({ now });
       let validUntil: string | null = null;
       for (const r of rows) if (r.next_expiry !== null && (validUntil === null || r.next_expiry < validUntil)) validUntil = r.next_expiry;
-      this.workableCache = { mark, validUntil, rows };
+      this.workableCache = cacheable ? { mark, at: now, validUntil, rows } : undefined;
       return rows;
     });
     return read();
@@ -611,7 +616,7 @@ export class FlagService {
   /**
    * Per target agent (null: broadcasts), how much pending work nobody holds, and how urgent; most
    * urgent first. The summary reads every pending flag, so it is kept until the store changes (a
-   * write by any process) or the first lease it counts as held runs out, whichever comes first:
+   * write by any process), the first lease it counts as held runs out, or the clock goes back:
    * agents that poll it while nothing happens get it from memory.
    */
   workable(limitValue?: unknown) {

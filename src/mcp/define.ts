@@ -1,6 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { readFileSync } from 'node:fs';
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { log } from '../log.js';
@@ -26,12 +28,8 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def
 }
 
 /**
- * The MCP hints, true to each tool. For a read-only tool the spec gives destructiveHint and
- * idempotentHint no meaning, so they are left out (tools/list is read into every model context).
- */
-/**
- * The hints of a tool, leaving out those that equal the spec's defaults (readOnlyHint false,
- * idempotentHint false): every byte of tools/list sits in the model's context. destructiveHint and
+ * The MCP hints of a tool, true to what it does, leaving out those that equal the spec's defaults
+ * (readOnlyHint false, idempotentHint false): every byte of tools/list sits in the model's context. destructiveHint and
  * openWorldHint default to true, so a write tool states destructiveHint and every tool openWorldHint.
  */
 export function annotationsFor(def: ToolDefinition): { readOnlyHint?: true; destructiveHint?: boolean; idempotentHint?: true; openWorldHint: false } {
@@ -138,9 +136,13 @@ export function toolListing(def: ToolDefinition): Tool {
 }
 
 const LISTING_FILE = packagePath('dist', 'tool-listing.json');
+// Only the built code (the bundles, dist/lib) takes the listing from the build: run from the
+// sources (tests), the listing is made from the sources, so it cannot be a stale build's.
+const RUNS_BUILT = fileURLToPath(import.meta.url).startsWith(packagePath('dist') + sep);
 
 /** The tools/list answer written by the build (scripts/tool-listing.mjs), when it matches this version. */
 export function prebuiltListing(version: string): Tool[] | undefined {
+  if (!RUNS_BUILT) return undefined;
   try {
     const saved = JSON.parse(readFileSync(LISTING_FILE, 'utf8')) as { version: string; tools: Tool[] };
     return saved.version === version ? saved.tools : undefined;

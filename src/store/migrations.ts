@@ -142,12 +142,13 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
     return;
   }
   // Version 2 only adds tables (the agent catalog and its search index): applying the schema
-  // creates them. Version 3 adds status to three list_flags indexes: they are dropped here and
-  // made again by the schema. Later versions add their steps here, each ending with applySchema().
-  // It also drops the saved search index of version 2: the index is now built in memory.
+  // creates them. Version 3 adds id and status to three list_flags indexes (dropped here, made
+  // again by the schema) and stops saving the search index: its table is emptied but kept, since
+  // a server of version 2 may still be running on this file and would write to it. Later
+  // versions add their steps here, each ending with applySchema().
   if (from < 3) {
-    db.exec(`DROP INDEX IF EXISTS flags_target; DROP INDEX IF EXISTS flags_source; DROP INDEX IF EXISTS flags_type;
-      DROP TABLE IF EXISTS agent_search_index;`);
+    db.exec('DROP INDEX IF EXISTS flags_target; DROP INDEX IF EXISTS flags_source; DROP INDEX IF EXISTS flags_type;');
+    if (tableColumns(db, 'agent_search_index').length > 0) db.exec('DELETE FROM agent_search_index');
   }
   if (from < to) applySchema();
 }

@@ -13,8 +13,15 @@ const FLAGS_PER_PROCESS = 150;
 const LOCK_ROUNDS = 100;
 
 // Hundreds of requests go to each server at once: every write waiting for its pipe to drain adds
-// a 'drain' listener to the client's stdin socket, which is expected here, not a leak.
-EventEmitter.defaultMaxListeners = 1000;
+// a 'drain' listener to the client's stdin socket, which is expected here, not a leak. Only while
+// this file's tests run.
+const defaultMaxListeners = EventEmitter.defaultMaxListeners;
+beforeAll(() => {
+  EventEmitter.defaultMaxListeners = 1000;
+});
+afterAll(() => {
+  EventEmitter.defaultMaxListeners = defaultMaxListeners;
+});
 
 let dir: string;
 let dbPath: string;

@@ -11,8 +11,15 @@ import { assertBuilt, EMPTY_HOME, SERVER, spawnServer } from '../helpers/spawn.j
 import { flagInput } from '../helpers/tmp.js';
 
 // Hundreds of requests go to each server at once: every write waiting for its pipe to drain adds
-// a 'drain' listener to the client's stdin socket, which is expected here, not a leak.
-EventEmitter.defaultMaxListeners = 1000;
+// a 'drain' listener to the client's stdin socket, which is expected here, not a leak. Only while
+// this file's tests run.
+const defaultMaxListeners = EventEmitter.defaultMaxListeners;
+beforeAll(() => {
+  EventEmitter.defaultMaxListeners = 1000;
+});
+afterAll(() => {
+  EventEmitter.defaultMaxListeners = defaultMaxListeners;
+});
 
 let dir: string;
 beforeAll(() => {

@@ -29,7 +29,7 @@ afterEach(() => {
 function load(roots: ConstructorParameters<typeof AgentCatalog>[1]) {
   const catalog = new AgentCatalog(db, roots);
   catalog.refresh();
-  const search = new AgentSearch(db, catalog);
+  const search = new AgentSearch(catalog);
   return { catalog, search, service: new AgentService(catalog, search) };
 }
 

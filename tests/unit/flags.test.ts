@@ -289,4 +289,24 @@ describe('chains, lists and workable counts', () => {
     clock += 2_000;
     expect(ops()).toMatchObject({ workable: 3, held: 0, highest_impact: 'high' });
   });
+
+  it('never keeps a workable summary read inside a transaction that is rolled back, nor one from a later clock', () => {
+    flags.create(flagInput({ target_agent: '@ops.cicd' }));
+    const ops = () => flags.workable().agents.find((a) => a.target_agent === '@ops.cicd')?.workable;
+    expect(ops()).toBe(1);
+    const rolledBack = db.transaction(() => {
+      flags.create(flagInput({ target_agent: '@ops.cicd' }));
+      expect(ops()).toBe(2); // sees its own uncommitted flag
+      throw new Error('roll back');
+    });
+    expect(() => rolledBack()).toThrow('roll back');
+    expect(ops()).toBe(1);
+    // A summary made at a later time is not reused when the clock steps back before it.
+    flags.create(flagInput({ target_agent: '@ops.cicd' }));
+    flags.lock(2, '@ops.cicd', 60);
+    clock += 120_000; // the lease is over: workable
+    expect(ops()).toBe(2);
+    clock -= 90_000; // back inside the lease
+    expect(ops()).toBe(1);
+  });
 });

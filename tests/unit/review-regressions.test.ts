@@ -69,7 +69,7 @@ describe('search', () => {
     const db = openStore(join(tempDir(), 'c.db'));
     const catalog = new AgentCatalog(db, [{ source: 'user', dir }]);
     catalog.refresh();
-    const search = new AgentSearch(db, catalog);
+    const search = new AgentSearch(catalog);
     const filler = Array.from({ length: 29 }, (_x, i) => `filler${i}`).join(' ');
     expect(search.search(`${filler} postgres`, 1).results[0]!.score).toBe(50);
     expect(search.search('index indexes indexing', 1).results[0]!.score).toBe(search.search('index', 1).results[0]!.score);
@@ -112,5 +112,28 @@ describe('flags imported from the old script', () => {
     expect(chains.filter((c) => c === null)).toHaveLength(1);
     expect(flags.update(1, 'backend.api', { impact_level: 'high' }).changed).toEqual(['impact_level']);
     db.close();
+  });
+});
+
+describe('a lazily read agent catalog that fails (session 2 review)', () => {
+  it('still answers create_flag with success: the target check becomes a warning, the flag is stored', async () => {
+    const { connectInProcess, callOk } = await import('../helpers/client.js');
+    const db = openStore(join(tempDir(), 'c.db'));
+    const { client, services, close } = await connectInProcess(db);
+    try {
+      vi.spyOn(services.agents.catalog, 'size', 'get').mockImplementation(() => {
+        throw new Error('the agents folder went away');
+      });
+      const out = await callOk(client, 'create_flag', {
+        source_agent: '@backend.api', target_agent: '@frontend.react', flag_type: 'change',
+        change_description: 'd'.repeat(60), action_required: 'a'.repeat(120),
+      });
+      expect(out).toMatchObject({ success: true, flag_id: 1 });
+      expect(out.warnings).toEqual(['target_agent @frontend.react was not checked: the agent catalog could not be read. The flag was created.']);
+      expect(db.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(1);
+    } finally {
+      await close();
+      db.close();
+    }
   });
 });

@@ -68,7 +68,7 @@ describe('openStore', () => {
     upgraded.close();
   });
 
-  it('upgrades a version 2 database: the list_flags indexes gain the status column, the saved search index goes, the flags stay', () => {
+  it('upgrades a version 2 database: the list_flags indexes gain id and status, the saved search index is emptied, the flags stay', () => {
     const path = join(tempDir(), 'v2.db');
     const db = openStore(path);
     const flags = new FlagService(db);
@@ -80,19 +80,26 @@ describe('openStore', () => {
       DROP INDEX flags_source; CREATE INDEX flags_source ON flags (source_agent, created_at);
       DROP INDEX flags_type; CREATE INDEX flags_type ON flags (flag_type, impact_level, created_at);
       CREATE TABLE agent_search_index (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL, data TEXT NOT NULL, built_at TEXT NOT NULL);
+      INSERT INTO agent_search_index VALUES (1, 'f', '{}', '2026-11-27T10:00:00.000Z');
       PRAGMA user_version = 2`);
     db.close();
     const upgraded = openStore(path);
     const columns = (index: string) => upgraded.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all(index);
     expect(upgraded.pragma('user_version', { simple: true })).toBe(3);
-    expect(columns('flags_target')).toEqual(['target_agent', 'created_at', 'status']);
-    expect(columns('flags_source')).toEqual(['source_agent', 'created_at', 'status']);
-    expect(columns('flags_type')).toEqual(['flag_type', 'impact_level', 'created_at', 'status']);
+    expect(columns('flags_target')).toEqual(['target_agent', 'created_at', 'id', 'status']);
+    expect(columns('flags_source')).toEqual(['source_agent', 'created_at', 'id', 'status']);
+    expect(columns('flags_type')).toEqual(['flag_type', 'impact_level', 'created_at', 'id', 'status']);
     expect(upgraded.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(3);
-    expect(upgraded.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'agent_search_index'").pluck().get()).toBe(0);
-    // Counting one filter's matches now reads the index alone.
-    const plan = upgraded.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM flags WHERE +status = 'pending' AND source_agent = '@a.b'").all() as { detail: string }[];
-    expect(plan.map((r) => r.detail).join(' ')).toMatch(/COVERING INDEX flags_source/);
+    // The saved search index is no longer used: emptied, kept for servers of version 2 still running.
+    expect(upgraded.prepare('SELECT count(*) FROM agent_search_index').pluck().get()).toBe(0);
+    // Counting one filter's matches reads the index alone; a page of them comes in index order, unsorted.
+    const plan = (sql: string) => (upgraded.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    for (const [index, filter] of [['flags_source', "source_agent = '@a.b'"], ['flags_target', "target_agent = '@c.d'"], ['flags_type', "flag_type = 'change' AND impact_level = 'medium'"]]) {
+      expect(plan(`SELECT count(*) FROM flags WHERE +status = 'pending' AND ${filter}`)).toMatch(new RegExp(`COVERING INDEX ${index}`));
+      const page = plan(`SELECT * FROM flags WHERE +status = 'pending' AND ${filter} ORDER BY created_at DESC, id DESC LIMIT 20`);
+      expect(page).toMatch(new RegExp(`INDEX ${index}`));
+      expect(page).not.toMatch(/TEMP B-TREE/);
+    }
     upgraded.close();
   });
 
