@@ -83,7 +83,10 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
         row_count: z.number(),
         truncated: z.boolean(),
       },
-      handle: (args) => queries.run(args.sql, args.params, args.max_rows),
+      handle: (args) => {
+        agents.catalog.ensureFresh(); // agents_catalog mirrors the folders before it is queried
+        return queries.run(args.sql, args.params, args.max_rows);
+      },
     }),
   ];
 }

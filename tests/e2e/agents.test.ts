@@ -35,6 +35,18 @@ describe('the agent catalog in a running server', () => {
     }
   });
 
+  it('has read the agent folders before query_catalog looks at agents_catalog, even as its first call', async () => {
+    const project = tempDir();
+    writeAgent(join(project, '.claude', 'agents'), 'q.md', { name: 'query.first', description: 'Read before the first query' });
+    const s = await spawnServer(['--db', join(project, 'c.db'), '--no-bundled-agents'], { CLAUDE_PROJECT_DIR: project, HOME: tempDir() });
+    try {
+      const out = await callOk(s.client, 'query_catalog', { sql: "SELECT name, status FROM agents_catalog WHERE name = '@query.first'" });
+      expect(out.rows).toEqual([{ name: '@query.first', status: 'active' }]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('follows agent files created, edited and removed while it runs', async () => {
     const project = tempDir();
     const dir = join(project, '.claude', 'agents');
