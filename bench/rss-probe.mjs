@@ -17,7 +17,7 @@ const rec = new Recorder('probe');
 const listed = await timedCall(h.client, 'list_agents', { limit: 500, offset: 20 }, rec);
 const names = (listed?.agents ?? []).map((a) => a.name);
 const queries = ['jwt sso for the identity api', 'kafka cdc pipeline', 'postgresql schema migration', 'react state-management rendering'];
-const DDL = 'CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE, created DATETIME DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB;';
+const { MYSQL_DDL: DDL } = await import('./tools.mjs');
 const kinds = {
   search: () => ['search_agents', { query: r.pick(queries), limit: 5 }],
   queue: () => ['get_agent_flags', { agent: r.pick(agents) }],
@@ -40,7 +40,10 @@ for (let i = 0; i < 400; i++) {
   if (only && !only.includes(k)) continue;
   const [name, args] = kinds[k]();
   await timedCall(h.client, name, args, rec);
+  const now = procStatus(h.pid).VmRSS;
+  if (!(now <= (globalThis.maxRss ?? 0))) { globalThis.maxRss = now; globalThis.maxAt = `${i}:${k}`; }
 }
+console.log(`highest RSS seen after a call: ${mb(globalThis.maxRss)} MB, after call ${globalThis.maxAt}`);
 const end = procStatus(h.pid);
 console.log(`start rss ${mb(start.VmRSS)} hwm ${mb(start.VmHWM)} | end rss ${mb(end.VmRSS)} anon ${mb(end.RssAnon)} hwm ${mb(end.VmHWM)} | ok ${rec.times.length} failed ${rec.failures} ${rec.errors[0] ?? ''}`);
 await h.close();
