@@ -35,6 +35,8 @@ await build({
   external: ['better-sqlite3'],
   minifyWhitespace: true,
   minifySyntax: true,
+  // Maps back to src/*.ts (through tsc's maps), read only by `node --enable-source-maps`.
+  sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
   // Bundled CommonJS packages (ajv) call require() for Node's modules: give ESM a require.
@@ -44,7 +46,7 @@ for (const bin of ['index.js', 'cli.js']) chmodSync(join(DIST, bin), 0o755);
 
 // The banner declares require in every output file; a bundled module declaring its own top-level
 // require would make that file fail to load, so the build fails here instead.
-const outputs = [...['index.js', 'cli.js', 'query-worker.js'].map((f) => join(DIST, f)), ...readdirSync(join(DIST, 'chunks')).map((f) => join(DIST, 'chunks', f))];
+const outputs = [...['index.js', 'cli.js', 'query-worker.js'].map((f) => join(DIST, f)), ...readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => join(DIST, 'chunks', f))];
 for (const file of outputs) {
   const declarations = readFileSync(file, 'utf8').match(/(?:^|[;\s{}])(?:const|let|var|function|class)\s+require\b/g) ?? [];
   if (declarations.length !== 1) throw new Error(`${file}: ${declarations.length} declarations of require (the banner's should be the only one)`);
