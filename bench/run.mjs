@@ -484,7 +484,7 @@ async function benchLatency() {
     const listDefault = () => ({});
     const listByTarget = () => ({ target_agent: r.pick(agents), status: 'all', limit: 20 });
     await warm(10, (rec) => timedCall(client, 'list_flags', listDefault(), rec));
-    await run('list_flags {} (pending, newest 50)', CONFIG.list_calls_per_variant, (rec) => timedCall(client, 'list_flags', listDefault(), rec));
+    await run('list_flags {} (pending, newest 20)', CONFIG.list_calls_per_variant, (rec) => timedCall(client, 'list_flags', listDefault(), rec));
     await warm(10, (rec) => timedCall(client, 'list_flags', listByTarget(), rec));
     await run("list_flags {target_agent, status:'all', limit:20}", CONFIG.list_calls_per_variant, (rec) => timedCall(client, 'list_flags', listByTarget(), rec));
 
