@@ -105,7 +105,7 @@ export async function runToolBench({ client, tools, agents, bundled, r, progress
     },
     get_agent_flags: simple(() => ({ agent: r.pick(agents) })),
     list_flags: withVariants([
-      ['{} (pending, newest 50)', () => ({})],
+      ['{} (pending, newest 20)', () => ({})],
       ["{target_agent, status:'all', limit:20}", () => ({ target_agent: r.pick(agents), status: 'all', limit: 20 })],
       ['{source_agent, limit:20}', () => ({ source_agent: r.pick(agents), limit: 20 })],
       ["{flag_type:'breaking_change', impact_level:'critical', limit:20}", () => ({ flag_type: 'breaking_change', impact_level: 'critical', limit: 20 })],
