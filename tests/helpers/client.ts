@@ -1,9 +1,30 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { expect } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { createServer, createServices, type ServiceOptions, type Services } from '../../src/server.js';
-import type { DB } from '../../src/store/db.js';
+import { openStore, type DB } from '../../src/store/db.js';
+import { tempDir } from './tmp.js';
+
+/**
+ * For each test of the file: a fresh store in a temporary folder and an SDK client connected to
+ * an in-process server on it, handed to assign; closed after the test.
+ */
+export function useInProcessServer(assign: (s: { db: DB; client: Client; services: Services }) => void): void {
+  let close: (() => Promise<void>) | undefined;
+  let db: DB | undefined;
+  beforeEach(async () => {
+    db = openStore(join(tempDir(), 'c.db'));
+    const connected = await connectInProcess(db);
+    close = connected.close;
+    assign({ db, client: connected.client, services: connected.services });
+  });
+  afterEach(async () => {
+    await close?.();
+    db?.close();
+  });
+}
 
 export async function connectInProcess(db: DB, options: ServiceOptions = {}): Promise<{ client: Client; services: Services; close: () => Promise<void> }> {
   const services = createServices(db, options);

@@ -1,10 +1,12 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER = join(ROOT, 'dist/index.js');
@@ -36,4 +38,19 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
     json = undefined;
   }
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json };
+}
+
+/**
+ * For a file whose tests send hundreds of requests to a server at once: every write waiting for
+ * the pipe to drain adds a 'drain' listener to the client's stdin socket, which is expected there,
+ * not a leak. Raises Node's listener warning threshold while that file's tests run.
+ */
+export function allowManyPendingWrites(): void {
+  const before = EventEmitter.defaultMaxListeners;
+  beforeAll(() => {
+    EventEmitter.defaultMaxListeners = 1000;
+  });
+  afterAll(() => {
+    EventEmitter.defaultMaxListeners = before;
+  });
 }

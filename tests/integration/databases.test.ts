@@ -1,26 +1,15 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as z from 'zod';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toolRegistry, type Services } from '../../src/server.js';
-import { openStore, type DB } from '../../src/store/db.js';
-import { callErr, callOk, connectInProcess } from '../helpers/client.js';
-import { tempDir } from '../helpers/tmp.js';
+import type { DB } from '../../src/store/db.js';
+import { callErr, callOk, useInProcessServer } from '../helpers/client.js';
 
 let db: DB;
 let client: Client;
 let services: Services;
-let close: () => Promise<void>;
-
-beforeEach(async () => {
-  db = openStore(join(tempDir(), 'c.db'));
-  ({ client, services, close } = await connectInProcess(db));
-});
-afterEach(async () => {
-  await close();
-  db.close();
-});
+useInProcessServer((s) => ({ db, client, services } = s));
 
 async function call(name: string, args: Record<string, unknown>) {
   const out = await callOk(client, name, args);
