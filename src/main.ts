@@ -57,18 +57,14 @@ function main(): void {
     process.stderr.write(`coordinator-mcp: ${err instanceof StoreOpenError ? err.message : (err as Error).message}\n`);
     process.exit(1);
   }
-  let services;
-  try {
-    services = createServices(db, {
-      dbPath,
-      agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], noBundled: values['no-bundled-agents'] }),
-      watchAgents: true,
-      lazyCatalog: true,
-    });
-  } catch (err) {
-    process.stderr.write(`coordinator-mcp: cannot load the agent catalog: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
+  // No file is read here: the agent folders are read on first use (lazyCatalog), where a failure
+  // is that call's error and the next call tries again.
+  const services = createServices(db, {
+    dbPath,
+    agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], noBundled: values['no-bundled-agents'] }),
+    watchAgents: true,
+    lazyCatalog: true,
+  });
   const { server, cleanup } = createServer(services);
   // The agent folders are read, and the search index built, once the client has had its first
   // answers (or at the first question about agents, whichever comes first).
