@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { log } from '../log.js';
 import type { DB } from '../store/db.js';
 import { nowIso } from '../time.js';
-import { parseAgentFile } from './parse.js';
+import { type AgentDefinition, parseAgentFile } from './parse.js';
 
 /** Where an agent file comes from; the roots are ordered so that a later folder wins. */
 export type AgentSource = 'bundled' | 'extra' | 'user' | 'project';
@@ -13,18 +13,12 @@ export interface AgentRoot {
   dir: string;
 }
 
-export interface AgentSummary {
-  name: string;
+/** What the catalog keeps in memory of an agent: its definition without the body, and where it comes from. */
+export interface AgentSummary extends Pick<AgentDefinition, 'name' | 'description' | 'tags' | 'capabilities' | 'model' | 'color' | 'tools'> {
   domain: string | null;
   module: string;
   source: AgentSource;
   path: string;
-  description: string;
-  tags: string[];
-  capabilities: string[];
-  model: string | null;
-  color: string | null;
-  tools: string[];
   content_hash: string;
   /** Other files defining the same name, which this one overrides. */
   shadows: string[];
