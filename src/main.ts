@@ -64,6 +64,7 @@ function main(): void {
     agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], noBundled: values['no-bundled-agents'] }),
     watchAgents: true,
     lazyCatalog: true,
+    groupCommit: true,
   });
   const { server, cleanup } = createServer(services);
   // The agent folders are read, and the search index built, once the client has had its first

@@ -115,7 +115,7 @@ interface FlagRow {
   notes: string | null;
 }
 
-interface Draft {
+export interface Draft {
   flag_type: FlagType;
   target_agent: string | null;
   change_description: string;
@@ -164,6 +164,9 @@ export class FlagService {
         VALUES (@chain_origin_id, @flag_type, @source_agent, @target_agent, @change_description, @action_required,
           @impact_level, @related_files, @code_location, @example_usage, @context, @now, @now)`),
       history: db.prepare('INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, ?, ?, ?, ?)'),
+      lastHistoryId: db.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM flag_history'),
+      createdByRequest: db.prepare<{ after: number; requestId: string }, { flag_id: number }>(
+        "SELECT flag_id FROM flag_history WHERE id > @after AND action = 'created' AND json_extract(details, '$.request_id') = @requestId"),
       historyOf: db.prepare<[number], { id: number; flag_id: number; action: string; agent: string; at: string; details: string | null }>(
         'SELECT * FROM flag_history WHERE flag_id = ? ORDER BY id'),
       // One branch per target condition, so each walks the queue index in order and SQLite
@@ -334,16 +337,45 @@ export class FlagService {
     };
   }
 
-  create(input: CreateFlagInput): Flag {
-    const source = normalizeHandle(input.source_agent, 'source_agent');
-    const draft = this.buildDraft(input, 'target_agent' in input && input.target_agent !== undefined);
+  /**
+   * Creates a flag. requestId, given when another server process handed this create over (group
+   * commit), is kept in the 'created' history entry so that the sender can tell, should this
+   * process die before answering, whether the flag was stored (createdByRequest).
+   */
+  create(input: CreateFlagInput, requestId?: string): Flag {
+    const { source, draft } = this.checkCreate(input);
     return this.write(() => {
       this.checkOrigin(draft.chain_origin_id);
       const now = this.iso();
       const id = Number(this.stmt.insert.run({ ...this.draftParams(draft), source_agent: source, now }).lastInsertRowid);
-      this.record(id, 'created', source, now, { target_agent: draft.target_agent, impact_level: draft.impact_level });
+      const details: Record<string, unknown> = { target_agent: draft.target_agent, impact_level: draft.impact_level };
+      if (requestId !== undefined) details.request_id = requestId;
+      this.record(id, 'created', source, now, details);
       return this.toFlag(this.row(id), now);
     });
+  }
+
+  /** The checks of create that need no database: throws the same refusals create would. */
+  checkCreate(input: CreateFlagInput): { source: string; draft: Draft } {
+    const source = normalizeHandle(input.source_agent, 'source_agent');
+    const draft = this.buildDraft(input, 'target_agent' in input && input.target_agent !== undefined);
+    return { source, draft };
+  }
+
+  /** The id of the newest history entry (0 when there is none): entries written later have greater ids. */
+  lastHistoryId(): number {
+    return this.stmt.lastHistoryId.get()!.id;
+  }
+
+  /** The flag that a create handed over with this request id stored, looking only at history entries after afterHistoryId. */
+  createdByRequest(requestId: string, afterHistoryId: number): Flag | undefined {
+    const hit = this.stmt.createdByRequest.get({ after: afterHistoryId, requestId });
+    if (!hit) return undefined;
+    const row = this.stmt.byId.get(hit.flag_id);
+    if (!row) {
+      throw new CoordinatorError('not_found', `flag #${hit.flag_id} was created and has since been deleted`, { field: 'id', rule: 'exists' });
+    }
+    return this.toFlag(row);
   }
 
   get(idValue: unknown): { flag: Flag; chain: ChainLink[]; history: HistoryEntry[] } {

@@ -1,0 +1,384 @@
+// Group commit of create_flag across the server processes that share one database file.
+//
+// SQLite lets one connection write at a time. When several servers create flags at once, each
+// takes the write lock in turn, re-reads the pages the others changed, writes its own WAL frames,
+// and whoever finds the lock taken sleeps in SQLite's busy handler (1, 2, 5... ms). Here the
+// servers of one database file elect a leader over a local socket; the others hand their creates
+// to it, and it writes every create that arrived in the same turn of its event loop in one
+// transaction (one savepoint each, so one refused create does not undo the others).
+//
+// The leader is only a shortcut: SQLite still guarantees every write. Without a leader (no socket,
+// an old server, the election lost twice) a server writes itself, as it always could. If the
+// leader dies with creates in flight, the sender looks in the history for the request id the
+// leader stored with each create: found, it answers with that flag; not found, the create was
+// never written (a dead process commits nothing later), so it sends it again. Only creates go
+// through the leader; locks, completions and the other writes stay direct.
+import { createHash } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, realpathSync, unlinkSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoordinatorError, type ErrorCode, type ErrorDetails } from '../errors.js';
+import { log } from '../log.js';
+import type { DB } from '../store/db.js';
+import type { CreateFlagInput, Flag, FlagService } from './service.js';
+
+/** Bumped when the messages between servers change: servers of another protocol do not meet. */
+const PROTOCOL = 1;
+/** After a failed election, write directly for this long before trying again. */
+const RETRY_ELECTION_MS = 1000;
+/** A leader that has not answered a create in this long is given up on (it is stuck, not dead). */
+const ANSWER_TIMEOUT_MS = 30_000;
+
+type Role = 'none' | 'leader' | 'follower';
+
+interface Request {
+  i: number; // the sender's sequence number
+  t: string; // request id, stored in the 'created' history entry
+  a: CreateFlagInput;
+}
+
+interface Answer {
+  i: number;
+  h: number; // the newest history id before the batch that held this create began
+  f?: Flag;
+  e?: { code: ErrorCode; message: string; details: ErrorDetails } | { message: string };
+}
+
+interface Pending {
+  token: string;
+  input: CreateFlagInput;
+  resolve: (flag: Flag) => void;
+  reject: (err: unknown) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface Queued {
+  req: Request;
+  reply: (answer: Answer) => void;
+  /** false once the sender has gone: its create is then not written (it will send it again or has settled it). */
+  live: () => boolean;
+}
+
+export interface GroupCommitOptions {
+  /** The database file; group commit is off for ':memory:'. */
+  dbPath: string;
+  /** Where the socket goes (default: a private folder in the system's temporary folder). */
+  socketDir?: string;
+  /** false: every create is written by this process (also COORDINATOR_GROUP_COMMIT=0). */
+  enabled?: boolean;
+}
+
+/** The address the servers of one database file meet at, or undefined when there is none. */
+export function meetingAddress(dbPath: string, socketDir?: string): string | undefined {
+  if (dbPath === ':memory:' || dbPath === '') return undefined;
+  let real: string;
+  try {
+    real = realpathSync(dbPath);
+  } catch {
+    return undefined;
+  }
+  const name = `coordinator-mcp-w${PROTOCOL}-${createHash('sha256').update(real).digest('hex').slice(0, 20)}`;
+  if (process.platform === 'win32') return `\\\\.\\pipe\\${name}`;
+  // A folder only this user can enter: no other user can reach the leader and write through it.
+  const uid = process.getuid?.() ?? 0;
+  const dir = socketDir ?? join(tmpdir(), `coordinator-mcp-${uid}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || st.uid !== uid) return undefined;
+    if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  } catch {
+    return undefined;
+  }
+  const path = join(dir, `${name}.sock`);
+  return Buffer.byteLength(path) < 100 ? path : undefined; // sun_path holds 104-108 bytes
+}
+
+/** Splits a byte stream into newline-ended JSON messages. */
+function onLines(socket: net.Socket, handle: (msg: unknown) => void): void {
+  let buffered = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffered += chunk;
+    let nl;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      let msg: unknown;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        socket.destroy(); // not one of ours
+        return;
+      }
+      handle(msg);
+    }
+  });
+}
+
+function describeError(err: unknown): Answer['e'] {
+  if (err instanceof CoordinatorError) return { code: err.code, message: err.message, details: err.details };
+  return { message: (err as Error)?.message ?? String(err) };
+}
+
+function rebuildError(e: NonNullable<Answer['e']>): Error {
+  if ('code' in e) return new CoordinatorError(e.code, e.message, e.details);
+  return new CoordinatorError('store', `the database refused the write: ${e.message}`);
+}
+
+export class GroupCommit {
+  private role: Role = 'none';
+  private readonly address: string | undefined;
+  private electing: Promise<void> | undefined;
+  private retryAfter = 0;
+  private closed = false;
+  // leader
+  private server: net.Server | undefined;
+  private readonly peers = new Set<net.Socket>();
+  private queue: Queued[] = [];
+  private flushScheduled = false;
+  // follower
+  private link: net.Socket | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private seq = 0;
+  private readonly tokenPrefix = `${process.pid.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+  private watermark = 0;
+
+  constructor(
+    private readonly db: DB,
+    private readonly flags: FlagService,
+    options: GroupCommitOptions,
+  ) {
+    const enabled = (options.enabled ?? true) && process.env.COORDINATOR_GROUP_COMMIT !== '0';
+    this.address = enabled ? meetingAddress(options.dbPath, options.socketDir) : undefined;
+  }
+
+  /** 'leader', 'follower', or 'none' (this process writes its own creates). */
+  get state(): Role {
+    return this.role;
+  }
+
+  /** Creates a flag: through the leader when there is one, else here. Refusals are those of FlagService.create. */
+  async create(input: CreateFlagInput): Promise<Flag> {
+    if (this.role === 'none' && this.address && !this.closed && Date.now() >= this.retryAfter) await this.elect();
+    if (this.role === 'follower' && this.link) {
+      this.flags.checkCreate(input); // refuse bad arguments here, without a round trip
+      return this.send(input);
+    }
+    if (this.role === 'leader' && (this.queue.length > 0 || this.flushScheduled)) {
+      return new Promise<Flag>((resolve, reject) => {
+        this.enqueue({ req: { i: 0, t: '', a: input }, reply: (a) => (a.f ? resolve(a.f) : reject(rebuildError(a.e!))), live: () => true });
+      });
+    }
+    const flag = this.flags.create(input);
+    return flag;
+  }
+
+  /** Leader: answers what is queued, then stops listening. Follower: leaves. Creates after this are written here. */
+  close(): void {
+    this.closed = true;
+    if (this.role === 'leader') {
+      this.flush();
+      this.server?.close();
+      for (const p of this.peers) p.end();
+    }
+    this.link?.destroy();
+    this.role = 'none';
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Election
+
+  private elect(): Promise<void> {
+    this.electing ??= this.runElection().finally(() => {
+      this.electing = undefined;
+    });
+    return this.electing;
+  }
+
+  private async runElection(): Promise<void> {
+    const address = this.address!;
+    for (let attempt = 0; attempt < 2 && !this.closed; attempt++) {
+      const server = await this.listen(address);
+      if (server) {
+        this.lead(server);
+        return;
+      }
+      const link = await this.dial(address);
+      if (link) {
+        this.follow(link);
+        return;
+      }
+      // Nobody answers at the address: a leader that died left its socket file behind.
+      if (process.platform !== 'win32') {
+        try {
+          unlinkSync(address);
+        } catch {
+          // gone already, or another server removed it
+        }
+      }
+    }
+    this.retryAfter = Date.now() + RETRY_ELECTION_MS;
+  }
+
+  private listen(address: string): Promise<net.Server | undefined> {
+    return new Promise((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen(address, () => {
+        server.removeAllListeners('error');
+        resolve(server);
+      });
+    });
+  }
+
+  private dial(address: string): Promise<net.Socket | undefined> {
+    return new Promise((resolve) => {
+      const link = net.connect(address);
+      link.once('error', () => resolve(undefined));
+      link.once('connect', () => {
+        link.removeAllListeners('error');
+        resolve(link);
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Leader
+
+  private lead(server: net.Server): void {
+    if (this.closed) {
+      server.close();
+      return;
+    }
+    this.role = 'leader';
+    this.server = server;
+    server.unref();
+    server.on('error', (err) => log.warn('group commit: the leader socket failed; writing directly', err));
+    server.on('connection', (peer) => {
+      peer.unref();
+      peer.setNoDelay(true);
+      this.peers.add(peer);
+      peer.on('error', () => peer.destroy());
+      peer.on('close', () => this.peers.delete(peer));
+      const reply = (answer: Answer) => {
+        if (!peer.destroyed) peer.write(`${JSON.stringify(answer)}\n`);
+      };
+      onLines(peer, (msg) => {
+        const req = msg as Request;
+        if (typeof req?.i !== 'number' || typeof req.t !== 'string' || typeof req.a !== 'object' || req.a === null) {
+          peer.destroy();
+          return;
+        }
+        this.enqueue({ req, reply, live: () => !peer.destroyed && !peer.readableEnded });
+      });
+    });
+  }
+
+  private enqueue(q: Queued): void {
+    this.queue.push(q);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // Every create that arrives in this turn of the event loop joins the batch.
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes every queued create in one transaction, one savepoint each, and answers each. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue.filter((q) => q.live());
+    this.queue = [];
+    if (batch.length === 0) return;
+    let answers: Answer[];
+    try {
+      answers = this.db.transaction(() => {
+        const before = this.flags.lastHistoryId();
+        return batch.map(({ req }): Answer => {
+          try {
+            return { i: req.i, h: before, f: this.flags.create(req.a, req.t || undefined) };
+          } catch (err) {
+            return { i: req.i, h: before, e: describeError(err) };
+          }
+        });
+      }).immediate();
+    } catch (err) {
+      // The transaction itself failed (the disk, the lock timeout): nothing of it was stored.
+      answers = batch.map(({ req }) => ({ i: req.i, h: 0, e: describeError(err) }));
+    }
+    for (const [k, q] of batch.entries()) q.reply(answers[k]!);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Follower
+
+  private follow(link: net.Socket): void {
+    if (this.closed) {
+      link.destroy();
+      return;
+    }
+    // Creates the leader stores from now on get history ids above this mark.
+    this.watermark = this.flags.lastHistoryId();
+    this.role = 'follower';
+    this.link = link;
+    link.unref();
+    link.setNoDelay(true);
+    onLines(link, (msg) => this.onAnswer(msg as Answer));
+    link.on('error', () => link.destroy());
+    link.on('close', () => this.onLeaderGone(link));
+  }
+
+  private send(input: CreateFlagInput): Promise<Flag> {
+    const i = ++this.seq;
+    const token = `${this.tokenPrefix}.${i.toString(36)}`;
+    return new Promise<Flag>((resolve, reject) => {
+      const timer = setTimeout(() => this.giveUp(), ANSWER_TIMEOUT_MS);
+      timer.unref();
+      this.pending.set(i, { token, input, resolve, reject, timer });
+      this.link!.write(`${JSON.stringify({ i, t: token, a: input } satisfies Request)}\n`);
+    });
+  }
+
+  private onAnswer(answer: Answer): void {
+    const p = this.pending.get(answer?.i);
+    if (!p) return;
+    this.pending.delete(answer.i);
+    clearTimeout(p.timer);
+    if (answer.h > this.watermark) this.watermark = answer.h;
+    if (answer.f) p.resolve(answer.f);
+    else p.reject(rebuildError(answer.e ?? { message: 'the leader sent an empty answer' }));
+  }
+
+  /** The leader is stuck: leave it. Its unanswered creates are settled as if it had died. */
+  private giveUp(): void {
+    log.warn(`group commit: the leader has not answered for ${ANSWER_TIMEOUT_MS / 1000} s; writing directly`);
+    this.retryAfter = Date.now() + ANSWER_TIMEOUT_MS;
+    this.link?.destroy();
+  }
+
+  /**
+   * The link to the leader closed. Each unanswered create was either stored by the leader before
+   * it went (its request id is in the history) or never will be: answer the first from the store
+   * and send the others again.
+   */
+  private onLeaderGone(link: net.Socket): void {
+    if (this.link !== link) return;
+    this.link = undefined;
+    this.role = 'none';
+    const unanswered = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of unanswered) {
+      clearTimeout(p.timer);
+      let stored: Flag | undefined;
+      try {
+        stored = this.flags.createdByRequest(p.token, this.watermark);
+      } catch (err) {
+        p.reject(err);
+        continue;
+      }
+      if (stored) p.resolve(stored);
+      else this.create(p.input).then(p.resolve, p.reject);
+    }
+  }
+}

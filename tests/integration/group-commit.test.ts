@@ -1,0 +1,236 @@
+// Group commit (src/flags/group-commit.ts): servers sharing a database file hand their creates to
+// one leader. These tests run several members in one process, each with its own connection, and
+// play a leader by hand where a leader must fail at a precise moment.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CoordinatorError } from '../../src/errors.js';
+import { GroupCommit, meetingAddress } from '../../src/flags/group-commit.js';
+import { FlagService } from '../../src/flags/service.js';
+import { openStore, type DB } from '../../src/store/db.js';
+import { flagInput, tempDir } from '../helpers/tmp.js';
+
+interface Member {
+  db: DB;
+  flags: FlagService;
+  gc: GroupCommit;
+}
+
+const members: Member[] = [];
+afterEach(() => {
+  while (members.length) {
+    const m = members.pop()!;
+    m.gc.close();
+    if (m.db.open) m.db.close();
+  }
+});
+
+function member(file: string, socketDir: string, enabled = true): Member {
+  const db = openStore(file);
+  const flags = new FlagService(db);
+  const m = { db, flags, gc: new GroupCommit(db, flags, { dbPath: file, socketDir, enabled }) };
+  members.push(m);
+  return m;
+}
+
+function setup() {
+  const dir = tempDir();
+  const sockets = join(dir, 'sockets');
+  const file = join(dir, 'flags.db');
+  openStore(file).close();
+  return { file, sockets };
+}
+
+const rows = (db: DB) => db.prepare('SELECT count(*) FROM flags').pluck().get() as number;
+const createdDetails = (db: DB, id: number) =>
+  JSON.parse(db.prepare("SELECT details FROM flag_history WHERE flag_id = ? AND action = 'created'").pluck().get(id) as string) as Record<string, unknown>;
+
+/** A stand-in leader at the meeting address: handles each request line with onRequest. */
+function fakeLeader(address: string, onRequest: (req: { i: number; t: string; a: Record<string, unknown> }, peer: net.Socket, server: net.Server) => void) {
+  const server = net.createServer((peer) => {
+    let buf = '';
+    peer.setEncoding('utf8');
+    peer.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        onRequest(JSON.parse(line), peer, server);
+      }
+    });
+    peer.on('error', () => {});
+  });
+  return new Promise<net.Server>((resolve) => server.listen(address, () => resolve(server)));
+}
+
+describe('group commit between servers sharing a file', () => {
+  it('elects the first member to write as leader; the next one hands its creates over and gets the stored flag back', async () => {
+    const { file, sockets } = setup();
+    const a = member(file, sockets);
+    const b = member(file, sockets);
+    const first = await a.gc.create(flagInput({ source_agent: '@team.a' }) as never);
+    expect(a.gc.state).toBe('leader');
+    const second = await b.gc.create(flagInput({ source_agent: '@team.b', impact_level: 'high', related_files: ['src/users.ts'] }) as never);
+    expect(b.gc.state).toBe('follower');
+    expect(second.id).toBe(first.id + 1);
+    expect(second).toEqual(b.flags.get(second.id).flag);
+    expect(second).toMatchObject({ source_agent: '@team.b', impact_level: 'high', related_files: ['src/users.ts'], status: 'pending' });
+    // Written by the leader, with the follower's request id kept for recovery.
+    expect(createdDetails(a.db, second.id).request_id).toMatch(/^[0-9a-z]+\.[0-9a-z]+\.[0-9a-z]+$/);
+    expect(createdDetails(a.db, first.id).request_id).toBeUndefined();
+    expect(rows(a.db)).toBe(2);
+  });
+
+  it('writes a burst of creates from several followers, with a refused one among them undoing nothing', async () => {
+    const { file, sockets } = setup();
+    const leader = member(file, sockets);
+    await leader.gc.create(flagInput() as never);
+    const followers = [member(file, sockets), member(file, sockets), member(file, sockets)];
+    await Promise.all(followers.map((f) => f.gc.create(flagInput() as never)));
+    expect(followers.map((f) => f.gc.state)).toEqual(['follower', 'follower', 'follower']);
+    const calls = followers.flatMap((f, p) => Array.from({ length: 30 }, (_x, n) =>
+      f.gc.create(flagInput({ source_agent: `@proc.p${p}`, context: { p, n }, ...(n === 7 ? { chain_origin_id: 999_999 } : {}) }) as never)
+        .then((flag) => ({ flag }), (error: unknown) => ({ error }))));
+    const results = await Promise.all(calls);
+    const refused = results.filter((r) => 'error' in r);
+    expect(refused).toHaveLength(3);
+    for (const r of refused) {
+      const err = (r as { error: CoordinatorError }).error;
+      expect(err).toBeInstanceOf(CoordinatorError);
+      expect(err.code).toBe('not_found');
+      expect(err.details).toMatchObject({ field: 'chain_origin_id', rule: 'exists' });
+    }
+    const ids = results.flatMap((r) => ('flag' in r ? [r.flag.id] : []));
+    expect(new Set(ids).size).toBe(87);
+    expect(rows(leader.db)).toBe(1 + 3 + 87);
+    expect(leader.db.prepare("SELECT count(*) FROM flags WHERE json_extract(context, '$.n') = 7").pluck().get()).toBe(0);
+    expect(leader.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('refuses bad arguments in the follower with the same error a direct create gives', async () => {
+    const { file, sockets } = setup();
+    const a = member(file, sockets);
+    const b = member(file, sockets);
+    await a.gc.create(flagInput() as never);
+    await b.gc.create(flagInput() as never);
+    const bad = flagInput({ action_required: 'too short' });
+    const viaFollower = await b.gc.create(bad as never).catch((e: unknown) => e as CoordinatorError);
+    const direct = (() => {
+      try {
+        a.flags.create(bad as never);
+      } catch (e) {
+        return e as CoordinatorError;
+      }
+      return undefined;
+    })();
+    expect(viaFollower).toBeInstanceOf(CoordinatorError);
+    expect((viaFollower as CoordinatorError).toJSON()).toEqual(direct!.toJSON());
+    expect((viaFollower as CoordinatorError).details).toMatchObject({ field: 'action_required', rule: 'min_length' });
+    expect(rows(a.db)).toBe(2);
+  });
+
+  it('takes over when the leader leaves: the follower becomes the leader and goes on writing', async () => {
+    const { file, sockets } = setup();
+    const a = member(file, sockets);
+    const b = member(file, sockets);
+    await a.gc.create(flagInput() as never);
+    await b.gc.create(flagInput() as never);
+    expect(b.gc.state).toBe('follower');
+    a.gc.close();
+    await new Promise((r) => setTimeout(r, 50)); // the follower sees the link close
+    const after = await b.gc.create(flagInput({ source_agent: '@team.after' }) as never);
+    expect(b.gc.state).toBe('leader');
+    expect(after.source_agent).toBe('@team.after');
+    const c = member(file, sockets);
+    await c.gc.create(flagInput() as never);
+    expect(c.gc.state).toBe('follower');
+    expect(rows(b.db)).toBe(4);
+  });
+
+  it('answers from the store when the leader wrote the create and died before answering', async () => {
+    const { file, sockets } = setup();
+    const address = meetingAddress(file, sockets);
+    expect(address).toBeDefined();
+    const store = member(file, sockets, false); // the fake leader's own connection
+    const server = await fakeLeader(address!, (req, peer, srv) => {
+      store.flags.create(req.a as never, req.t); // stored, then the "leader" dies
+      peer.destroy();
+      srv.close();
+    });
+    const b = member(file, sockets);
+    const flag = await b.gc.create(flagInput({ source_agent: '@team.recovered' }) as never);
+    expect(flag.source_agent).toBe('@team.recovered');
+    expect(rows(b.db)).toBe(1); // not written a second time
+    expect(flag).toEqual(b.flags.get(flag.id).flag);
+    server.close();
+  });
+
+  it('sends the create again when the leader died without writing it, and stores it once', async () => {
+    const { file, sockets } = setup();
+    const address = meetingAddress(file, sockets)!;
+    let seen = 0;
+    await fakeLeader(address, (_req, peer, srv) => {
+      seen++;
+      peer.destroy();
+      srv.close();
+    });
+    const b = member(file, sockets);
+    const flag = await b.gc.create(flagInput({ source_agent: '@team.again' }) as never);
+    expect(seen).toBe(1);
+    expect(flag.source_agent).toBe('@team.again');
+    expect(rows(b.db)).toBe(1);
+    expect(b.gc.state).toBe('leader'); // the address was free again: it took it
+  });
+
+  it('clears the socket a killed leader left behind and leads in its place', async () => {
+    const { file, sockets } = setup();
+    const address = meetingAddress(file, sockets)!;
+    // A process that listens at the address and is killed with SIGKILL, leaving its socket file.
+    const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(address)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    await new Promise((r) => child.on('exit', r));
+    expect(existsSync(address)).toBe(true);
+    const b = member(file, sockets);
+    await b.gc.create(flagInput() as never);
+    expect(b.gc.state).toBe('leader');
+    expect(rows(b.db)).toBe(1);
+  });
+
+  it('writes directly when group commit is off, or for an in-memory database', async () => {
+    const { file, sockets } = setup();
+    const off = member(file, sockets, false);
+    await off.gc.create(flagInput() as never);
+    expect(off.gc.state).toBe('none');
+    expect(meetingAddress(':memory:', sockets)).toBeUndefined();
+    const db = openStore(':memory:');
+    const flags = new FlagService(db);
+    const mem = new GroupCommit(db, flags, { dbPath: ':memory:', socketDir: sockets });
+    expect((await mem.create(flagInput() as never)).id).toBe(1);
+    expect(mem.state).toBe('none');
+    db.close();
+    const prev = process.env.COORDINATOR_GROUP_COMMIT;
+    process.env.COORDINATOR_GROUP_COMMIT = '0';
+    try {
+      const env = member(file, sockets);
+      await env.gc.create(flagInput() as never);
+      expect(env.gc.state).toBe('none');
+    } finally {
+      if (prev === undefined) delete process.env.COORDINATOR_GROUP_COMMIT;
+      else process.env.COORDINATOR_GROUP_COMMIT = prev;
+    }
+  });
+
+  it('meets in a folder only this user can enter, one address per database file', () => {
+    const { file, sockets } = setup();
+    mkdirSync(sockets, { mode: 0o755 });
+    const address = meetingAddress(file, sockets);
+    expect(address).toBeDefined();
+    if (process.platform !== 'win32') expect(statSync(sockets).mode & 0o777).toBe(0o700);
+    expect(meetingAddress(file, sockets)).toBe(address);
+    expect(meetingAddress(`${file}.other`, sockets)).toBeUndefined(); // no such file yet
+    openStore(`${file}.other`).close();
+    expect(meetingAddress(`${file}.other`, sockets)).not.toBe(address);
+  });
+});
