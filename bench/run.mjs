@@ -60,8 +60,10 @@ const CONFIG = {
   throughput_seconds: 3, // timed window of each run: every worker calls until it ends
   throughput_max_calls_per_process: 100_000, // a safety cap only
   // Per process, before the clock starts: enough for V8 to have optimised the hot paths of both
-  // the server and the client (with 100, an 8-process run timed mostly unoptimised code).
-  throughput_warmup_per_process: 1000,
+  // the server and the client. With 1,000, 8 processes sharing 2 cores were still compiling in the
+  // timed window (perf: 13% of all CPU in TurboFan), and even the echo server seemed to slow down
+  // per call; with 15,000 the echo reference scales 2.06x and costs the same per call at 1 and 8.
+  throughput_warmup_per_process: 5000,
   throughput_process_counts: [1, 4, 8], // each a server process driven by its own client process
   throughput_rounds: 5, // every count once per round, order alternated; the median round is reported
   throughput_reference_rounds: 3, // the one-tool echo server at 1 and 8 processes, same harness
@@ -1139,11 +1141,12 @@ async function benchThroughput() {
   }
   const ref = { [lo]: medianRun(refRuns[lo]), [hi]: medianRun(refRuns[hi]) };
   const refRatio = ref[hi].flags_per_second / ref[lo].flags_per_second;
+  const cpuGrowth = (ref[hi].server_cpu_us_per_call + ref[hi].client_cpu_us_per_call) / (ref[lo].server_cpu_us_per_call + ref[lo].client_cpu_us_per_call);
   log(`For reference, the same clients calling the one-tool server's echo (no database, no work), ${CONFIG.throughput_reference_rounds} rounds: `
     + `${lo} process ${fmt(ref[lo].flags_per_second, 0)} calls/s (server ${fmt(ref[lo].server_cpu_us_per_call, 0)} + client ${fmt(ref[lo].client_cpu_us_per_call, 0)} us CPU per call), `
     + `${hi} processes ${fmt(ref[hi].flags_per_second, 0)} calls/s (server ${fmt(ref[hi].server_cpu_us_per_call, 0)} + client ${fmt(ref[hi].client_cpu_us_per_call, 0)} us): `
     + `${fmt(refRatio, 2)}x. That is what ${hi} client/server pairs gain over one on these ${cores} cores when the server does nothing; `
-    + `the CPU per call of every process grows with ${2 * hi} processes sharing ${cores} cores.`);
+    + `its CPU per call ${cpuGrowth > 1.15 ? `grows ${fmt(cpuGrowth, 2)}x` : 'stays the same'} with ${2 * hi} processes sharing ${cores} cores.`);
   results.throughput = { by_processes: best, ratios, failed_calls: totalFailed, rounds: runs, echo_reference: { by_processes: ref, ratio: refRatio, rounds: refRuns } };
 }
 

@@ -22,7 +22,9 @@ Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--no-bundled-agents]
 Agents come from the bundled catalog, the extra folders, ~/.claude/agents and
 <project>/.claude/agents; a name defined in several places is taken from the last.
 
-Every server process of a project can share one database file.`;
+Every server process of a project can share one database file; one of them
+writes the others' new flags in batches (group commit; COORDINATOR_GROUP_COMMIT=0
+turns it off).`;
 
 function main(): void {
   let values;

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { CoordinatorError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import { log } from '../log.js';
 import type { DB } from '../store/db.js';
+import { VERSION } from '../version.js';
 import type { CreateFlagInput, Flag, FlagService } from './service.js';
 
 /** Bumped when the messages between servers change: servers of another protocol do not meet. */
@@ -78,7 +79,8 @@ export function meetingAddress(dbPath: string, socketDir?: string): string | und
   } catch {
     return undefined;
   }
-  const name = `coordinator-mcp-w${PROTOCOL}-${createHash('sha256').update(real).digest('hex').slice(0, 20)}`;
+  // Servers of another version (another schema, other rules) meet elsewhere and write their own.
+  const name = `coordinator-mcp-w${PROTOCOL}-${createHash('sha256').update(`${VERSION}\n${real}`).digest('hex').slice(0, 20)}`;
   if (process.platform === 'win32') return `\\\\.\\pipe\\${name}`;
   // A folder only this user can enter: no other user can reach the leader and write through it.
   const uid = process.getuid?.() ?? 0;
