@@ -173,8 +173,7 @@ export class GroupCommit {
         this.enqueue({ req: { i: 0, t: '', a: input }, reply: (a) => (a.f ? resolve(a.f) : reject(rebuildError(a.e!))), live: () => true });
       });
     }
-    const flag = this.flags.create(input);
-    return flag;
+    return this.flags.create(input);
   }
 
   /** Leader: answers what is queued, then stops listening. Follower: leaves. Creates after this are written here. */
@@ -208,12 +207,13 @@ export class GroupCommit {
         return;
       }
       const link = await this.dial(address);
-      if (link) {
+      if (link instanceof net.Socket) {
         this.follow(link);
         return;
       }
-      // Nobody answers at the address: a leader that died left its socket file behind.
-      if (process.platform !== 'win32') {
+      // Refused: nobody listens at the address, a leader that died left its socket file behind.
+      // Any other failure (a full backlog, say) leaves the file alone: its leader may be alive.
+      if (link === 'ECONNREFUSED' && process.platform !== 'win32') {
         try {
           unlinkSync(address);
         } catch {
@@ -235,10 +235,11 @@ export class GroupCommit {
     });
   }
 
-  private dial(address: string): Promise<net.Socket | undefined> {
+  /** The link, or the error code of the failed connect. */
+  private dial(address: string): Promise<net.Socket | string> {
     return new Promise((resolve) => {
       const link = net.connect(address);
-      link.once('error', () => resolve(undefined));
+      link.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'unknown'));
       link.once('connect', () => {
         link.removeAllListeners('error');
         resolve(link);
