@@ -9,10 +9,12 @@
 //
 // The leader is only a shortcut: SQLite still guarantees every write. Without a leader (no socket,
 // an old server, the election lost twice) a server writes itself, as it always could. If the
-// leader dies with creates in flight, the sender looks in the history for the request id the
-// leader stored with each create: found, it answers with that flag; not found, the create was
-// never written (a dead process commits nothing later), so it sends it again. Only creates go
-// through the leader; locks, completions and the other writes stay direct.
+// leader dies or stops answering with creates in flight, the sender creates each one again under
+// the same request id, "unless already stored": the look-up of the request id in the history and
+// the insert share one write transaction, so a create the leader stored is answered from the store
+// and never stored twice. A stuck leader cannot store it later either: each request carries a
+// deadline, checked by the leader inside its write transaction, that falls before the sender gives
+// up. Only creates go through the leader; locks, completions and the other writes stay direct.
 import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, realpathSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
@@ -25,11 +27,13 @@ import { VERSION } from '../version.js';
 import type { CreateFlagInput, Flag, FlagService } from './service.js';
 
 /** Bumped when the messages between servers change: servers of another protocol do not meet. */
-const PROTOCOL = 1;
+const PROTOCOL = 2;
 /** After a failed election, write directly for this long before trying again. */
 const RETRY_ELECTION_MS = 1000;
 /** A leader that has not answered a create in this long is given up on (it is stuck, not dead). */
 const ANSWER_TIMEOUT_MS = 30_000;
+/** A monotonic clock in milliseconds that every process on the machine shares (CLOCK_MONOTONIC). */
+const monotonicMs = (): number => Number(process.hrtime.bigint() / 1_000_000n);
 
 type Role = 'none' | 'leader' | 'follower';
 
@@ -37,6 +41,8 @@ interface Request {
   i: number; // the sender's sequence number
   t: string; // request id, stored in the 'created' history entry
   a: CreateFlagInput;
+  d?: number; // deadline (monotonicMs): later, the sender may have given up, so the leader must not store it
+  w?: number; // a create sent again: store it only if no 'created' entry after this history id has request id t
 }
 
 interface Answer {
@@ -49,6 +55,7 @@ interface Answer {
 interface Pending {
   token: string;
   input: CreateFlagInput;
+  deadline: number; // the request's d
   resolve: (flag: Flag) => void;
   reject: (err: unknown) => void;
   timer: NodeJS.Timeout;
@@ -68,6 +75,8 @@ export interface GroupCommitOptions {
   socketDir?: string;
   /** false: every create is written by this process (also COORDINATOR_GROUP_COMMIT=0). */
   enabled?: boolean;
+  /** How long a follower waits for the leader's answer before it writes the create itself (default 30 s). */
+  answerTimeoutMs?: number;
 }
 
 /** The address the servers of one database file meet at, or undefined when there is none. */
@@ -146,6 +155,9 @@ export class GroupCommit {
   private seq = 0;
   private readonly tokenPrefix = `${process.pid.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
   private watermark = 0;
+  /** The link this process left because the leader stopped answering. */
+  private abandoned: net.Socket | undefined;
+  private readonly answerTimeoutMs: number;
 
   constructor(
     private readonly db: DB,
@@ -154,6 +166,7 @@ export class GroupCommit {
   ) {
     const enabled = (options.enabled ?? true) && process.env.COORDINATOR_GROUP_COMMIT !== '0';
     this.address = enabled ? meetingAddress(options.dbPath, options.socketDir) : undefined;
+    this.answerTimeoutMs = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
   }
 
   /** 'leader', 'follower', or 'none' (this process writes its own creates). */
@@ -162,18 +175,24 @@ export class GroupCommit {
   }
 
   /** Creates a flag: through the leader when there is one, else here. Refusals are those of FlagService.create. */
-  async create(input: CreateFlagInput): Promise<Flag> {
+  create(input: CreateFlagInput): Promise<Flag> {
+    return this.submit(input);
+  }
+
+  /** again: a create sent before under this request id, whose fate is unknown: stored once at most. */
+  private async submit(input: CreateFlagInput, again?: { token: string; after: number }): Promise<Flag> {
     if (this.role === 'none' && this.address && !this.closed && Date.now() >= this.retryAfter) await this.elect();
     if (this.role === 'follower' && this.link) {
-      this.flags.checkCreate(input); // refuse bad arguments here, without a round trip
-      return this.send(input);
+      if (!again) this.flags.checkCreate(input); // refuse bad arguments here, without a round trip
+      return this.send(input, again);
     }
     if (this.role === 'leader' && (this.queue.length > 0 || this.flushScheduled)) {
       return new Promise<Flag>((resolve, reject) => {
-        this.enqueue({ req: { i: 0, t: '', a: input }, reply: (a) => (a.f ? resolve(a.f) : reject(rebuildError(a.e!))), live: () => true });
+        const req: Request = again ? { i: 0, t: again.token, a: input, w: again.after } : { i: 0, t: '', a: input };
+        this.enqueue({ req, reply: (a) => (a.f ? resolve(a.f) : reject(rebuildError(a.e!))), live: () => true });
       });
     }
-    return this.flags.create(input);
+    return again ? this.flags.createOnce(input, again.token, again.after) : this.flags.create(input);
   }
 
   /** Leader: answers what is queued, then stops listening. Follower: leaves. Creates after this are written here. */
@@ -270,7 +289,8 @@ export class GroupCommit {
       };
       onLines(peer, (msg) => {
         const req = msg as Request;
-        if (typeof req?.i !== 'number' || typeof req.t !== 'string' || typeof req.a !== 'object' || req.a === null) {
+        if (typeof req?.i !== 'number' || typeof req.t !== 'string' || typeof req.a !== 'object' || req.a === null
+          || (req.d !== undefined && typeof req.d !== 'number') || (req.w !== undefined && typeof req.w !== 'number')) {
           peer.destroy();
           return;
         }
@@ -300,7 +320,13 @@ export class GroupCommit {
         const before = this.flags.lastHistoryId();
         return batch.map(({ req }): Answer => {
           try {
-            return { i: req.i, h: before, f: this.flags.create(req.a, req.t || undefined) };
+            // Checked while this transaction holds the write lock: a sender writes a create itself
+            // only after its deadline, in a transaction that waits for this one to end.
+            if (req.d !== undefined && monotonicMs() >= req.d) {
+              throw new CoordinatorError('store', 'the create reached the leader after its sender had stopped waiting; it was not stored');
+            }
+            const f = req.w !== undefined ? this.flags.createOnce(req.a, req.t, req.w) : this.flags.create(req.a, req.t || undefined);
+            return { i: req.i, h: before, f };
           } catch (err) {
             return { i: req.i, h: before, e: describeError(err) };
           }
@@ -332,14 +358,18 @@ export class GroupCommit {
     link.on('close', () => this.onLeaderGone(link));
   }
 
-  private send(input: CreateFlagInput): Promise<Flag> {
+  private send(input: CreateFlagInput, again?: { token: string; after: number }): Promise<Flag> {
     const i = ++this.seq;
-    const token = `${this.tokenPrefix}.${i.toString(36)}`;
+    const token = again?.token ?? `${this.tokenPrefix}.${i.toString(36)}`;
+    // The leader stores nothing after the deadline; this process gives up a little later (timers
+    // are not exact), and only then writes the create itself.
+    const d = monotonicMs() + this.answerTimeoutMs - Math.min(1000, this.answerTimeoutMs / 4);
     return new Promise<Flag>((resolve, reject) => {
-      const timer = setTimeout(() => this.giveUp(), ANSWER_TIMEOUT_MS);
+      const timer = setTimeout(() => this.giveUp(), this.answerTimeoutMs);
       timer.unref();
-      this.pending.set(i, { token, input, resolve, reject, timer });
-      this.link!.write(`${JSON.stringify({ i, t: token, a: input } satisfies Request)}\n`);
+      this.pending.set(i, { token, input, deadline: d, resolve, reject, timer });
+      const req: Request = again ? { i, t: token, a: input, d, w: again.after } : { i, t: token, a: input, d };
+      this.link!.write(`${JSON.stringify(req)}\n`);
     });
   }
 
@@ -355,33 +385,33 @@ export class GroupCommit {
 
   /** The leader is stuck: leave it. Its unanswered creates are settled as if it had died. */
   private giveUp(): void {
-    log.warn(`group commit: the leader has not answered for ${ANSWER_TIMEOUT_MS / 1000} s; writing directly`);
-    this.retryAfter = Date.now() + ANSWER_TIMEOUT_MS;
+    log.warn(`group commit: the leader has not answered for ${this.answerTimeoutMs / 1000} s; writing directly`);
+    this.retryAfter = Date.now() + this.answerTimeoutMs;
+    this.abandoned = this.link;
     this.link?.destroy();
   }
 
   /**
-   * The link to the leader closed. Each unanswered create was either stored by the leader before
-   * it went (its request id is in the history) or never will be: answer the first from the store
-   * and send the others again.
+   * The link to the leader closed. Each unanswered create is created again under its request id,
+   * "unless already stored" (see FlagService.createOnce), here or by a new leader. A dead leader
+   * stores nothing more; a stuck one may, until each request's deadline: those are sent again only
+   * after it.
    */
   private onLeaderGone(link: net.Socket): void {
     if (this.link !== link) return;
     this.link = undefined;
     this.role = 'none';
+    const stuck = this.abandoned === link;
+    this.abandoned = undefined;
     const unanswered = [...this.pending.values()];
     this.pending.clear();
     for (const p of unanswered) {
       clearTimeout(p.timer);
-      let stored: Flag | undefined;
-      try {
-        stored = this.flags.createdByRequest(p.token, this.watermark);
-      } catch (err) {
-        p.reject(err);
-        continue;
-      }
-      if (stored) p.resolve(stored);
-      else this.create(p.input).then(p.resolve, p.reject);
+      const again = { token: p.token, after: this.watermark };
+      const resend = () => void this.submit(p.input, again).then(p.resolve, p.reject);
+      const wait = stuck ? p.deadline - monotonicMs() + 1 : 0;
+      if (wait > 0) setTimeout(resend, wait);
+      else resend();
     }
   }
 }

@@ -344,15 +344,28 @@ export class FlagService {
    */
   create(input: CreateFlagInput, requestId?: string): Flag {
     const { source, draft } = this.checkCreate(input);
-    return this.write(() => {
-      this.checkOrigin(draft.chain_origin_id);
-      const now = this.iso();
-      const id = Number(this.stmt.insert.run({ ...this.draftParams(draft), source_agent: source, now }).lastInsertRowid);
-      const details: Record<string, unknown> = { target_agent: draft.target_agent, impact_level: draft.impact_level };
-      if (requestId !== undefined) details.request_id = requestId;
-      this.record(id, 'created', source, now, details);
-      return this.toFlag(this.row(id), now);
-    });
+    return this.write(() => this.insertDraft(source, draft, requestId));
+  }
+
+  private insertDraft(source: string, draft: Draft, requestId: string | undefined): Flag {
+    this.checkOrigin(draft.chain_origin_id);
+    const now = this.iso();
+    const id = Number(this.stmt.insert.run({ ...this.draftParams(draft), source_agent: source, now }).lastInsertRowid);
+    const details: Record<string, unknown> = { target_agent: draft.target_agent, impact_level: draft.impact_level };
+    if (requestId !== undefined) details.request_id = requestId;
+    this.record(id, 'created', source, now, details);
+    return this.toFlag(this.row(id), now);
+  }
+
+  /**
+   * Creates a flag unless a create handed over with this request id is already stored (looking at
+   * history entries after afterHistoryId), in which case it answers with that flag. The look-up and
+   * the insert share one write transaction: a leader that stored the create but had not committed
+   * when its sender gave up on it commits before this looks, so the create is never stored twice.
+   */
+  createOnce(input: CreateFlagInput, requestId: string, afterHistoryId: number): Flag {
+    const { source, draft } = this.checkCreate(input);
+    return this.write(() => this.createdByRequest(requestId, afterHistoryId) ?? this.insertDraft(source, draft, requestId));
   }
 
   /** The checks of create that need no database: throws the same refusals create would. */

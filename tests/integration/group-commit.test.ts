@@ -3,6 +3,7 @@
 // play a leader by hand where a leader must fail at a precise moment.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,10 +28,10 @@ afterEach(() => {
   }
 });
 
-function member(file: string, socketDir: string, enabled = true): Member {
+function member(file: string, socketDir: string, enabled = true, answerTimeoutMs?: number): Member {
   const db = openStore(file);
   const flags = new FlagService(db);
-  const m = { db, flags, gc: new GroupCommit(db, flags, { dbPath: file, socketDir, enabled }) };
+  const m = { db, flags, gc: new GroupCommit(db, flags, { dbPath: file, socketDir, enabled, answerTimeoutMs }) };
   members.push(m);
   return m;
 }
@@ -47,8 +48,19 @@ const rows = (db: DB) => db.prepare('SELECT count(*) FROM flags').pluck().get() 
 const createdDetails = (db: DB, id: number) =>
   JSON.parse(db.prepare("SELECT details FROM flag_history WHERE flag_id = ? AND action = 'created'").pluck().get(id) as string) as Record<string, unknown>;
 
+/** CLOCK_MONOTONIC in milliseconds, the clock of the requests' deadlines. */
+const monotonicMs = () => Number(process.hrtime.bigint() / 1_000_000n);
+
+interface WireRequest {
+  i: number;
+  t: string;
+  a: Record<string, unknown>;
+  d?: number;
+  w?: number;
+}
+
 /** A stand-in leader at the meeting address: handles each request line with onRequest. */
-function fakeLeader(address: string, onRequest: (req: { i: number; t: string; a: Record<string, unknown> }, peer: net.Socket, server: net.Server) => void) {
+function fakeLeader(address: string, onRequest: (req: WireRequest, peer: net.Socket, server: net.Server) => void) {
   const server = net.createServer((peer) => {
     let buf = '';
     peer.setEncoding('utf8');
@@ -232,5 +244,122 @@ describe('group commit between servers sharing a file', () => {
     expect(meetingAddress(`${file}.other`, sockets)).toBeUndefined(); // no such file yet
     openStore(`${file}.other`).close();
     expect(meetingAddress(`${file}.other`, sockets)).not.toBe(address);
+  });
+
+  it('stores nothing that reaches the leader after its deadline, and answers that it was not stored', async () => {
+    const { file, sockets } = setup();
+    const a = member(file, sockets);
+    await a.gc.create(flagInput() as never);
+    expect(a.gc.state).toBe('leader');
+    const link = net.connect(meetingAddress(file, sockets)!);
+    await new Promise((r) => link.once('connect', r));
+    const answers: Record<string, unknown>[] = [];
+    let buf = '';
+    link.setEncoding('utf8');
+    link.on('data', (chunk: string) => {
+      buf += chunk;
+      for (let nl; (nl = buf.indexOf('\n')) >= 0; buf = buf.slice(nl + 1)) answers.push(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>);
+    });
+    const late: WireRequest = { i: 1, t: 'test.late', a: flagInput({ source_agent: '@team.late' }), d: monotonicMs() - 1 };
+    const timely: WireRequest = { i: 2, t: 'test.timely', a: flagInput({ source_agent: '@team.timely' }), d: monotonicMs() + 60_000 };
+    link.write(`${JSON.stringify(late)}\n${JSON.stringify(timely)}\n`);
+    await expect.poll(() => answers.length).toBe(2);
+    link.destroy();
+    const [first, second] = [answers.find((x) => x.i === 1)!, answers.find((x) => x.i === 2)!];
+    expect(first.f).toBeUndefined();
+    expect((first.e as { message: string }).message).toMatch(/after its sender had stopped waiting; it was not stored/);
+    expect((second.f as { source_agent: string }).source_agent).toBe('@team.timely');
+    expect(a.db.prepare('SELECT source_agent FROM flags ORDER BY id').pluck().all()).toEqual(['@backend.api', '@team.timely']);
+  });
+
+  it('gives up on a leader stuck in its write, and answers with its create once it commits instead of storing it twice', async () => {
+    const { file, sockets } = setup();
+    const address = meetingAddress(file, sockets)!;
+    // A leader in another process that takes the write lock, stores the create with its request
+    // id, and stays stuck in the transaction (holding the lock) well past the follower's patience.
+    const script = `
+      const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
+      const db = new Database(${JSON.stringify(file)});
+      require('node:net').createServer((peer) => {
+        peer.once('data', (chunk) => {
+          const req = JSON.parse(String(chunk).split('\\n')[0]);
+          const now = new Date().toISOString();
+          db.exec('BEGIN IMMEDIATE');
+          const id = db.prepare("INSERT INTO flags (flag_type, source_agent, target_agent, change_description, action_required, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .run(req.a.flag_type, req.a.source_agent, req.a.target_agent, req.a.change_description, req.a.action_required, now, now).lastInsertRowid;
+          db.prepare("INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, 'created', ?, ?, ?)")
+            .run(id, req.a.source_agent, now, JSON.stringify({ request_id: req.t }));
+          process.stdout.write('stored ' + id + '\\n');
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500); // stuck
+          db.exec('COMMIT');
+          process.exit(0);
+        });
+      }).listen(${JSON.stringify(address)}, () => process.stdout.write('listening\\n'));`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((r) => child.on('exit', r));
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += String(c)));
+    await expect.poll(() => out, { timeout: 10_000 }).toContain('listening');
+    const b = member(file, sockets, true, 400);
+    const flag = await b.gc.create(flagInput({ source_agent: '@team.patient' }) as never);
+    await exited;
+    const storedId = Number(/stored (\d+)/.exec(out)![1]);
+    expect(flag.id).toBe(storedId);
+    expect(flag.source_agent).toBe('@team.patient');
+    expect(rows(b.db)).toBe(1);
+  });
+
+  it('sends the later creates of a stuck leader again only after their deadlines, when that leader can no longer store them', async () => {
+    const { file, sockets } = setup();
+    const address = meetingAddress(file, sockets)!;
+    const store = member(file, sockets, false);
+    let storedLate: number | undefined;
+    let lateDeadline = 0;
+    // Never answers while the follower waits. When the follower leaves, it wakes up and stores
+    // what it had read, as the real leader would: only what is still within its deadline.
+    const server = await fakeLeader(address, (req, peer) => {
+      if (req.a.source_agent !== '@team.second') return;
+      lateDeadline = req.d!;
+      peer.on('close', () => {
+        if (monotonicMs() < req.d!) storedLate = store.flags.create(req.a as never, req.t).id;
+      });
+    });
+    const b = member(file, sockets, true, 2000); // deadlines 1.5 s after sending
+    const first = b.gc.create(flagInput({ source_agent: '@team.first' }) as never);
+    await new Promise((r) => setTimeout(r, 1000));
+    const second = b.gc.create(flagInput({ source_agent: '@team.second' }) as never);
+    const firstFlag = await first; // given up on at 2 s: written here, its deadline past
+    expect(firstFlag.source_agent).toBe('@team.first');
+    const secondFlag = await second; // its deadline (2.5 s) was still ahead when the follower left
+    expect(storedLate).toBeDefined();
+    expect(monotonicMs()).toBeGreaterThanOrEqual(lateDeadline);
+    expect(secondFlag.id).toBe(storedLate);
+    expect(secondFlag.source_agent).toBe('@team.second');
+    expect(rows(b.db)).toBe(2);
+    server.close();
+  });
+
+  it('sends an unanswered create to the new leader, which answers with the flag the old one stored', async () => {
+    const { file, sockets } = setup();
+    const address = meetingAddress(file, sockets)!;
+    const store = member(file, sockets, false);
+    let storedId = 0;
+    let oldPeer: net.Socket | undefined;
+    await fakeLeader(address, (req, peer, srv) => {
+      storedId = store.flags.create(req.a as never, req.t).id; // stored; the leader is about to die
+      oldPeer = peer;
+      srv.close(); // the address is free: another member can lead
+    });
+    const b = member(file, sockets);
+    const pending = b.gc.create(flagInput({ source_agent: '@team.handed' }) as never);
+    await expect.poll(() => storedId).toBeGreaterThan(0);
+    const c = member(file, sockets);
+    await c.gc.create(flagInput({ source_agent: '@team.newleader' }) as never);
+    expect(c.gc.state).toBe('leader');
+    oldPeer!.destroy(); // the old leader dies without answering
+    const flag = await pending;
+    expect(b.gc.state).toBe('follower'); // it sent the create again, to c
+    expect(flag.id).toBe(storedId);
+    expect(rows(b.db)).toBe(2);
   });
 });
