@@ -1110,7 +1110,8 @@ async function benchThroughput() {
   const top = best[counts[counts.length - 1]];
   const cpuPerFlag = top.server_cpu_us_per_call + top.client_cpu_us_per_call;
   log(`  (cpu per flag at ${top.processes} processes: server ${fmt(top.server_cpu_us_per_call, 0)} us + client ${fmt(top.client_cpu_us_per_call, 0)} us; `
-    + `${cores} cores bound the rate near ${fmt((cores * 1e6) / cpuPerFlag, 0)} flags/s)`);
+    + `${cores} cores bound the rate near ${fmt((cores * 1e6) / cpuPerFlag, 0)} flags/s, ${fmt((cores * 1e6) / cpuPerFlag / base.flags_per_second, 2)}x the rate of 1, `
+    + 'if they were never idle)');
   log('  (p50/p99: every timed call of the run; ok per worker: fewest..most successful calls of one worker;');
   log('   server/client us/call: CPU time of the server / client processes per successful call;');
   log(`   cpu busy: all ${cores} cores during the timed window (/proc/stat); others: the part of it other processes used (quiet: <= ${fmt(100 * QUIET, 0)}%);`);
@@ -1147,7 +1148,7 @@ async function benchThroughput() {
     + `${hi} processes ${fmt(ref[hi].flags_per_second, 0)} calls/s (server ${fmt(ref[hi].server_cpu_us_per_call, 0)} + client ${fmt(ref[hi].client_cpu_us_per_call, 0)} us): `
     + `${fmt(refRatio, 2)}x. That is what ${hi} client/server pairs gain over one on these ${cores} cores when the server does nothing; `
     + `its CPU per call ${cpuGrowth > 1.15 ? `grows ${fmt(cpuGrowth, 2)}x` : 'stays the same'} with ${2 * hi} processes sharing ${cores} cores.`);
-  results.throughput = { by_processes: best, ratios, failed_calls: totalFailed, rounds: runs, echo_reference: { by_processes: ref, ratio: refRatio, rounds: refRuns } };
+  results.throughput = { by_processes: best, ratios, failed_calls: totalFailed, cpu_bound_flags_per_second: (cores * 1e6) / cpuPerFlag, rounds: runs, echo_reference: { by_processes: ref, ratio: refRatio, rounds: refRuns } };
 }
 
 // ---------------------------------------------------------------------------------------------

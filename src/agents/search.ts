@@ -35,8 +35,10 @@ interface TagEntry {
 interface Prepared {
   version: number;
   phrases: Map<string, TagEntry[]>;
-  capabilities: Map<string, Map<string, string>>;
-  descriptions: Map<string, Set<string>>;
+  /** Per stem, each agent with a capability holding it and the first such capability: [agent, capability, agent, ...]. */
+  capabilities: Map<string, string[]>;
+  /** Per stem, the agents whose description holds it. */
+  descriptions: Map<string, string[]>;
   text: MiniSearch;
   docFreq: Map<string, number>;
   /** "Did you mean" answers per unknown name; flags to the same unknown agent come in series. */
@@ -71,9 +73,23 @@ export class AgentSearch {
   private prepare(): Prepared {
     if (this.prepared?.version === this.catalog.version) return this.prepared;
     const agents = this.catalog.all();
+    // Plain arrays rather than a Map or Set per stem, and one stems array per distinct tag: in a
+    // catalog of 1,000 agents most stems belong to one agent, and a small Map costs several times
+    // its entries (1.2 MB of the search tables at 1,000 agents).
     const phrases = new Map<string, TagEntry[]>();
-    const capabilities = new Map<string, Map<string, string>>();
-    const descriptions = new Map<string, Set<string>>();
+    const capabilities = new Map<string, string[]>();
+    const descriptions = new Map<string, string[]>();
+    const stemsByText = new Map<string, string[]>();
+    const sharedStems = (text: string, of: () => string[]) => {
+      let stems = stemsByText.get(text);
+      if (!stems) stemsByText.set(text, (stems = of()));
+      return stems;
+    };
+    const listOf = (index: Map<string, string[]>, s: string) => {
+      let list = index.get(s);
+      if (!list) index.set(s, (list = []));
+      return list;
+    };
     const addPhrase = (entry: TagEntry) => {
       if (entry.stems.length === 0) return;
       const list = phrases.get(entry.stems[0]!) ?? [];
@@ -81,22 +97,26 @@ export class AgentSearch {
       phrases.set(entry.stems[0]!, list);
     };
     for (const agent of agents) {
-      for (const tag of agent.tags) addPhrase({ agent: agent.name, tag, stems: stemsOf(tag), kind: 'tag' });
+      for (const tag of agent.tags) addPhrase({ agent: agent.name, tag, stems: sharedStems(tag, () => stemsOf(tag)), kind: 'tag' });
       for (const part of new Set(words(agent.name))) {
-        if (!isStopword(part)) addPhrase({ agent: agent.name, tag: part, stems: [stem(part)], kind: 'name' });
+        if (!isStopword(part)) addPhrase({ agent: agent.name, tag: part, stems: sharedStems(`\0${part}`, () => [stem(part)]), kind: 'name' });
       }
+      // An agent's entries for a stem are added one after the other, so the last entry tells
+      // whether it already has one (the first capability holding the stem is kept).
       for (const capability of agent.capabilities) {
         for (const s of stemsOf(capability)) {
-          const m = capabilities.get(s) ?? new Map<string, string>();
-          if (!m.has(agent.name)) m.set(agent.name, capability);
-          capabilities.set(s, m);
+          const list = listOf(capabilities, s);
+          if (list[list.length - 2] !== agent.name) list.push(agent.name, capability);
         }
       }
       for (const s of stemsOf(agent.description)) {
-        const set = descriptions.get(s) ?? new Set<string>();
-        set.add(agent.name);
-        descriptions.set(s, set);
+        const list = listOf(descriptions, s);
+        if (list[list.length - 1] !== agent.name) list.push(agent.name);
       }
+    }
+    // Arrays grown by push keep spare room; copies are exactly as long as their entries.
+    for (const index of [phrases, capabilities, descriptions] as Map<string, unknown[]>[]) {
+      for (const [key, list] of index) index.set(key, list.slice());
     }
     this.prepared = { version: this.catalog.version, phrases, capabilities, descriptions, text: this.textIndex(agents), docFreq: new Map(), suggestions: new Map() };
     return this.prepared;
@@ -177,12 +197,14 @@ export class AgentSearch {
       h.score += WEIGHTS.tag;
       h.kinds |= KIND.tag;
     }
-    const single = (index: Map<string, Iterable<string>> | Map<string, Map<string, string>>, kind: 'capability' | 'description') => {
+    // capabilities lists [agent, capability, ...] (stride 2), descriptions [agent, ...] (stride 1).
+    const single = (index: Map<string, string[]>, kind: 'capability' | 'description', stride: 1 | 2) => {
       qStems.forEach((s, i) => {
         const found = index.get(s);
         if (!found) return;
-        for (const item of found as Iterable<string | [string, string]>) {
-          const [agent, detail] = typeof item === 'string' ? [item, undefined] : item;
+        for (let k = 0; k < found.length; k += stride) {
+          const agent = found[k]!;
+          const detail = stride === 2 ? found[k + 1] : undefined;
           const h = hit(agent);
           if (h.used & bit(i)) continue;
           h.used |= bit(i);
@@ -192,8 +214,8 @@ export class AgentSearch {
         }
       });
     };
-    single(p.capabilities, 'capability');
-    single(p.descriptions, 'description');
+    single(p.capabilities, 'capability', 2);
+    single(p.descriptions, 'description', 1);
     for (const h of hits.values()) {
       if (h.kinds & (h.kinds - 1)) h.score += WEIGHTS.multiKindBonus;
     }
