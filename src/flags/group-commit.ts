@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import { log } from '../log.js';
-import type { DB } from '../store/db.js';
+import { isBusy, type DB } from '../store/db.js';
 import { VERSION } from '../version.js';
 import type { CreateFlagInput, Flag, FlagService } from './service.js';
 
@@ -32,6 +32,10 @@ const PROTOCOL = 2;
 const RETRY_ELECTION_MS = 1000;
 /** A leader that has not answered a create in this long is given up on (it is stuck, not dead). */
 const ANSWER_TIMEOUT_MS = 30_000;
+/** A create sent again waits this many times for the write lock (15 s each) before its outcome is called unknown. */
+const AGAIN_LOCK_ATTEMPTS = 3;
+/** The rule of the leader's refusal of a request past its deadline. */
+const PAST_DEADLINE = 'past_deadline';
 /** A monotonic clock in milliseconds that every process on the machine shares (CLOCK_MONOTONIC). */
 const monotonicMs = (): number => Number(process.hrtime.bigint() / 1_000_000n);
 
@@ -52,10 +56,17 @@ interface Answer {
   e?: { code: ErrorCode; message: string; details: ErrorDetails } | { message: string };
 }
 
+interface Again {
+  token: string;
+  /** History id before which no copy of this create can be: fixed when it is first sent again, never raised. */
+  after: number;
+}
+
 interface Pending {
   token: string;
   input: CreateFlagInput;
   deadline: number; // the request's d
+  after: number | undefined; // set once the create has been sent again (Again.after)
   resolve: (flag: Flag) => void;
   reject: (err: unknown) => void;
   timer: NodeJS.Timeout;
@@ -155,8 +166,8 @@ export class GroupCommit {
   private seq = 0;
   private readonly tokenPrefix = `${process.pid.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
   private watermark = 0;
-  /** The link this process left because the leader stopped answering. */
-  private abandoned: net.Socket | undefined;
+  /** Creates sent again later, once a stuck leader can no longer store them. */
+  private readonly waiting = new Map<NodeJS.Timeout, Pending>();
   private readonly answerTimeoutMs: number;
 
   constructor(
@@ -180,7 +191,7 @@ export class GroupCommit {
   }
 
   /** again: a create sent before under this request id, whose fate is unknown: stored once at most. */
-  private async submit(input: CreateFlagInput, again?: { token: string; after: number }): Promise<Flag> {
+  private async submit(input: CreateFlagInput, again?: Again): Promise<Flag> {
     if (this.role === 'none' && this.address && !this.closed && Date.now() >= this.retryAfter) await this.elect();
     if (this.role === 'follower' && this.link) {
       if (!again) this.flags.checkCreate(input); // refuse bad arguments here, without a round trip
@@ -192,7 +203,27 @@ export class GroupCommit {
         this.enqueue({ req, reply: (a) => (a.f ? resolve(a.f) : reject(rebuildError(a.e!))), live: () => true });
       });
     }
-    return again ? this.flags.createOnce(input, again.token, again.after) : this.flags.create(input);
+    return again ? this.createOnceHere(input, again) : this.flags.create(input);
+  }
+
+  /**
+   * Writes a create sent before, unless it is stored. A leader stuck inside its transaction holds
+   * the write lock: this waits for it to end (SQLite's busy timeout, a few times over) rather than
+   * answer "locked" for a create that leader may yet commit.
+   */
+  private async createOnceHere(input: CreateFlagInput, again: Again): Promise<Flag> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return this.flags.createOnce(input, again.token, again.after);
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        if (attempt >= AGAIN_LOCK_ATTEMPTS) {
+          throw new CoordinatorError('store', `another server process has held the database's write lock through ${attempt} waits, with this create `
+            + `(request ${again.token}) handed to it; whether the flag was stored is unknown: look for it with list_flags before creating it again`);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    }
   }
 
   /** Leader: answers what is queued, then stops listening. Follower: leaves. Creates after this are written here. */
@@ -203,8 +234,20 @@ export class GroupCommit {
       this.server?.close();
       for (const p of this.peers) p.end();
     }
-    this.link?.destroy();
+    // A follower's creates in flight may still be stored by a leader that is alive: this process
+    // neither waits for them nor writes them again (it is going away, and so is its client).
+    const unsettled = [...this.pending.values(), ...this.waiting.values()];
+    for (const t of this.waiting.keys()) clearTimeout(t);
+    this.waiting.clear();
+    this.pending.clear();
+    const link = this.link;
+    this.link = undefined;
+    link?.destroy();
     this.role = 'none';
+    for (const p of unsettled) {
+      clearTimeout(p.timer);
+      p.reject(new CoordinatorError('store', `the server is shutting down; this create (request ${p.token}) was handed to another server process and may or may not be stored`));
+    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -323,7 +366,7 @@ export class GroupCommit {
             // Checked while this transaction holds the write lock: a sender writes a create itself
             // only after its deadline, in a transaction that waits for this one to end.
             if (req.d !== undefined && monotonicMs() >= req.d) {
-              throw new CoordinatorError('store', 'the create reached the leader after its sender had stopped waiting; it was not stored');
+              throw new CoordinatorError('store', 'the create reached the leader after its deadline; it was not stored', { rule: PAST_DEADLINE });
             }
             const f = req.w !== undefined ? this.flags.createOnce(req.a, req.t, req.w) : this.flags.create(req.a, req.t || undefined);
             return { i: req.i, h: before, f };
@@ -358,7 +401,7 @@ export class GroupCommit {
     link.on('close', () => this.onLeaderGone(link));
   }
 
-  private send(input: CreateFlagInput, again?: { token: string; after: number }): Promise<Flag> {
+  private send(input: CreateFlagInput, again?: Again): Promise<Flag> {
     const i = ++this.seq;
     const token = again?.token ?? `${this.tokenPrefix}.${i.toString(36)}`;
     // The leader stores nothing after the deadline; this process gives up a little later (timers
@@ -367,7 +410,7 @@ export class GroupCommit {
     return new Promise<Flag>((resolve, reject) => {
       const timer = setTimeout(() => this.giveUp(), this.answerTimeoutMs);
       timer.unref();
-      this.pending.set(i, { token, input, deadline: d, resolve, reject, timer });
+      this.pending.set(i, { token, input, deadline: d, after: again?.after, resolve, reject, timer });
       const req: Request = again ? { i, t: token, a: input, d, w: again.after } : { i, t: token, a: input, d };
       this.link!.write(`${JSON.stringify(req)}\n`);
     });
@@ -378,40 +421,54 @@ export class GroupCommit {
     if (!p) return;
     this.pending.delete(answer.i);
     clearTimeout(p.timer);
+    // Refused for being late: the leader did not store it and will not, so send it again (with a
+    // new deadline); "unless stored", should an earlier leader have stored it.
+    const again = { token: p.token, after: p.after ?? this.watermark };
     if (answer.h > this.watermark) this.watermark = answer.h;
     if (answer.f) p.resolve(answer.f);
+    else if (answer.e && 'details' in answer.e && answer.e.details.rule === PAST_DEADLINE) this.submit(p.input, again).then(p.resolve, p.reject);
     else p.reject(rebuildError(answer.e ?? { message: 'the leader sent an empty answer' }));
   }
 
-  /** The leader is stuck: leave it. Its unanswered creates are settled as if it had died. */
+  /** The leader is stuck: leave it. Its creates in flight are sent again once it can no longer store them. */
   private giveUp(): void {
+    const link = this.link;
+    if (!link) return;
     log.warn(`group commit: the leader has not answered for ${this.answerTimeoutMs / 1000} s; writing directly`);
     this.retryAfter = Date.now() + this.answerTimeoutMs;
-    this.abandoned = this.link;
-    this.link?.destroy();
+    this.leave(true);
+    link.destroy();
+  }
+
+  /** The link to the leader closed: the leader died or left. */
+  private onLeaderGone(link: net.Socket): void {
+    if (this.link === link) this.leave(false);
   }
 
   /**
-   * The link to the leader closed. Each unanswered create is created again under its request id,
-   * "unless already stored" (see FlagService.createOnce), here or by a new leader. A dead leader
-   * stores nothing more; a stuck one may, until each request's deadline: those are sent again only
-   * after it.
+   * Each create in flight is created again under its request id, "unless already stored" (see
+   * FlagService.createOnce), here or by a new leader. A dead leader stores nothing more; a stuck
+   * one may, until each request's deadline: those are sent again only after it.
    */
-  private onLeaderGone(link: net.Socket): void {
-    if (this.link !== link) return;
+  private leave(stuck: boolean): void {
     this.link = undefined;
     this.role = 'none';
-    const stuck = this.abandoned === link;
-    this.abandoned = undefined;
     const unanswered = [...this.pending.values()];
     this.pending.clear();
     for (const p of unanswered) {
       clearTimeout(p.timer);
-      const again = { token: p.token, after: this.watermark };
+      const again = { token: p.token, after: p.after ?? this.watermark };
       const resend = () => void this.submit(p.input, again).then(p.resolve, p.reject);
       const wait = stuck ? p.deadline - monotonicMs() + 1 : 0;
-      if (wait > 0) setTimeout(resend, wait);
-      else resend();
+      if (wait <= 0) {
+        resend();
+        continue;
+      }
+      const timer = setTimeout(() => {
+        this.waiting.delete(timer);
+        resend();
+      }, wait);
+      this.waiting.set(timer, { ...p, after: again.after });
     }
   }
 }

@@ -26,7 +26,8 @@ export class StoreOpenError extends Error {
   override name = 'StoreOpenError';
 }
 
-function isBusy(err: unknown): boolean {
+/** True for SQLite's "database is locked" errors (another connection holds the lock). */
+export function isBusy(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code ?? '';
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
 }

@@ -59,6 +59,37 @@ interface WireRequest {
   w?: number;
 }
 
+/**
+ * A leader in another process that takes the write lock, stores the first create it is handed
+ * (with its request id), and stays stuck in the transaction, holding the lock, for holdMs.
+ */
+async function stuckWriter(file: string, address: string, holdMs: number) {
+  const script = `
+    const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
+    const db = new Database(${JSON.stringify(file)});
+    require('node:net').createServer((peer) => {
+      peer.once('data', (chunk) => {
+        const req = JSON.parse(String(chunk).split('\\n')[0]);
+        const now = new Date().toISOString();
+        db.exec('BEGIN IMMEDIATE');
+        const id = db.prepare("INSERT INTO flags (flag_type, source_agent, target_agent, change_description, action_required, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+          .run(req.a.flag_type, req.a.source_agent, req.a.target_agent, req.a.change_description, req.a.action_required, now, now).lastInsertRowid;
+        db.prepare("INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, 'created', ?, ?, ?)")
+          .run(id, req.a.source_agent, now, JSON.stringify({ request_id: req.t }));
+        process.stdout.write('stored ' + id + '\\n');
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${holdMs}); // stuck
+        db.exec('COMMIT');
+        process.exit(0);
+      });
+    }).listen(${JSON.stringify(address)}, () => process.stdout.write('listening\\n'));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => child.on('exit', r));
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += String(c)));
+  await expect.poll(() => out, { timeout: 10_000 }).toContain('listening');
+  return { exited, storedId: () => Number(/stored (\d+)/.exec(out)![1]) };
+}
+
 /** A stand-in leader at the meeting address: handles each request line with onRequest. */
 function fakeLeader(address: string, onRequest: (req: WireRequest, peer: net.Socket, server: net.Server) => void) {
   const server = net.createServer((peer) => {
@@ -267,46 +298,34 @@ describe('group commit between servers sharing a file', () => {
     link.destroy();
     const [first, second] = [answers.find((x) => x.i === 1)!, answers.find((x) => x.i === 2)!];
     expect(first.f).toBeUndefined();
-    expect((first.e as { message: string }).message).toMatch(/after its sender had stopped waiting; it was not stored/);
+    expect(first.e).toMatchObject({ code: 'store', details: { rule: 'past_deadline' } });
+    expect((first.e as { message: string }).message).toMatch(/after its deadline; it was not stored/);
     expect((second.f as { source_agent: string }).source_agent).toBe('@team.timely');
     expect(a.db.prepare('SELECT source_agent FROM flags ORDER BY id').pluck().all()).toEqual(['@backend.api', '@team.timely']);
   });
 
   it('gives up on a leader stuck in its write, and answers with its create once it commits instead of storing it twice', async () => {
     const { file, sockets } = setup();
-    const address = meetingAddress(file, sockets)!;
-    // A leader in another process that takes the write lock, stores the create with its request
-    // id, and stays stuck in the transaction (holding the lock) well past the follower's patience.
-    const script = `
-      const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
-      const db = new Database(${JSON.stringify(file)});
-      require('node:net').createServer((peer) => {
-        peer.once('data', (chunk) => {
-          const req = JSON.parse(String(chunk).split('\\n')[0]);
-          const now = new Date().toISOString();
-          db.exec('BEGIN IMMEDIATE');
-          const id = db.prepare("INSERT INTO flags (flag_type, source_agent, target_agent, change_description, action_required, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .run(req.a.flag_type, req.a.source_agent, req.a.target_agent, req.a.change_description, req.a.action_required, now, now).lastInsertRowid;
-          db.prepare("INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, 'created', ?, ?, ?)")
-            .run(id, req.a.source_agent, now, JSON.stringify({ request_id: req.t }));
-          process.stdout.write('stored ' + id + '\\n');
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500); // stuck
-          db.exec('COMMIT');
-          process.exit(0);
-        });
-      }).listen(${JSON.stringify(address)}, () => process.stdout.write('listening\\n'));`;
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise((r) => child.on('exit', r));
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += String(c)));
-    await expect.poll(() => out, { timeout: 10_000 }).toContain('listening');
+    const leader = await stuckWriter(file, meetingAddress(file, sockets)!, 1200);
     const b = member(file, sockets, true, 400);
+    b.db.pragma('busy_timeout = 500'); // SQLite's wait for the lock, 15 s in the server: the leader outlasts it once
     const flag = await b.gc.create(flagInput({ source_agent: '@team.patient' }) as never);
-    await exited;
-    const storedId = Number(/stored (\d+)/.exec(out)![1]);
-    expect(flag.id).toBe(storedId);
+    await leader.exited;
+    expect(flag.id).toBe(leader.storedId());
     expect(flag.source_agent).toBe('@team.patient');
     expect(rows(b.db)).toBe(1);
+  });
+
+  it('says the outcome is unknown, not "locked", when a stuck leader holds the lock through every wait', async () => {
+    const { file, sockets } = setup();
+    const leader = await stuckWriter(file, meetingAddress(file, sockets)!, 2500);
+    const b = member(file, sockets, true, 400);
+    b.db.pragma('busy_timeout = 300');
+    const err = await b.gc.create(flagInput({ source_agent: '@team.unknown' }) as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CoordinatorError);
+    expect((err as Error).message).toMatch(/whether the flag was stored is unknown: look for it with list_flags/);
+    await leader.exited;
+    expect(rows(b.db)).toBe(1); // the leader's, once it committed
   });
 
   it('sends the later creates of a stuck leader again only after their deadlines, when that leader can no longer store them', async () => {
@@ -361,5 +380,77 @@ describe('group commit between servers sharing a file', () => {
     expect(b.gc.state).toBe('follower'); // it sent the create again, to c
     expect(flag.id).toBe(storedId);
     expect(rows(b.db)).toBe(2);
+  });
+
+  it('keeps the first watermark of a create sent again: losing a second leader does not store it twice', async () => {
+    const { file, sockets } = setup();
+    const address = meetingAddress(file, sockets)!;
+    const store = member(file, sockets, false);
+    const seen: WireRequest[] = [];
+    await fakeLeader(address, (req, peer, first) => {
+      seen.push(req);
+      store.flags.create(req.a as never, req.t); // the first leader stores it...
+      first.close();
+      // ...a second one takes the address, and the first dies before answering
+      void fakeLeader(address, (again, peer2, second) => {
+        seen.push(again);
+        second.close();
+        peer2.destroy(); // the second leader dies too, without answering
+      }).then(() => peer.destroy());
+    });
+    const b = member(file, sockets);
+    const flag = await b.gc.create(flagInput({ source_agent: '@team.twice' }) as never);
+    expect(seen.map((r) => r.t)).toEqual([seen[0]!.t, seen[0]!.t]);
+    expect(seen[1]!.w).toBe(0);
+    expect(flag.source_agent).toBe('@team.twice');
+    expect(rows(b.db)).toBe(1);
+  });
+
+  it('sends again a create the leader refused for coming after its deadline, before the follower gave up', async () => {
+    const { file, sockets } = setup();
+    const a = member(file, sockets);
+    await a.gc.create(flagInput() as never);
+    const b = member(file, sockets, true, 2000); // deadline 1.5 s after sending; gives up at 2 s
+    await b.gc.create(flagInput() as never);
+    expect(b.gc.state).toBe('follower');
+    const late = b.gc.create(flagInput({ source_agent: '@team.late' }) as never);
+    await new Promise((r) => setImmediate(r));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1750); // the leader (this process) stalls past the deadline
+    const flag = await late;
+    expect(flag.source_agent).toBe('@team.late');
+    expect(a.db.prepare("SELECT count(*) FROM flags WHERE source_agent = '@team.late'").pluck().get()).toBe(1);
+  });
+
+  it('writes a create made right after giving up on the leader at once', async () => {
+    const { file, sockets } = setup();
+    await fakeLeader(meetingAddress(file, sockets)!, () => {}); // never answers
+    const b = member(file, sockets, true, 2000);
+    const first = b.gc.create(flagInput({ source_agent: '@team.first' }) as never);
+    await expect.poll(() => b.gc.state).toBe('follower');
+    (b.gc as unknown as { giveUp(): void }).giveUp(); // what the answer timer does
+    expect(b.gc.state).toBe('none');
+    const t0 = monotonicMs();
+    const second = await b.gc.create(flagInput({ source_agent: '@team.second' }) as never);
+    expect(second.source_agent).toBe('@team.second');
+    expect(monotonicMs() - t0).toBeLessThan(1000); // not after the first create's deadline (1.5 s)
+    expect((await first).source_agent).toBe('@team.first');
+    expect(rows(b.db)).toBe(2);
+  });
+
+  it('on close, refuses its creates in flight instead of writing them again while a live leader may store them', async () => {
+    const { file, sockets } = setup();
+    const store = member(file, sockets, false);
+    let got = false;
+    await fakeLeader(meetingAddress(file, sockets)!, (req) => {
+      got = true;
+      setTimeout(() => store.flags.create(req.a as never, req.t), 300); // a live leader, slow to write
+    });
+    const b = member(file, sockets);
+    const pending = b.gc.create(flagInput({ source_agent: '@team.closing' }) as never).catch((e: unknown) => e);
+    await expect.poll(() => got).toBe(true);
+    b.gc.close();
+    expect(((await pending) as Error).message).toMatch(/shutting down; this create .* may or may not be stored/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(rows(b.db)).toBe(1); // the leader's only
   });
 });
