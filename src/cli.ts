@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { resolveAgentRoots, resolveDbPath } from './config.js';
-import { CoordinatorError, invalid } from './errors.js';
+import { CoordinatorError, invalid, quoted } from './errors.js';
 import { readFileSync } from 'node:fs';
 import type { SearchFilters } from './agents/search.js';
 import { type Requirements, requirementsSchema } from './databases/recommend.js';
@@ -44,7 +44,7 @@ const agentOption: Record<string, OptionSpec> = {
 function int(value: Values[string], field: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\s*-?\d+\s*$/.test(value)) {
-    throw invalid(field, 'integer', `--${field} must be a whole number, got ${JSON.stringify(value)}`);
+    throw invalid(field, 'integer', `--${field} must be a whole number, got ${quoted(value)}`);
   }
   return Number(value);
 }

@@ -26,3 +26,13 @@ export class CoordinatorError extends Error {
 
 export const invalid = (field: string, rule: string, message: string, extra: ErrorDetails = {}) =>
   new CoordinatorError('invalid_argument', message, { field, rule, ...extra });
+
+/** A value shown in an error message (as JSON), cut after 60 characters: a refusal must not echo a huge argument. */
+export function quoted(value: unknown, max = 60): string {
+  if (typeof value !== 'string') {
+    const json = JSON.stringify(value) ?? String(value);
+    return json.length <= max ? json : `${json.slice(0, max)}... (${json.length} characters of JSON)`;
+  }
+  const chars = [...value];
+  return chars.length <= max ? JSON.stringify(value) : `${JSON.stringify(chars.slice(0, max).join(''))}... (${chars.length} characters)`;
+}

@@ -1,5 +1,5 @@
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
-import { invalid } from '../errors.js';
+import { invalid, quoted } from '../errors.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
 import { isStopword, processTerm, stem, tokenize, words } from './text.js';
 
@@ -52,6 +52,9 @@ const MINISEARCH_OPTIONS: Options = {
   tokenize,
   processTerm,
 };
+
+/** Longer query words are matched exactly or by prefix: no word that long has a typo worth finding. */
+const MAX_FUZZY_TERM = 40;
 
 const stemsOf = (text: string) => words(text).filter((w) => !isStopword(w)).map(stem);
 
@@ -148,7 +151,7 @@ export class AgentSearch {
     if (query.length > 1000) throw invalid('query', 'max_length', `query is ${query.length} characters; at most 1000 are allowed`);
     const limit = limitValue ?? 5;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) {
-      throw invalid('limit', 'range', `limit must be a whole number from 1 to 100; got ${JSON.stringify(limitValue)}`);
+      throw invalid('limit', 'range', `limit must be a whole number from 1 to 100; got ${quoted(limitValue)}`);
     }
     const p = this.prepare();
     // One entry per stem ("index indexes indexing" is one word), at most 30 words.
@@ -238,7 +241,7 @@ export class AgentSearch {
       for (const r of p.text.search(textTerms.join(' '), {
         fields: large ? ['words', 'tags', 'capabilities', 'description'] : undefined,
         prefix: (term) => term.length >= 4,
-        fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+        fuzzy: (term) => (term.length >= 5 && term.length <= MAX_FUZZY_TERM ? 0.2 : false),
         boost: { words: 3, tags: 3, capabilities: 2, description: 1.5, body: 1 },
       })) {
         text.set(r.id as string, r);
@@ -301,6 +304,7 @@ export class AgentSearch {
     const cached = p.suggestions.get(`${limit}:${name}`);
     if (cached) return cached;
     const bare = name.replace(/^@/, '');
+    if (bare.length > 64) return []; // no handle is longer; a fuzzy look-up of a huge string takes memory by the GB
     const found = p.text.search(words(bare).join(' '), {
       fields: ['words'],
       prefix: true,

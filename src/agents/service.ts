@@ -1,4 +1,4 @@
-import { CoordinatorError, invalid } from '../errors.js';
+import { CoordinatorError, invalid, quoted } from '../errors.js';
 import { log } from '../log.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
 import { matter, normalizeAgentName } from './parse.js';
@@ -20,10 +20,11 @@ export class AgentService {
     const name = normalizeAgentName(nameValue);
     const agent = name ? this.catalog.get(name) : undefined;
     if (!agent) {
-      const suggestions = this.search.suggest(name ?? nameValue);
+      // A string that is no handle at all (too long, odd characters) gets no "did you mean".
+      const suggestions = name ? this.search.suggest(name) : [];
       throw new CoordinatorError(
         'not_found',
-        `no agent named ${name ?? JSON.stringify(nameValue)} in the catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : ''} (search_agents finds agents by task)`,
+        `no agent named ${name ?? quoted(nameValue)} in the catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : ''} (search_agents finds agents by task)`,
         { field, rule: 'exists', suggestions },
       );
     }
@@ -70,7 +71,7 @@ export class AgentService {
     try {
       if (target === null || this.catalog.size === 0 || this.catalog.has(target)) return [];
       const suggestions = this.search.suggest(target);
-      return [`target_agent ${target} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : ''} The flag was created; update_flag can change its target.`];
+      return [`target_agent ${target} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '.'} The flag was created; update_flag can change its target.`];
     } catch (err) {
       log.warn('could not check target_agent against the agent catalog', err);
       return [`target_agent ${target} was not checked: the agent catalog could not be read. The flag was created.`];

@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { CoordinatorError, invalid } from '../errors.js';
+import { CoordinatorError, invalid, quoted } from '../errors.js';
 import { DATABASES } from './data.js';
 import { type Database, databaseSchema } from './schema.js';
 
@@ -47,12 +47,14 @@ export class DatabaseCatalog {
     const suggestions = this.closest(nameValue);
     throw new CoordinatorError(
       'not_found',
-      `${field} "${nameValue}" is not in the database catalog${suggestions.length ? `; closest: ${suggestions.join(', ')}` : ''} (list_databases shows them all)`,
+      `${field} ${quoted(nameValue)} is not in the database catalog${suggestions.length ? `; closest: ${suggestions.join(', ')}` : ''} (list_databases shows them all)`,
       { field, rule: 'exists', suggestions },
     );
   }
 
   closest(name: string, limit = 3): string[] {
+    // No database has a long name; a fuzzy look-up of a huge string would take memory by the GB.
+    if (name.length > 64) return [];
     return this.load().names.search(name, { fuzzy: 0.4, prefix: true, combineWith: 'OR' }).slice(0, limit).map((r) => r.id as string);
   }
 }

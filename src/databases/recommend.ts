@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { invalid } from '../errors.js';
+import { invalid, quoted } from '../errors.js';
 import type { DatabaseCatalog } from './catalog.js';
 import { ARCHITECTURE_PATTERNS } from './patterns.js';
 import { type Database, type QueryNeed, CLOUDS } from './schema.js';
@@ -68,7 +68,7 @@ const INTERACTIVE_MS = 50;
 
 export function parseVolumeGb(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(MB|GB|TB|PB)\s*$/i.exec(value);
-  if (!m) throw invalid('data_volume', 'format', `data_volume "${value}" is not a size; write a number and a unit, e.g. "500GB", "3TB" or "2PB"`);
+  if (!m) throw invalid('data_volume', 'format', `data_volume ${quoted(value)} is not a size; write a number and a unit, e.g. "500GB", "3TB" or "2PB"`);
   const unit = m[2]!.toUpperCase();
   return Number(m[1]) * ({ MB: 1 / 1024, GB: 1, TB: 1024, PB: 1024 * 1024 } as Record<string, number>)[unit]!;
 }
@@ -78,7 +78,7 @@ function parseRatio(value: string): number {
   if (value.trim().toLowerCase() in named) return named[value.trim().toLowerCase()]!;
   const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
   if (!m || Number(m[1]) + Number(m[2]) === 0) {
-    throw invalid('read_write_ratio', 'format', `read_write_ratio "${value}" is not a ratio; write reads:writes such as "90:10", or read-heavy, write-heavy, balanced`);
+    throw invalid('read_write_ratio', 'format', `read_write_ratio ${quoted(value)} is not a ratio; write reads:writes such as "90:10", or read-heavy, write-heavy, balanced`);
   }
   return Number(m[1]) / (Number(m[1]) + Number(m[2]));
 }

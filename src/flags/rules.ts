@@ -1,4 +1,4 @@
-import { invalid } from '../errors.js';
+import { invalid, quoted } from '../errors.js';
 
 export const FLAG_TYPES = [
   'breaking_change', 'new_feature', 'refactor', 'deprecation', 'enhancement', 'change',
@@ -39,7 +39,7 @@ export function normalizeHandle(value: unknown, field: string): string {
     throw invalid(
       field,
       'handle_pattern',
-      `${field} "${value}" is not an agent handle: use @domain.module (e.g. "@backend.api", "@database.postgres") - lowercase letters, digits, "-" and "_", segments joined by dots, at most ${MAX_HANDLE} characters`,
+      `${field} ${quoted(value)} is not an agent handle: use @domain.module (e.g. "@backend.api", "@database.postgres") - lowercase letters, digits, "-" and "_", segments joined by dots, at most ${MAX_HANDLE} characters`,
     );
   }
   return handle;
@@ -146,7 +146,7 @@ export function parseContext(value: unknown): Record<string, unknown> | null {
 export function parseId(value: unknown, field: string): number {
   const n = typeof value === 'string' && /^\s*#?\d+\s*$/.test(value) ? Number(value.trim().replace('#', '')) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-    throw invalid(field, 'positive_integer', `${field} must be a positive whole number (a flag id such as 12), got ${JSON.stringify(value)}`);
+    throw invalid(field, 'positive_integer', `${field} must be a positive whole number (a flag id such as 12), got ${quoted(value)}`);
   }
   return n;
 }

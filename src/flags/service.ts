@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CoordinatorError, invalid } from '../errors.js';
+import { CoordinatorError, invalid, quoted } from '../errors.js';
 import type { DB } from '../store/db.js';
 import {
   type FlagType, type ImpactLevel, IMPACT_LEVELS, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED,
@@ -138,6 +138,8 @@ export const MIN_LEASE_SECONDS = 10;
 export const MAX_LEASE_SECONDS = 86_400;
 export const MAX_NOTES = 10_000;
 const MAX_CHAIN_DEPTH = 1000;
+/** Strings a caller may mean as "everyone" (a client that sends null as text): refused, never taken as an agent named so. */
+const BROADCAST_WORDS = new Set(['null', 'none', 'nil', 'undefined', 'all', 'everyone', 'broadcast']);
 const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
   impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
   lock_expires_at, completed_at, completed_by, notes`;
@@ -308,6 +310,9 @@ export class FlagService {
       throw invalid('target_agent', 'required', 'target_agent is required: an agent handle such as "@backend.api", or null to broadcast to every agent');
     }
     const flag_type = parseFlagType(fields.flag_type);
+    if (typeof fields.target_agent === 'string' && BROADCAST_WORDS.has(fields.target_agent.trim().replace(/^@/, '').toLowerCase())) {
+      throw invalid('target_agent', 'broadcast_word', `target_agent ${JSON.stringify(fields.target_agent)} is a word, not an agent: to broadcast to every agent pass null (JSON null, not the string) or "*"; to reach one agent, its handle such as "@backend.api"`);
+    }
     const target_agent = fields.target_agent === null || fields.target_agent === '' || fields.target_agent === '*'
       ? null : normalizeHandle(fields.target_agent, 'target_agent');
     const change_description = requireText(fields.change_description, 'change_description', MIN_CHANGE_DESCRIPTION);
@@ -592,7 +597,7 @@ export class FlagService {
     const agent = normalizeHandle(agentValue, 'agent');
     const lease = leaseValue === undefined || leaseValue === null ? DEFAULT_LEASE_SECONDS : leaseValue;
     if (typeof lease !== 'number' || !Number.isInteger(lease) || lease < MIN_LEASE_SECONDS || lease > MAX_LEASE_SECONDS) {
-      throw invalid('lease_seconds', 'range', `lease_seconds must be a whole number from ${MIN_LEASE_SECONDS} to ${MAX_LEASE_SECONDS} (default ${DEFAULT_LEASE_SECONDS}); got ${JSON.stringify(leaseValue)}`);
+      throw invalid('lease_seconds', 'range', `lease_seconds must be a whole number from ${MIN_LEASE_SECONDS} to ${MAX_LEASE_SECONDS} (default ${DEFAULT_LEASE_SECONDS}); got ${quoted(leaseValue)}`);
     }
     return this.write(() => {
       const nowMs = this.now();
@@ -691,7 +696,7 @@ interface WorkableRow {
 function clampLimit(value: unknown, fallback: number, max: number): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw invalid('limit', 'range', `limit must be a whole number from 1 to ${max}; got ${JSON.stringify(value)}`);
+    throw invalid('limit', 'range', `limit must be a whole number from 1 to ${max}; got ${quoted(value)}`);
   }
   return value;
 }

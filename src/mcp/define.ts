@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { CoordinatorError } from '../errors.js';
+import { CoordinatorError, quoted } from '../errors.js';
 import { log } from '../log.js';
 import { packagePath } from '../paths.js';
 
@@ -176,7 +176,8 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
       const first = issues[0]!;
       const text = issues.map((i) => (i.path.length ? `${i.message} at ${i.path.join('.')}` : i.message)).join('; ');
       const field = first.path.length ? first.path.join('.') : first.code === 'unrecognized_keys' ? (first as { keys: string[] }).keys.join(', ') : 'arguments';
-      return fail(new CoordinatorError('invalid_argument', `invalid arguments for ${name}: ${text}`, { field, rule: first.code }), name);
+      const rule = first.code === 'invalid_type' && first.message.startsWith('missing required argument') ? 'required' : first.code;
+      return fail(new CoordinatorError('invalid_argument', `invalid arguments for ${name}: ${text}`, { field, rule }), name);
     }
     try {
       return ok((await tool.def.handle(parsed.data as never)) as Record<string, unknown>);
@@ -187,6 +188,17 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
 }
 
 let configured = false;
+
+const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+/** The accepted value a slip most likely meant: the same letters but for case, "-", "_" and spaces, or one a prefix of the other. */
+function closeOption(input: unknown, values: string[]): string | undefined {
+  if (typeof input !== 'string' || input.length > 64) return undefined;
+  const bare = (v: string) => v.toLowerCase().replace(/[\s_-]+/g, '');
+  const b = bare(input);
+  if (b.length < 3) return undefined;
+  return values.find((v) => bare(v) === b) ?? values.find((v) => bare(v).startsWith(b) || b.startsWith(bare(v)));
+}
 
 /**
  * Makes zod's messages for tool arguments say what to do: a missing argument is named with its
@@ -202,8 +214,25 @@ export function configureValidationMessages(): void {
         return `missing required argument${description ? ` (${description})` : ''}`;
       }
       if (iss.code === 'invalid_type') {
-        const got = iss.input === null ? 'null' : Array.isArray(iss.input) ? 'array' : typeof iss.input;
-        return `expected ${iss.expected}, got ${got}${description ? ` (${description})` : ''}`;
+        const expected = iss.expected === 'int' ? 'a whole number' : iss.expected;
+        return `expected ${expected}, got ${kindOf(iss.input)}${iss.expected === 'int' && typeof iss.input === 'number' ? ` ${iss.input}` : ''}${description ? ` (${description})` : ''}`;
+      }
+      if (iss.code === 'too_small' || iss.code === 'too_big') {
+        const small = iss.code === 'too_small';
+        const bound = Number(small ? (iss as { minimum: number | bigint }).minimum : (iss as { maximum: number | bigint }).maximum);
+        const inclusive = (iss as { inclusive?: boolean }).inclusive !== false;
+        const limit = small ? (inclusive ? `at least ${bound}` : `greater than ${bound}`) : (inclusive ? `at most ${bound}` : `less than ${bound}`);
+        if (iss.origin === 'string') return `must be ${limit} characters long, got ${[...String(iss.input)].length}`;
+        if (iss.origin === 'array' || iss.origin === 'set') return `must hold ${limit} items, got ${(iss.input as unknown[]).length}`;
+        return `must be ${limit}, got ${quoted(iss.input)}${description ? ` (${description})` : ''}`;
+      }
+      if (iss.code === 'invalid_value') {
+        const values = iss.values.map(String);
+        const near = closeOption(iss.input, values);
+        return `must be one of ${values.join(', ')}; got ${quoted(iss.input)}${near ? `: did you mean ${near}?` : ''}`;
+      }
+      if (iss.code === 'invalid_union') {
+        return `got ${kindOf(iss.input)} ${quoted(iss.input)}, which is none of the accepted forms${description ? ` (${description})` : ''}`;
       }
       if (iss.code === 'unrecognized_keys') {
         const shape = (iss.inst as { shape?: Record<string, unknown> } | undefined)?.shape;

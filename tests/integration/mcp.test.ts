@@ -90,7 +90,7 @@ describe('tool calls', () => {
   it('names the argument and the rule when the input does not fit the schema, and changes nothing', async () => {
     const err = async (name: string, args: Record<string, unknown>) => JSON.parse(await callErr(client, name, args));
     const missing = await err('create_flag', { source_agent: '@a.b', flag_type: 'change', change_description: DESC, action_required: ACTION });
-    expect(missing).toMatchObject({ code: 'invalid_argument', field: 'target_agent', rule: 'invalid_type' });
+    expect(missing).toMatchObject({ code: 'invalid_argument', field: 'target_agent', rule: 'required' });
     expect(missing.error).toMatch(/missing required argument.* at target_agent/);
     const wrongType = await err('lock_flag', { id: 'one', agent: '@a.b' });
     expect(wrongType).toMatchObject({ field: 'id', rule: 'invalid_type' });
@@ -99,7 +99,13 @@ describe('tool calls', () => {
     expect(unknown).toMatchObject({ field: 'impact', rule: 'unrecognized_keys' });
     expect(unknown.error).toMatch(/unknown argument\(s\) "impact"; the accepted arguments are .*impact_level/);
     expect(await err('create_flag', flagInput({ flag_type: 'urgent' }))).toMatchObject({ field: 'flag_type', rule: 'invalid_value' });
-    expect(await err('lock_flag', { id: 1, agent: '@a.b', lease_seconds: 5 })).toMatchObject({ field: 'lease_seconds', rule: 'too_small' });
+    const slip = await err('create_flag', flagInput({ flag_type: 'breaking' }));
+    expect(slip.error).toMatch(/must be one of breaking_change, .*; got "breaking": did you mean breaking_change\? at flag_type/);
+    const short = await err('lock_flag', { id: 1, agent: '@a.b', lease_seconds: 5 });
+    expect(short).toMatchObject({ field: 'lease_seconds', rule: 'too_small' });
+    expect(short.error).toMatch(/must be at least \d+, got 5/);
+    const fraction = await err('lock_flag', { id: 1.5, agent: '@a.b' });
+    expect(fraction.error).toMatch(/expected a whole number, got number 1.5.* at id/);
     expect(rows()).toBe(0);
   });
 

@@ -73,4 +73,30 @@ describe('5,000 random and malformed tool calls', () => {
     expect(halfMade).toBe(0);
     raw.close();
   });
+
+  it('refuses huge names in every name argument quickly, naming the argument, without echoing them whole', async () => {
+    const huge = 'a'.repeat(100_000);
+    const calls: [string, Record<string, unknown>, string][] = [
+      ['get_agent', { name: huge }, 'name'],
+      ['get_database', { name: huge }, 'name'],
+      ['plan_migration', { source: huge, target: 'postgresql' }, 'source'],
+      ['recommend_databases', { workloads: ['oltp'], existing_systems: [huge] }, 'existing_systems'],
+      ['get_agent_flags', { agent: huge }, 'agent'],
+      ['create_flag', flagInput({ target_agent: huge }), 'target_agent'],
+      ['search_agents', { query: 'b'.repeat(1000) }, ''],
+    ];
+    for (const [tool, args, field] of calls) {
+      const result = (await server.client.callTool({ name: tool, arguments: args })) as CallToolResult;
+      const text = (result.content[0] as { text: string }).text;
+      if (!field) {
+        expect(result.isError, `${tool}: ${text.slice(0, 200)}`).toBeFalsy(); // a long query is searched, exactly
+        continue;
+      }
+      expect(result.isError, tool).toBe(true);
+      expect(text, tool).not.toMatch(/internal error/);
+      expect(text, tool).toContain(field);
+      expect(text.length, tool).toBeLessThan(2000);
+    }
+    expect(JSON.stringify(await callOk(server.client, 'get_database', { name: 'postgres' }))).toContain('"id":"postgresql"');
+  });
 });

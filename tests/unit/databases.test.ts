@@ -193,6 +193,16 @@ describe('patterns and memory sizing', () => {
     expect(r.config).toContain('shared_buffers = 7.5GB');
   });
 
+  it('refuses an OS reserve that leaves PostgreSQL no memory, and says os_reserved_gb is for PostgreSQL only', () => {
+    expect(() => sizeMemory({ system: 'postgresql', ram_gb: 4, os_reserved_gb: 8 })).toThrow(/os_reserved_gb \(8\) must leave PostgreSQL at least 0.25 GB of the 4 GB of ram_gb: give less than 3.75/);
+    expect(() => sizeMemory({ system: 'postgresql', ram_gb: 4, os_reserved_gb: 4 })).toThrow(/os_reserved_gb/);
+    const ok = sizeMemory({ system: 'postgresql', ram_gb: 4, os_reserved_gb: 3 });
+    expect(ok.settings.every((x) => x.bytes > 0)).toBe(true);
+    expect(ok.settings.find((x) => x.name === 'shared_buffers')!.value).toBe('256MB');
+    expect(sizeMemory({ system: 'redis', ram_gb: 4, os_reserved_gb: 8 }).notes).toContain(
+      'os_reserved_gb is used for PostgreSQL only; the redis rules above take their share of all 4 GB: give ram_gb as the memory left for redis');
+  });
+
   it('sizes MySQL, MongoDB and Redis by the seed rules', () => {
     const mysql = Object.fromEntries(sizeMemory({ system: 'mysql', ram_gb: 32 }).settings.map((s) => [s.name, s.value]));
     expect(mysql).toMatchObject({ innodb_buffer_pool_size: '22.4GB', innodb_log_file_size: '5.6GB', query_cache_size: '0' });

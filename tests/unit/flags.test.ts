@@ -41,6 +41,13 @@ describe('create', () => {
     expect(f.target_agent).toBeNull();
   });
 
+  it.each(['null', 'None', '@all', 'broadcast', ' everyone '])('refuses the word %j as a target instead of taking it for an agent, and says how to broadcast', (word) => {
+    const err = refusal(() => flags.create(flagInput({ target_agent: word })));
+    expect(err.details).toMatchObject({ field: 'target_agent', rule: 'broadcast_word' });
+    expect(err.message).toMatch(/pass null \(JSON null, not the string\) or "\*"/);
+    expect(flags.list({ status: 'all' }).total).toBe(0);
+  });
+
   it('requires target_agent to be given, even if null', () => {
     const { target_agent: _t, ...rest } = flagInput();
     expect(refusal(() => flags.create(rest)).details).toMatchObject({ field: 'target_agent', rule: 'required' });

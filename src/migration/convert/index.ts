@@ -1,4 +1,4 @@
-import { invalid } from '../../errors.js';
+import { invalid, quoted } from '../../errors.js';
 import { Converter, type ConversionResult, type SourceDialect } from './convert.js';
 import type { Dialect } from './lexer.js';
 
@@ -26,7 +26,7 @@ export function resolveDialect(from: string): SourceDialect {
   const key = String(from ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
   const d = ALIASES[key];
   if (!d) {
-    throw invalid('from', 'enum', `from must be one of mysql, mariadb, sqlserver, oracle (aliases: mssql, sql server, tsql, plsql); got ${JSON.stringify(from)}`, {
+    throw invalid('from', 'enum', `from must be one of mysql, mariadb, sqlserver, oracle (aliases: mssql, sql server, tsql, plsql); got ${quoted(from)}`, {
       allowed: ['mysql', 'mariadb', 'sqlserver', 'oracle'],
     });
   }
