@@ -74,6 +74,9 @@ function fieldsFrom(values: Values) {
 
 /** A verb's answer printed as it is rather than as JSON (markdown, SQL). */
 const RAW = Symbol('raw');
+/** With RAW: what goes to stderr, and the exit code (a SQL rendering that left statements out). */
+const RAW_WARNINGS = Symbol('raw warnings');
+const RAW_EXIT = Symbol('raw exit');
 
 /** --format: json (the default) or the verb's one other rendering. */
 function formatOf(v: Values, other: string): string {
@@ -349,14 +352,20 @@ const VERBS: Verb[] = [
     name: 'convert-schema',
     positionals: 1,
     summary: 'convert MySQL, SQL Server or Oracle DDL to PostgreSQL',
-    usage: 'coordinator convert-schema FILE --from mysql|mariadb|sqlserver|oracle [--format json|sql]',
+    usage: 'coordinator convert-schema FILE --from mysql|mariadb|sqlserver|oracle [--format json|sql]\n'
+      + '  --format sql prints the DDL; the action items and the statements it could not convert go to stderr, and exit code 2 means some were left out',
     options: {
       from: { type: 'string', description: 'the dialect of FILE' },
-      format: { type: 'string', description: 'json (default: DDL, changes, action items, summary) or sql (the DDL only)' },
+      format: { type: 'string', description: 'json (default: DDL, changes, action items, summary) or sql (the DDL; the rest on stderr)' },
     },
     run: (_s, p, v) => {
       const result = convertSchema(readInput(need(p[0], 'file', 'coordinator convert-schema FILE --from mysql'), 'file'), need(str(v.from), 'from', 'coordinator convert-schema FILE --from mysql'));
-      return formatOf(v, 'sql') === 'sql' ? { [RAW]: result.ddl } : result;
+      if (formatOf(v, 'sql') !== 'sql') return result;
+      const warnings = [
+        ...result.action_items.map((a) => `action (${a.complexity}): ${a.object}: ${a.reason}; ${a.recommended_action}`),
+        ...result.unparsed.map((u) => `not converted: ${u.statement.slice(0, 200)}: ${u.error}`),
+      ];
+      return { [RAW]: result.ddl, [RAW_WARNINGS]: warnings, [RAW_EXIT]: result.unparsed.length > 0 ? 2 : 0 };
     },
   },
   {
@@ -480,8 +489,14 @@ export async function runCli(argv: string[]): Promise<number> {
       agentRoots: resolveAgentRoots({ agentsDirs: (parsed.values.agents_dir as string[] | undefined) ?? [], noBundled: parsed.values.no_bundled_agents === true }),
     });
     const out = await verb.run(services, parsed.positionals, parsed.values);
-    if (out && typeof out === 'object' && RAW in out) process.stdout.write(`${String((out as Record<symbol, unknown>)[RAW]).trimEnd()}\n`);
-    else printJson(out);
+    if (out && typeof out === 'object' && RAW in out) {
+      const raw = out as Record<symbol, unknown>;
+      const text = String(raw[RAW]).trimEnd();
+      if (text) process.stdout.write(`${text}\n`);
+      for (const w of (raw[RAW_WARNINGS] as string[] | undefined) ?? []) process.stderr.write(`${w}\n`);
+      return (raw[RAW_EXIT] as number | undefined) ?? 0;
+    }
+    printJson(out);
     return 0;
   } catch (err) {
     printJson(err instanceof CoordinatorError ? err.toJSON() : { error: (err as Error).message, code: 'internal' });

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli } from '../helpers/spawn.js';
@@ -49,6 +50,14 @@ describe('database and migration verbs of the CLI', () => {
     expect(sql.stdout).toMatch(/CREATE TABLE circuits \(/);
     const full = runCli(['convert-schema', `${CORPUS}oracle-hr-create.oracle.sql`, '--from', 'oracle', '--db', db]);
     expect(full.json.summary.objects_found).toBeGreaterThan(10);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'part.sql'), 'CREATE TABLE t (id int PRIMARY KEY, body text, FULLTEXT (body));\nGARBAGE;\nCREATE TABLE a (id int;\n');
+    const part = runCli(['convert-schema', join(dir, 'part.sql'), '--from', 'mysql', '--format', 'sql', '--db', db]);
+    expect(part.code).toBe(2); // statements were left out
+    expect(part.stdout).toMatch(/^CREATE TABLE t \(/);
+    expect(part.stderr).toMatch(/^action \(medium\): t\(body\): FULLTEXT index/m);
+    expect(part.stderr).toMatch(/^not converted: GARBAGE: unrecognized statement/m);
+    expect(part.stderr).toMatch(/^not converted: CREATE TABLE a \(id int: /m);
     const missing = runCli(['convert-schema', '/nonexistent.sql', '--from', 'mysql', '--db', db]);
     expect(missing.code).toBe(1);
     expect(missing.json).toMatchObject({ field: 'file', rule: 'readable' });

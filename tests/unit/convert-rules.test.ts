@@ -242,7 +242,7 @@ describe('MySQL / MariaDB types', () => {
     ['ts', 'ts timestamptz', 'timestamp -> timestamptz'],
     ['y', 'y integer', 'year -> integer; YEAR holds 1901..2155'],
     ['j', 'j jsonb', 'json -> jsonb'],
-    ['g', 'g point', 'geometry -> point'],
+    ['g', 'g bytea', 'geometry -> bytea placeholder (PostGIS needed)'],
     ['p', 'p point', ''],
     ['ls', 'ls path', 'linestring -> path'],
     ['pg', 'pg polygon', ''],
@@ -284,6 +284,21 @@ describe('MySQL / MariaDB types', () => {
     expect(line(r, 't', 'area')).toBe('area bytea');
     expect(actionFor(r, 't.area', 'spatial')).toMatchObject({ complexity: 'medium', effort: '2-6h' });
     expect(r.summary.by_kind['column']).toEqual({ found: 1, converted: 0, needing_action: 1 });
+    // GEOMETRY holds any shape: PostgreSQL's point would refuse the lines and polygons
+    const g = conv('CREATE TABLE t (shape geometry, at point);', 'mysql');
+    expect(line(g, 't', 'shape')).toBe('shape bytea');
+    expect(actionFor(g, 't.shape', 'spatial').recommended_action).toContain('postgis');
+    expect(line(g, 't', 'at')).toBe('at point');
+  });
+
+  it('raises an action item for a unique key on a case-insensitive column, which PostgreSQL would compare by case', () => {
+    const r = conv(`CREATE TABLE u (id int PRIMARY KEY, email varchar(255) COLLATE utf8mb4_unicode_ci, nick varchar(40) COLLATE utf8mb4_0900_ai_ci UNIQUE,
+      note varchar(40) COLLATE utf8mb4_unicode_ci, code varchar(9) COLLATE utf8mb4_bin, UNIQUE KEY (email), UNIQUE (code));`, 'mysql');
+    expect(actionFor(r, 'u.email', 'collation').recommended_action).toMatch(/citext .* unique index on lower\(column\)/);
+    expect(actionFor(r, 'u.nick', 'collation').reason).toMatch(/COLLATE utf8mb4_0900_ai_ci/);
+    expect(r.action_items.filter((a) => a.category === 'collation').map((a) => a.object)).toEqual(['u.email', 'u.nick']);
+    const mssql = conv('CREATE TABLE u (login nvarchar(50) COLLATE SQL_Latin1_General_CP1_CI_AS NOT NULL, CONSTRAINT pk PRIMARY KEY (login));', 'sqlserver');
+    expect(actionFor(mssql, 'u.login', 'collation')).toBeDefined();
   });
 
   it('turns MariaDB JSON (longtext + CHECK (json_valid(col))) into jsonb', () => {

@@ -167,13 +167,13 @@ function mapMysql(t: TypeRef): MappedType {
       return { ...m('', 'enum', 'enum -> enum type', notes), values: t.values ?? [] };
     case 'SET':
       return { ...m('', 'set', 'set -> array of an enum type', notes), values: t.values ?? [] };
-    case 'GEOMETRY':
     case 'POINT':
-      return m('point', 'geo', `${t.name.toLowerCase()} -> point`, notes);
+      return m('point', 'geo', 'point -> point', notes);
     case 'LINESTRING':
       return m('path', 'geo', 'linestring -> path', notes);
     case 'POLYGON':
       return m('polygon', 'geo', 'polygon -> polygon', notes);
+    case 'GEOMETRY': // any shape: PostgreSQL's point would refuse lines and polygons
     case 'MULTIPOINT':
     case 'MULTILINESTRING':
     case 'MULTIPOLYGON':
