@@ -116,6 +116,11 @@ export class Recommender {
     const known = (field: string, names: string[] | undefined) => (names ?? []).map((n) => this.catalog.get(n, field).id);
     const expertise = known('team_expertise', req.team_expertise);
     const existing = known('existing_systems', req.existing_systems);
+    if (!req.workloads?.length && req.data_model === undefined && !req.query_needs?.length) {
+      // Without these every system scores about the same, and the ranking says nothing.
+      throw invalid('workloads', 'required', 'say what the database is for: give workloads (e.g. ["oltp"] or ["analytics", "search"]), data_model or query_needs; '
+        + 'use_case is free text kept with the answer, not scored');
+    }
 
     const needs = new Set<QueryNeed>(req.query_needs ?? []);
     for (const w of req.workloads ?? []) for (const n of WORKLOAD_PROFILE[w].needs) needs.add(n);

@@ -167,6 +167,8 @@ describe('recommend_databases scenarios', () => {
     [{ data_volume: 'lots' }, 'data_volume', 'format'],
     [{ read_write_ratio: 'mostly reads' }, 'read_write_ratio', 'format'],
     [{ team_expertise: ['postgress'] }, 'team_expertise', 'exists'],
+    [{}, 'workloads', 'required'],
+    [{ use_case: 'product catalog full-text search with facets', budget: 'low' }, 'workloads', 'required'],
   ] as [Requirements, string, string][])('refuses %j, naming %s', (req, field, rule) => {
     try {
       recommender.recommend(req);
