@@ -65,6 +65,18 @@ export class AgentService {
     return { total: all.length, offset, returned: page.length, has_more: offset + page.length < all.length, agents: page };
   }
 
+  /** A warning for a queue read by an agent the catalog does not know (a typo reads an almost empty queue). */
+  queueWarnings(agent: string): string[] {
+    try {
+      if (this.catalog.size === 0 || this.catalog.has(agent)) return [];
+      const suggestions = this.search.suggest(agent);
+      return [`${agent} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '.'} Only flags sent to exactly ${agent}, and broadcasts, are in this queue.`];
+    } catch (err) {
+      log.warn('could not check the agent against the agent catalog', err);
+      return [];
+    }
+  }
+
   /** Warnings for a flag's target: unknown agents get the closest known names. */
   /** Called after a flag is stored: it must not turn that success into an error. */
   targetWarnings(target: string | null): string[] {

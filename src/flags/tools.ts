@@ -111,8 +111,13 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
         returned: z.number(),
         truncated: z.boolean(),
         flags: z.array(flagShape),
+        warnings: z.array(z.string()).optional(),
       },
-      handle: (args) => flags.agentQueue(args.agent, args),
+      handle: (args) => {
+        const queue = flags.agentQueue(args.agent, args);
+        const warnings = agents.queueWarnings(queue.agent);
+        return warnings.length ? { ...queue, warnings } : queue;
+      },
     }),
     defineTool({
       name: 'list_flags',
@@ -180,8 +185,12 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
         example_usage: z.string().nullable().optional().describe('null: clear'),
         context: z.record(z.string(), z.unknown()).nullable().optional().describe('null: clear'),
       },
-      output: { flag: flagShape, changed: z.array(z.string()) },
-      handle: ({ id, agent, ...changes }) => flags.update(id, agent, changes),
+      output: { flag: flagShape, changed: z.array(z.string()), warnings: z.array(z.string()).optional() },
+      handle: ({ id, agent, ...changes }) => {
+        const out = flags.update(id, agent, changes);
+        const warnings = out.changed.includes('target_agent') ? agents.targetWarnings(out.flag.target_agent).map((w) => w.replace('The flag was created', 'The flag was updated')) : [];
+        return warnings.length ? { ...out, warnings } : out;
+      },
     }),
     defineTool({
       name: 'delete_flag',

@@ -70,6 +70,20 @@ describe('agent tools', () => {
     expect((await callOk(client, 'create_flag', flagInput())).warnings).toEqual([]);
   });
 
+  it('update_flag warns about an unknown new target; get_agent_flags warns an agent the catalog does not know', async () => {
+    const made = await callOk(client, 'create_flag', flagInput({ target_agent: '@backend.nodejs' }));
+    const moved = await callOk(client, 'update_flag', { id: made.flag_id, agent: flagInput().source_agent, target_agent: '@data.pipelinx' });
+    outputOf('update_flag').parse(moved);
+    expect(moved.changed).toEqual(['target_agent']);
+    expect(moved.warnings[0]).toMatch(/^target_agent @data.pipelinx is not in the agent catalog; did you mean @data.pipeline.*\? The flag was updated; update_flag can change its target.$/);
+    const kept = await callOk(client, 'update_flag', { id: made.flag_id, agent: flagInput().source_agent, impact_level: 'high' });
+    expect(kept.warnings).toBeUndefined();
+    const queue = await callOk(client, 'get_agent_flags', { agent: '@frontend.reac' });
+    outputOf('get_agent_flags').parse(queue);
+    expect(queue.warnings[0]).toMatch(/^@frontend.reac is not in the agent catalog; did you mean @frontend.react.*\? Only flags sent to exactly @frontend.reac, and broadcasts, are in this queue.$/);
+    expect((await callOk(client, 'get_agent_flags', { agent: '@frontend.react' })).warnings).toBeUndefined();
+  });
+
   it('offers every agent as a resource', async () => {
     const resources = (await client.listResources()).resources.filter((r) => r.uri.startsWith('agent://'));
     expect(resources.length).toBe(services.agents.catalog.size);
