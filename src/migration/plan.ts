@@ -89,6 +89,12 @@ export class MigrationPlanner {
       if (DDL_DIALECTS.has(source.id) && PG_COMPATIBLE.has(target.id)) conversion = convertSchema(options.source_ddl, source.id);
       else assumptions.push(`source_ddl given but schema conversion runs only from MySQL, MariaDB, SQL Server or Oracle to PostgreSQL: it was not converted`);
     }
+    if (conversion && conversion.unparsed.length > 0) {
+      const n = conversion.unparsed.length;
+      assumptions.push(conversion.summary.objects_found === 0
+        ? `source_ddl: none of its ${n} statement${n === 1 ? '' : 's'} could be read (schema_conversion.unparsed), so the assessment ignores it${tables === undefined ? '; efforts assume about 50 tables' : ''}`
+        : `source_ddl: ${n} statement${n === 1 ? '' : 's'} could not be read (schema_conversion.unparsed); the assessment counts only what was converted`);
+    }
     const tableCount = tables ?? conversion?.summary.by_kind.table?.found ?? 50;
     const volumeFactor = 1 + Math.log10(Math.max(volumeGb ?? 100, 1)) / 3;
     const tableFactor = 1 + Math.min(tableCount, 2000) / 200;

@@ -86,6 +86,14 @@ describe('plan_migration', () => {
     expect(large.risks.join(' ')).toMatch(/Over 10 TB/);
   });
 
+  it('says when source_ddl could not be read, instead of assessing it as if it were empty', () => {
+    const none = planner.plan('mysql', 'postgresql', { source_ddl: 'THIS IS NOT SQL' });
+    expect(none.assumptions).toContain('source_ddl: none of its 1 statement could be read (schema_conversion.unparsed), so the assessment ignores it; efforts assume about 50 tables');
+    const part = planner.plan('mysql', 'postgresql', { source_ddl: 'CREATE TABLE a (id int PRIMARY KEY);\nGARBAGE;\nNONSENSE;', tables: 3 });
+    expect(part.assumptions).toContain('source_ddl: 2 statements could not be read (schema_conversion.unparsed); the assessment counts only what was converted');
+    expect(planner.plan('mysql', 'postgresql', { source_ddl: 'CREATE TABLE a (id int PRIMARY KEY);' }).assumptions.join(' ')).not.toMatch(/could not be read|could be read/);
+  });
+
   it('adapts the strategy to the downtime allowed and to change data capture', () => {
     expect(planner.plan('mysql', 'postgresql', { downtime: 'hours' }).strategy).toMatch(/^offline/);
     const dual = planner.plan('mysql', 'postgresql', { downtime: 'zero', cdc_available: false });
