@@ -225,7 +225,11 @@ export class AgentSearch {
     const reasonText = (h: { kinds: number; reasons: Reason[] }) => {
       const out = h.reasons.map(([kind, word, detail]) => (kind === 'capability' ? `capability: ${word} ("${detail}")` : `${kind}: ${word}`));
       if (h.kinds & (h.kinds - 1)) {
-        const kinds = (['tag', 'capability', 'description'] as const).filter((k) => h.kinds & KIND[k]);
+        // Handle words count as the tag kind; the text says which of the two matched.
+        const onTag = h.reasons.some((r) => r[0] === 'tag');
+        const onName = h.reasons.some((r) => r[0] === 'name');
+        const label = { tag: onTag && onName ? 'name and tag' : onName ? 'name' : 'tag', capability: 'capability', description: 'description' };
+        const kinds = (['tag', 'capability', 'description'] as const).filter((k) => h.kinds & KIND[k]).map((k) => label[k]);
         out.push(`several kinds matched (${kinds.join(', ')}): +${WEIGHTS.multiKindBonus}`);
       }
       return out;

@@ -212,6 +212,11 @@ describe('search rules', () => {
     expect(search.search('react routing', 1).results[0]).toMatchObject({
       score: 50 + 30 + 25, reasons: ['tag: react', 'capability: routing ("routing")', 'several kinds matched (tag, capability): +25'],
     });
+    // A word of the handle counts as a tag does, and is called what it is
+    expect(search.search('front routing', 1).results[0]).toMatchObject({
+      score: 50 + 30 + 25, reasons: ['name: front', 'capability: routing ("routing")', 'several kinds matched (name, capability): +25'],
+    });
+    expect(search.search('front react apps', 1).results[0]!.reasons).toEqual(['tag: react', 'name: front', 'description: apps', 'several kinds matched (name and tag, description): +25']);
   });
 
   it('finds Claude Code agents that have only a name and a description, and misspelled words', () => {
