@@ -443,7 +443,23 @@ function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export async function runCli(argv: string[]): Promise<number> {
+/** Global options written before the verb (coordinator --db x.db get-workable-flags) move after it. */
+function verbFirst(argv: string[]): string[] {
+  const before: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('--')) {
+    const [flag, inline] = argv[i]!.slice(2).replaceAll('-', '_').split('=', 2) as [string, string | undefined];
+    const spec = GLOBAL_OPTIONS[flag];
+    if (!spec || flag === 'help') break;
+    before.push(argv[i]!);
+    if (spec.type === 'string' && inline === undefined && i + 1 < argv.length) before.push(argv[++i]!);
+    i++;
+  }
+  return before.length && i < argv.length ? [argv[i]!, ...argv.slice(i + 1), ...before] : argv;
+}
+
+export async function runCli(args: string[]): Promise<number> {
+  const argv = verbFirst(args);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${helpText()}\n`);

@@ -27,6 +27,10 @@ describe('coordinator CLI', () => {
     expect(taken.code).toBe(1);
     expect(taken.json).toMatchObject({ code: 'conflict', holder: '@frontend.react' });
     expect(cli('get-workable-flags').json.agents).toContainEqual(expect.objectContaining({ target_agent: '@frontend.react', held: 1, workable: 0 }));
+    // the global options may come before the verb too
+    expect(runCli(['--db', db, 'get-agent-flags', '@frontend.react']).json.flags.map((f: { id: number }) => f.id)).toEqual([1, 3]);
+    expect(runCli([`--db=${db}`, '--no-bundled-agents', 'get-flag', '2']).json.flag.id).toBe(2);
+    expect(runCli(['--db', db]).code).toBe(1); // no verb: the usage
     expect(cli('unlock-flag', '1', '@frontend.react').json).toMatchObject({ locked: false, was_locked: true });
     const done = cli('complete-flag', '1', '@frontend.react', '--notes', 'Paginated list shipped');
     expect(done.json).toMatchObject({ success: true, completed_by: '@frontend.react', notes: 'Paginated list shipped' });
