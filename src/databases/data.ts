@@ -2582,7 +2582,7 @@ export const DATABASES: Database[] = [
       cloud_only: null,
     },
     license: { name: 'PostgreSQL License', kind: 'permissive' },
-    operational_complexity: 'low',
+    operational_complexity: 'medium', // PostgreSQL's, with an extension to keep in step across upgrades
     latency: 'ms',
     practical_scale: 'TB',
     write_throughput: 'medium',

@@ -150,7 +150,9 @@ export class Recommender {
       }
       ranked.push(this.score(db, { ...req, budget, latency_ms: latency }, { needs, model, volumeGb, writes, ratio, expertise, existing, explicitBudget: req.budget !== undefined }));
     }
-    ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    // On equal fit the broader system comes first: it leaves room for needs not stated yet.
+    const breadth = (id: string) => Object.values(this.catalog.find(id)!.query_support).reduce((sum, v) => sum + v, 0);
+    ranked.sort((a, b) => b.score - a.score || breadth(b.id) - breadth(a.id) || a.id.localeCompare(b.id));
     const top = ranked.slice(0, limit).map((r, i) => ({ rank: i + 1, ...r }));
     return {
       requirements: req,

@@ -98,6 +98,17 @@ const SCENARIOS: Scenario[] = [
 ];
 
 describe('recommend_databases scenarios', () => {
+  it('ranks PostgreSQL above its pgvector extension when no vector search is asked for, and the polyglot design keeps the first choice', () => {
+    const mixed = recommender.recommend({ workloads: ['oltp', 'search'] }, 5);
+    expect(mixed.ranked[0]!.id).toBe('postgresql');
+    expect(mixed.ranked.findIndex((x) => x.id === 'pgvector')).toBeGreaterThan(0);
+    expect(mixed.polyglot!.components.find((c) => c.workload === 'oltp')!.system).toBe('postgresql');
+    // on an equal score the broader system comes first
+    const oltp = recommender.recommend({ workloads: ['oltp'] }, 5);
+    expect(oltp.ranked.slice(0, 2).map((x) => [x.id, x.score])).toEqual([['postgresql', oltp.ranked[1]!.score], ['mysql', oltp.ranked[1]!.score]]);
+    expect(recommender.recommend({ workloads: ['oltp', 'vector'] }, 5).ranked[0]!.id).toBe('pgvector');
+  });
+
   it.each(SCENARIOS)('$name', (s) => {
     const r = recommender.recommend(s.req, 5);
     const top3 = r.ranked.slice(0, 3).map((x) => x.id);
