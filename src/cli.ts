@@ -455,11 +455,19 @@ function verbFirst(argv: string[]): string[] {
     if (spec.type === 'string' && inline === undefined && i + 1 < argv.length) before.push(argv[++i]!);
     i++;
   }
-  return before.length && i < argv.length ? [argv[i]!, ...argv.slice(i + 1), ...before] : argv;
+  if (before.length === 0) return argv;
+  if (i >= argv.length) throw new CoordinatorError('invalid_argument', `no verb after ${before.join(' ')}; see coordinator --help`, { field: 'verb', rule: 'required' });
+  return [argv[i]!, ...before, ...argv.slice(i + 1)];
 }
 
 export async function runCli(args: string[]): Promise<number> {
-  const argv = verbFirst(args);
+  let argv: string[];
+  try {
+    argv = verbFirst(args);
+  } catch (err) {
+    printJson((err as CoordinatorError).toJSON());
+    return 1;
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${helpText()}\n`);

@@ -30,7 +30,12 @@ export const invalid = (field: string, rule: string, message: string, extra: Err
 /** A value shown in an error message (as JSON), cut after 60 characters: a refusal must not echo a huge argument. */
 export function quoted(value: unknown, max = 60): string {
   if (typeof value !== 'string') {
-    const json = JSON.stringify(value) ?? String(value);
+    let json: string;
+    try {
+      json = JSON.stringify(value) ?? String(value);
+    } catch {
+      return `a${Array.isArray(value) ? 'n array' : 'n object'} too deeply nested to show`;
+    }
     return json.length <= max ? json : `${json.slice(0, max)}... (${json.length} characters of JSON)`;
   }
   const chars = [...value];

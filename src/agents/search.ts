@@ -302,6 +302,11 @@ export class AgentSearch {
     return kept.length ? kept : [df.reduce((a, b) => (b.f < a.f ? b : a)).w];
   }
 
+  /** True once the index of the current catalog is built (suggest and search are then cheap). */
+  get ready(): boolean {
+    return this.prepared?.version === this.catalog.version;
+  }
+
   /** Known names closest to a name that is not in the catalog ("did you mean"). */
   suggest(name: string, limit = 3): string[] {
     const p = this.prepare();
@@ -316,7 +321,8 @@ export class AgentSearch {
       combineWith: 'OR',
     });
     const names = found.slice(0, limit).map((r) => r.id as string);
-    if (p.suggestions.size < 1000) p.suggestions.set(`${limit}:${name}`, names);
+    if (p.suggestions.size >= 1000) p.suggestions.clear(); // names polled over and over stay cached
+    p.suggestions.set(`${limit}:${name}`, names);
     return names;
   }
 }

@@ -20,8 +20,7 @@ export class AgentService {
     const name = normalizeAgentName(nameValue);
     const agent = name ? this.catalog.get(name) : undefined;
     if (!agent) {
-      // A string that is no handle at all (too long, odd characters) gets no "did you mean".
-      const suggestions = name ? this.search.suggest(name) : [];
+      const suggestions = this.search.suggest(name ?? nameValue); // none past 64 characters
       throw new CoordinatorError(
         'not_found',
         `no agent named ${name ?? quoted(nameValue)} in the catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : ''} (search_agents finds agents by task)`,
@@ -65,12 +64,17 @@ export class AgentService {
     return { total: all.length, offset, returned: page.length, has_more: offset + page.length < all.length, agents: page };
   }
 
-  /** A warning for a queue read by an agent the catalog does not know (a typo reads an almost empty queue). */
+  /**
+   * A warning for a queue read under a name close to a catalog agent's (a typo reads an almost
+   * empty queue). Handles of a team's own, like no catalog name, get none: they poll often. Only
+   * once the search index is built, so that a queue read never waits for it.
+   */
   queueWarnings(agent: string): string[] {
     try {
-      if (this.catalog.size === 0 || this.catalog.has(agent)) return [];
+      if (!this.search.ready || this.catalog.has(agent)) return [];
       const suggestions = this.search.suggest(agent);
-      return [`${agent} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '.'} Only flags sent to exactly ${agent}, and broadcasts, are in this queue.`];
+      if (suggestions.length === 0) return [];
+      return [`${agent} is not in the agent catalog; did you mean ${suggestions.join(', ')}? Only flags sent to exactly ${agent}, and broadcasts, are in this queue.`];
     } catch (err) {
       log.warn('could not check the agent against the agent catalog', err);
       return [];

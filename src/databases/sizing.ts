@@ -1,4 +1,4 @@
-import { invalid } from '../errors.js';
+import { invalid, quoted } from '../errors.js';
 
 export interface MemorySetting {
   name: string;
@@ -43,7 +43,7 @@ export function sizeMemory(input: SizingInput) {
       id = 'postgresql';
       if (input.os_reserved_gb !== undefined && !(input.os_reserved_gb >= 0 && input.os_reserved_gb <= ram - 0.25)) {
         throw invalid('os_reserved_gb', 'range', `os_reserved_gb (${input.os_reserved_gb}) must leave PostgreSQL at least 0.25 GB of the ${ram} GB of ram_gb: `
-          + `give less than ${ram - 0.25} (by default the OS keeps a quarter of RAM, at most 2 GB)`);
+          + `give at most ${Math.round((ram - 0.25) * 100) / 100} (by default the OS keeps a quarter of RAM, at most 2 GB)`);
       }
       const reserved = (input.os_reserved_gb ?? Math.min(2, ram / 4)) * GB;
       const available = total - reserved;
@@ -102,7 +102,7 @@ export function sizeMemory(input: SizingInput) {
       break;
     }
     default:
-      throw invalid('system', 'enum', `memory sizing knows postgresql, mysql, mariadb, mongodb and redis (valkey, keydb); got "${input.system}"`);
+      throw invalid('system', 'enum', `memory sizing knows postgresql, mysql, mariadb, mongodb and redis (valkey, keydb); got ${quoted(input.system)}`);
   }
   if (input.os_reserved_gb !== undefined && id !== 'postgresql') {
     notes.push(`os_reserved_gb is used for PostgreSQL only; the ${id} rules above take their share of all ${ram} GB: give ram_gb as the memory left for ${id}`);

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CoordinatorError, invalid } from '../errors.js';
+import { CoordinatorError, invalid, quoted } from '../errors.js';
 import { defineTool } from '../mcp/define.js';
 import type { DatabaseCatalog } from './catalog.js';
 import { ARCHITECTURE_PATTERNS, findPattern } from './patterns.js';
@@ -79,7 +79,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
       name: 'recommend_databases',
       title: 'Recommend databases',
       description:
-        'Ranks technologies for requirements: score, why each fits, risks, what hard constraints exclude and why, and whether the top two are too close to call. Mixed workloads get a polyglot design; what is not given is stated as an assumption.',
+        'Ranks technologies for requirements: score, why each fits, risks, what hard constraints exclude and why, and whether the top two are too close to call. Mixed workloads get a polyglot design. Needs workloads, data_model or query_needs; what else is not given is stated as an assumption.',
       kind: 'read',
       input: { ...requirementsShape, limit: z.number().int().min(1).max(20).optional().describe('How many to rank (default 5)') },
       output: {
@@ -102,7 +102,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
       handle: (a) => {
         const pattern = findPattern(a.name);
         if (!pattern) {
-          throw new CoordinatorError('not_found', `no pattern named "${a.name}"; the patterns are ${Object.keys(ARCHITECTURE_PATTERNS).join(', ')}`, { field: 'name', rule: 'exists' });
+          throw new CoordinatorError('not_found', `no pattern named ${quoted(a.name)}; the patterns are ${Object.keys(ARCHITECTURE_PATTERNS).join(', ')}`, { field: 'name', rule: 'exists' });
         }
         return { pattern };
       },

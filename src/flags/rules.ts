@@ -90,14 +90,14 @@ export function parseFlagType(value: unknown): FlagType {
   if (typeof value === 'string' && (FLAG_TYPES as readonly string[]).includes(value.trim().toLowerCase())) {
     return value.trim().toLowerCase() as FlagType;
   }
-  throw invalid('flag_type', 'enum', `flag_type "${String(value)}" is not a flag type; use one of: ${FLAG_TYPES.join(', ')}`);
+  throw invalid('flag_type', 'enum', `flag_type ${quoted(value)} is not a flag type; use one of: ${FLAG_TYPES.join(', ')}`);
 }
 
 export function parseImpact(value: unknown, field = 'impact_level'): ImpactLevel {
   if (typeof value === 'string' && (IMPACT_LEVELS as readonly string[]).includes(value.trim().toLowerCase())) {
     return value.trim().toLowerCase() as ImpactLevel;
   }
-  throw invalid(field, 'enum', `${field} "${String(value)}" is not an impact level; use one of: ${IMPACT_LEVELS.join(', ')}`);
+  throw invalid(field, 'enum', `${field} ${quoted(value)} is not an impact level; use one of: ${IMPACT_LEVELS.join(', ')}`);
 }
 
 /** Accepts a list or the old script's comma-separated string. */

@@ -310,8 +310,9 @@ export class FlagService {
       throw invalid('target_agent', 'required', 'target_agent is required: an agent handle such as "@backend.api", or null to broadcast to every agent');
     }
     const flag_type = parseFlagType(fields.flag_type);
-    if (typeof fields.target_agent === 'string' && BROADCAST_WORDS.has(fields.target_agent.trim().replace(/^@/, '').toLowerCase())) {
-      throw invalid('target_agent', 'broadcast_word', `target_agent ${JSON.stringify(fields.target_agent)} is a word, not an agent: to broadcast to every agent pass null (JSON null, not the string) or "*"; to reach one agent, its handle such as "@backend.api"`);
+    // Only the bare word: "@all" is a handle (an agent may be named so, and stored flags keep theirs).
+    if (typeof fields.target_agent === 'string' && fields.target_agent.length < 20 && BROADCAST_WORDS.has(fields.target_agent.trim().toLowerCase())) {
+      throw invalid('target_agent', 'broadcast_word', `target_agent ${quoted(fields.target_agent)} is a word, not an agent: to broadcast to every agent pass null (JSON null, not the string) or "*"; to reach one agent, its handle such as "@backend.api"`);
     }
     const target_agent = fields.target_agent === null || fields.target_agent === '' || fields.target_agent === '*'
       ? null : normalizeHandle(fields.target_agent, 'target_agent');
@@ -467,7 +468,7 @@ export class FlagService {
     }
     if (input.since !== undefined) {
       const t = Date.parse(input.since);
-      if (Number.isNaN(t)) throw invalid('since', 'iso_date', `since "${input.since}" is not a date; use ISO 8601 such as 2026-11-27T09:00:00Z`);
+      if (Number.isNaN(t)) throw invalid('since', 'iso_date', `since ${quoted(input.since)} is not a date; use ISO 8601 such as 2026-11-27T09:00:00Z`);
       where.push('created_at >= @since');
       params.since = new Date(t).toISOString();
     }

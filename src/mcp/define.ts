@@ -189,6 +189,16 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
 
 let configured = false;
 
+/** Characters as a reader counts them, without copying a huge string into an array. */
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) i++;
+  }
+  return n;
+}
+
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
 /** The accepted value a slip most likely meant: the same letters but for case, "-", "_" and spaces, or one a prefix of the other. */
@@ -222,7 +232,7 @@ export function configureValidationMessages(): void {
         const bound = Number(small ? (iss as { minimum: number | bigint }).minimum : (iss as { maximum: number | bigint }).maximum);
         const inclusive = (iss as { inclusive?: boolean }).inclusive !== false;
         const limit = small ? (inclusive ? `at least ${bound}` : `greater than ${bound}`) : (inclusive ? `at most ${bound}` : `less than ${bound}`);
-        if (iss.origin === 'string') return `must be ${limit} characters long, got ${[...String(iss.input)].length}`;
+        if (iss.origin === 'string') return `must be ${limit} characters long, got ${codePoints(String(iss.input))}`;
         if (iss.origin === 'array' || iss.origin === 'set') return `must hold ${limit} items, got ${(iss.input as unknown[]).length}`;
         return `must be ${limit}, got ${quoted(iss.input)}${description ? ` (${description})` : ''}`;
       }
@@ -232,7 +242,7 @@ export function configureValidationMessages(): void {
         return `must be one of ${values.join(', ')}; got ${quoted(iss.input)}${near ? `: did you mean ${near}?` : ''}`;
       }
       if (iss.code === 'invalid_union') {
-        return `got ${kindOf(iss.input)} ${quoted(iss.input)}, which is none of the accepted forms${description ? ` (${description})` : ''}`;
+        return `got ${iss.input === null ? 'null' : `${kindOf(iss.input)} ${quoted(iss.input)}`}, which is none of the accepted forms${description ? ` (${description})` : ''}`;
       }
       if (iss.code === 'unrecognized_keys') {
         const shape = (iss.inst as { shape?: Record<string, unknown> } | undefined)?.shape;

@@ -92,7 +92,7 @@ export class MigrationPlanner {
     if (conversion && conversion.unparsed.length > 0) {
       const n = conversion.unparsed.length;
       assumptions.push(conversion.summary.objects_found === 0
-        ? `source_ddl: none of its ${n} statement${n === 1 ? '' : 's'} could be read (schema_conversion.unparsed), so the assessment ignores it${tables === undefined ? '; efforts assume about 50 tables' : ''}`
+        ? `source_ddl: nothing in it could be converted (${n} unreadable statement${n === 1 ? '' : 's'} in schema_conversion.unparsed), so the assessment ignores it${tables === undefined ? '; efforts assume about 50 tables' : ''}`
         : `source_ddl: ${n} statement${n === 1 ? '' : 's'} could not be read (schema_conversion.unparsed); the assessment counts only what was converted`);
     }
     const tableCount = tables ?? conversion?.summary.by_kind.table?.found ?? 50;

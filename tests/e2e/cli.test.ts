@@ -30,7 +30,10 @@ describe('coordinator CLI', () => {
     // the global options may come before the verb too
     expect(runCli(['--db', db, 'get-agent-flags', '@frontend.react']).json.flags.map((f: { id: number }) => f.id)).toEqual([1, 3]);
     expect(runCli([`--db=${db}`, '--no-bundled-agents', 'get-flag', '2']).json.flag.id).toBe(2);
-    expect(runCli(['--db', db]).code).toBe(1); // no verb: the usage
+    const noVerb = runCli(['--db', db]);
+    expect(noVerb.code).toBe(1);
+    expect(noVerb.json).toMatchObject({ field: 'verb', rule: 'required', error: `no verb after --db ${db}; see coordinator --help` });
+    expect(runCli(['--db', db, 'get-flag', '--', '2']).json.flag.id).toBe(2);
     expect(cli('unlock-flag', '1', '@frontend.react').json).toMatchObject({ locked: false, was_locked: true });
     const done = cli('complete-flag', '1', '@frontend.react', '--notes', 'Paginated list shipped');
     expect(done.json).toMatchObject({ success: true, completed_by: '@frontend.react', notes: 'Paginated list shipped' });

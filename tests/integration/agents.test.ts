@@ -82,6 +82,8 @@ describe('agent tools', () => {
     outputOf('get_agent_flags').parse(queue);
     expect(queue.warnings[0]).toMatch(/^@frontend.reac is not in the agent catalog; did you mean @frontend.react.*\? Only flags sent to exactly @frontend.reac, and broadcasts, are in this queue.$/);
     expect((await callOk(client, 'get_agent_flags', { agent: '@frontend.react' })).warnings).toBeUndefined();
+    // a team's own handle, like no catalog name, is read without a warning on every poll
+    expect((await callOk(client, 'get_agent_flags', { agent: '@zq.xv' })).warnings).toBeUndefined();
   });
 
   it('offers every agent as a resource', async () => {

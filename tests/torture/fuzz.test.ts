@@ -83,6 +83,9 @@ describe('5,000 random and malformed tool calls', () => {
       ['recommend_databases', { workloads: ['oltp'], existing_systems: [huge] }, 'existing_systems'],
       ['get_agent_flags', { agent: huge }, 'agent'],
       ['create_flag', flagInput({ target_agent: huge }), 'target_agent'],
+      ['get_architecture_pattern', { name: huge }, 'name'],
+      ['size_database_memory', { system: huge, ram_gb: 8 }, 'system'],
+      ['list_flags', { since: huge }, 'since'],
       ['search_agents', { query: 'b'.repeat(1000) }, ''],
     ];
     for (const [tool, args, field] of calls) {

@@ -297,6 +297,12 @@ describe('MySQL / MariaDB types', () => {
     expect(actionFor(r, 'u.email', 'collation').recommended_action).toMatch(/citext .* unique index on lower\(column\)/);
     expect(actionFor(r, 'u.nick', 'collation').reason).toMatch(/COLLATE utf8mb4_0900_ai_ci/);
     expect(r.action_items.filter((a) => a.category === 'collation').map((a) => a.object)).toEqual(['u.email', 'u.nick']);
+    // MySQL's default collation, and a table's, are case-insensitive too; numbers and _bin text are not
+    const table = conv('CREATE TABLE t (id int PRIMARY KEY, code varchar(10) UNIQUE, b varchar(9) COLLATE utf8mb4_bin UNIQUE) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;', 'mysql');
+    expect(table.action_items.filter((a) => a.category === 'collation').map((a) => [a.object, a.reason.match(/\(([^)]*)\)/)![1]])).toEqual([['t.code', 'table COLLATE utf8mb4_unicode_ci']]);
+    const plain = conv('CREATE TABLE t (code varchar(10) PRIMARY KEY, n int UNIQUE);', 'mysql');
+    expect(plain.action_items.map((a) => [a.object, a.category])).toEqual([['t.code', 'collation']]);
+    expect(conv('CREATE TABLE t (code varchar(10) PRIMARY KEY) DEFAULT COLLATE=utf8mb4_0900_as_cs;', 'mysql').action_items).toEqual([]);
     const mssql = conv('CREATE TABLE u (login nvarchar(50) COLLATE SQL_Latin1_General_CP1_CI_AS NOT NULL, CONSTRAINT pk PRIMARY KEY (login));', 'sqlserver');
     expect(actionFor(mssql, 'u.login', 'collation')).toBeDefined();
   });

@@ -207,7 +207,7 @@ describe('patterns and memory sizing', () => {
   });
 
   it('refuses an OS reserve that leaves PostgreSQL no memory, and says os_reserved_gb is for PostgreSQL only', () => {
-    expect(() => sizeMemory({ system: 'postgresql', ram_gb: 4, os_reserved_gb: 8 })).toThrow(/os_reserved_gb \(8\) must leave PostgreSQL at least 0.25 GB of the 4 GB of ram_gb: give less than 3.75/);
+    expect(() => sizeMemory({ system: 'postgresql', ram_gb: 4, os_reserved_gb: 8 })).toThrow(/os_reserved_gb \(8\) must leave PostgreSQL at least 0.25 GB of the 4 GB of ram_gb: give at most 3.75/);
     expect(() => sizeMemory({ system: 'postgresql', ram_gb: 4, os_reserved_gb: 4 })).toThrow(/os_reserved_gb/);
     const ok = sizeMemory({ system: 'postgresql', ram_gb: 4, os_reserved_gb: 3 });
     expect(ok.settings.every((x) => x.bytes > 0)).toBe(true);

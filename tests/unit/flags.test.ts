@@ -41,7 +41,14 @@ describe('create', () => {
     expect(f.target_agent).toBeNull();
   });
 
-  it.each(['null', 'None', '@all', 'broadcast', ' everyone '])('refuses the word %j as a target instead of taking it for an agent, and says how to broadcast', (word) => {
+  it('takes "@all" as the handle it is, and still edits a flag whose stored target is such a word', () => {
+    const f = flags.create(flagInput({ target_agent: '@all' }));
+    expect(f.target_agent).toBe('@all');
+    const edited = flags.update(f.id, f.source_agent, { impact_level: 'high' });
+    expect(edited.flag).toMatchObject({ target_agent: '@all', impact_level: 'high' });
+  });
+
+  it.each(['null', 'None', 'all', 'broadcast', ' everyone '])('refuses the word %j as a target instead of taking it for an agent, and says how to broadcast', (word) => {
     const err = refusal(() => flags.create(flagInput({ target_agent: word })));
     expect(err.details).toMatchObject({ field: 'target_agent', rule: 'broadcast_word' });
     expect(err.message).toMatch(/pass null \(JSON null, not the string\) or "\*"/);

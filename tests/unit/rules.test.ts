@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { quoted } from '../../src/errors.js';
 import {
   charLength, checkImpactRules, normalizeHandle, parseContext, parseId, parseRelatedFiles, requireText,
 } from '../../src/flags/rules.js';
@@ -88,5 +89,22 @@ describe('related files, context and ids', () => {
     for (const bad of [0, -1, 1.5, '1e3', 'abc', null, Number.MAX_SAFE_INTEGER + 2]) {
       expect(refusal(() => parseId(bad, 'id')).details).toMatchObject({ field: 'id', rule: 'positive_integer' });
     }
+  });
+});
+
+describe('quoted (arguments shown in refusals)', () => {
+  it('shows short values whole and cuts long ones, strings by characters and others as JSON', () => {
+    expect(quoted('abc')).toBe('"abc"');
+    expect(quoted('é'.repeat(100))).toBe(`"${'é'.repeat(60)}"... (100 characters)`);
+    expect(quoted(12)).toBe('12');
+    expect(quoted({ a: 'x'.repeat(100) })).toMatch(/^\{"a":"x+\.\.\. \(108 characters of JSON\)$/);
+    expect(quoted(undefined)).toBe('undefined');
+  });
+
+  it('survives a value nested too deep for JSON.stringify', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(() => JSON.stringify(deep)).toThrow(RangeError);
+    expect(quoted(deep)).toBe('an array too deeply nested to show');
   });
 });

@@ -356,14 +356,24 @@ export class Converter {
     if (st.autoIncrement) this.setAutoIncrement(t, st.autoIncrement);
     const collations = st.columns.filter((c) => c.collate || c.charset).map((c) => `${c.name.name} ${[c.charset && `CHARACTER SET ${c.charset}`, c.collate && `COLLATE ${c.collate}`].filter(Boolean).join(' ')}`);
     if (collations.length) this.change(srcName, collations.join(', '), '(database default collation)', 'column character sets and collations dropped');
-    // A key on a case-insensitive column (MySQL *_ci, SQL Server *_CI_*) no longer stops 'A@x' next to 'a@x'.
-    for (const col of st.columns.filter((c) => c.collate && /_ci(?:_|$)/i.test(c.collate))) {
+    // A key on a case-insensitive column (MySQL *_ci, SQL Server *_CI_*) no longer stops 'A@x' next
+    // to 'a@x'. In MySQL and MariaDB text compares case-insensitively unless a _bin or _cs collation
+    // (of the column, else of the table) says otherwise.
+    const mysqlish = this.dialect === 'mysql'; // MariaDB too
+    const tableCollate = /COLLATE\s*=?\s*([\w]+)/i.exec(st.droppedOptions.join(' '))?.[1];
+    const TEXT_TYPES = new Set(['CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'NCHAR', 'NVARCHAR', 'CHARACTER', 'ENUM']);
+    const caseInsensitive = (c: (typeof st.columns)[number]) => {
+      if (c.collate) return /_ci(?:_|$)/i.test(c.collate);
+      if (!mysqlish || !c.type || !TEXT_TYPES.has(c.type.name.toUpperCase())) return false;
+      return tableCollate ? /_ci(?:_|$)/i.test(tableCollate) : !/bin/i.test(c.charset ?? '');
+    };
+    for (const col of st.columns.filter(caseInsensitive)) {
       const name = col.name.name.toLowerCase();
       const keyed = col.constraints.some((k) => k.kind === 'unique' || k.kind === 'primary_key')
         || st.constraints.some((k) => (k.kind === 'unique' || k.kind === 'primary_key') && k.columns.some((x) => x.col?.name.toLowerCase() === name));
       if (keyed) {
         this.action('column', `${srcName}.${col.name.name}`, 'collation',
-          `${col.name.name} is compared case-insensitively in the source (COLLATE ${col.collate}) and is part of a unique key; PostgreSQL compares text case-sensitively, so values that differ only in case would no longer collide`,
+          `${col.name.name} is compared case-insensitively in the source (${col.collate ? `COLLATE ${col.collate}` : tableCollate ? `table COLLATE ${tableCollate}` : 'the default collation'}) and is part of a unique key; PostgreSQL compares text case-sensitively, so values that differ only in case would no longer collide`,
           'Make the column citext (CREATE EXTENSION citext) or enforce the key with a unique index on lower(column)', 'simple');
       }
     }
