@@ -423,11 +423,16 @@ export class GroupCommit {
     clearTimeout(p.timer);
     // Refused for being late: the leader did not store it and will not, so send it again (with a
     // new deadline); "unless stored", should an earlier leader have stored it.
-    const again = { token: p.token, after: p.after ?? this.watermark };
+    const again = this.againOf(p);
     if (answer.h > this.watermark) this.watermark = answer.h;
     if (answer.f) p.resolve(answer.f);
     else if (answer.e && 'details' in answer.e && answer.e.details.rule === PAST_DEADLINE) this.submit(p.input, again).then(p.resolve, p.reject);
     else p.reject(rebuildError(answer.e ?? { message: 'the leader sent an empty answer' }));
+  }
+
+  /** A create in flight, to send again: its first watermark is kept for good (a later one may be past its copy). */
+  private againOf(p: Pending): Again {
+    return { token: p.token, after: p.after ?? this.watermark };
   }
 
   /** The leader is stuck: leave it. Its creates in flight are sent again once it can no longer store them. */
@@ -457,7 +462,7 @@ export class GroupCommit {
     this.pending.clear();
     for (const p of unanswered) {
       clearTimeout(p.timer);
-      const again = { token: p.token, after: p.after ?? this.watermark };
+      const again = this.againOf(p);
       const resend = () => void this.submit(p.input, again).then(p.resolve, p.reject);
       const wait = stuck ? p.deadline - monotonicMs() + 1 : 0;
       if (wait <= 0) {
