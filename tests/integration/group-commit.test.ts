@@ -308,7 +308,7 @@ describe('group commit between servers sharing a file', () => {
     const { file, sockets } = setup();
     const leader = await stuckWriter(file, meetingAddress(file, sockets)!, 1200);
     const b = member(file, sockets, true, 400);
-    b.db.pragma('busy_timeout = 500'); // SQLite's wait for the lock, 15 s in the server: the leader outlasts it once
+    b.db.pragma('busy_timeout = 600'); // SQLite's wait for the lock, 15 s in the server: the leader outlasts it once
     const flag = await b.gc.create(flagInput({ source_agent: '@team.patient' }) as never);
     await leader.exited;
     expect(flag.id).toBe(leader.storedId());
@@ -343,13 +343,13 @@ describe('group commit between servers sharing a file', () => {
         if (monotonicMs() < req.d!) storedLate = store.flags.create(req.a as never, req.t).id;
       });
     });
-    const b = member(file, sockets, true, 2000); // deadlines 1.5 s after sending
+    const b = member(file, sockets, true, 4000); // deadlines 3 s after sending
     const first = b.gc.create(flagInput({ source_agent: '@team.first' }) as never);
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 2000));
     const second = b.gc.create(flagInput({ source_agent: '@team.second' }) as never);
-    const firstFlag = await first; // given up on at 2 s: written here, its deadline past
+    const firstFlag = await first; // given up on at 4 s: written here, its deadline past
     expect(firstFlag.source_agent).toBe('@team.first');
-    const secondFlag = await second; // its deadline (2.5 s) was still ahead when the follower left
+    const secondFlag = await second; // its deadline (5 s) was still ahead when the follower left
     expect(storedLate).toBeDefined();
     expect(monotonicMs()).toBeGreaterThanOrEqual(lateDeadline);
     expect(secondFlag.id).toBe(storedLate);
