@@ -28,6 +28,8 @@ import type { CreateFlagInput, Flag, FlagService } from './service.js';
 
 /** Bumped when the messages between servers change: servers of another protocol do not meet. */
 const PROTOCOL = 2;
+/** A refused connect is tried once more after this long before the socket file is taken for stale. */
+const STALE_SOCKET_RECHECK_MS = 100;
 /** After a failed election, write directly for this long before trying again. */
 const RETRY_ELECTION_MS = 1000;
 /** A leader that has not answered a create in this long is given up on (it is stuck, not dead). */
@@ -268,13 +270,20 @@ export class GroupCommit {
         this.lead(server);
         return;
       }
-      const link = await this.dial(address);
+      let link = await this.dial(address);
+      // Refused: a leader that died left its socket file behind, or a new one has bound the
+      // address and not yet called listen (a process can be descheduled in between): ask again
+      // a moment later before taking the file for a dead leader's.
+      if (link === 'ECONNREFUSED') {
+        await new Promise((r) => setTimeout(r, STALE_SOCKET_RECHECK_MS));
+        link = await this.dial(address);
+      }
       if (link instanceof net.Socket) {
         this.follow(link);
         return;
       }
-      // Refused: nobody listens at the address, a leader that died left its socket file behind.
-      // Any other failure (a full backlog, say) leaves the file alone: its leader may be alive.
+      // Still refused: nobody listens. Any other failure (a full backlog, say) leaves the file
+      // alone: its leader may be alive.
       if (link === 'ECONNREFUSED' && process.platform !== 'win32') {
         try {
           unlinkSync(address);
