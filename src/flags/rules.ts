@@ -45,8 +45,18 @@ export function normalizeHandle(value: unknown, field: string): string {
   return handle;
 }
 
-/** Characters as SQLite's length() and a reader count them (code points, not UTF-16 units). */
-export const charLength = (s: string): number => [...s].length;
+/** Characters as SQLite's length() and a reader count them (code points, not UTF-16 units), without copying the string into an array. */
+export function charLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1); // NaN past the end
+      if (next >= 0xdc00 && next <= 0xdfff) i++; // a pair is one character; a lone half counts alone
+    }
+  }
+  return n;
+}
 
 export function requireText(value: unknown, field: string, min: number, max = MAX_TEXT): string {
   if (typeof value !== 'string') throw invalid(field, 'type', `${field} must be a string`);

@@ -5,6 +5,7 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { CoordinatorError, quoted } from '../errors.js';
+import { charLength } from '../flags/rules.js';
 import { log } from '../log.js';
 import { packagePath } from '../paths.js';
 
@@ -189,16 +190,6 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
 
 let configured = false;
 
-/** Characters as a reader counts them, without copying a huge string into an array. */
-function codePoints(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++, n++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) i++;
-  }
-  return n;
-}
-
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
 /** The accepted value a slip most likely meant: the same letters but for case, "-", "_" and spaces, or one a prefix of the other. */
@@ -232,7 +223,7 @@ export function configureValidationMessages(): void {
         const bound = Number(small ? (iss as { minimum: number | bigint }).minimum : (iss as { maximum: number | bigint }).maximum);
         const inclusive = (iss as { inclusive?: boolean }).inclusive !== false;
         const limit = small ? (inclusive ? `at least ${bound}` : `greater than ${bound}`) : (inclusive ? `at most ${bound}` : `less than ${bound}`);
-        if (iss.origin === 'string') return `must be ${limit} characters long, got ${codePoints(String(iss.input))}`;
+        if (iss.origin === 'string') return `must be ${limit} characters long, got ${charLength(String(iss.input))}`;
         if (iss.origin === 'array' || iss.origin === 'set') return `must hold ${limit} items, got ${(iss.input as unknown[]).length}`;
         return `must be ${limit}, got ${quoted(iss.input)}${description ? ` (${description})` : ''}`;
       }

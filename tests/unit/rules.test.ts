@@ -37,6 +37,8 @@ describe('text lengths', () => {
 
   it('counts characters, not UTF-16 units, and ignores surrounding space', () => {
     expect(charLength('🚀'.repeat(10))).toBe(10);
+    // as the string iterator counts: lone surrogate halves count one each
+    for (const odd of ['\ud83d', '\ud83dx', 'a\ude80b', '\ud83d\ud83d\ude80', '\ude80\ud83d']) expect(charLength(odd), JSON.stringify(odd)).toBe([...odd].length);
     expect(() => requireText('🚀'.repeat(49), 'f', 50)).toThrow(/49 characters/);
     expect(requireText(`  ${'é'.repeat(50)}  `, 'f', 50)).toBe('é'.repeat(50));
     expect(() => requireText(`${' '.repeat(60)}x`, 'f', 50)).toThrow(/1 characters/);
