@@ -151,8 +151,8 @@ export class Recommender {
       ranked.push(this.score(db, { ...req, budget, latency_ms: latency }, { needs, model, volumeGb, writes, ratio, expertise, existing, explicitBudget: req.budget !== undefined }));
     }
     // On equal fit the broader system comes first: it leaves room for needs not stated yet.
-    const breadth = (id: string) => Object.values(this.catalog.find(id)!.query_support).reduce((sum, v) => sum + v, 0);
-    ranked.sort((a, b) => b.score - a.score || breadth(b.id) - breadth(a.id) || a.id.localeCompare(b.id));
+    const breadth = new Map(ranked.map((r) => [r.id, Object.values(this.catalog.find(r.id)!.query_support).reduce((sum, v) => sum + v, 0)]));
+    ranked.sort((a, b) => b.score - a.score || breadth.get(b.id)! - breadth.get(a.id)! || a.id.localeCompare(b.id));
     const top = ranked.slice(0, limit).map((r, i) => ({ rank: i + 1, ...r }));
     return {
       requirements: req,

@@ -387,7 +387,7 @@ export class FlagService {
   }
 
   /** The flag that a create handed over with this request id stored, looking only at history entries after afterHistoryId. */
-  createdByRequest(requestId: string, afterHistoryId: number): Flag | undefined {
+  private createdByRequest(requestId: string, afterHistoryId: number): Flag | undefined {
     const hit = this.stmt.createdByRequest.get({ after: afterHistoryId, requestId });
     if (!hit) return undefined;
     const row = this.stmt.byId.get(hit.flag_id);

@@ -137,6 +137,9 @@ function unwrap(e: Expr): Expr {
 
 const truncate = (s: string, n = MAX_STATEMENT) => (s.length > n ? `${s.slice(0, n)}… (${s.length} characters)` : s);
 
+/** Source types whose values compare by collation (the case-insensitive unique-key check). */
+const TEXT_TYPES = new Set(['CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'NCHAR', 'NVARCHAR', 'CHARACTER', 'ENUM']);
+
 export class Converter {
   private changes: Change[] = [];
   private actions: ActionItem[] = [];
@@ -361,7 +364,6 @@ export class Converter {
     // (of the column, else of the table) says otherwise.
     const mysqlish = this.dialect === 'mysql'; // MariaDB too
     const tableCollate = /COLLATE\s*=?\s*([\w]+)/i.exec(st.droppedOptions.join(' '))?.[1];
-    const TEXT_TYPES = new Set(['CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'NCHAR', 'NVARCHAR', 'CHARACTER', 'ENUM']);
     const caseInsensitive = (c: (typeof st.columns)[number]) => {
       if (c.collate) return /_ci(?:_|$)/i.test(c.collate);
       if (!mysqlish || !c.type || !TEXT_TYPES.has(c.type.name.toUpperCase())) return false;
