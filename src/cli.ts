@@ -160,9 +160,13 @@ const VERBS: Verb[] = [
       exclude_locked: { type: 'boolean', description: 'leave out flags locked by other agents' },
       limit: { type: 'string', description: 'at most N flags (default 20)' },
     },
-    run: ({ flags }, p, v) => flags.agentQueue(actingAgent(p[0], v, 'coordinator get-agent-flags AGENT'), {
-      exclude_locked_by_others: v.exclude_locked === true, limit: int(v.limit, 'limit'),
-    }),
+    run: ({ flags, agents }, p, v) => {
+      const queue = flags.agentQueue(actingAgent(p[0], v, 'coordinator get-agent-flags AGENT'), {
+        exclude_locked_by_others: v.exclude_locked === true, limit: int(v.limit, 'limit'),
+      });
+      const warnings = agents.queueWarnings(queue.agent, { build: true });
+      return warnings.length ? { ...queue, warnings } : queue;
+    },
   },
   {
     name: 'get-pending-flags',
@@ -218,7 +222,11 @@ const VERBS: Verb[] = [
     summary: 'edit a pending flag you sent (give only the fields to change)',
     usage: 'coordinator update-flag ID AGENT [--impact_level L] [--action_required TEXT] ...',
     options: { ...agentOption, ...flagFieldOptions },
-    run: ({ flags }, p, v) => flags.update(need(p[0], 'id', 'coordinator update-flag ID AGENT ...'), actingAgent(p[1], v, 'coordinator update-flag ID AGENT ...'), fieldsFrom(v)),
+    run: ({ flags, agents }, p, v) => {
+      const out = flags.update(need(p[0], 'id', 'coordinator update-flag ID AGENT ...'), actingAgent(p[1], v, 'coordinator update-flag ID AGENT ...'), fieldsFrom(v));
+      const warnings = out.changed.includes('target_agent') ? agents.targetWarnings(out.flag.target_agent, 'updated') : [];
+      return warnings.length ? { ...out, warnings } : out;
+    },
   },
   {
     name: 'delete-flag',
@@ -439,8 +447,31 @@ function parseOptions(verb: Verb, args: string[]) {
   return { values: merged, positionals };
 }
 
+/** Tool names that have a verb here, and the verb. */
+const VERB_OF_TOOL = new Map(VERBS.map((v) => [v.name.replaceAll('-', '_'), v.name]));
+
+/**
+ * The services word their refusals and warnings for MCP clients ("use update_flag", "pass force:
+ * true"); here they name the verb and the option instead.
+ */
+function inCliWords(text: string): string {
+  return text.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) => VERB_OF_TOOL.get(name) ?? name).replaceAll('force: true', '--force');
+}
+
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** An answer: its warnings in the command line's words. */
+function printAnswer(value: unknown): void {
+  const warnings = (value as { warnings?: unknown } | null)?.warnings;
+  printJson(Array.isArray(warnings) && warnings.length ? { ...(value as object), warnings: warnings.map((w) => inCliWords(String(w))) } : value);
+}
+
+/** A refusal, in the command line's words. */
+function printError(err: unknown): void {
+  const json = err instanceof CoordinatorError ? err.toJSON() : { error: (err as Error).message, code: 'internal' };
+  printJson({ ...json, error: inCliWords(String(json.error)) });
 }
 
 /** Global options written before the verb (coordinator --db x.db get-workable-flags) move after it. */
@@ -465,7 +496,7 @@ export async function runCli(args: string[]): Promise<number> {
   try {
     argv = verbFirst(args);
   } catch (err) {
-    printJson((err as CoordinatorError).toJSON());
+    printError(err);
     return 1;
   }
   const [name, ...rest] = argv;
@@ -520,10 +551,10 @@ export async function runCli(args: string[]): Promise<number> {
       for (const w of (raw[RAW_WARNINGS] as string[] | undefined) ?? []) process.stderr.write(`${w}\n`);
       return (raw[RAW_EXIT] as number | undefined) ?? 0;
     }
-    printJson(out);
+    printAnswer(out);
     return 0;
   } catch (err) {
-    printJson(err instanceof CoordinatorError ? err.toJSON() : { error: (err as Error).message, code: 'internal' });
+    printError(err);
     return 1;
   } finally {
     services?.close();

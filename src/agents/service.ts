@@ -67,11 +67,12 @@ export class AgentService {
   /**
    * A warning for a queue read under a name close to a catalog agent's (a typo reads an almost
    * empty queue). Handles of a team's own, like no catalog name, get none: they poll often. Only
-   * once the search index is built, so that a queue read never waits for it.
+   * once the search index is built, so that a queue read never waits for it, unless build is set
+   * (the command line, which answers once and has no later call to wait for).
    */
-  queueWarnings(agent: string): string[] {
+  queueWarnings(agent: string, { build = false } = {}): string[] {
     try {
-      if (!this.search.ready || this.catalog.has(agent)) return [];
+      if ((!build && !this.search.ready) || this.catalog.has(agent)) return [];
       const suggestions = this.search.suggest(agent);
       if (suggestions.length === 0) return [];
       return [`${agent} is not in the agent catalog; did you mean ${suggestions.join(', ')}? Only flags sent to exactly ${agent}, and broadcasts, are in this queue.`];
@@ -81,16 +82,18 @@ export class AgentService {
     }
   }
 
-  /** Warnings for a flag's target: unknown agents get the closest known names. */
-  /** Called after a flag is stored: it must not turn that success into an error. */
-  targetWarnings(target: string | null): string[] {
+  /**
+   * Warnings for a flag's target: unknown agents get the closest known names. Called after the
+   * flag is stored (done: 'created' or 'updated'): it must not turn that success into an error.
+   */
+  targetWarnings(target: string | null, done: 'created' | 'updated' = 'created'): string[] {
     try {
       if (target === null || this.catalog.size === 0 || this.catalog.has(target)) return [];
       const suggestions = this.search.suggest(target);
-      return [`target_agent ${target} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '.'} The flag was created; update_flag can change its target.`];
+      return [`target_agent ${target} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '.'} The flag was ${done}; update_flag can change its target.`];
     } catch (err) {
       log.warn('could not check target_agent against the agent catalog', err);
-      return [`target_agent ${target} was not checked: the agent catalog could not be read. The flag was created.`];
+      return [`target_agent ${target} was not checked: the agent catalog could not be read. The flag was ${done}.`];
     }
   }
 }

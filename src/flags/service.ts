@@ -655,6 +655,15 @@ export class FlagService {
       const now = this.iso();
       const row = this.row(id);
       if (row.status === 'completed') {
+        // The same call again (an answer that got lost) is answered with the completion; other
+        // notes would be dropped without a word, so they are refused.
+        if (notes !== null && notes !== row.notes) {
+          throw new CoordinatorError('conflict', `flag #${id} was already completed by ${row.completed_by} at ${row.completed_at} `
+            + `${row.notes === null ? 'without notes' : 'with other notes'}; yours were not stored. A completed flag keeps its first notes: `
+            + `to tell its sender more, create a flag for them with chain_origin_id ${id}`, {
+            field: 'notes', rule: 'already_completed', completed_by: row.completed_by, completed_at: row.completed_at,
+          });
+        }
         return { success: true as const, flag_id: id, already_completed: true, completed_by: row.completed_by, completed_at: row.completed_at, notes: row.notes, flag: this.toFlag(row, now) };
       }
       if (this.heldByOther(row, agent, now)) throw this.heldError(row, 'complete it', now);

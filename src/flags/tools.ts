@@ -188,7 +188,7 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
       output: { flag: flagShape, changed: z.array(z.string()), warnings: z.array(z.string()).optional() },
       handle: ({ id, agent, ...changes }) => {
         const out = flags.update(id, agent, changes);
-        const warnings = out.changed.includes('target_agent') ? agents.targetWarnings(out.flag.target_agent).map((w) => w.replace('The flag was created', 'The flag was updated')) : [];
+        const warnings = out.changed.includes('target_agent') ? agents.targetWarnings(out.flag.target_agent, 'updated') : [];
         return warnings.length ? { ...out, warnings } : out;
       },
     }),
@@ -247,7 +247,7 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
     defineTool({
       name: 'complete_flag',
       title: 'Complete flag',
-      description: 'Mark a flag done, with notes on what you did (or why it does not apply). Refused while another agent holds it; completing twice returns the first completion.',
+      description: 'Mark a flag done, with notes on what you did (or why it does not apply). Refused while another agent holds it; completing again returns the first completion (other notes are refused).',
       kind: 'write',
       idempotent: true,
       input: {

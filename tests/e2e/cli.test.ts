@@ -43,6 +43,32 @@ describe('coordinator CLI', () => {
     expect(cli('delete-flag', '3', '@backend.api').json).toMatchObject({ deleted: true });
   });
 
+  it('warns about near-miss agents and words refusals for the command line', () => {
+    const db = join(tempDir(), 'cli.db');
+    const cli = (...args: string[]) => runCli([...args, '--db', db]);
+    cli('create-flag', '--flag_type', 'change', '--source_agent', '@backend.api', '--target_agent', '@backend.python',
+      '--change_description', DESC, '--action_required', ACTION);
+    // a typo reads an almost empty queue: the answer says which agent was probably meant
+    const typo = cli('get-agent-flags', '@backend.pythn');
+    expect(typo.code).toBe(0);
+    expect(typo.json.warnings).toEqual([expect.stringMatching(/^@backend\.pythn is not in the agent catalog; did you mean @backend\.python\b/)]);
+    expect(cli('get-agent-flags', '@backend.python').json.warnings).toBeUndefined();
+    const moved = cli('update-flag', '1', '@backend.api', '--target_agent', '@backend.pythn');
+    expect(moved.json.changed).toEqual(['target_agent']);
+    expect(moved.json.warnings).toEqual([expect.stringMatching(/did you mean @backend\.python\b.*The flag was updated; update-flag can change its target\.$/)]);
+    // tool names become verbs, and force: true the option
+    cli('lock-flag', '1', '@backend.python');
+    const held = cli('unlock-flag', '1', '@qa.testing');
+    expect(held.code).toBe(1);
+    expect(held.json).toMatchObject({ code: 'forbidden', rule: 'holder_only' });
+    expect(held.json.error).toContain('(pass --force to break the lock; it is recorded)');
+    cli('complete-flag', '1', '@backend.python', '--notes', 'Done');
+    const again = cli('complete-flag', '1', '@backend.python', '--notes', 'Other words');
+    expect(again.code).toBe(1);
+    expect(again.json).toMatchObject({ code: 'conflict', rule: 'already_completed' });
+    expect(again.json.error).toContain('yours were not stored');
+  });
+
   it('takes the acting agent from COORDINATOR_AGENT', () => {
     const db = join(tempDir(), 'cli.db');
     runCli(['create-flag', '--flag_type', 'change', '--source_agent', '@a.b', '--change_description', DESC, '--action_required', ACTION, '--db', db]);

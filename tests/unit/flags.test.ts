@@ -166,9 +166,29 @@ describe('complete', () => {
     expect(first).toMatchObject({ already_completed: false, completed_by: '@frontend.react', completed_at: '2026-11-27T10:00:05.000Z', notes: 'Updated the list page and tests' });
     expect(first.flag).toMatchObject({ status: 'completed', locked: false, lock: null });
     clock += 5000;
-    const second = flags.complete(id, '@someone.else', 'overwrite?');
-    expect(second).toMatchObject({ already_completed: true, completed_by: '@frontend.react', completed_at: '2026-11-27T10:00:05.000Z', notes: 'Updated the list page and tests' });
+    // The same call again (its answer was lost), or one without notes: the first completion.
+    for (const [agent, notes] of [['@frontend.react', 'Updated the list page and tests'], ['@someone.else', undefined]] as const) {
+      const again = flags.complete(id, agent, notes);
+      expect(again).toMatchObject({ already_completed: true, completed_by: '@frontend.react', completed_at: '2026-11-27T10:00:05.000Z', notes: 'Updated the list page and tests' });
+    }
     expect(flags.history(id).filter((h) => h.action === 'completed')).toHaveLength(1);
+  });
+
+  it('refuses other notes for a completed flag rather than drop them, and changes nothing', () => {
+    const { id } = flags.create(flagInput());
+    flags.complete(id, '@frontend.react', 'Updated the list page');
+    const before = flags.get(id);
+    const err = refusal(() => flags.complete(id, '@someone.else', 'overwrite?'));
+    expect(err.code).toBe('conflict');
+    expect(err.details).toMatchObject({ field: 'notes', rule: 'already_completed', completed_by: '@frontend.react' });
+    expect(err.message).toContain(`with other notes; yours were not stored`);
+    expect(err.message).toContain(`chain_origin_id ${id}`);
+    expect(flags.get(id)).toEqual(before);
+    // A flag completed without notes refuses notes given later, in the same words.
+    const { id: bare } = flags.create(flagInput());
+    flags.complete(bare, '@frontend.react');
+    expect(refusal(() => flags.complete(bare, '@frontend.react', 'forgot to say')).message).toContain('without notes');
+    expect(flags.get(bare).flag.notes).toBeNull();
   });
 
   it('refuses while another agent holds the flag, allows after its lease ends', () => {
