@@ -50,13 +50,18 @@ describe('the built server over stdio', () => {
       { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'get_flag', arguments: { id: 99 } } },
       { jsonrpc: '2.0', id: 5, method: 'tools/list' },
     ];
-    const r = spawnSync(process.execPath, [SERVER, '--db', db], { input: `${messages.map((m) => JSON.stringify(m)).join('\n')}\nnot json at all\n`, encoding: 'utf8', timeout: 20_000 });
-    const lines = r.stdout.trim().split('\n');
-    const parsed = lines.map((l) => JSON.parse(l) as { id?: number; result?: { isError?: boolean } });
+    const lines = [...messages.map((m) => JSON.stringify(m)), 'not json at all', '{"hello": "world"}', JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'ping' })];
+    const r = spawnSync(process.execPath, [SERVER, '--db', db], { input: `${lines.join('\n')}\n`, encoding: 'utf8', timeout: 20_000 });
+    const parsed = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id?: number | null; result?: { isError?: boolean }; error?: { code: number; message: string } });
     expect(parsed.every((m) => (m as { jsonrpc?: string }).jsonrpc === '2.0')).toBe(true);
-    expect(parsed.map((m) => m.id).filter((id) => id !== undefined).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(parsed.map((m) => m.id).filter((id) => typeof id === 'number').sort()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(parsed.find((m) => m.id === 2)!.result!.isError).toBe(true);
     expect(parsed.find((m) => m.id === 4)!.result!.isError).toBe(true);
+    // the two unreadable lines get JSON-RPC's answers, in order, and the ping after them its own
+    const unreadable = parsed.filter((m) => m.id === null);
+    expect(unreadable.map((m) => m.error!.code)).toEqual([-32700, -32600]);
+    expect(unreadable[0]!.error!.message).toMatch(/^Parse error: a line on stdin is not JSON \(.*\); send one JSON-RPC message per line$/);
+    expect(parsed.at(-1)).toEqual({ jsonrpc: '2.0', id: 6, result: {} });
   });
 
   it.each([
