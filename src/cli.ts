@@ -141,9 +141,16 @@ const VERBS: Verb[] = [
     positionals: 0,
     summary: 'create a flag for another agent (or a broadcast)',
     usage: 'coordinator create-flag --flag_type TYPE --source_agent @me --target_agent @them --change_description TEXT --action_required TEXT [options]',
-    options: { source_agent: { type: 'string', description: 'you, the sender' }, ...flagFieldOptions },
+    options: {
+      source_agent: { type: 'string', description: 'you, the sender (or --agent, or $COORDINATOR_AGENT)' },
+      agent: { type: 'string', description: 'the same as --source_agent, as the other verbs name you' },
+      ...flagFieldOptions,
+    },
     run: ({ flags, agents }, _p, v) => {
-      const f = flags.create({ target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? process.env.COORDINATOR_AGENT });
+      if (v.source_agent !== undefined && v.agent !== undefined && v.source_agent !== v.agent) {
+        throw invalid('source_agent', 'conflict', `--source_agent ${quoted(v.source_agent)} and --agent ${quoted(v.agent)} both name the sender; give one`);
+      }
+      const f = flags.create({ target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? v.agent ?? process.env.COORDINATOR_AGENT });
       return {
         success: true, flag_id: f.id, message: `FLAG #${f.id} created: ${f.flag_type}`, from: f.source_agent, to: f.target_agent,
         priority: f.impact_level, flag: f, warnings: agents.targetWarnings(f.target_agent),

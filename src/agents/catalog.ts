@@ -280,12 +280,18 @@ export class AgentCatalog {
       const [winner, ...rest] = group as [RowMeta, ...RowMeta[]];
       statuses.set(winner.path, { status: 'active', shadowed_by: null, error: null });
       const shadows: string[] = [];
+      // The first file of each folder is that folder's definition; a second one in the same
+      // folder is broken, whether or not a higher folder overrides the name.
+      const firstIn = new Map<number, RowMeta>([[rankOf(winner.path), winner]]);
       for (const loser of rest) {
-        if (rankOf(loser.path) === rankOf(winner.path)) {
-          const reason = `duplicate name ${name} in the same ${loser.source} folder as ${winner.path}`;
-          this.warn(loser.path, `dup:${winner.path}`, reason);
+        const rank = rankOf(loser.path);
+        const first = firstIn.get(rank);
+        if (first) {
+          const reason = `duplicate name ${name} in the same ${loser.source} folder as ${first.path}`;
+          this.warn(loser.path, `dup:${first.path}`, reason);
           statuses.set(loser.path, { status: 'broken', shadowed_by: null, error: reason });
         } else {
+          firstIn.set(rank, loser);
           statuses.set(loser.path, { status: 'shadowed', shadowed_by: winner.path, error: null });
           shadows.push(loser.path);
         }

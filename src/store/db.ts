@@ -57,6 +57,27 @@ export interface OpenOptions {
 }
 
 /**
+ * mkdir -p, top down. Node's recursive mkdir never returns for a path under /proc (mkdir there
+ * fails with ENOENT under a parent that exists, and it retries the parent forever).
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const st = statSync(d, { throwIfNoEntry: false });
+    if (st?.isDirectory() || (!st && dirname(d) === d)) break;
+    if (st) throw new Error(`${d} is not a folder`);
+    missing.unshift(d);
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/**
  * Opens (creating when needed) the store at path, applies the pragmas every connection needs and
  * brings the schema up to date. Throws StoreOpenError with a one-line reason when the path is
  * unusable.
@@ -75,7 +96,7 @@ export function openStore(path: string, options: OpenOptions = {}): DB {
     }
     if (!stats && !options.readonly) {
       try {
-        mkdirSync(dirname(file), { recursive: true });
+        makeFolders(dirname(file));
       } catch (err) {
         throw new StoreOpenError(`cannot create the folder for database ${file}: ${(err as Error).message}`);
       }

@@ -73,6 +73,14 @@ describe('coordinator CLI', () => {
     const db = join(tempDir(), 'cli.db');
     runCli(['create-flag', '--flag_type', 'change', '--source_agent', '@a.b', '--change_description', DESC, '--action_required', ACTION, '--db', db]);
     expect(runCli(['lock-flag', '1', '--db', db], { COORDINATOR_AGENT: '@env.agent' }).json.lock.holder).toBe('@env.agent');
+    // create-flag names the sender --source_agent, as the old script did, or --agent, as the other verbs do
+    const create = (...args: string[]) => runCli(['create-flag', '--flag_type', 'change', '--change_description', DESC, '--action_required', ACTION, '--db', db, ...args], { COORDINATOR_AGENT: '@env.agent' });
+    expect(create().json.from).toBe('@env.agent');
+    expect(create('--agent', '@opt.agent').json.from).toBe('@opt.agent');
+    const both = create('--agent', '@opt.agent', '--source_agent', '@other.agent');
+    expect(both.code).toBe(1);
+    expect(both.json).toMatchObject({ field: 'source_agent', rule: 'conflict' });
+    expect(runCli(['list-flags', '--db', db]).json.total).toBe(3);
   });
 
   it.each([

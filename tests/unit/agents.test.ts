@@ -98,6 +98,18 @@ describe('catalog sources', () => {
     expect(stderr.filter((l) => l.includes('skipped agent file'))).toHaveLength(2);
   });
 
+  it('calls a second file of one name in one folder broken even when a higher folder overrides the name', () => {
+    const [extra, project] = [tempDir(), tempDir()];
+    const first = writeAgent(extra, 'cr.md', { name: 'code reviewer', description: 'first' });
+    const second = writeAgent(extra, 'cr2.md', { name: 'Code Reviewer', description: 'second' });
+    const top = writeAgent(project, 'cr.md', { name: 'code-reviewer', description: 'project one' });
+    const { catalog } = load([{ source: 'extra', dir: extra }, { source: 'project', dir: project }]);
+    expect(catalog.get('@code-reviewer')).toMatchObject({ path: top, shadows: [first] });
+    expect(statusOf(first)).toEqual({ status: 'shadowed', shadowed_by: top, error: null });
+    expect(statusOf(second)).toMatchObject({ status: 'broken', error: `duplicate name @code-reviewer in the same extra folder as ${first}` });
+    expect(stderr.filter((l) => l.includes('skipped agent file') && l.includes(second))).toHaveLength(1);
+  });
+
   it('follows new, edited and removed files, re-reading only what changed', () => {
     const dir = tempDir();
     const a = writeAgent(dir, 'a.md', { name: 'a.one', description: 'first text' });
