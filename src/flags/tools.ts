@@ -122,7 +122,7 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
     defineTool({
       name: 'list_flags',
       title: 'List flags',
-      description: 'Search all flags by status, target, source, type, impact, chain or text, newest first, with paging.',
+      description: 'Search flags (pending ones unless status says otherwise) by target, source, type, impact, chain or text, newest first, with paging.',
       kind: 'read',
       input: {
         status: z.enum(['pending', 'completed', 'all']).optional().describe('Default pending'),
