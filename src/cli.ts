@@ -106,6 +106,11 @@ function requirementsFrom(v: Values): Requirements {
       throw invalid('json', 'json', `--json is not valid JSON (${(err as Error).message})`);
     }
     if (typeof req !== 'object' || req === null || Array.isArray(req)) throw invalid('json', 'type', '--json must be a JSON object of requirements');
+    // limit is the tool's argument beside the requirements; --limit wins over it
+    if ('limit' in req) {
+      v.limit ??= String(req.limit);
+      delete req.limit;
+    }
   }
   for (const [key, value] of Object.entries(v)) {
     if (['json', 'limit', 'db', 'help', 'agents_dir', 'no_bundled_agents'].includes(key) || value === undefined) continue;

@@ -1548,7 +1548,7 @@ export const DATABASES: Database[] = [
     id: 'clickhouse',
     name: 'ClickHouse',
     aliases: ['click house', 'clickhouse cloud'],
-    categories: ['columnar-analytics'],
+    categories: ['columnar-analytics', 'time-series'],
     data_models: ['columnar', 'relational', 'time-series'],
     query_languages: ['SQL (ClickHouse dialect)'],
     transactions: 'single-record',

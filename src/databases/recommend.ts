@@ -43,8 +43,24 @@ const FAMILY: Record<string, string[]> = {
   valkey: ['redis'], keydb: ['redis'], opensearch: ['elasticsearch'], mariadb: ['mysql'], scylladb: ['cassandra'], yugabytedb: ['postgresql'],
   cockroachdb: ['postgresql'], tidb: ['mysql'],
 };
+/** Extensions of another system: built for their own workloads only; for the rest the host is the answer. */
+const EXTENSION: Record<string, { host: string; workloads: (typeof WORKLOADS)[number][] }> = {
+  pgvector: { host: 'postgresql', workloads: ['vector'] }, timescaledb: { host: 'postgresql', workloads: ['time-series'] },
+};
+/** Forks, extensions and managed editions of one system: a lead over one of these says little (see confidenceOf). */
+const VARIANT_OF: Record<string, string[]> = {
+  pgvector: ['postgresql'], timescaledb: ['postgresql'], aurora: ['postgresql', 'mysql'], elasticache: ['redis', 'valkey', 'memcached'],
+  valkey: ['redis', 'keydb'], keydb: ['redis'], opensearch: ['elasticsearch'], mariadb: ['mysql'], scylladb: ['cassandra'],
+};
 const OFFLINE_SYNC = new Set(['sqlite', 'couchbase', 'couchdb', 'firestore']);
-const SERVERLESS = new Set(['dynamodb', 'firestore', 'aurora', 'bigquery', 'cosmosdb', 'spanner', 'pinecone', 'snowflake']);
+/** Pay per request and scale to zero, with the offering that does it. */
+const SERVERLESS: Record<string, string> = {
+  dynamodb: 'DynamoDB on-demand capacity', firestore: 'Firestore, billed per operation', aurora: 'Aurora Serverless v2 (scales to zero)',
+  bigquery: 'BigQuery on-demand queries', cosmosdb: 'Cosmos DB serverless accounts', pinecone: 'Pinecone serverless indexes',
+  snowflake: 'Snowflake warehouses that suspend when idle', postgresql: 'Neon (scales to zero)', sqlite: 'Cloudflare D1 or Turso',
+  redis: 'Upstash Redis, billed per request', elasticsearch: 'Elastic Cloud Serverless', cockroachdb: 'CockroachDB Basic',
+  tidb: 'TiDB Cloud Starter',
+};
 
 /** The query needs a workload implies, and the data model it usually has. */
 const WORKLOAD_PROFILE: Record<(typeof WORKLOADS)[number], { needs: QueryNeed[]; model?: (typeof MODELS)[number]; label: string }> = {
@@ -108,12 +124,25 @@ export class Recommender {
   constructor(private readonly catalog: DatabaseCatalog) {}
 
   recommend(input: Requirements, limit = 5): Recommendation {
+    return this.rank(input, limit, true);
+  }
+
+  /** withPolyglot false: one component of a polyglot design, which gets no design of its own. */
+  private rank(input: Requirements, limit: number, withPolyglot: boolean): Recommendation {
     const req = requirementsSchema.parse(input);
     const assumptions: string[] = [];
     const volumeGb = req.data_volume === undefined ? undefined : parseVolumeGb(req.data_volume);
     const ratio = req.read_write_ratio === undefined ? undefined : parseRatio(req.read_write_ratio);
     this.checkContradictions(req, ratio);
-    const known = (field: string, names: string[] | undefined) => (names ?? []).map((n) => this.catalog.get(n, field).id);
+    // A system the catalog does not hold (Kafka, an in-house store) is not weighed, and the
+    // answer says so: one unknown name must not refuse the whole request.
+    const known = (field: string, names: string[] | undefined) => (names ?? []).flatMap((n) => {
+      const db = this.catalog.find(n);
+      if (db) return [db.id];
+      const near = this.catalog.closest(n);
+      assumptions.push(`${field} ${quoted(n)} is not in the database catalog, so it is not weighed${near.length ? ` (closest: ${near.join(', ')})` : ''}`);
+      return [];
+    });
     const expertise = known('team_expertise', req.team_expertise);
     const existing = known('existing_systems', req.existing_systems);
     if (!req.workloads?.length && req.data_model === undefined && !req.query_needs?.length) {
@@ -160,7 +189,7 @@ export class Recommender {
       ranked: top,
       excluded,
       confidence: confidenceOf(top),
-      polyglot: this.polyglot(req, needs, ranked),
+      polyglot: withPolyglot ? this.polyglot(req, needs, ranked) : null,
     };
   }
 
@@ -168,8 +197,8 @@ export class Recommender {
     if (req.deployment === 'embedded' && req.multi_region === 'active-active') {
       throw invalid('multi_region', 'contradiction', 'an embedded database cannot accept writes in several regions; choose deployment managed or self-hosted, or multi_region none');
     }
-    if (req.deployment === 'self-hosted' && req.serverless) {
-      throw invalid('serverless', 'contradiction', 'serverless (pay per request, scale to zero) means a managed service; it contradicts deployment self-hosted');
+    if ((req.deployment === 'self-hosted' || req.deployment === 'embedded') && req.serverless) {
+      throw invalid('serverless', 'contradiction', `serverless (pay per request, scale to zero) means a managed service; it contradicts deployment ${req.deployment}`);
     }
     if (req.reads_per_second !== undefined && req.writes_per_second !== undefined && ratio !== undefined) {
       const actual = req.reads_per_second / Math.max(req.reads_per_second + req.writes_per_second, 1e-9);
@@ -199,7 +228,7 @@ export class Recommender {
     if (req.consistency === 'strong' && db.consistency === 'eventual') r.push('only eventual consistency');
     if (volumeGb !== undefined && volumeGb > SCALE_GB[db.practical_scale] * 10) r.push(`${formatGb(volumeGb)} is far beyond its practical scale (${db.practical_scale})`);
     if (req.offline_sync && !OFFLINE_SYNC.has(db.id)) r.push('no offline client with later sync');
-    if (req.serverless && !SERVERLESS.has(db.id)) r.push('no serverless (pay-per-request) offering');
+    if (req.serverless && !(db.id in SERVERLESS)) r.push('no serverless (pay-per-request) offering');
     return r;
   }
 
@@ -225,7 +254,7 @@ export class Recommender {
       else risks.push(`not a ${ctx.model} store: the data must be reshaped`);
     }
     for (const w of req.workloads ?? []) {
-      const built = WORKLOAD_CATEGORY[w].some((c) => db.categories.includes(c));
+      const built = builtFor(w, db);
       part(20 / (req.workloads?.length ?? 1), built ? 1 : 0);
       if (built) why.push(`built for ${WORKLOAD_PROFILE[w].label}`);
     }
@@ -280,7 +309,9 @@ export class Recommender {
       const onCloud = req.cloud && req.cloud !== 'any'
         ? db.deployment.cloud_only === req.cloud || db.deployment.managed.some((m) => m.toLowerCase().includes(CLOUD_WORD[req.cloud as keyof typeof CLOUD_WORD]))
         : db.deployment.managed.length > 0 || db.deployment.cloud_only !== null;
-      part(10, onCloud ? 1 : db.deployment.cloud_only === 'vendor' ? 0.8 : 0.3);
+      // A vendor's own service (MongoDB Atlas, Elastic Cloud) usually lets you pick the cloud.
+      const vendorRun = db.deployment.cloud_only === 'vendor' || db.deployment.managed.some((m) => !PROVIDER.test(m));
+      part(10, onCloud ? 1 : vendorRun ? 0.8 : 0.3);
       if (onCloud && req.cloud && req.cloud !== 'any') why.push(`managed service on ${req.cloud.toUpperCase()}`);
     } else if (req.cloud && req.cloud !== 'any' && db.deployment.cloud_only === req.cloud) {
       part(5, 1);
@@ -310,14 +341,20 @@ export class Recommender {
       part(4, db.transactions === 'acid' && db.consistency !== 'eventual' ? 1 : 0.4);
       if (db.transactions === 'acid') why.push('ACID writes and a consistent audit trail for compliance');
     }
-    if (req.offline_sync) why.push('offline clients that sync later');
-    if (req.serverless) why.push('serverless: pays per request');
+    if (req.offline_sync) {
+      if (db.id === 'sqlite') {
+        why.push('the usual store on the device for offline work');
+        risks.push('no sync of its own: a layer such as PowerSync, ElectricSQL or Turso embedded replicas syncs it with the server');
+      } else why.push('offline clients that sync later');
+    }
+    if (req.serverless) why.push(`serverless: ${SERVERLESS[db.id]}`);
 
     let bonus = 0;
     const related = [db.id, ...(FAMILY[db.id] ?? [])];
     if (ctx.existing.some((e) => related.includes(e))) {
       bonus += 8;
-      why.push(ctx.existing.includes(db.id) ? 'already in production: nothing new to run' : `builds on ${ctx.existing.filter((e) => related.includes(e)).join(', ')}, already in production`);
+      const kin = ctx.existing.filter((e) => related.includes(e)).join(', ');
+      why.push(ctx.existing.includes(db.id) ? 'already in production: nothing new to run' : `${db.id in EXTENSION ? 'runs inside' : 'compatible with'} ${kin}, already in production`);
     }
     if (ctx.expertise.some((e) => related.includes(e))) {
       bonus += 4;
@@ -354,7 +391,7 @@ export class Recommender {
     const distinct = [...new Set(workloads)];
     const components = distinct.map((w) => {
       const profile = WORKLOAD_PROFILE[w];
-      const sub = this.recommend({
+      const sub = this.rank({
         ...req,
         workloads: [w],
         data_model: profile.model,
@@ -362,7 +399,7 @@ export class Recommender {
         transactions: w === 'oltp' ? req.transactions : undefined,
         consistency: w === 'oltp' ? req.consistency : undefined,
         multi_region: w === 'oltp' ? req.multi_region : undefined,
-      } as Requirements, 1);
+      } as Requirements, 1, false);
       const pick = sub.ranked[0];
       return { workload: w, system: pick?.id ?? 'none', name: pick?.name ?? 'no system fits', why: pick ? `${profile.label}: ${pick.why.slice(0, 2).join('; ')}` : sub.excluded.length ? 'every candidate was excluded by a constraint' : '' };
     });
@@ -370,7 +407,9 @@ export class Recommender {
     const sync: string[] = [];
     for (const c of components) {
       if (c === source) continue;
-      if (c.workload === 'cache') sync.push(`${c.name}: cache-aside in the service, entries expire by TTL and are evicted on writes to ${source.name}`);
+      if (EXTENSION[c.system] && (FAMILY[c.system] ?? []).includes(source.system)) {
+        sync.push(`${c.name}: an extension inside the same ${source.name} database, so the ${WORKLOAD_PROFILE[c.workload as (typeof WORKLOADS)[number]].label} data needs no synchronization`);
+      } else if (c.workload === 'cache') sync.push(`${c.name}: cache-aside in the service, entries expire by TTL and are evicted on writes to ${source.name}`);
       else if (c.workload === 'event-sourcing') sync.push(`${c.name}: the event log is the source of truth; ${source.name} and the read stores are projections rebuilt from it`);
       else sync.push(`${c.name}: fed from ${source.name} by change data capture (e.g. Debezium to Kafka), eventually consistent; rebuildable from the source`);
     }
@@ -380,6 +419,8 @@ export class Recommender {
 }
 
 const CLOUD_WORD = { aws: 'amazon', gcp: 'google', azure: 'azure' } as const;
+/** A managed offering run by a cloud provider, which ties it to that provider's cloud. */
+const PROVIDER = /\b(amazon|aws|google|gcp|azure|microsoft|ibm|oracle|alibaba|digitalocean|cloudflare|cloudera)\b/i;
 const STOP = new Set(['a', 'an', 'and', 'the', 'for', 'of', 'with', 'to', 'in', 'on', 'our', 'app', 'application', 'data', 'system', 'service']);
 
 /** The first when_to_use or sweet_spot line that shares two meaningful words with the use case. */
@@ -393,10 +434,27 @@ function useCaseMatch(useCase: string, db: Database): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a system is built for a workload: by its categories, but a SQL warehouse is not built
+ * for transactions (HTAP systems, distributed SQL with a columnar side, are), and an extension
+ * only for its own workloads.
+ */
+function builtFor(w: (typeof WORKLOADS)[number], db: Database): boolean {
+  const ext = EXTENSION[db.id];
+  if (ext) return ext.workloads.includes(w);
+  if (w === 'oltp' && db.categories.includes('columnar-analytics') && !db.categories.includes('distributed-sql')) return false;
+  return WORKLOAD_CATEGORY[w].some((c) => db.categories.includes(c));
+}
+
+const variants = (a: string, b: string) => (VARIANT_OF[a] ?? []).includes(b) || (VARIANT_OF[b] ?? []).includes(a)
+  || (VARIANT_OF[a] ?? []).some((x) => (VARIANT_OF[b] ?? []).includes(x));
+
+/** How far the first system leads the best one that is not a variant of it (Valkey against Redis says nothing). */
 function confidenceOf(top: Ranked[]): Recommendation['confidence'] {
   if (top.length === 0) return { level: 'none', gap_percent: null, explanation: 'no system meets the hard constraints; relax one of them (see excluded)' };
   if (top.length === 1) return { level: 'high', gap_percent: null, explanation: `only ${top[0]!.name} meets the constraints` };
-  const [a, b] = [top[0]!, top[1]!];
+  const a = top[0]!;
+  const b = top.slice(1).find((r) => !variants(a.id, r.id)) ?? top[1]!;
   const gap = a.score === 0 ? 0 : ((a.score - b.score) / a.score) * 100;
   const g = Math.round(gap * 10) / 10;
   if (gap > 20) return { level: 'high', gap_percent: g, explanation: `${a.name} leads ${b.name} by ${g}%` };
