@@ -80,7 +80,7 @@ describe('5,000 random and malformed tool calls', () => {
       ['get_agent', { name: huge }, 'name'],
       ['get_database', { name: huge }, 'name'],
       ['plan_migration', { source: huge, target: 'postgresql' }, 'source'],
-      ['recommend_databases', { workloads: ['oltp'], existing_systems: [huge] }, ''], // an unknown system is not weighed, and said so
+      ['recommend_databases', { workloads: ['oltp'], existing_systems: [huge] }, 'existing_systems'],
       ['get_agent_flags', { agent: huge }, 'agent'],
       ['create_flag', flagInput({ target_agent: huge }), 'target_agent'],
       ['get_architecture_pattern', { name: huge }, 'name'],
