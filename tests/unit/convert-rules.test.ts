@@ -951,6 +951,89 @@ CREATE TYPE addr_t AS OBJECT (street VARCHAR2(100));
   });
 });
 
+describe('cases from an adversarial review (each failed to load or changed meaning before)', () => {
+  it('compares and counts bit/tinyint(1) columns, now boolean, in checks and views', () => {
+    const r = conv(`CREATE TABLE u (id int PRIMARY KEY, active tinyint(1) NOT NULL DEFAULT 0, n int, CHECK (active >= 0), CHECK (n + active < 10));
+      CREATE VIEW va AS SELECT id, active, SUM(active) AS s FROM u WHERE active = 1 AND 0 <> active AND active <> 2 GROUP BY id, active;`, 'mysql');
+    expect(line(r, 'u', 'CHECK (active::int')).toBe('CHECK (active::int >= 0)');
+    expect(line(r, 'u', 'CHECK (n')).toBe('CHECK (n + active::int < 10)');
+    expect(stmt(r, 'CREATE VIEW va')).toContain('SELECT id, active, SUM(active::int) AS s FROM u WHERE active = TRUE AND FALSE <> active AND active::int <> 2 GROUP BY id, active');
+  });
+
+  it("rewrites MySQL's MOD and DIV operators in views", () => {
+    const r = conv('CREATE TABLE t (id int PRIMARY KEY); CREATE VIEW v3 AS SELECT id DIV 2 AS h, id MOD 3 AS m FROM t;', 'mysql');
+    expect(stmt(r, 'CREATE VIEW v3')).toContain('SELECT id / 2 AS h, id % 3 AS m FROM t');
+  });
+
+  it('follows a MySQL CHANGE COLUMN rename into keys, indexes, checks and foreign keys', () => {
+    const r = conv(`CREATE TABLE t (id int PRIMARY KEY, a int, c int, KEY ka (a), KEY kac (a, c), UNIQUE KEY ua (a), CHECK (a > 0));
+      CREATE TABLE r (id int PRIMARY KEY, ta int, FOREIGN KEY (ta) REFERENCES t (a));
+      ALTER TABLE t CHANGE a b int NOT NULL;`, 'mysql');
+    expect(line(r, 't', 'b')).toBe('b integer NOT NULL');
+    expect(line(r, 't', 'CONSTRAINT t_ua')).toBe('CONSTRAINT t_ua UNIQUE (b)');
+    expect(line(r, 't', 'CHECK')).toBe('CHECK (b > 0)');
+    expect(stmt(r, 'CREATE INDEX t_ka ')).toBe('CREATE INDEX t_ka ON t (b)');
+    expect(stmt(r, 'CREATE INDEX t_kac')).toBe('CREATE INDEX t_kac ON t (b, c)');
+    expect(stmt(r, 'ALTER TABLE r ADD FOREIGN KEY')).toBe('ALTER TABLE r ADD FOREIGN KEY (ta) REFERENCES t (b)');
+  });
+
+  it("keeps what an Oracle MODIFY does not restate (default, NOT NULL), unlike MySQL's", () => {
+    const r = conv(`CREATE TABLE t (id NUMBER(9) PRIMARY KEY, note VARCHAR2(50) DEFAULT 'n/a', qty NUMBER(5) DEFAULT 0 NOT NULL, k NUMBER(3) NOT NULL);
+      ALTER TABLE t MODIFY (note VARCHAR2(100));
+      ALTER TABLE t MODIFY qty NUMBER(9);
+      ALTER TABLE t MODIFY k NULL;`, 'oracle');
+    expect(line(r, 't', 'note')).toBe("note varchar(100) DEFAULT 'n/a'");
+    expect(line(r, 't', 'qty')).toBe('qty integer DEFAULT 0 NOT NULL');
+    expect(line(r, 't', 'k')).toBe('k smallint');
+    const my = conv("CREATE TABLE t (id int PRIMARY KEY, note varchar(50) DEFAULT 'n/a' NOT NULL); ALTER TABLE t MODIFY note varchar(100);", 'mysql');
+    expect(line(my, 't', 'note')).toBe('note varchar(100)');
+  });
+
+  it('adds days to an Oracle DATE in views with intervals, and leaves DATE - DATE to a person', () => {
+    const r = conv(`CREATE TABLE e (id NUMBER(6) PRIMARY KEY, hired DATE, left_at DATE);
+      CREATE VIEW ev2 AS SELECT id, hired + 1 nxt, hired - 7 AS wk, 30 + hired AS m FROM e;
+      CREATE VIEW ev3 AS SELECT id, left_at - hired AS days FROM e;`, 'oracle');
+    expect(stmt(r, 'CREATE VIEW ev2')).toContain("SELECT id, hired + 1 * interval '1 day' nxt, hired - 7 * interval '1 day' AS wk, 30 * interval '1 day' + hired AS m FROM e");
+    expect(actionFor(r, 'ev3', 'view').reason).toContain('Oracle DATE - DATE is a number of days');
+  });
+
+  it('turns a T-SQL LIKE character class into a regular expression that accepts the same rows', async () => {
+    const r = conv(`CREATE TABLE dbo.P (Id int PRIMARY KEY, SKU varchar(20) NOT NULL CONSTRAINT CK_SKU CHECK (SKU LIKE '[A-Z][A-Z]-%'), C varchar(9) CHECK (C NOT LIKE '%[^0-9.]%'), D varchar(9) CHECK (D LIKE 'a.b_%'))
+GO`, 'sqlserver');
+    expect(line(r, 'p', 'CONSTRAINT ck_sku')).toBe("CONSTRAINT ck_sku CHECK (sku ~ '^[A-Z][A-Z]-.*$')");
+    expect(line(r, 'p', 'CHECK (c')).toBe("CHECK (c !~ '^.*[^0-9.].*$')");
+    expect(line(r, 'p', 'CHECK (d')).toBe("CHECK (d LIKE 'a.b_%')");
+    const pg = new PGlite();
+    await pg.exec(r.ddl);
+    await pg.exec("INSERT INTO p VALUES (1, 'AB-1', '12.5', 'a.bc')");
+    for (const bad of ["(2, 'A1-1', NULL, NULL)", "(3, 'AB-1', '1x', NULL)"]) await expect(pg.exec(`INSERT INTO p VALUES ${bad}`)).rejects.toThrow(/check constraint/);
+    await pg.close();
+  });
+
+  it('drops the schema of a sequence in NEXT VALUE FOR as it does elsewhere', () => {
+    const r = conv(`CREATE SEQUENCE dbo.Seq1 START WITH 10
+GO
+CREATE TABLE dbo.T (Id int NOT NULL DEFAULT (NEXT VALUE FOR [dbo].[Seq1]) PRIMARY KEY)
+GO`, 'sqlserver');
+    expect(line(r, 't', 'id')).toBe("id integer DEFAULT nextval('seq1') NOT NULL PRIMARY KEY");
+  });
+
+  it('says so when one table name is defined twice (two schemas), instead of keeping the last quietly', () => {
+    const r = conv(`CREATE TABLE dbo.Customer (Id int NOT NULL PRIMARY KEY, Name nvarchar(50))
+GO
+CREATE TABLE sales.Customer (Id int NOT NULL PRIMARY KEY, Region varchar(10))
+GO`, 'sqlserver');
+    expect(actionFor(r, 'Customer', 'table').reason).toMatch(/^table Customer is defined twice/);
+  });
+
+  it('does not let a skipped statement swallow the definition after it', () => {
+    const r = conv('USE shop\nCREATE TABLE t (id int PRIMARY KEY);\nCREATE TABLE u (id int PRIMARY KEY);', 'mysql');
+    expect(statements(r)).toEqual(['CREATE TABLE u (\n  id integer PRIMARY KEY\n)']);
+    expect(r.unparsed).toEqual([expect.objectContaining({ error: expect.stringContaining('USE ... CREATE with no statement end between them') })]);
+    expect(r.skipped).toEqual([]);
+  });
+});
+
 describe('summary', () => {
   it('counts objects found, converted automatically and needing action, by kind', () => {
     const r = conv("CREATE TABLE a (id int PRIMARY KEY, s varchar(9) COMMENT 'x', g multipolygon, KEY k (s), FULLTEXT KEY f (s));", 'mysql');

@@ -313,6 +313,8 @@ export class Converter {
     const existing = this.tables.get(key);
     if (existing && !existing.stub) {
       this.change(srcName, 'second CREATE TABLE', 'last definition kept', 'table defined twice in the script');
+      this.action('table', srcName, 'table', `table ${srcName} is defined twice (in two schemas, or twice in one script): only the last definition was kept, and keys that name it point there`,
+        'Keep both under distinct names or in PostgreSQL schemas of their own (one conversion per source schema, with the schema option), then check the foreign keys', 'simple', st.raw);
       this.tableOrder = this.tableOrder.filter((t) => t !== existing);
       this.tables.delete(key);
     }
@@ -924,12 +926,41 @@ export class Converter {
       return;
     }
     const next = this.buildColumn(t, def, `${t.src}.${def.name.name}`);
+    if (next.name !== col.name) this.renameColumnRefs(t, col.name, next.name);
+    // Oracle's MODIFY changes what it names and keeps the rest; MySQL's MODIFY and CHANGE restate
+    // the whole column, and SQL Server's ALTER COLUMN keeps no default in the column anyway.
+    if (this.dialect === 'oracle') {
+      if (def.notNull === undefined) next.notNull = col.notNull;
+      if (def.default === undefined && next.default === undefined && col.default !== undefined) next.default = col.default;
+      if (def.default === undefined && col.identity && !next.identity) next.identity = col.identity;
+    }
     if (col.identity && !next.identity && def.autoIncrement) next.identity = col.identity;
     if (col.comment && next.comment === undefined) next.comment = col.comment;
     t.columns[idx] = next;
     if (next.identity && t.autoIncrementStart && next.identity.start === undefined) next.identity.start = t.autoIncrementStart;
     for (const c of def.constraints) this.addConstraint(t, c, next.src);
     this.resolveGenerated(t, [def]);
+  }
+
+  /** MySQL's CHANGE old new renames a column: the keys, indexes, checks and foreign keys that name it follow. */
+  private renameColumnRefs(t: TableModel, from: string, to: string): void {
+    const q = quoteIdent(from);
+    const pattern = q.startsWith('"') ? undefined : new RegExp(`(?<![\\w$".'])${q.replace(/[$]/g, '\\$&')}(?![\\w$"('])`, 'g');
+    const inText = (x: string) => (x === from ? to : pattern ? x.replace(pattern, quoteIdent(to)) : x.replaceAll(q, quoteIdent(to)));
+    const inList = (xs: string[] | undefined) => xs?.map(inText);
+    if (t.pk) t.pk.cols = inList(t.pk.cols)!;
+    for (const u of t.uniques) u.cols = inList(u.cols)!;
+    for (const c of t.checks) c.expr = inText(c.expr);
+    for (const ix of this.indexes.filter((x) => x.tableKey === t.key)) {
+      ix.cols = inList(ix.cols)!;
+      ix.plainCols = inList(ix.plainCols)!;
+      ix.include = inList(ix.include);
+      if (ix.where) ix.where = inText(ix.where);
+    }
+    for (const fk of this.fks) {
+      if (fk.tableKey === t.key) fk.cols = inList(fk.cols)!;
+      if (fk.refKey === t.key) fk.refCols = inList(fk.refCols);
+    }
   }
 
   // -------------------------------------------------------------- sequences

@@ -36,8 +36,15 @@ export class DdlParser extends Cursor {
     const first = this.peek();
     if (!first) throw this.error('empty statement');
     const raw = this.raw;
-    const skip = (reason: string): Statement => ({ kind: 'skip', reason, raw });
     if (first.kind !== 'word') throw this.error('unrecognized statement');
+    // A skipped statement must not take a definition with it: "USE shop" or "SET NAMES utf8"
+    // without the ; before a CREATE TABLE is one chunk, and that goes to unparsed, not skipped.
+    const hidden = first.upper === 'CREATE' || first.upper === 'ALTER' ? undefined
+      : this.toks.slice(1).find((t) => t.kind === 'word' && (t.upper === 'CREATE' || t.upper === 'ALTER'));
+    const skip = (reason: string): Statement => {
+      if (hidden) throw this.error(`${first.upper} ... ${hidden.upper} with no statement end between them: end the ${first.upper} statement with ; (or GO) and convert again`);
+      return { kind: 'skip', reason, raw };
+    };
     switch (first.upper) {
       case 'CREATE':
         return this.parseCreate();

@@ -108,6 +108,22 @@ export function inferKind(e: Expr, ctx: ExprCtx): TypeKind | undefined {
   }
 }
 
+/** A T-SQL LIKE pattern as an anchored POSIX regular expression: % and _ become .* and ., classes stay. */
+export function likeToRegex(pattern: string): string {
+  let out = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    const close = c === '[' ? pattern.indexOf(']', i + 2) : -1;
+    if (c === '%') out += '.*';
+    else if (c === '_') out += '.';
+    else if (close > 0) {
+      out += pattern.slice(i, close + 1).replace(/\\/g, '\\\\');
+      i = close;
+    } else out += /[.*+?^${}()|[\]\\]/.test(c) ? `\\${c}` : c;
+  }
+  return `${out}$`;
+}
+
 function note(ctx: ExprCtx, s: string): void {
   if (!ctx.notes.includes(s)) ctx.notes.push(s);
 }
@@ -221,6 +237,19 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
         if (child.t === 'bin' && (PREC[child.op] ?? 9) < (PREC[e.op] ?? 9)) return `(${s})`;
         return s;
       };
+      // ... and in arithmetic or an ordering comparison they count as 0/1, as in the source
+      if (['<', '>', '<=', '>=', '+', '-', '*', '/', '%', 'MOD', '=', '<>', '!='].includes(e.op) && !(inferKind(e.l, ctx) === 'bool' && inferKind(e.r, ctx) === 'bool')) {
+        const asInt = (x: Expr) => {
+          let o = x;
+          while (o.t === 'paren') o = o.e;
+          return o.t === 'ident' && inferKind(o, ctx) === 'bool' ? `${p(x)}::int` : undefined;
+        };
+        const [l, r] = [asInt(e.l), asInt(e.r)];
+        if (l !== undefined || r !== undefined) {
+          note(ctx, 'a boolean column (from bit/tinyint(1)) used as a number -> ::int');
+          return `${l ?? wrap(e.l)} ${op} ${r ?? wrap(e.r)}`;
+        }
+      }
       return `${wrap(e.l)} ${op} ${wrap(e.r)}`;
     }
     case 'in':
@@ -233,6 +262,14 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
       else if (e.op === 'ILIKE') op = e.not ? 'NOT ILIKE' : 'ILIKE';
       else if (e.op === 'LIKE') {
         op = e.not ? 'NOT LIKE' : 'LIKE';
+        // T-SQL patterns have character classes ([A-Z], [^0-9]); PostgreSQL's LIKE takes them
+        // literally, so a pattern with one becomes a regular expression.
+        let pat = e.pat;
+        while (pat.t === 'paren') pat = pat.e;
+        if (ctx.dialect === 'sqlserver' && !e.esc && pat.t === 'str' && pat.v.includes('[')) {
+          note(ctx, 'T-SQL LIKE pattern with a character class -> regular expression (~); case-sensitive (use ~* if the source collation was case-insensitive)');
+          return `${p(e.e)} ${e.not ? '!~' : '~'} ${quoteLiteral(likeToRegex(pat.v))}`;
+        }
         if (ctx.dialect !== 'oracle') note(ctx, 'LIKE is case-sensitive in PostgreSQL (use ILIKE if the source collation was case-insensitive)');
       } else throw new Unconvertible(`${e.op}`);
       return `${p(e.e)} ${op} ${p(e.pat)}${e.esc ? ` ESCAPE ${p(e.esc)}` : ''}`;
@@ -262,7 +299,8 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
       throw new Unconvertible(`variable ${e.name}`);
     case 'nextval':
       ctx.volatile = true;
-      return `nextval(${quoteLiteral(e.seq.map((s) => pgName(s.name)).join('.'))})`;
+      // the schema prefix goes as it does for every other name (search_path or options.schema)
+      return `nextval(${quoteLiteral(pgName(e.seq[e.seq.length - 1]!.name))})`;
     case 'typed':
       return `${e.kw} ${quoteLiteral(e.v)}`;
   }

@@ -148,10 +148,59 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     prevEnd = toks[k]!.end;
   };
 
+  /** The new type of the column named at j (bit/tinyint(1) became boolean, Oracle DATE timestamp), if it is one. */
+  const colAt = (j: number): TypeKind | undefined => {
+    const x = toks[j];
+    if (!x || (x.kind !== 'word' && x.kind !== 'qident') || isP(toks[j + 1], '(') || isP(toks[j + 1], '.')) return undefined;
+    return ctx.colKind(pgName(x.kind === 'qident' ? x.value : x.text));
+  };
+  const opAt = (j: number, ...ops: string[]) => toks[j]?.kind === 'op' && ops.includes(toks[j]!.text);
+  const EQ = ['=', '<>', '!='];
+  const ORDER_OR_MATH = ['<', '>', '<=', '>=', '+', '-', '*', '/', '%'];
+
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k]!;
     const next = toks[k + 1];
     const nameOf = (x: Token) => (x.kind === 'qident' ? x.value : x.text).toLowerCase();
+    // A 0/1 compared with a column that became boolean is TRUE/FALSE; in arithmetic, ordering
+    // comparisons and SUM/AVG the column counts as 0/1 (::int), as it did in the source.
+    if (t.kind === 'number' && (t.text === '0' || t.text === '1')
+      && ((opAt(k + 1, ...EQ) && colAt(k + 2) === 'bool') || (opAt(k - 1, ...EQ) && colAt(k - 2) === 'bool'))) {
+      note('0/1 compared with a boolean column -> TRUE/FALSE');
+      emit(k, t.text === '1' ? 'TRUE' : 'FALSE');
+      continue;
+    }
+    if (colAt(k) === 'bool') {
+      const compared = (opAt(k + 1, ...EQ) && toks[k + 2]?.kind === 'number') || (opAt(k - 1, ...EQ) && toks[k - 2]?.kind === 'number');
+      const numeric = opAt(k + 1, ...ORDER_OR_MATH) || opAt(k - 1, ...ORDER_OR_MATH) || (compared && !['0', '1'].includes((opAt(k + 1, ...EQ) ? toks[k + 2] : toks[k - 2])!.text))
+        || (isP(toks[k - 1], '(') && isW(toks[k - 2], 'SUM', 'AVG') && isP(next, ')'));
+      if (numeric) {
+        note('a boolean column (from bit/tinyint(1)) used as a number -> ::int');
+        emit(k, `${t.kind === 'qident' ? quoteIdent(pgName(t.value)) : t.text}::int`);
+        continue;
+      }
+    }
+    // MySQL's MOD and DIV operators
+    if (ctx.dialect === 'mysql' && t.kind === 'word' && (t.upper === 'MOD' || t.upper === 'DIV') && !isP(next, '(')) {
+      if (t.upper === 'MOD') {
+        note('MOD operator -> %');
+        emit(k, '%');
+      } else {
+        note('DIV -> / (integer division when both operands are integers, as DIV; for decimals wrap it in trunc())');
+        emit(k, '/');
+      }
+      continue;
+    }
+    // Oracle DATE (now timestamp(0)) plus or minus a number of days
+    if (ctx.dialect === 'oracle' && t.kind === 'number'
+      && ((opAt(k - 1, '+', '-') && colAt(k - 2) === 'timestamp') || (opAt(k + 1, '+') && colAt(k + 2) === 'timestamp'))) {
+      note("Oracle DATE +/- a number of days -> + n * interval '1 day'");
+      emit(k, `${t.text} * interval '1 day'`);
+      continue;
+    }
+    if (ctx.dialect === 'oracle' && colAt(k) === 'timestamp' && opAt(k + 1, '-') && colAt(k + 2) === 'timestamp') {
+      block('Oracle DATE - DATE is a number of days; in PostgreSQL it is an interval (use extract(epoch from a - b) / 86400)');
+    }
     if ((t.kind === 'word' || t.kind === 'qident') && isP(next, '.') && ctx.schemas.has(nameOf(t)) && (toks[k + 2]?.kind === 'word' || toks[k + 2]?.kind === 'qident')) {
       dropKeepGap(k);
       drop(k + 1);
