@@ -754,7 +754,7 @@ describe('Oracle types and defaults', () => {
     ['n5', 'n5 numeric(25)', 'number(p>19) -> numeric(p)'],
     ['n6', 'n6 numeric(8,2)', 'number(p,s) -> numeric(p,s)'],
     ['n7', 'n7 numeric', 'bare NUMBER mapped to numeric for safety'],
-    ['n8', 'n8 numeric', 'number(*,0) -> numeric'],
+    ['n8', 'n8 numeric(38,0)', 'number(*,0) -> numeric(38,0)'],
     ['n9', 'n9 bigint', ''],
     ['fl', 'fl double precision', 'float -> double precision'],
     ['bf', 'bf real', 'binary_float -> real'],
@@ -1024,6 +1024,21 @@ GO
 CREATE TABLE sales.Customer (Id int NOT NULL PRIMARY KEY, Region varchar(10))
 GO`, 'sqlserver');
     expect(actionFor(r, 'Customer', 'table').reason).toMatch(/^table Customer is defined twice/);
+  });
+
+  it("flags unique keys on SQL Server text under the database's (case-insensitive) collation", () => {
+    const r = conv(`CREATE TABLE dbo.U (Id int PRIMARY KEY, Code varchar(10) NOT NULL, Tag varchar(9) COLLATE Latin1_General_CS_AS UNIQUE, CONSTRAINT UQ_Code UNIQUE (Code))
+GO`, 'sqlserver');
+    expect(actionFor(r, 'U.Code', 'collation').reason).toContain("the database's collation, case-insensitive by default");
+    expect(r.action_items.filter((a) => a.category === 'collation').map((a) => a.object)).toEqual(['U.Code']);
+  });
+
+  it("reads Oracle's DEFAULT '' as the NULL it is, and NUMBER(*,0) as whole numbers", () => {
+    const r = conv("CREATE TABLE t (id NUMBER(*,0) PRIMARY KEY, s VARCHAR2(10) DEFAULT '', n NUMBER(*));", 'oracle');
+    expect(line(r, 't', 'id')).toBe('id numeric(38,0) PRIMARY KEY');
+    expect(line(r, 't', 's')).toBe('s varchar(10)');
+    expect(line(r, 't', 'n')).toBe('n numeric');
+    changed(r, 't.s', "Oracle stores '' as NULL");
   });
 
   it('does not let a skipped statement swallow the definition after it', () => {

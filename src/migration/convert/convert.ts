@@ -363,8 +363,9 @@ export class Converter {
     if (collations.length) this.change(srcName, collations.join(', '), '(database default collation)', 'column character sets and collations dropped');
     // A key on a case-insensitive column (MySQL *_ci, SQL Server *_CI_*) no longer stops 'A@x' next
     // to 'a@x'. In MySQL and MariaDB text compares case-insensitively unless a _bin or _cs collation
-    // (of the column, else of the table) says otherwise.
-    const mysqlish = this.dialect === 'mysql'; // MariaDB too
+    // (of the column, else of the table) says otherwise; SQL Server installs default to a *_CI_AS
+    // collation too (the database's, which a script does not show).
+    const mysqlish = this.dialect === 'mysql' || this.dialect === 'sqlserver'; // MariaDB too
     const tableCollate = /COLLATE\s*=?\s*([\w]+)/i.exec(st.droppedOptions.join(' '))?.[1];
     const caseInsensitive = (c: (typeof st.columns)[number]) => {
       if (c.collate) return /_ci(?:_|$)/i.test(c.collate);
@@ -377,7 +378,7 @@ export class Converter {
         || st.constraints.some((k) => (k.kind === 'unique' || k.kind === 'primary_key') && k.columns.some((x) => x.col?.name.toLowerCase() === name));
       if (keyed) {
         this.action('column', `${srcName}.${col.name.name}`, 'collation',
-          `${col.name.name} is compared case-insensitively in the source (${col.collate ? `COLLATE ${col.collate}` : tableCollate ? `table COLLATE ${tableCollate}` : 'the default collation'}) and is part of a unique key; PostgreSQL compares text case-sensitively, so values that differ only in case would no longer collide`,
+          `${col.name.name} is compared case-insensitively in the source (${col.collate ? `COLLATE ${col.collate}` : tableCollate ? `table COLLATE ${tableCollate}` : this.dialect === 'sqlserver' ? "the database's collation, case-insensitive by default" : 'the default collation'}) and is part of a unique key; PostgreSQL compares text case-sensitively, so values that differ only in case would no longer collide`,
           'Make the column citext (CREATE EXTENSION citext) or enforce the key with a unique index on lower(column)', 'simple');
       }
     }
@@ -502,6 +503,10 @@ export class Converter {
       if (rule) this.change(obj, `DEFAULT ${raw}`, `DEFAULT ${v}`, rule);
     };
     if (e.t === 'null') return;
+    if (this.dialect === 'oracle' && e.t === 'str' && e.v === '') {
+      this.change(obj, "DEFAULT ''", '(no default)', "Oracle stores '' as NULL, so DEFAULT '' was a NULL default");
+      return;
+    }
     if ((kind === 'date' || kind === 'timestamp') && e.t === 'str' && /^0000-00-00/.test(e.v)) {
       const wasNotNull = col.notNull;
       col.notNull = false;

@@ -311,6 +311,8 @@ function mapOracle(t: TypeRef): MappedType {
         notes.push('bare NUMBER mapped to numeric for safety (ora2pg can map it to bigint when values are known to be integers)');
         return m('numeric', 'numeric', 'number -> numeric', notes);
       }
+      // NUMBER(*,0): any precision, no fraction: numeric(38,0) keeps the "whole numbers only" rule
+      if (p === undefined && a[0] === '*' && a[1] !== undefined && s === 0) return m('numeric(38,0)', 'numeric', 'number(*,0) -> numeric(38,0)', notes);
       if (p === undefined) return m('numeric', 'numeric', `${t.raw.toLowerCase()} -> numeric`, notes);
       if (s > 0) return m(`numeric(${p},${s})`, 'numeric', 'number(p,s) -> numeric(p,s)', notes);
       if (s < 0) {
