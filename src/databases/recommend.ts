@@ -422,6 +422,8 @@ const CLOUD_WORD = { aws: 'amazon', gcp: 'google', azure: 'azure' } as const;
 /** A managed offering run by a cloud provider, which ties it to that provider's cloud. */
 const PROVIDER = /\b(amazon|aws|google|gcp|azure|microsoft|ibm|oracle|alibaba|digitalocean|cloudflare|cloudera)\b/i;
 const STOP = new Set(['a', 'an', 'and', 'the', 'for', 'of', 'with', 'to', 'in', 'on', 'our', 'app', 'application', 'data', 'system', 'service']);
+/** Words too common in the catalog's use cases to match on alone: "real-time" fits a cache and a stream processor alike. */
+const GENERIC = new Set(['real', 'time', 'high', 'low', 'fast', 'large', 'small', 'scale', 'many', 'big', 'simple', 'modern', 'web', 'user', 'store', 'storage', 'database', 'query', 'queri']);
 
 /** The first when_to_use or sweet_spot line that shares two meaningful words with the use case. */
 function useCaseMatch(useCase: string, db: Database): string | undefined {
@@ -429,7 +431,7 @@ function useCaseMatch(useCase: string, db: Database): string | undefined {
   const words = new Set(useCase.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 2 && !STOP.has(w)).map(stem));
   for (const line of [...db.when_to_use, db.sweet_spot]) {
     const shared = new Set(line.toLowerCase().split(/[^a-z0-9]+/).map(stem).filter((w) => words.has(w)));
-    if (shared.size >= Math.min(2, words.size)) return line;
+    if (shared.size >= Math.min(2, words.size) && [...shared].some((w) => !GENERIC.has(w))) return line;
   }
   return undefined;
 }

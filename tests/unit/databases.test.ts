@@ -144,6 +144,12 @@ describe('recommend_databases scenarios', () => {
     ]));
   });
 
+  it('matches a use case on a telling word, not on "real" and "time" alone', () => {
+    const r = recommender.recommend({ workloads: ['cache'], use_case: 'real-time leaderboards' }, 20);
+    const madeFor = r.ranked.filter((x) => x.why.some((w) => w.startsWith('made for this'))).map((x) => x.id);
+    expect(madeFor).toEqual(['redis']);
+  });
+
   it('never recurses into a polyglot design of a polyglot design (these two once overflowed the stack)', () => {
     for (const req of [{ workloads: ['graph'], offline_sync: true }, { workloads: ['analytics'], deployment: 'embedded', data_volume: '5PB' }] as Requirements[]) {
       const r = recommender.recommend(req, 5);
