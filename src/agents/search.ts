@@ -159,6 +159,13 @@ export class AgentSearch {
     for (const w of words(query)) if (!isStopword(w) && !byStem.has(stem(w)) && byStem.size < 30) byStem.set(stem(w), w);
     const qWords = [...byStem.values()];
     const qStems = [...byStem.keys()];
+    // Phrases match the query's words in order, repeats kept ("end-to-end testing" is end end test);
+    // each position stands for its stem's entry above.
+    const seq: number[] = [];
+    for (const w of words(query)) {
+      const i = isStopword(w) ? -1 : qStems.indexOf(stem(w));
+      if (i >= 0 && seq.length < 60) seq.push(i);
+    }
     // Scores first, with reasons kept as small tuples: a common word can touch thousands of
     // agents, and only the returned page needs its reasons as text.
     type Reason = [kind: 'tag' | 'name' | 'capability' | 'description', word: string, detail?: string];
@@ -174,9 +181,9 @@ export class AgentSearch {
     // Longer phrases first, tags before name words: a query word already explained by one tag
     // or name word of an agent does not score again for that agent.
     const phraseHits: { entry: TagEntry; at: number }[] = [];
-    qStems.forEach((first, at) => {
-      for (const entry of p.phrases.get(first) ?? []) {
-        if (entry.stems.every((s, k) => qStems[at + k] === s)) phraseHits.push({ entry, at });
+    seq.forEach((first, at) => {
+      for (const entry of p.phrases.get(qStems[first]!) ?? []) {
+        if (entry.stems.every((s, k) => seq[at + k] !== undefined && qStems[seq[at + k]!] === s)) phraseHits.push({ entry, at });
       }
     });
     phraseHits.sort((a, b) => b.entry.stems.length - a.entry.stems.length || (a.entry.kind === 'tag' ? -1 : 1) - (b.entry.kind === 'tag' ? -1 : 1));
@@ -184,8 +191,13 @@ export class AgentSearch {
     for (const { entry, at } of phraseHits) {
       const h = hit(entry.agent);
       let span = 0;
-      for (let k = 0; k < entry.stems.length; k++) span |= bit(at + k);
+      for (let k = 0; k < entry.stems.length; k++) span |= bit(seq[at + k]!);
       if ((h.used & span) === span && span !== 0) continue;
+      // A tag scores for each query word it explains: "penetration testing" is two words of
+      // evidence, as two capability words would be, not one.
+      let fresh = span & ~h.used;
+      let words = 0;
+      for (; fresh; fresh &= fresh - 1) words++;
       h.used |= span;
       if (entry.kind === 'name') {
         const named = h.reasons.find((r) => r[0] === 'name');
@@ -194,10 +206,11 @@ export class AgentSearch {
           continue;
         }
         h.reasons.push(['name', entry.tag]);
+        h.score += WEIGHTS.tag;
       } else {
         h.reasons.push(['tag', entry.tag]);
+        h.score += WEIGHTS.tag * Math.max(1, words);
       }
-      h.score += WEIGHTS.tag;
       h.kinds |= KIND.tag;
     }
     // capabilities lists [agent, capability, ...] (stride 2), descriptions [agent, ...] (stride 1).

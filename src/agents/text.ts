@@ -4,6 +4,11 @@ const STOPWORDS = new Set([
   'a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'do', 'for', 'from', 'how', 'i', 'in', 'into', 'is', 'it', 'its', 'me', 'my',
   'of', 'on', 'or', 'our', 'should', 'so', 'that', 'the', 'their', 'this', 'to', 'up', 'us', 'we', 'what', 'when', 'which',
   'who', 'why', 'will', 'with', 'you', 'your', 'need', 'needs', 'want', 'help', 'handle', 'use', 'using',
+  // filler that a task's text is full of and that says nothing about who should do it
+  'all', 'any', 'also', 'about', 'after', 'again', 'before', 'behind', 'but', 'can', 'could', 'does', 'did', 'done', 'each',
+  'every', 'get', 'got', 'has', 'have', 'had', 'if', 'just', 'keep', 'let', 'make', 'not', 'now', 'only', 'please', 'some',
+  'than', 'then', 'there', 'they', 'them', 'very', 'via', 'was', 'were', 'while', 'without', 'would', 'etc',
+  's', // the possessive: "yesterday's"
 ]);
 
 /**
@@ -11,7 +16,7 @@ const STOPWORDS = new Set([
  * "state-management" and "state management" read alike; "c++", "c#" and ".net" stay whole.
  */
 export function words(text: string): string[] {
-  return (text.toLowerCase().match(/\.net\b|[a-z0-9]+(?:\+\+|#)?/g) ?? []);
+  return (text.toLowerCase().match(/\.net\b|[a-z0-9]+(?:\+\+|#)?/g) ?? []).filter((w) => !/^\d$/.test(w)); // "1 hour": a lone digit says nothing
 }
 
 const stemCache = new Map<string, string>();

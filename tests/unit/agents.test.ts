@@ -216,6 +216,21 @@ describe('search rules', () => {
     expect(search.search('SQL', 5).results.find((r) => r.name === '@db.pg')).toBeUndefined();
   });
 
+  it('scores a tag for each query word it covers, repeats kept in phrases, and filler for nothing', () => {
+    const dir = tempDir();
+    writeAgent(dir, 'a.md', { name: 'qa.e2e', description: 'browser tests', tags: '[end-to-end testing, penetration testing]' });
+    writeAgent(dir, 'b.md', { name: 'acolyte.auth', description: 'the auth module end to end', tags: '[login]', capabilities: '[auth module tests]' });
+    const { search } = load([{ source: 'user', dir }]);
+    // "end-to-end testing" is end, end, test: the repeated word used to be lost, and the tag never matched
+    expect(search.search('end-to-end testing', 2).results.map((r) => [r.name, r.score, r.reasons])).toEqual([
+      ['@qa.e2e', 100, ['tag: end-to-end testing']],
+      ['@acolyte.auth', 75, ['capability: testing ("auth module tests")', 'description: end', 'several kinds matched (capability, description): +25']],
+    ]);
+    expect(search.search('penetration testing', 1).results[0]).toMatchObject({ name: '@qa.e2e', score: 100, reasons: ['tag: penetration testing'] });
+    // filler words, a possessive and a lone digit match nothing
+    expect(search.search("via all does not without it's 1", 5).results.filter((r) => r.score > 0)).toEqual([]);
+  });
+
   it('counts each query word once per agent, and adds the bonus when kinds differ', () => {
     const dir = tempDir();
     writeAgent(dir, 'a.md', { name: 'front.react', description: 'React apps', tags: '[react]', capabilities: '[react hooks, routing]' });
