@@ -3,9 +3,27 @@ import type { DatabaseCatalog } from '../databases/catalog.js';
 import { parseVolumeGb } from '../databases/recommend.js';
 import type { Database } from '../databases/schema.js';
 import { invalid } from '../errors.js';
-import { type ConversionResult, convertSchema } from './convert/index.js';
+import { type ConversionResult, convertSchema, convertedTables } from './convert/index.js';
+import { quoteIdent } from './convert/names.js';
 import { type PairKnowledge, pairKnowledge } from './mappings.js';
-import { type TableSpec, type ValidationQuery, dialectOf, validationQueries } from './validation.js';
+import { type Dialect, type TableSpec, type ValidationQuery, dialectOf, validationQueries } from './validation.js';
+
+/** A source name as its own dialect needs it quoted (the DDL's spelling, which may be case-sensitive there). */
+function quoteFor(dialect: Dialect, name: string): string {
+  switch (dialect) {
+    case 'mysql':
+      return `\`${name.replace(/`/g, '``')}\``;
+    case 'sqlserver':
+      return `[${name.replace(/]/g, ']]')}]`;
+    case 'oracle':
+      // unquoted Oracle names are stored in capitals: a plain name is written as it is
+      return /^[A-Za-z][A-Za-z0-9_$#]*$/.test(name) && (name === name.toUpperCase() || name === name.toLowerCase()) ? name : `"${name.replace(/"/g, '""')}"`;
+    case 'postgresql':
+      return quoteIdent(name);
+    default:
+      return name;
+  }
+}
 
 export const planOptionsShape = {
   data_volume: z.string().optional().describe('e.g. "200GB", "4TB"'),
@@ -201,10 +219,10 @@ export class MigrationPlanner {
       },
     ];
 
-    const specs = this.tableSpecs(conversion);
+    const [sourceDialect, targetDialect] = [dialectOf(source.id), dialectOf(target.id)];
     const validation = {
-      source: specs.flatMap((t) => validationQueries(dialectOf(source.id), t)),
-      target: specs.flatMap((t) => validationQueries(dialectOf(target.id), t)),
+      source: this.tableSpecs(conversion, 'source', sourceDialect).flatMap((t) => validationQueries(sourceDialect, t)),
+      target: this.tableSpecs(conversion, 'target', targetDialect).flatMap((t) => validationQueries(targetDialect, t)),
     } satisfies Record<string, ValidationQuery[]>;
 
     const actionItems = [
@@ -235,18 +253,27 @@ export class MigrationPlanner {
     return { ...plan, markdown: renderMarkdown(plan) };
   }
 
-  private tableSpecs(conversion: ConversionResult | null): TableSpec[] {
-    if (!conversion) return [{ name: '<table>', key: '<primary_key>', columns: ['<column_1>', '<column_2>'] }];
-    const specs: TableSpec[] = [];
-    for (const m of conversion.ddl.matchAll(/CREATE TABLE (\S+) \(([\s\S]*?)\n\);/g)) {
-      const body = m[2]!;
-      const columns = [...body.matchAll(/^\s+("[^"]+"|[a-z_][a-z0-9_$]*) (?!KEY)/gm)].map((c) => c[1]!).filter((c) => !/^(constraint|primary|unique|check|foreign)$/i.test(c));
-      const pk = /PRIMARY KEY \(([^)]+)\)/.exec(body)?.[1]?.split(',')[0]?.trim()
-        ?? /^\s+("[^"]+"|[a-z_][a-z0-9_$]*) [^\n]*PRIMARY KEY/m.exec(body)?.[1] ?? columns[0] ?? 'id';
-      specs.push({ name: m[1]!, key: pk, columns: columns.slice(0, 8) });
-      if (specs.length >= 20) break;
-    }
-    return specs.length ? specs : [{ name: '<table>', key: '<primary_key>', columns: ['<column_1>'] }];
+  /**
+   * The tables to validate (at most 20, 8 columns each), under each side's own names: the source
+   * queries name the tables and columns as the source DDL wrote them, quoted for its dialect;
+   * the target ones as the conversion named them.
+   */
+  private tableSpecs(conversion: ConversionResult | null, side: 'source' | 'target', dialect: Dialect): TableSpec[] {
+    const tables = conversion ? convertedTables(conversion).slice(0, 20) : [];
+    if (tables.length === 0) return [{ name: '<table>', key: '<primary_key>', columns: ['<column_1>', '<column_2>'] }];
+    const q = (name: string) => (side === 'target' ? quoteIdent(name) : quoteFor(dialect, name));
+    return tables.map((t) => {
+      const cols = t.columns.slice(0, 8);
+      const keyCol = t.columns.find((c) => c.name === t.key) ?? t.columns[0];
+      const nameOf = (c: { source: string; name: string }) => q(side === 'target' ? c.name : c.source);
+      return {
+        name: q(side === 'target' ? t.name : t.source),
+        key: keyCol ? nameOf(keyCol) : 'id',
+        columns: cols.map(nameOf),
+        kinds: cols.map((c) => c.kind),
+        keyKind: keyCol?.kind,
+      };
+    });
   }
 }
 
@@ -345,7 +372,7 @@ export function renderMarkdown(p: PlanBody): string {
   lines.push('## Validation queries', '');
   for (const side of ['source', 'target'] as const) {
     lines.push(`### ${side === 'source' ? p.source.name : p.target.name}`, '');
-    for (const q of p.validation[side]) lines.push(`- ${q.check} (${q.table}): \`${q.query}\`${q.note ? ` - ${q.note}` : ''}`);
+    for (const q of p.validation[side]) lines.push(`- ${q.check} (\`${q.table}\`): \`${q.query}\`${q.note ? ` - ${q.note}` : ''}`);
     lines.push('');
   }
   lines.push('## Risks', '', ...list(p.risks), '');

@@ -1,4 +1,5 @@
 /** Validation queries in each system's own dialect: row counts, column aggregates, then row hashes. */
+import type { TypeKind } from './convert/types.js';
 export type Dialect = 'postgresql' | 'mysql' | 'sqlserver' | 'oracle' | 'mongodb' | 'generic';
 
 export type ValidationQuery = {
@@ -8,10 +9,42 @@ export type ValidationQuery = {
   note?: string;
 };
 
+/** One table as each side names it: name, key and columns already quoted for that side's dialect. */
 export interface TableSpec {
   name: string;
   key: string;
   columns: string[];
+  /** The columns' kinds after conversion (when known): values must render alike on both sides. */
+  kinds?: (TypeKind | undefined)[];
+  keyKind?: TypeKind;
+}
+
+/** How a column's value renders as text in each dialect, alike on both sides; undefined: leave it out of the hash. */
+function canonical(dialect: Dialect, c: string, kind: TypeKind | undefined): string | undefined {
+  switch (kind) {
+    case 'bool':
+      return { postgresql: `(${c})::int::text`, mysql: c, sqlserver: c, oracle: `TO_CHAR(${c})` }[dialect as 'postgresql'] ?? c;
+    case 'timestamp':
+      return {
+        postgresql: `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS')`, mysql: `DATE_FORMAT(${c}, '%Y-%m-%d %H:%i:%s')`,
+        sqlserver: `CONVERT(VARCHAR(19), ${c}, 120)`, oracle: `TO_CHAR(${c}, 'YYYY-MM-DD HH24:MI:SS')`,
+      }[dialect as 'postgresql'] ?? c;
+    case 'date':
+      return {
+        postgresql: `to_char(${c}, 'YYYY-MM-DD')`, mysql: `DATE_FORMAT(${c}, '%Y-%m-%d')`, sqlserver: `CONVERT(VARCHAR(10), ${c}, 23)`, oracle: `TO_CHAR(${c}, 'YYYY-MM-DD')`,
+      }[dialect as 'postgresql'] ?? c;
+    case 'uuid':
+      return {
+        postgresql: `replace(${c}::text, '-', '')`, mysql: `LOWER(REPLACE(${c}, '-', ''))`,
+        sqlserver: `LOWER(REPLACE(CAST(${c} AS VARCHAR(36)), '-', ''))`, oracle: `LOWER(RAWTOHEX(${c}))`,
+      }[dialect as 'postgresql'] ?? c;
+    case 'bytes':
+    case 'geo':
+    case 'xml':
+      return undefined; // large or binary: compared by count and length, not hashed
+    default:
+      return c;
+  }
 }
 
 const DIALECT_OF: Record<string, Dialect> = {
@@ -27,14 +60,21 @@ export const dialectOf = (id: string): Dialect => DIALECT_OF[id] ?? 'generic';
  * independent of row order. Values must render alike on both sides (cast dates to ISO text).
  */
 export function validationQueries(dialect: Dialect, t: TableSpec): ValidationQuery[] {
-  const cols = t.columns.length ? t.columns : [t.key];
-  const first = cols[0]!;
+  const all = t.columns.length ? t.columns : [t.key];
+  const first = all[0]!;
+  // Values render alike on both sides (dates as ISO text, booleans as 0/1, uuids as bare hex);
+  // binary and spatial columns are left out of the hash.
+  const rendered = all.map((c, k) => canonical(dialect, c, t.kinds?.[k]));
+  const cols = rendered.filter((c): c is string => c !== undefined);
+  if (cols.length === 0) cols.push(first);
+  // min/max of a uuid or boolean key: PostgreSQL has neither for those types
+  const key = t.keyKind === 'uuid' || t.keyKind === 'bool' ? canonical(dialect, t.key, t.keyKind)! : t.key;
   switch (dialect) {
     case 'postgresql': {
       const row = cols.map((c) => `coalesce(${c}::text, '')`).join(` || '|' || `);
       return [
         { check: 'row_count', table: t.name, query: `SELECT count(*) FROM ${t.name};` },
-        { check: 'column_aggregates', table: t.name, query: `SELECT count(${first}), min(${t.key}), max(${t.key}), sum(length(${first}::text)) FROM ${t.name};` },
+        { check: 'column_aggregates', table: t.name, query: `SELECT count(${first}), min(${key}), max(${key}), sum(length(${first}::text)) FROM ${t.name};` },
         { check: 'checksum', table: t.name, query: `SELECT sum(('x' || substr(md5(${row}), 1, 15))::bit(60)::bigint) FROM ${t.name};` },
       ];
     }
@@ -42,7 +82,7 @@ export function validationQueries(dialect: Dialect, t: TableSpec): ValidationQue
       const row = cols.map((c) => `COALESCE(${c}, '')`).join(", '|', ");
       return [
         { check: 'row_count', table: t.name, query: `SELECT COUNT(*) FROM ${t.name};` },
-        { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${t.key}), MAX(${t.key}), SUM(CHAR_LENGTH(${first})) FROM ${t.name};` },
+        { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${key}), MAX(${key}), SUM(CHAR_LENGTH(${first})) FROM ${t.name};` },
         { check: 'checksum', table: t.name, query: `SELECT SUM(CAST(CONV(SUBSTRING(MD5(CONCAT(${row})), 1, 15), 16, 10) AS UNSIGNED)) FROM ${t.name};` },
       ];
     }
@@ -50,7 +90,7 @@ export function validationQueries(dialect: Dialect, t: TableSpec): ValidationQue
       const row = cols.map((c) => `COALESCE(CAST(${c} AS VARCHAR(MAX)), '')`).join(", '|', ");
       return [
         { check: 'row_count', table: t.name, query: `SELECT COUNT_BIG(*) FROM ${t.name};` },
-        { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${t.key}), MAX(${t.key}), SUM(CAST(LEN(${first}) AS BIGINT)) FROM ${t.name};` },
+        { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${key}), MAX(${key}), SUM(CAST(LEN(${first}) AS BIGINT)) FROM ${t.name};` },
         {
           check: 'checksum', table: t.name,
           query: `SELECT SUM(CAST(CONVERT(BIGINT, CONVERT(VARBINARY(8), '0' + SUBSTRING(CONVERT(VARCHAR(32), HASHBYTES('MD5', CONCAT(${row})), 2), 1, 15), 2)) AS DECIMAL(38, 0))) FROM ${t.name};`,
@@ -62,7 +102,7 @@ export function validationQueries(dialect: Dialect, t: TableSpec): ValidationQue
       const row = cols.map((c) => `TO_CHAR(${c})`).join(" || '|' || ");
       return [
         { check: 'row_count', table: t.name, query: `SELECT COUNT(*) FROM ${t.name}` },
-        { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${t.key}), MAX(${t.key}), SUM(LENGTH(${first})) FROM ${t.name}` },
+        { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${key}), MAX(${key}), SUM(LENGTH(${first})) FROM ${t.name}` },
         {
           check: 'checksum', table: t.name,
           query: `SELECT SUM(TO_NUMBER(SUBSTR(RAWTOHEX(STANDARD_HASH(${row}, 'MD5')), 1, 15), 'XXXXXXXXXXXXXXX')) FROM ${t.name}`,
@@ -75,7 +115,7 @@ export function validationQueries(dialect: Dialect, t: TableSpec): ValidationQue
         { check: 'row_count', table: t.name, query: `db.${t.name}.countDocuments({})` },
         {
           check: 'column_aggregates', table: t.name,
-          query: `db.${t.name}.aggregate([{ $group: { _id: null, n: { $sum: 1 }, present: { $sum: { $cond: [{ $ifNull: ['$${first}', false] }, 1, 0] } }, min: { $min: '$${t.key}' }, max: { $max: '$${t.key}' } } }])`,
+          query: `db.${t.name}.aggregate([{ $group: { _id: null, n: { $sum: 1 }, present: { $sum: { $cond: [{ $eq: [{ $ifNull: ['$${first}', null] }, null] }, 0, 1] } }, min: { $min: '$${t.key}' }, max: { $max: '$${t.key}' } } }])`,
         },
         {
           check: 'checksum', table: t.name,

@@ -749,9 +749,9 @@ describe('Oracle types and defaults', () => {
     ['nc', 'nc char(3)', 'nchar -> char'],
     ['n1', 'n1 smallint', 'number(p<5) -> smallint'],
     ['n2', 'n2 integer', 'number(p<=9) -> integer'],
-    ['n3', 'n3 bigint', 'number(p<=19) -> bigint'],
-    ['n4', 'n4 bigint', 'number(19) can exceed bigint'],
-    ['n5', 'n5 numeric(25)', 'number(p>19) -> numeric(p)'],
+    ['n3', 'n3 bigint', 'number(p<=18) -> bigint'],
+    ['n4', 'n4 numeric(19)', 'number(p>18) -> numeric(p)'], // 10^19 - 1 does not fit a bigint
+    ['n5', 'n5 numeric(25)', 'number(p>18) -> numeric(p)'],
     ['n6', 'n6 numeric(8,2)', 'number(p,s) -> numeric(p,s)'],
     ['n7', 'n7 numeric', 'bare NUMBER mapped to numeric for safety'],
     ['n8', 'n8 numeric(38,0)', 'number(*,0) -> numeric(38,0)'],

@@ -24,8 +24,9 @@ describe('plan_migration', () => {
     expect(p.schema_conversion!.ddl).toMatch(/CREATE TABLE circuits/);
     const src = p.validation.source.map((q) => q.query).join('\n');
     const dst = p.validation.target.map((q) => q.query).join('\n');
-    expect(src).toContain('SELECT COUNT(*) FROM circuits;');
-    expect(src).toMatch(/CONV\(SUBSTRING\(MD5\(CONCAT\(/);
+    // the source side names the tables as the source DDL does, quoted for MySQL
+    expect(src).toContain('SELECT COUNT(*) FROM `circuits`;');
+    expect(src).toMatch(/CONV\(SUBSTRING\(MD5\(CONCAT\(COALESCE\(`circuitId`, ''\)/);
     expect(dst).toContain('SELECT count(*) FROM circuits;');
     expect(dst).toMatch(/md5\(coalesce\(circuitid::text, ''\)/);
     expect(p.mappings.functions).toContainEqual(expect.objectContaining({ from: expect.stringContaining('GROUP_CONCAT'), to: expect.stringContaining('string_agg') }));
@@ -37,6 +38,37 @@ describe('plan_migration', () => {
     expect(p.markdown).toMatch(/^# Migration plan: MySQL to PostgreSQL\n/);
     expect(p.markdown).toContain('## Validation queries');
     expect(p.markdown).toContain('| functions | GROUP_CONCAT(x SEPARATOR s) | string_agg(x, s) |');
+  });
+
+  it('validates each side under its own names, with values rendered alike, and the target queries run', async () => {
+    const ddl = "CREATE TABLE `Order` (id char(36) NOT NULL PRIMARY KEY, `user` varchar(50), paid tinyint(1) NOT NULL DEFAULT 0, created datetime, pic blob);";
+    const p = planner.plan('mysql', 'postgresql', { source_ddl: ddl });
+    const src = p.validation.source.map((q) => q.query);
+    expect(src[0]).toBe('SELECT COUNT(*) FROM `Order`;');
+    // the column named user is hashed, not the word 'user'; dates as ISO text; the blob is left out
+    expect(src[2]).toContain("CONCAT(COALESCE(`id`, ''), '|', COALESCE(`user`, ''), '|', COALESCE(`paid`, ''), '|', COALESCE(DATE_FORMAT(`created`, '%Y-%m-%d %H:%i:%s'), ''))");
+    const dst = p.validation.target.map((q) => q.query);
+    expect(dst[2]).toContain("coalesce((paid)::int::text::text, '') || '|' || coalesce(to_char(created, 'YYYY-MM-DD HH24:MI:SS')::text, '')");
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pg = new PGlite();
+    await pg.exec(p.schema_conversion!.ddl);
+    await pg.exec(`INSERT INTO "order" VALUES ('a', 'b', true, '2020-01-01 10:00:00', NULL)`);
+    for (const q of dst) expect((await pg.query(q)).rows).toHaveLength(1);
+    // a uuid key (Oracle RAW(16)) has no min() in PostgreSQL: both sides compare it as bare hex
+    const o = planner.plan('oracle', 'postgresql', { source_ddl: 'CREATE TABLE t (id RAW(16) PRIMARY KEY, n NUMBER(5));' });
+    expect(o.validation.source[1]!.query).toBe('SELECT COUNT(id), MIN(LOWER(RAWTOHEX(id))), MAX(LOWER(RAWTOHEX(id))), SUM(LENGTH(id)) FROM t');
+    expect(o.validation.target[1]!.query).toBe("SELECT count(id), min(replace(id::text, '-', '')), max(replace(id::text, '-', '')), sum(length(id::text)) FROM t;");
+    await pg.exec(o.schema_conversion!.ddl);
+    await pg.exec("INSERT INTO t VALUES ('6f1d0e1c-59b2-4a53-9d4e-2a3f6f9a7b10', 1)");
+    for (const q of o.validation.target) expect((await pg.query(q.query)).rows).toHaveLength(1);
+    await pg.close();
+  });
+
+  it('counts a MongoDB field holding 0 or false as present, and keeps placeholders out of the markdown as HTML', () => {
+    const p = planner.plan('postgresql', 'mongodb', {});
+    expect(p.validation.target[1]!.query).toContain("present: { $sum: { $cond: [{ $eq: [{ $ifNull: ['$<column_1>', null] }, null] }, 0, 1] } }");
+    expect(p.markdown).toContain('- row_count (`<table>`): ');
+    expect(p.markdown).not.toMatch(/\(<table>\)/);
   });
 
   it('rates Oracle with procedural code higher than MySQL, and maps its functions', () => {

@@ -51,6 +51,18 @@ export type ConversionResult = {
   };
 };
 
+/** A converted table under its source and PostgreSQL names: what a migration plan validates on each side. */
+export interface ConvertedTable {
+  source: string;
+  name: string;
+  /** The first primary-key column, if there is a key. */
+  key?: string;
+  columns: { source: string; name: string; kind: TypeKind }[];
+}
+const CONVERTED = new WeakMap<ConversionResult, ConvertedTable[]>();
+/** The tables of a conversion (kept beside the result, not in its JSON). */
+export const convertedTables = (r: ConversionResult): ConvertedTable[] => CONVERTED.get(r) ?? [];
+
 const EFFORT: Record<Complexity, ActionItem['effort']> = { simple: 'under 2h', medium: '2-6h', significant: 'over 6h' };
 const MAX_STATEMENT = 4000;
 
@@ -1303,7 +1315,7 @@ export class Converter {
       } else k.converted++;
     }
     const ddl = out.length ? out.map((s) => `${s};`).join('\n\n') + '\n' : '';
-    return {
+    const result: ConversionResult = {
       from: this.from,
       to: 'postgresql',
       ddl,
@@ -1318,6 +1330,13 @@ export class Converter {
         by_kind: byKind,
       },
     };
+    CONVERTED.set(result, this.tableOrder.filter((t) => !t.stub).map((t) => ({
+      source: t.src,
+      name: t.name,
+      key: t.pk ? stripQuotes(t.pk.cols[0] ?? '') || undefined : undefined,
+      columns: t.columns.filter((c) => !c.generated).map((c) => ({ source: c.src, name: c.name, kind: c.kind })),
+    })));
+    return result;
   }
 }
 

@@ -321,11 +321,9 @@ function mapOracle(t: TypeRef): MappedType {
       }
       if (p < 5) return m('smallint', 'smallint', 'number(p<5) -> smallint', notes);
       if (p <= 9) return m('integer', 'int', 'number(p<=9) -> integer', notes);
-      if (p <= 19) {
-        if (p === 19) notes.push('number(19) can exceed bigint (9223372036854775807); check the data');
-        return m('bigint', 'bigint', 'number(p<=19) -> bigint', notes);
-      }
-      return m(`numeric(${p})`, 'numeric', 'number(p>19) -> numeric(p)', notes);
+      // NUMBER(19) holds up to 10^19 - 1, beyond bigint's 9223372036854775807: numeric, as ora2pg does
+      if (p <= 18) return m('bigint', 'bigint', 'number(p<=18) -> bigint', notes);
+      return m(`numeric(${p})`, 'numeric', 'number(p>18) -> numeric(p)', notes);
     }
     case 'INTEGER':
     case 'INT':
