@@ -317,7 +317,63 @@ const PG_TO_CACHE: PairKnowledge = {
   action_items: [{ item: 'Choose keys, TTLs and the invalidation path', category: 'Application', complexity: 'simple' }],
 };
 
+// Forks and wire-compatible engines: the data and the queries move as they are, with the engine's
+// own replication or copy tools; what needs checking is what the two no longer share.
+const REDIS_TO_VALKEY: PairKnowledge = {
+  types: [{ from: 'every Redis data type', to: 'the same Valkey type' }],
+  functions: [{ from: 'Redis commands (RESP)', to: 'the same commands', note: 'Valkey forked Redis 7.2.4: commands added in Redis 7.4+ and Redis Stack modules need checking' }],
+  syntax: [{ from: 'redis.conf', to: 'valkey.conf (the same directives)' }],
+  tools: [
+    { name: 'REPLICAOF', use: 'make Valkey a replica of Redis 7.2 or older, then promote it at cutover' },
+    { name: 'RDB snapshot restore', use: 'backfill from a dump.rdb' },
+    { name: 'RIOT or redis-shake', use: 'copy keys live where replication is not possible (Redis 7.4+)' },
+  ],
+  risks: ['RDB files and commands of Redis 7.4+ are not readable by Valkey', 'Redis Stack modules (RedisJSON, RediSearch) have no drop-in Valkey equivalent in every version'],
+  action_items: [
+    { item: 'List the modules and newer commands in use and check them against Valkey', category: 'Application', complexity: 'simple' },
+    { item: 'Switch the endpoint (DNS or configuration) after promoting the replica', category: 'Operations', complexity: 'simple' },
+  ],
+};
+
+const ES_TO_OPENSEARCH: PairKnowledge = {
+  types: [{ from: 'index mappings and analyzers', to: 'the same mappings and analyzers' }],
+  functions: [{ from: 'Query DSL', to: 'the same Query DSL', note: 'X-Pack features (machine learning, SQL, some security realms) differ or are missing' }],
+  syntax: [{ from: 'Elasticsearch client libraries', to: 'OpenSearch client libraries', note: 'recent Elasticsearch clients refuse to talk to OpenSearch' }],
+  tools: [
+    { name: 'snapshot and restore', use: 'indices from Elasticsearch 7.10 or older' },
+    { name: 'reindex from remote', use: 'copy indices from a live cluster of any version' },
+    { name: 'OpenSearch Migration Assistant', use: 'backfill and capture-and-replay of live traffic' },
+  ],
+  risks: ['Snapshots of Elasticsearch 8.x cannot be restored in OpenSearch', 'Kibana objects must move to OpenSearch Dashboards', 'ILM policies become ISM policies'],
+  action_items: [
+    { item: 'Replace the Elasticsearch client libraries with OpenSearch ones', category: 'Application', complexity: 'medium' },
+    { item: 'Recreate index templates, and ILM policies as ISM policies', category: 'Operations', complexity: 'simple' },
+  ],
+};
+
+const CASSANDRA_TO_SCYLLA: PairKnowledge = {
+  types: [{ from: 'CQL types', to: 'the same CQL types' }],
+  functions: [{ from: 'CQL', to: 'the same CQL', note: 'lightweight transactions and materialized views behave differently' }],
+  syntax: [{ from: 'cassandra.yaml tuning', to: "ScyllaDB's self-tuning, shard-per-core design" }],
+  tools: [
+    { name: 'ScyllaDB Migrator (Spark)', use: 'copy tables live, and validate them' },
+    { name: 'sstableloader or nodetool refresh', use: 'load SSTables from a snapshot' },
+    { name: 'dual writes in the application', use: 'keep both clusters in step until cutover' },
+  ],
+  risks: ['Lightweight transactions and materialized views differ in behaviour and cost', 'Driver and compaction settings tuned for Cassandra'],
+  action_items: [
+    { item: 'Move to the shard-aware ScyllaDB drivers', category: 'Application', complexity: 'simple' },
+    { item: 'Review compaction strategies and lightweight-transaction use', category: 'Operations', complexity: 'simple' },
+  ],
+};
+
+/** Pairs where the target is a fork or a wire-compatible edition of the source. */
+export const COMPATIBLE_PAIRS = new Set(['redis->valkey', 'elasticsearch->opensearch', 'cassandra->scylladb']);
+
 const KNOWN: Record<string, PairKnowledge> = {
+  'redis->valkey': REDIS_TO_VALKEY,
+  'elasticsearch->opensearch': ES_TO_OPENSEARCH,
+  'cassandra->scylladb': CASSANDRA_TO_SCYLLA,
   'mysql->postgresql': MYSQL_TO_PG,
   'aurora->postgresql': MYSQL_TO_PG,
   'mariadb->postgresql': MARIADB_TO_PG,

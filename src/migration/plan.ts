@@ -5,7 +5,7 @@ import type { Database } from '../databases/schema.js';
 import { invalid } from '../errors.js';
 import { type ConversionResult, convertSchema, convertedTables } from './convert/index.js';
 import { quoteIdent } from './convert/names.js';
-import { type PairKnowledge, pairKnowledge } from './mappings.js';
+import { COMPATIBLE_PAIRS, type PairKnowledge, pairKnowledge } from './mappings.js';
 import { type Dialect, type TableSpec, type ValidationQuery, dialectOf, validationQueries } from './validation.js';
 
 /** A source name as its own dialect needs it quoted (the DDL's spelling, which may be case-sensitive there). */
@@ -62,6 +62,7 @@ function modelOf(db: Database): string {
 /** How far apart two systems are, from their profiles: the same engine family is cheap, a new data model is not. */
 function complexity(source: Database, target: Database, knowledge: PairKnowledge | undefined): { factor: number; kind: string } {
   const [sm, tm] = [modelOf(source), modelOf(target)];
+  if (COMPATIBLE_PAIRS.has(`${source.id}->${target.id}`)) return { factor: 0.5, kind: `${sm} to ${tm}, a fork or wire-compatible engine: data and queries move as they are` };
   if (source.id === 'oracle') return { factor: 1.7, kind: 'relational to relational, procedural code to rewrite' };
   if (target.categories.includes('cache')) return { factor: 0.7, kind: `${sm} to cache (a projection)` };
   if (target.categories.includes('search')) return { factor: 0.9, kind: `${sm} to search index (a projection)` };
@@ -132,8 +133,10 @@ export class MigrationPlanner {
       : cdc ? 'online: bulk backfill, then change data capture keeps the target in step until cutover'
         : 'online: bulk backfill, then dual writes from the application with a reconciliation job';
     const k = knowledge;
-    const toolNames = (k?.tools ?? []).map((t) => t.name);
-    const syncTools = cdc ? toolNames.filter((t) => /debezium|dms/i.test(t)) : ['dual-write layer in the application', 'reconciliation job'];
+    const toolNames = (k?.tools ?? genericTools(source, target, cdc)).map((t) => t.name);
+    const syncTools = cdc ? toolNames.filter((t) => CDC_TOOL.test(t)) : ['dual-write layer in the application', 'reconciliation job'];
+    // analysis and schema work use the assessment and copy tools, not the change capture
+    const prepTools = toolNames.filter((t) => !CDC_TOOL.test(t));
     const rollbackNote = (what: string) => `${what}; ${source.name} stays the system of record and keeps every write, so switching back is a configuration change`;
 
     const phases: Phase[] = [
@@ -146,7 +149,7 @@ export class MigrationPlanner {
           kind.includes('data model changes') ? `Map the ${modelOf(source)} model to ${modelOf(target)} from the access patterns` : 'List incompatible features (types, functions, procedural code)',
           'Define success criteria: row counts, checksums, latency targets, error budget',
         ],
-        tools: conversion ? ['convert_schema (assessment)', ...toolNames.slice(0, 1)] : toolNames.slice(0, 2),
+        tools: conversion ? ['convert_schema (assessment)', ...prepTools.slice(0, 1)] : prepTools.slice(0, 2),
         effort: effort(3, tableFactor),
         exit_criteria: ['Every table and query classified as automatic, rewrite or drop', 'Assessment signed off with effort and risks'],
         rollback: null,
@@ -159,7 +162,7 @@ export class MigrationPlanner {
           ...(k?.action_items.slice(0, 2).map((a) => a.item) ?? []),
           'Load a production-like sample and run the converted queries with EXPLAIN',
         ],
-        tools: toolNames.slice(0, 2),
+        tools: prepTools.slice(0, 2),
         effort: schemaEffort,
         exit_criteria: ['Schema loads without errors', 'Integration tests pass against the target', 'No open action item of complexity significant'],
         rollback: null,
@@ -208,15 +211,26 @@ export class MigrationPlanner {
         exit_criteria: ['100% of traffic on the target for a full business cycle', 'Error rate and latency at or better than before'],
         rollback: `Route traffic back to ${source.name}; reverse replication has kept it current since the switch`,
       },
-      {
-        name: 'Decommission',
-        goal: `Retire ${source.name} safely`,
-        tasks: ['Keep the source read-only for an agreed period, then take a final backup', 'Remove dual-write or CDC code and the reverse pipeline', 'Cancel licences and hosting; update runbooks and diagrams'],
-        tools: [],
-        effort: effort(2, 1),
-        exit_criteria: ['No connection to the source for 30 days', 'Final backup restored successfully once'],
-        rollback: `Restore from the final backup of ${source.name} (data after the switch must be replayed from the target)`,
-      },
+      // A cache or search index is a projection: the source stays the system of record.
+      kind.includes('(a projection)')
+        ? {
+          name: 'Decommission',
+          goal: `Retire the old read path; ${source.name} stays the system of record`,
+          tasks: [`Remove the queries now served by ${target.name} from the ${source.name} read path`, 'Drop indexes that only those queries used', 'Update runbooks: the projection can be rebuilt from the source at any time'],
+          tools: [],
+          effort: effort(1, 1),
+          exit_criteria: [`No read of the projected data from ${source.name} for 30 days`],
+          rollback: `Point the reads back at ${source.name}; nothing was removed from it`,
+        }
+        : {
+          name: 'Decommission',
+          goal: `Retire ${source.name} safely`,
+          tasks: ['Keep the source read-only for an agreed period, then take a final backup', 'Remove dual-write or CDC code and the reverse pipeline', 'Cancel licences and hosting; update runbooks and diagrams'],
+          tools: [],
+          effort: effort(2, 1),
+          exit_criteria: ['No connection to the source for 30 days', 'Final backup restored successfully once'],
+          rollback: `Restore from the final backup of ${source.name} (data after the switch must be replayed from the target)`,
+        },
     ];
 
     const [sourceDialect, targetDialect] = [dialectOf(source.id), dialectOf(target.id)];
@@ -293,10 +307,31 @@ function genericMappings(source: Database, target: Database) {
   };
 }
 
+/** A tool that keeps the target in step while the source takes writes. */
+const CDC_TOOL = /debezium|dms|stream|feed|cdc|dcp|replicaof|migrator|dual writes/i;
+
+/** Sources Debezium or AWS DMS read changes from; others have their own change stream, or none. */
+const LOG_CDC = new Set(['mysql', 'mariadb', 'postgresql', 'aurora', 'sqlserver', 'oracle', 'db2', 'mongodb', 'spanner', 'yugabytedb', 'tidb']);
+const OWN_CDC: Record<string, string> = {
+  dynamodb: 'DynamoDB Streams (or Kinesis Data Streams), with an export to S3 for the backfill',
+  cosmosdb: 'the Cosmos DB change feed',
+  firestore: 'Firestore change listeners, with a managed export for the backfill',
+  cassandra: 'Cassandra CDC (commit-log segments) through the Debezium Cassandra connector',
+  scylladb: 'ScyllaDB CDC tables',
+  cockroachdb: 'CockroachDB changefeeds',
+  couchdb: 'the CouchDB _changes feed',
+  couchbase: 'Couchbase DCP (the Kafka connector)',
+};
+
 function genericTools(source: Database, target: Database, cdc: boolean) {
+  const capture = LOG_CDC.has(source.id)
+    ? { name: 'Debezium or AWS DMS', use: `change data capture from ${source.name}` }
+    : OWN_CDC[source.id]
+      ? { name: OWN_CDC[source.id]!, use: `change data capture from ${source.name} (change streams)` }
+      : { name: 'dual writes in the application', use: `${source.name} has no log-based change capture: write to both until cutover` };
   return [
     { name: `${source.name} native export`, use: 'consistent snapshot for the backfill' },
-    ...(cdc ? [{ name: 'Debezium or AWS DMS', use: `change data capture from ${source.name}` }] : []),
+    ...(cdc ? [capture] : []),
     { name: 'custom ETL (Spark, Airbyte or a script)', use: `transform and load into ${target.name}` },
   ];
 }

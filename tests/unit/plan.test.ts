@@ -71,6 +71,34 @@ describe('plan_migration', () => {
     expect(p.markdown).not.toMatch(/\(<table>\)/);
   });
 
+  it('plans a move to a fork or wire-compatible engine with its own tools, not as a rewrite', () => {
+    for (const [from, to, tool] of [['redis', 'valkey', 'REPLICAOF'], ['elasticsearch', 'opensearch', 'reindex from remote'], ['cassandra', 'scylladb', 'ScyllaDB Migrator (Spark)']]) {
+      const p = planner.plan(from!, to!, { data_volume: '200GB' });
+      expect(p.assessment.level, `${from}->${to}`).toBe('LOW');
+      expect(p.tools.map((t) => t.name)).toContain(tool);
+      expect(p.assessment.action_items.map((a) => a.item).join(' ')).not.toMatch(/^Rewrite data access/);
+      expect(p.assessment.action_items.every((a) => a.effort !== 'over 6h')).toBe(true);
+    }
+  });
+
+  it('keeps the source of a cache or search projection as the system of record', () => {
+    const p = planner.plan('postgresql', 'redis', {});
+    const last = p.phases.at(-1)!;
+    expect(last.goal).toBe('Retire the old read path; PostgreSQL stays the system of record');
+    expect(last.tasks.join(' ')).not.toMatch(/licences|final backup/);
+  });
+
+  it('names the change capture a source really has, and keeps it out of the analysis and schema phases', () => {
+    const p = planner.plan('dynamodb', 'cassandra', { data_volume: '1TB' });
+    expect(p.tools.map((t) => t.name)).toContain('DynamoDB Streams (or Kinesis Data Streams), with an export to S3 for the backfill');
+    expect(p.tools.map((t) => t.name).join(' ')).not.toMatch(/Debezium|DMS/);
+    const cdcPhase = p.phases.find((ph) => ph.name.startsWith('Parallel run'))!;
+    expect(cdcPhase.tools).toEqual(['DynamoDB Streams (or Kinesis Data Streams), with an export to S3 for the backfill']);
+    for (const ph of p.phases.slice(0, 2)) expect(ph.tools.join(' '), ph.name).not.toMatch(/Streams|Debezium/);
+    const mysql = planner.plan('mysql', 'postgresql', {});
+    expect(mysql.phases[1]!.tools.join(' ')).not.toMatch(/Debezium/);
+  });
+
   it('rates Oracle with procedural code higher than MySQL, and maps its functions', () => {
     const oracle = planner.plan('oracle', 'postgresql', { data_volume: '2TB', source_ddl: corpus('oracle-hr-create.oracle.sql') });
     const mysql = planner.plan('mysql', 'postgresql', { data_volume: '2TB' });
