@@ -188,12 +188,13 @@ export class MigrationPlanner {
         goal: 'Prove the target holds the same data and answers as well',
         tasks: [
           'Compare row counts per table, then column aggregates, then row checksums (queries below)',
-          'Shadow reads: send a share of production reads to both and compare the answers',
+          // an offline copy does not follow the source's writes: shadow reads would only find the gap
+          downtime === 'hours' ? 'Rehearse the cutover on a full copy, and time the copy against the window' : 'Shadow reads: send a share of production reads to both and compare the answers',
           'Load test the target at 1.5x peak',
         ],
         tools: ['validation queries below', 'data-diff or a custom comparison job'],
         effort: effort(3, volumeFactor * tableFactor ** 0.5),
-        exit_criteria: ['Counts and checksums match on every table', 'Shadow-read mismatch rate 0 after known differences are explained', 'p99 latency within target'],
+        exit_criteria: ['Counts and checksums match on every table', downtime === 'hours' ? 'The rehearsed copy fits the window with a margin' : 'Shadow-read mismatch rate 0 after known differences are explained', 'p99 latency within target'],
         rollback: rollbackNote('Fix the differences and re-run; nothing user-facing has moved yet'),
       },
       {
@@ -206,10 +207,12 @@ export class MigrationPlanner {
             downtime === 'zero' ? 'Switch writes with a brief pause measured in seconds (drain, wait for zero lag, flip)' : 'Freeze writes for a few minutes, wait for zero lag, switch',
             `Start reverse replication ${target.name} -> ${source.name} so that rollback keeps new writes`,
           ],
-        tools: ['feature flags or connection routing', ...syncTools.slice(0, 1)],
+        tools: downtime === 'hours' ? ['feature flags or connection routing'] : ['feature flags or connection routing', `reverse change capture from ${target.name}`],
         effort: effort(1, writeFactor),
         exit_criteria: ['100% of traffic on the target for a full business cycle', 'Error rate and latency at or better than before'],
-        rollback: `Route traffic back to ${source.name}; reverse replication has kept it current since the switch`,
+        rollback: downtime === 'hours'
+          ? `Before reopening: point the application back at ${source.name}, which took no writes during the window. After reopening: writes made on ${target.name} must be copied back first, so decide before reopening`
+          : `Route traffic back to ${source.name}; reverse replication has kept it current since the switch`,
       },
       // A cache or search index is a projection: the source stays the system of record.
       kind.includes('(a projection)')

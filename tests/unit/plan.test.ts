@@ -81,6 +81,16 @@ describe('plan_migration', () => {
     }
   });
 
+  it('does not promise reverse replication or shadow reads to an offline cutover', () => {
+    const offline = planner.plan('mysql', 'postgresql', { downtime: 'hours' });
+    const cutover = offline.phases.find((ph) => ph.name === 'Cutover')!;
+    expect(cutover.tools).toEqual(['feature flags or connection routing']);
+    expect(cutover.rollback).toMatch(/^Before reopening: point the application back at MySQL/);
+    expect(offline.phases.find((ph) => ph.name === 'Validation')!.tasks.join(' ')).not.toMatch(/Shadow reads/);
+    const online = planner.plan('mysql', 'postgresql', { downtime: 'zero' });
+    expect(online.phases.find((ph) => ph.name === 'Cutover')!.tools).toEqual(['feature flags or connection routing', 'reverse change capture from PostgreSQL']);
+  });
+
   it('keeps the source of a cache or search projection as the system of record', () => {
     const p = planner.plan('postgresql', 'redis', {});
     const last = p.phases.at(-1)!;
