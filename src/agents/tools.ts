@@ -17,7 +17,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
       name: 'search_agents',
       title: 'Find the agent for a task',
       description:
-        'Who should handle this? Ranks agents for a task with the reasons for each score (tag 50, capability 30, description word 20, +25 when several kinds match; text relevance breaks ties). Use it to pick a create_flag target.',
+        'Who should handle this? Ranks agents for a task with the reasons for each score (50 per query word in a tag, capability 30, description word 20, +25 when several kinds match; text relevance breaks ties). Use it to pick a create_flag target.',
       kind: 'read',
       input: {
         query: z.string().describe('The task in a few words, e.g. "PostgreSQL query performance tuning"'),

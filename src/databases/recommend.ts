@@ -188,7 +188,7 @@ export class Recommender {
       assumptions,
       ranked: top,
       excluded,
-      confidence: confidenceOf(top),
+      confidence: confidenceOf(ranked), // the runner-up may be past the returned page
       polyglot: withPolyglot ? this.polyglot(req, needs, ranked) : null,
     };
   }
@@ -228,7 +228,7 @@ export class Recommender {
     if (req.consistency === 'strong' && db.consistency === 'eventual') r.push('only eventual consistency');
     if (volumeGb !== undefined && volumeGb > SCALE_GB[db.practical_scale] * 10) r.push(`${formatGb(volumeGb)} is far beyond its practical scale (${db.practical_scale})`);
     if (req.offline_sync && !OFFLINE_SYNC.has(db.id)) r.push('no offline client with later sync');
-    if (req.serverless && !(db.id in SERVERLESS)) r.push('no serverless (pay-per-request) offering');
+    if (req.serverless && !Object.hasOwn(SERVERLESS, db.id)) r.push('no serverless (pay-per-request) offering');
     return r;
   }
 

@@ -16,8 +16,9 @@ function quoteFor(dialect: Dialect, name: string): string {
     case 'sqlserver':
       return `[${name.replace(/]/g, ']]')}]`;
     case 'oracle':
-      // unquoted Oracle names are stored in capitals: a plain name is written as it is
-      return /^[A-Za-z][A-Za-z0-9_$#]*$/.test(name) && (name === name.toUpperCase() || name === name.toLowerCase()) ? name : `"${name.replace(/"/g, '""')}"`;
+      // an unquoted Oracle name is stored in capitals whatever case the DDL wrote: a plain name
+      // goes out as it is (a name the DDL quoted in mixed case would need its quotes)
+      return /^[A-Za-z][A-Za-z0-9_$#]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
     case 'postgresql':
       return quoteIdent(name);
     default:
@@ -96,7 +97,9 @@ export class MigrationPlanner {
     if (volumeGb === undefined) assumptions.push('data_volume not given: efforts assume about 100 GB');
     const downtime = options.downtime ?? 'zero';
     if (options.downtime === undefined) assumptions.push('downtime not given: planned for zero downtime');
-    const cdc = options.cdc_available ?? ['postgresql', 'mysql', 'mariadb', 'sqlserver', 'oracle', 'mongodb', 'aurora', 'db2', 'cassandra', 'dynamodb', 'cosmosdb'].includes(source.id);
+    // Redis replicates to Valkey (REPLICAOF): a change stream of its own for that move
+    const cdc = options.cdc_available ?? (['postgresql', 'mysql', 'mariadb', 'sqlserver', 'oracle', 'mongodb', 'aurora', 'db2', 'cassandra', 'dynamodb', 'cosmosdb'].includes(source.id)
+      || `${source.id}->${target.id}` === 'redis->valkey');
     if (options.cdc_available === undefined) assumptions.push(`cdc_available not given: ${cdc ? `assumed possible (${source.name} has a change log)` : `assumed not possible for ${source.name}`}`);
     const tables = options.tables;
     if (tables === undefined && !options.source_ddl) assumptions.push('tables not given: efforts assume about 50 tables');
@@ -136,7 +139,7 @@ export class MigrationPlanner {
     const toolNames = (k?.tools ?? genericTools(source, target, cdc)).map((t) => t.name);
     const syncTools = cdc ? toolNames.filter((t) => CDC_TOOL.test(t)) : ['dual-write layer in the application', 'reconciliation job'];
     // analysis and schema work use the assessment and copy tools, not the change capture
-    const prepTools = toolNames.filter((t) => !CDC_TOOL.test(t));
+    const prepTools = toolNames.filter((t) => !CAPTURE_ONLY.test(t));
     const rollbackNote = (what: string) => `${what}; ${source.name} stays the system of record and keeps every write, so switching back is a configuration change`;
 
     const phases: Phase[] = [
@@ -312,6 +315,8 @@ function genericMappings(source: Database, target: Database) {
 
 /** A tool that keeps the target in step while the source takes writes. */
 const CDC_TOOL = /debezium|dms|stream|feed|cdc|dcp|replicaof|migrator|dual writes/i;
+/** ... and one that does nothing else (AWS SCT + DMS and the migrators also assess and copy). */
+const CAPTURE_ONLY = /debezium|stream|feed|cdc|dcp|replicaof|dual writes/i;
 
 /** Sources Debezium or AWS DMS read changes from; others have their own change stream, or none. */
 const LOG_CDC = new Set(['mysql', 'mariadb', 'postgresql', 'aurora', 'sqlserver', 'oracle', 'db2', 'mongodb', 'spanner', 'yugabytedb', 'tidb']);

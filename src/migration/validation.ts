@@ -23,7 +23,8 @@ export interface TableSpec {
 function canonical(dialect: Dialect, c: string, kind: TypeKind | undefined): string | undefined {
   switch (kind) {
     case 'bool':
-      return { postgresql: `(${c})::int::text`, mysql: c, sqlserver: c, oracle: `TO_CHAR(${c})` }[dialect as 'postgresql'] ?? c;
+      // MySQL's BIT(1) is a byte in string context: + 0 makes it (and tinyint(1)) a number
+      return { postgresql: `(${c})::int`, mysql: `(${c} + 0)`, sqlserver: `CAST(${c} AS INT)`, oracle: `TO_CHAR(${c})` }[dialect as 'postgresql'] ?? c;
     case 'timestamp':
       return {
         postgresql: `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS')`, mysql: `DATE_FORMAT(${c}, '%Y-%m-%d %H:%i:%s')`,

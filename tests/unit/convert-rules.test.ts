@@ -960,6 +960,17 @@ describe('cases from an adversarial review (each failed to load or changed meani
     expect(stmt(r, 'CREATE VIEW va')).toContain('SELECT id, active, SUM(active::int) AS s FROM u WHERE active = TRUE AND FALSE <> active AND active::int <> 2 GROUP BY id, active');
   });
 
+  it('leaves 0/1 alone where the boolean is in arithmetic, and a name two tables type differently', () => {
+    const r = conv(`CREATE TABLE u (id int PRIMARY KEY, score int, active tinyint(1), b2 bit(1), CHECK (active + b2 <= 1));
+      CREATE TABLE o (id int PRIMARY KEY, kind tinyint(1));
+      CREATE TABLE p (id int PRIMARY KEY, kind int);
+      CREATE VIEW vs AS SELECT id FROM u WHERE score + active = 1 AND active = b2;
+      CREATE VIEW vk AS SELECT id FROM p WHERE kind = 1;`, 'mysql');
+    expect(line(r, 'u', 'CHECK')).toBe('CHECK (active::int + b2::int <= 1)');
+    expect(stmt(r, 'CREATE VIEW vs')).toContain('WHERE score + active::int = 1 AND active = b2');
+    expect(stmt(r, 'CREATE VIEW vk')).toContain('WHERE kind = 1');
+  });
+
   it("rewrites MySQL's MOD and DIV operators in views", () => {
     const r = conv('CREATE TABLE t (id int PRIMARY KEY); CREATE VIEW v3 AS SELECT id DIV 2 AS h, id MOD 3 AS m FROM t;', 'mysql');
     expect(stmt(r, 'CREATE VIEW v3')).toContain('SELECT id / 2 AS h, id % 3 AS m FROM t');
@@ -975,6 +986,10 @@ describe('cases from an adversarial review (each failed to load or changed meani
     expect(stmt(r, 'CREATE INDEX t_ka ')).toBe('CREATE INDEX t_ka ON t (b)');
     expect(stmt(r, 'CREATE INDEX t_kac')).toBe('CREATE INDEX t_kac ON t (b, c)');
     expect(stmt(r, 'ALTER TABLE r ADD FOREIGN KEY')).toBe('ALTER TABLE r ADD FOREIGN KEY (ta) REFERENCES t (b)');
+    // a new name that needs quotes gets them; text in string literals is not a column
+    const q = conv("CREATE TABLE t (id int PRIMARY KEY, qty int, note varchar(20), UNIQUE KEY uq (qty), CHECK (note <> 'no qty here')); ALTER TABLE t CHANGE qty `order` int;", 'mysql');
+    expect(line(q, 't', 'CONSTRAINT t_uq')).toBe('CONSTRAINT t_uq UNIQUE ("order")');
+    expect(line(q, 't', 'CHECK')).toBe("CHECK (note <> 'no qty here')");
   });
 
   it("keeps what an Oracle MODIFY does not restate (default, NOT NULL), unlike MySQL's", () => {
@@ -1046,6 +1061,10 @@ GO`, 'sqlserver');
     expect(statements(r)).toEqual(['CREATE TABLE u (\n  id integer PRIMARY KEY\n)']);
     expect(r.unparsed).toEqual([expect.objectContaining({ error: expect.stringContaining('USE ... CREATE with no statement end between them') })]);
     expect(r.skipped).toEqual([]);
+    // privileges that name CREATE or ALTER are still skipped as privileges
+    const g = conv('GRANT SELECT, ALTER ON t TO app;\nCREATE TABLE v (id int PRIMARY KEY);', 'mysql');
+    expect(g.unparsed).toEqual([]);
+    expect(statements(g)).toEqual(['CREATE TABLE v (\n  id integer PRIMARY KEY\n)']);
   });
 });
 

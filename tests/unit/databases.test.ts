@@ -207,6 +207,8 @@ describe('recommend_databases scenarios', () => {
     expect(close.confidence.gap_percent).toBe(Math.round(gap * 10) / 10);
     expect(close.confidence.explanation).toContain(`Redis and ${other.name}`);
     expect(close.confidence.level).toBe(gap > 20 ? 'high' : gap >= 10 ? 'moderate' : 'too-close-to-call');
+    // the runner-up is found past the returned page too
+    expect(recommender.recommend({ data_model: 'key-value', latency_ms: 1 }, 2).confidence).toEqual(close.confidence);
     const none = recommender.recommend({ serverless: true, offline_sync: true, open_source_only: true, multi_region: 'active-active', data_model: 'graph' });
     expect(none.confidence.level).toBe('none');
     expect(none.ranked).toEqual([]);

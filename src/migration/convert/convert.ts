@@ -963,7 +963,9 @@ export class Converter {
   private renameColumnRefs(t: TableModel, from: string, to: string): void {
     const q = quoteIdent(from);
     const pattern = q.startsWith('"') ? undefined : new RegExp(`(?<![\\w$".'])${q.replace(/[$]/g, '\\$&')}(?![\\w$"('])`, 'g');
-    const inText = (x: string) => (x === from ? to : pattern ? x.replace(pattern, quoteIdent(to)) : x.replaceAll(q, quoteIdent(to)));
+    const swap = (x: string) => (pattern ? x.replace(pattern, quoteIdent(to)) : x.replaceAll(q, quoteIdent(to)));
+    // outside string literals only: CHECK (note <> 'no qty here') keeps its text
+    const inText = (x: string) => (x === from ? quoteIdent(to) : x.split(/('(?:[^']|'')*')/).map((part, i) => (i % 2 ? part : swap(part))).join(''));
     const inList = (xs: string[] | undefined) => xs?.map(inText);
     if (t.pk) t.pk.cols = inList(t.pk.cols)!;
     for (const u of t.uniques) u.cols = inList(u.cols)!;
@@ -1103,13 +1105,12 @@ export class Converter {
     const vm: ViewModel = { key, name, comments: [] };
     this.views.set(key, vm);
     this.viewOrder.push(vm);
-    const colKind = (n: string) => {
-      for (const t of this.tableOrder) {
-        const c = t.columns.find((x) => x.name === n);
-        if (c) return c.kind;
-      }
-      return undefined;
-    };
+    // A name whose columns differ in kind between tables could be any of them: no rewrite then.
+    const kinds = new Map<string, TypeKind | null>();
+    for (const t of this.tableOrder) {
+      for (const c of t.columns) kinds.set(c.name, kinds.has(c.name) && kinds.get(c.name) !== c.kind ? null : c.kind);
+    }
+    const colKind = (n: string) => kinds.get(n) ?? undefined;
     const res = convertViewBody(st.body, this.src, { dialect: this.dialect, schemas: this.schemas, colKind });
     if (st.materialized) res.notes.push('materialized view: refresh options dropped');
     if (res.blockers.length) {

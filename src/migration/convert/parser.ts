@@ -39,8 +39,10 @@ export class DdlParser extends Cursor {
     if (first.kind !== 'word') throw this.error('unrecognized statement');
     // A skipped statement must not take a definition with it: "USE shop" or "SET NAMES utf8"
     // without the ; before a CREATE TABLE is one chunk, and that goes to unparsed, not skipped.
-    const hidden = first.upper === 'CREATE' || first.upper === 'ALTER' ? undefined
-      : this.toks.slice(1).find((t) => t.kind === 'word' && (t.upper === 'CREATE' || t.upper === 'ALTER'));
+    const OBJECTS = ['TABLE', 'VIEW', 'INDEX', 'UNIQUE', 'SEQUENCE', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'TYPE', 'OR', 'SCHEMA', 'DATABASE', 'TEMPORARY', 'GLOBAL'];
+    const hidden = ['CREATE', 'ALTER', 'GRANT', 'REVOKE', 'DENY'].includes(first.upper) ? undefined
+      : this.toks.find((t, i) => i > 0 && t.kind === 'word' && (t.upper === 'CREATE' || t.upper === 'ALTER')
+        && this.toks[i + 1]?.kind === 'word' && OBJECTS.includes(this.toks[i + 1]!.upper));
     const skip = (reason: string): Statement => {
       if (hidden) throw this.error(`${first.upper} ... ${hidden.upper} with no statement end between them: end the ${first.upper} statement with ; (or GO) and convert again`);
       return { kind: 'skip', reason, raw };

@@ -238,7 +238,8 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
         return s;
       };
       // ... and in arithmetic or an ordering comparison they count as 0/1, as in the source
-      if (['<', '>', '<=', '>=', '+', '-', '*', '/', '%', 'MOD', '=', '<>', '!='].includes(e.op) && !(inferKind(e.l, ctx) === 'bool' && inferKind(e.r, ctx) === 'bool')) {
+      const bothBool = inferKind(e.l, ctx) === 'bool' && inferKind(e.r, ctx) === 'bool';
+      if (['<', '>', '<=', '>=', '+', '-', '*', '/', '%', 'MOD'].includes(e.op) || (['=', '<>', '!='].includes(e.op) && !bothBool)) {
         const asInt = (x: Expr) => {
           let o = x;
           while (o.t === 'paren') o = o.e;

@@ -164,16 +164,20 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     const nameOf = (x: Token) => (x.kind === 'qident' ? x.value : x.text).toLowerCase();
     // A 0/1 compared with a column that became boolean is TRUE/FALSE; in arithmetic, ordering
     // comparisons and SUM/AVG the column counts as 0/1 (::int), as it did in the source.
-    if (t.kind === 'number' && (t.text === '0' || t.text === '1')
-      && ((opAt(k + 1, ...EQ) && colAt(k + 2) === 'bool') || (opAt(k - 1, ...EQ) && colAt(k - 2) === 'bool'))) {
+    if (t.kind === 'number' && (t.text === '0' || t.text === '1') && !opAt(k + 1, ...ORDER_OR_MATH) && !opAt(k - 1, ...ORDER_OR_MATH)
+      && ((opAt(k + 1, ...EQ) && colAt(k + 2) === 'bool' && !opAt(k + 3, ...ORDER_OR_MATH))
+        || (opAt(k - 1, ...EQ) && colAt(k - 2) === 'bool' && !opAt(k - 3, ...ORDER_OR_MATH)))) {
       note('0/1 compared with a boolean column -> TRUE/FALSE');
       emit(k, t.text === '1' ? 'TRUE' : 'FALSE');
       continue;
     }
     if (colAt(k) === 'bool') {
-      const compared = (opAt(k + 1, ...EQ) && toks[k + 2]?.kind === 'number') || (opAt(k - 1, ...EQ) && toks[k - 2]?.kind === 'number');
-      const numeric = opAt(k + 1, ...ORDER_OR_MATH) || opAt(k - 1, ...ORDER_OR_MATH) || (compared && !['0', '1'].includes((opAt(k + 1, ...EQ) ? toks[k + 2] : toks[k - 2])!.text))
-        || (isP(toks[k - 1], '(') && isW(toks[k - 2], 'SUM', 'AVG') && isP(next, ')'));
+      const other = opAt(k + 1, ...EQ) ? k + 2 : opAt(k - 1, ...EQ) ? k - 2 : -1;
+      // compared with anything but a bare 0/1 (which became TRUE/FALSE above)
+      const compared = other >= 0 && !(toks[other]?.kind === 'number' && ['0', '1'].includes(toks[other]!.text) && !opAt(other + (other > k ? 1 : -1), ...ORDER_OR_MATH))
+        && colAt(other) !== 'bool';
+      const numeric = opAt(k + 1, ...ORDER_OR_MATH) || opAt(k - 1, ...ORDER_OR_MATH) || compared
+        || (isP(toks[k - 1], '(') && isW(toks[k - 2], 'SUM', 'AVG', 'MIN', 'MAX') && isP(next, ')'));
       if (numeric) {
         note('a boolean column (from bit/tinyint(1)) used as a number -> ::int');
         emit(k, `${t.kind === 'qident' ? quoteIdent(pgName(t.value)) : t.text}::int`);
