@@ -1007,8 +1007,10 @@ describe('cases from an adversarial review (each failed to load or changed meani
   it('adds days to an Oracle DATE in views with intervals, and leaves DATE - DATE to a person', () => {
     const r = conv(`CREATE TABLE e (id NUMBER(6) PRIMARY KEY, hired DATE, left_at DATE);
       CREATE VIEW ev2 AS SELECT id, hired + 1 nxt, hired - 7 AS wk, 30 + hired AS m FROM e;
-      CREATE VIEW ev3 AS SELECT id, left_at - hired AS days FROM e;`, 'oracle');
+      CREATE VIEW ev3 AS SELECT id, left_at - hired AS days FROM e;
+      CREATE VIEW ev4 AS SELECT id FROM e WHERE hired > SYSDATE - 30;`, 'oracle');
     expect(stmt(r, 'CREATE VIEW ev2')).toContain("SELECT id, hired + 1 * interval '1 day' nxt, hired - 7 * interval '1 day' AS wk, 30 * interval '1 day' + hired AS m FROM e");
+    expect(stmt(r, 'CREATE VIEW ev4')).toContain("WHERE hired > CURRENT_TIMESTAMP - 30 * interval '1 day'");
     expect(actionFor(r, 'ev3', 'view').reason).toContain('Oracle DATE - DATE is a number of days');
   });
 

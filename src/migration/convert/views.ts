@@ -196,8 +196,9 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
       continue;
     }
     // Oracle DATE (now timestamp(0)) plus or minus a number of days
+    const dateAt = (j: number) => colAt(j) === 'timestamp' || isW(toks[j], 'SYSDATE', 'SYSTIMESTAMP');
     if (ctx.dialect === 'oracle' && t.kind === 'number'
-      && ((opAt(k - 1, '+', '-') && colAt(k - 2) === 'timestamp') || (opAt(k + 1, '+') && colAt(k + 2) === 'timestamp'))) {
+      && ((opAt(k - 1, '+', '-') && dateAt(k - 2)) || (opAt(k + 1, '+') && dateAt(k + 2)))) {
       note("Oracle DATE +/- a number of days -> + n * interval '1 day'");
       emit(k, `${t.text} * interval '1 day'`);
       continue;
