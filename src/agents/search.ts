@@ -156,13 +156,14 @@ export class AgentSearch {
     const p = this.prepare();
     // One entry per stem ("index indexes indexing" is one word), at most 30 words.
     const byStem = new Map<string, string>();
-    for (const w of words(query)) if (!isStopword(w) && !byStem.has(stem(w)) && byStem.size < 30) byStem.set(stem(w), w);
+    const all = words(query);
+    for (const w of all) if (!isStopword(w) && !byStem.has(stem(w)) && byStem.size < 30) byStem.set(stem(w), w);
     const qWords = [...byStem.values()];
     const qStems = [...byStem.keys()];
     // Phrases match the query's words in order, repeats kept ("end-to-end testing" is end end test);
     // each position stands for its stem's entry above.
     const seq: number[] = [];
-    for (const w of words(query)) {
+    for (const w of all) {
       const i = isStopword(w) ? -1 : qStems.indexOf(stem(w));
       if (i >= 0 && seq.length < 60) seq.push(i);
     }

@@ -43,15 +43,10 @@ const FAMILY: Record<string, string[]> = {
   valkey: ['redis'], keydb: ['redis'], opensearch: ['elasticsearch'], mariadb: ['mysql'], scylladb: ['cassandra'], yugabytedb: ['postgresql'],
   cockroachdb: ['postgresql'], tidb: ['mysql'],
 };
-/** Extensions of another system: built for their own workloads only; for the rest the host is the answer. */
-const EXTENSION: Record<string, { host: string; workloads: (typeof WORKLOADS)[number][] }> = {
-  pgvector: { host: 'postgresql', workloads: ['vector'] }, timescaledb: { host: 'postgresql', workloads: ['time-series'] },
-};
-/** Forks, extensions and managed editions of one system: a lead over one of these says little (see confidenceOf). */
-const VARIANT_OF: Record<string, string[]> = {
-  pgvector: ['postgresql'], timescaledb: ['postgresql'], aurora: ['postgresql', 'mysql'], elasticache: ['redis', 'valkey', 'memcached'],
-  valkey: ['redis', 'keydb'], keydb: ['redis'], opensearch: ['elasticsearch'], mariadb: ['mysql'], scylladb: ['cassandra'],
-};
+/** Extensions of another system (their FAMILY): built for their own workloads only; for the rest the host is the answer. */
+const EXTENSION: Record<string, (typeof WORKLOADS)[number][]> = { pgvector: ['vector'], timescaledb: ['time-series'] };
+/** Of FAMILY, the systems that only speak another's protocol: not variants of it (see confidenceOf). */
+const OWN_ENGINE = new Set(['yugabytedb', 'cockroachdb', 'tidb']);
 const OFFLINE_SYNC = new Set(['sqlite', 'couchbase', 'couchdb', 'firestore']);
 /** Pay per request and scale to zero, with the offering that does it. */
 const SERVERLESS: Record<string, string> = {
@@ -443,13 +438,14 @@ function useCaseMatch(useCase: string, db: Database): string | undefined {
  */
 function builtFor(w: (typeof WORKLOADS)[number], db: Database): boolean {
   const ext = EXTENSION[db.id];
-  if (ext) return ext.workloads.includes(w);
+  if (ext) return ext.includes(w);
   if (w === 'oltp' && db.categories.includes('columnar-analytics') && !db.categories.includes('distributed-sql')) return false;
   return WORKLOAD_CATEGORY[w].some((c) => db.categories.includes(c));
 }
 
-const variants = (a: string, b: string) => (VARIANT_OF[a] ?? []).includes(b) || (VARIANT_OF[b] ?? []).includes(a)
-  || (VARIANT_OF[a] ?? []).some((x) => (VARIANT_OF[b] ?? []).includes(x));
+/** Forks, extensions and managed editions of one system (Valkey and Redis, OpenSearch and Elasticsearch). */
+const variantOf = (id: string) => (OWN_ENGINE.has(id) ? [] : FAMILY[id] ?? []);
+const variants = (a: string, b: string) => variantOf(a).includes(b) || variantOf(b).includes(a) || variantOf(a).some((x) => variantOf(b).includes(x));
 
 /** How far the first system leads the best one that is not a variant of it (Valkey against Redis says nothing). */
 function confidenceOf(top: Ranked[]): Recommendation['confidence'] {

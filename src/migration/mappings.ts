@@ -7,6 +7,8 @@ export interface PairKnowledge {
   risks: string[];
   /** Standard action items for the pair, in the manner of AWS SCT. */
   action_items: { item: string; category: string; complexity: 'simple' | 'medium' | 'significant' }[];
+  /** The target is a fork or wire-compatible edition of the source: data and queries move as they are. */
+  compatible?: true;
 }
 
 const MYSQL_TO_PG: PairKnowledge = {
@@ -320,6 +322,7 @@ const PG_TO_CACHE: PairKnowledge = {
 // Forks and wire-compatible engines: the data and the queries move as they are, with the engine's
 // own replication or copy tools; what needs checking is what the two no longer share.
 const REDIS_TO_VALKEY: PairKnowledge = {
+  compatible: true,
   types: [{ from: 'every Redis data type', to: 'the same Valkey type' }],
   functions: [{ from: 'Redis commands (RESP)', to: 'the same commands', note: 'Valkey forked Redis 7.2.4: commands added in Redis 7.4+ and Redis Stack modules need checking' }],
   syntax: [{ from: 'redis.conf', to: 'valkey.conf (the same directives)' }],
@@ -336,6 +339,7 @@ const REDIS_TO_VALKEY: PairKnowledge = {
 };
 
 const ES_TO_OPENSEARCH: PairKnowledge = {
+  compatible: true,
   types: [{ from: 'index mappings and analyzers', to: 'the same mappings and analyzers' }],
   functions: [{ from: 'Query DSL', to: 'the same Query DSL', note: 'X-Pack features (machine learning, SQL, some security realms) differ or are missing' }],
   syntax: [{ from: 'Elasticsearch client libraries', to: 'OpenSearch client libraries', note: 'recent Elasticsearch clients refuse to talk to OpenSearch' }],
@@ -352,6 +356,7 @@ const ES_TO_OPENSEARCH: PairKnowledge = {
 };
 
 const CASSANDRA_TO_SCYLLA: PairKnowledge = {
+  compatible: true,
   types: [{ from: 'CQL types', to: 'the same CQL types' }],
   functions: [{ from: 'CQL', to: 'the same CQL', note: 'lightweight transactions and materialized views behave differently' }],
   syntax: [{ from: 'cassandra.yaml tuning', to: "ScyllaDB's self-tuning, shard-per-core design" }],
@@ -366,9 +371,6 @@ const CASSANDRA_TO_SCYLLA: PairKnowledge = {
     { item: 'Review compaction strategies and lightweight-transaction use', category: 'Operations', complexity: 'simple' },
   ],
 };
-
-/** Pairs where the target is a fork or a wire-compatible edition of the source. */
-export const COMPATIBLE_PAIRS = new Set(['redis->valkey', 'elasticsearch->opensearch', 'cassandra->scylladb']);
 
 const KNOWN: Record<string, PairKnowledge> = {
   'redis->valkey': REDIS_TO_VALKEY,

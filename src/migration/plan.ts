@@ -5,7 +5,7 @@ import type { Database } from '../databases/schema.js';
 import { invalid } from '../errors.js';
 import { type ConversionResult, convertSchema, convertedTables } from './convert/index.js';
 import { quoteIdent } from './convert/names.js';
-import { COMPATIBLE_PAIRS, type PairKnowledge, pairKnowledge } from './mappings.js';
+import { type PairKnowledge, pairKnowledge } from './mappings.js';
 import { type Dialect, type TableSpec, type ValidationQuery, dialectOf, validationQueries } from './validation.js';
 
 /** A source name as its own dialect needs it quoted (the DDL's spelling, which may be case-sensitive there). */
@@ -63,7 +63,7 @@ function modelOf(db: Database): string {
 /** How far apart two systems are, from their profiles: the same engine family is cheap, a new data model is not. */
 function complexity(source: Database, target: Database, knowledge: PairKnowledge | undefined): { factor: number; kind: string } {
   const [sm, tm] = [modelOf(source), modelOf(target)];
-  if (COMPATIBLE_PAIRS.has(`${source.id}->${target.id}`)) return { factor: 0.5, kind: `${sm} to ${tm}, a fork or wire-compatible engine: data and queries move as they are` };
+  if (knowledge?.compatible) return { factor: 0.5, kind: `${sm} to ${tm}, a fork or wire-compatible engine: data and queries move as they are` };
   if (source.id === 'oracle') return { factor: 1.7, kind: 'relational to relational, procedural code to rewrite' };
   if (target.categories.includes('cache')) return { factor: 0.7, kind: `${sm} to cache (a projection)` };
   if (target.categories.includes('search')) return { factor: 0.9, kind: `${sm} to search index (a projection)` };

@@ -2,7 +2,7 @@ import { invalid, quoted } from '../../errors.js';
 import { Converter, type ConversionResult, type SourceDialect } from './convert.js';
 import type { Dialect } from './lexer.js';
 
-export type { ActionItem, Change, ConversionResult, ConvertedTable, KindSummary, SourceDialect } from './convert.js';
+export type { ActionItem, Change, ConversionResult, KindSummary, SourceDialect } from './convert.js';
 export { convertedTables } from './convert.js';
 
 const ALIASES: Record<string, SourceDialect> = {

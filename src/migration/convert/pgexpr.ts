@@ -109,7 +109,7 @@ export function inferKind(e: Expr, ctx: ExprCtx): TypeKind | undefined {
 }
 
 /** A T-SQL LIKE pattern as an anchored POSIX regular expression: % and _ become .* and ., classes stay. */
-export function likeToRegex(pattern: string): string {
+function likeToRegex(pattern: string): string {
   let out = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
