@@ -965,10 +965,23 @@ describe('cases from an adversarial review (each failed to load or changed meani
       CREATE TABLE o (id int PRIMARY KEY, kind tinyint(1));
       CREATE TABLE p (id int PRIMARY KEY, kind int);
       CREATE VIEW vs AS SELECT id FROM u WHERE score + active = 1 AND active = b2;
-      CREATE VIEW vk AS SELECT id FROM p WHERE kind = 1;`, 'mysql');
+      CREATE VIEW vk AS SELECT id FROM p WHERE kind = 1;
+      CREATE VIEW vc AS SELECT id, CASE active WHEN 1 THEN 'on' WHEN 0 THEN 'off' END AS st, CASE WHEN score = 1 THEN 'one' END AS sc FROM u;`, 'mysql');
+    expect(stmt(r, 'CREATE VIEW vc')).toContain("CASE active WHEN TRUE THEN 'on' WHEN FALSE THEN 'off' END AS st, CASE WHEN score = 1 THEN 'one' END AS sc");
     expect(line(r, 'u', 'CHECK')).toBe('CHECK (active::int + b2::int <= 1)');
     expect(stmt(r, 'CREATE VIEW vs')).toContain('WHERE score + active::int = 1 AND active = b2');
     expect(stmt(r, 'CREATE VIEW vk')).toContain('WHERE kind = 1');
+  });
+
+  it('keeps a MySQL REGEXP check case-insensitive, as under its default collations', async () => {
+    const r = conv("CREATE TABLE t (id int PRIMARY KEY, code varchar(9), CHECK (code REGEXP '^[a-z]+$'), CHECK (code NOT RLIKE 'x'));", 'mysql');
+    expect(line(r, 't', "CHECK (code ~*")).toBe("CHECK (code ~* '^[a-z]+$')");
+    expect(line(r, 't', "CHECK (code !~*")).toBe("CHECK (code !~* 'x')");
+    const pg = new PGlite();
+    await pg.exec(r.ddl);
+    await pg.exec("INSERT INTO t VALUES (1, 'ABC')"); // MySQL accepts it: REGEXP ignores case there
+    await expect(pg.exec("INSERT INTO t VALUES (2, 'aXb')")).rejects.toThrow(/check constraint/);
+    await pg.close();
   });
 
   it("rewrites MySQL's MOD and DIV operators in views", () => {

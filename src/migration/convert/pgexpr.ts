@@ -259,7 +259,11 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
       return `${p(e.e)} ${e.not ? 'NOT BETWEEN' : 'BETWEEN'} ${p(e.lo)} AND ${p(e.hi)}`;
     case 'like': {
       let op: string;
-      if (e.op === 'REGEXP' || e.op === 'RLIKE') op = e.not ? '!~' : '~';
+      if (e.op === 'REGEXP' || e.op === 'RLIKE') {
+        // MySQL matches text case-insensitively under its default (_ci) collations: ~* keeps that
+        op = e.not ? '!~*' : '~*';
+        note(ctx, 'REGEXP -> ~* (case-insensitive, as under MySQL\'s default collations; ~ if the column was binary or _bin)');
+      }
       else if (e.op === 'ILIKE') op = e.not ? 'NOT ILIKE' : 'ILIKE';
       else if (e.op === 'LIKE') {
         op = e.not ? 'NOT LIKE' : 'LIKE';

@@ -171,6 +171,16 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
       emit(k, t.text === '1' ? 'TRUE' : 'FALSE');
       continue;
     }
+    // CASE active WHEN 1 THEN ...: the WHEN values of a CASE over a boolean column
+    if (t.kind === 'number' && (t.text === '0' || t.text === '1') && isW(toks[k - 1], 'WHEN') && isW(next, 'THEN')) {
+      let j = k - 2;
+      while (j >= 0 && !isW(toks[j], 'CASE')) j--;
+      if (j >= 0 && colAt(j + 1) === 'bool' && isW(toks[j + 2], 'WHEN')) {
+        note('0/1 compared with a boolean column -> TRUE/FALSE');
+        emit(k, t.text === '1' ? 'TRUE' : 'FALSE');
+        continue;
+      }
+    }
     if (colAt(k) === 'bool') {
       const other = opAt(k + 1, ...EQ) ? k + 2 : opAt(k - 1, ...EQ) ? k - 2 : -1;
       // compared with anything but a bare 0/1 (which became TRUE/FALSE above)
