@@ -157,35 +157,35 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
   const opAt = (j: number, ...ops: string[]) => toks[j]?.kind === 'op' && ops.includes(toks[j]!.text);
   const EQ = ['=', '<>', '!='];
   const ORDER_OR_MATH = ['<', '>', '<=', '>=', '+', '-', '*', '/', '%'];
+  /**
+   * Whether the token at j is a bare 0/1 compared with a column that became boolean (by =, <>,
+   * != or as the WHEN value of a CASE over it): it is then TRUE/FALSE. Next to arithmetic it stays
+   * a number, and the column counts as one (::int).
+   */
+  const boolLiteralAt = (j: number): boolean => {
+    const x = toks[j];
+    if (x?.kind !== 'number' || (x.text !== '0' && x.text !== '1') || opAt(j + 1, ...ORDER_OR_MATH) || opAt(j - 1, ...ORDER_OR_MATH)) return false;
+    if (opAt(j + 1, ...EQ) && colAt(j + 2) === 'bool' && !opAt(j + 3, ...ORDER_OR_MATH)) return true;
+    if (opAt(j - 1, ...EQ) && colAt(j - 2) === 'bool' && !opAt(j - 3, ...ORDER_OR_MATH)) return true;
+    if (!isW(toks[j - 1], 'WHEN') || !isW(toks[j + 1], 'THEN')) return false;
+    let c = j - 2;
+    while (c >= 0 && !isW(toks[c], 'CASE')) c--;
+    return c >= 0 && colAt(c + 1) === 'bool' && isW(toks[c + 2], 'WHEN');
+  };
 
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k]!;
     const next = toks[k + 1];
     const nameOf = (x: Token) => (x.kind === 'qident' ? x.value : x.text).toLowerCase();
-    // A 0/1 compared with a column that became boolean is TRUE/FALSE; in arithmetic, ordering
-    // comparisons and SUM/AVG the column counts as 0/1 (::int), as it did in the source.
-    if (t.kind === 'number' && (t.text === '0' || t.text === '1') && !opAt(k + 1, ...ORDER_OR_MATH) && !opAt(k - 1, ...ORDER_OR_MATH)
-      && ((opAt(k + 1, ...EQ) && colAt(k + 2) === 'bool' && !opAt(k + 3, ...ORDER_OR_MATH))
-        || (opAt(k - 1, ...EQ) && colAt(k - 2) === 'bool' && !opAt(k - 3, ...ORDER_OR_MATH)))) {
+    if (boolLiteralAt(k)) {
       note('0/1 compared with a boolean column -> TRUE/FALSE');
       emit(k, t.text === '1' ? 'TRUE' : 'FALSE');
       continue;
     }
-    // CASE active WHEN 1 THEN ...: the WHEN values of a CASE over a boolean column
-    if (t.kind === 'number' && (t.text === '0' || t.text === '1') && isW(toks[k - 1], 'WHEN') && isW(next, 'THEN')) {
-      let j = k - 2;
-      while (j >= 0 && !isW(toks[j], 'CASE')) j--;
-      if (j >= 0 && colAt(j + 1) === 'bool' && isW(toks[j + 2], 'WHEN')) {
-        note('0/1 compared with a boolean column -> TRUE/FALSE');
-        emit(k, t.text === '1' ? 'TRUE' : 'FALSE');
-        continue;
-      }
-    }
     if (colAt(k) === 'bool') {
       const other = opAt(k + 1, ...EQ) ? k + 2 : opAt(k - 1, ...EQ) ? k - 2 : -1;
-      // compared with anything but a bare 0/1 (which became TRUE/FALSE above)
-      const compared = other >= 0 && !(toks[other]?.kind === 'number' && ['0', '1'].includes(toks[other]!.text) && !opAt(other + (other > k ? 1 : -1), ...ORDER_OR_MATH))
-        && colAt(other) !== 'bool';
+      // compared with anything but a TRUE/FALSE literal or another boolean column
+      const compared = other >= 0 && !boolLiteralAt(other) && colAt(other) !== 'bool';
       const numeric = opAt(k + 1, ...ORDER_OR_MATH) || opAt(k - 1, ...ORDER_OR_MATH) || compared
         || (isP(toks[k - 1], '(') && isW(toks[k - 2], 'SUM', 'AVG', 'MIN', 'MAX') && isP(next, ')'));
       if (numeric) {
