@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DDL_DIR as CORPUS } from '../helpers/fixtures.js';
 import { assertBuilt, runCli } from '../helpers/spawn.js';
 import { tempDir } from '../helpers/tmp.js';
 
 beforeAll(assertBuilt);
-const CORPUS = new URL('../../../shared/corpora/ddl/', import.meta.url).pathname;
 
 describe('database and migration verbs of the CLI', () => {
   it('recommend-databases takes options or JSON and prints the ranking', () => {

@@ -9,5 +9,3 @@ export function writeAgent(dir: string, file: string, fields: Record<string, str
   writeFileSync(path, `---\n${front}\n---\n\n${body}\n`);
   return path;
 }
-
-export const CORPUS = new URL('../../../shared/corpora/agents/wshobson-agents', import.meta.url).pathname;

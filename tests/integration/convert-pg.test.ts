@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertSchema, type ConversionResult } from '../../src/migration/convert/index.js';
+import { ddl as corpus } from '../helpers/fixtures.js';
 
-/** Third-party corpora live next to the repository, never inside it. */
-const corpus = (file: string) => readFileSync(new URL(`../../../shared/corpora/ddl/${file}`, import.meta.url), 'utf8');
 
 let pg: PGlite;
 

@@ -1,10 +1,10 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { toolRegistry, type Services } from '../../src/server.js';
 import type { DB } from '../../src/store/db.js';
 import { callErr, callOk, useInProcessServer } from '../helpers/client.js';
+import { ddl as fixtureDdl } from '../helpers/fixtures.js';
 
 let db: DB;
 let client: Client;
@@ -63,7 +63,7 @@ describe('migration tools', () => {
     const plan = await call('plan_migration', { source: 'mysql', target: 'postgresql', data_volume: '50GB', downtime: 'minutes' });
     expect(plan.phases).toHaveLength(6);
     expect(plan.markdown).toMatch(/^# Migration plan: MySQL to PostgreSQL/);
-    const ddl = readFileSync(new URL('../../../shared/corpora/ddl/pgloader-f1db-circuits.mysql.sql', import.meta.url), 'utf8');
+    const ddl = fixtureDdl('pgloader-f1db-circuits.mysql.sql');
     const converted = await call('convert_schema', { ddl, from: 'mysql' });
     expect(converted.ddl).toMatch(/CREATE TABLE circuits/);
     expect(converted.summary.objects_found).toBeGreaterThan(0);

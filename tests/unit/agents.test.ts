@@ -7,7 +7,8 @@ import { AgentSearch } from '../../src/agents/search.js';
 import { AgentService } from '../../src/agents/service.js';
 import { BUNDLED_AGENTS_DIR, resolveAgentRoots } from '../../src/config.js';
 import { openStore, type DB } from '../../src/store/db.js';
-import { CORPUS, writeAgent } from '../helpers/agents.js';
+import { writeAgent } from '../helpers/agents.js';
+import { AGENT_CORPUS as CORPUS } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let db: DB;

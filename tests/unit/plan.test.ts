@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DatabaseCatalog } from '../../src/databases/catalog.js';
 import { CoordinatorError } from '../../src/errors.js';
 import { MigrationPlanner } from '../../src/migration/plan.js';
+import { ddl as corpus } from '../helpers/fixtures.js';
 
 const planner = new MigrationPlanner(new DatabaseCatalog());
-const corpus = (f: string) => readFileSync(new URL(`../../../shared/corpora/ddl/${f}`, import.meta.url), 'utf8');
 const PHASES = ['Analysis', 'Schema conversion', 'Parallel run with change data capture', 'Validation', 'Cutover', 'Decommission'];
 
 describe('plan_migration', () => {

@@ -18,7 +18,16 @@ describe('README', () => {
     expect(readme).toContain('npm install');
     expect(readme).toContain('npm test');
     expect(ci).toMatch(/^npm install$/m);
-    expect(ci).toMatch(/^npm test$/m);
+    expect(ci).toMatch(/^npm test( \| tee .*)?$/m);
+    expect(ci).toMatch(/^\(cd "\$clone" && npm test\)/m);
+  });
+
+  it('tells users what to ignore in their own project and points at nothing outside the repository', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toMatch(/```gitignore\n\.claude\/coordinator\.db\*\n```/);
+    expect(readme).not.toContain(['..', 'shared'].join('/'));
+    const ignore = readFileSync(new URL('../../.gitignore', import.meta.url), 'utf8').split('\n');
+    expect(ignore).toEqual(expect.arrayContaining(['.claude/coordinator.db*', 'isolate-*.log', '*.cpuprofile', '*.heapprofile']));
   });
 
   it('ships a prebuilt tools/list answer equal to the registry (npm run build writes it)', () => {

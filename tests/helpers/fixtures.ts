@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Third-party inputs the tests use, copied into the repository with their licences
+ * (tests/fixtures/README.md says where each came from). Nothing a test reads lives outside the clone.
+ */
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+/** The wshobson/agents catalog: 202 agent files, MIT. */
+export const AGENT_CORPUS = fileURLToPath(new URL('../fixtures/agents/wshobson-agents', import.meta.url));
+
+/** Folder of the DDL scripts (MySQL from pgloader's tests, Oracle's sample schemas). */
+export const DDL_DIR = fileURLToPath(new URL('../fixtures/ddl/', import.meta.url));
+
+/** Path of one DDL fixture. */
+export const ddlPath = (file: string): string => fileURLToPath(new URL(`../fixtures/ddl/${file}`, import.meta.url));
+
+/** Text of one DDL fixture. */
+export const ddl = (file: string): string => readFileSync(ddlPath(file), 'utf8');
