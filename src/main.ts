@@ -1,9 +1,8 @@
 // The server program: parses the command line, opens the store and serves MCP over stdio.
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { parseArgs } from 'node:util';
 import { resolveAgentRoots, resolveDbPath } from './config.js';
 import { log } from './log.js';
+import { StdioLineTransport } from './mcp/stdio.js';
 import { createServer, createServices } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
 import { VERSION } from './version.js';
@@ -87,34 +86,17 @@ function main(): void {
       process.exit(0);
     }
   };
-  process.stdin.on('end', shutdown);
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   process.on('uncaughtException', (err) => log.error('uncaught exception (still serving)', err));
   process.on('unhandledRejection', (err) => log.error('unhandled rejection (still serving)', err));
-  const transport = new StdioServerTransport();
-  answerUnreadableLines(transport);
+  // At the end of stdin the transport answers the requests in flight, then closes: the server exits.
+  const transport = new StdioLineTransport();
+  transport.onclose = shutdown;
   server.connect(transport).catch((err: unknown) => {
     log.error('cannot start the stdio transport', err);
     process.exit(1);
   });
-}
-
-/**
- * A line on stdin that is not JSON, or JSON that is not a JSON-RPC message, gets JSON-RPC's error
- * answer (id null: which request it was cannot be told) rather than silence. The SDK's transport
- * reports such lines as errors and reads on; the server (connect) keeps this handler and adds its own.
- */
-function answerUnreadableLines(transport: StdioServerTransport): void {
-  transport.onerror = (err: Error) => {
-    const code = err instanceof SyntaxError ? -32700 : err?.name === 'ZodError' ? -32600 : undefined;
-    if (code === undefined) return; // stdin itself failed: nothing was asked
-    const message = code === -32700
-      ? `Parse error: a line on stdin is not JSON (${err.message.slice(0, 200)}); send one JSON-RPC message per line`
-      : 'Invalid Request: a line on stdin is JSON but not a JSON-RPC 2.0 request, notification or response';
-    // JSON-RPC 2.0 answers with id null; the SDK's message type has no room for it.
-    transport.send({ jsonrpc: '2.0', id: null, error: { code, message } } as unknown as JSONRPCMessage).catch(() => {});
-  };
 }
 
 main();
