@@ -5,7 +5,14 @@ import { join, resolve } from 'node:path';
 import { log } from '../log.js';
 import type { DB } from '../store/db.js';
 import { nowIso } from '../time.js';
-import { type AgentDefinition, hashContent, MAX_AGENT_FILE_BYTES, parseAgentFile, tooLarge } from './parse.js';
+import { AGENT_LIMITS, type AgentDefinition, hashContent, MAX_AGENT_FILE_BYTES, parseAgentFile, tooLarge } from './parse.js';
+
+/**
+ * The most a row written within the limits can hold: JSON may spell a character of the front
+ * matter in up to six (\u0000), and each list item costs its quotes and comma.
+ */
+const STORED_FRONTMATTER_CHARS = AGENT_LIMITS.frontmatterChars * 6;
+const STORED_LISTS_CHARS = 3 * AGENT_LIMITS.items * (AGENT_LIMITS.field * 6 + 3);
 
 /** Where an agent file comes from; the roots are ordered so that a later folder wins. */
 export type AgentSource = 'bundled' | 'extra' | 'user' | 'project';
@@ -258,10 +265,19 @@ export class AgentCatalog {
     const scanned = [...scannedByPath.values()];
     const rootDirs = this.roots.map((r) => resolve(r.dir));
     const underRoots = (path: string) => rootDirs.some((d) => path.startsWith(`${d}/`));
+    // A row stored before the limits existed may hold an expanded alias bomb: `oversized` makes
+    // its file be read and written again (marked broken) even though it has not changed.
+    const reparse = new Set<string>();
     const known = new Map(
       (this.db.prepare(`SELECT path, name, domain, module, source, description, tags, capabilities, model, color, tools, status,
-          shadowed_by, error, content_hash, mtime_ms, size, updated_at FROM agents_catalog`).all() as RowMeta[])
-        .map((r) => [r.path, r]),
+          shadowed_by, error, content_hash, mtime_ms, size, updated_at,
+          (length(frontmatter) > ${STORED_FRONTMATTER_CHARS} OR length(description) > ${AGENT_LIMITS.description}
+            OR length(tags) + length(capabilities) + length(tools) > ${STORED_LISTS_CHARS}) AS oversized
+          FROM agents_catalog`).all() as (RowMeta & { oversized: number })[])
+        .map(({ oversized, ...r }) => {
+          if (oversized) reparse.add(r.path);
+          return [r.path, r];
+        }),
     );
     const change: CatalogChange = { added: 0, updated: 0, removed: 0, broken: 0 };
     const writes: { row: CatalogRow | RowMeta; full: boolean }[] = [];
@@ -270,7 +286,8 @@ export class AgentCatalog {
 
     for (const file of scanned) {
       const old = known.get(file.path);
-      if (old && old.mtime_ms === file.mtimeMs && old.size === file.size && old.source === file.source && old.status !== 'inactive') {
+      if (old && old.mtime_ms === file.mtimeMs && old.size === file.size && old.source === file.source && old.status !== 'inactive' &&
+        !reparse.has(file.path)) {
         current.set(file.path, old);
         continue;
       }
@@ -307,7 +324,7 @@ export class AgentCatalog {
         };
         change.broken++;
       }
-      if (old && old.content_hash === row.content_hash && old.status !== 'inactive' && old.source === row.source) {
+      if (old && old.content_hash === row.content_hash && old.status !== 'inactive' && old.source === row.source && !reparse.has(file.path)) {
         writes.push({ row: { ...old, mtime_ms: file.mtimeMs, size: file.size }, full: false });
         current.set(file.path, { ...old, mtime_ms: file.mtimeMs, size: file.size });
         continue;

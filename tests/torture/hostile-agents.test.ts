@@ -7,8 +7,10 @@ import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { AgentCatalog } from '../../src/agents/catalog.js';
 import { parseAgentFile } from '../../src/agents/parse.js';
+import { openStore } from '../../src/store/db.js';
 import { writeAgent } from '../helpers/agents.js';
 import { assertBuilt, spawnServer } from '../helpers/spawn.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -234,5 +236,31 @@ describe('front matter limits (parseAgentFile)', () => {
     expect(reason(file(`name: a\ncapabilities: [${'k'.repeat(201)}]`))).toBe('an item of capabilities is over the 200-character limit');
     expect(reason(file(`name: a\ntools: ${Array.from({ length: 101 }, (_, i) => `T${i}`).join(', ')}`))).toBe('tools has 101 items, over the limit of 100');
     expect(reason(file(`name: ${'n'.repeat(70)}`))).toMatch(/cannot be an agent handle \(at most 64 characters/);
+  });
+});
+
+describe('rows stored before the limits', () => {
+  it('an expanded alias bomb left active in agents_catalog by an older version is read again and marked broken', () => {
+    const dir = tempDir();
+    const path = join(dir, 'bomb-keys.md');
+    writeFileSync(path, BOMB_KEYS);
+    const db = openStore(join(tempDir(), 'c.db'));
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      new AgentCatalog(db, [{ source: 'extra', dir }]).refresh();
+      // what the old parser stored for this unchanged file: active, its aliases written out
+      const expanded = JSON.stringify({ name: 'bomb.keys', a6: Array(200_000).fill('x') });
+      db.prepare(`UPDATE agents_catalog SET status = 'active', error = NULL, name = '@bomb.keys', module = 'bomb.keys',
+        frontmatter = ? WHERE path = ?`).run(expanded, path);
+      const catalog = new AgentCatalog(db, [{ source: 'extra', dir }]);
+      catalog.refresh();
+      expect(catalog.get('@bomb.keys')).toBeUndefined();
+      const row = db.prepare('SELECT status, error, length(frontmatter) AS fm FROM agents_catalog WHERE path = ?').get(path) as Record<string, unknown>;
+      expect(row).toMatchObject({ status: 'broken', fm: 2 });
+      expect(row.error).toMatch(/YAML aliases/);
+    } finally {
+      write.mockRestore();
+      db.close();
+    }
   });
 });
