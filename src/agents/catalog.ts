@@ -167,13 +167,18 @@ function readAgentFile(path: string): { bytes: Buffer } | { reason: string; size
     const st = fstatSync(fd);
     if (!st.isFile()) return { reason: `${kindOf(st)}, not a regular file` };
     if (st.size > MAX_AGENT_FILE_BYTES) return { reason: tooLarge(st.size), size: st.size };
-    const buffer = Buffer.alloc(MAX_AGENT_FILE_BYTES + 1);
+    // Room for the size it has plus one byte, to see it grow; grown past the limit, it is refused.
+    let buffer = Buffer.allocUnsafe(st.size + 1);
     let length = 0;
     for (;;) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length === buffer.length) return { reason: tooLarge(length), size: length };
+      if (length > MAX_AGENT_FILE_BYTES) {
+        const size = Math.max(length, fstatSync(fd).size);
+        return { reason: tooLarge(size), size };
+      }
+      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(MAX_AGENT_FILE_BYTES + 1 - length)]);
     }
     return { bytes: buffer.subarray(0, length) };
   } catch (err) {
