@@ -1,9 +1,18 @@
-import { type FSWatcher, readdirSync, readFileSync, statSync, watch } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import {
+  closeSync, constants as fsConstants, type Dirent, type FSWatcher, fstatSync, openSync, readdirSync, readSync, type Stats, statSync, watch,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
 import { log } from '../log.js';
 import type { DB } from '../store/db.js';
 import { nowIso } from '../time.js';
-import { type AgentDefinition, parseAgentFile } from './parse.js';
+import { AGENT_LIMITS, type AgentDefinition, hashContent, MAX_AGENT_FILE_BYTES, parseAgentFile, tooLarge } from './parse.js';
+
+/**
+ * The most a row written within the limits can hold: JSON may spell a character of the front
+ * matter in up to six (\u0000), and each list item costs its quotes and comma.
+ */
+const STORED_FRONTMATTER_CHARS = AGENT_LIMITS.frontmatterChars * 6;
+const STORED_LISTS_CHARS = 3 * AGENT_LIMITS.items * (AGENT_LIMITS.field * 6 + 3);
 
 /** Where an agent file comes from; the roots are ordered so that a later folder wins. */
 export type AgentSource = 'bundled' | 'extra' | 'user' | 'project';
@@ -71,25 +80,111 @@ function splitName(name: string): { domain: string | null; module: string } {
   return dot < 0 ? { domain: null, module: bare } : { domain: bare.slice(0, dot), module: bare.slice(dot + 1) };
 }
 
-function scanRoot(root: AgentRoot, rank: number, out: Map<string, ScannedFile>): void {
-  let entries;
-  try {
-    entries = readdirSync(root.dir, { recursive: true, withFileTypes: true });
-  } catch {
-    return; // a missing folder is an empty source
-  }
-  for (const entry of entries) {
-    if (!entry.isFile() || !entry.name.endsWith('.md')) continue;
-    const path = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
-    if (/(^|\/)(node_modules|\.git)(\/|$)/.test(relative(root.dir, path))) continue;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+
+/** What a non-regular file is, for a warning. */
+function kindOf(st: Pick<Stats, 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Lists the .md files under one root. Names are read as bytes: a name that is not UTF-8 is
+ * reported rather than silently mangled (and a folder with such a name does not hide the rest of
+ * the root). A symlink counts when it leads to a regular file; a symlink to a folder is not
+ * followed. Nothing here opens a file, so a FIFO cannot block the walk.
+ */
+function scanRoot(root: AgentRoot, rank: number, out: Map<string, ScannedFile>, skip: (path: string, reason: string) => void): void {
+  const folders = [resolve(root.dir)];
+  while (folders.length > 0) {
+    const dir = folders.pop()!;
+    let entries: Dirent<Buffer>[];
     try {
-      const st = statSync(path);
+      entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+    } catch (err) {
+      // a missing root is an empty source; an unreadable subfolder is worth a word
+      if (dir !== resolve(root.dir)) skip(dir, `cannot read the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      continue;
+    }
+    for (const entry of entries) {
+      const raw = entry.name;
+      let name: string;
+      try {
+        name = utf8.decode(raw);
+      } catch {
+        const shown = join(dir, raw.toString('utf8'));
+        if (entry.isDirectory()) skip(shown, 'folder name is not valid UTF-8; the files under it are not read');
+        else if (raw.subarray(-3).toString('latin1') === '.md') skip(shown, 'file name is not valid UTF-8');
+        continue;
+      }
+      const path = join(dir, name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(name)) folders.push(path);
+        continue;
+      }
+      if (!name.endsWith('.md')) continue;
+      if (!entry.isFile() && !entry.isSymbolicLink()) {
+        skip(path, `${kindOf(entry)}, not a regular file`);
+        continue;
+      }
+      let st: Stats;
+      try {
+        st = statSync(path); // follows a symlink to its target
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!entry.isSymbolicLink()) continue; // removed between readdir and stat: it is simply not there
+        skip(path, code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? 'dangling symlink (its target does not exist)' : `cannot follow the symlink (${code})`);
+        continue;
+      }
+      if (!st.isFile()) {
+        skip(path, `symlink to ${kindOf(st)}, not a regular file`);
+        continue;
+      }
       // A folder inside another (an extra folder that holds .claude/agents) lists a file twice:
       // it belongs to the higher-ranked one.
       if ((out.get(path)?.rank ?? -1) < rank) out.set(path, { path, source: root.source, rank, mtimeMs: st.mtimeMs, size: st.size });
-    } catch {
-      // removed between readdir and stat: it is simply not there
     }
+  }
+}
+
+/**
+ * The bytes of an agent file, read only if it is a regular file within the size limit. It is
+ * opened without blocking (a FIFO swapped in after the scan must not hang the server) and read
+ * no further than one byte past the limit, whatever size it has grown to since it was listed.
+ */
+function readAgentFile(path: string): { bytes: Buffer } | { reason: string; size?: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY);
+  } catch (err) {
+    return { reason: `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { reason: `${kindOf(st)}, not a regular file` };
+    if (st.size > MAX_AGENT_FILE_BYTES) return { reason: tooLarge(st.size), size: st.size };
+    // Room for the size it has plus one byte, to see it grow; grown past the limit, it is refused.
+    let buffer = Buffer.allocUnsafe(st.size + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_AGENT_FILE_BYTES) {
+        const size = Math.max(length, fstatSync(fd).size);
+        return { reason: tooLarge(size), size };
+      }
+      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(MAX_AGENT_FILE_BYTES + 1 - length)]);
+    }
+    return { bytes: buffer.subarray(0, length) };
+  } catch (err) {
+    return { reason: `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -171,14 +266,23 @@ export class AgentCatalog {
   /** Re-reads the roots and brings agents_catalog and the in-memory view up to date. */
   refresh(): CatalogChange {
     const scannedByPath = new Map<string, ScannedFile>();
-    this.roots.forEach((root, rank) => scanRoot(root, rank, scannedByPath));
+    this.roots.forEach((root, rank) => scanRoot(root, rank, scannedByPath, (path, reason) => this.warn(path, `skip:${reason}`, reason)));
     const scanned = [...scannedByPath.values()];
     const rootDirs = this.roots.map((r) => resolve(r.dir));
     const underRoots = (path: string) => rootDirs.some((d) => path.startsWith(`${d}/`));
+    // A row stored before the limits existed may hold an expanded alias bomb: `oversized` makes
+    // its file be read and written again (marked broken) even though it has not changed.
+    const reparse = new Set<string>();
     const known = new Map(
       (this.db.prepare(`SELECT path, name, domain, module, source, description, tags, capabilities, model, color, tools, status,
-          shadowed_by, error, content_hash, mtime_ms, size, updated_at FROM agents_catalog`).all() as RowMeta[])
-        .map((r) => [r.path, r]),
+          shadowed_by, error, content_hash, mtime_ms, size, updated_at,
+          (length(frontmatter) > ${STORED_FRONTMATTER_CHARS} OR length(description) > ${AGENT_LIMITS.description}
+            OR length(tags) + length(capabilities) + length(tools) > ${STORED_LISTS_CHARS}) AS oversized
+          FROM agents_catalog`).all() as (RowMeta & { oversized: number })[])
+        .map(({ oversized, ...r }) => {
+          if (oversized) reparse.add(r.path);
+          return [r.path, r];
+        }),
     );
     const change: CatalogChange = { added: 0, updated: 0, removed: 0, broken: 0 };
     const writes: { row: CatalogRow | RowMeta; full: boolean }[] = [];
@@ -187,22 +291,26 @@ export class AgentCatalog {
 
     for (const file of scanned) {
       const old = known.get(file.path);
-      if (old && old.mtime_ms === file.mtimeMs && old.size === file.size && old.source === file.source && old.status !== 'inactive') {
+      if (old && old.mtime_ms === file.mtimeMs && old.size === file.size && old.source === file.source && old.status !== 'inactive' &&
+        !reparse.has(file.path)) {
         current.set(file.path, old);
         continue;
       }
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(file.path);
-      } catch (err) {
-        this.warn(file.path, 'unreadable', `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-        continue;
-      }
       let parsed: ReturnType<typeof parseAgentFile>;
-      try {
-        parsed = parseAgentFile(bytes);
-      } catch (err) {
-        parsed = { ok: false, hash: '', reason: `cannot parse it (${(err as Error).message})` };
+      // The size the listing gave is checked before anything is opened: a huge file is never read.
+      const read = file.size > MAX_AGENT_FILE_BYTES ? { reason: tooLarge(file.size), size: file.size } : readAgentFile(file.path);
+      if ('bytes' in read) {
+        try {
+          parsed = parseAgentFile(read.bytes);
+        } catch (err) {
+          parsed = { ok: false, hash: '', reason: `cannot parse it (${(err as Error).message.slice(0, 200)})` };
+        }
+      } else if (read.size !== undefined) {
+        // too large: stands for its content the size and time it was last changed, unread
+        parsed = { ok: false, hash: hashContent(Buffer.from(`unread:${read.size}:${file.mtimeMs}`)), reason: read.reason };
+      } else {
+        this.warn(file.path, 'unreadable', read.reason);
+        continue;
       }
       const base = { path: file.path, source: file.source, content_hash: parsed.hash, mtime_ms: file.mtimeMs, size: file.size, updated_at: now };
       let row: CatalogRow;
@@ -221,7 +329,7 @@ export class AgentCatalog {
         };
         change.broken++;
       }
-      if (old && old.content_hash === row.content_hash && old.status !== 'inactive' && old.source === row.source) {
+      if (old && old.content_hash === row.content_hash && old.status !== 'inactive' && old.source === row.source && !reparse.has(file.path)) {
         writes.push({ row: { ...old, mtime_ms: file.mtimeMs, size: file.size }, full: false });
         current.set(file.path, { ...old, mtime_ms: file.mtimeMs, size: file.size });
         continue;

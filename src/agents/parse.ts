@@ -17,6 +17,65 @@ const refuseCode = (): never => {
 
 export const MAX_AGENT_FILE_BYTES = 1024 * 1024;
 
+/**
+ * Bounds on what one agent file may hold once parsed. Agent files come with any cloned repository,
+ * so they are untrusted: a few hundred bytes of YAML aliases (`*a` repeats the data of `&a`) can
+ * stand for gigabytes once anything copies or prints the data, and the file-size limit does not
+ * see that. The front matter is measured as it would be written out, before anything copies it.
+ */
+export const AGENT_LIMITS = {
+  /** The front matter, counted as JSON characters with every alias written out in full. */
+  frontmatterChars: 64 * 1024,
+  /** Lists and maps inside lists and maps. */
+  frontmatterDepth: 32,
+  description: 4096,
+  /** model, color, and each item of tags, capabilities and tools. */
+  field: 200,
+  /** Items in tags, capabilities or tools. */
+  items: 100,
+} as const;
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The size of a parsed front matter as JSON text, counted without building that text and
+ * stopping as soon as it passes the limit, so an alias bomb costs at most `limit` steps.
+ * `shared` says whether some list or map is reached twice (a YAML alias of a collection).
+ */
+function measureFrontmatter(data: unknown, limit: number, maxDepth: number): { over: 'size' | 'depth' | null; shared: boolean } {
+  const seen = new WeakSet<object>();
+  let shared = false;
+  let size = 0;
+  const stack: [unknown, number][] = [[data, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') size += value.length + 2;
+    else if (value === null || value === undefined || typeof value !== 'object') size += String(value).length;
+    else if (value instanceof Date) size += 26;
+    else if (ArrayBuffer.isView(value)) size += value.byteLength * 4 + 24; // !!binary: JSON spells each byte as a number
+    else {
+      if (depth >= maxDepth) return { over: 'depth', shared };
+      if (seen.has(value)) shared = true;
+      else seen.add(value);
+      size += 2;
+      if (Array.isArray(value)) {
+        for (const item of value) stack.push([item, depth + 1]);
+        size += value.length;
+      } else {
+        for (const [key, item] of Object.entries(value)) {
+          size += key.length + 4;
+          stack.push([item, depth + 1]);
+        }
+      }
+    }
+    if (size > limit) return { over: 'size', shared };
+  }
+  return { over: null, shared };
+}
+
+/** Whether the front matter text writes an alias (`*name` where a value starts). */
+const writesAlias = (text: string): boolean => /(^|[\s[{,:-])\*[^\s,[\]{}]+/m.test(text);
+
 export interface AgentDefinition {
   name: string;
   description: string;
@@ -53,7 +112,7 @@ export function hashContent(bytes: Buffer): string {
 /** Parses one agent file; a broken file gives the reason it was skipped. */
 export function parseAgentFile(bytes: Buffer): ParseResult {
   const hash = hashContent(bytes);
-  if (bytes.length > MAX_AGENT_FILE_BYTES) return { ok: false, hash, reason: `larger than ${MAX_AGENT_FILE_BYTES / 1024 / 1024} MB` };
+  if (bytes.length > MAX_AGENT_FILE_BYTES) return { ok: false, hash, reason: tooLarge(bytes.length) };
   let source: string;
   try {
     source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -69,6 +128,20 @@ export function parseAgentFile(bytes: Buffer): ParseResult {
     return { ok: false, hash, reason: `bad YAML frontmatter: ${(err as Error).message.split('\n')[0]}` };
   }
   const data = (parsed.data ?? {}) as Record<string, unknown>;
+  const measured = measureFrontmatter(data, AGENT_LIMITS.frontmatterChars, AGENT_LIMITS.frontmatterDepth);
+  if (measured.over === 'depth') {
+    return { ok: false, hash, reason: `frontmatter nests lists or maps more than ${AGENT_LIMITS.frontmatterDepth} levels deep (the limit)` };
+  }
+  if (measured.over === 'size') {
+    const aliases = measured.shared || writesAlias(parsed.matter ?? '');
+    return {
+      ok: false,
+      hash,
+      reason: aliases
+        ? `frontmatter uses YAML aliases that expand past the ${fmt(AGENT_LIMITS.frontmatterChars)}-character limit (each *alias repeats the data of its &anchor)`
+        : `frontmatter is over the ${fmt(AGENT_LIMITS.frontmatterChars)}-character limit`,
+    };
+  }
   if (Object.keys(data).length === 0) return { ok: false, hash, reason: 'no YAML frontmatter (--- name: ... ---)' };
   if (typeof data.name !== 'string' || data.name.trim() === '') return { ok: false, hash, reason: 'frontmatter has no name' };
   let frontmatter: Record<string, unknown>;
@@ -78,20 +151,38 @@ export function parseAgentFile(bytes: Buffer): ParseResult {
     return { ok: false, hash, reason: `frontmatter is not plain data (${(err as Error).message.split('\n')[0]})` };
   }
   const name = normalizeAgentName(data.name);
-  if (!name) return { ok: false, hash, reason: `name "${data.name}" cannot be an agent handle (letters, digits, "-", "_", dot-separated segments)` };
-  return {
-    ok: true,
-    hash,
-    agent: {
-      name,
-      description: text(data.description) ?? '',
-      tags: list(data.tags).map((t) => t.toLowerCase()),
-      capabilities: list(data.capabilities),
-      model: text(data.model),
-      color: text(data.color),
-      tools: list(data.tools),
-      body: parsed.content.trim(),
-      frontmatter,
-    },
+  if (!name) return { ok: false, hash, reason: `name "${data.name.slice(0, 80)}" cannot be an agent handle (at most 64 characters: letters, digits, "-", "_", dot-separated segments)` };
+  const agent: AgentDefinition = {
+    name,
+    description: text(data.description) ?? '',
+    tags: list(data.tags).map((t) => t.toLowerCase()),
+    capabilities: list(data.capabilities),
+    model: text(data.model),
+    color: text(data.color),
+    tools: list(data.tools),
+    body: parsed.content.trim(),
+    frontmatter,
   };
+  const overLimit = fieldOverLimit(agent);
+  return overLimit ? { ok: false, hash, reason: overLimit } : { ok: true, hash, agent };
+}
+
+export const tooLarge = (bytes: number): string =>
+  `larger than ${MAX_AGENT_FILE_BYTES / 1024 / 1024} MB, the limit (${fmt(bytes)} bytes)`;
+
+/** The first field past its bound, as a reason; null when every field fits. */
+function fieldOverLimit(a: AgentDefinition): string | null {
+  if (a.description.length > AGENT_LIMITS.description) {
+    return `description is ${fmt(a.description.length)} characters, over the ${fmt(AGENT_LIMITS.description)}-character limit`;
+  }
+  for (const field of ['model', 'color'] as const) {
+    const value = a[field];
+    if (value !== null && value.length > AGENT_LIMITS.field) return `${field} is over the ${AGENT_LIMITS.field}-character limit`;
+  }
+  for (const field of ['tags', 'capabilities', 'tools'] as const) {
+    const items = a[field];
+    if (items.length > AGENT_LIMITS.items) return `${field} has ${fmt(items.length)} items, over the limit of ${AGENT_LIMITS.items}`;
+    if (items.some((item) => item.length > AGENT_LIMITS.field)) return `an item of ${field} is over the ${AGENT_LIMITS.field}-character limit`;
+  }
+  return null;
 }
