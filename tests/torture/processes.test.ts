@@ -93,7 +93,7 @@ describe('kill -9 in the middle of a write storm', () => {
         s.send({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'create_flag', arguments: flagInput({ context: { tag: sent[id] } }) } });
       }
       const target = 40 + Math.floor(Math.random() * 300);
-      for (let t = 0; t < 400 && [...s.answers.keys()].filter((k) => k > 0).length < target; t++) await new Promise((r) => setTimeout(r, 5));
+      await expect.poll(() => [...s.answers.keys()].filter((k) => k > 0).length, { timeout: 15_000, interval: 5 }).toBeGreaterThanOrEqual(target);
       s.child.kill('SIGKILL');
       await new Promise((r) => s.child.once('exit', r));
       for (const [id, result] of s.answers) {
