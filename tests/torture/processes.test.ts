@@ -32,6 +32,8 @@ describe('8 server processes on one file', () => {
       const raw = new Database(db, { readonly: true });
       expect(raw.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(4000);
       expect(raw.prepare("SELECT count(DISTINCT json_extract(context, '$.p') || ':' || json_extract(context, '$.n')) FROM flags").pluck().get()).toBe(4000);
+      expect(raw.prepare("SELECT count(*) FROM flag_history WHERE action = 'created'").pluck().get()).toBe(4000);
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
       raw.close();
     } finally {
       await Promise.all(servers.map((s) => s.close()));
