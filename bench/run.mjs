@@ -89,7 +89,24 @@ const TARGETS = {
   agent_files_startup_added_ms: 50,
   peak_rss_mb: 100,
   listing_bytes: 24 * 1024, // "24 KB"
-  throughput_ratio_8: 1.5, // 8 processes at least 1.5x the flags/s of one
+  // The 8-process throughput target (1.5x the flags/s of one) is retired with the group commit
+  // (issue 14): agents create a few flags a minute. Section 8 still checks that nothing is lost.
+};
+
+/**
+ * Section 8 of the code before issue 14 removed the group commit (a leader over a local socket
+ * wrote the other servers' creates), measured by this bench on the same machine; its figures sit
+ * beside this run's in one table. The machine was shared: "others" is the part of the cores other
+ * processes kept busy during the median round.
+ */
+const GROUP_COMMIT_BASELINE = {
+  commit: '81a9c87',
+  measured_at: '2026-12-03',
+  by_processes: {
+    1: { flags_per_second: 513, p50_ms: 0.728, p99_ms: 12.078, other_busy: 0.78 },
+    4: { flags_per_second: 1000, p50_ms: 2.532, p99_ms: 82.771, other_busy: 0.42 },
+    8: { flags_per_second: 832, p50_ms: 6.735, p99_ms: 112.283, other_busy: 0.50 },
+  },
 };
 
 if (!existsSync(SERVER)) {
@@ -1129,8 +1146,18 @@ async function benchThroughput() {
       + `(${busyRuns.map((x) => `${x.label}: ${fmt(100 * x.other_busy, 0)}%`).join(', ')}); those runs are noisy`);
   }
   const top8 = ratios[`${counts[counts.length - 1]}/${counts[0]}`];
-  log(`${counts[counts.length - 1]} processes / 1: ${fmt(top8, 2)}x   target >= ${TARGETS.throughput_ratio_8}x: `
-    + `${verdict('throughput', `${counts[counts.length - 1]} processes >= ${TARGETS.throughput_ratio_8}x the flags/s of 1`, `${fmt(top8, 2)}x (${fmt(best[counts[counts.length - 1]].flags_per_second, 0)} vs ${fmt(base.flags_per_second, 0)} flags/s)`, top8 >= TARGETS.throughput_ratio_8)}`);
+  log(`${counts[counts.length - 1]} processes / 1: ${fmt(top8, 2)}x (no target: retired with the group commit, issue 14)`);
+  verdict('throughput', 'every answered create stored exactly once, no failed call', `${totalFailed} failed, ${mismatched} of ${all.length} runs mismatched`,
+    totalFailed === 0 && mismatched === 0);
+
+  // Before and after issue 14 removed the group commit: one table.
+  const b = GROUP_COMMIT_BASELINE;
+  log('');
+  log(`Before and after the group commit was removed (issue 14): "before" is the code at ${b.commit} (group commit on), measured ${b.measured_at} `
+    + 'by this section on this machine; "after" is this run (every write one BEGIN IMMEDIATE transaction). Median quiet round (or median round when none was quiet).');
+  const side = (x) => (x ? [fmt(x.flags_per_second, 0), fmt(x.p50_ms, 3), fmt(x.p99_ms, 3), `${fmt(Math.max(0, 100 * x.other_busy), 0)}%`] : ['-', '-', '-', '-']);
+  tbl(['processes', 'before flags/s', 'before p50 ms', 'before p99 ms', 'before others', 'after flags/s', 'after p50 ms', 'after p99 ms', 'after others'],
+    counts.map((n) => [n, ...side(b.by_processes[n]), ...side({ flags_per_second: best[n].flags_per_second, p50_ms: best[n].latency.p50, p99_ms: best[n].latency.p99, other_busy: best[n].other_busy })]));
 
   // The same harness on a server that does nothing (the one-tool server's echo): how much more
   // work 8 processes can get through than 1 on this machine, whatever the server does.
@@ -1148,7 +1175,7 @@ async function benchThroughput() {
     + `${hi} processes ${fmt(ref[hi].flags_per_second, 0)} calls/s (server ${fmt(ref[hi].server_cpu_us_per_call, 0)} + client ${fmt(ref[hi].client_cpu_us_per_call, 0)} us): `
     + `${fmt(refRatio, 2)}x. That is what ${hi} client/server pairs gain over one on these ${cores} cores when the server does nothing; `
     + `its CPU per call ${cpuGrowth > 1.15 ? `grows ${fmt(cpuGrowth, 2)}x` : 'stays the same'} with ${2 * hi} processes sharing ${cores} cores.`);
-  results.throughput = { by_processes: best, ratios, failed_calls: totalFailed, cpu_bound_flags_per_second: (cores * 1e6) / cpuPerFlag, rounds: runs, echo_reference: { by_processes: ref, ratio: refRatio, rounds: refRuns } };
+  results.throughput = { group_commit_baseline: GROUP_COMMIT_BASELINE, by_processes: best, ratios, failed_calls: totalFailed, cpu_bound_flags_per_second: (cores * 1e6) / cpuPerFlag, rounds: runs, echo_reference: { by_processes: ref, ratio: refRatio, rounds: refRuns } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,9 +22,8 @@ Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--no-bundled-agents]
 Agents come from the bundled catalog, the extra folders, ~/.claude/agents and
 <project>/.claude/agents; a name defined in several places is taken from the last.
 
-Every server process of a project can share one database file; one of them
-writes the others' new flags in batches (group commit; COORDINATOR_GROUP_COMMIT=0
-turns it off).`;
+Every server process of a project can share one database file: each write is
+one short SQLite transaction, waiting up to 15 s for another process's write.`;
 
 function main(): void {
   let values;
@@ -66,7 +65,6 @@ function main(): void {
     agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], noBundled: values['no-bundled-agents'] }),
     watchAgents: true,
     lazyCatalog: true,
-    groupCommit: true,
   });
   const { server, cleanup } = createServer(services);
   // The agent folders are read, and the search index built, once the client has had its first

@@ -6,7 +6,6 @@ import { agentTools } from './agents/tools.js';
 import { DatabaseCatalog } from './databases/catalog.js';
 import { Recommender } from './databases/recommend.js';
 import { databaseTools } from './databases/tools.js';
-import { GroupCommit } from './flags/group-commit.js';
 import { FlagService } from './flags/service.js';
 import { MigrationPlanner } from './migration/plan.js';
 import { migrationTools } from './migration/tools.js';
@@ -19,8 +18,6 @@ import { VERSION } from './version.js';
 export interface Services {
   db: DB;
   flags: FlagService;
-  /** How create_flag writes: through the leader of the servers sharing the file, or directly. */
-  creates: GroupCommit;
   agents: AgentService;
   queries: ReadOnlyQueries;
   databases: DatabaseCatalog;
@@ -39,8 +36,6 @@ export interface ServiceOptions {
   watchAgents?: boolean;
   /** Read the agent folders on first use rather than now (the server: its handshake does not wait for them). */
   lazyCatalog?: boolean;
-  /** Hand creates to the leader of the servers sharing the database file (the server does; see flags/group-commit.ts). */
-  groupCommit?: boolean;
 }
 
 export function createServices(db: DB, options: ServiceOptions = {}): Services {
@@ -51,18 +46,15 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
   const queries = new ReadOnlyQueries(options.dbPath ?? (db.name || ':memory:'));
   databaseCatalog ??= new DatabaseCatalog();
   const flags = new FlagService(db);
-  const creates = new GroupCommit(db, flags, { dbPath: options.dbPath ?? db.name, enabled: options.groupCommit ?? false });
   return {
     db,
     flags,
-    creates,
     agents,
     queries,
     databases: databaseCatalog,
     recommender: new Recommender(databaseCatalog),
     planner: new MigrationPlanner(databaseCatalog),
     close: () => {
-      creates.close();
       catalog.close();
       queries.close();
     },
@@ -72,7 +64,7 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
 /** Every tool the server offers, in the order tools/list shows them. */
 export function toolRegistry(services: Services): ToolDefinition[] {
   return [
-    ...flagTools(services.flags, services.agents, services.creates),
+    ...flagTools(services.flags, services.agents),
     ...agentTools(services.agents, services.queries),
     ...databaseTools(services.databases, services.recommender),
     ...migrationTools(services.planner),

@@ -166,9 +166,6 @@ export class FlagService {
         VALUES (@chain_origin_id, @flag_type, @source_agent, @target_agent, @change_description, @action_required,
           @impact_level, @related_files, @code_location, @example_usage, @context, @now, @now)`),
       history: db.prepare('INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, ?, ?, ?, ?)'),
-      lastHistoryId: db.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM flag_history'),
-      createdByRequest: db.prepare<{ after: number; requestId: string }, { flag_id: number }>(
-        "SELECT flag_id FROM flag_history WHERE id > @after AND action = 'created' AND json_extract(details, '$.request_id') = @requestId"),
       historyOf: db.prepare<[number], { id: number; flag_id: number; action: string; agent: string; at: string; details: string | null }>(
         'SELECT * FROM flag_history WHERE flag_id = ? ORDER BY id'),
       // One branch per target condition, so each walks the queue index in order and SQLite
@@ -225,15 +222,19 @@ export class FlagService {
   }
 
   /**
-   * A short IMMEDIATE write transaction: it takes the write lock up front, so it never deadlocks.
-   * While another process holds the lock, SQLite's busy handler waits (1, 2, 5, 10... ms, up to the
-   * busy timeout). An earlier version retried from JavaScript after shorter sleeps; every failed
-   * attempt threw an exception with a stack trace, which took about 12% of the CPU of 8 servers
-   * sharing 2 cores (perf), for no gain in flags per second.
+   * Every write of every tool: one short IMMEDIATE transaction. It takes the write lock up front,
+   * so it never deadlocks; while another process holds the lock, SQLite's busy handler waits (1, 2,
+   * 5, 10... ms, up to the 15 s busy timeout). A refusal thrown inside rolls everything back. When
+   * SQLite itself fails the write (the disk is full, an I/O error, the lock still taken after the
+   * busy timeout, a read-only or damaged file), the caller gets one 'store' refusal that says
+   * nothing was stored, whichever tool wrote.
    */
   private write<T>(fn: () => T): T {
-    const tx = this.db.transaction(fn);
-    return tx.immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      throw storeFailure(err) ?? err;
+    }
   }
 
   private record(flagId: number, action: string, agent: string, at: string, details?: Record<string, unknown>): void {
@@ -343,58 +344,17 @@ export class FlagService {
     };
   }
 
-  /**
-   * Creates a flag. requestId, given when another server process handed this create over (group
-   * commit), is kept in the 'created' history entry so that the sender can tell, should this
-   * process die before answering, whether the flag was stored (createdByRequest).
-   */
-  create(input: CreateFlagInput, requestId?: string): Flag {
-    const { source, draft } = this.checkCreate(input);
-    return this.write(() => this.insertDraft(source, draft, requestId));
-  }
-
-  private insertDraft(source: string, draft: Draft, requestId: string | undefined): Flag {
-    this.checkOrigin(draft.chain_origin_id);
-    const now = this.iso();
-    const id = Number(this.stmt.insert.run({ ...this.draftParams(draft), source_agent: source, now }).lastInsertRowid);
-    const details: Record<string, unknown> = { target_agent: draft.target_agent, impact_level: draft.impact_level };
-    if (requestId !== undefined) details.request_id = requestId;
-    this.record(id, 'created', source, now, details);
-    return this.toFlag(this.row(id), now);
-  }
-
-  /**
-   * Creates a flag unless a create handed over with this request id is already stored (looking at
-   * history entries after afterHistoryId), in which case it answers with that flag. The look-up and
-   * the insert share one write transaction: a leader that stored the create but had not committed
-   * when its sender gave up on it commits before this looks, so the create is never stored twice.
-   */
-  createOnce(input: CreateFlagInput, requestId: string, afterHistoryId: number): Flag {
-    const { source, draft } = this.checkCreate(input);
-    return this.write(() => this.createdByRequest(requestId, afterHistoryId) ?? this.insertDraft(source, draft, requestId));
-  }
-
-  /** The checks of create that need no database: throws the same refusals create would. */
-  checkCreate(input: CreateFlagInput): { source: string; draft: Draft } {
+  /** Creates a flag: the checks that need no database first, then one write transaction. */
+  create(input: CreateFlagInput): Flag {
     const source = normalizeHandle(input.source_agent, 'source_agent');
     const draft = this.buildDraft(input, 'target_agent' in input && input.target_agent !== undefined);
-    return { source, draft };
-  }
-
-  /** The id of the newest history entry (0 when there is none): entries written later have greater ids. */
-  lastHistoryId(): number {
-    return this.stmt.lastHistoryId.get()!.id;
-  }
-
-  /** The flag that a create handed over with this request id stored, looking only at history entries after afterHistoryId. */
-  private createdByRequest(requestId: string, afterHistoryId: number): Flag | undefined {
-    const hit = this.stmt.createdByRequest.get({ after: afterHistoryId, requestId });
-    if (!hit) return undefined;
-    const row = this.stmt.byId.get(hit.flag_id);
-    if (!row) {
-      throw new CoordinatorError('not_found', `flag #${hit.flag_id} was created and has since been deleted`, { field: 'id', rule: 'exists' });
-    }
-    return this.toFlag(row);
+    return this.write(() => {
+      this.checkOrigin(draft.chain_origin_id);
+      const now = this.iso();
+      const id = Number(this.stmt.insert.run({ ...this.draftParams(draft), source_agent: source, now }).lastInsertRowid);
+      this.record(id, 'created', source, now, { target_agent: draft.target_agent, impact_level: draft.impact_level });
+      return this.toFlag(this.row(id), now);
+    });
   }
 
   get(idValue: unknown): { flag: Flag; chain: ChainLink[]; history: HistoryEntry[] } {
@@ -701,6 +661,31 @@ interface WorkableRow {
   top_rank: number | null;
   oldest: string | null;
   next_expiry: string | null;
+}
+
+/** SQLite's result codes for a write the store could not take, and what each means to the caller. */
+const STORE_FAILURES: [prefix: string, rule: string, says: string][] = [
+  ['SQLITE_FULL', 'disk_full', 'the disk (or the database\'s size limit) is full'],
+  ['SQLITE_IOERR', 'io_error', 'the disk reported an I/O error'],
+  ['SQLITE_BUSY', 'busy', 'another process held the write lock for longer than the 15 s busy timeout'],
+  ['SQLITE_LOCKED', 'busy', 'another connection held a lock on the table'],
+  ['SQLITE_READONLY', 'read_only', 'the database file is read-only'],
+  ['SQLITE_CORRUPT', 'corrupt', 'the database file is damaged'],
+  ['SQLITE_NOTADB', 'corrupt', 'the file is not an SQLite database'],
+  ['SQLITE_CANTOPEN', 'io_error', 'SQLite could not open a file it needs (the WAL or its index)'],
+];
+
+/** The 'store' refusal for an error SQLite raised while writing, or undefined for any other error. */
+function storeFailure(err: unknown): CoordinatorError | undefined {
+  if (err instanceof CoordinatorError) return undefined;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  const hit = STORE_FAILURES.find(([prefix]) => code.startsWith(prefix));
+  if (!hit) return undefined;
+  const [, rule, says] = hit;
+  return new CoordinatorError('store', `the database refused the write (${code}: ${says}); nothing was stored, try again once it is fixed`, {
+    rule, sqlite_code: code,
+  });
 }
 
 function clampLimit(value: unknown, fallback: number, max: number): number {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { AgentService } from '../agents/service.js';
 import { defineTool } from '../mcp/define.js';
 import { FLAG_TYPES, IMPACT_LEVELS, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
-import { DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type CreateFlagInput, type Flag, type FlagService } from './service.js';
+import { DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
 
 const HANDLE_HINT = 'agent handle, e.g. "@backend.api"';
 const handle = (what: string) => z.string().describe(`${what}: ${HANDLE_HINT}`);
@@ -48,7 +48,7 @@ const contentFields = {
   context: z.record(z.string(), z.unknown()).describe('Structured extra data (JSON object)'),
 };
 
-export function flagTools(flags: FlagService, agents: AgentService, creates: { create: (input: CreateFlagInput) => Flag | Promise<Flag> } = flags) {
+export function flagTools(flags: FlagService, agents: AgentService) {
   return [
     defineTool({
       name: 'create_flag',
@@ -79,8 +79,8 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
         flag: flagShape,
         warnings: z.array(z.string()),
       },
-      handle: async (args) => {
-        const flag = await creates.create(args);
+      handle: (args) => {
+        const flag = flags.create(args);
         return {
           success: true as const,
           flag_id: flag.id,

@@ -8,7 +8,6 @@ import { tempDir } from '../helpers/tmp.js';
 
 beforeAll(assertBuilt);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the agent catalog in a running server', () => {
   it('reads project, user and extra folders, warns once per broken file on stderr, and still serves', async () => {
@@ -53,22 +52,16 @@ describe('the agent catalog in a running server', () => {
     writeAgent(dir, 'a.md', { name: 'live.one', description: 'handles carrots' });
     const s = await spawnServer(['--db', join(project, 'c.db'), '--no-bundled-agents'], { CLAUDE_PROJECT_DIR: project });
     const top = async (q: string) => (await callOk(s.client, 'search_agents', { query: q, limit: 1 })).results[0]?.name;
-    const eventually = async (check: () => Promise<boolean>) => {
-      for (let i = 0; i < 60; i++) {
-        if (await check()) return true;
-        await sleep(100);
-      }
-      return false;
-    };
+    const poll = { timeout: 6000, interval: 50 };
     try {
       expect(await top('carrots')).toBe('@live.one');
       writeAgent(dir, 'b.md', { name: 'live.two', description: 'handles turnips' });
-      expect(await eventually(async () => (await top('turnips')) === '@live.two')).toBe(true);
+      await expect.poll(() => top('turnips'), poll).toBe('@live.two');
       writeAgent(dir, 'a.md', { name: 'live.one', description: 'handles parsnips now' });
-      expect(await eventually(async () => (await top('parsnips')) === '@live.one')).toBe(true);
+      await expect.poll(() => top('parsnips'), poll).toBe('@live.one');
       const { rmSync } = await import('node:fs');
       rmSync(join(dir, 'b.md'));
-      expect(await eventually(async () => (await top('turnips')) === undefined)).toBe(true);
+      await expect.poll(() => top('turnips'), poll).toBeUndefined();
       const rows = await callOk(s.client, 'query_catalog', { sql: 'SELECT name, status FROM agents_catalog ORDER BY name' });
       expect(rows.rows).toEqual([{ name: '@live.one', status: 'active' }, { name: '@live.two', status: 'inactive' }]);
     } finally {

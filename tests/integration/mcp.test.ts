@@ -125,3 +125,34 @@ describe('tool calls', () => {
     expect(out.flag.related_files).toEqual(['a.ts', 'b.ts']);
   });
 });
+
+describe('a full disk', () => {
+  it('refuses every flag write with the one code "store" (rule disk_full), stores nothing, and serves reads', async () => {
+    const first = await callOk(client, 'create_flag', flagInput());
+    // SQLite's own size limit stands in for a full disk: a write that needs a new page fails with SQLITE_FULL.
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
+    const contents = () => JSON.stringify([db.prepare('SELECT * FROM flags ORDER BY id').all(), db.prepare('SELECT * FROM flag_history ORDER BY id').all()]);
+    const big = 'x'.repeat(9000);
+    let before = contents();
+    const refusals: Record<string, unknown>[] = [];
+    for (let i = 0; i < 200 && refusals.length < 3; i++) {
+      const result = (await client.callTool({ name: 'create_flag', arguments: flagInput({ example_usage: big, context: { i } }) })) as { isError?: boolean; content: { text: string }[] };
+      if (!result.isError) {
+        before = contents();
+        continue;
+      }
+      refusals.push(JSON.parse(result.content[0]!.text));
+      expect(contents()).toBe(before);
+    }
+    expect(refusals.length).toBe(3);
+    for (const r of refusals) {
+      expect(r).toMatchObject({ code: 'store', rule: 'disk_full', sqlite_code: 'SQLITE_FULL' });
+      expect(String(r.error)).toMatch(/disk .*full.*nothing was stored/);
+    }
+    // The other writes that need room fail the same way, through the same path.
+    const edit = JSON.parse(await callErr(client, 'update_flag', { id: first.flag_id, agent: '@backend.api', example_usage: 'y'.repeat(19_000), code_location: 'z'.repeat(400) }));
+    expect(edit).toMatchObject({ code: 'store', rule: 'disk_full' });
+    expect(contents()).toBe(before);
+    expect((await callOk(client, 'get_flag', { id: first.flag_id })).flag.example_usage).toBeNull();
+  });
+});

@@ -43,6 +43,11 @@ describe('5,000 random and malformed tool calls', () => {
       drop: fc.array(fc.constantFrom('source_agent', 'target_agent', 'flag_type', 'id', 'agent', 'query', 'name', 'sql'), { maxLength: 2 }),
     });
     const samples = fc.sample(call, { numRuns: 5000, seed: 20261127 });
+    // A second connection reads both flag tables whole before and after every call that is refused.
+    const reader = new Database(join(dir, 'fuzz.db'), { readonly: true });
+    const readAll = [reader.prepare('SELECT * FROM flags ORDER BY id').raw(), reader.prepare('SELECT * FROM flag_history ORDER BY id').raw()];
+    const contents = () => JSON.stringify(readAll.map((st) => st.all()));
+    let before = contents();
     let refused = 0;
     for (const s of samples) {
       const args: Record<string, unknown> = s.base ? { ...flagInput(), id: 1, agent: '@fuzz.agent', query: 'x', name: 'postgres', sql: 'SELECT 1', ...s.overrides } : { ...s.overrides };
@@ -58,11 +63,29 @@ describe('5,000 random and malformed tool calls', () => {
       if (result.isError) {
         refused++;
         const message = (result.content[0] as { text: string }).text;
-        const named = (toolArgs[s.tool] ?? []).some((a) => message.includes(a)) || /"field":|argument|not found/.test(message);
-        expect(named, `${s.tool}: ${message.slice(0, 300)}`).toBe(true);
-        expect(message).not.toMatch(/internal error/);
+        const where = `${s.tool}: ${message.slice(0, 300)}`;
+        expect(message, where).not.toMatch(/internal error/);
+        const after = contents();
+        expect(after === before, `a refused call changed flags or flag_history: ${where}`).toBe(true);
+        if (!(s.tool in toolArgs)) {
+          expect(message, where).toMatch(/^Tool .* not found/);
+          continue;
+        }
+        // The refusal names one of this tool's arguments (an unknown argument: the one given).
+        const { field, rule } = JSON.parse(message) as { field?: string; rule?: string };
+        expect(typeof field, where).toBe('string');
+        if (rule === 'unrecognized_keys') {
+          for (const key of field!.split(', ')) {
+            expect(key in args && !toolArgs[s.tool]!.includes(key), where).toBe(true);
+          }
+        } else {
+          expect(toolArgs[s.tool], where).toContain(field!.split('.')[0]);
+        }
+      } else {
+        before = contents();
       }
     }
+    reader.close();
     expect(refused).toBeGreaterThan(1000);
     const ok = await callOk(server.client, 'create_flag', flagInput({ source_agent: '@after.fuzz' }));
     expect((await callOk(server.client, 'get_flag', { id: ok.flag_id })).flag.source_agent).toBe('@after.fuzz');

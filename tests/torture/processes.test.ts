@@ -32,6 +32,8 @@ describe('8 server processes on one file', () => {
       const raw = new Database(db, { readonly: true });
       expect(raw.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(4000);
       expect(raw.prepare("SELECT count(DISTINCT json_extract(context, '$.p') || ':' || json_extract(context, '$.n')) FROM flags").pluck().get()).toBe(4000);
+      expect(raw.prepare("SELECT count(*) FROM flag_history WHERE action = 'created'").pluck().get()).toBe(4000);
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
       raw.close();
     } finally {
       await Promise.all(servers.map((s) => s.close()));
@@ -93,7 +95,7 @@ describe('kill -9 in the middle of a write storm', () => {
         s.send({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'create_flag', arguments: flagInput({ context: { tag: sent[id] } }) } });
       }
       const target = 40 + Math.floor(Math.random() * 300);
-      for (let t = 0; t < 400 && [...s.answers.keys()].filter((k) => k > 0).length < target; t++) await new Promise((r) => setTimeout(r, 5));
+      await expect.poll(() => [...s.answers.keys()].filter((k) => k > 0).length, { timeout: 15_000, interval: 5 }).toBeGreaterThanOrEqual(target);
       s.child.kill('SIGKILL');
       await new Promise((r) => s.child.once('exit', r));
       for (const [id, result] of s.answers) {

@@ -1,10 +1,36 @@
 import { PGlite } from '@electric-sql/pglite';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { convertSchema, type ConversionResult } from '../../src/migration/convert/index.js';
 import { refusal } from '../helpers/refusal.js';
 
-/** Every converted script is kept and loaded into PostgreSQL by the last test of this file. */
-const outputs: { name: string; ddl: string }[] = [];
+/**
+ * The scripts the running test converted: after each test they are loaded into PostgreSQL
+ * (PGlite, one instance for the file), so a test fails if its output does not load, and any test
+ * can run alone.
+ */
+let outputs: { name: string; ddl: string }[] = [];
+let pg: PGlite | undefined;
+
+afterEach(async () => {
+  const mine = outputs;
+  outputs = [];
+  const failures: string[] = [];
+  for (const o of mine) {
+    if (!o.ddl) continue;
+    pg ??= new PGlite();
+    await pg.exec('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; SET search_path TO public;');
+    try {
+      await pg.exec(o.ddl);
+    } catch (err) {
+      failures.push(`${o.name}: ${(err as Error).message}\n${o.ddl}`);
+    }
+  }
+  expect(failures, 'the converted output loads into PostgreSQL').toEqual([]);
+}, 60_000);
+
+afterAll(async () => {
+  await pg?.close();
+});
 
 function conv(ddl: string, from: string, opts: { schema?: string; load?: boolean } = {}): ConversionResult {
   const r = convertSchema(ddl, from, opts.schema ? { schema: opts.schema } : undefined);
@@ -1099,25 +1125,4 @@ describe('summary', () => {
       },
     });
   });
-});
-
-// ---------------------------------------------------------------------------------------------
-
-describe('the converted rule cases load into PostgreSQL', () => {
-  it('loads every recorded output into PGlite', async () => {
-    const pg = new PGlite();
-    const failures: string[] = [];
-    for (const o of outputs) {
-      if (!o.ddl) continue;
-      await pg.exec('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; SET search_path TO public;');
-      try {
-        await pg.exec(o.ddl);
-      } catch (err) {
-        failures.push(`${o.name}: ${(err as Error).message}\n${o.ddl}`);
-      }
-    }
-    await pg.close();
-    expect(failures).toEqual([]);
-    expect(outputs.length).toBeGreaterThan(60);
-  }, 60_000);
 });

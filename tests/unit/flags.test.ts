@@ -17,6 +17,20 @@ beforeEach(() => {
 });
 
 
+/** Every row of both flag tables, in order: what a refusal must leave exactly as it was. */
+const contents = () => ({
+  flags: db.prepare('SELECT * FROM flags ORDER BY id').all(),
+  history: db.prepare('SELECT * FROM flag_history ORDER BY id').all(),
+});
+
+/** Runs fn, which must refuse, and checks that the refusal changed neither flags nor flag_history. */
+function refused(fn: () => unknown) {
+  const before = contents();
+  const err = refusal(fn);
+  expect(contents(), `${err.details.rule}: ${err.message}`).toEqual(before);
+  return err;
+}
+
 const count = (sql = 'SELECT count(*) AS n FROM flags') => (db.prepare(sql).get() as { n: number }).n;
 
 describe('create', () => {
@@ -49,7 +63,7 @@ describe('create', () => {
   });
 
   it.each(['null', 'None', 'all', 'broadcast', ' everyone '])('refuses the word %j as a target instead of taking it for an agent, and says how to broadcast', (word) => {
-    const err = refusal(() => flags.create(flagInput({ target_agent: word })));
+    const err = refused(() => flags.create(flagInput({ target_agent: word })));
     expect(err.details).toMatchObject({ field: 'target_agent', rule: 'broadcast_word' });
     expect(err.message).toMatch(/pass null \(JSON null, not the string\) or "\*"/);
     expect(flags.list({ status: 'all' }).total).toBe(0);
@@ -57,7 +71,7 @@ describe('create', () => {
 
   it('requires target_agent to be given, even if null', () => {
     const { target_agent: _t, ...rest } = flagInput();
-    expect(refusal(() => flags.create(rest)).details).toMatchObject({ field: 'target_agent', rule: 'required' });
+    expect(refused(() => flags.create(rest)).details).toMatchObject({ field: 'target_agent', rule: 'required' });
   });
 
   it.each([
@@ -73,14 +87,14 @@ describe('create', () => {
     [{ source_agent: 'not a handle' }, 'source_agent', 'handle_pattern'],
     [{ context: '[1]' }, 'context', 'type'],
   ])('refuses %j and stores nothing', (overrides, field, rule) => {
-    const err = refusal(() => flags.create(flagInput(overrides)));
+    const err = refused(() => flags.create(flagInput(overrides)));
     expect(err.details).toMatchObject({ field, rule });
     expect(count()).toBe(0);
     expect(count('SELECT count(*) AS n FROM flag_history')).toBe(0);
   });
 
   it('gives the lengths in a length refusal', () => {
-    const err = refusal(() => flags.create(flagInput({ action_required: 'Fix it.' })));
+    const err = refused(() => flags.create(flagInput({ action_required: 'Fix it.' })));
     expect(err.details).toMatchObject({ current_length: 7, required_length: 100 });
   });
 });
@@ -122,7 +136,7 @@ describe('locks', () => {
   it('is a lease: exclusive, renewable by the holder, free to take once expired', () => {
     const { id } = flags.create(flagInput());
     expect(flags.lock(id, '@a.one', 60)).toMatchObject({ action: 'locked', lock: { holder: '@a.one', expires_at: '2026-11-27T10:01:00.000Z' } });
-    const err = refusal(() => flags.lock(id, '@b.two'));
+    const err = refused(() => flags.lock(id, '@b.two'));
     expect(err.code).toBe('conflict');
     expect(err.details).toMatchObject({ rule: 'locked_by_other', holder: '@a.one', expires_at: '2026-11-27T10:01:00.000Z' });
     expect(err.message).toContain('@a.one');
@@ -137,17 +151,44 @@ describe('locks', () => {
 
   it('refuses a lease out of range and a completed flag', () => {
     const { id } = flags.create(flagInput());
-    expect(refusal(() => flags.lock(id, '@a.one', 5)).details).toMatchObject({ field: 'lease_seconds', rule: 'range' });
-    expect(refusal(() => flags.lock(id, '@a.one', 1.5)).details.field).toBe('lease_seconds');
+    expect(refused(() => flags.lock(id, '@a.one', 5)).details).toMatchObject({ field: 'lease_seconds', rule: 'range' });
+    expect(refused(() => flags.lock(id, '@a.one', 1.5)).details.field).toBe('lease_seconds');
     flags.complete(id, '@frontend.react');
-    expect(refusal(() => flags.lock(id, '@a.one')).details.rule).toBe('pending_only');
-    expect(refusal(() => flags.lock(99, '@a.one')).code).toBe('not_found');
+    expect(refused(() => flags.lock(id, '@a.one')).details.rule).toBe('pending_only');
+    expect(refused(() => flags.lock(99, '@a.one')).code).toBe('not_found');
+  });
+
+  it('leases for 900 s by default, and takes 10 to 86,400 s as the README says', () => {
+    const { id } = flags.create(flagInput());
+    expect(flags.lock(id, '@a.one').lock.expires_at).toBe('2026-11-27T10:15:00.000Z');
+    expect(refused(() => flags.lock(id, '@a.one', 9)).details).toMatchObject({ field: 'lease_seconds', rule: 'range' });
+    expect(flags.lock(id, '@a.one', 10).lock.expires_at).toBe('2026-11-27T10:00:10.000Z');
+    expect(flags.lock(id, '@a.one', 86_400).lock.expires_at).toBe('2026-11-28T10:00:00.000Z');
+    expect(refused(() => flags.lock(id, '@a.one', 86_401)).details).toMatchObject({ field: 'lease_seconds', rule: 'range' });
+    expect(refused(() => flags.lock(id, '@a.one', 9)).message).toMatch(/from 10 to 86400 \(default 900\)/);
+  });
+
+  it('changes nothing when a lock, unlock, completion, edit or withdrawal is refused', () => {
+    const { id } = flags.create(flagInput());
+    flags.lock(id, '@a.one', 60);
+    refused(() => flags.lock(id, '@b.two'));
+    refused(() => flags.unlock(id, '@b.two'));
+    refused(() => flags.complete(id, '@b.two', 'done'));
+    refused(() => flags.update(id, '@backend.api', { impact_level: 'high' }));
+    refused(() => flags.update(id, '@b.two', { impact_level: 'high' }));
+    refused(() => flags.delete(id, '@backend.api'));
+    refused(() => flags.delete(id, '@b.two'));
+    refused(() => flags.lock(id + 1, '@b.two'));
+    refused(() => flags.unlock(id + 1, '@b.two'));
+    refused(() => flags.complete(id + 1, '@b.two'));
+    refused(() => flags.delete(id + 1, '@b.two'));
+    expect(flags.history(id).map((h) => h.action)).toEqual(['created', 'locked']);
   });
 
   it('lets only the holder unlock, unless forced, and records the force', () => {
     const { id } = flags.create(flagInput());
     flags.lock(id, '@a.one');
-    expect(refusal(() => flags.unlock(id, '@b.two')).details).toMatchObject({ rule: 'holder_only', holder: '@a.one' });
+    expect(refused(() => flags.unlock(id, '@b.two')).details).toMatchObject({ rule: 'holder_only', holder: '@a.one' });
     expect(flags.unlock(id, '@b.two', true)).toMatchObject({ was_locked: true, forced: true, previous_holder: '@a.one' });
     expect(flags.unlock(id, '@b.two')).toMatchObject({ was_locked: false, locked: false });
     flags.lock(id, '@c.three');
@@ -178,7 +219,7 @@ describe('complete', () => {
     const { id } = flags.create(flagInput());
     flags.complete(id, '@frontend.react', 'Updated the list page');
     const before = flags.get(id);
-    const err = refusal(() => flags.complete(id, '@someone.else', 'overwrite?'));
+    const err = refused(() => flags.complete(id, '@someone.else', 'overwrite?'));
     expect(err.code).toBe('conflict');
     expect(err.details).toMatchObject({ field: 'notes', rule: 'already_completed', completed_by: '@frontend.react' });
     expect(err.message).toContain(`with other notes; yours were not stored`);
@@ -187,14 +228,14 @@ describe('complete', () => {
     // A flag completed without notes refuses notes given later, in the same words.
     const { id: bare } = flags.create(flagInput());
     flags.complete(bare, '@frontend.react');
-    expect(refusal(() => flags.complete(bare, '@frontend.react', 'forgot to say')).message).toContain('without notes');
+    expect(refused(() => flags.complete(bare, '@frontend.react', 'forgot to say')).message).toContain('without notes');
     expect(flags.get(bare).flag.notes).toBeNull();
   });
 
   it('refuses while another agent holds the flag, allows after its lease ends', () => {
     const { id } = flags.create(flagInput());
     flags.lock(id, '@a.one', 60);
-    expect(refusal(() => flags.complete(id, '@b.two', 'x')).details).toMatchObject({ rule: 'locked_by_other', holder: '@a.one' });
+    expect(refused(() => flags.complete(id, '@b.two', 'x')).details).toMatchObject({ rule: 'locked_by_other', holder: '@a.one' });
     expect(flags.get(id).flag.status).toBe('pending');
     clock += 61_000;
     expect(flags.complete(id, '@b.two', 'x').completed_by).toBe('@b.two');
@@ -209,8 +250,8 @@ describe('update and delete', () => {
     expect(out.changed.sort()).toEqual(['impact_level', 'related_files']);
     expect(out.flag).toMatchObject({ impact_level: 'high', related_files: ['x.ts'], updated_at: '2026-11-27T10:00:01.000Z' });
     expect(flags.history(id).at(-1)).toMatchObject({ action: 'updated', details: { impact_level: { from: 'medium', to: 'high' } } });
-    expect(refusal(() => flags.update(id, '@backend.api', { target_agent: null })).details.rule).toBe('target_required');
-    expect(refusal(() => flags.update(id, '@backend.api', { change_description: 'short' })).details.rule).toBe('min_length');
+    expect(refused(() => flags.update(id, '@backend.api', { target_agent: null })).details.rule).toBe('target_required');
+    expect(refused(() => flags.update(id, '@backend.api', { change_description: 'short' })).details.rule).toBe('min_length');
     expect(flags.get(id).flag).toMatchObject({ impact_level: 'high', target_agent: '@frontend.react', change_description: DESC });
     expect(flags.update(id, '@backend.api', { impact_level: 'high' }).changed).toEqual([]);
   });
@@ -218,32 +259,51 @@ describe('update and delete', () => {
   it('refuses other agents, held flags, completed flags and chain loops', () => {
     const a = flags.create(flagInput()).id;
     const b = flags.create(flagInput({ chain_origin_id: a })).id;
-    expect(refusal(() => flags.update(a, '@frontend.react', { impact_level: 'low' })).details.rule).toBe('source_only');
-    expect(refusal(() => flags.update(a, '@backend.api', { chain_origin_id: b })).details.rule).toBe('no_cycle');
-    expect(refusal(() => flags.update(a, '@backend.api', { chain_origin_id: a })).details.rule).toBe('no_cycle');
+    expect(refused(() => flags.update(a, '@frontend.react', { impact_level: 'low' })).details.rule).toBe('source_only');
+    expect(refused(() => flags.update(a, '@backend.api', { chain_origin_id: b })).details.rule).toBe('no_cycle');
+    expect(refused(() => flags.update(a, '@backend.api', { chain_origin_id: a })).details.rule).toBe('no_cycle');
     flags.lock(a, '@frontend.react');
-    expect(refusal(() => flags.update(a, '@backend.api', { impact_level: 'low' })).details.rule).toBe('locked_by_other');
+    expect(refused(() => flags.update(a, '@backend.api', { impact_level: 'low' })).details.rule).toBe('locked_by_other');
     flags.complete(b, '@frontend.react');
-    expect(refusal(() => flags.update(b, '@backend.api', { impact_level: 'low' })).details.rule).toBe('pending_only');
+    expect(refused(() => flags.update(b, '@backend.api', { impact_level: 'low' })).details.rule).toBe('pending_only');
   });
 
   it('withdraws a flag, keeping a full copy in the history', () => {
     const f = flags.create(flagInput({ context: { pr: 7 } }));
-    expect(refusal(() => flags.delete(f.id, '@frontend.react')).details.rule).toBe('source_only');
+    expect(refused(() => flags.delete(f.id, '@frontend.react')).details.rule).toBe('source_only');
     const out = flags.delete(f.id, 'backend.api');
     expect(out).toMatchObject({ deleted: true, flag_id: f.id });
     expect(count()).toBe(0);
     const entry = flags.history(f.id).at(-1)!;
     expect(entry).toMatchObject({ action: 'deleted', agent: '@backend.api' });
     expect(entry.details!.flag).toEqual(f);
-    expect(refusal(() => flags.get(f.id)).code).toBe('not_found');
+    expect(refused(() => flags.get(f.id)).code).toBe('not_found');
     expect(flags.create(flagInput()).id).toBe(f.id + 1);
+  });
+
+  it('will not withdraw a flag while another agent holds it, and withdraws it once the lease has ended', () => {
+    const { id } = flags.create(flagInput());
+    flags.lock(id, '@frontend.react', 60);
+    const err = refused(() => flags.delete(id, '@backend.api'));
+    expect(err.code).toBe('conflict');
+    expect(err.details).toMatchObject({ field: 'id', rule: 'locked_by_other', holder: '@frontend.react' });
+    expect(err.message).toContain('withdraw it');
+    expect(flags.get(id).flag).toMatchObject({ status: 'pending', locked: true });
+    clock += 61_000;
+    expect(flags.delete(id, '@backend.api')).toMatchObject({ deleted: true, flag_id: id });
+    expect(count()).toBe(0);
+  });
+
+  it('lets the source withdraw a flag it holds itself', () => {
+    const { id } = flags.create(flagInput());
+    flags.lock(id, '@backend.api', 60);
+    expect(flags.delete(id, '@backend.api')).toMatchObject({ deleted: true });
   });
 
   it('will not delete the origin of a chain', () => {
     const a = flags.create(flagInput()).id;
     flags.create(flagInput({ chain_origin_id: a }));
-    expect(refusal(() => flags.delete(a, '@backend.api')).details).toMatchObject({ rule: 'has_chain_children', children: [2] });
+    expect(refused(() => flags.delete(a, '@backend.api')).details).toMatchObject({ rule: 'has_chain_children', children: [2] });
   });
 });
 
@@ -279,8 +339,8 @@ describe('chains, lists and workable counts', () => {
     const page = flags.list({ status: 'all', limit: 3, offset: 3 });
     expect(page).toMatchObject({ total: 7, returned: 3, has_more: true });
     expect(page.flags.map((f) => f.id)).toEqual([4, 3, 2]);
-    expect(refusal(() => flags.list({ since: 'yesterday' })).details.field).toBe('since');
-    expect(refusal(() => flags.list({ limit: 0 })).details.field).toBe('limit');
+    expect(refused(() => flags.list({ since: 'yesterday' })).details.field).toBe('since');
+    expect(refused(() => flags.list({ limit: 0 })).details.field).toBe('limit');
   });
 
   it('ranks workable impact by rank, not by text, and counts held flags apart', () => {
