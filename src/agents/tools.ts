@@ -1,15 +1,15 @@
 import * as z from 'zod';
-import { defineTool } from '../mcp/define.js';
+import { atMost, defineTool } from '../mcp/define.js';
 import { MAX_NAME_INPUT } from '../flags/rules.js';
 import { DEFAULT_MAX_ROWS, MAX_ROWS, MAX_SQL, type ReadOnlyQueries } from '../store/readonly.js';
 import type { AgentService } from './service.js';
 
 const source = z.enum(['bundled', 'extra', 'user', 'project']);
 const filterShape = {
-  domain: z.string().max(MAX_NAME_INPUT).optional().describe('Handle domain, e.g. "database" for @database.*'),
+  domain: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Handle domain, e.g. "database" for @database.*'),
   source: source.optional().describe('Where defined: project, user, extra or bundled'),
-  tag: z.string().max(MAX_NAME_INPUT).optional().describe('Has this tag'),
-  model: z.string().max(MAX_NAME_INPUT).optional().describe('Runs on this model'),
+  tag: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Has this tag'),
+  model: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Runs on this model'),
 };
 
 /** A search query: a task in a few words (long ones are still searched, exactly). */
@@ -27,7 +27,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
         'Who should handle this? Ranks agents for a task with the reasons for each score (50 per query word in a tag, capability 30, description word 20, +25 when several kinds match; text relevance breaks ties). Use it to pick a create_flag target.',
       kind: 'read',
       input: {
-        query: z.string().max(MAX_QUERY).describe('The task in a few words, e.g. "PostgreSQL query performance tuning"'),
+        query: z.string().superRefine(atMost(MAX_QUERY)).describe('The task in a few words, e.g. "PostgreSQL query performance tuning"'),
         limit: z.number().int().min(1).max(100).optional().describe('How many agents (default 5)'),
         filters: z.strictObject(filterShape).optional().describe('Narrow the candidates'),
       },
@@ -46,7 +46,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
       title: 'Get agent',
       description: 'One agent: frontmatter, body (what it owns, when to route to it, hand-offs), its file and the files it overrides.',
       kind: 'read',
-      input: { name: z.string().max(MAX_NAME_INPUT).describe('The agent handle, e.g. "@database.postgres" (a missing "@" is added)') },
+      input: { name: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('The agent handle, e.g. "@database.postgres" (a missing "@" is added)') },
       output: {
         name: z.string(), domain: z.string().nullable(), module: z.string(), source, path: z.string(), description: z.string(),
         tags: z.array(z.string()), capabilities: z.array(z.string()), model: z.string().nullable(), color: z.string().nullable(),
@@ -80,7 +80,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
       kind: 'read',
       input: {
         sql: z.string().max(MAX_SQL).describe('One SELECT/WITH, ? or :name placeholders'),
-        params: z.union([z.array(param).max(MAX_PARAMS), z.record(z.string().max(MAX_NAME_INPUT), param).refine((o) => Object.keys(o).length <= MAX_PARAMS, {
+        params: z.union([z.array(param).superRefine(atMost(MAX_PARAMS)), z.record(z.string().superRefine(atMost(MAX_NAME_INPUT)), param).refine((o) => Object.keys(o).length <= MAX_PARAMS, {
           message: `at most ${MAX_PARAMS} named parameters`, params: { rule: 'max_items' },
         })])
           .optional().describe('List for ?, object for :name'),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { invalid, quoted } from '../errors.js';
+import { atMost } from '../mcp/define.js';
 import type { DatabaseCatalog } from './catalog.js';
 import { ARCHITECTURE_PATTERNS } from './patterns.js';
 import { type Database, type QueryNeed, CLOUDS } from './schema.js';
@@ -17,15 +18,15 @@ export const MAX_LIST_INPUT = 50;
 
 export const requirementsShape = {
   data_model: z.enum(MODELS).optional().describe('Shape of the data'),
-  data_volume: z.string().max(MAX_VOLUME_INPUT).optional().describe('e.g. "500GB", "3TB"'),
-  reads_per_second: z.number().min(0).max(MAX_RATE).optional().describe('Peak reads/s'),
-  writes_per_second: z.number().min(0).max(MAX_RATE).optional().describe('Peak writes/s'),
-  read_write_ratio: z.string().max(MAX_VOLUME_INPUT).optional().describe('"90:10", read-heavy, write-heavy or balanced'),
+  data_volume: z.string().superRefine(atMost(MAX_VOLUME_INPUT)).optional().describe('e.g. "500GB", "3TB"'),
+  reads_per_second: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Peak reads/s'),
+  writes_per_second: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Peak writes/s'),
+  read_write_ratio: z.string().superRefine(atMost(MAX_VOLUME_INPUT)).optional().describe('"90:10", read-heavy, write-heavy or balanced'),
   consistency: z.enum(['strong', 'eventual']).optional().describe('strong: acknowledged writes survive failover and are always read; eventual: stale reads OK'),
   transactions: z.boolean().optional().describe('Multi-record ACID needed'),
-  latency_ms: z.number().positive().max(3_600_000).optional().describe('Target p99 latency, ms'),
-  query_needs: z.array(z.enum(QUERY_NEEDS)).max(QUERY_NEEDS.length * 2).optional().describe('What queries must do'),
-  workloads: z.array(z.enum(WORKLOADS)).max(WORKLOADS.length * 2).optional().describe('Workloads served; several give a polyglot design'),
+  latency_ms: z.number().positive().superRefine(atMost(3_600_000)).optional().describe('Target p99 latency, ms'),
+  query_needs: z.array(z.enum(QUERY_NEEDS)).superRefine(atMost(QUERY_NEEDS.length * 2)).optional().describe('What queries must do'),
+  workloads: z.array(z.enum(WORKLOADS)).superRefine(atMost(WORKLOADS.length * 2)).optional().describe('Workloads served; several give a polyglot design'),
   multi_region: z.enum(['none', 'read-replicas', 'active-active']).optional().describe('active-active: writes in several regions'),
   budget: z.enum(['low', 'medium', 'high']).optional().describe('For licences and hosting'),
   deployment: z.enum(['managed', 'self-hosted', 'embedded', 'any']).optional().describe('managed service, self-hosted server, or embedded library'),

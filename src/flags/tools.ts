@@ -1,17 +1,17 @@
 import * as z from 'zod';
 import type { AgentService } from '../agents/service.js';
-import { defineTool } from '../mcp/define.js';
+import { atMost, defineTool } from '../mcp/define.js';
 import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_NAME_INPUT, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
 import { DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, MAX_LEASE_SECONDS, MAX_NOTES, MIN_LEASE_SECONDS, type CreateFlagInput, type Flag, type FlagService } from './service.js';
 
 const HANDLE_HINT = 'agent handle, e.g. "@backend.api"';
-const handle = (what: string) => z.string().max(MAX_NAME_INPUT).describe(`${what}: ${HANDLE_HINT}`);
+const handle = (what: string) => z.string().superRefine(atMost(MAX_NAME_INPUT)).describe(`${what}: ${HANDLE_HINT}`);
 /**
  * Text arguments: the service counts characters (code points) after trimming and refuses past
  * max with the exact count; the schema admits twice as many UTF-16 units, so that any text within
  * the rule passes it, and stops a megabyte before it reaches the service.
  */
-const text = (max: number) => z.string().max(2 * max);
+const text = (max: number) => z.string().superRefine(atMost(2 * max));
 /** context: a JSON object of at most MAX_CONTEXT_DEPTH levels and MAX_CONTEXT_VALUES values (its bytes are checked by the service). */
 const contextValue = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   const problem = contextProblem(value);
@@ -52,7 +52,7 @@ const contentFields = {
   change_description: text(MAX_TEXT).describe(`What changed, where, why it matters (>= ${MIN_CHANGE_DESCRIPTION} chars)`),
   action_required: text(MAX_TEXT).describe(`What the target must do: files, steps, checks (>= ${MIN_ACTION_REQUIRED} chars)`),
   impact_level: impact.describe('critical: breaks now (breaking_change, security, data_loss only); high: act soon; medium (default); low: FYI. high/critical need a target'),
-  related_files: z.union([z.array(text(MAX_SHORT_TEXT)).max(2 * MAX_RELATED_FILES), text((MAX_SHORT_TEXT + 1) * MAX_RELATED_FILES)]).describe('Affected files: a list or a comma-separated string'),
+  related_files: z.union([z.array(text(MAX_SHORT_TEXT)).superRefine(atMost(2 * MAX_RELATED_FILES)), text((MAX_SHORT_TEXT + 1) * MAX_RELATED_FILES)]).describe('Affected files: a list or a comma-separated string'),
   chain_origin_id: flagId('Id of the flag that caused this one'),
   code_location: text(MAX_SHORT_TEXT).describe('file:line, e.g. "src/api/users.ts:42"'),
   example_usage: text(MAX_TEXT).describe('Code showing how to use the change'),
@@ -69,7 +69,7 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
       kind: 'write',
       input: {
         source_agent: handle('You, the agent sending the flag'),
-        target_agent: z.string().max(MAX_NAME_INPUT).nullable().describe('The agent who must act, or null to broadcast to all'),
+        target_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).nullable().describe('The agent who must act, or null to broadcast to all'),
         flag_type: contentFields.flag_type,
         change_description: contentFields.change_description,
         action_required: contentFields.action_required,
@@ -137,16 +137,16 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
       kind: 'read',
       input: {
         status: z.enum(['pending', 'completed', 'all']).optional().describe('Default pending'),
-        target_agent: z.string().max(MAX_NAME_INPUT).optional().describe('Addressed to this agent'),
+        target_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Addressed to this agent'),
         broadcast_only: z.boolean().optional().describe('Only broadcasts'),
-        source_agent: z.string().max(MAX_NAME_INPUT).optional().describe('Sent by this agent'),
+        source_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Sent by this agent'),
         flag_type: flagType.optional().describe('This type'),
         impact_level: impact.optional().describe('This impact'),
         chain_id: flagId('The chain containing this flag').optional(),
         text: z.string().max(500).optional().describe('Text in description, action or notes'),
-        since: z.string().max(MAX_NAME_INPUT).optional().describe('Created at or after (ISO 8601)'),
+        since: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Created at or after (ISO 8601)'),
         limit: z.number().int().min(1).max(500).optional().describe(`Page size (default ${DEFAULT_LIST_LIMIT})`),
-        offset: z.number().int().min(0).max(1_000_000_000).optional().describe('Skip (default 0)'),
+        offset: z.number().int().min(0).superRefine(atMost(1_000_000_000)).optional().describe('Skip (default 0)'),
       },
       output: {
         total: z.number(),
@@ -185,7 +185,7 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
       input: {
         id: flagId(),
         agent: handle('You, the source agent of the flag'),
-        target_agent: z.string().max(MAX_NAME_INPUT).nullable().optional().describe('null: broadcast'),
+        target_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).nullable().optional().describe('null: broadcast'),
         flag_type: flagType.optional().describe('As in create_flag'),
         change_description: text(MAX_TEXT).optional().describe(`>= ${MIN_CHANGE_DESCRIPTION} chars`),
         action_required: text(MAX_TEXT).optional().describe(`>= ${MIN_ACTION_REQUIRED} chars`),

@@ -192,6 +192,20 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
   });
 }
 
+/**
+ * A bound that only stops abuse, far above any real value (a 200-character agent name, a rate of
+ * 10^12 per second): refused exactly as .max() would be (rule too_big, the limit in the message),
+ * but left out of tools/list, whose every byte sits in the model's context. The README lists them.
+ * Use as z.string().superRefine(atMost(200)); works for strings, arrays and numbers.
+ */
+export function atMost(max: number) {
+  return (value: string | readonly unknown[] | number, ctx: z.RefinementCtx<string | readonly unknown[] | number>): void => {
+    const origin = typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : 'array';
+    const size = typeof value === 'number' ? value : value.length;
+    if (size > max) ctx.addIssue({ code: 'too_big', origin, maximum: max, inclusive: true, input: value });
+  };
+}
+
 let configured = false;
 
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);

@@ -3,6 +3,7 @@ import type { DatabaseCatalog } from '../databases/catalog.js';
 import { parseVolumeGb } from '../databases/recommend.js';
 import type { Database } from '../databases/schema.js';
 import { invalid } from '../errors.js';
+import { atMost } from '../mcp/define.js';
 import { type ConversionResult, convertSchema, convertedTables } from './convert/index.js';
 import { quoteIdent } from './convert/names.js';
 import { type PairKnowledge, pairKnowledge } from './mappings.js';
@@ -27,9 +28,9 @@ function quoteFor(dialect: Dialect, name: string): string {
 }
 
 export const planOptionsShape = {
-  data_volume: z.string().max(32).optional().describe('e.g. "200GB", "4TB"'),
+  data_volume: z.string().superRefine(atMost(32)).optional().describe('e.g. "200GB", "4TB"'),
   tables: z.number().int().min(1).max(100_000).optional().describe('Tables or collections'),
-  write_rate: z.number().min(0).max(1e12).optional().describe('Source writes/s during the move'),
+  write_rate: z.number().min(0).superRefine(atMost(1e12)).optional().describe('Source writes/s during the move'),
   downtime: z.enum(['zero', 'minutes', 'hours']).optional().describe('Accepted at cutover (default zero)'),
   cdc_available: z.boolean().optional().describe('Change data capture possible on the source'),
   source_ddl: z.string().max(2_000_000).optional().describe('Source DDL, converted and assessed for a PostgreSQL target'),
