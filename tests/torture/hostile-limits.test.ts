@@ -116,6 +116,21 @@ describe('query_catalog cannot bloat or clog', () => {
     expect((await callOk(server.client, 'query_catalog', { sql: 'SELECT 1 AS one' })).rows).toEqual([{ one: 1 }]);
   });
 
+  it('refuses randomblob, printf padding, hex and doubling bloats by the memory limit too', async () => {
+    for (const sql of [
+      'SELECT randomblob(4e8) AS a',
+      "SELECT printf('%.*c', 400000000, 'x') AS a",
+      "SELECT length(replace(hex(zeroblob(1e7)), '0', '0000000000')) AS a",
+      "WITH RECURSIVE r(x) AS (SELECT 'x' UNION ALL SELECT x || x FROM r LIMIT 40) SELECT max(length(x)) AS a FROM r",
+    ]) {
+      const started = Date.now();
+      const refusal = await call('query_catalog', { sql });
+      expect(refusal.json, sql).toMatchObject({ code: 'invalid_argument', field: 'sql', rule: 'memory_limit' });
+      expect(Date.now() - started, sql).toBeLessThan(2900);
+      expect(await pingMs()).toBeLessThan(PING_BOUND_MS);
+    }
+  }, 60_000);
+
   it('refuses a single value larger than an answer by the result size, before encoding it', async () => {
     const refusal = await call('query_catalog', { sql: "SELECT zeroblob(3500000) AS a, 'x' AS b" });
     expect(refusal.json).toMatchObject({ code: 'invalid_argument', field: 'sql', rule: 'result_size' });
