@@ -59,6 +59,25 @@ const contentFields = {
   context: contextValue.describe('Structured extra data (JSON object)'),
 };
 
+/**
+ * A page of flags, as JSON, in characters: 500 flags of 20,000-character texts would be tens of
+ * megabytes, sent twice (structuredContent and text). A page is cut at the last whole flag that
+ * fits (at least one is always sent) and says so (truncated, has_more); the next page follows it.
+ */
+export const MAX_FLAGS_ANSWER_CHARS = 2_000_000;
+
+function fitPage<T extends { flags: Flag[]; returned: number }>(page: T): { page: T; cut: boolean } {
+  let chars = 0;
+  let kept = 0;
+  for (const flag of page.flags) {
+    chars += JSON.stringify(flag).length + 1;
+    if (chars > MAX_FLAGS_ANSWER_CHARS && kept > 0) break;
+    kept++;
+  }
+  if (kept === page.flags.length) return { page, cut: false };
+  return { page: { ...page, flags: page.flags.slice(0, kept), returned: kept }, cut: true };
+}
+
 export function flagTools(flags: FlagService, agents: AgentService, creates: { create: (input: CreateFlagInput) => Flag | Promise<Flag> } = flags) {
   return [
     defineTool({
@@ -125,7 +144,8 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
         warnings: z.array(z.string()).optional(),
       },
       handle: (args) => {
-        const queue = flags.agentQueue(args.agent, args);
+        const { page, cut } = fitPage(flags.agentQueue(args.agent, args));
+        const queue = cut ? { ...page, truncated: true } : page;
         const warnings = agents.queueWarnings(queue.agent);
         return warnings.length ? { ...queue, warnings } : queue;
       },
@@ -155,7 +175,10 @@ export function flagTools(flags: FlagService, agents: AgentService, creates: { c
         has_more: z.boolean(),
         flags: z.array(flagShape),
       },
-      handle: (args) => flags.list(args),
+      handle: (args) => {
+        const { page, cut } = fitPage(flags.list(args));
+        return cut ? { ...page, has_more: true } : page;
+      },
     }),
     defineTool({
       name: 'get_flag',

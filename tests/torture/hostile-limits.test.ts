@@ -160,6 +160,31 @@ describe('query_catalog cannot bloat or clog', () => {
   }, 60_000);
 });
 
+describe('pages of flags are capped by size', () => {
+  it('cuts list_flags and get_agent_flags at 2,000,000 characters of flags, saying there is more', async () => {
+    const long = (c: string) => `${c.repeat(19_900)} ${'z'.repeat(60)}`;
+    for (let i = 0; i < 120; i++) {
+      await callOk(server.client, 'create_flag', flagInput({
+        source_agent: '@bulk.writer', target_agent: '@bulk.reader', change_description: long('d'), action_required: long('a'), example_usage: long('e'),
+      }));
+    }
+    const page = await call('list_flags', { source_agent: '@bulk.writer', limit: 500 });
+    expect(page.isError).toBe(false);
+    expect(page.json).toMatchObject({ total: 120, offset: 0, has_more: true });
+    expect(page.json.returned).toBeGreaterThan(20);
+    expect(page.json.returned).toBeLessThan(40);
+    expect(page.json.flags).toHaveLength(page.json.returned);
+    expect(page.text.length).toBeLessThan(2_100_000);
+    const next = await call('list_flags', { source_agent: '@bulk.writer', limit: 500, offset: page.json.returned });
+    expect(next.json.flags[0].id).toBe(page.json.flags.at(-1).id - 1); // newest first: the next page goes on where this one stopped
+    const queue = await call('get_agent_flags', { agent: '@bulk.reader', limit: 500 });
+    expect(queue.json).toMatchObject({ total_pending: 120, truncated: true });
+    expect(queue.json.returned).toBeLessThan(40);
+    expect(queue.text.length).toBeLessThan(2_100_000);
+    expect(await pingMs()).toBeLessThan(PING_BOUND_MS);
+  }, 120_000);
+});
+
 describe('a big conversion runs off the main thread', () => {
   it('keeps create_flag, lock_flag and ping answering while 150,000 columns convert, then refuses the answer by its size', async () => {
     const ddl = bigDdl(1500, 100);
