@@ -13,7 +13,7 @@ export const CONVERT_TIMEOUT_MS = 30_000;
 /** The conversion's answer, as JSON, in characters: the answer goes out twice (structuredContent and text). */
 export const MAX_ANSWER_CHARS = 3_000_000;
 /** The thread's V8 heap: a script that needs more is refused. */
-export const CONVERT_HEAP_MB = 768;
+export const CONVERT_HEAP_MB = 512;
 
 export interface ConvertRequest {
   ddl: string;
