@@ -89,4 +89,5 @@ function run(req: QueryRequest): QueryResponse {
 }
 
 process.on('message', (req: QueryRequest) => process.send!(run(req)));
+process.send!({ ready: true }); // the first message: the database is open, the query clock may start
 process.on('disconnect', () => process.exit(0));

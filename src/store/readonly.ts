@@ -26,6 +26,8 @@ export const QUERY_MEMORY_MB = 256;
 export const QUERY_HEAP_MB = 128;
 /** Queries waiting behind the running one; beyond this a call is refused as busy at once. */
 export const MAX_WAITING_QUERIES = 4;
+/** How long the query process may take to start (its first message says it is ready), under load included. */
+const STARTUP_TIMEOUT_MS = 15_000;
 
 /** The statement's first keyword, after comments and parentheses. */
 function firstKeyword(sql: string): string {
@@ -73,6 +75,8 @@ const WORKER = packagePath('dist', 'query-worker.js');
 export class ReadOnlyQueries {
   private child: ChildProcess | undefined;
   private readonly stderrOf = new WeakMap<ChildProcess, () => string>();
+  /** Resolves when the child has opened the database: the time limit counts the query, not the start-up. */
+  private readonly readyOf = new WeakMap<ChildProcess, Promise<void>>();
   private queue: Promise<unknown> = Promise.resolve();
   /** Queries accepted and not yet answered: the running one plus those waiting. */
   private pending = 0;
@@ -114,14 +118,34 @@ export class ReadOnlyQueries {
       if (stderr.length < 4096) stderr += chunk;
     });
     this.stderrOf.set(child, () => stderr);
+    this.readyOf.set(child, new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new CoordinatorError('store', `the query process did not start within ${STARTUP_TIMEOUT_MS / 1000} s; nothing was run, try again`));
+      }, STARTUP_TIMEOUT_MS);
+      child.once('message', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new CoordinatorError('store', `the query process ended while starting (exit code ${code}); nothing was run, try again`));
+      });
+    }));
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
     this.child = child;
     return child;
   }
 
-  private send(request: QueryRequest) {
+  private async send(request: QueryRequest) {
     const child = this.worker();
+    try {
+      await this.readyOf.get(child);
+    } catch (err) {
+      if (this.child === child) this.child = undefined;
+      throw err;
+    }
     return new Promise<{ columns: string[]; rows: Record<string, unknown>[]; row_count: number; truncated: boolean }>((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
