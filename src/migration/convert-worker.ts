@@ -20,3 +20,4 @@ function convert(req: ConvertRequest): ConvertReply {
 }
 
 parentPort?.on('message', (req: ConvertRequest) => parentPort!.postMessage(convert(req)));
+parentPort?.postMessage({ ready: true }); // the first message: loaded, the conversion clock may start

@@ -44,6 +44,8 @@ export class ConversionPool {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly idle: Worker[] = [];
+  /** Resolves when a thread has loaded (its first message): the time limit counts the conversion, not the start-up. */
+  private readonly readyOf = new WeakMap<Worker, Promise<void>>();
 
   constructor(private readonly timeoutMs = CONVERT_TIMEOUT_MS) {}
 
@@ -69,7 +71,7 @@ export class ConversionPool {
     }
   }
 
-  private run(request: ConvertRequest, field: string): Promise<ConversionResult> {
+  private async run(request: ConvertRequest, field: string): Promise<ConversionResult> {
     if (!existsSync(WORKER)) {
       // Not built (a test running the sources): convert here, with the same answer cap.
       const result = convertSchema(request.ddl, request.from);
@@ -78,6 +80,7 @@ export class ConversionPool {
       return Promise.resolve(result);
     }
     const worker = this.idle.pop() ?? this.start();
+    await this.readyOf.get(worker);
     return new Promise<ConversionResult>((resolve, reject) => {
       const done = (keep: boolean) => {
         clearTimeout(timer);
@@ -120,6 +123,11 @@ export class ConversionPool {
   private start(): Worker {
     const worker = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: CONVERT_HEAP_MB } });
     worker.unref();
+    this.readyOf.set(worker, new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the conversion thread ended while starting (exit code ${code})`)));
+    }));
     return worker;
   }
 
