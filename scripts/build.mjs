@@ -1,5 +1,5 @@
-// The build: type-checks and compiles src/ to dist/lib (tsc), bundles the three programs (the
-// server, the CLI and the query worker) into dist/ with esbuild, then writes dist/tool-listing.json.
+// The build: type-checks and compiles src/ to dist/lib (tsc), bundles the four programs (the
+// server, the CLI, the query worker and the conversion thread) into dist/ with esbuild, then writes dist/tool-listing.json.
 // The bundles start faster than the compiled modules: Node reads a few files instead of hundreds
 // (the SDK, zod, ajv...). Code shared by the programs sits in dist/chunks; the server's entry
 // applies its heap settings (src/memory.ts) before it imports the rest.
@@ -22,6 +22,7 @@ await build({
     index: join(DIST, 'lib/index.js'),
     cli: join(DIST, 'lib/cli.js'),
     'query-worker': join(DIST, 'lib/store/query-worker.js'),
+    'convert-worker': join(DIST, 'lib/migration/convert-worker.js'),
   },
   outdir: DIST,
   entryNames: '[name]',
@@ -46,7 +47,7 @@ for (const bin of ['index.js', 'cli.js']) chmodSync(join(DIST, bin), 0o755);
 
 // The banner declares require in every output file; a bundled module declaring its own top-level
 // require would make that file fail to load, so the build fails here instead.
-const outputs = [...['index.js', 'cli.js', 'query-worker.js'].map((f) => join(DIST, f)), ...readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => join(DIST, 'chunks', f))];
+const outputs = [...['index.js', 'cli.js', 'query-worker.js', 'convert-worker.js'].map((f) => join(DIST, f)), ...readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => join(DIST, 'chunks', f))];
 for (const file of outputs) {
   const declarations = readFileSync(file, 'utf8').match(/(?:^|[;\s{}])(?:const|let|var|function|class)\s+require\b/g) ?? [];
   if (declarations.length !== 1) throw new Error(`${file}: ${declarations.length} declarations of require (the banner's should be the only one)`);

@@ -1,4 +1,5 @@
-export type ErrorCode = 'invalid_argument' | 'not_found' | 'conflict' | 'forbidden' | 'store';
+/** busy: the server refused new heavy work because enough of it is running or waiting; retry shortly. */
+export type ErrorCode = 'invalid_argument' | 'not_found' | 'conflict' | 'forbidden' | 'store' | 'busy';
 
 export interface ErrorDetails {
   field?: string;

@@ -1,15 +1,22 @@
 import * as z from 'zod';
-import { defineTool } from '../mcp/define.js';
-import { DEFAULT_MAX_ROWS, MAX_ROWS, type ReadOnlyQueries } from '../store/readonly.js';
+import { atMost, defineTool } from '../mcp/define.js';
+import { MAX_NAME_INPUT } from '../flags/rules.js';
+import { DEFAULT_MAX_ROWS, MAX_ROWS, MAX_SQL, type ReadOnlyQueries } from '../store/readonly.js';
 import type { AgentService } from './service.js';
 
 const source = z.enum(['bundled', 'extra', 'user', 'project']);
 const filterShape = {
-  domain: z.string().optional().describe('Handle domain, e.g. "database" for @database.*'),
+  domain: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Handle domain, e.g. "database" for @database.*'),
   source: source.optional().describe('Where defined: project, user, extra or bundled'),
-  tag: z.string().optional().describe('Has this tag'),
-  model: z.string().optional().describe('Runs on this model'),
+  tag: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Has this tag'),
+  model: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Runs on this model'),
 };
+
+/** A search query: a task in a few words (long ones are still searched, exactly). */
+const MAX_QUERY = 2_000;
+/** query_catalog parameters: how many, and how long each string. */
+const MAX_PARAMS = 100;
+const param = z.union([z.string().max(MAX_SQL), z.number(), z.null()]);
 
 export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
   return [
@@ -20,7 +27,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
         'Who should handle this? Ranks agents for a task with the reasons for each score (50 per query word in a tag, capability 30, description word 20, +25 when several kinds match; text relevance breaks ties). Use it to pick a create_flag target.',
       kind: 'read',
       input: {
-        query: z.string().describe('The task in a few words, e.g. "PostgreSQL query performance tuning"'),
+        query: z.string().superRefine(atMost(MAX_QUERY)).describe('The task in a few words, e.g. "PostgreSQL query performance tuning"'),
         limit: z.number().int().min(1).max(100).optional().describe('How many agents (default 5)'),
         filters: z.strictObject(filterShape).optional().describe('Narrow the candidates'),
       },
@@ -39,7 +46,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
       title: 'Get agent',
       description: 'One agent: frontmatter, body (what it owns, when to route to it, hand-offs), its file and the files it overrides.',
       kind: 'read',
-      input: { name: z.string().describe('The agent handle, e.g. "@database.postgres" (a missing "@" is added)') },
+      input: { name: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('The agent handle, e.g. "@database.postgres" (a missing "@" is added)') },
       output: {
         name: z.string(), domain: z.string().nullable(), module: z.string(), source, path: z.string(), description: z.string(),
         tags: z.array(z.string()), capabilities: z.array(z.string()), model: z.string().nullable(), color: z.string().nullable(),
@@ -72,8 +79,10 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
         'Read-only SQL over the store: tables flags, flag_history, agents_catalog. One SELECT or WITH; writes are refused; queries over 3 s are stopped.',
       kind: 'read',
       input: {
-        sql: z.string().describe('One SELECT/WITH, ? or :name placeholders'),
-        params: z.union([z.array(z.union([z.string(), z.number(), z.null()])), z.record(z.string(), z.union([z.string(), z.number(), z.null()]))])
+        sql: z.string().max(MAX_SQL).describe('One SELECT/WITH, ? or :name placeholders'),
+        params: z.union([z.array(param).superRefine(atMost(MAX_PARAMS)), z.record(z.string().superRefine(atMost(MAX_NAME_INPUT)), param).refine((o) => Object.keys(o).length <= MAX_PARAMS, {
+          message: `at most ${MAX_PARAMS} named parameters`, params: { rule: 'max_items' },
+        })])
           .optional().describe('List for ?, object for :name'),
         max_rows: z.number().int().min(1).max(MAX_ROWS).optional().describe(`At most this many rows (default ${DEFAULT_MAX_ROWS})`),
       },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { invalid, quoted } from '../errors.js';
+import { atMost } from '../mcp/define.js';
 import type { DatabaseCatalog } from './catalog.js';
 import { ARCHITECTURE_PATTERNS } from './patterns.js';
 import { type Database, type QueryNeed, CLOUDS } from './schema.js';
@@ -8,25 +9,32 @@ export const QUERY_NEEDS = ['joins', 'aggregations', 'full_text', 'vector_simila
 export const WORKLOADS = ['oltp', 'analytics', 'search', 'cache', 'vector', 'graph', 'time-series', 'event-sourcing', 'document'] as const;
 const MODELS = ['relational', 'document', 'key-value', 'wide-column', 'graph', 'time-series', 'vector', 'search-index', 'columnar'] as const;
 
+/** data_volume and read_write_ratio: "500GB", "90:10"; far longer is no size. */
+export const MAX_VOLUME_INPUT = 32;
+/** Reads or writes per second: a billion is beyond any single system in the catalog. */
+const MAX_RATE = 1e12;
+/** team_expertise, existing_systems, compliance: items each. */
+export const MAX_LIST_INPUT = 50;
+
 export const requirementsShape = {
   data_model: z.enum(MODELS).optional().describe('Shape of the data'),
-  data_volume: z.string().optional().describe('e.g. "500GB", "3TB"'),
-  reads_per_second: z.number().min(0).optional().describe('Peak reads/s'),
-  writes_per_second: z.number().min(0).optional().describe('Peak writes/s'),
-  read_write_ratio: z.string().optional().describe('"90:10", read-heavy, write-heavy or balanced'),
+  data_volume: z.string().superRefine(atMost(MAX_VOLUME_INPUT)).optional().describe('e.g. "500GB", "3TB"'),
+  reads_per_second: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Peak reads/s'),
+  writes_per_second: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Peak writes/s'),
+  read_write_ratio: z.string().superRefine(atMost(MAX_VOLUME_INPUT)).optional().describe('"90:10", read-heavy, write-heavy or balanced'),
   consistency: z.enum(['strong', 'eventual']).optional().describe('strong: acknowledged writes survive failover and are always read; eventual: stale reads OK'),
   transactions: z.boolean().optional().describe('Multi-record ACID needed'),
-  latency_ms: z.number().positive().optional().describe('Target p99 latency, ms'),
-  query_needs: z.array(z.enum(QUERY_NEEDS)).optional().describe('What queries must do'),
-  workloads: z.array(z.enum(WORKLOADS)).optional().describe('Workloads served; several give a polyglot design'),
+  latency_ms: z.number().positive().superRefine(atMost(3_600_000)).optional().describe('Target p99 latency, ms'),
+  query_needs: z.array(z.enum(QUERY_NEEDS)).superRefine(atMost(QUERY_NEEDS.length * 2)).optional().describe('What queries must do'),
+  workloads: z.array(z.enum(WORKLOADS)).superRefine(atMost(WORKLOADS.length * 2)).optional().describe('Workloads served; several give a polyglot design'),
   multi_region: z.enum(['none', 'read-replicas', 'active-active']).optional().describe('active-active: writes in several regions'),
   budget: z.enum(['low', 'medium', 'high']).optional().describe('For licences and hosting'),
   deployment: z.enum(['managed', 'self-hosted', 'embedded', 'any']).optional().describe('managed service, self-hosted server, or embedded library'),
   cloud: z.enum([...CLOUDS, 'any']).optional().describe('Cloud it must run on'),
   open_source_only: z.boolean().optional().describe('Only OSI open-source licences'),
-  team_expertise: z.array(z.string().max(100)).optional().describe('Systems the team knows'),
-  existing_systems: z.array(z.string().max(100)).optional().describe('Systems already in production'),
-  compliance: z.array(z.string().max(100)).optional().describe('e.g. pci-dss, hipaa'),
+  team_expertise: z.array(z.string().max(100)).max(MAX_LIST_INPUT).optional().describe('Systems the team knows'),
+  existing_systems: z.array(z.string().max(100)).max(MAX_LIST_INPUT).optional().describe('Systems already in production'),
+  compliance: z.array(z.string().max(100)).max(MAX_LIST_INPUT).optional().describe('e.g. pci-dss, hipaa'),
   offline_sync: z.boolean().optional().describe('Clients work offline, sync later'),
   serverless: z.boolean().optional().describe('Pay per request, scale to zero'),
   use_case: z.string().max(500).optional().describe('The application in a few words, e.g. "real-time leaderboards"'),

@@ -16,6 +16,12 @@ export const MAX_TEXT = 20_000;
 export const MAX_SHORT_TEXT = 500;
 export const MAX_RELATED_FILES = 100;
 export const MAX_CONTEXT_BYTES = 64 * 1024;
+/** Levels of objects and arrays in context, the top-level object counting as one. */
+export const MAX_CONTEXT_DEPTH = 16;
+/** Values in context (objects, arrays, strings, numbers... at any depth). */
+export const MAX_CONTEXT_VALUES = 2_000;
+/** Agent names, system names, filters and dates as arguments: far more than any real one. */
+export const MAX_NAME_INPUT = 200;
 
 const CRITICAL_ONLY: readonly FlagType[] = ['security', 'data_loss'];
 const CRITICAL_ALLOWED: readonly FlagType[] = ['breaking_change', 'security', 'data_loss'];
@@ -131,6 +137,28 @@ export function parseRelatedFiles(value: unknown): string[] {
   return files;
 }
 
+/**
+ * Why a context value is too deep or too large, or null when it is within the limits. Walks the
+ * value without recursion (a 100,000-level object cannot overflow the stack) and stops as soon as
+ * a limit is passed.
+ */
+export function contextProblem(value: unknown): { rule: string; message: string } | null {
+  const stack: [unknown, number][] = [[value, 1]];
+  let values = 0;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (++values > MAX_CONTEXT_VALUES) {
+      return { rule: 'max_values', message: `context holds more than ${MAX_CONTEXT_VALUES} values; keep it to a few keys and move bulk data into a file named in related_files` };
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_CONTEXT_DEPTH) {
+      return { rule: 'max_depth', message: `context is nested more than ${MAX_CONTEXT_DEPTH} levels deep; flatten it (at most ${MAX_CONTEXT_DEPTH} levels of objects and arrays)` };
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return null;
+}
+
 /** A JSON object, given as an object or as its JSON text (the CLI passes text). */
 export function parseContext(value: unknown): Record<string, unknown> | null {
   if (value === undefined || value === null) return null;
@@ -146,6 +174,8 @@ export function parseContext(value: unknown): Record<string, unknown> | null {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalid('context', 'type', 'context must be a JSON object such as {"ticket": "ABC-12"}, not an array or a scalar');
   }
+  const problem = contextProblem(parsed);
+  if (problem) throw invalid('context', problem.rule, problem.message);
   const size = Buffer.byteLength(JSON.stringify(parsed));
   if (size > MAX_CONTEXT_BYTES) {
     throw invalid('context', 'max_bytes', `context is ${size} bytes of JSON; at most ${MAX_CONTEXT_BYTES} are allowed`);

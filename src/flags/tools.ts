@@ -1,11 +1,22 @@
 import * as z from 'zod';
 import type { AgentService } from '../agents/service.js';
-import { defineTool } from '../mcp/define.js';
-import { FLAG_TYPES, IMPACT_LEVELS, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
-import { DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, type FlagService } from './service.js';
+import { atMost, defineTool } from '../mcp/define.js';
+import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_NAME_INPUT, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
+import { DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, MAX_LEASE_SECONDS, MAX_NOTES, MIN_LEASE_SECONDS, type Flag, type FlagService } from './service.js';
 
 const HANDLE_HINT = 'agent handle, e.g. "@backend.api"';
-const handle = (what: string) => z.string().describe(`${what}: ${HANDLE_HINT}`);
+const handle = (what: string) => z.string().superRefine(atMost(MAX_NAME_INPUT)).describe(`${what}: ${HANDLE_HINT}`);
+/**
+ * Text arguments: the service counts characters (code points) after trimming and refuses past
+ * max with the exact count; the schema admits twice as many UTF-16 units, so that any text within
+ * the rule passes it, and stops a megabyte before it reaches the service.
+ */
+const text = (max: number) => z.string().superRefine(atMost(2 * max));
+/** context: a JSON object of at most MAX_CONTEXT_DEPTH levels and MAX_CONTEXT_VALUES values (its bytes are checked by the service). */
+const contextValue = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const problem = contextProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { rule: problem.rule } });
+});
 const flagId = (what = 'the flag id') => z.number().int().positive().describe(what);
 const flagType = z.enum(FLAG_TYPES);
 const impact = z.enum(IMPACT_LEVELS);
@@ -38,15 +49,34 @@ const contentFields = {
   flag_type: flagType.describe(
     'breaking_change: integrations break; refactor: same external API; change: anything else; information_request: you need an answer; security, data_loss: always critical',
   ),
-  change_description: z.string().describe(`What changed, where, why it matters (>= ${MIN_CHANGE_DESCRIPTION} chars)`),
-  action_required: z.string().describe(`What the target must do: files, steps, checks (>= ${MIN_ACTION_REQUIRED} chars)`),
+  change_description: text(MAX_TEXT).describe(`What changed, where, why it matters (>= ${MIN_CHANGE_DESCRIPTION} chars)`),
+  action_required: text(MAX_TEXT).describe(`What the target must do: files, steps, checks (>= ${MIN_ACTION_REQUIRED} chars)`),
   impact_level: impact.describe('critical: breaks now (breaking_change, security, data_loss only); high: act soon; medium (default); low: FYI. high/critical need a target'),
-  related_files: z.union([z.array(z.string()), z.string()]).describe('Affected files: a list or a comma-separated string'),
+  related_files: z.union([z.array(text(MAX_SHORT_TEXT)).superRefine(atMost(2 * MAX_RELATED_FILES)), text((MAX_SHORT_TEXT + 1) * MAX_RELATED_FILES)]).describe('Affected files: a list or a comma-separated string'),
   chain_origin_id: flagId('Id of the flag that caused this one'),
-  code_location: z.string().describe('file:line, e.g. "src/api/users.ts:42"'),
-  example_usage: z.string().describe('Code showing how to use the change'),
-  context: z.record(z.string(), z.unknown()).describe('Structured extra data (JSON object)'),
+  code_location: text(MAX_SHORT_TEXT).describe('file:line, e.g. "src/api/users.ts:42"'),
+  example_usage: text(MAX_TEXT).describe('Code showing how to use the change'),
+  context: contextValue.describe('Structured extra data (JSON object)'),
 };
+
+/**
+ * A page of flags, as JSON, in characters: 500 flags of 20,000-character texts would be tens of
+ * megabytes, sent twice (structuredContent and text). A page is cut at the last whole flag that
+ * fits (at least one is always sent) and says so (truncated, has_more); the next page follows it.
+ */
+export const MAX_FLAGS_ANSWER_CHARS = 2_000_000;
+
+function fitPage<T extends { flags: Flag[]; returned: number }>(page: T): { page: T; cut: boolean } {
+  let chars = 0;
+  let kept = 0;
+  for (const flag of page.flags) {
+    chars += JSON.stringify(flag).length + 1;
+    if (chars > MAX_FLAGS_ANSWER_CHARS && kept > 0) break;
+    kept++;
+  }
+  if (kept === page.flags.length) return { page, cut: false };
+  return { page: { ...page, flags: page.flags.slice(0, kept), returned: kept }, cut: true };
+}
 
 export function flagTools(flags: FlagService, agents: AgentService) {
   return [
@@ -58,7 +88,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'write',
       input: {
         source_agent: handle('You, the agent sending the flag'),
-        target_agent: z.string().nullable().describe('The agent who must act, or null to broadcast to all'),
+        target_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).nullable().describe('The agent who must act, or null to broadcast to all'),
         flag_type: contentFields.flag_type,
         change_description: contentFields.change_description,
         action_required: contentFields.action_required,
@@ -114,7 +144,8 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         warnings: z.array(z.string()).optional(),
       },
       handle: (args) => {
-        const queue = flags.agentQueue(args.agent, args);
+        const { page, cut } = fitPage(flags.agentQueue(args.agent, args));
+        const queue = cut ? { ...page, truncated: true } : page;
         const warnings = agents.queueWarnings(queue.agent);
         return warnings.length ? { ...queue, warnings } : queue;
       },
@@ -126,16 +157,16 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'read',
       input: {
         status: z.enum(['pending', 'completed', 'all']).optional().describe('Default pending'),
-        target_agent: z.string().optional().describe('Addressed to this agent'),
+        target_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Addressed to this agent'),
         broadcast_only: z.boolean().optional().describe('Only broadcasts'),
-        source_agent: z.string().optional().describe('Sent by this agent'),
+        source_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Sent by this agent'),
         flag_type: flagType.optional().describe('This type'),
         impact_level: impact.optional().describe('This impact'),
         chain_id: flagId('The chain containing this flag').optional(),
         text: z.string().max(500).optional().describe('Text in description, action or notes'),
-        since: z.string().optional().describe('Created at or after (ISO 8601)'),
+        since: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Created at or after (ISO 8601)'),
         limit: z.number().int().min(1).max(500).optional().describe(`Page size (default ${DEFAULT_LIST_LIMIT})`),
-        offset: z.number().int().min(0).optional().describe('Skip (default 0)'),
+        offset: z.number().int().min(0).superRefine(atMost(1_000_000_000)).optional().describe('Skip (default 0)'),
       },
       output: {
         total: z.number(),
@@ -144,7 +175,10 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         has_more: z.boolean(),
         flags: z.array(flagShape),
       },
-      handle: (args) => flags.list(args),
+      handle: (args) => {
+        const { page, cut } = fitPage(flags.list(args));
+        return cut ? { ...page, has_more: true } : page;
+      },
     }),
     defineTool({
       name: 'get_flag',
@@ -174,16 +208,16 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       input: {
         id: flagId(),
         agent: handle('You, the source agent of the flag'),
-        target_agent: z.string().nullable().optional().describe('null: broadcast'),
+        target_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).nullable().optional().describe('null: broadcast'),
         flag_type: flagType.optional().describe('As in create_flag'),
-        change_description: z.string().optional().describe(`>= ${MIN_CHANGE_DESCRIPTION} chars`),
-        action_required: z.string().optional().describe(`>= ${MIN_ACTION_REQUIRED} chars`),
+        change_description: text(MAX_TEXT).optional().describe(`>= ${MIN_CHANGE_DESCRIPTION} chars`),
+        action_required: text(MAX_TEXT).optional().describe(`>= ${MIN_ACTION_REQUIRED} chars`),
         impact_level: impact.optional().describe('As in create_flag'),
         related_files: contentFields.related_files.optional(),
         chain_origin_id: z.number().int().positive().nullable().optional().describe('null: detach'),
-        code_location: z.string().nullable().optional().describe('null: clear'),
-        example_usage: z.string().nullable().optional().describe('null: clear'),
-        context: z.record(z.string(), z.unknown()).nullable().optional().describe('null: clear'),
+        code_location: text(MAX_SHORT_TEXT).nullable().optional().describe('null: clear'),
+        example_usage: text(MAX_TEXT).nullable().optional().describe('null: clear'),
+        context: contextValue.nullable().optional().describe('null: clear'),
       },
       output: { flag: flagShape, changed: z.array(z.string()), warnings: z.array(z.string()).optional() },
       handle: ({ id, agent, ...changes }) => {
@@ -253,7 +287,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       input: {
         id: flagId(),
         agent: handle('You, the agent who handled the flag'),
-        notes: z.string().optional().describe('What you did, or why it needs nothing from you'),
+        notes: text(MAX_NOTES).optional().describe('What you did, or why it needs nothing from you'),
       },
       output: {
         success: z.literal(true),

@@ -171,14 +171,18 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
     if (!tool) {
       return { isError: true, content: [{ type: 'text' as const, text: `Tool ${name} not found; tools/list shows the tools there are` }] };
     }
-    const parsed = tool.input.safeParse(request.params.arguments ?? {});
+    const parsed = tool.input.safeParse(request.params.arguments ?? {}, { reportInput: true });
     if (!parsed.success) {
       const issues = parsed.error.issues;
       const first = issues[0]!;
       const text = issues.map((i) => (i.path.length ? `${i.message} at ${i.path.join('.')}` : i.message)).join('; ');
       const field = first.path.length ? first.path.join('.') : first.code === 'unrecognized_keys' ? (first as { keys: string[] }).keys.join(', ') : 'arguments';
-      const rule = first.code === 'invalid_type' && first.message.startsWith('missing required argument') ? 'required' : first.code;
-      return fail(new CoordinatorError('invalid_argument', `invalid arguments for ${name}: ${text}`, { field, rule }), name);
+      const ruleOf = (first as { params?: { rule?: unknown } }).params?.rule;
+      const rule = typeof ruleOf === 'string' ? ruleOf : first.code === 'invalid_type' && first.message.startsWith('missing required argument') ? 'required' : first.code;
+      // A string over its bound: its length and the limit, as the services' own max_length refusals give them.
+      const lengths = first.code === 'too_big' && first.origin === 'string' && typeof first.input === 'string'
+        ? { current_length: first.input.length, required_length: Number(first.maximum) } : {};
+      return fail(new CoordinatorError('invalid_argument', `invalid arguments for ${name}: ${text}`, { field, rule, ...lengths }), name);
     }
     try {
       return ok((await tool.def.handle(parsed.data as never)) as Record<string, unknown>);
@@ -186,6 +190,20 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
       return fail(err, name);
     }
   });
+}
+
+/**
+ * A bound that only stops abuse, far above any real value (a 200-character agent name, a rate of
+ * 10^12 per second): refused exactly as .max() would be (rule too_big, the limit in the message),
+ * but left out of tools/list, whose every byte sits in the model's context. The README lists them.
+ * Use as z.string().superRefine(atMost(200)); works for strings, arrays and numbers.
+ */
+export function atMost(max: number) {
+  return (value: string | readonly unknown[] | number, ctx: z.RefinementCtx<string | readonly unknown[] | number>): void => {
+    const origin = typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : 'array';
+    const size = typeof value === 'number' ? value : value.length;
+    if (size > max) ctx.addIssue({ code: 'too_big', origin, maximum: max, inclusive: true, input: value });
+  };
 }
 
 let configured = false;

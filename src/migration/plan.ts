@@ -3,6 +3,7 @@ import type { DatabaseCatalog } from '../databases/catalog.js';
 import { parseVolumeGb } from '../databases/recommend.js';
 import type { Database } from '../databases/schema.js';
 import { invalid } from '../errors.js';
+import { atMost } from '../mcp/define.js';
 import { type ConversionResult, convertSchema, convertedTables } from './convert/index.js';
 import { quoteIdent } from './convert/names.js';
 import { type PairKnowledge, pairKnowledge } from './mappings.js';
@@ -27,9 +28,9 @@ function quoteFor(dialect: Dialect, name: string): string {
 }
 
 export const planOptionsShape = {
-  data_volume: z.string().optional().describe('e.g. "200GB", "4TB"'),
+  data_volume: z.string().superRefine(atMost(32)).optional().describe('e.g. "200GB", "4TB"'),
   tables: z.number().int().min(1).max(100_000).optional().describe('Tables or collections'),
-  write_rate: z.number().min(0).optional().describe('Source writes/s during the move'),
+  write_rate: z.number().min(0).superRefine(atMost(1e12)).optional().describe('Source writes/s during the move'),
   downtime: z.enum(['zero', 'minutes', 'hours']).optional().describe('Accepted at cutover (default zero)'),
   cdc_available: z.boolean().optional().describe('Change data capture possible on the source'),
   source_ddl: z.string().max(2_000_000).optional().describe('Source DDL, converted and assessed for a PostgreSQL target'),
@@ -77,7 +78,15 @@ const round = (n: number) => Math.max(0.5, Math.round(n * 2) / 2);
 export class MigrationPlanner {
   constructor(private readonly catalog: DatabaseCatalog) {}
 
-  plan(sourceName: unknown, targetName: unknown, input: PlanOptions = {}): PlanBody & {
+  /** The dialect source_ddl is converted from for this pair, or null when plan() would not convert it. */
+  conversionDialect(sourceName: unknown, targetName: unknown): string | null {
+    const source = this.catalog.get(sourceName, 'source');
+    const target = this.catalog.get(targetName, 'target');
+    return DDL_DIALECTS.has(source.id) && PG_COMPATIBLE.has(target.id) ? source.id : null;
+  }
+
+  /** converted: source_ddl already converted (off the main thread, see heavy.ts); else plan() converts it here. */
+  plan(sourceName: unknown, targetName: unknown, input: PlanOptions = {}, converted?: ConversionResult): PlanBody & {
     source: { id: string; name: string }; target: { id: string; name: string }; kind: string;
     assessment: { level: 'LOW' | 'MEDIUM' | 'HIGH'; rationale: string; action_items: { item: string; category: string; effort: Bucket }[] };
     schema_conversion: (Pick<ConversionResult, 'summary' | 'action_items' | 'unparsed' | 'ddl'>) | null;
@@ -108,7 +117,7 @@ export class MigrationPlanner {
     const { factor, kind } = complexity(source, target, knowledge);
     let conversion: ConversionResult | null = null;
     if (options.source_ddl !== undefined) {
-      if (DDL_DIALECTS.has(source.id) && PG_COMPATIBLE.has(target.id)) conversion = convertSchema(options.source_ddl, source.id);
+      if (DDL_DIALECTS.has(source.id) && PG_COMPATIBLE.has(target.id)) conversion = converted ?? convertSchema(options.source_ddl, source.id);
       else assumptions.push(`source_ddl given but schema conversion runs only from MySQL, MariaDB, SQL Server or Oracle to PostgreSQL: it was not converted`);
     }
     if (conversion && conversion.unparsed.length > 0) {

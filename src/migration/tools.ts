@@ -1,9 +1,14 @@
 import * as z from 'zod';
-import { defineTool } from '../mcp/define.js';
-import { convertSchema } from './convert/index.js';
+import { MAX_NAME_INPUT } from '../flags/rules.js';
+import { atMost, defineTool } from '../mcp/define.js';
+import { resolveDialect } from './convert/index.js';
+import { ConversionPool } from './heavy.js';
 import { type MigrationPlanner, planOptionsShape } from './plan.js';
 
-export function migrationTools(planner: MigrationPlanner) {
+let sharedPool: ConversionPool | undefined;
+
+/** Conversions run on worker threads (heavy.ts): one pool for every server in the process. */
+export function migrationTools(planner: MigrationPlanner, pool: ConversionPool = (sharedPool ??= new ConversionPool())) {
   return [
     defineTool({
       name: 'plan_migration',
@@ -12,8 +17,8 @@ export function migrationTools(planner: MigrationPlanner) {
         'A phased zero-downtime migration plan between two catalog systems: tasks, tools, effort, exit criteria and rollback per phase; type/function/syntax mappings; validation queries for both sides; risks; a LOW/MEDIUM/HIGH assessment with action items; and markdown.',
       kind: 'read',
       input: {
-        source: z.string().describe('From, e.g. "mysql"'),
-        target: z.string().describe('To, e.g. "postgresql"'),
+        source: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('From, e.g. "mysql"'),
+        target: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('To, e.g. "postgresql"'),
         ...planOptionsShape,
       },
       output: {
@@ -32,7 +37,11 @@ export function migrationTools(planner: MigrationPlanner) {
         schema_conversion: z.record(z.string(), z.unknown()).nullable(),
         markdown: z.string(),
       },
-      handle: ({ source, target, ...options }) => planner.plan(source, target, options),
+      handle: async ({ source, target, ...options }) => {
+        const dialect = options.source_ddl !== undefined && options.source_ddl.trim() !== '' ? planner.conversionDialect(source, target) : null;
+        const converted = dialect && options.source_ddl !== undefined ? await pool.convert(options.source_ddl, dialect, 'source_ddl') : undefined;
+        return planner.plan(source, target, options, converted);
+      },
     }),
     defineTool({
       name: 'convert_schema',
@@ -42,7 +51,7 @@ export function migrationTools(planner: MigrationPlanner) {
       kind: 'read',
       input: {
         ddl: z.string().max(2_000_000).describe('Source DDL script'),
-        from: z.string().describe('mysql, mariadb, sqlserver or oracle'),
+        from: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('mysql, mariadb, sqlserver or oracle'),
         to: z.literal('postgresql').optional().describe('postgresql (the only target)'),
       },
       output: {
@@ -55,7 +64,10 @@ export function migrationTools(planner: MigrationPlanner) {
         skipped: z.array(z.record(z.string(), z.unknown())),
         summary: z.record(z.string(), z.unknown()),
       },
-      handle: (a) => convertSchema(a.ddl, a.from),
+      handle: (a) => {
+        resolveDialect(a.from); // refused here, before the script is copied to a thread
+        return pool.convert(a.ddl, a.from);
+      },
     }),
   ];
 }

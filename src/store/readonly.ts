@@ -12,11 +12,22 @@ export type QueryResponse =
   | { ok: true; columns: string[]; rows: Record<string, unknown>[]; row_count: number; truncated: boolean }
   | { ok: false; rule: string; error: string };
 
+/** What the query process writes on stderr, alone on a line, just before its watchdog kills it for using too much memory. */
+export const MEMORY_LIMIT_MARK = 'query-worker: memory limit';
+
 export const DEFAULT_MAX_ROWS = 200;
 export const MAX_ROWS = 1000;
 export const QUERY_TIMEOUT_MS = 3000;
 export const MAX_RESULT_BYTES = 4_000_000;
-const MAX_SQL = 10_000;
+export const MAX_SQL = 10_000;
+/** The query process is killed when its resident memory passes this (SQLite's values, the rows and their JSON). */
+export const QUERY_MEMORY_MB = 256;
+/** Its V8 heap limit, below the memory cap so that a large answer fails as a heap error rather than an OOM kill. */
+export const QUERY_HEAP_MB = 128;
+/** Queries waiting behind the running one; beyond this a call is refused as busy at once. */
+export const MAX_WAITING_QUERIES = 4;
+/** How long the query process may take to start (its first message says it is ready), under load included. */
+const STARTUP_TIMEOUT_MS = 15_000;
 
 /** The statement's first keyword, after comments and parentheses. */
 function firstKeyword(sql: string): string {
@@ -63,7 +74,12 @@ const WORKER = packagePath('dist', 'query-worker.js');
  */
 export class ReadOnlyQueries {
   private child: ChildProcess | undefined;
+  private readonly stderrOf = new WeakMap<ChildProcess, () => string>();
+  /** Resolves when the child has opened the database: the time limit counts the query, not the start-up. */
+  private readonly readyOf = new WeakMap<ChildProcess, Promise<void>>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Queries accepted and not yet answered: the running one plus those waiting. */
+  private pending = 0;
 
   constructor(private readonly dbPath: string, private readonly timeoutMs = QUERY_TIMEOUT_MS) {}
 
@@ -78,23 +94,58 @@ export class ReadOnlyQueries {
     }
     if (this.dbPath === ':memory:') throw new CoordinatorError('store', 'query_catalog needs a database file; this server runs on an in-memory store');
     const request: QueryRequest = { sql: sqlValue, params: checkParams(paramsValue), maxRows };
-    const result = this.queue.then(() => this.send(request));
+    if (this.pending > MAX_WAITING_QUERIES) {
+      throw new CoordinatorError('busy', `query_catalog is busy: one query is running and ${MAX_WAITING_QUERIES} are waiting (at most ${MAX_WAITING_QUERIES} may wait); nothing was run, retry in a few seconds`, {
+        field: 'sql', rule: 'queue_full', max_waiting: MAX_WAITING_QUERIES,
+      });
+    }
+    this.pending++;
+    const result = this.queue.then(() => this.send(request)).finally(() => this.pending--);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
   private worker(): ChildProcess {
     if (this.child && this.child.exitCode === null && !this.child.killed) return this.child;
-    const child = fork(WORKER, [this.dbPath], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
-    child.stderr?.resume();
+    const child = fork(WORKER, [this.dbPath, String(QUERY_MEMORY_MB)], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      execArgv: [`--max-old-space-size=${QUERY_HEAP_MB}`],
+    });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      if (stderr.length < 4096) stderr += chunk;
+    });
+    this.stderrOf.set(child, () => stderr);
+    this.readyOf.set(child, new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new CoordinatorError('store', `the query process did not start within ${STARTUP_TIMEOUT_MS / 1000} s; nothing was run, try again`));
+      }, STARTUP_TIMEOUT_MS);
+      child.once('message', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new CoordinatorError('store', `the query process ended while starting (exit code ${code}); nothing was run, try again`));
+      });
+    }));
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
     this.child = child;
     return child;
   }
 
-  private send(request: QueryRequest) {
+  private async send(request: QueryRequest) {
     const child = this.worker();
+    try {
+      await this.readyOf.get(child);
+    } catch (err) {
+      if (this.child === child) this.child = undefined;
+      throw err;
+    }
     return new Promise<{ columns: string[]; rows: Record<string, unknown>[]; row_count: number; truncated: boolean }>((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
@@ -110,10 +161,18 @@ export class ReadOnlyQueries {
           reject(invalid('sql', response.rule, response.error));
         }
       };
-      const onExit = (code: number | null) => {
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         done();
         this.child = undefined;
-        reject(new CoordinatorError('store', `the query process ended unexpectedly (exit code ${code}); nothing was changed, try again`));
+        // Its stderr may still be arriving: the mark (or V8's heap message) decides which limit it hit.
+        setImmediate(() => {
+          const stderr = this.stderrOf.get(child)?.() ?? '';
+          if (stderr.includes(MEMORY_LIMIT_MARK) || /heap out of memory|Allocation failed/i.test(stderr)) {
+            reject(invalid('sql', 'memory_limit', `the query used more than ${QUERY_MEMORY_MB} MB of memory and was stopped (a huge value such as zeroblob, randomblob, printf padding or a long string_agg); select smaller values (length(), substr()) or fewer rows`, { limit_mb: QUERY_MEMORY_MB }));
+          } else {
+            reject(new CoordinatorError('store', `the query process ended unexpectedly (exit code ${code}${signal ? `, signal ${signal}` : ''}); nothing was changed, try again`));
+          }
+        });
       };
       const timer = setTimeout(() => {
         done();

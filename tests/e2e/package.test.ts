@@ -30,7 +30,7 @@ function installPacked(): { pkg: string; project: string; files: string[] } {
 describe('the packed package, installed in another project', () => {
   it('ships the bundles and their files, not the compiled modules, and runs from node_modules', () => {
     const { pkg, project, files } = installPacked();
-    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/cli.js', 'dist/query-worker.js', 'dist/tool-listing.json', 'schema.sql', 'package.json']));
+    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/cli.js', 'dist/query-worker.js', 'dist/convert-worker.js', 'dist/tool-listing.json', 'schema.sql', 'package.json']));
     expect(files.filter((f) => f.startsWith('dist/lib/'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('agents/')).length).toBeGreaterThanOrEqual(40);
     expect(readdirSync(join(pkg, 'dist', 'chunks')).length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quoted } from '../../src/errors.js';
 import {
-  charLength, checkImpactRules, normalizeHandle, parseContext, parseId, parseRelatedFiles, requireText,
+  charLength, checkImpactRules, contextProblem, normalizeHandle, parseContext, parseId, parseRelatedFiles, requireText,
 } from '../../src/flags/rules.js';
 import { refusal } from '../helpers/refusal.js';
 
@@ -108,5 +108,26 @@ describe('quoted (arguments shown in refusals)', () => {
     for (let i = 0; i < 200_000; i++) deep = [deep];
     expect(() => JSON.stringify(deep)).toThrow(RangeError);
     expect(quoted(deep)).toBe('an array too deeply nested to show');
+  });
+});
+
+describe('context shape limits', () => {
+  it('refuses a context nested past 16 levels, also given as JSON text (the CLI), without overflowing the stack', () => {
+    let ok: Record<string, unknown> = { leaf: 1 };
+    for (let i = 1; i < 16; i++) ok = { d: ok };
+    expect(contextProblem(ok)).toBeNull();
+    expect(parseContext(ok)).toBe(ok);
+    expect(contextProblem({ d: ok })).toMatchObject({ rule: 'max_depth' });
+    const text = '{"d":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    expect(refusal(() => parseContext(text)).details).toMatchObject({ field: 'context', rule: 'max_depth' });
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(refusal(() => parseContext({ deep })).details).toMatchObject({ field: 'context', rule: 'max_depth' });
+  });
+
+  it('refuses more than 2,000 values at any depth', () => {
+    expect(contextProblem({ list: Array.from({ length: 1998 }, (_, i) => i) })).toBeNull(); // the object, the list and 1,998 numbers
+    expect(contextProblem({ list: Array.from({ length: 1999 }, (_, i) => i) })).toMatchObject({ rule: 'max_values' });
+    expect(refusal(() => parseContext({ list: Array.from({ length: 5000 }, () => 0) })).details).toMatchObject({ field: 'context', rule: 'max_values' });
   });
 });
