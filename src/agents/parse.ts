@@ -37,12 +37,47 @@ export const AGENT_LIMITS = {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** What one file's YAML may stand for while it is parsed, counted in characters (see boundedYaml). */
+const YAML_EXPANSION_CHARS = MAX_AGENT_FILE_BYTES;
+
+class ExpansionLimit extends Error {}
+
+/**
+ * gray-matter's YAML parser, watched while it parses. js-yaml itself writes aliases out in one
+ * place: a mapping key that is a list or map (`? [*a, *a, ...]`) becomes one joined string, so a
+ * 1 MB file could stand for tens of gigabytes before any check after parsing ran. Every node the
+ * parser finishes is counted: a string by its length, a list or map met a second time (an alias)
+ * by its size written out, within what is left of the budget. Past the budget, parsing stops.
+ */
+function boundedYaml(text: string): unknown {
+  const seen = new WeakSet<object>();
+  let used = 0;
+  const listener = (event: string, state: { result: unknown }) => {
+    if (event !== 'close') return;
+    const value = state.result;
+    if (typeof value === 'string') used += value.length;
+    else if (value !== null && typeof value === 'object') {
+      if (!seen.has(value)) seen.add(value);
+      else {
+        const left = YAML_EXPANSION_CHARS - used;
+        const m = measureFrontmatter(value, left, AGENT_LIMITS.frontmatterDepth);
+        used += m.over ? left + 1 : Math.min(m.size, left + 1);
+      }
+    }
+    if (used > YAML_EXPANSION_CHARS) {
+      throw new ExpansionLimit(`frontmatter uses YAML aliases that expand past the ${fmt(YAML_EXPANSION_CHARS)}-character limit while parsed (each *alias repeats the data of its &anchor)`);
+    }
+  };
+  const engines = (matter() as unknown as { engines: { yaml: { parse: (text: string, options: object) => unknown } } }).engines;
+  return engines.yaml.parse(text, { listener });
+}
+
 /**
  * The size of a parsed front matter as JSON text, counted without building that text and
  * stopping as soon as it passes the limit, so an alias bomb costs at most `limit` steps.
  * `shared` says whether some list or map is reached twice (a YAML alias of a collection).
  */
-function measureFrontmatter(data: unknown, limit: number, maxDepth: number): { over: 'size' | 'depth' | null; shared: boolean } {
+function measureFrontmatter(data: unknown, limit: number, maxDepth: number): { over: 'size' | 'depth' | null; shared: boolean; size: number } {
   const seen = new WeakSet<object>();
   let shared = false;
   let size = 0;
@@ -54,7 +89,7 @@ function measureFrontmatter(data: unknown, limit: number, maxDepth: number): { o
     else if (value instanceof Date) size += 26;
     else if (ArrayBuffer.isView(value)) size += value.byteLength * 4 + 24; // !!binary: JSON spells each byte as a number
     else {
-      if (depth >= maxDepth) return { over: 'depth', shared };
+      if (depth >= maxDepth) return { over: 'depth', shared, size };
       if (seen.has(value)) shared = true;
       else seen.add(value);
       size += 2;
@@ -68,9 +103,9 @@ function measureFrontmatter(data: unknown, limit: number, maxDepth: number): { o
         }
       }
     }
-    if (size > limit) return { over: 'size', shared };
+    if (size > limit) return { over: 'size', shared, size };
   }
-  return { over: null, shared };
+  return { over: null, shared, size };
 }
 
 /** Whether the front matter text writes an alias (`*name` where a value starts). */
@@ -123,8 +158,9 @@ export function parseAgentFile(bytes: Buffer): ParseResult {
   try {
     // Passing options disables gray-matter's cache (which would keep every file's text in
     // memory); its JavaScript front-matter engine would eval the file, so it refuses instead.
-    parsed = matter()(source, { engines: { js: refuseCode, javascript: refuseCode } } as never);
+    parsed = matter()(source, { engines: { yaml: boundedYaml, js: refuseCode, javascript: refuseCode } } as never);
   } catch (err) {
+    if (err instanceof ExpansionLimit) return { ok: false, hash, reason: err.message };
     return { ok: false, hash, reason: `bad YAML frontmatter: ${(err as Error).message.split('\n')[0]}` };
   }
   const data = (parsed.data ?? {}) as Record<string, unknown>;

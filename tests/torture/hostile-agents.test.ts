@@ -106,7 +106,7 @@ describe('hostile agent files', () => {
       for (const file of ['bomb-keys.md', 'bomb-description.md']) {
         const line = lines.filter((l) => l.includes(join(dir, file)));
         expect(line).toHaveLength(1);
-        expect(line[0]).toMatch(/YAML aliases.*65,536-character limit/);
+        expect(line[0]).toMatch(/YAML aliases that expand past the (65,536|1,048,576)-character limit/);
       }
       const { rss, peak } = rssOf(s.pid);
       expect(rss).toBeLessThan(RSS_KB);
@@ -214,6 +214,23 @@ describe('front matter limits (parseAgentFile)', () => {
     const start = performance.now();
     expect(reason(file(front))).toMatch(/YAML aliases that expand past the 65,536-character limit/);
     expect(performance.now() - start).toBeLessThan(1000);
+  });
+
+  it('stops a mapping key that joins aliases (js-yaml writes such keys out while it parses) before it is built', () => {
+    // A key written as a list of aliases becomes one joined string inside the YAML parser: 2,000
+    // copies of a 200,000-character string made 400 million characters (860 MB) from 1 MB of file.
+    const strings = `name: k\nlong: &s "${'y'.repeat(200_000)}"\n? [${Array(2000).fill('*s').join(', ')}]\n: 1`;
+    // Lists nested through aliases, joined the same way: 9^8 items from a few hundred bytes.
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i <= 8; i++) levels.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    const lists = `name: l\n${levels.join('\n')}\n? *a8\n: 1`;
+    for (const front of [strings, lists]) {
+      const bytes = file(front);
+      expect(bytes.length).toBeLessThan(1024 * 1024);
+      const start = performance.now();
+      expect(reason(bytes)).toBe('frontmatter uses YAML aliases that expand past the 1,048,576-character limit while parsed (each *alias repeats the data of its &anchor)');
+      expect(performance.now() - start).toBeLessThan(5000);
+    }
   });
 
   it('accepts aliases that stay small, and front matter near the limit', () => {
