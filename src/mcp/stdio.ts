@@ -61,6 +61,8 @@ export class StdioLineTransport implements Transport {
   /** Set while skipping the rest of an oversized line: its first bytes, last bytes and length. */
   private oversized: { head: Buffer; tail: Buffer; bytes: number } | null = null;
   private initialized = false;
+  /** initialize requests not yet answered: a failed one undoes `initialized`. */
+  private readonly initializeIds = new Set<RequestId>();
   /** Requests handed to the server and not yet answered. */
   private readonly owed = new Set<RequestId>();
   private drained: (() => void) | null = null;
@@ -90,8 +92,13 @@ export class StdioLineTransport implements Transport {
       if (this.stdout.write(text)) resolve();
       else this.stdout.once('drain', resolve);
     });
-    // Only once the answer is written may the end of input close the transport.
-    if (('result' in message || 'error' in message) && 'id' in message) this.settle(message.id as RequestId);
+    if (('result' in message || 'error' in message) && 'id' in message) {
+      // A refused initialize closes again what its arrival opened.
+      if ('error' in message && this.initializeIds.has(message.id as RequestId)) this.initialized = false;
+      this.initializeIds.delete(message.id as RequestId);
+      // Only once the answer is written may the end of input close the transport.
+      this.settle(message.id as RequestId);
+    }
   }
 
   async close(): Promise<void> {
@@ -199,8 +206,17 @@ export class StdioLineTransport implements Transport {
         this.answerError(message.id, -32600, `Invalid Request: "${message.method.slice(0, 100)}" before initialize; the MCP lifecycle starts with an initialize request (only ping may come before it)`);
         return;
       }
-      if (message.method === 'initialize') this.initialized = true;
+      // Requests written right behind initialize (before its answer) are served, as clients that
+      // pipeline expect; an initialize that fails takes that back (see send).
+      if (message.method === 'initialize') {
+        this.initialized = true;
+        this.initializeIds.add(message.id);
+      }
       this.owed.add(message.id);
+    } else if ('method' in message && message.method === 'notifications/cancelled') {
+      // A cancelled request gets no answer (the spec says so): nothing is owed for it any more.
+      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (typeof id === 'string' || typeof id === 'number') this.settle(id);
     }
     try {
       this.onmessage?.(message);

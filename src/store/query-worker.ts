@@ -25,8 +25,11 @@ const watchdog = new Worker(
        writeSync(2, '\\n' + workerData.mark + '\\n');
        process.kill(process.pid, 'SIGKILL');
      }
+     // The server is gone (killed: no disconnect event can run while SQLite holds this
+     // process's thread): a query nobody will read must not run on.
+     if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL');
    }, 5);`,
-  { eval: true, workerData: { cap: memoryMb * 1024 * 1024, mark: MEMORY_LIMIT_MARK } },
+  { eval: true, workerData: { cap: memoryMb * 1024 * 1024, mark: MEMORY_LIMIT_MARK, parent: process.ppid } },
 );
 watchdog.unref();
 const db = new Database(dbPath, { readonly: true, fileMustExist: true });

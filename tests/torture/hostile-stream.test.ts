@@ -1,7 +1,7 @@
 // Attacks on the protocol stream itself: messages over the size limit, requests before
 // initialize, and the end of input with answers still owed. Each talks to the built server
 // through raw lines on its stdin, as a misbehaving client would.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,8 @@ const INITIALIZED = { jsonrpc: '2.0', method: 'notifications/initialized' };
 
 /** The built server with a line-level view of its stdout. */
 function rawServer() {
-  const child = spawn(process.execPath, [SERVER, '--db', join(tempDir(), 'raw.db'), '--no-bundled-agents'], {
+  const db = join(tempDir(), 'raw.db');
+  const child = spawn(process.execPath, [SERVER, '--db', db, '--no-bundled-agents'], {
     env: { HOME: EMPTY_HOME, PATH: process.env.PATH ?? '' },
     stdio: ['pipe', 'pipe', 'pipe'],
   }) as ChildProcessWithoutNullStreams;
@@ -60,7 +61,7 @@ function rawServer() {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
   };
-  return { child, answers, answer, write, send, exited, rssMb, stderr: () => stderr, kill: () => child.kill('SIGKILL') };
+  return { child, db, answers, answer, write, send, exited, rssMb, stderr: () => stderr, kill: () => child.kill('SIGKILL') };
 }
 
 async function initialized(s: ReturnType<typeof rawServer>) {
@@ -169,6 +170,58 @@ describe('the stdio stream under attack', () => {
       expect((await s.answer(2, 1)).result).toEqual({});
     } finally {
       s.kill();
+    }
+  });
+
+  it('owes no answer for a cancelled request: the end of input still exits at once', async () => {
+    const s = rawServer();
+    try {
+      await initialized(s);
+      const started = Date.now();
+      await s.write(callLine(5, 'query_catalog', { sql: 'WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r' }));
+      await s.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 5, reason: 'user' } });
+      s.child.stdin.end();
+      expect(await s.exited).toBe(0);
+      // well under the 30 s wait for answers still owed (the query itself is stopped after 3 s)
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(s.answers.find((a) => a.id === 5)).toBeUndefined();
+    } finally {
+      s.kill();
+    }
+  });
+
+  it('a refused initialize does not open the other requests', async () => {
+    const s = rawServer();
+    try {
+      await s.send({ jsonrpc: '2.0', id: 0, method: 'initialize', params: {} });
+      expect((await s.answer(0)).error).toBeDefined();
+      await s.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_databases', arguments: {} } });
+      expect((await s.answer(1)).error!.message).toMatch(/before initialize/);
+      await initialized(s);
+      await s.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_databases', arguments: {} } });
+      expect((await s.answer(2)).result.isError).toBeFalsy();
+    } finally {
+      s.kill();
+    }
+  });
+
+  it('a query process does not outlive a server killed with SIGKILL', async () => {
+    const s = rawServer();
+    const workers = () =>
+      execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.includes('query-worker') && l.includes(s.db));
+    try {
+      await initialized(s);
+      await s.write(callLine(9, 'query_catalog', { sql: 'WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r' }));
+      await expect.poll(() => workers().length, { timeout: 10_000 }).toBe(1);
+      s.kill();
+      await s.exited;
+      // the query would run on for good (SQLite holds its only thread; no disconnect event runs)
+      await expect.poll(() => workers().length, { timeout: 2_000, interval: 100 }).toBe(0);
+    } finally {
+      s.kill();
+      for (const line of workers()) process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
     }
   });
 
