@@ -1,15 +1,14 @@
 import * as z from 'zod';
-import { atMost, defineTool } from '../mcp/define.js';
-import { MAX_NAME_INPUT } from '../flags/rules.js';
+import { atMost, defineTool, nameArg } from '../mcp/define.js';
 import { DEFAULT_MAX_ROWS, MAX_ROWS, MAX_SQL, type ReadOnlyQueries } from '../store/readonly.js';
 import type { AgentService } from './service.js';
 
 const source = z.enum(['bundled', 'extra', 'user', 'project']);
 const filterShape = {
-  domain: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Handle domain, e.g. "database" for @database.*'),
+  domain: nameArg().optional().describe('Handle domain, e.g. "database" for @database.*'),
   source: source.optional().describe('Where defined: project, user, extra or bundled'),
-  tag: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Has this tag'),
-  model: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Runs on this model'),
+  tag: nameArg().optional().describe('Has this tag'),
+  model: nameArg().optional().describe('Runs on this model'),
 };
 
 /** A search query: a task in a few words (long ones are still searched, exactly). */
@@ -46,7 +45,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
       title: 'Get agent',
       description: 'One agent: frontmatter, body (what it owns, when to route to it, hand-offs), its file and the files it overrides.',
       kind: 'read',
-      input: { name: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('The agent handle, e.g. "@database.postgres" (a missing "@" is added)') },
+      input: { name: nameArg().describe('The agent handle, e.g. "@database.postgres" (a missing "@" is added)') },
       output: {
         name: z.string(), domain: z.string().nullable(), module: z.string(), source, path: z.string(), description: z.string(),
         tags: z.array(z.string()), capabilities: z.array(z.string()), model: z.string().nullable(), color: z.string().nullable(),
@@ -80,7 +79,7 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
       kind: 'read',
       input: {
         sql: z.string().max(MAX_SQL).describe('One SELECT/WITH, ? or :name placeholders'),
-        params: z.union([z.array(param).superRefine(atMost(MAX_PARAMS)), z.record(z.string().superRefine(atMost(MAX_NAME_INPUT)), param).refine((o) => Object.keys(o).length <= MAX_PARAMS, {
+        params: z.union([z.array(param).superRefine(atMost(MAX_PARAMS)), z.record(nameArg(), param).refine((o) => Object.keys(o).length <= MAX_PARAMS, {
           message: `at most ${MAX_PARAMS} named parameters`, params: { rule: 'max_items' },
         })])
           .optional().describe('List for ?, object for :name'),

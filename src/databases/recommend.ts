@@ -12,7 +12,7 @@ const MODELS = ['relational', 'document', 'key-value', 'wide-column', 'graph', '
 /** data_volume and read_write_ratio: "500GB", "90:10"; far longer is no size. */
 export const MAX_VOLUME_INPUT = 32;
 /** Reads or writes per second: a billion is beyond any single system in the catalog. */
-const MAX_RATE = 1e12;
+export const MAX_RATE = 1e12;
 /** team_expertise, existing_systems, compliance: items each. */
 export const MAX_LIST_INPUT = 50;
 

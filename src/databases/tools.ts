@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { CoordinatorError, invalid, quoted } from '../errors.js';
-import { atMost, defineTool } from '../mcp/define.js';
-import { MAX_NAME_INPUT } from '../flags/rules.js';
+import { atMost, defineTool, nameArg } from '../mcp/define.js';
 import type { DatabaseCatalog } from './catalog.js';
 import { ARCHITECTURE_PATTERNS, findPattern } from './patterns.js';
 import { type Recommender, requirementsShape } from './recommend.js';
@@ -54,7 +53,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
       title: 'Get database technology',
       description: 'One technology by id, name or alias: models, consistency, scaling, deployment, licence, when to use it, strengths, limitations, cost.',
       kind: 'read',
-      input: { name: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('e.g. "postgres", "MongoDB", "mssql"') },
+      input: { name: nameArg().describe('e.g. "postgres", "MongoDB", "mssql"') },
       output: { database: z.record(z.string(), z.unknown()) },
       handle: (a) => ({ database: catalog.get(a.name) }),
     }),
@@ -63,7 +62,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
       title: 'Compare database technologies',
       description: 'Two to six technologies side by side on every dimension of the catalog.',
       kind: 'read',
-      input: { names: z.array(z.string().superRefine(atMost(MAX_NAME_INPUT))).superRefine(atMost(20)).describe('Two to six ids, names or aliases') },
+      input: { names: z.array(nameArg()).superRefine(atMost(20)).describe('Two to six ids, names or aliases') },
       output: { systems: z.array(z.string()), dimensions: z.array(z.object({ dimension: z.string(), values: z.record(z.string(), z.unknown()) })) },
       handle: (a) => {
         if (a.names.length < 2 || a.names.length > 6) throw invalid('names', 'count', `names must hold two to six systems; got ${a.names.length}`);
@@ -98,7 +97,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
       title: 'Get architecture pattern',
       description: `A polyglot persistence pattern: components and their stores, synchronisation, trade-offs. Patterns: ${Object.keys(ARCHITECTURE_PATTERNS).join(', ')}.`,
       kind: 'read',
-      input: { name: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('e.g. "cqrs-event-sourcing", "lambda", "database per service"') },
+      input: { name: nameArg().describe('e.g. "cqrs-event-sourcing", "lambda", "database per service"') },
       output: { pattern: z.record(z.string(), z.unknown()) },
       handle: (a) => {
         const pattern = findPattern(a.name);
@@ -114,7 +113,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
       description: 'Memory settings for PostgreSQL, MySQL/MariaDB, MongoDB or Redis for a given RAM, each with its rule, plus a config snippet.',
       kind: 'read',
       input: {
-        system: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('postgresql, mysql, mariadb, mongodb or redis'),
+        system: nameArg().describe('postgresql, mysql, mariadb, mongodb or redis'),
         ram_gb: z.number().min(0).superRefine(atMost(1_000_000)).describe('Server RAM in GB (0.5 to 24576)'),
         max_connections: z.number().int().min(0).superRefine(atMost(1_000_000)).optional().describe('Expected connections (default 100; MySQL 151)'),
         os_reserved_gb: z.number().min(0).superRefine(atMost(24_576)).optional().describe('PostgreSQL: RAM left to the OS (default 2GB)'),

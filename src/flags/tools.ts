@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import type { AgentService } from '../agents/service.js';
-import { atMost, defineTool } from '../mcp/define.js';
-import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_NAME_INPUT, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
+import { atMost, defineTool, nameArg } from '../mcp/define.js';
+import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
 import { DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, MAX_LEASE_SECONDS, MAX_NOTES, MIN_LEASE_SECONDS, type Flag, type FlagService } from './service.js';
 
 const HANDLE_HINT = 'agent handle, e.g. "@backend.api"';
-const handle = (what: string) => z.string().superRefine(atMost(MAX_NAME_INPUT)).describe(`${what}: ${HANDLE_HINT}`);
+const handle = (what: string) => nameArg().describe(`${what}: ${HANDLE_HINT}`);
 /**
  * Text arguments: the service counts characters (code points) after trimming and refuses past
  * max with the exact count; the schema admits twice as many UTF-16 units, so that any text within
@@ -88,7 +88,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'write',
       input: {
         source_agent: handle('You, the agent sending the flag'),
-        target_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).nullable().describe('The agent who must act, or null to broadcast to all'),
+        target_agent: nameArg().nullable().describe('The agent who must act, or null to broadcast to all'),
         flag_type: contentFields.flag_type,
         change_description: contentFields.change_description,
         action_required: contentFields.action_required,
@@ -157,14 +157,14 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'read',
       input: {
         status: z.enum(['pending', 'completed', 'all']).optional().describe('Default pending'),
-        target_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Addressed to this agent'),
+        target_agent: nameArg().optional().describe('Addressed to this agent'),
         broadcast_only: z.boolean().optional().describe('Only broadcasts'),
-        source_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Sent by this agent'),
+        source_agent: nameArg().optional().describe('Sent by this agent'),
         flag_type: flagType.optional().describe('This type'),
         impact_level: impact.optional().describe('This impact'),
         chain_id: flagId('The chain containing this flag').optional(),
         text: z.string().max(500).optional().describe('Text in description, action or notes'),
-        since: z.string().superRefine(atMost(MAX_NAME_INPUT)).optional().describe('Created at or after (ISO 8601)'),
+        since: nameArg().optional().describe('Created at or after (ISO 8601)'),
         limit: z.number().int().min(1).max(500).optional().describe(`Page size (default ${DEFAULT_LIST_LIMIT})`),
         offset: z.number().int().min(0).superRefine(atMost(1_000_000_000)).optional().describe('Skip (default 0)'),
       },
@@ -208,7 +208,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       input: {
         id: flagId(),
         agent: handle('You, the source agent of the flag'),
-        target_agent: z.string().superRefine(atMost(MAX_NAME_INPUT)).nullable().optional().describe('null: broadcast'),
+        target_agent: nameArg().nullable().optional().describe('null: broadcast'),
         flag_type: flagType.optional().describe('As in create_flag'),
         change_description: text(MAX_TEXT).optional().describe(`>= ${MIN_CHANGE_DESCRIPTION} chars`),
         action_required: text(MAX_TEXT).optional().describe(`>= ${MIN_ACTION_REQUIRED} chars`),

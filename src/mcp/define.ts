@@ -5,7 +5,7 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { CoordinatorError, quoted } from '../errors.js';
-import { charLength } from '../flags/rules.js';
+import { charLength, MAX_NAME_INPUT } from '../flags/rules.js';
 import { log } from '../log.js';
 import { packagePath } from '../paths.js';
 
@@ -205,6 +205,9 @@ export function atMost(max: number) {
     if (size > max) ctx.addIssue({ code: 'too_big', origin, maximum: max, inclusive: true, input: value });
   };
 }
+
+/** A name, handle, filter or date argument: a string of at most MAX_NAME_INPUT characters (a bound left out of tools/list). */
+export const nameArg = () => z.string().superRefine(atMost(MAX_NAME_INPUT));
 
 let configured = false;
 

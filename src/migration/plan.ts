@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { DatabaseCatalog } from '../databases/catalog.js';
-import { parseVolumeGb } from '../databases/recommend.js';
+import { MAX_RATE, MAX_VOLUME_INPUT, parseVolumeGb } from '../databases/recommend.js';
 import type { Database } from '../databases/schema.js';
 import { invalid } from '../errors.js';
 import { atMost } from '../mcp/define.js';
@@ -28,9 +28,9 @@ function quoteFor(dialect: Dialect, name: string): string {
 }
 
 export const planOptionsShape = {
-  data_volume: z.string().superRefine(atMost(32)).optional().describe('e.g. "200GB", "4TB"'),
+  data_volume: z.string().superRefine(atMost(MAX_VOLUME_INPUT)).optional().describe('e.g. "200GB", "4TB"'),
   tables: z.number().int().min(1).max(100_000).optional().describe('Tables or collections'),
-  write_rate: z.number().min(0).superRefine(atMost(1e12)).optional().describe('Source writes/s during the move'),
+  write_rate: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Source writes/s during the move'),
   downtime: z.enum(['zero', 'minutes', 'hours']).optional().describe('Accepted at cutover (default zero)'),
   cdc_available: z.boolean().optional().describe('Change data capture possible on the source'),
   source_ddl: z.string().max(2_000_000).optional().describe('Source DDL, converted and assessed for a PostgreSQL target'),

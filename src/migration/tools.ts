@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { MAX_NAME_INPUT } from '../flags/rules.js';
-import { atMost, defineTool } from '../mcp/define.js';
+import { defineTool, nameArg } from '../mcp/define.js';
 import { resolveDialect } from './convert/index.js';
 import { ConversionPool } from './heavy.js';
 import { type MigrationPlanner, planOptionsShape } from './plan.js';
@@ -17,8 +16,8 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
         'A phased zero-downtime migration plan between two catalog systems: tasks, tools, effort, exit criteria and rollback per phase; type/function/syntax mappings; validation queries for both sides; risks; a LOW/MEDIUM/HIGH assessment with action items; and markdown.',
       kind: 'read',
       input: {
-        source: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('From, e.g. "mysql"'),
-        target: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('To, e.g. "postgresql"'),
+        source: nameArg().describe('From, e.g. "mysql"'),
+        target: nameArg().describe('To, e.g. "postgresql"'),
         ...planOptionsShape,
       },
       output: {
@@ -51,7 +50,7 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
       kind: 'read',
       input: {
         ddl: z.string().max(2_000_000).describe('Source DDL script'),
-        from: z.string().superRefine(atMost(MAX_NAME_INPUT)).describe('mysql, mariadb, sqlserver or oracle'),
+        from: nameArg().describe('mysql, mariadb, sqlserver or oracle'),
         to: z.literal('postgresql').optional().describe('postgresql (the only target)'),
       },
       output: {
