@@ -36,6 +36,30 @@ const tooLarge = (field: string, chars: number) =>
   });
 
 /**
+ * One conversion with its answer cap, as the thread runs it (and the pool, when no thread is
+ * built): the answer is measured where it is made, so a refused one is never copied.
+ */
+export function convertWithinLimits(req: ConvertRequest): ConvertReply {
+  try {
+    const result = convertSchema(req.ddl, req.from);
+    const chars = JSON.stringify(result).length;
+    if (chars > req.maxAnswerChars) return { ok: false, tooLarge: chars, summary: result.summary };
+    return { ok: true, result };
+  } catch (err) {
+    if (err instanceof CoordinatorError) return { ok: false, refusal: { code: err.code, message: err.message, details: err.details } };
+    return { ok: false, internal: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The conversion a reply carries, or the refusal it stands for (field: ddl or source_ddl). */
+function settle(reply: ConvertReply, field: string): ConversionResult {
+  if (reply.ok) return reply.result;
+  if ('tooLarge' in reply) throw tooLarge(field, reply.tooLarge);
+  if ('refusal' in reply) throw new CoordinatorError(reply.refusal.code, reply.refusal.message, reply.refusal.details);
+  throw new Error(reply.internal);
+}
+
+/**
  * Runs schema conversions off the main thread: at most MAX_RUNNING_CONVERSIONS at once, at most
  * MAX_WAITING_CONVERSIONS waiting (more are refused with code busy), each stopped after
  * CONVERT_TIMEOUT_MS, each answer at most MAX_ANSWER_CHARS. Threads are kept for the next call.
@@ -73,11 +97,8 @@ export class ConversionPool {
 
   private async run(request: ConvertRequest, field: string): Promise<ConversionResult> {
     if (!existsSync(WORKER)) {
-      // Not built (a test running the sources): convert here, with the same answer cap.
-      const result = convertSchema(request.ddl, request.from);
-      const chars = JSON.stringify(result).length;
-      if (chars > request.maxAnswerChars) throw tooLarge(field, chars);
-      return Promise.resolve(result);
+      // Not built (a test running the sources): convert here, the same way the thread does.
+      return settle(convertWithinLimits(request), field);
     }
     const worker = this.idle.pop() ?? this.start();
     await this.readyOf.get(worker);
@@ -92,10 +113,11 @@ export class ConversionPool {
       };
       const onMessage = (reply: ConvertReply) => {
         done(true);
-        if (reply.ok) return resolve(reply.result);
-        if ('tooLarge' in reply) return reject(tooLarge(field, reply.tooLarge));
-        if ('refusal' in reply) return reject(new CoordinatorError(reply.refusal.code, reply.refusal.message, reply.refusal.details));
-        reject(new Error(reply.internal));
+        try {
+          resolve(settle(reply, field));
+        } catch (err) {
+          reject(err);
+        }
       };
       const onError = (err: Error & { code?: string }) => {
         done(false);
