@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AGENT_CORPUS, AGENT_CORPUS_RSHAH, ROUTING_TASKS } from '../helpers/fixtures.js';
+
+/** The shape of tests/fixtures/routing/tasks.*.json (this test checks the files, it does not score any search). */
+interface RoutingTask {
+  id: string;
+  catalog: string;
+  query: string;
+  accept: string[];
+  best?: string;
+  split: string;
+}
+
+const CATALOGS: Record<string, string> = { 'wshobson-agents': AGENT_CORPUS, 'rshah515-agents': AGENT_CORPUS_RSHAH };
+
+/** Handles of a catalog folder: '@' + each file's frontmatter name, lower-cased, spaces to hyphens. */
+function handles(dir: string): Set<string> {
+  const out = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
+    const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, file), 'utf8'));
+    const name = front && /^name:\s*(.+)$/m.exec(front[1]!);
+    if (name) out.add('@' + name[1]!.trim().toLowerCase().replace(/\s+/g, '-'));
+  }
+  return out;
+}
+
+const load = (file: string): RoutingTask[] => JSON.parse(readFileSync(join(ROUTING_TASKS, file), 'utf8')) as RoutingTask[];
+const dev = load('tasks.dev.json');
+const heldout = load('tasks.heldout.json');
+const all = [...dev, ...heldout];
+
+describe('routing tasks (tests/fixtures/routing)', () => {
+  it('every task has an id, a known catalog, a query, accepted agents and its split', () => {
+    for (const t of all) {
+      expect(t.id, JSON.stringify(t)).toMatch(/^(wsh|rsh)-\d{3}$/);
+      expect(Object.keys(CATALOGS), t.id).toContain(t.catalog);
+      expect(typeof t.query === 'string' && t.query.trim().length > 0, t.id).toBe(true);
+      expect(Array.isArray(t.accept) && t.accept.length > 0, t.id).toBe(true);
+      expect(new Set(t.accept).size, t.id).toBe(t.accept.length);
+    }
+    expect(dev.every((t) => t.split === 'dev')).toBe(true);
+    expect(heldout.every((t) => t.split === 'heldout')).toBe(true);
+  });
+
+  it('every accepted handle, and the best one, names an agent file of that catalog', () => {
+    const known = Object.fromEntries(Object.entries(CATALOGS).map(([k, dir]) => [k, handles(dir)]));
+    expect(known['wshobson-agents']!.size).toBe(202);
+    expect(known['rshah515-agents']!.size).toBe(165);
+    const missing = all.flatMap((t) => t.accept.filter((h) => !known[t.catalog]!.has(h)).map((h) => `${t.id}: ${h}`));
+    expect(missing).toEqual([]);
+    for (const t of all.filter((x) => x.best !== undefined)) expect(t.accept, t.id).toContain(t.best);
+  });
+
+  it('ids are unique, there are at least 80 tasks, and about a third are held out', () => {
+    expect(new Set(all.map((t) => t.id)).size).toBe(all.length);
+    expect(all.length).toBeGreaterThanOrEqual(80);
+    const share = heldout.length / all.length;
+    expect(share).toBeGreaterThan(0.28);
+    expect(share).toBeLessThan(0.39);
+    for (const catalog of Object.keys(CATALOGS)) {
+      expect(all.filter((t) => t.catalog === catalog).length, catalog).toBeGreaterThanOrEqual(40);
+    }
+  });
+});
