@@ -1,10 +1,31 @@
-import MiniSearch, { type Options, type SearchResult } from 'minisearch';
+import MiniSearch from 'minisearch';
 import { invalid, quoted } from '../errors.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
-import { isStopword, processTerm, stem, tokenize, words } from './text.js';
+import { DEFAULT_PARAMS, type Field, type QueryTerm, RelevanceIndex, type RelevanceParams } from './relevance.js';
+import { isStopword, lexiconName, named, processTerm, stem, terms, tokenize, words } from './text.js';
 
 /** The seed's weights: a tag (or the name, once) 50, a capability 30, a description word 20. */
 export const WEIGHTS = { tag: 50, capability: 30, description: 20, multiKindBonus: 25 } as const;
+
+/** A query is a task in a few sentences; past this it is refused, and its words are read up to MAX_QUERY_WORDS. */
+export const MAX_QUERY_CHARS = 10_000;
+const MAX_QUERY_WORDS = 2_000;
+
+export type Match = 'strong' | 'fair' | 'weak';
+
+const NO_CLEAR_OWNER = 'no agent clearly owns this: consider a broadcast (create_flag without target_agent) or asking the user who should';
+
+/**
+ * How well a result matches: its relevance against the most any agent could score on the query
+ * (every word found at full weight) and against the best result. Calibrated on the routing
+ * benchmark's development tasks (bench/routing.mjs).
+ */
+function matchOf(relevance: number, ceiling: number, top: number, params: RelevanceParams): Match {
+  if (ceiling <= 0 || relevance <= 0) return 'weak';
+  const coverage = relevance / ceiling;
+  if (coverage >= params.strong && relevance >= params.nearTop * top) return 'strong';
+  return coverage >= params.fair ? 'fair' : 'weak';
+}
 
 export interface SearchFilters {
   domain?: string;
@@ -18,6 +39,7 @@ export interface SearchHit {
   name: string;
   score: number;
   relevance: number;
+  match: Match;
   reasons: string[];
   description: string;
   source: AgentSource;
@@ -39,24 +61,14 @@ interface Prepared {
   capabilities: Map<string, string[]>;
   /** Per stem, the agents whose description holds it. */
   descriptions: Map<string, string[]>;
-  text: MiniSearch;
-  docFreq: Map<string, number>;
+  relevance: RelevanceIndex;
+  /** Handle words only, for "did you mean" (built on the first unknown name). */
+  names?: MiniSearch;
   /** "Did you mean" answers per unknown name; flags to the same unknown agent come in series. */
   suggestions: Map<string, string[]>;
 }
 
-const MINISEARCH_OPTIONS: Options = {
-  idField: 'name',
-  fields: ['words', 'tags', 'capabilities', 'description', 'body'],
-  storeFields: [],
-  tokenize,
-  processTerm,
-};
-
-/** Longer query words are matched exactly or by prefix: no word that long has a typo worth finding. */
-const MAX_FUZZY_TERM = 40;
-
-const stemsOf = (text: string) => words(text).filter((w) => !isStopword(w)).map(stem);
+const stemsOf = (text: string) => terms(text);
 
 /**
  * "Who should handle this?": exact, explainable weights over tags, capabilities and descriptions,
@@ -66,7 +78,7 @@ const stemsOf = (text: string) => words(text).filter((w) => !isStopword(w)).map(
 export class AgentSearch {
   private prepared: Prepared | undefined;
 
-  constructor(private readonly catalog: AgentCatalog) {}
+  constructor(private readonly catalog: AgentCatalog, private readonly params: RelevanceParams = DEFAULT_PARAMS) {}
 
   /** Builds (or loads) the index now rather than on the first search. */
   warm(): void {
@@ -102,7 +114,7 @@ export class AgentSearch {
     for (const agent of agents) {
       for (const tag of agent.tags) addPhrase({ agent: agent.name, tag, stems: sharedStems(tag, () => stemsOf(tag)), kind: 'tag' });
       for (const part of new Set(words(agent.name))) {
-        if (!isStopword(part)) addPhrase({ agent: agent.name, tag: part, stems: sharedStems(`\0${part}`, () => [stem(part)]), kind: 'name' });
+        if (!isStopword(part)) addPhrase({ agent: agent.name, tag: part, stems: sharedStems(`\0${part}`, () => [named(stem(part))]), kind: 'name' });
       }
       // An agent's entries for a stem are added one after the other, so the last entry tells
       // whether it already has one (the first capability holding the stem is kept).
@@ -121,26 +133,23 @@ export class AgentSearch {
     for (const index of [phrases, capabilities, descriptions] as Map<string, unknown[]>[]) {
       for (const [key, list] of index) index.set(key, list.slice());
     }
-    this.prepared = { version: this.catalog.version, phrases, capabilities, descriptions, text: this.textIndex(agents), docFreq: new Map(), suggestions: new Map() };
+    this.prepared = { version: this.catalog.version, phrases, capabilities, descriptions, relevance: this.relevanceIndex(agents), suggestions: new Map() };
     return this.prepared;
   }
 
-  /**
-   * The minisearch index, built in memory from the catalog (about 70 ms for 1,000 agents). It is
-   * not saved: serialising it made tens of MB of garbage, and loading it back was barely faster.
-   */
-  private textIndex(agents: AgentSummary[]): MiniSearch {
+  /** The relevance index, built in memory from the catalog's summaries and bodies. */
+  private relevanceIndex(agents: AgentSummary[]): RelevanceIndex {
     const bodies = this.catalog.bodies();
-    const index = new MiniSearch(MINISEARCH_OPTIONS);
-    index.addAll(agents.map((a) => ({
+    return new RelevanceIndex(agents.map((a) => ({
       name: a.name,
-      words: a.name,
-      tags: a.tags.join(' '),
-      capabilities: a.capabilities.join(' '),
-      description: a.description,
-      body: bodies.get(a.name) ?? '',
-    })));
-    return index;
+      fields: {
+        name: a.name.slice(1),
+        tags: a.tags.join(' . '),
+        capabilities: a.capabilities.join(' . '),
+        description: a.description,
+        body: bodies.get(a.name) ?? '',
+      },
+    })), this.params);
   }
 
   search(queryValue: unknown, limitValue: unknown = 5, filters: SearchFilters = {}) {
@@ -148,7 +157,7 @@ export class AgentSearch {
       throw invalid('query', 'non_empty', 'query must describe the task in a few words, e.g. "PostgreSQL query performance tuning"');
     }
     const query = queryValue.trim();
-    if (query.length > 1000) throw invalid('query', 'max_length', `query is ${query.length} characters; at most 1000 are allowed`);
+    if (query.length > MAX_QUERY_CHARS) throw invalid('query', 'max_length', `query is ${query.length} characters; at most ${MAX_QUERY_CHARS} are allowed: describe the task in a few sentences`);
     const limit = limitValue ?? 5;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) {
       throw invalid('limit', 'range', `limit must be a whole number from 1 to 100; got ${quoted(limitValue)}`);
@@ -157,14 +166,14 @@ export class AgentSearch {
     // One entry per stem ("index indexes indexing" is one word), at most 30 words.
     const byStem = new Map<string, string>();
     const all = words(query);
-    for (const w of all) if (!isStopword(w) && !byStem.has(stem(w)) && byStem.size < 30) byStem.set(stem(w), w);
+    for (const w of all) if (!isStopword(w) && !byStem.has(named(stem(w))) && byStem.size < 30) byStem.set(named(stem(w)), w);
     const qWords = [...byStem.values()];
     const qStems = [...byStem.keys()];
     // Phrases match the query's words in order, repeats kept ("end-to-end testing" is end end test);
     // each position stands for its stem's entry above.
     const seq: number[] = [];
     for (const w of all) {
-      const i = isStopword(w) ? -1 : qStems.indexOf(stem(w));
+      const i = isStopword(w) ? -1 : qStems.indexOf(named(stem(w)));
       if (i >= 0 && seq.length < 60) seq.push(i);
     }
     // Scores first, with reasons kept as small tuples: a common word can touch thousands of
@@ -249,22 +258,18 @@ export class AgentSearch {
       return out;
     };
 
-    const text = new Map<string, SearchResult>();
-    // In a large catalog where the weights already fill the page, an agent found only by its
-    // body could not reach the page (its score is 0), so the text pass skips bodies and common
-    // words and only orders the ties.
-    const large = this.catalog.size >= 500 && hits.size >= limit;
-    const textTerms = large ? this.textTerms(p, qWords) : qWords;
-    if (textTerms.length > 0) {
-      for (const r of p.text.search(textTerms.join(' '), {
-        fields: large ? ['words', 'tags', 'capabilities', 'description'] : undefined,
-        prefix: (term) => term.length >= 4,
-        fuzzy: (term) => (term.length >= 5 && term.length <= MAX_FUZZY_TERM ? 0.2 : false),
-        boost: { words: 3, tags: 3, capabilities: 2, description: 1.5, body: 1 },
-      })) {
-        text.set(r.id as string, r);
-      }
+    // Relevance: BM25F over every field, with the seed's points as a small prior.
+    const surface = new Map<string, string>();
+    for (const w of all) {
+      if (isStopword(w)) continue;
+      const t = named(stem(w));
+      if (!surface.has(t)) surface.set(t, w);
     }
+    const show = (t: string) => lexiconName(t) ?? surface.get(t) ?? t;
+    const index = p.relevance;
+    const qTerms = index.queryTerms(query, MAX_QUERY_WORDS, show);
+    const bm25 = index.score(qTerms);
+    const ceiling = index.ceiling(qTerms);
 
     const passes = (a: AgentSummary) =>
       (!filters.domain || a.domain === filters.domain.toLowerCase().replace(/^@/, '')) &&
@@ -272,53 +277,60 @@ export class AgentSearch {
       (!filters.tag || a.tags.includes(filters.tag.toLowerCase())) &&
       (!filters.model || a.model === filters.model);
     // Rank light tuples first; only the page that is returned becomes full result objects.
-    const candidates: { name: string; score: number; relevance: number }[] = [];
-    for (const name of new Set([...hits.keys(), ...text.keys()])) {
+    const candidates: { name: string; doc: number; score: number; relevance: number }[] = [];
+    const docOf = new Map<string, number>();
+    index.names.forEach((name, doc) => {
+      if (bm25[doc]! > 0 || hits.has(name)) docOf.set(name, doc);
+    });
+    for (const [name, doc] of docOf) {
       const agent = this.catalog.get(name);
       if (!agent || !passes(agent)) continue;
-      candidates.push({ name, score: hits.get(name)?.score ?? 0, relevance: Math.round((text.get(name)?.score ?? 0) * 100) / 100 });
+      const points = hits.get(name)?.score ?? 0;
+      const relevance = bm25[doc]! + this.params.prior * Math.log1p(points / WEIGHTS.tag);
+      candidates.push({ name, doc, score: points, relevance });
     }
-    candidates.sort((a, b) => b.score - a.score || b.relevance - a.relevance || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    candidates.sort((a, b) => b.relevance - a.relevance || b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const top = candidates[0]?.relevance ?? 0;
     const results: SearchHit[] = candidates.slice(0, limit).map((c, i) => {
       const agent = this.catalog.get(c.name)!;
       const h = hits.get(c.name);
-      const t = text.get(c.name);
       const reasons = h ? reasonText(h) : [];
-      if (t && !h) {
-        const fields = [...new Set(Object.values(t.match).flat())];
-        reasons.push(`text: ${t.terms.join(', ')} (in ${fields.join(', ')}${t.queryTerms.some((q) => !t.terms.includes(q)) ? ', by prefix or fuzzy match' : ''})`);
+      const explained = new Set(qStems.filter((_s, k) => h && h.used & bit(k)));
+      const found: string[] = [];
+      const fields = new Set<Field>();
+      let fuzzy = false;
+      for (const q of qTerms) {
+        if (q.term.includes('_') || explained.has(q.term)) continue;
+        const where = index.fieldsOf(c.doc, q);
+        if (where.fields.length === 0) continue;
+        found.push(where.via ? `${q.shown} (${where.via}…)` : q.shown);
+        for (const f of where.fields) fields.add(f);
+        if (where.via) fuzzy = true;
       }
+      if (found.length) reasons.push(`text: ${found.slice(0, 8).join(', ')} (in ${[...fields].join(', ')}${fuzzy ? ', by prefix or fuzzy match' : ''})`);
       return {
-        rank: i + 1, name: c.name, score: c.score, relevance: c.relevance, reasons,
-        description: agent.description, source: agent.source, path: agent.path, tags: agent.tags,
+        rank: i + 1, name: c.name, score: c.score, relevance: Math.round(c.relevance * 100) / 100,
+        match: matchOf(c.relevance, ceiling, top, this.params),
+        reasons, description: agent.description, source: agent.source, path: agent.path, tags: agent.tags,
       };
     });
-    return { query, total_matches: candidates.length, results };
-  }
-
-  /**
-   * The words worth a full-text pass. In a large catalog a word found in more than a tenth of the
-   * agents says little about relevance (its inverse document frequency is near zero) and costs the
-   * most to score, so it is left to the weights; the rarest word is always kept.
-   */
-  private textTerms(p: Prepared, qWords: string[]): string[] {
-    const n = this.catalog.size;
-    if (qWords.length < 2) return qWords;
-    const df = qWords.map((w) => {
-      let f = p.docFreq.get(w);
-      if (f === undefined) {
-        f = p.text.search(w, { prefix: false, fuzzy: false }).length;
-        p.docFreq.set(w, f);
-      }
-      return { w, f };
-    });
-    const kept = df.filter((d) => d.f <= n / 10).map((d) => d.w);
-    return kept.length ? kept : [df.reduce((a, b) => (b.f < a.f ? b : a)).w];
+    const strong = results.some((r) => r.match === 'strong');
+    return {
+      query, total_matches: candidates.length, results,
+      ...(strong || results.length === 0 ? {} : { advice: NO_CLEAR_OWNER }),
+      ...(results.length === 0 ? { advice: 'no agent matches these words: rephrase with the technology or area, list_agents shows the catalog, or send a broadcast' } : {}),
+    };
   }
 
   /** True once the index of the current catalog is built (suggest and search are then cheap). */
   get ready(): boolean {
     return this.prepared?.version === this.catalog.version;
+  }
+
+  private namesIndex(): MiniSearch {
+    const index = new MiniSearch({ idField: 'name', fields: ['words'], storeFields: [], tokenize, processTerm });
+    index.addAll(this.catalog.all().map((a) => ({ name: a.name, words: a.name })));
+    return index;
   }
 
   /** Known names closest to a name that is not in the catalog ("did you mean"). */
@@ -328,7 +340,8 @@ export class AgentSearch {
     if (cached) return cached;
     const bare = name.replace(/^@/, '');
     if (bare.length > 64) return []; // no handle is longer; a fuzzy look-up of a huge string takes memory by the GB
-    const found = p.text.search(words(bare).join(' '), {
+    p.names ??= this.namesIndex();
+    const found = p.names.search(words(bare).join(' '), {
       fields: ['words'],
       prefix: true,
       fuzzy: 0.34,

@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { americanSpelling, LEXICON, STEM_EXCEPTIONS } from './lexicon.js';
 
 const STOPWORDS = new Set([
   'a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'do', 'for', 'from', 'how', 'i', 'in', 'into', 'is', 'it', 'its', 'me', 'my',
@@ -8,23 +9,31 @@ const STOPWORDS = new Set([
   'all', 'any', 'also', 'about', 'after', 'again', 'before', 'behind', 'but', 'can', 'could', 'does', 'did', 'done', 'each',
   'every', 'get', 'got', 'has', 'have', 'had', 'if', 'just', 'keep', 'let', 'make', 'not', 'now', 'only', 'please', 'some',
   'than', 'then', 'there', 'they', 'them', 'very', 'via', 'was', 'were', 'while', 'without', 'would', 'etc',
-  's', // the possessive: "yesterday's"
+  'been', 'being', 'these', 'those', 'here', 'where', 'other', 'into', 'onto', 'over', 'under', 'more', 'most', 'much', 'many',
+  'still', 'yet', 'since', 'because', 'until', 'am', 'he', 'she', 'him', 'her', 'his', 'hers', 'im', 'dont', 'don',
+  'one', 'ones', 'new', 'like', 'look', 'see', 'someone', 'somebody', 'anyone', 'thing', 'things', 'stuff', 'way', 'ways',
+  's', 't', // the possessive: "yesterday's"; "don't"
 ]);
 
 /**
- * Words of a text, lower-cased. Hyphens, dots, slashes and underscores separate words, so
- * "state-management" and "state management" read alike; "c++", "c#" and ".net" stay whole.
+ * Words of a text, lower-cased, in any script. Hyphens, dots, slashes and underscores separate
+ * words, so "state-management" and "state management" read alike; "c++", "c#" and ".net" stay whole.
  */
 export function words(text: string): string[] {
-  return (text.toLowerCase().match(/\.net\b|[a-z0-9]+(?:\+\+|#)?/g) ?? []).filter((w) => !/^\d$/.test(w)); // "1 hour": a lone digit says nothing
+  return (text.toLowerCase().match(/\.net\b|[\p{L}\p{N}]+(?:\+\+|#)?/gu) ?? []).filter((w) => !/^\d$/.test(w)); // "1 hour": a lone digit says nothing
 }
 
 const stemCache = new Map<string, string>();
 
+/**
+ * A word's stem: American spelling, then Porter's stemmer, except for the words whose stems would
+ * join unrelated words (embeddings and embedded). Words outside a-z are kept as they are.
+ */
 export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = /^[a-z]+$/.test(word) && word.length > 3 ? stemmer(word) : word;
+    const american = americanSpelling(word);
+    s = STEM_EXCEPTIONS.get(american) ?? (/^[a-z]+$/.test(american) && american.length > 3 ? stemmer(american) : american);
     if (stemCache.size < 100_000) stemCache.set(word, s);
   }
   return s;
@@ -32,9 +41,104 @@ export function stem(word: string): string {
 
 export const isStopword = (word: string): boolean => STOPWORDS.has(word);
 
-/** Stems of the words that carry meaning. */
+/** Stems of the words that carry meaning, each named as the lexicon names it (pg: postgresql). */
 export function terms(text: string): string[] {
-  return words(text).filter((w) => !isStopword(w)).map(stem);
+  return words(text).filter((w) => !isStopword(w)).map((w) => named(stem(w)));
+}
+
+/** The lexicon's name for a stem (postgr: postgresql, k8s: kubernet), or the stem itself. */
+export function named(s: string): string {
+  return lexicon.single.get(s) ?? s;
+}
+
+interface Variant {
+  stems: string[];
+  term: string;
+  related: boolean;
+}
+
+/**
+ * The lexicon as lookups. Synonyms (before a group's "+") are one term: a one-word synonym is
+ * replaced by the group's term. Related names (after the "+") keep their own term and add the
+ * group's. Phrases add the group's term beside their words.
+ */
+const lexicon: {
+  single: Map<string, string>;
+  related: Map<string, string>;
+  phrases: Map<string, Variant[]>;
+  display: Map<string, string>;
+} = (() => {
+  const single = new Map<string, string>();
+  const related = new Map<string, string>();
+  const phrases = new Map<string, Variant[]>();
+  const display = new Map<string, string>();
+  for (const group of LEXICON) {
+    const first = words(group[0]!).map(stem);
+    // A one-word group name is a word like any other; a phrase gets a term no text can spell.
+    const term = first.length === 1 ? first[0]! : `#${first.join(' ')}`;
+    display.set(term, group[0]!);
+    let isRelated = false;
+    for (const variant of group) {
+      if (variant === '+') {
+        isRelated = true;
+        continue;
+      }
+      const stems = words(variant).map(stem);
+      if (stems.length === 0) continue;
+      if (stems.length === 1) {
+        if (stems[0] === term) continue;
+        const map = isRelated ? related : single;
+        if (!single.has(stems[0]!) && !related.has(stems[0]!)) map.set(stems[0]!, term);
+      } else {
+        const list = phrases.get(stems[0]!) ?? [];
+        list.push({ stems, term, related: isRelated });
+        phrases.set(stems[0]!, list);
+      }
+    }
+  }
+  for (const list of phrases.values()) list.sort((a, b) => b.stems.length - a.stems.length);
+  return { single, related, phrases, display };
+})();
+
+/** How to show a term of the lexicon ("#machine learn": "machine learning"); undefined for others. */
+export const lexiconName = (term: string): string | undefined => lexicon.display.get(term);
+
+export interface Analyzed {
+  /** Content terms in order: stems with the lexicon's one-word names applied. */
+  terms: string[];
+  /** Terms of the lexicon's phrases found in the text ("#machine learn"). */
+  concepts: string[];
+  /** Terms of the groups that a related name in the text belongs to (stripe: payment). */
+  topics: string[];
+}
+
+/**
+ * The terms of a text for relevance scoring: stopwords out, each word stemmed and named as the
+ * lexicon names it (pg and postgres are postgresql), plus a term for each lexicon phrase the text
+ * holds (end to end, e2e: one term). Stopwords count while phrases are matched ("end to end").
+ */
+export function analyze(text: string, maxWords = Infinity): Analyzed {
+  const all = words(text);
+  const stems: string[] = [];
+  for (const w of all) {
+    if (stems.length >= maxWords) break;
+    stems.push(stem(w));
+  }
+  const out: Analyzed = { terms: [], concepts: [], topics: [] };
+  for (let i = 0; i < stems.length; i++) {
+    const s = stems[i]!;
+    for (const v of lexicon.phrases.get(s) ?? []) {
+      if (v.stems.every((x, k) => stems[i + k] === x)) {
+        (v.related ? out.topics : out.concepts).push(v.term);
+        break;
+      }
+    }
+    if (isStopword(all[i]!)) continue;
+    out.terms.push(lexicon.single.get(s) ?? s);
+    const topic = lexicon.related.get(s);
+    if (topic !== undefined) out.topics.push(topic);
+  }
+  return out;
 }
 
 /** For minisearch: one stemmed term, or nothing for a stopword. */
