@@ -44,7 +44,7 @@ export const DEFAULT_PARAMS: RelevanceParams = {
   prior: 0.5,
   strong: 0.35,
   nearTop: 0.7,
-  fair: 0.2,
+  fair: 0.25,
 };
 
 export interface AgentText {
@@ -69,83 +69,128 @@ export interface QueryTerm {
   expanded?: string[];
 }
 
-export interface Scored {
-  doc: number;
-  score: number;
-}
-
 const PAIR = '_';
 const isWord = (t: string) => !t.startsWith('#') && !t.includes(PAIR);
+/** Pairs of term ids as one number (ids stay far below 2^26). */
+const pairKey = (a: number, b: number) => a * 67_108_864 + b;
 
 export class RelevanceIndex {
   readonly names: string[];
-  private readonly postings = new Map<string, Posting>();
+  /** Term text to id; a pair of adjacent words is the text "a_b". */
+  private readonly ids = new Map<string, number>();
+  private readonly postings: Posting[] = [];
   /** The single-word terms, sorted, for prefix and typo look-ups. */
   private readonly vocabulary: string[];
 
   constructor(agents: AgentText[], readonly params: RelevanceParams = DEFAULT_PARAMS) {
     this.names = agents.map((a) => a.name);
     const n = agents.length;
-    // First pass: every field's terms and lengths; the averages are known only at the end.
-    const analyzed: Map<string, number>[][] = [];
+    const texts: string[] = [];
+    const idOf = (term: string) => {
+      let id = this.ids.get(term);
+      if (id === undefined) {
+        id = texts.length;
+        this.ids.set(term, id);
+        texts.push(term);
+      }
+      return id;
+    };
+    const pairs = new Map<number, number>();
+    // First pass: each field as a list of term ids, its length, and each term's document count.
+    // (The averages of the field lengths are known only at the end.)
+    const sequences: Int32Array[][] = [];
     const lengths = FIELDS.map(() => new Float64Array(n));
+    const df: number[] = [];
+    const lastDoc: number[] = [];
+    const seen = (id: number, doc: number) => {
+      if (lastDoc[id] !== doc) {
+        lastDoc[id] = doc;
+        df[id] = (df[id] ?? 0) + 1;
+      }
+    };
     agents.forEach((agent, doc) => {
-      analyzed.push(FIELDS.map((field, f) => {
-        const counts = new Map<string, number>();
+      sequences.push(FIELDS.map((field, f) => {
         const { terms, concepts, topics } = analyze(agent.fields[field], field === 'body' ? params.bodyWords : Infinity);
-        for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
-        for (const t of concepts) counts.set(t, (counts.get(t) ?? 0) + 1);
-        for (const t of topics) counts.set(t, (counts.get(t) ?? 0) + 1);
-        if (field !== 'body') {
-          for (let i = 1; i < terms.length; i++) {
-            const pair = `${terms[i - 1]}${PAIR}${terms[i]}`;
-            counts.set(pair, (counts.get(pair) ?? 0) + 1);
+        const out: number[] = [];
+        let prev = -1;
+        for (const t of terms) {
+          const id = idOf(t);
+          out.push(id);
+          if (field !== 'body' && prev >= 0) {
+            const key = pairKey(prev, id);
+            let pid = pairs.get(key);
+            if (pid === undefined) {
+              pid = idOf(`${texts[prev]}${PAIR}${t}`);
+              pairs.set(key, pid);
+            }
+            out.push(pid);
           }
+          prev = id;
         }
+        for (const t of concepts) out.push(idOf(t));
+        for (const t of topics) out.push(idOf(t));
+        for (const id of out) seen(id, doc);
         lengths[f]![doc] = terms.length;
-        return counts;
+        return Int32Array.from(out);
       }));
     });
-    const avg = lengths.map((l) => Math.max(1, l.reduce((a, b) => a + b, 0) / Math.max(1, n)));
-    const building = new Map<string, { docs: number[]; tf: number[]; fields: number[] }>();
-    analyzed.forEach((fields, doc) => {
-      const perDoc = new Map<string, { tf: number; fields: number }>();
-      fields.forEach((counts, f) => {
+    const avg = lengths.map((l) => Math.max(1, l.reduce((x, y) => x + y, 0) / Math.max(1, n)));
+    for (let id = 0; id < texts.length; id++) {
+      const count = df[id] ?? 0;
+      this.postings.push({ docs: new Int32Array(count), tf: new Float32Array(count), fields: new Uint8Array(count) });
+    }
+    const filled = new Int32Array(texts.length);
+    // Second pass: per doc, the weighted frequency of each of its terms, added to the postings.
+    const acc = new Float64Array(texts.length);
+    const mask = new Uint8Array(texts.length);
+    const touched: number[] = [];
+    sequences.forEach((fields, doc) => {
+      touched.length = 0;
+      fields.forEach((seq, f) => {
         const field = FIELDS[f]!;
-        const norm = 1 - params.b[field] + (params.b[field] * lengths[f]![doc]!) / avg[f]!;
-        for (const [term, count] of counts) {
-          const entry = perDoc.get(term) ?? { tf: 0, fields: 0 };
-          entry.tf += (params.weight[field] * count) / norm;
-          entry.fields |= 1 << f;
-          perDoc.set(term, entry);
+        const add = params.weight[field] / (1 - params.b[field] + (params.b[field] * lengths[f]![doc]!) / avg[f]!);
+        for (const id of seq) {
+          if (mask[id] === 0) touched.push(id);
+          acc[id]! += add;
+          mask[id]! |= 1 << f;
         }
       });
-      for (const [term, { tf, fields: mask }] of perDoc) {
-        let p = building.get(term);
-        if (!p) building.set(term, (p = { docs: [], tf: [], fields: [] }));
-        p.docs.push(doc);
-        p.tf.push(tf);
-        p.fields.push(mask);
+      for (const id of touched) {
+        const p = this.postings[id]!;
+        const at = filled[id]!++;
+        p.docs[at] = doc;
+        p.tf[at] = acc[id]!;
+        p.fields[at] = mask[id]!;
+        acc[id] = 0;
+        mask[id] = 0;
       }
+      fields.length = 0; // the sequences are not kept
     });
-    for (const [term, p] of building) {
-      this.postings.set(term, { docs: Int32Array.from(p.docs), tf: Float32Array.from(p.tf), fields: Uint8Array.from(p.fields) });
-    }
-    this.vocabulary = [...this.postings.keys()].filter(isWord).sort();
+    this.vocabulary = texts.filter(isWord).sort();
+  }
+
+  private posting(term: string): Posting | undefined {
+    const id = this.ids.get(term);
+    return id === undefined ? undefined : this.postings[id];
   }
 
   get size(): number {
     return this.names.length;
   }
 
+  /** The weight of a word that one agent uses. */
+  private get rareIdf(): number {
+    return Math.log(1 + (this.names.length - 0.5) / 1.5);
+  }
+
   idf(term: string): number {
-    const df = this.postings.get(term)?.docs.length ?? 0;
+    const df = this.posting(term)?.docs.length ?? 0;
     const n = this.names.length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   has(term: string): boolean {
-    return this.postings.has(term);
+    return this.ids.has(term);
   }
 
   /**
@@ -159,7 +204,7 @@ export class RelevanceIndex {
     let expansions = 0;
     for (const term of terms) {
       if (out.has(term)) continue;
-      if (this.postings.has(term) || !/^[a-z]/.test(term)) {
+      if (this.ids.has(term) || !/^[a-z]/.test(term)) {
         out.set(term, { term, shown: surface(term), weight: 1 });
         continue;
       }
@@ -172,7 +217,7 @@ export class RelevanceIndex {
     for (const term of topics) if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: this.params.topicWeight });
     for (let i = 1; i < terms.length; i++) {
       const pair = `${terms[i - 1]}${PAIR}${terms[i]}`;
-      if (!out.has(pair) && this.postings.has(pair)) out.set(pair, { term: pair, shown: `${surface(terms[i - 1]!)} ${surface(terms[i]!)}`, weight: this.params.pairWeight });
+      if (!out.has(pair) && this.ids.has(pair)) out.set(pair, { term: pair, shown: `${surface(terms[i - 1]!)} ${surface(terms[i]!)}`, weight: this.params.pairWeight });
     }
     return [...out.values()];
   }
@@ -197,8 +242,10 @@ export class RelevanceIndex {
     const max = term.length >= 8 ? 2 : 1;
     const found: string[] = [];
     for (const word of v) {
-      if (Math.abs(word.length - term.length) > max || (word[0] !== term[0] && word[1] !== term[1])) continue;
-      if (withinEdits(term, word, max)) {
+      if (word[0] !== term[0] && word[1] !== term[1]) continue;
+      // the catalog holds stems: a misspelt "replicaton" is compared with "replic" by its start too
+      const near = withinEdits(term, word, max) || (word.length >= 5 && term.length > word.length && withinEdits(term.slice(0, word.length), word, 1));
+      if (near) {
         found.push(word);
         if (found.length >= 8) break;
       }
@@ -206,22 +253,25 @@ export class RelevanceIndex {
     return found;
   }
 
-  /** BM25F scores of every doc holding any query term. */
-  score(query: QueryTerm[]): Float64Array {
+  /** BM25F scores of every doc, and the docs holding any query term. */
+  score(query: QueryTerm[]): { scores: Float64Array; matched: number[] } {
     const scores = new Float64Array(this.names.length);
+    const matched: number[] = [];
     const { k1 } = this.params;
     for (const q of query) {
       for (const term of q.expanded ?? [q.term]) {
-        const p = this.postings.get(term);
+        const p = this.posting(term);
         if (!p) continue;
         const w = q.weight * this.idf(term);
         for (let i = 0; i < p.docs.length; i++) {
           const tf = p.tf[i]!;
-          scores[p.docs[i]!]! += (w * tf) / (k1 + tf);
+          const doc = p.docs[i]!;
+          if (scores[doc] === 0) matched.push(doc);
+          scores[doc]! += (w * tf) / (k1 + tf);
         }
       }
     }
-    return scores;
+    return { scores, matched };
   }
 
   /** The most a doc could score on a query: each term at its full weight. */
@@ -229,7 +279,9 @@ export class RelevanceIndex {
     let sum = 0;
     for (const q of query) {
       if (q.term.includes(PAIR)) continue; // pairs are a bonus on top of their words
-      const idf = q.expanded ? Math.max(...q.expanded.map((t) => this.idf(t))) : this.idf(q.term);
+      // A word no agent uses counts as half of a word one agent uses: a request's incidental words
+      // ("problems on the signup form") should not make a clear match look weak in a small team.
+      const idf = q.expanded ? Math.max(...q.expanded.map((t) => this.idf(t))) : this.ids.has(q.term) ? this.idf(q.term) : this.rareIdf / 2;
       sum += q.weight * idf;
     }
     return sum;
@@ -240,7 +292,7 @@ export class RelevanceIndex {
     let mask = 0;
     let via: string | undefined;
     for (const term of q.expanded ?? [q.term]) {
-      const p = this.postings.get(term);
+      const p = this.posting(term);
       if (!p) continue;
       const i = indexOf(p.docs, doc);
       if (i >= 0) {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { atMost, defineTool, nameArg } from '../mcp/define.js';
 import { DEFAULT_MAX_ROWS, MAX_ROWS, MAX_SQL, type ReadOnlyQueries } from '../store/readonly.js';
+import { MAX_QUERY_CHARS } from './search.js';
 import type { AgentService } from './service.js';
 
 const source = z.enum(['bundled', 'extra', 'user', 'project']);
@@ -11,8 +12,6 @@ const filterShape = {
   model: nameArg().optional().describe('Runs on this model'),
 };
 
-/** A search query: a task in a few words (long ones are still searched, exactly). */
-const MAX_QUERY = 2_000;
 /** query_catalog parameters: how many, and how long each string. */
 const MAX_PARAMS = 100;
 const param = z.union([z.string().max(MAX_SQL), z.number(), z.null()]);
@@ -23,10 +22,10 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
       name: 'search_agents',
       title: 'Find the agent for a task',
       description:
-        'Who should handle this? Ranks agents for a task with the reasons for each score (50 per query word in a tag, capability 30, description word 20, +25 when several kinds match; text relevance breaks ties). Use it to pick a create_flag target.',
+        'Who should handle this? Ranks agents for a task by relevance (rare words count more; synonyms like pg/postgres meet), with reasons and match strong/fair/weak; advice says when no agent clearly owns it. Pick a create_flag target.',
       kind: 'read',
       input: {
-        query: z.string().superRefine(atMost(MAX_QUERY)).describe('The task in a few words, e.g. "PostgreSQL query performance tuning"'),
+        query: z.string().superRefine(atMost(MAX_QUERY_CHARS)).describe('The task, e.g. "slow Postgres queries, tune indexes"'),
         limit: z.number().int().min(1).max(100).optional().describe('How many agents (default 5)'),
         filters: z.strictObject(filterShape).optional().describe('Narrow the candidates'),
       },
@@ -34,9 +33,10 @@ export function agentTools(agents: AgentService, queries: ReadOnlyQueries) {
         query: z.string(),
         total_matches: z.number(),
         results: z.array(z.object({
-          rank: z.number(), name: z.string(), score: z.number(), relevance: z.number(), reasons: z.array(z.string()),
-          description: z.string(), source, path: z.string(), tags: z.array(z.string()),
+          rank: z.number(), name: z.string(), score: z.number(), relevance: z.number(), match: z.enum(['strong', 'fair', 'weak']),
+          reasons: z.array(z.string()), description: z.string(), source, path: z.string(), tags: z.array(z.string()),
         })),
+        advice: z.string().optional(),
       },
       handle: (args) => agents.search.search(args.query, args.limit, args.filters),
     }),
