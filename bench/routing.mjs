@@ -115,6 +115,44 @@ export async function evaluateRouting({ splits = ['dev', 'heldout'], rankers = O
   return out;
 }
 
+const SPEED_QUERIES = ['jwt sso for the identity api', 'kafka cdc pipeline', 'postgresql schema migration', 'react state-management rendering',
+  'terraform helm kubernetes', 'fraud ledger audit', 'vector embeddings rag', 'subscriptions invoicing email', 'rust grpc', 'flutter push notifications'];
+
+/** In-process index build and search times at 1,000 and 10,000 generated agents. */
+export async function searchSpeed(generateAgents, tmp) {
+  const { openStore } = await lib('store/db.js');
+  const { AgentCatalog } = await lib('agents/catalog.js');
+  const { AgentSearch } = await lib('agents/search.js');
+  const { mkdtempSync } = await import('node:fs');
+  const out = [];
+  for (const n of [1000, 10_000]) {
+    const dir = mkdtempSync(join(tmp, `speed-${n}-`));
+    generateAgents(dir, n);
+    const db = openStore(':memory:');
+    const catalog = new AgentCatalog(db, [{ source: 'extra', dir }]);
+    catalog.refresh();
+    const search = new AgentSearch(catalog);
+    let t = performance.now();
+    search.warm();
+    const build = performance.now() - t;
+    const times = [];
+    for (let i = 0; i < 1000; i++) {
+      t = performance.now();
+      search.search(SPEED_QUERIES[i % SPEED_QUERIES.length], 5);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    const long = 'our postgres replicas lag and vacuum never finishes on the orders table; '.repeat(200).slice(0, 10_000);
+    t = performance.now();
+    search.search(long, 5);
+    const longMs = performance.now() - t;
+    db.close();
+    const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+    out.push({ agents: n, build_ms: build, p50: at(0.5), p90: at(0.9), p99: at(0.99), long_query_ms: longMs });
+  }
+  return out;
+}
+
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
 
 export function routingTable(results) {

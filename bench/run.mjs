@@ -22,6 +22,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateAgents, runAgentBench } from './agents.mjs';
+import { evaluateRouting, routingTable, searchSpeed } from './routing.mjs';
 import { agentHandles, createArgs, makeContent, makeShape } from './content.mjs';
 import {
   Recorder, childPids, closeAll, connect, fmt, killAllSync, machineCpuTicks, msSince, nowNs, numericColumns, procStatus, rng, summarize,
@@ -700,6 +701,35 @@ async function benchAgents() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4b. routing quality (bench/routing.mjs): which agent should handle this?
+
+async function benchRouting() {
+  log('');
+  heading('4b. routing: labelled tasks over two public catalogs; ours, plain BM25 and the seed scoring');
+  log('tests/fixtures/routing: 120 tasks written before the scorer was tuned (80 dev, 40 held out, never tuned on) over the '
+    + 'wshobson (202 files) and rshah515 (165) catalogs. top-1: an acceptable agent first; recall@5: one in the first five; MRR over ten. '
+    + 'bm25 = minisearch with its defaults, handle and description boosted 2x, prefix and fuzzy 0.2; seed = the replaced script\'s '
+    + 'substring tags (50), capabilities (30), description word sets (20), +25.');
+  const res = await evaluateRouting();
+  const { header, rows } = routingTable(res);
+  tbl(header, rows);
+  const h = res.ours.heldout;
+  verdict('routing', 'held-out top-1 >= 90%', `${fmt(h.top1 * 100, 1)}%`, h.top1 >= 0.9);
+  verdict('routing', 'held-out recall@5 >= 98%', `${fmt(h.recall5 * 100, 1)}%`, h.recall5 >= 0.98);
+  const gain = (h.top1 - res.bm25.heldout.top1) * 100;
+  verdict('routing', 'held-out top-1 >= plain BM25 + 10 points', `+${fmt(gain, 1)} points`, gain >= 10);
+  log('\nsearch in-process (no protocol), generated agents (bench/agents.mjs), 1,000 searches over 10 queries, limit 5');
+  const speed = await searchSpeed(generateAgents, tmp);
+  tbl(['agents', 'index build ms', 'p50 ms', 'p90 ms', 'p99 ms', '10,000-char query ms'],
+    speed.map((r) => [r.agents.toLocaleString('en-US'), fmt(r.build_ms, 0), fmt(r.p50, 3), fmt(r.p90, 3), fmt(r.p99, 3), fmt(r.long_query_ms, 1)]));
+  const s1 = speed.find((r) => r.agents === 1000);
+  const s10 = speed.find((r) => r.agents === 10_000);
+  verdict('routing', 'search p50 in-process < 1 ms at 1,000 agents', `${fmt(s1.p50, 3)} ms`, s1.p50 < 1);
+  verdict('routing', 'search p50 in-process < 5 ms at 10,000 agents', `${fmt(s10.p50, 3)} ms`, s10.p50 < 5);
+  results.routing = { quality: Object.fromEntries(Object.entries(res).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([sp, m]) => [sp, { tasks: m.tasks, top1: m.top1, recall5: m.recall5, mrr: m.mrr }]))])), speed };
+}
+
+// ---------------------------------------------------------------------------------------------
 // 6. peak RSS of the server process
 
 const mb = (kb) => (typeof kb === 'number' ? kb / 1024 : NaN);
@@ -1181,7 +1211,7 @@ async function benchThroughput() {
 // ---------------------------------------------------------------------------------------------
 
 const SECTIONS = [
-  ['spawn', benchSpawn], ['tools', benchTools], ['memory', benchMemory], ['agents', benchAgents],
+  ['spawn', benchSpawn], ['tools', benchTools], ['memory', benchMemory], ['agents', benchAgents], ['routing', benchRouting],
   ['latency', benchLatency], ['rss', benchRss], ['listing', benchListing], ['throughput', benchThroughput],
 ];
 
