@@ -85,7 +85,7 @@ describe('openStore', () => {
     db.close();
     const upgraded = openStore(path);
     const columns = (index: string) => upgraded.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all(index);
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(3);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     expect(columns('flags_target')).toEqual(['target_agent', 'created_at', 'id', 'status']);
     expect(columns('flags_source')).toEqual(['source_agent', 'created_at', 'id', 'status']);
     expect(columns('flags_type')).toEqual(['flag_type', 'impact_level', 'created_at', 'id', 'status']);
