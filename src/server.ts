@@ -89,7 +89,8 @@ export function createServer(services: Services): { server: McpServer; cleanup: 
     new ResourceTemplate('agent://{name}', {
       list: () => ({
         resources: services.agents.catalog.all().map((a) => ({
-          uri: `agent://${a.name.slice(1)}`,
+          // encoded: a plugin agent's "plugin:agent" would read as a host and port
+          uri: `agent://${encodeURIComponent(a.name.slice(1))}`,
           name: a.name,
           description: a.description,
           mimeType: 'text/markdown',

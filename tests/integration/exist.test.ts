@@ -142,3 +142,24 @@ describe('warnings for targets that are no agent', () => {
     expect(await callErr(client, 'list_agents', { source: 'elsewhere' })).toMatch(/source/);
   });
 });
+
+describe('resources agree with the catalog', () => {
+  it('offer only the active agents (not the bundled team set aside), a plugin agent under an encoded URI, and read an alias', async () => {
+    const plugin = tempDir();
+    writeAgent(plugin, 'rev.md', { description: 'Reviews code for security holes' });
+    const project = await startWithTeam();
+    await close?.();
+    db?.close();
+    await start({
+      agentRoots: [{ source: 'bundled', dir: BUNDLED_AGENTS_DIR }, { source: 'plugin', dir: plugin, plugin: 'review-kit' }, { source: 'project', dir: project }],
+    });
+    const resources = (await client.listResources()).resources.filter((r) => r.uri.startsWith('agent://'));
+    expect(resources.map((r) => r.name).sort()).toEqual(['@backend-api', '@database-postgres', '@frontend-developer', '@review-kit:rev']);
+    const uri = resources.find((r) => r.name === '@review-kit:rev')!.uri;
+    expect(uri).toBe('agent://review-kit%3Arev');
+    expect(((await client.readResource({ uri })).contents[0] as { text: string }).text).toContain('Reviews code for security holes');
+    const aliased = await client.readResource({ uri: 'agent://database.postgres' });
+    expect(aliased.contents[0]!._meta).toEqual({ name: '@database-postgres' });
+    expect((await callOk(client, 'search_agents', { query: 'security review', limit: 1 })).results[0]).toMatchObject({ name: '@review-kit:rev', source: 'plugin' });
+  });
+});
