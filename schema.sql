@@ -1,7 +1,7 @@
 -- coordinator-mcp store. This file is the single description of the schema: the server applies
 -- it on every start (every statement is idempotent) and stamps PRAGMA user_version with the
 -- version below. Upgrades from older versions live in src/store/migrations.ts.
--- schema-version: 3
+-- schema-version: 4
 
 -- A flag is an asynchronous message from one agent to another (or to every agent when
 -- target_agent is NULL): "I changed X, you must do Y".
@@ -63,24 +63,28 @@ CREATE INDEX IF NOT EXISTS flag_history_flag ON flag_history (flag_id, id);
 -- The agent catalog: one row per agent file the servers have seen, refreshed from the files on
 -- start and when they change. Of several files with one name, the project's wins over the user's,
 -- the user's over extra folders', those over the bundled ones: the winner is 'active', the others
--- 'shadowed'. Removed files become 'inactive'; unreadable ones 'broken', with the reason.
+-- 'shadowed'. Removed files become 'inactive'; unreadable ones 'broken', with the reason. The
+-- bundled starter team is 'standby' (the reason in error) while agents of the user's own are
+-- active and --bundled-agents is auto. A plugin's agents are named @plugin:agent (version 4 added
+-- source 'plugin', status 'standby' and aliases).
 CREATE TABLE IF NOT EXISTS agents_catalog (
   path          TEXT PRIMARY KEY,
   name          TEXT NOT NULL,                   -- the handle, e.g. @database.postgres
   domain        TEXT,                            -- the first segment (database), NULL for one-segment names
   module        TEXT,                            -- the rest (postgres), or the whole one-segment name
-  source        TEXT NOT NULL CHECK (source IN ('bundled','extra','user','project')),
+  source        TEXT NOT NULL CHECK (source IN ('bundled','plugin','extra','user','project')),
   description   TEXT NOT NULL DEFAULT '',
   tags          TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
   capabilities  TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(capabilities)),
   model         TEXT,
   color         TEXT,
   tools         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tools)),
+  aliases       TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)), -- other handles it answers to
   frontmatter   TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(frontmatter)),
   body          TEXT NOT NULL DEFAULT '',
-  status        TEXT NOT NULL CHECK (status IN ('active','shadowed','inactive','broken')),
+  status        TEXT NOT NULL CHECK (status IN ('active','shadowed','standby','inactive','broken')),
   shadowed_by   TEXT,                            -- the path of the file that won, for 'shadowed'
-  error         TEXT,                            -- why a 'broken' file was skipped
+  error         TEXT,                            -- why a 'broken' file was skipped, or a 'standby' one unused
   content_hash  TEXT NOT NULL,
   mtime_ms      REAL NOT NULL,
   size          INTEGER NOT NULL,

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { resolveAgentRoots, resolveDbPath } from './config.js';
+import { installBundledAgents } from './agents/install.js';
+import { resolveAgentRoots, resolveBundledMode, resolveDbPath } from './config.js';
 import { CoordinatorError, invalid, quoted } from './errors.js';
 import { readFileSync } from 'node:fs';
 import type { SearchFilters } from './agents/search.js';
 import { type Requirements, requirementsSchema } from './databases/recommend.js';
 import { convertSchema } from './migration/convert/index.js';
 import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
+import { agentQueueWarned, createFlagWarned, updateFlagWarned, workableMarked } from './flags/tools.js';
 import { createServices, type Services } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
 import { VERSION } from './version.js';
@@ -21,6 +23,8 @@ interface Verb {
   summary: string;
   usage: string;
   options?: Record<string, OptionSpec>;
+  /** false: the verb needs no store (it must not create a database file). */
+  store?: false;
   run: (services: Services, positionals: string[], values: Values) => unknown | Promise<unknown>;
 }
 
@@ -113,7 +117,7 @@ function requirementsFrom(v: Values): Requirements {
     }
   }
   for (const [key, value] of Object.entries(v)) {
-    if (['json', 'limit', 'db', 'help', 'agents_dir', 'no_bundled_agents'].includes(key) || value === undefined) continue;
+    if (['json', 'limit', 'db', 'help', 'agents_dir', 'bundled_agents', 'no_bundled_agents'].includes(key) || value === undefined) continue;
     if (LIST_OPTIONS.includes(key)) req[key] = String(value).split(',').map((s) => s.trim()).filter(Boolean);
     else if (NUMBER_OPTIONS.includes(key)) {
       const n = Number(value);
@@ -131,7 +135,7 @@ function requirementsFrom(v: Values): Requirements {
 
 const AGENT_FILTER_OPTIONS: Record<string, OptionSpec> = {
   domain: { type: 'string', description: 'only agents of this domain (database for @database.*)' },
-  source: { type: 'string', description: 'only agents from bundled, extra, user or project' },
+  source: { type: 'string', description: 'only agents from bundled, plugin, extra, user or project' },
   tag: { type: 'string', description: 'only agents with this tag' },
   model: { type: 'string', description: 'only agents on this model' },
 };
@@ -155,10 +159,10 @@ const VERBS: Verb[] = [
       if (v.source_agent !== undefined && v.agent !== undefined && v.source_agent !== v.agent) {
         throw invalid('source_agent', 'conflict', `--source_agent ${quoted(v.source_agent)} and --agent ${quoted(v.agent)} both name the sender; give one`);
       }
-      const f = flags.create({ target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? v.agent ?? process.env.COORDINATOR_AGENT });
+      const { flag: f, warnings } = createFlagWarned(flags, agents, { target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? v.agent ?? process.env.COORDINATOR_AGENT });
       return {
         success: true, flag_id: f.id, message: `FLAG #${f.id} created: ${f.flag_type}`, from: f.source_agent, to: f.target_agent,
-        priority: f.impact_level, flag: f, warnings: agents.targetWarnings(f.target_agent),
+        priority: f.impact_level, flag: f, warnings,
       };
     },
   },
@@ -172,13 +176,9 @@ const VERBS: Verb[] = [
       exclude_locked: { type: 'boolean', description: 'leave out flags locked by other agents' },
       limit: { type: 'string', description: 'at most N flags (default 20)' },
     },
-    run: ({ flags, agents }, p, v) => {
-      const queue = flags.agentQueue(actingAgent(p[0], v, 'coordinator get-agent-flags AGENT'), {
-        exclude_locked_by_others: v.exclude_locked === true, limit: int(v.limit, 'limit'),
-      });
-      const warnings = agents.queueWarnings(queue.agent, { build: true });
-      return warnings.length ? { ...queue, warnings } : queue;
-    },
+    run: ({ flags, agents }, p, v) => agentQueueWarned(flags, agents, actingAgent(p[0], v, 'coordinator get-agent-flags AGENT'), {
+      exclude_locked_by_others: v.exclude_locked === true, limit: int(v.limit, 'limit'),
+    }, true),
   },
   {
     name: 'get-pending-flags',
@@ -194,7 +194,7 @@ const VERBS: Verb[] = [
     summary: 'per agent: pending flags nobody holds, and the highest impact among them',
     usage: 'coordinator get-workable-flags',
     options: { limit: { type: 'string', description: 'at most N agents, most urgent first (default 50)' } },
-    run: ({ flags }, _p, v) => flags.workable(int(v.limit, 'limit')),
+    run: ({ flags, agents }, _p, v) => workableMarked(flags, agents, int(v.limit, 'limit')),
   },
   {
     name: 'list-flags',
@@ -214,9 +214,9 @@ const VERBS: Verb[] = [
       limit: { type: 'string', description: 'page size (default 20)' },
       offset: { type: 'string', description: 'flags to skip' },
     },
-    run: ({ flags }, _p, v) => flags.list({
+    run: ({ flags, agents }, _p, v) => flags.list({
       status: str(v.status) as 'pending' | 'completed' | 'all' | undefined,
-      target_agent: str(v.target_agent), source_agent: str(v.source_agent), broadcast_only: v.broadcast_only === true,
+      target_agent: agents.resolveHandle(str(v.target_agent)), source_agent: agents.resolveHandle(str(v.source_agent)), broadcast_only: v.broadcast_only === true,
       flag_type: str(v.flag_type), impact_level: str(v.impact_level), chain_id: int(v.chain_id, 'chain_id'),
       text: str(v.text), since: str(v.since), limit: int(v.limit, 'limit'), offset: int(v.offset, 'offset'),
     }),
@@ -234,11 +234,8 @@ const VERBS: Verb[] = [
     summary: 'edit a pending flag you sent (give only the fields to change)',
     usage: 'coordinator update-flag ID AGENT [--impact_level L] [--action_required TEXT] ...',
     options: { ...agentOption, ...flagFieldOptions },
-    run: ({ flags, agents }, p, v) => {
-      const out = flags.update(need(p[0], 'id', 'coordinator update-flag ID AGENT ...'), actingAgent(p[1], v, 'coordinator update-flag ID AGENT ...'), fieldsFrom(v));
-      const warnings = out.changed.includes('target_agent') ? agents.targetWarnings(out.flag.target_agent, 'updated') : [];
-      return warnings.length ? { ...out, warnings } : out;
-    },
+    run: ({ flags, agents }, p, v) =>
+      updateFlagWarned(flags, agents, need(p[0], 'id', 'coordinator update-flag ID AGENT ...'), actingAgent(p[1], v, 'coordinator update-flag ID AGENT ...'), fieldsFrom(v)),
   },
   {
     name: 'delete-flag',
@@ -246,7 +243,7 @@ const VERBS: Verb[] = [
     summary: 'withdraw a pending flag you sent',
     usage: 'coordinator delete-flag ID AGENT',
     options: agentOption,
-    run: ({ flags }, p, v) => flags.delete(need(p[0], 'id', 'coordinator delete-flag ID AGENT'), actingAgent(p[1], v, 'coordinator delete-flag ID AGENT')),
+    run: ({ flags, agents }, p, v) => flags.delete(need(p[0], 'id', 'coordinator delete-flag ID AGENT'), agents.resolveHandle(actingAgent(p[1], v, 'coordinator delete-flag ID AGENT'))),
   },
   {
     name: 'lock-flag',
@@ -254,7 +251,7 @@ const VERBS: Verb[] = [
     summary: 'take (or renew) the lease on a flag before working on it',
     usage: 'coordinator lock-flag ID AGENT [--lease_seconds N]',
     options: { ...agentOption, lease_seconds: { type: 'string', description: 'lease length (default 900)' } },
-    run: ({ flags }, p, v) => flags.lock(need(p[0], 'id', 'coordinator lock-flag ID AGENT'), actingAgent(p[1], v, 'coordinator lock-flag ID AGENT'), int(v.lease_seconds, 'lease_seconds')),
+    run: ({ flags, agents }, p, v) => flags.lock(need(p[0], 'id', 'coordinator lock-flag ID AGENT'), agents.resolveHandle(actingAgent(p[1], v, 'coordinator lock-flag ID AGENT')), int(v.lease_seconds, 'lease_seconds')),
   },
   {
     name: 'unlock-flag',
@@ -262,7 +259,7 @@ const VERBS: Verb[] = [
     summary: 'release your lock (or break another with --force)',
     usage: 'coordinator unlock-flag ID AGENT [--force]',
     options: { ...agentOption, force: { type: 'boolean', description: "break another agent's lock (recorded)" } },
-    run: ({ flags }, p, v) => flags.unlock(need(p[0], 'id', 'coordinator unlock-flag ID AGENT'), actingAgent(p[1], v, 'coordinator unlock-flag ID AGENT'), v.force === true),
+    run: ({ flags, agents }, p, v) => flags.unlock(need(p[0], 'id', 'coordinator unlock-flag ID AGENT'), agents.resolveHandle(actingAgent(p[1], v, 'coordinator unlock-flag ID AGENT')), v.force === true),
   },
   {
     name: 'complete-flag',
@@ -270,7 +267,7 @@ const VERBS: Verb[] = [
     summary: 'mark a flag done, with notes',
     usage: 'coordinator complete-flag ID AGENT [--notes TEXT]',
     options: { ...agentOption, notes: { type: 'string', description: 'what you did, or why it does not apply' } },
-    run: ({ flags }, p, v) => flags.complete(need(p[0], 'id', 'coordinator complete-flag ID AGENT'), actingAgent(p[1], v, 'coordinator complete-flag ID AGENT'), str(v.notes)),
+    run: ({ flags, agents }, p, v) => flags.complete(need(p[0], 'id', 'coordinator complete-flag ID AGENT'), agents.resolveHandle(actingAgent(p[1], v, 'coordinator complete-flag ID AGENT')), str(v.notes)),
   },
   {
     name: 'search-agents',
@@ -298,6 +295,24 @@ const VERBS: Verb[] = [
     summary: 'one agent definition with its source file',
     usage: 'coordinator get-agent NAME',
     run: ({ agents }, p) => agents.get(need(p[0], 'name', 'coordinator get-agent NAME')),
+  },
+  {
+    name: 'agents',
+    positionals: 1,
+    summary: 'agents install: copy the bundled team into .claude/agents, where Claude Code runs it',
+    usage: 'coordinator agents install [--scope project|user] [--dry-run]\n'
+      + '  copies the 48 bundled agents to <project>/.claude/agents/ (project: $CLAUDE_PROJECT_DIR or the working folder) or ~/.claude/agents/,\n'
+      + '  named as Claude Code asks (database-postgres.md, name: database-postgres) with the dotted handle kept as an alias\n'
+      + '  (aliases: ["@database.postgres"]). An existing file, or an agent of that name already in the folder, is never replaced: it is skipped.',
+    store: false,
+    options: {
+      scope: { type: 'string', description: 'project (default: <project>/.claude/agents) or user (~/.claude/agents)' },
+      dry_run: { type: 'boolean', description: 'print what would be written, and write nothing' },
+    },
+    run: (_s, p, v) => {
+      if (p[0] !== 'install') throw invalid('arguments', 'enum', `unknown agents command ${JSON.stringify(p[0] ?? '')}; usage: coordinator agents install [--scope project|user] [--dry-run]`);
+      return installBundledAgents({ scope: str(v.scope), dryRun: v.dry_run === true });
+    },
   },
   {
     name: 'recommend-databases',
@@ -411,7 +426,8 @@ const VERBS: Verb[] = [
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', description: 'database file (default $COORDINATOR_DB, else <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)' },
   agents_dir: { type: 'string', description: 'an extra folder of agent files, repeatable (also $COORDINATOR_AGENTS_DIRS)' },
-  no_bundled_agents: { type: 'boolean', description: 'leave out the bundled agent catalog' },
+  bundled_agents: { type: 'string', description: 'the bundled team: auto (default: only while you have no agents of your own), on or off (also $COORDINATOR_BUNDLED_AGENTS)' },
+  no_bundled_agents: { type: 'boolean', description: 'deprecated: the same as --bundled-agents off' },
   help: { type: 'boolean', description: 'explain the verb' },
 };
 
@@ -428,6 +444,10 @@ function helpText(verb?: Verb): string {
       ...VERBS.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
       '',
       'coordinator VERB --help explains a verb and its options. Options accept --snake_case or --kebab-case.',
+      '',
+      'Agents: the bundled team of 48 is searched only while you have no agents of your own',
+      '(--bundled-agents auto, the default; on or off to choose). coordinator agents install copies it',
+      'into .claude/agents, where Claude Code can run it.',
     ].join('\n');
   }
   const options = { ...verb.options, ...GLOBAL_OPTIONS };
@@ -541,6 +561,22 @@ export async function runCli(args: string[]): Promise<number> {
     printJson({ error: `unexpected argument(s) ${extra}; usage: ${verb.usage}`, code: 'invalid_argument', field: 'arguments', rule: 'count' });
     return 1;
   }
+  if (verb.store === false) {
+    try {
+      printAnswer(await verb.run(undefined as never, parsed.positionals, parsed.values));
+      return 0;
+    } catch (err) {
+      printError(err);
+      return 1;
+    }
+  }
+  let bundled;
+  try {
+    bundled = resolveBundledMode(str(parsed.values.bundled_agents), parsed.values.no_bundled_agents === true);
+  } catch (err) {
+    printJson({ error: `${(err as Error).message}; see coordinator ${verb.name} --help`, code: 'invalid_argument', field: 'bundled_agents', rule: 'enum' });
+    return 1;
+  }
   let db;
   try {
     db = openStore(resolveDbPath(str(parsed.values.db)));
@@ -553,7 +589,8 @@ export async function runCli(args: string[]): Promise<number> {
     const dbPath = resolveDbPath(str(parsed.values.db));
     services = createServices(db, {
       dbPath,
-      agentRoots: resolveAgentRoots({ agentsDirs: (parsed.values.agents_dir as string[] | undefined) ?? [], noBundled: parsed.values.no_bundled_agents === true }),
+      agentRoots: resolveAgentRoots({ agentsDirs: (parsed.values.agents_dir as string[] | undefined) ?? [], bundled }),
+      bundledAgents: bundled,
     });
     const out = await verb.run(services, parsed.positionals, parsed.values);
     if (out && typeof out === 'object' && RAW in out) {

@@ -1,6 +1,6 @@
 // The server program: parses the command line, opens the store and serves MCP over stdio.
 import { parseArgs } from 'node:util';
-import { resolveAgentRoots, resolveDbPath } from './config.js';
+import { resolveAgentRoots, resolveBundledMode, resolveDbPath } from './config.js';
 import { log } from './log.js';
 import { StdioLineTransport } from './mcp/stdio.js';
 import { createServer, createServices } from './server.js';
@@ -9,18 +9,24 @@ import { VERSION } from './version.js';
 
 const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking MCP over stdio.
 
-Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--no-bundled-agents]
+Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|on|off]
 
   --db PATH             SQLite database file (default: $COORDINATOR_DB, else
                         <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)
   --agents-dir DIR      an extra folder of agent files (repeatable; also
                         $COORDINATOR_AGENTS_DIRS, separated by ':')
-  --no-bundled-agents   leave out the bundled catalog (also COORDINATOR_BUNDLED_AGENTS=0)
+  --bundled-agents MODE the bundled team of 48 agents (also $COORDINATOR_BUNDLED_AGENTS):
+                        auto (default) searches it only while you have no agents of
+                        your own; on always; off never. Deprecated: --no-bundled-agents
+                        and COORDINATOR_BUNDLED_AGENTS=0/false/no mean off.
   --help                this text
   --version             the version
 
-Agents come from the bundled catalog, the extra folders, ~/.claude/agents and
+Agents come from the bundled team, the agents of installed and enabled Claude Code
+plugins (@plugin:agent), the extra folders, ~/.claude/agents and
 <project>/.claude/agents; a name defined in several places is taken from the last.
+"coordinator agents install" copies the bundled team into .claude/agents, where
+Claude Code can run it.
 
 Every server process of a project can share one database file: each write is
 one short SQLite transaction, waiting up to 15 s for another process's write.`;
@@ -32,6 +38,7 @@ function main(): void {
       options: {
         db: { type: 'string' },
         'agents-dir': { type: 'string', multiple: true },
+        'bundled-agents': { type: 'string' },
         'no-bundled-agents': { type: 'boolean' },
         help: { type: 'boolean' },
         version: { type: 'boolean' },
@@ -50,6 +57,13 @@ function main(): void {
     process.stderr.write(`${VERSION}\n`);
     return;
   }
+  let bundled;
+  try {
+    bundled = resolveBundledMode(values['bundled-agents'], values['no-bundled-agents']);
+  } catch (err) {
+    process.stderr.write(`coordinator-mcp: ${(err as Error).message}; see coordinator-mcp --help\n`);
+    process.exit(1);
+  }
   const dbPath = resolveDbPath(values.db);
   let db;
   try {
@@ -62,7 +76,8 @@ function main(): void {
   // is that call's error and the next call tries again.
   const services = createServices(db, {
     dbPath,
-    agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], noBundled: values['no-bundled-agents'] }),
+    agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], bundled }),
+    bundledAgents: bundled,
     watchAgents: true,
     lazyCatalog: true,
   });

@@ -1,5 +1,5 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { AgentCatalog, type AgentRoot } from './agents/catalog.js';
+import { AgentCatalog, type AgentRoot, type BundledMode } from './agents/catalog.js';
 import { AgentSearch } from './agents/search.js';
 import { AgentService } from './agents/service.js';
 import { agentTools } from './agents/tools.js';
@@ -32,6 +32,8 @@ export interface ServiceOptions {
   /** The database file, for the read-only query process (default: the file db has open). */
   dbPath?: string;
   agentRoots?: AgentRoot[];
+  /** The bundled team (a 'bundled' root): auto (default) uses it only while no other agent is active; on always. */
+  bundledAgents?: BundledMode;
   /** Refresh the catalog when agent files change (servers do; the CLI and tests need not). */
   watchAgents?: boolean;
   /** Read the agent folders on first use rather than now (the server: its handshake does not wait for them). */
@@ -39,7 +41,7 @@ export interface ServiceOptions {
 }
 
 export function createServices(db: DB, options: ServiceOptions = {}): Services {
-  const catalog = new AgentCatalog(db, options.agentRoots ?? []);
+  const catalog = new AgentCatalog(db, options.agentRoots ?? [], { bundled: options.bundledAgents });
   if (!options.lazyCatalog) catalog.refresh();
   if (options.watchAgents) catalog.watch();
   const agents = new AgentService(catalog, new AgentSearch(catalog));
@@ -87,7 +89,8 @@ export function createServer(services: Services): { server: McpServer; cleanup: 
     new ResourceTemplate('agent://{name}', {
       list: () => ({
         resources: services.agents.catalog.all().map((a) => ({
-          uri: `agent://${a.name.slice(1)}`,
+          // encoded: a plugin agent's "plugin:agent" would read as a host and port
+          uri: `agent://${encodeURIComponent(a.name.slice(1))}`,
           name: a.name,
           description: a.description,
           mimeType: 'text/markdown',

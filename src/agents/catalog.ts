@@ -1,7 +1,7 @@
 import {
   closeSync, constants as fsConstants, type Dirent, type FSWatcher, fstatSync, openSync, readdirSync, readSync, type Stats, statSync, watch,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { log } from '../log.js';
 import type { DB } from '../store/db.js';
 import { nowIso } from '../time.js';
@@ -12,18 +12,35 @@ import { AGENT_LIMITS, type AgentDefinition, hashContent, MAX_AGENT_FILE_BYTES, 
  * matter in up to six (\u0000), and each list item costs its quotes and comma.
  */
 const STORED_FRONTMATTER_CHARS = AGENT_LIMITS.frontmatterChars * 6;
-const STORED_LISTS_CHARS = 3 * AGENT_LIMITS.items * (AGENT_LIMITS.field * 6 + 3);
+const STORED_LISTS_CHARS = 4 * AGENT_LIMITS.items * (AGENT_LIMITS.field * 6 + 3);
 
 /** Where an agent file comes from; the roots are ordered so that a later folder wins. */
-export type AgentSource = 'bundled' | 'extra' | 'user' | 'project';
+export type AgentSource = 'bundled' | 'plugin' | 'extra' | 'user' | 'project';
+export const AGENT_SOURCES: readonly AgentSource[] = ['bundled', 'plugin', 'extra', 'user', 'project'];
 
 export interface AgentRoot {
   source: AgentSource;
   dir: string;
+  /** For a plugin's agents folder: the plugin's name, which prefixes its agents' handles (@plugin:agent). */
+  plugin?: string;
 }
 
+/**
+ * The bundled team: 'on' is always searched; 'auto' only while no agent of any other source is
+ * active (the user has agents of their own: a flag to a bundled agent would reach nobody).
+ * 'off' leaves the bundled folder out of the roots altogether.
+ */
+export type BundledMode = 'auto' | 'on' | 'off';
+
+export interface CatalogOptions {
+  bundled?: BundledMode;
+}
+
+/** Why a bundled agent is not used in auto mode (agents_catalog.error of its 'standby' row). */
+export const STANDBY_REASON = 'bundled starter agent, not used while agents of your own are active (--bundled-agents auto; "coordinator agents install" copies the team into .claude/agents)';
+
 /** What the catalog keeps in memory of an agent: its definition without the body, and where it comes from. */
-export interface AgentSummary extends Pick<AgentDefinition, 'name' | 'description' | 'tags' | 'capabilities' | 'model' | 'color' | 'tools'> {
+export interface AgentSummary extends Pick<AgentDefinition, 'name' | 'description' | 'tags' | 'capabilities' | 'model' | 'color' | 'tools' | 'aliases'> {
   domain: string | null;
   module: string;
   source: AgentSource;
@@ -45,9 +62,10 @@ interface CatalogRow {
   model: string | null;
   color: string | null;
   tools: string;
+  aliases: string;
   frontmatter: string;
   body: string;
-  status: 'active' | 'shadowed' | 'inactive' | 'broken';
+  status: 'active' | 'shadowed' | 'standby' | 'inactive' | 'broken';
   shadowed_by: string | null;
   error: string | null;
   content_hash: string;
@@ -61,6 +79,7 @@ type RowMeta = Omit<CatalogRow, 'body' | 'frontmatter'>;
 interface ScannedFile {
   path: string;
   source: AgentSource;
+  plugin?: string;
   /** The position of its folder in the roots: a later folder wins over an earlier one. */
   rank: number;
   mtimeMs: number;
@@ -146,7 +165,7 @@ function scanRoot(root: AgentRoot, rank: number, out: Map<string, ScannedFile>, 
       }
       // A folder inside another (an extra folder that holds .claude/agents) lists a file twice:
       // it belongs to the higher-ranked one.
-      if ((out.get(path)?.rank ?? -1) < rank) out.set(path, { path, source: root.source, rank, mtimeMs: st.mtimeMs, size: st.size });
+      if ((out.get(path)?.rank ?? -1) < rank) out.set(path, { path, source: root.source, plugin: root.plugin, rank, mtimeMs: st.mtimeMs, size: st.size });
     }
   }
 }
@@ -195,6 +214,8 @@ function readAgentFile(path: string): { bytes: Buffer } | { reason: string; size
  */
 export class AgentCatalog {
   private agents = new Map<string, AgentSummary>();
+  /** alias -> the name of the active agent that declares it. */
+  private aliases = new Map<string, string>();
   private warned = new Set<string>();
   private watchers: FSWatcher[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -205,7 +226,11 @@ export class AgentCatalog {
   private closed = false;
   private changes = 0;
 
-  constructor(private readonly db: DB, readonly roots: AgentRoot[]) {}
+  readonly bundled: Exclude<BundledMode, 'off'>;
+
+  constructor(private readonly db: DB, readonly roots: AgentRoot[], options: CatalogOptions = {}) {
+    this.bundled = options.bundled === 'on' ? 'on' : 'auto';
+  }
 
   /**
    * Reads the folders if that has not happened yet. Every reader calls it, so a server can answer
@@ -242,6 +267,16 @@ export class AgentCatalog {
     return this.agents.has(name);
   }
 
+  /** An active agent by its name or one of its aliases; `alias` says which was given. */
+  lookup(name: string): { agent: AgentSummary; alias: boolean } | undefined {
+    this.ensureFresh();
+    const agent = this.agents.get(name);
+    if (agent) return { agent, alias: false };
+    const real = this.aliases.get(name);
+    const aliased = real === undefined ? undefined : this.agents.get(real);
+    return aliased ? { agent: aliased, alias: true } : undefined;
+  }
+
   onChange(listener: () => void): void {
     this.listeners.push(listener);
   }
@@ -274,10 +309,10 @@ export class AgentCatalog {
     // its file be read and written again (marked broken) even though it has not changed.
     const reparse = new Set<string>();
     const known = new Map(
-      (this.db.prepare(`SELECT path, name, domain, module, source, description, tags, capabilities, model, color, tools, status,
+      (this.db.prepare(`SELECT path, name, domain, module, source, description, tags, capabilities, model, color, tools, aliases, status,
           shadowed_by, error, content_hash, mtime_ms, size, updated_at,
           (length(frontmatter) > ${STORED_FRONTMATTER_CHARS} OR length(description) > ${AGENT_LIMITS.description}
-            OR length(tags) + length(capabilities) + length(tools) > ${STORED_LISTS_CHARS}) AS oversized
+            OR length(tags) + length(capabilities) + length(tools) + length(aliases) > ${STORED_LISTS_CHARS}) AS oversized
           FROM agents_catalog`).all() as (RowMeta & { oversized: number })[])
         .map(({ oversized, ...r }) => {
           if (oversized) reparse.add(r.path);
@@ -297,11 +332,12 @@ export class AgentCatalog {
         continue;
       }
       let parsed: ReturnType<typeof parseAgentFile>;
+      const parseOptions = file.source === 'plugin' ? { namespace: file.plugin, fallbackName: basename(file.path, '.md') } : {};
       // The size the listing gave is checked before anything is opened: a huge file is never read.
       const read = file.size > MAX_AGENT_FILE_BYTES ? { reason: tooLarge(file.size), size: file.size } : readAgentFile(file.path);
       if ('bytes' in read) {
         try {
-          parsed = parseAgentFile(read.bytes);
+          parsed = parseAgentFile(read.bytes, parseOptions);
         } catch (err) {
           parsed = { ok: false, hash: '', reason: `cannot parse it (${(err as Error).message.slice(0, 200)})` };
         }
@@ -319,13 +355,13 @@ export class AgentCatalog {
         row = {
           ...base, name: a.name, ...splitName(a.name), description: a.description, tags: JSON.stringify(a.tags),
           capabilities: JSON.stringify(a.capabilities), model: a.model, color: a.color, tools: JSON.stringify(a.tools),
-          frontmatter: JSON.stringify(a.frontmatter), body: a.body, status: 'active', shadowed_by: null, error: null,
+          aliases: JSON.stringify(a.aliases), frontmatter: JSON.stringify(a.frontmatter), body: a.body, status: 'active', shadowed_by: null, error: null,
         };
       } else {
         this.warn(file.path, parsed.hash, parsed.reason);
         row = {
           ...base, name: '', domain: null, module: '', description: '', tags: '[]', capabilities: '[]', model: null, color: null,
-          tools: '[]', frontmatter: '{}', body: '', status: 'broken', shadowed_by: null, error: parsed.reason,
+          tools: '[]', aliases: '[]', frontmatter: '{}', body: '', status: 'broken', shadowed_by: null, error: parsed.reason,
         };
         change.broken++;
       }
@@ -362,6 +398,7 @@ export class AgentCatalog {
     if (writes.length > 0) this.write(writes);
     const before = this.fingerprint();
     this.agents = resolved.winners;
+    this.aliases = resolved.aliases;
     const first = !this.fresh;
     this.fresh = true;
     if (this.fingerprint() !== before || first) {
@@ -407,20 +444,45 @@ export class AgentCatalog {
       winners.set(name, {
         name, domain: winner.domain, module: winner.module, source: winner.source as AgentSource, path: winner.path,
         description: winner.description, tags: JSON.parse(winner.tags) as string[], capabilities: JSON.parse(winner.capabilities) as string[],
-        model: winner.model, color: winner.color, tools: JSON.parse(winner.tools) as string[], content_hash: winner.content_hash, shadows,
+        model: winner.model, color: winner.color, tools: JSON.parse(winner.tools) as string[],
+        aliases: JSON.parse(winner.aliases ?? '[]') as string[], content_hash: winner.content_hash, shadows,
       });
     }
-    return { statuses, winners };
+    // Auto mode: the bundled team is a starter kit, searched only while the user has no agent of
+    // their own (decided on every refresh: the first one may appear while the server runs).
+    if (this.bundled === 'auto' && [...winners.values()].some((a) => a.source !== 'bundled')) {
+      for (const [name, agent] of winners) {
+        if (agent.source !== 'bundled') continue;
+        winners.delete(name);
+        statuses.set(agent.path, { status: 'standby', shadowed_by: null, error: STANDBY_REASON });
+      }
+    }
+    // Aliases: another handle of an active agent. One that is an active agent's name, or that an
+    // agent of a higher folder already declares, is ignored with a warning.
+    const aliases = new Map<string, string>();
+    const byRank = [...winners.values()].sort((a, b) => rankOf(b.path) - rankOf(a.path) || a.name.localeCompare(b.name));
+    for (const agent of byRank) {
+      agent.aliases = agent.aliases.filter((alias) => {
+        const other = winners.get(alias)?.path ?? (aliases.has(alias) ? `${aliases.get(alias)} (which declares it too)` : undefined);
+        if (other === undefined) {
+          aliases.set(alias, agent.name);
+          return true;
+        }
+        this.warn(agent.path, `alias:${alias}:${other}`, `alias ${alias} of ${agent.name} is ignored: ${winners.has(alias) ? 'it is the name of the active agent in' : 'it is already an alias of'} ${other}`, 'agent file');
+        return false;
+      });
+    }
+    return { statuses, winners, aliases };
   }
 
   private write(writes: { row: CatalogRow | RowMeta; full: boolean }[]): void {
     const full = this.db.prepare(`INSERT INTO agents_catalog (path, name, domain, module, source, description, tags, capabilities, model,
-        color, tools, frontmatter, body, status, shadowed_by, error, content_hash, mtime_ms, size, updated_at)
-      VALUES (@path, @name, @domain, @module, @source, @description, @tags, @capabilities, @model, @color, @tools, @frontmatter, @body,
+        color, tools, aliases, frontmatter, body, status, shadowed_by, error, content_hash, mtime_ms, size, updated_at)
+      VALUES (@path, @name, @domain, @module, @source, @description, @tags, @capabilities, @model, @color, @tools, @aliases, @frontmatter, @body,
         @status, @shadowed_by, @error, @content_hash, @mtime_ms, @size, @updated_at)
       ON CONFLICT (path) DO UPDATE SET name = excluded.name, domain = excluded.domain, module = excluded.module, source = excluded.source,
         description = excluded.description, tags = excluded.tags, capabilities = excluded.capabilities, model = excluded.model,
-        color = excluded.color, tools = excluded.tools, frontmatter = excluded.frontmatter, body = excluded.body, status = excluded.status,
+        color = excluded.color, tools = excluded.tools, aliases = excluded.aliases, frontmatter = excluded.frontmatter, body = excluded.body, status = excluded.status,
         shadowed_by = excluded.shadowed_by, error = excluded.error, content_hash = excluded.content_hash, mtime_ms = excluded.mtime_ms,
         size = excluded.size, updated_at = excluded.updated_at`);
     const meta = this.db.prepare(`UPDATE agents_catalog SET status = @status, shadowed_by = @shadowed_by, error = @error,
@@ -432,15 +494,15 @@ export class AgentCatalog {
   }
 
   private fingerprint(): string {
-    return [...this.agents.values()].map((a) => `${a.name}:${a.content_hash}:${a.path}`).sort().join('|');
+    return [...this.agents.values()].map((a) => `${a.name}:${a.content_hash}:${a.path}:${a.aliases.join(',')}`).sort().join('|');
   }
 
   /** One warning per file and problem, however often the catalog is refreshed. */
-  private warn(path: string, key: string, reason: string): void {
+  private warn(path: string, key: string, reason: string, what = 'skipped agent file'): void {
     const id = `${path}\0${key}`;
     if (this.warned.has(id)) return;
     this.warned.add(id);
-    log.warn(`skipped agent file ${path}: ${reason}`);
+    log.warn(`${what} ${path}: ${reason}`);
   }
 
   /**

@@ -29,9 +29,9 @@ export const AGENT_LIMITS = {
   /** Lists and maps inside lists and maps. */
   frontmatterDepth: 32,
   description: 4096,
-  /** model, color, and each item of tags, capabilities and tools. */
+  /** model, color, and each item of tags, capabilities, tools and aliases. */
   field: 200,
-  /** Items in tags, capabilities or tools. */
+  /** Items in tags, capabilities, tools or aliases. */
   items: 100,
 } as const;
 
@@ -119,6 +119,8 @@ export interface AgentDefinition {
   model: string | null;
   color: string | null;
   tools: string[];
+  /** Other handles the agent answers to (frontmatter `aliases`), as handles. */
+  aliases: string[];
   body: string;
   /** Frontmatter as written, for get_agent. */
   frontmatter: Record<string, unknown>;
@@ -144,8 +146,15 @@ export function hashContent(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }
 
+export interface ParseOptions {
+  /** A plugin's agents are named `plugin:name` (Claude Code's agent_type for them). */
+  namespace?: string;
+  /** The name when the frontmatter has none (a plugin's agent may go without: its file name). */
+  fallbackName?: string;
+}
+
 /** Parses one agent file; a broken file gives the reason it was skipped. */
-export function parseAgentFile(bytes: Buffer): ParseResult {
+export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): ParseResult {
   const hash = hashContent(bytes);
   if (bytes.length > MAX_AGENT_FILE_BYTES) return { ok: false, hash, reason: tooLarge(bytes.length) };
   let source: string;
@@ -179,15 +188,27 @@ export function parseAgentFile(bytes: Buffer): ParseResult {
     };
   }
   if (Object.keys(data).length === 0) return { ok: false, hash, reason: 'no YAML frontmatter (--- name: ... ---)' };
-  if (typeof data.name !== 'string' || data.name.trim() === '') return { ok: false, hash, reason: 'frontmatter has no name' };
+  const rawName = typeof data.name === 'string' && data.name.trim() !== '' ? data.name : options.fallbackName;
+  if (rawName === undefined) return { ok: false, hash, reason: 'frontmatter has no name' };
   let frontmatter: Record<string, unknown>;
   try {
     frontmatter = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
   } catch (err) {
     return { ok: false, hash, reason: `frontmatter is not plain data (${(err as Error).message.split('\n')[0]})` };
   }
-  const name = normalizeAgentName(data.name);
-  if (!name) return { ok: false, hash, reason: `name "${data.name.slice(0, 80)}" cannot be an agent handle (at most 64 characters: letters, digits, "-", "_", dot-separated segments)` };
+  const bare = rawName.trim().replace(/^@/, '');
+  const name = normalizeAgentName(options.namespace ? `${options.namespace}:${bare}` : bare);
+  if (!name) return { ok: false, hash, reason: `name "${rawName.slice(0, 80)}" cannot be an agent handle (at most 64 characters: letters, digits, "-", "_", dot-separated segments)` };
+  const aliasList = list(data.aliases);
+  const aliases: string[] = [];
+  // Bounded like the other lists, before any is normalized.
+  const aliasesOver = listOverLimit('aliases', aliasList);
+  if (aliasesOver) return { ok: false, hash, reason: aliasesOver };
+  for (const raw of aliasList) {
+    const alias = normalizeAgentName(raw);
+    if (!alias) return { ok: false, hash, reason: `alias "${raw.slice(0, 80)}" cannot be an agent handle (at most 64 characters: letters, digits, "-", "_", dot-separated segments)` };
+    if (alias !== name && !aliases.includes(alias)) aliases.push(alias);
+  }
   const agent: AgentDefinition = {
     name,
     description: text(data.description) ?? '',
@@ -196,6 +217,7 @@ export function parseAgentFile(bytes: Buffer): ParseResult {
     model: text(data.model),
     color: text(data.color),
     tools: list(data.tools),
+    aliases,
     body: parsed.content.trim(),
     frontmatter,
   };
@@ -216,9 +238,14 @@ function fieldOverLimit(a: AgentDefinition): string | null {
     if (value !== null && value.length > AGENT_LIMITS.field) return `${field} is over the ${AGENT_LIMITS.field}-character limit`;
   }
   for (const field of ['tags', 'capabilities', 'tools'] as const) {
-    const items = a[field];
-    if (items.length > AGENT_LIMITS.items) return `${field} has ${fmt(items.length)} items, over the limit of ${AGENT_LIMITS.items}`;
-    if (items.some((item) => item.length > AGENT_LIMITS.field)) return `an item of ${field} is over the ${AGENT_LIMITS.field}-character limit`;
+    const over = listOverLimit(field, a[field]);
+    if (over) return over;
   }
+  return null;
+}
+
+function listOverLimit(field: string, items: string[]): string | null {
+  if (items.length > AGENT_LIMITS.items) return `${field} has ${fmt(items.length)} items, over the limit of ${AGENT_LIMITS.items}`;
+  if (items.some((item) => item.length > AGENT_LIMITS.field)) return `an item of ${field} is over the ${AGENT_LIMITS.field}-character limit`;
   return null;
 }

@@ -1,6 +1,6 @@
 import { CoordinatorError, invalid, quoted } from '../errors.js';
 import { log } from '../log.js';
-import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
+import { AGENT_SOURCES, type AgentCatalog, type AgentSummary } from './catalog.js';
 import { matter, normalizeAgentName } from './parse.js';
 import type { AgentSearch, SearchFilters } from './search.js';
 
@@ -9,7 +9,17 @@ export interface ListAgentsInput extends SearchFilters {
   offset?: number;
 }
 
-const SOURCES: AgentSource[] = ['bundled', 'extra', 'user', 'project'];
+const SOURCES = AGENT_SOURCES;
+
+/** How to get agents into the catalog, for warnings when it holds none. */
+const NO_AGENTS = 'no agents are known: add agent files to <project>/.claude/agents/ or ~/.claude/agents/, or run "coordinator agents install" to copy the bundled team there';
+
+/** A handle as the flags layer should store it: an alias becomes the agent's real handle. */
+export interface ResolvedHandle {
+  handle: string;
+  /** The alias that was given, when it was one. */
+  alias?: string;
+}
 
 /** Reading the catalog: lookups, listings and the "did you mean" of unknown names. */
 export class AgentService {
@@ -18,7 +28,7 @@ export class AgentService {
   resolve(nameValue: unknown, field = 'name'): AgentSummary {
     if (typeof nameValue !== 'string' || nameValue.trim() === '') throw invalid(field, 'non_empty', `${field} must be an agent handle such as "@database.postgres"`);
     const name = normalizeAgentName(nameValue);
-    const agent = name ? this.catalog.get(name) : undefined;
+    const agent = name ? this.catalog.lookup(name)?.agent : undefined;
     if (!agent) {
       const suggestions = this.search.suggest(name ?? nameValue); // none past 64 characters
       throw new CoordinatorError(
@@ -44,6 +54,32 @@ export class AgentService {
     return { name: agent.name, text: matter().stringify(`\n${details.body}\n`, details.frontmatter) };
   }
 
+  /**
+   * The handle the flags layer stores and reads for a given one: an alias of an active agent
+   * becomes that agent's handle. Anything else (not a handle, not an alias) comes back as given,
+   * for the flags rules to check. Never throws: a catalog that cannot be read leaves it as given.
+   */
+  resolveHandle<T>(value: T): T | string {
+    return typeof value === 'string' ? this.resolveAlias(value)?.handle ?? value : value;
+  }
+
+  /** The real handle behind an alias, or undefined when value is no alias of an active agent. */
+  resolveAlias(value: string): ResolvedHandle | undefined {
+    try {
+      const name = normalizeAgentName(value);
+      const found = name ? this.catalog.lookup(name) : undefined;
+      return found?.alias ? { handle: found.agent.name, alias: name! } : undefined;
+    } catch (err) {
+      log.warn('could not read the agent catalog to resolve an alias', err);
+      return undefined;
+    }
+  }
+
+  /** Whether a handle is an active agent of the catalog (an alias is not: flags are stored under real handles). */
+  exists(handle: string): boolean {
+    return this.catalog.has(handle);
+  }
+
   list(input: ListAgentsInput = {}) {
     if (input.source !== undefined && !SOURCES.includes(input.source)) {
       throw invalid('source', 'enum', `source must be one of ${SOURCES.join(', ')}`);
@@ -65,35 +101,58 @@ export class AgentService {
   }
 
   /**
-   * A warning for a queue read under a name close to a catalog agent's (a typo reads an almost
-   * empty queue). Handles of a team's own, like no catalog name, get none: they poll often. Only
-   * once the search index is built, so that a queue read never waits for it, unless build is set
-   * (the command line, which answers once and has no later call to wait for).
+   * Warnings for a queue read: under an alias (read as the real agent's queue), or under a name
+   * that is no active agent (its flags reach nobody who reads them), with the closest agents.
+   * Only once the search index is built, so that a queue read never waits for it, unless build is
+   * set (the command line, which answers once and has no later call to wait for).
    */
-  queueWarnings(agent: string, { build = false } = {}): string[] {
+  queueWarnings(agent: string, { build = false, alias }: { build?: boolean; alias?: string } = {}): string[] {
+    const warnings = alias ? [`${alias} is an alias of ${agent}; this is the queue of ${agent}.`] : [];
     try {
-      if ((!build && !this.search.ready) || this.catalog.has(agent)) return [];
+      if ((!build && !this.search.ready) || this.catalog.has(agent)) return warnings;
+      if (this.catalog.size === 0) return [...warnings, `${agent} is not in the agent catalog: ${NO_AGENTS}.`];
       const suggestions = this.search.suggest(agent);
-      if (suggestions.length === 0) return [];
-      return [`${agent} is not in the agent catalog; did you mean ${suggestions.join(', ')}? Only flags sent to exactly ${agent}, and broadcasts, are in this queue.`];
+      return [...warnings, `${agent} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '; list_agents shows the agents there are.'} Only flags sent to exactly ${agent}, and broadcasts, are in this queue.`];
     } catch (err) {
       log.warn('could not check the agent against the agent catalog', err);
-      return [];
+      return warnings;
     }
   }
 
   /**
-   * Warnings for a flag's target: unknown agents get the closest known names. Called after the
-   * flag is stored (done: 'created' or 'updated'): it must not turn that success into an error.
+   * Warnings for a flag's target: sent to an alias (stored under the real handle), or to a handle
+   * that is no active agent, naming the closest agents (by name, else by the flag's own text), or
+   * how to find or add one. Broadcasts (null) get none. Called after the flag is stored (done:
+   * 'created' or 'updated'): it must not turn that success into an error.
    */
-  targetWarnings(target: string | null, done: 'created' | 'updated' = 'created'): string[] {
+  targetWarnings(target: string | null, done: 'created' | 'updated' = 'created', { alias, text }: { alias?: string; text?: string } = {}): string[] {
+    if (target === null) return [];
+    const flag = done === 'created' ? 'the flag was sent to' : 'the flag now goes to';
+    if (alias) return [`target_agent ${alias} is an alias of ${target}; ${flag} ${target}.`];
     try {
-      if (target === null || this.catalog.size === 0 || this.catalog.has(target)) return [];
+      if (this.catalog.has(target)) return [];
+      const head = `target_agent ${target} is not in the agent catalog`;
+      const tail = `The flag was ${done}; update_flag can change its target.`;
+      if (this.catalog.size === 0) return [`${head}: ${NO_AGENTS}. ${tail}`];
       const suggestions = this.search.suggest(target);
-      return [`target_agent ${target} is not in the agent catalog${suggestions.length ? `; did you mean ${suggestions.join(', ')}?` : '.'} The flag was ${done}; update_flag can change its target.`];
+      if (suggestions.length) return [`${head}; did you mean ${suggestions.join(', ')}? ${tail}`];
+      const byText = this.agentsForText(text);
+      if (byText.length) return [`${head}; search_agents suggests ${byText.join(', ')} for this flag's text. ${tail}`];
+      return [`${head}; find the right agent with search_agents (by task) or list_agents. ${tail}`];
     } catch (err) {
       log.warn('could not check target_agent against the agent catalog', err);
       return [`target_agent ${target} was not checked: the agent catalog could not be read. The flag was ${done}.`];
+    }
+  }
+
+  /** Up to 3 agents search_agents ranks for a flag's text. */
+  private agentsForText(text: string | undefined): string[] {
+    const query = text?.trim().slice(0, 1000);
+    if (!query) return [];
+    try {
+      return this.search.search(query, 3).results.map((r) => r.name);
+    } catch {
+      return [];
     }
   }
 }

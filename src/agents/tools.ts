@@ -4,10 +4,11 @@ import { DEFAULT_MAX_ROWS, MAX_ROWS, MAX_SQL, type ReadOnlyQueries } from '../st
 import { MAX_QUERY_CHARS } from './search.js';
 import type { AgentService } from './service.js';
 
-const source = z.enum(['bundled', 'extra', 'user', 'project']);
+/** As AGENT_SOURCES in catalog.ts. */
+const source = z.enum(['bundled', 'plugin', 'extra', 'user', 'project']);
 const filterShape = {
   domain: nameArg().optional().describe('Handle domain, e.g. "database" for @database.*'),
-  source: source.optional().describe('Where defined: project, user, extra or bundled'),
+  source: source.optional().describe('Where defined'),
   tag: nameArg().optional().describe('Has this tag'),
   model: nameArg().optional().describe('Runs on this model'),
 };

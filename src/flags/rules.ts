@@ -29,9 +29,10 @@ const LOW_FORBIDDEN: readonly FlagType[] = ['breaking_change', 'security'];
 
 /**
  * Agent handles: `@domain.module` is the recommended form (`@backend.api`); a single segment
- * (`@code-reviewer`) is accepted because that is how Claude Code names its own agents.
+ * (`@code-reviewer`) is accepted because that is how Claude Code names its own agents, and one
+ * `plugin:` prefix because Claude Code names a plugin's agent `plugin:agent` (`@my-plugin:reviewer`).
  */
-export const HANDLE_PATTERN = /^@[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?){0,3}$/;
+export const HANDLE_PATTERN = /^@(?:[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?:)?[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?){0,3}$/;
 const MAX_HANDLE = 64;
 
 /** Trims, lower-cases and adds the leading `@`; throws naming `field` when the result is no handle. */
@@ -45,7 +46,7 @@ export function normalizeHandle(value: unknown, field: string): string {
     throw invalid(
       field,
       'handle_pattern',
-      `${field} ${quoted(value)} is not an agent handle: use @domain.module (e.g. "@backend.api", "@database.postgres") - lowercase letters, digits, "-" and "_", segments joined by dots, at most ${MAX_HANDLE} characters`,
+      `${field} ${quoted(value)} is not an agent handle: use @domain.module (e.g. "@backend.api", "@database.postgres") - lowercase letters, digits, "-" and "_", segments joined by dots, optionally after one "plugin:" prefix, at most ${MAX_HANDLE} characters`,
     );
   }
   return handle;

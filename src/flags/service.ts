@@ -139,7 +139,7 @@ export const MAX_LEASE_SECONDS = 86_400;
 export const MAX_NOTES = 10_000;
 const MAX_CHAIN_DEPTH = 1000;
 /** Strings a caller may mean as "everyone" (a client that sends null as text): refused, never taken as an agent named so. */
-const BROADCAST_WORDS = new Set(['null', 'none', 'nil', 'undefined', 'all', 'everyone', 'broadcast']);
+export const BROADCAST_WORDS = new Set(['null', 'none', 'nil', 'undefined', 'all', 'everyone', 'broadcast']);
 const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
   impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
   lock_expires_at, completed_at, completed_by, notes`;

@@ -2,7 +2,10 @@ import * as z from 'zod';
 import type { AgentService } from '../agents/service.js';
 import { atMost, defineTool, nameArg } from '../mcp/define.js';
 import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
-import { DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, MAX_LEASE_SECONDS, MAX_NOTES, MIN_LEASE_SECONDS, type Flag, type FlagService } from './service.js';
+import {
+  BROADCAST_WORDS, type CreateFlagInput, DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, type FlagFields,
+  MAX_LEASE_SECONDS, MAX_NOTES, MIN_LEASE_SECONDS, type Flag, type FlagService,
+} from './service.js';
 
 const HANDLE_HINT = 'agent handle, e.g. "@backend.api"';
 const handle = (what: string) => nameArg().describe(`${what}: ${HANDLE_HINT}`);
@@ -78,7 +81,53 @@ function fitPage<T extends { flags: Flag[]; returned: number }>(page: T): { page
   return { page: { ...page, flags: page.flags.slice(0, kept), returned: kept }, cut: true };
 }
 
+/**
+ * The agent catalog as the flags layer sees it: aliases resolve to real handles before anything is
+ * stored or read, and a target or queue that is no active agent gets a warning. The tools and the
+ * command line both go through these.
+ */
+const aliasOf = (agents: AgentService, value: unknown) =>
+  typeof value === 'string' && !BROADCAST_WORDS.has(value.trim().toLowerCase()) ? agents.resolveAlias(value) : undefined;
+const flagText = (flag: Flag) => `${flag.change_description} ${flag.action_required}`;
+
+export function createFlagWarned(flags: FlagService, agents: AgentService, input: CreateFlagInput) {
+  const alias = aliasOf(agents, input.target_agent);
+  const flag = flags.create({ ...input, source_agent: agents.resolveHandle(input.source_agent), ...(alias ? { target_agent: alias.handle } : {}) });
+  return { flag, warnings: agents.targetWarnings(flag.target_agent, 'created', { alias: alias?.alias, text: flagText(flag) }) };
+}
+
+export function updateFlagWarned(flags: FlagService, agents: AgentService, id: unknown, agent: unknown, changes: FlagFields) {
+  const alias = aliasOf(agents, changes.target_agent);
+  const out = flags.update(id, agents.resolveHandle(agent), alias ? { ...changes, target_agent: alias.handle } : changes);
+  const warnings = agents.targetWarnings(out.flag.target_agent, 'updated', { alias: alias?.alias, text: flagText(out.flag) });
+  return warnings.length ? { ...out, warnings } : out;
+}
+
+export function agentQueueWarned(
+  flags: FlagService, agents: AgentService, agent: unknown, options: { exclude_locked_by_others?: boolean; limit?: number }, build = false,
+) {
+  const alias = aliasOf(agents, agent);
+  const { page, cut } = fitPage(flags.agentQueue(alias?.handle ?? agent, options));
+  const queue = cut ? { ...page, truncated: true } : page;
+  const warnings = agents.queueWarnings(queue.agent, { build, alias: alias?.alias });
+  return warnings.length ? { ...queue, warnings } : queue;
+}
+
+/** get_workable_flags: each agent's queue says whether that agent exists in the catalog. */
+export function workableMarked(flags: FlagService, agents: AgentService, limit: unknown) {
+  const out = flags.workable(limit);
+  return {
+    ...out,
+    agents: out.agents.map((q) => {
+      if (q.target_agent === null || agents.exists(q.target_agent)) return q.target_agent === null ? q : { ...q, agent_exists: true };
+      const alias = aliasOf(agents, q.target_agent);
+      return { ...q, agent_exists: false, note: alias ? `an alias of ${alias.handle}, whose queue does not show these` : 'no such agent in the catalog: nobody reads these' };
+    }),
+  };
+}
+
 export function flagTools(flags: FlagService, agents: AgentService) {
+  const as = (value: string) => agents.resolveHandle(value);
   return [
     defineTool({
       name: 'create_flag',
@@ -110,7 +159,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         warnings: z.array(z.string()),
       },
       handle: (args) => {
-        const flag = flags.create(args);
+        const { flag, warnings } = createFlagWarned(flags, agents, args);
         return {
           success: true as const,
           flag_id: flag.id,
@@ -119,7 +168,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
           to: flag.target_agent,
           priority: flag.impact_level,
           flag,
-          warnings: agents.targetWarnings(flag.target_agent),
+          warnings,
         };
       },
     }),
@@ -143,12 +192,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         flags: z.array(flagShape),
         warnings: z.array(z.string()).optional(),
       },
-      handle: (args) => {
-        const { page, cut } = fitPage(flags.agentQueue(args.agent, args));
-        const queue = cut ? { ...page, truncated: true } : page;
-        const warnings = agents.queueWarnings(queue.agent);
-        return warnings.length ? { ...queue, warnings } : queue;
-      },
+      handle: (args) => agentQueueWarned(flags, agents, args.agent, args),
     }),
     defineTool({
       name: 'list_flags',
@@ -176,7 +220,11 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         flags: z.array(flagShape),
       },
       handle: (args) => {
-        const { page, cut } = fitPage(flags.list(args));
+        const { page, cut } = fitPage(flags.list({
+          ...args,
+          target_agent: args.target_agent === undefined ? undefined : as(args.target_agent),
+          source_agent: args.source_agent === undefined ? undefined : as(args.source_agent),
+        }));
         return cut ? { ...page, has_more: true } : page;
       },
     }),
@@ -220,11 +268,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         context: contextValue.nullable().optional().describe('null: clear'),
       },
       output: { flag: flagShape, changed: z.array(z.string()), warnings: z.array(z.string()).optional() },
-      handle: ({ id, agent, ...changes }) => {
-        const out = flags.update(id, agent, changes);
-        const warnings = out.changed.includes('target_agent') ? agents.targetWarnings(out.flag.target_agent, 'updated') : [];
-        return warnings.length ? { ...out, warnings } : out;
-      },
+      handle: ({ id, agent, ...changes }) => updateFlagWarned(flags, agents, id, agent, changes),
     }),
     defineTool({
       name: 'delete_flag',
@@ -233,7 +277,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'destructive',
       input: { id: flagId(), agent: handle('You, the source agent of the flag') },
       output: { deleted: z.literal(true), flag_id: z.number(), flag: flagShape },
-      handle: (args) => flags.delete(args.id, args.agent),
+      handle: (args) => flags.delete(args.id, as(args.agent)),
     }),
     defineTool({
       name: 'lock_flag',
@@ -254,7 +298,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         action: z.enum(['locked', 'renewed', 'lock_taken_over']),
         lock: lockShape,
       },
-      handle: (args) => flags.lock(args.id, args.agent, args.lease_seconds),
+      handle: (args) => flags.lock(args.id, as(args.agent), args.lease_seconds),
     }),
     defineTool({
       name: 'unlock_flag',
@@ -276,7 +320,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         previous_holder: z.string().nullable().optional(),
         message: z.string().optional(),
       },
-      handle: (args) => flags.unlock(args.id, args.agent, args.force ?? false),
+      handle: (args) => flags.unlock(args.id, as(args.agent), args.force ?? false),
     }),
     defineTool({
       name: 'complete_flag',
@@ -298,7 +342,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         notes: z.string().nullable(),
         flag: flagShape,
       },
-      handle: (args) => flags.complete(args.id, args.agent, args.notes),
+      handle: (args) => flags.complete(args.id, as(args.agent), args.notes),
     }),
     defineTool({
       name: 'get_workable_flags',
@@ -315,9 +359,11 @@ export function flagTools(flags: FlagService, agents: AgentService) {
           held: z.number(),
           highest_impact: impact.nullable(),
           oldest_workable_at: z.string().nullable(),
+          agent_exists: z.boolean().optional(),
+          note: z.string().optional(),
         })),
       },
-      handle: (args) => flags.workable(args.limit),
+      handle: (args) => workableMarked(flags, agents, args.limit),
     }),
   ];
 }

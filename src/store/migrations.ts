@@ -150,5 +150,9 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
     db.exec('DROP INDEX IF EXISTS flags_target; DROP INDEX IF EXISTS flags_source; DROP INDEX IF EXISTS flags_type;');
     if (tableColumns(db, 'agent_search_index').length > 0) db.exec('DELETE FROM agent_search_index');
   }
+  // Version 4 widens agents_catalog's checks (source 'plugin', status 'standby') and adds its
+  // aliases column. SQLite cannot change a CHECK in place, and the table only mirrors the agent
+  // files: it is dropped and made again, and the next read of the folders fills it.
+  if (from >= 2 && from < 4 && tableColumns(db, 'agents_catalog').includes('content_hash')) db.exec('DROP TABLE agents_catalog');
   if (from < to) applySchema();
 }

@@ -24,6 +24,7 @@ beforeEach(async () => {
   ({ client, services, close } = await connectInProcess(db, {
     dbPath,
     agentRoots: [{ source: 'bundled', dir: BUNDLED_AGENTS_DIR }, { source: 'project', dir: projectAgents }],
+    bundledAgents: 'on', // the bundled team beside a project agent (auto would set it aside)
   }));
 });
 afterEach(async () => {
@@ -76,14 +77,19 @@ describe('agent tools', () => {
     outputOf('update_flag').parse(moved);
     expect(moved.changed).toEqual(['target_agent']);
     expect(moved.warnings[0]).toMatch(/^target_agent @data.pipelinx is not in the agent catalog; did you mean @data.pipeline.*\? The flag was updated; update_flag can change its target.$/);
+    // the target is still no agent: every edit says so, not only the one that set it
     const kept = await callOk(client, 'update_flag', { id: made.flag_id, agent: flagInput().source_agent, impact_level: 'high' });
-    expect(kept.warnings).toBeUndefined();
+    expect(kept.warnings).toEqual([expect.stringMatching(/^target_agent @data.pipelinx is not in the agent catalog; did you mean @data.pipeline/)]);
+    const back = await callOk(client, 'update_flag', { id: made.flag_id, agent: flagInput().source_agent, target_agent: '@data.pipeline' });
+    expect(back.warnings).toBeUndefined();
     const queue = await callOk(client, 'get_agent_flags', { agent: '@frontend.reac' });
     outputOf('get_agent_flags').parse(queue);
     expect(queue.warnings[0]).toMatch(/^@frontend.reac is not in the agent catalog; did you mean @frontend.react.*\? Only flags sent to exactly @frontend.reac, and broadcasts, are in this queue.$/);
     expect((await callOk(client, 'get_agent_flags', { agent: '@frontend.react' })).warnings).toBeUndefined();
-    // a team's own handle, like no catalog name, is read without a warning on every poll
-    expect((await callOk(client, 'get_agent_flags', { agent: '@zq.xv' })).warnings).toBeUndefined();
+    // a handle like no catalog name is no agent either: its flags reach nobody who reads them
+    expect((await callOk(client, 'get_agent_flags', { agent: '@zq.xv' })).warnings).toEqual([
+      '@zq.xv is not in the agent catalog; list_agents shows the agents there are. Only flags sent to exactly @zq.xv, and broadcasts, are in this queue.',
+    ]);
   });
 
   it('offers every agent as a resource', async () => {

@@ -85,7 +85,7 @@ describe('openStore', () => {
     db.close();
     const upgraded = openStore(path);
     const columns = (index: string) => upgraded.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').pluck().all(index);
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(3);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     expect(columns('flags_target')).toEqual(['target_agent', 'created_at', 'id', 'status']);
     expect(columns('flags_source')).toEqual(['source_agent', 'created_at', 'id', 'status']);
     expect(columns('flags_type')).toEqual(['flag_type', 'impact_level', 'created_at', 'id', 'status']);
@@ -100,6 +100,30 @@ describe('openStore', () => {
       expect(page).toMatch(new RegExp(`INDEX ${index}`));
       expect(page).not.toMatch(/TEMP B-TREE/);
     }
+    upgraded.close();
+  });
+
+  it('upgrades a version 3 database: agents_catalog is made again with source plugin, status standby and aliases; the flags stay', () => {
+    const path = join(tempDir(), 'v3.db');
+    const db = openStore(path);
+    new FlagService(db).create({ flag_type: 'change', source_agent: '@a.b', target_agent: '@c.d', change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
+    // The version 3 table: narrower checks, no aliases column.
+    db.exec(`DROP TABLE agents_catalog;
+      CREATE TABLE agents_catalog (path TEXT PRIMARY KEY, name TEXT NOT NULL, domain TEXT, module TEXT,
+        source TEXT NOT NULL CHECK (source IN ('bundled','extra','user','project')), description TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]', capabilities TEXT NOT NULL DEFAULT '[]', model TEXT, color TEXT, tools TEXT NOT NULL DEFAULT '[]',
+        frontmatter TEXT NOT NULL DEFAULT '{}', body TEXT NOT NULL DEFAULT '', status TEXT NOT NULL CHECK (status IN ('active','shadowed','inactive','broken')),
+        shadowed_by TEXT, error TEXT, content_hash TEXT NOT NULL, mtime_ms REAL NOT NULL, size INTEGER NOT NULL, updated_at TEXT NOT NULL);
+      INSERT INTO agents_catalog (path, name, source, status, content_hash, mtime_ms, size, updated_at) VALUES ('/x.md', '@x', 'user', 'active', 'h', 1, 1, 't');
+      PRAGMA user_version = 3`);
+    db.close();
+    const upgraded = openStore(path);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(4);
+    expect(upgraded.prepare('SELECT count(*) FROM agents_catalog').pluck().get()).toBe(0); // read again from the files
+    upgraded.prepare(`INSERT INTO agents_catalog (path, name, source, status, aliases, content_hash, mtime_ms, size, updated_at)
+      VALUES ('/p.md', '@kit:p', 'plugin', 'standby', '["@p"]', 'h', 1, 1, 't')`).run();
+    expect(upgraded.prepare('SELECT source, status, aliases FROM agents_catalog').get()).toEqual({ source: 'plugin', status: 'standby', aliases: '["@p"]' });
+    expect(upgraded.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(1);
     upgraded.close();
   });
 
