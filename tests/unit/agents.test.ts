@@ -1,30 +1,21 @@
 import { writeFileSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AgentCatalog } from '../../src/agents/catalog.js';
 import { normalizeAgentName, parseAgentFile } from '../../src/agents/parse.js';
 import { AgentSearch } from '../../src/agents/search.js';
 import { AgentService } from '../../src/agents/service.js';
 import { BUNDLED_AGENTS_DIR, resolveAgentRoots } from '../../src/config.js';
-import { openStore, type DB } from '../../src/store/db.js';
-import { writeAgent } from '../helpers/agents.js';
+import type { DB } from '../../src/store/db.js';
+import { withStoreAndStderr, writeAgent } from '../helpers/agents.js';
 import { AGENT_CORPUS as CORPUS } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let db: DB;
 let stderr: string[];
-
-beforeEach(() => {
-  db = openStore(join(tempDir(), 'c.db'));
-  stderr = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  db.close();
+withStoreAndStderr((d, s) => {
+  db = d;
+  stderr = s;
 });
 
 function load(roots: ConstructorParameters<typeof AgentCatalog>[1]) {

@@ -2,7 +2,7 @@
 // plugin agents, aliases, and `coordinator agents install`.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentCatalog, type AgentRoot, type BundledMode, STANDBY_REASON } from '../../src/agents/catalog.js';
 import { installBundledAgents, installedName } from '../../src/agents/install.js';
 import { normalizeAgentName, parseAgentFile } from '../../src/agents/parse.js';
@@ -10,24 +10,15 @@ import { AgentSearch } from '../../src/agents/search.js';
 import { AgentService } from '../../src/agents/service.js';
 import { BUNDLED_AGENTS_DIR, pluginAgentRoots, resolveAgentRoots, resolveBundledMode } from '../../src/config.js';
 import { normalizeHandle } from '../../src/flags/rules.js';
-import { openStore, type DB } from '../../src/store/db.js';
-import { writeAgent } from '../helpers/agents.js';
+import type { DB } from '../../src/store/db.js';
+import { withStoreAndStderr, writeAgent } from '../helpers/agents.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let db: DB;
 let stderr: string[];
-
-beforeEach(() => {
-  db = openStore(join(tempDir(), 'c.db'));
-  stderr = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  db.close();
+withStoreAndStderr((d, s) => {
+  db = d;
+  stderr = s;
 });
 
 function load(roots: AgentRoot[], bundled?: BundledMode) {

@@ -1,21 +1,15 @@
-import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AgentCatalog } from '../../src/agents/catalog.js';
 import { AgentSearch, MAX_QUERY_CHARS } from '../../src/agents/search.js';
 import { stem, words } from '../../src/agents/text.js';
-import { openStore, type DB } from '../../src/store/db.js';
+import type { DB } from '../../src/store/db.js';
 import { evaluateRouting } from '../../bench/routing.mjs';
-import { writeAgent } from '../helpers/agents.js';
+import { withStoreAndStderr, writeAgent } from '../helpers/agents.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let db: DB;
-beforeEach(() => {
-  db = openStore(join(tempDir(), 'c.db'));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  db.close();
+withStoreAndStderr((d) => {
+  db = d;
 });
 
 function team(agents: Record<string, { description: string; tags?: string; body?: string }>): AgentSearch {
