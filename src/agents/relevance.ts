@@ -69,14 +69,21 @@ export interface QueryTerm {
   expanded?: string[];
 }
 
-const PAIR = '_';
-const isWord = (t: string) => !t.startsWith('#') && !t.includes(PAIR);
-/** Pairs of term ids as one number (ids stay far below 2^26). */
-const pairKey = (a: number, b: number) => a * 67_108_864 + b;
+const isWord = (t: string) => !t.startsWith('#');
+
+/** Two adjacent query words ("service mesh"), credited where an agent's short fields write them side by side. */
+export interface QueryPair {
+  key: string;
+  shown: string;
+  /** The rarer word's weight: the pair is at least as rare. */
+  idf: number;
+}
+
+export const pairKey = (a: string, b: string): string => `${a} ${b}`;
 
 export class RelevanceIndex {
   readonly names: string[];
-  /** Term text to id; a pair of adjacent words is the text "a_b". */
+  /** Term text to id. */
   private readonly ids = new Map<string, number>();
   private readonly postings: Posting[] = [];
   /** The single-word terms, sorted, for prefix and typo look-ups. */
@@ -95,7 +102,6 @@ export class RelevanceIndex {
       }
       return id;
     };
-    const pairs = new Map<number, number>();
     // First pass: each field as a list of term ids, its length, and each term's document count.
     // (The averages of the field lengths are known only at the end.)
     const sequences: Int32Array[][] = [];
@@ -112,21 +118,7 @@ export class RelevanceIndex {
       sequences.push(FIELDS.map((field, f) => {
         const { terms, concepts, topics } = analyze(agent.fields[field], field === 'body' ? params.bodyWords : Infinity);
         const out: number[] = [];
-        let prev = -1;
-        for (const t of terms) {
-          const id = idOf(t);
-          out.push(id);
-          if (field !== 'body' && prev >= 0) {
-            const key = pairKey(prev, id);
-            let pid = pairs.get(key);
-            if (pid === undefined) {
-              pid = idOf(`${texts[prev]}${PAIR}${t}`);
-              pairs.set(key, pid);
-            }
-            out.push(pid);
-          }
-          prev = id;
-        }
+        for (const t of terms) out.push(idOf(t));
         for (const t of concepts) out.push(idOf(t));
         for (const t of topics) out.push(idOf(t));
         for (const id of out) seen(id, doc);
@@ -215,9 +207,19 @@ export class RelevanceIndex {
     for (const term of concepts) if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: 1 });
     // A related name (stripe, for payment) says the topic less surely than the topic's own name.
     for (const term of topics) if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: this.params.topicWeight });
+    return [...out.values()];
+  }
+
+  /** The query's adjacent word pairs whose words the catalog holds. */
+  queryPairs(text: string, maxWords: number, surface: (term: string) => string): QueryPair[] {
+    const { terms } = analyze(text, maxWords);
+    const out = new Map<string, QueryPair>();
     for (let i = 1; i < terms.length; i++) {
-      const pair = `${terms[i - 1]}${PAIR}${terms[i]}`;
-      if (!out.has(pair) && this.ids.has(pair)) out.set(pair, { term: pair, shown: `${surface(terms[i - 1]!)} ${surface(terms[i]!)}`, weight: this.params.pairWeight });
+      const a = terms[i - 1]!;
+      const b = terms[i]!;
+      const key = pairKey(a, b);
+      if (a === b || out.has(key) || !this.ids.has(a) || !this.ids.has(b)) continue;
+      out.set(key, { key, shown: `${surface(a)} ${surface(b)}`, idf: Math.max(this.idf(a), this.idf(b)) });
     }
     return [...out.values()];
   }
@@ -278,7 +280,6 @@ export class RelevanceIndex {
   ceiling(query: QueryTerm[]): number {
     let sum = 0;
     for (const q of query) {
-      if (q.term.includes(PAIR)) continue; // pairs are a bonus on top of their words
       // A word no agent uses counts as half of a word one agent uses: a request's incidental words
       // ("problems on the signup form") should not make a clear match look weak in a small team.
       const idf = q.expanded ? Math.max(...q.expanded.map((t) => this.idf(t))) : this.ids.has(q.term) ? this.idf(q.term) : this.rareIdf / 2;

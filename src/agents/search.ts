@@ -1,8 +1,8 @@
 import MiniSearch from 'minisearch';
 import { invalid, quoted } from '../errors.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
-import { DEFAULT_PARAMS, type Field, type QueryTerm, RelevanceIndex, type RelevanceParams } from './relevance.js';
-import { isStopword, lexiconName, named, processTerm, stem, terms, tokenize, words } from './text.js';
+import { DEFAULT_PARAMS, type Field, pairKey, type QueryTerm, RelevanceIndex, type RelevanceParams } from './relevance.js';
+import { analyze, isStopword, lexiconName, named, processTerm, stem, terms, tokenize, words } from './text.js';
 
 /** The seed's weights: a tag (or the name, once) 50, a capability 30, a description word 20. */
 export const WEIGHTS = { tag: 50, capability: 30, description: 20, multiKindBonus: 25 } as const;
@@ -59,6 +59,8 @@ interface Evidence {
   /** Stem to the first capability holding it. */
   capabilities: Map<string, string>;
   description: Set<string>;
+  /** Adjacent word pairs of the short fields (name, tags, capabilities, description), each with its fields' weight. */
+  pairs: Map<string, number>;
 }
 
 interface Prepared {
@@ -132,7 +134,17 @@ export class AgentSearch {
     let e = p.evidence[doc];
     if (e) return e;
     const agent = p.agents[doc]!;
-    e = { entries: [], capabilities: new Map(), description: new Set(terms(agent.description)) };
+    e = { entries: [], capabilities: new Map(), description: new Set(terms(agent.description)), pairs: new Map() };
+    const fields: [Field, string[]][] = [['name', [agent.name.slice(1)]], ['tags', agent.tags], ['capabilities', agent.capabilities], ['description', [agent.description]]];
+    for (const [field, texts] of fields) {
+      for (const text of texts) {
+        const t = analyze(text).terms;
+        for (let i = 1; i < t.length; i++) {
+          const key = pairKey(t[i - 1]!, t[i]!);
+          e.pairs.set(key, (e.pairs.get(key) ?? 0) + this.params.weight[field]);
+        }
+      }
+    }
     for (const tag of agent.tags) {
       const stems = terms(tag);
       if (stems.length) e.entries.push({ tag, stems, kind: 'tag' });
@@ -255,9 +267,18 @@ export class AgentSearch {
       const threshold = sorted[sorted.length - keep]!;
       pool = filtered.filter((d) => scores[d]! >= threshold);
     }
+    // Phrase credit: a pair of query words that the agent writes side by side in a short field.
+    const qPairs = index.queryPairs(query, MAX_QUERY_WORDS, show);
+    const { k1, pairWeight, prior } = this.params;
     const ranked = pool.map((doc) => {
-      const h = this.points(this.evidenceOf(p, doc), seed);
-      return { doc, name: p.agents[doc]!.name, h, relevance: scores[doc]! + this.params.prior * Math.log1p(h.score / WEIGHTS.tag) };
+      const e = this.evidenceOf(p, doc);
+      const h = this.points(e, seed);
+      let phrase = 0;
+      for (const q of qPairs) {
+        const tf = e.pairs.get(q.key);
+        if (tf) phrase += (pairWeight * q.idf * tf) / (k1 + tf);
+      }
+      return { doc, name: p.agents[doc]!.name, h, relevance: scores[doc]! + phrase + prior * Math.log1p(h.score / WEIGHTS.tag) };
     });
     ranked.sort((a, b) => b.relevance - a.relevance || b.h.score - a.h.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const top = ranked[0]?.relevance ?? 0;
@@ -291,7 +312,7 @@ export class AgentSearch {
     const fields = new Set<Field>();
     let fuzzy = false;
     for (const q of qTerms) {
-      if (q.term.includes('_') || explained.has(q.term)) continue;
+      if (explained.has(q.term)) continue;
       // a lexicon phrase whose words the points already explain says nothing new
       if (q.term.startsWith('#') && terms(q.shown).every((t) => explained.has(t))) continue;
       const where = this.prepared!.relevance.fieldsOf(doc, q);
