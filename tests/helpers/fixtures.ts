@@ -13,7 +13,7 @@ export const AGENT_CORPUS = fileURLToPath(new URL('../fixtures/agents/wshobson-a
 /** rshah515's Claude Code agents catalog: 165 agent files, MIT. */
 export const AGENT_CORPUS_RSHAH = fileURLToPath(new URL('../fixtures/agents/rshah515-agents', import.meta.url));
 
-/** Folder of our routing tasks (tasks.dev.json, tasks.heldout.json): which agent should handle this? Never tune on the held-out file. */
+/** Folder of our routing tasks (tasks.dev.json, tasks.heldout.json, tasks-b.*.json): which agent should handle this? Never tune on the held-out files. */
 export const ROUTING_TASKS = fileURLToPath(new URL('../fixtures/routing/', import.meta.url));
 
 /** Folder of the DDL scripts (MySQL from pgloader's tests, Oracle's sample schemas). */

@@ -27,14 +27,25 @@ function handles(dir: string): Set<string> {
 }
 
 const load = (file: string): RoutingTask[] => JSON.parse(readFileSync(join(ROUTING_TASKS, file), 'utf8')) as RoutingTask[];
-const dev = load('tasks.dev.json');
-const heldout = load('tasks.heldout.json');
+/** Every batch in the folder: tasks.dev.json, tasks-b.dev.json, ... and their held-out files. */
+const taskFiles = readdirSync(ROUTING_TASKS).sort();
+const devFiles = taskFiles.filter((f) => /^tasks.*\.dev\.json$/.test(f));
+const heldoutFiles = taskFiles.filter((f) => /^tasks.*\.heldout\.json$/.test(f));
+const dev = devFiles.flatMap(load);
+const heldout = heldoutFiles.flatMap(load);
 const all = [...dev, ...heldout];
 
 describe('routing tasks (tests/fixtures/routing)', () => {
+  it('loads every batch, each with a dev and a held-out file', () => {
+    expect(devFiles).toContain('tasks.dev.json');
+    expect(heldoutFiles).toContain('tasks.heldout.json');
+    expect(devFiles.length).toBeGreaterThanOrEqual(2);
+    expect(heldoutFiles.map((f) => f.replace('.heldout.', '.dev.'))).toEqual(devFiles);
+  });
+
   it('every task has an id, a known catalog, a query, accepted agents and its split', () => {
     for (const t of all) {
-      expect(t.id, JSON.stringify(t)).toMatch(/^(wsh|rsh)-\d{3}$/);
+      expect(t.id, JSON.stringify(t)).toMatch(/^(wsh|rsh)-(\d{3}|b\d{2})$/);
       expect(Object.keys(CATALOGS), t.id).toContain(t.catalog);
       expect(typeof t.query === 'string' && t.query.trim().length > 0, t.id).toBe(true);
       expect(Array.isArray(t.accept) && t.accept.length > 0, t.id).toBe(true);
