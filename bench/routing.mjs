@@ -5,7 +5,7 @@
 // `node bench/routing.mjs` prints the tables; bench/run.mjs runs it as its [routing] section and
 // tests/unit/routing.test.ts keeps ours above a floor.
 import MiniSearch from 'minisearch';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,9 +17,16 @@ export const CATALOGS = {
   'rshah515-agents': join(FIXTURES, 'agents', 'rshah515-agents'),
 };
 
+/** The tasks of one split, every batch (tasks.dev.json, tasks-b.dev.json, ...) together. */
 export function loadTasks(split) {
-  return JSON.parse(readFileSync(join(ROUTING_DIR, `tasks.${split}.json`), 'utf8'));
+  return readdirSync(ROUTING_DIR)
+    .filter((f) => f.startsWith('tasks') && f.endsWith(`.${split}.json`))
+    .sort()
+    .flatMap((f) => JSON.parse(readFileSync(join(ROUTING_DIR, f), 'utf8')));
 }
+
+/** Batch a: ids like wsh-001; batch b (written later, by another writer): wsh-b01. */
+export const batchOf = (task) => (/-b\d+$/.test(task.id) ? 'b' : 'a');
 
 async function lib(path) {
   return import(join(ROOT, 'dist', 'lib', path));
@@ -109,7 +116,12 @@ export async function evaluateRouting({ splits = ['dev', 'heldout'], rankers = O
     out[ranker] = {};
     for (const split of splits) {
       const tasks = loadTasks(split);
-      out[ranker][split] = metrics(tasks, tasks.map((t) => byCatalog[t.catalog](t.query, 10)));
+      const answers = tasks.map((t) => byCatalog[t.catalog](t.query, 10));
+      out[ranker][split] = metrics(tasks, answers);
+      for (const batch of ['a', 'b']) {
+        const idx = tasks.map((t, i) => (batchOf(t) === batch ? i : -1)).filter((i) => i >= 0);
+        if (idx.length) out[ranker][`${split} (batch ${batch})`] = metrics(idx.map((i) => tasks[i]), idx.map((i) => answers[i]));
+      }
     }
   }
   return out;
