@@ -79,13 +79,25 @@ export interface QueryPair {
   idf: number;
 }
 
+/** Distinct words the index holds before bodies stop adding new ones (real catalogs of 10,000 agents hold about 60,000). */
+export const MAX_TERMS = 300_000;
+
+/** Comparisons a query may spend looking for typos (about 20 ms). */
+const MAX_TYPO_COMPARISONS = 100_000;
+
 export const pairKey = (a: string, b: string): string => `${a} ${b}`;
 
 export class RelevanceIndex {
   readonly names: string[];
   /** Term text to id. */
   private readonly ids = new Map<string, number>();
-  private readonly postings: Posting[] = [];
+  /** Postings of every term in three flat arrays; term id i owns [start[i], start[i + 1]). */
+  private readonly start: Int32Array;
+  private readonly docs: Int32Array;
+  private readonly tfs: Float32Array;
+  private readonly masks: Uint8Array;
+  /** True when some bodies were left out because the index reached MAX_TERMS. */
+  capped = false;
   /** The single-word terms, sorted, for prefix and typo look-ups. */
   private readonly vocabulary: string[];
 
@@ -116,6 +128,12 @@ export class RelevanceIndex {
     };
     agents.forEach((agent, doc) => {
       sequences.push(FIELDS.map((field, f) => {
+        // Past MAX_TERMS distinct words, bodies are not read: a folder of files full of random
+        // words must not grow the index (or its build time) without end.
+        if (field === 'body' && texts.length >= MAX_TERMS) {
+          this.capped = true;
+          return new Int32Array(0);
+        }
         const { terms, concepts, topics } = analyze(agent.fields[field], field === 'body' ? params.bodyWords : Infinity);
         const out: number[] = [];
         for (const t of terms) out.push(idOf(t));
@@ -127,11 +145,15 @@ export class RelevanceIndex {
       }));
     });
     const avg = lengths.map((l) => Math.max(1, l.reduce((x, y) => x + y, 0) / Math.max(1, n)));
-    for (let id = 0; id < texts.length; id++) {
-      const count = df[id] ?? 0;
-      this.postings.push({ docs: new Int32Array(count), tf: new Float32Array(count), fields: new Uint8Array(count) });
-    }
-    const filled = new Int32Array(texts.length);
+    // One allocation for all postings: a catalog of many rare words (or random ones, in a hostile
+    // file) costs a few bytes a posting rather than three small arrays a word.
+    this.start = new Int32Array(texts.length + 1);
+    for (let id = 0; id < texts.length; id++) this.start[id + 1] = this.start[id]! + (df[id] ?? 0);
+    const total = this.start[texts.length]!;
+    this.docs = new Int32Array(total);
+    this.tfs = new Float32Array(total);
+    this.masks = new Uint8Array(total);
+    const filled = this.start.slice(0, texts.length);
     // Second pass: per doc, the weighted frequency of each of its terms, added to the postings.
     const acc = new Float64Array(texts.length);
     const mask = new Uint8Array(texts.length);
@@ -148,11 +170,10 @@ export class RelevanceIndex {
         }
       });
       for (const id of touched) {
-        const p = this.postings[id]!;
         const at = filled[id]!++;
-        p.docs[at] = doc;
-        p.tf[at] = acc[id]!;
-        p.fields[at] = mask[id]!;
+        this.docs[at] = doc;
+        this.tfs[at] = acc[id]!;
+        this.masks[at] = mask[id]!;
         acc[id] = 0;
         mask[id] = 0;
       }
@@ -163,7 +184,15 @@ export class RelevanceIndex {
 
   private posting(term: string): Posting | undefined {
     const id = this.ids.get(term);
-    return id === undefined ? undefined : this.postings[id];
+    if (id === undefined) return undefined;
+    const from = this.start[id]!;
+    const to = this.start[id + 1]!;
+    return { docs: this.docs.subarray(from, to), tf: this.tfs.subarray(from, to), fields: this.masks.subarray(from, to) };
+  }
+
+  private df(term: string): number {
+    const id = this.ids.get(term);
+    return id === undefined ? 0 : this.start[id + 1]! - this.start[id]!;
   }
 
   get size(): number {
@@ -176,7 +205,7 @@ export class RelevanceIndex {
   }
 
   idf(term: string): number {
-    const df = this.posting(term)?.docs.length ?? 0;
+    const df = this.df(term);
     const n = this.names.length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
@@ -194,6 +223,7 @@ export class RelevanceIndex {
     const { terms, concepts, topics } = analyze(text, maxWords);
     const out = new Map<string, QueryTerm>();
     let expansions = 0;
+    const budget = { left: MAX_TYPO_COMPARISONS };
     for (const term of terms) {
       if (out.has(term)) continue;
       if (this.ids.has(term) || !/^[a-z]/.test(term)) {
@@ -201,7 +231,7 @@ export class RelevanceIndex {
         continue;
       }
       // Up to 16 unknown words are looked up: a 10,000-character query stays fast.
-      const expanded = expansions++ < 16 ? this.expand(term) : [];
+      const expanded = expansions++ < 16 ? this.expand(term, budget) : [];
       out.set(term, { term, shown: surface(term), weight: expanded.length ? this.params.expandedWeight : 1, expanded: expanded.length ? expanded : undefined });
     }
     for (const term of concepts) if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: 1 });
@@ -224,29 +254,43 @@ export class RelevanceIndex {
     return [...out.values()];
   }
 
-  /** Catalog words that a word missing from the catalog probably means: by prefix, else by one or two typos. */
-  private expand(term: string): string[] {
+  /** The index of the first vocabulary word >= text. */
+  private lowerBound(text: string): number {
+    const v = this.vocabulary;
+    let lo = 0;
+    let hi = v.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v[mid]! < text) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Catalog words that a word missing from the catalog probably means: those it begins, else those
+   * one or two typos away among the words with its first letter. The typo search spends at most
+   * `budget.left` comparisons, shared by the query's words, so a catalog of a million distinct
+   * words costs a query a bounded time.
+   */
+  private expand(term: string, budget: { left: number }): string[] {
     const v = this.vocabulary;
     if (term.length >= 4) {
-      // binary search for the first word >= term, then walk while the prefix holds
-      let lo = 0;
-      let hi = v.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (v[mid]! < term) lo = mid + 1;
-        else hi = mid;
-      }
       const found: string[] = [];
-      for (let i = lo; i < v.length && v[i]!.startsWith(term) && found.length < 8; i++) found.push(v[i]!);
+      for (let i = this.lowerBound(term); i < v.length && v[i]!.startsWith(term) && found.length < 8; i++) found.push(v[i]!);
       if (found.length) return found;
     }
     if (term.length < 5 || term.length > 40) return [];
     const max = term.length >= 8 ? 2 : 1;
     const found: string[] = [];
-    for (const word of v) {
-      if (word[0] !== term[0] && word[1] !== term[1]) continue;
-      // the catalog holds stems: a misspelt "replicaton" is compared with "replic" by its start too
-      const near = withinEdits(term, word, max) || (word.length >= 5 && term.length > word.length && withinEdits(term.slice(0, word.length), word, 1));
+    const first = term[0]!;
+    for (let i = this.lowerBound(first); i < v.length && v[i]![0] === first && budget.left > 0; i++) {
+      const word = v[i]!;
+      budget.left--;
+      // The catalog holds stems: a misspelt "replicaton" is compared with "replic" by its start
+      // too, when the rest of it is no longer than a suffix.
+      const near = withinEdits(term, word, max)
+        || (word.length >= 6 && term.length > word.length && term.length - word.length <= 4 && withinEdits(term.slice(0, word.length), word, 1));
       if (near) {
         found.push(word);
         if (found.length >= 8) break;

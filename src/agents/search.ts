@@ -1,7 +1,8 @@
 import MiniSearch from 'minisearch';
 import { invalid, quoted } from '../errors.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
-import { DEFAULT_PARAMS, type Field, pairKey, type QueryTerm, RelevanceIndex, type RelevanceParams } from './relevance.js';
+import { log } from '../log.js';
+import { DEFAULT_PARAMS, type Field, MAX_TERMS, pairKey, type QueryTerm, RelevanceIndex, type RelevanceParams } from './relevance.js';
 import { analyze, isStopword, lexiconName, named, processTerm, stem, terms, tokenize, words } from './text.js';
 
 /** The seed's weights: a tag (or the name, once) 50, a capability 30, a description word 20. */
@@ -104,6 +105,7 @@ const RERANKED = 50;
  */
 export class AgentSearch {
   private prepared: Prepared | undefined;
+  private warnedCapped = false;
 
   constructor(private readonly catalog: AgentCatalog, private readonly params: RelevanceParams = DEFAULT_PARAMS) {}
 
@@ -126,6 +128,10 @@ export class AgentSearch {
         body: bodies.get(a.name) ?? '',
       },
     })), this.params);
+    if (relevance.capped && !this.warnedCapped) {
+      this.warnedCapped = true;
+      log.warn(`agent search: the agent files hold over ${MAX_TERMS.toLocaleString('en-US')} distinct words; the bodies of the agents read after that are not searched (names, tags, capabilities and descriptions still are)`);
+    }
     this.prepared = { version: this.catalog.version, relevance, agents, evidence: new Array(agents.length), suggestions: new Map() };
     return this.prepared;
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AgentCatalog } from '../../src/agents/catalog.js';
 import { parseAgentFile } from '../../src/agents/parse.js';
+import { AgentSearch } from '../../src/agents/search.js';
 import { openStore } from '../../src/store/db.js';
 import { writeAgent } from '../helpers/agents.js';
 import { assertBuilt, spawnServer } from '../helpers/spawn.js';
@@ -199,6 +200,37 @@ describe('hostile agent files', () => {
     }
     const rows = catalogRows(s.db).rows;
     expect(rows.map((r) => [r.path.slice(dir.length + 1), r.status])).toEqual([['linked.md', 'active'], ['plain.md', 'active']]);
+  }, 60_000);
+});
+
+describe('a catalog of many files full of random words', () => {
+  it('bounds the search index: bodies past the word limit are left out with one warning, and a 10,000-character query of random words answers', () => {
+    const stderr: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    try {
+      const dir = tempDir();
+      let seed = 7;
+      const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+      const word = () => Array.from({ length: 6 + Math.floor(next() * 6) }, () => String.fromCharCode(97 + Math.floor(next() * 26))).join('');
+      for (let i = 0; i < 1200; i++) {
+        writeAgent(dir, `a${i}.md`, { name: `agent-${i}`, description: `owns ${Array.from({ length: 10 }, word).join(' ')}` }, Array.from({ length: 300 }, word).join(' '));
+      }
+      writeAgent(dir, 'z.md', { name: 'db-expert', description: 'PostgreSQL replication and vacuum tuning' });
+      const db = openStore(join(tempDir(), 'c.db'));
+      const catalog = new AgentCatalog(db, [{ source: 'extra', dir }]);
+      catalog.refresh();
+      const search = new AgentSearch(catalog);
+      expect(search.search('postgres vacuum', 1).results[0]!.name).toBe('@db-expert');
+      expect(stderr.filter((l) => l.includes('distinct words'))).toHaveLength(1);
+      const randomQuery = Array.from({ length: 1500 }, word).join(' ').slice(0, 10_000);
+      expect(Array.isArray(search.search(randomQuery, 5).results)).toBe(true);
+      db.close();
+    } finally {
+      vi.restoreAllMocks();
+    }
   }, 60_000);
 });
 
