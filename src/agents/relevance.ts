@@ -34,17 +34,17 @@ export interface RelevanceParams {
 }
 
 export const DEFAULT_PARAMS: RelevanceParams = {
-  k1: 1.2,
-  weight: { name: 4, tags: 3, capabilities: 2, description: 2.5, body: 0.6 },
+  k1: 1.6,
+  weight: { name: 4, tags: 3, capabilities: 2, description: 2.5, body: 0.35 },
   b: { name: 0.3, tags: 0.5, capabilities: 0.5, description: 0.6, body: 0.8 },
   pairWeight: 0.5,
   topicWeight: 0.5,
   expandedWeight: 0.5,
   bodyWords: 2000,
-  prior: 0.5,
-  strong: 0.35,
+  prior: 1.25,
+  strong: 0.3,
   nearTop: 0.7,
-  fair: 0.25,
+  fair: 0.18,
 };
 
 export interface AgentText {
@@ -235,8 +235,13 @@ export class RelevanceIndex {
       out.set(term, { term, shown: surface(term), weight: expanded.length ? this.params.expandedWeight : 1, expanded: expanded.length ? expanded : undefined });
     }
     for (const term of concepts) if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: 1 });
-    // A related name (stripe, for payment) says the topic less surely than the topic's own name.
-    for (const term of topics) if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: this.params.topicWeight });
+    // A related name (stripe, for payment) says the topic less surely than the topic's own name;
+    // several of them (latency, p95, profiling: performance) say it as surely.
+    const said = new Map<string, number>();
+    for (const term of topics) said.set(term, (said.get(term) ?? 0) + 1);
+    for (const [term, count] of said) {
+      if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: Math.min(1, this.params.topicWeight * count) });
+    }
     return [...out.values()];
   }
 

@@ -103,6 +103,10 @@ const lexicon: {
 /** How to show a term of the lexicon ("#machine learn": "machine learning"); undefined for others. */
 export const lexiconName = (term: string): string | undefined => lexicon.display.get(term);
 
+/** An exception's class name (TypeError, NullPointerException, KeyError) says "an error". */
+const EXCEPTION_NAME = /^[a-z]{2,}(error|exception)s?$/;
+const ERROR_TERM = stem('error');
+
 export interface Analyzed {
   /** Content terms in order: stems with the lexicon's one-word names applied. */
   terms: string[];
@@ -135,7 +139,7 @@ export function analyze(text: string, maxWords = Infinity): Analyzed {
     }
     if (isStopword(all[i]!)) continue;
     out.terms.push(lexicon.single.get(s) ?? s);
-    const topic = lexicon.related.get(s);
+    const topic = lexicon.related.get(s) ?? (EXCEPTION_NAME.test(all[i]!) ? ERROR_TERM : undefined);
     if (topic !== undefined) out.topics.push(topic);
   }
   return out;
