@@ -91,14 +91,14 @@ describe('relevance that generalises', () => {
   });
 });
 
-describe('the routing benchmark (tests/fixtures/routing: 80 dev tasks, 40 held out, two public catalogs)', () => {
+describe('the routing benchmark (tests/fixtures/routing: 120 dev tasks, 60 held out, two public catalogs)', () => {
   let results: Awaited<ReturnType<typeof evaluateRouting>>;
   beforeAll(async () => {
     results = await evaluateRouting({ rankers: ['ours', 'bm25'] });
   }, 120_000);
 
-  // Floors a little under the figures measured when the scorer was frozen (dev 91.3% top-1,
-  // 100% recall@5; held-out 90.0% and 97.5%), so a regression fails and noise does not.
+  // Floors a little under the figures measured when the scorer was frozen (dev 91.7% top-1,
+  // 99.2% recall@5; held-out 90.0% and 96.7%, MRR 0.931), so a regression fails and noise does not.
   it('keeps top-1 and recall@5 above their floors on both splits', () => {
     expect(results.ours.dev!.top1).toBeGreaterThanOrEqual(0.88);
     expect(results.ours.dev!.recall5).toBeGreaterThanOrEqual(0.97);
