@@ -14,7 +14,7 @@ const MAX_QUERY_WORDS = 2_000;
 
 export type Match = 'strong' | 'fair' | 'weak';
 
-const NO_CLEAR_OWNER = 'no agent clearly owns this: consider a broadcast (create_flag without target_agent) or asking the user who should';
+const NO_CLEAR_OWNER = 'no agent clearly owns this: consider a broadcast (create_flag with target_agent null) or asking the user who should';
 
 /**
  * How well a result matches: its relevance against the most any agent could score on the query
