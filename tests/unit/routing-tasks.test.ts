@@ -31,21 +31,30 @@ const load = (file: string): RoutingTask[] => JSON.parse(readFileSync(join(ROUTI
 const taskFiles = readdirSync(ROUTING_TASKS).sort();
 const devFiles = taskFiles.filter((f) => /^tasks.*\.dev\.json$/.test(f));
 const heldoutFiles = taskFiles.filter((f) => /^tasks.*\.heldout\.json$/.test(f));
+/** Batches with no held-out file (tuning only); the README must say so in a paragraph naming the dev file. */
+const devOnlyFiles = devFiles.filter((f) => !heldoutFiles.includes(f.replace('.dev.', '.heldout.')));
 const dev = devFiles.flatMap(load);
 const heldout = heldoutFiles.flatMap(load);
 const all = [...dev, ...heldout];
+const readmeParagraphs = readFileSync(join(ROUTING_TASKS, 'README.md'), 'utf8').split(/\n\s*\n/);
 
 describe('routing tasks (tests/fixtures/routing)', () => {
   it('loads every batch, each with a dev and a held-out file', () => {
     expect(devFiles).toContain('tasks.dev.json');
     expect(heldoutFiles).toContain('tasks.heldout.json');
     expect(devFiles.length).toBeGreaterThanOrEqual(2);
-    expect(heldoutFiles.map((f) => f.replace('.heldout.', '.dev.'))).toEqual(devFiles);
+    // Every held-out file has its dev file; a dev file may stand alone only if the README declares that batch dev-only.
+    expect(heldoutFiles.map((f) => f.replace('.heldout.', '.dev.')).filter((f) => !devFiles.includes(f))).toEqual([]);
+    expect(heldoutFiles.length).toBeGreaterThanOrEqual(2);
+    for (const file of devOnlyFiles) {
+      const declared = readmeParagraphs.some((p) => p.includes(`\`${file}\``) && /no held-out file/i.test(p) && /dev only/i.test(p));
+      expect(declared, `${file} has no held-out file and the README does not declare its batch dev only`).toBe(true);
+    }
   });
 
   it('every task has an id, a known catalog, a query, accepted agents and its split', () => {
     for (const t of all) {
-      expect(t.id, JSON.stringify(t)).toMatch(/^(wsh|rsh)-(\d{3}|b\d{2})$/);
+      expect(t.id, JSON.stringify(t)).toMatch(/^(wsh|rsh)-(\d{3}|[b-z]\d{2})$/);
       expect(Object.keys(CATALOGS), t.id).toContain(t.catalog);
       expect(typeof t.query === 'string' && t.query.trim().length > 0, t.id).toBe(true);
       expect(Array.isArray(t.accept) && t.accept.length > 0, t.id).toBe(true);
@@ -64,10 +73,11 @@ describe('routing tasks (tests/fixtures/routing)', () => {
     for (const t of all.filter((x) => x.best !== undefined)) expect(t.accept, t.id).toContain(t.best);
   });
 
-  it('ids are unique, there are at least 80 tasks, and about a third are held out', () => {
+  it('ids are unique, there are at least 80 tasks, and about a third of the batches with a held-out file are held out', () => {
     expect(new Set(all.map((t) => t.id)).size).toBe(all.length);
     expect(all.length).toBeGreaterThanOrEqual(80);
-    const share = heldout.length / all.length;
+    const splitDev = devFiles.filter((f) => !devOnlyFiles.includes(f)).flatMap(load);
+    const share = heldout.length / (splitDev.length + heldout.length);
     expect(share).toBeGreaterThan(0.28);
     expect(share).toBeLessThan(0.39);
     for (const catalog of Object.keys(CATALOGS)) {
