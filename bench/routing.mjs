@@ -25,8 +25,8 @@ export function loadTasks(split) {
     .flatMap((f) => JSON.parse(readFileSync(join(ROUTING_DIR, f), 'utf8')));
 }
 
-/** Batch a: ids like wsh-001; batch b (written later, by another writer): wsh-b01. */
-export const batchOf = (task) => (/-b\d+$/.test(task.id) ? 'b' : 'a');
+/** Batch a: ids like wsh-001; later batches, by other writers, carry their letter: wsh-b01, wsh-c01. */
+export const batchOf = (task) => /-([b-z])\d+$/.exec(task.id)?.[1] ?? 'a';
 
 async function lib(path) {
   return import(join(ROOT, 'dist', 'lib', path));
@@ -118,7 +118,7 @@ export async function evaluateRouting({ splits = ['dev', 'heldout'], rankers = O
       const tasks = loadTasks(split);
       const answers = tasks.map((t) => byCatalog[t.catalog](t.query, 10));
       out[ranker][split] = metrics(tasks, answers);
-      for (const batch of ['a', 'b']) {
+      for (const batch of [...new Set(tasks.map(batchOf))].sort()) {
         const idx = tasks.map((t, i) => (batchOf(t) === batch ? i : -1)).filter((i) => i >= 0);
         if (idx.length) out[ranker][`${split} (batch ${batch})`] = metrics(idx.map((i) => tasks[i]), idx.map((i) => answers[i]));
       }
