@@ -12,7 +12,7 @@ import { BUNDLED_AGENTS_DIR } from '../../src/config.js';
 import { agentQueueWarned, createFlagWarned, workableMarked } from '../../src/flags/tools.js';
 import { type AgentIdentity, FlagService } from '../../src/flags/service.js';
 import { createServices } from '../../src/server.js';
-import type { DB } from '../../src/store/db.js';
+import { type DB, openStore } from '../../src/store/db.js';
 import { withStoreAndStderr, writeAgent } from '../helpers/agents.js';
 import { refusal } from '../helpers/refusal.js';
 import { flagInput, tempDir } from '../helpers/tmp.js';
@@ -135,6 +135,29 @@ describe('a flag sent before "coordinator agents install" is not stranded', () =
     expect(flags.unlock(flag.id, agents.resolveHandle('@database.postgres'))).toMatchObject({ was_locked: true, forced: false });
     expect(flags.delete(flag.id, agents.resolveHandle('@backend-api') as string)).toMatchObject({ deleted: true });
     services.close();
+  });
+});
+
+describe('servers sharing one database agree on aliases without rewriting flags', () => {
+  it('a second connection sees the same queue, and the flag rows keep the handles they were stored under', () => {
+    const project = tempDir();
+    const roots: AgentRoot[] = [{ source: 'bundled', dir: BUNDLED_AGENTS_DIR }, { source: 'project', dir: join(project, '.claude', 'agents') }];
+    const first = createServices(db, { agentRoots: roots });
+    const { flag } = createFlagWarned(first.flags, first.agents, flagInput({ source_agent: '@backend.api', target_agent: '@database.postgres' }));
+    installBundledAgents({ env: { CLAUDE_PROJECT_DIR: project }, home: tempDir() });
+    const otherDb = openStore(db.name);
+    const second = createServices(otherDb, { agentRoots: roots }); // started after the install
+    first.agents.catalog.refresh();
+    for (const s of [first, second]) {
+      expect(agentQueueWarned(s.flags, s.agents, '@database-postgres', {})).toMatchObject({ total_pending: 1, flags: [{ id: flag.id }] });
+    }
+    expect(db.prepare('SELECT source_agent, target_agent FROM flags').all()).toEqual([{ source_agent: '@backend.api', target_agent: '@database.postgres' }]);
+    expect(db.prepare('SELECT count(*) FROM flag_history').pluck().get()).toBe(1); // created; nothing rewritten
+    expect(second.flags.delete(flag.id, second.agents.resolveHandle('@backend-api') as string)).toMatchObject({ deleted: true });
+    expect(agentQueueWarned(first.flags, first.agents, '@database-postgres', {}).total_pending).toBe(0);
+    first.close();
+    second.close();
+    otherDb.close();
   });
 });
 
