@@ -47,7 +47,7 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
   const agents = new AgentService(catalog, new AgentSearch(catalog));
   const queries = new ReadOnlyQueries(options.dbPath ?? (db.name || ':memory:'));
   databaseCatalog ??= new DatabaseCatalog();
-  const flags = new FlagService(db);
+  const flags = new FlagService(db, { identity: agents.identity() });
   return {
     db,
     flags,

@@ -457,11 +457,43 @@ export class AgentCatalog {
         statuses.set(agent.path, { status: 'standby', shadowed_by: null, error: STANDBY_REASON });
       }
     }
-    // Aliases: another handle of an active agent. One that is an active agent's name, or that an
-    // agent of a higher folder already declares, is ignored with a warning.
-    const aliases = new Map<string, string>();
+    // Aliases: another handle of an active agent, which names it everywhere (flags sent to it,
+    // by it or locked under it are the agent's). So:
+    // - a plugin's agent may only declare aliases in its own namespace (@plugin:...): a plugin
+    //   installed for one reviewer must not take over @backend.api; others are ignored, one
+    //   warning per file;
+    // - an alias of a project, user or extra agent that is an active bundled agent's name (with
+    //   --bundled-agents on) wins over it: the bundled agent is shadowed, as by a file of that
+    //   name, since the user's agent is the one Claude Code runs. A bundled agent on standby has
+    //   no claim at all (that is how "coordinator agents install" keeps the dotted handles);
+    // - any other alias that is an active agent's name, or that an agent of a higher folder
+    //   already declares, is ignored with a warning.
     const byRank = [...winners.values()].sort((a, b) => rankOf(b.path) - rankOf(a.path) || a.name.localeCompare(b.name));
     for (const agent of byRank) {
+      if (agent.source !== 'plugin') continue;
+      const colon = agent.name.indexOf(':');
+      const own = colon < 0 ? '@<plugin>:' : agent.name.slice(0, colon + 1);
+      const outside = agent.aliases.filter((alias) => colon < 0 || !alias.startsWith(own));
+      if (outside.length === 0) continue;
+      agent.aliases = agent.aliases.filter((alias) => !outside.includes(alias));
+      this.warn(agent.path, `plugin-alias:${outside.join(',')}`, `aliases ${outside.join(', ')} of ${agent.name} are ignored: a plugin's agent may only declare aliases in its own namespace (${own}...)`, 'agent file');
+    }
+    const claimed = new Set<string>();
+    for (const agent of byRank) {
+      if (agent.source === 'bundled') continue;
+      for (const alias of agent.aliases) {
+        if (claimed.has(alias)) continue;
+        claimed.add(alias);
+        const bundled = winners.get(alias);
+        if (bundled?.source !== 'bundled') continue;
+        winners.delete(alias);
+        statuses.set(bundled.path, { status: 'shadowed', shadowed_by: agent.path, error: null });
+        agent.shadows.push(bundled.path);
+      }
+    }
+    const aliases = new Map<string, string>();
+    for (const agent of byRank) {
+      if (winners.get(agent.name) !== agent) continue; // a bundled agent shadowed by an alias
       agent.aliases = agent.aliases.filter((alias) => {
         const other = winners.get(alias)?.path ?? (aliases.has(alias) ? `${aliases.get(alias)} (which declares it too)` : undefined);
         if (other === undefined) {

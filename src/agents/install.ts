@@ -17,6 +17,8 @@ export interface InstallOptions {
   home?: string;
   /** The team to copy (default: the bundled agents/ folder). */
   from?: string;
+  /** For tests: runs just before each file is written (to make a file appear after the planning). */
+  beforeWrite?: (path: string) => void;
 }
 
 export interface InstallResult {
@@ -83,9 +85,11 @@ export function installBundledAgents(options: InstallOptions = {}): InstallResul
   const dryRun = options.dryRun === true;
   const from = options.from ?? BUNDLED_AGENTS_DIR;
   const defined = definedIn(folder);
+  // Compared without case: on a case-insensitive file system (macOS, Windows) Database-Postgres.md
+  // is the file database-postgres.md would replace.
   const existing = new Set<string>();
   try {
-    for (const f of readdirSync(folder)) existing.add(f);
+    for (const f of readdirSync(folder)) existing.add(f.toLowerCase());
   } catch {
     // the folder does not exist yet
   }
@@ -102,17 +106,30 @@ export function installBundledAgents(options: InstallOptions = {}): InstallResul
     const name = installedName(alias);
     const file = `${name}.md`;
     const other = defined.get(`@${name}`) ?? defined.get(alias);
-    if (existing.has(file)) {
+    if (existing.has(file.toLowerCase())) {
       result.skipped.push({ file, name, reason: `${join(folder, file)} already exists (never overwritten)` });
     } else if (other !== undefined) {
       result.skipped.push({ file, name, reason: `${defined.has(`@${name}`) ? `@${name}` : alias} is already defined by ${relative(folder, other) || other}` });
     } else {
-      if (!dryRun) {
-        mkdirSync(folder, { recursive: true });
-        // 'wx': a file that appeared since the listing is not replaced either
-        writeFileSync(join(folder, file), installedText(bytes.toString('utf8'), name, alias), { flag: 'wx' });
+      const path = join(folder, file);
+      try {
+        if (!dryRun) {
+          mkdirSync(folder, { recursive: true });
+          options.beforeWrite?.(path);
+          // 'wx': a file that appeared since the listing is not replaced either
+          writeFileSync(path, installedText(bytes.toString('utf8'), name, alias), { flag: 'wx' });
+        }
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        // one the planning did not see: created meanwhile, or another spelling of the same name
+        result.skipped.push({ file, name, reason: `${path} appeared while installing (never overwritten)` });
+        continue;
       }
       result.written.push({ file, name: `@${name}`, alias });
+      // two files of the team under one installed name: the second is skipped like any taken name
+      existing.add(file.toLowerCase());
+      defined.set(`@${name}`, path);
+      if (!defined.has(alias)) defined.set(alias, path);
     }
   }
   const verb = dryRun ? 'would write' : 'wrote';

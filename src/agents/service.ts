@@ -1,5 +1,6 @@
 import { CoordinatorError, invalid, quoted } from '../errors.js';
 import { log } from '../log.js';
+import type { AgentIdentity } from '../flags/service.js';
 import { AGENT_SOURCES, type AgentCatalog, type AgentSummary } from './catalog.js';
 import { matter, normalizeAgentName } from './parse.js';
 import type { AgentSearch, SearchFilters } from './search.js';
@@ -73,6 +74,27 @@ export class AgentService {
       log.warn('could not read the agent catalog to resolve an alias', err);
       return undefined;
     }
+  }
+
+  /**
+   * For the flags layer: an alias and the agent it names are the same agent, in queues, filters
+   * and every ownership check (source, lock holder), whichever of them a stored row was written
+   * under. Read from the catalog at each call, so it follows the agent files as they change.
+   */
+  identity(): AgentIdentity {
+    return {
+      canonical: (handle) => this.resolveAlias(handle)?.handle ?? handle,
+      handlesOf: (handle) => {
+        const real = this.resolveAlias(handle)?.handle ?? handle;
+        try {
+          const agent = this.catalog.get(real);
+          return agent ? [real, ...agent.aliases] : [real];
+        } catch (err) {
+          log.warn('could not read the agent catalog for the aliases of an agent', err);
+          return [real];
+        }
+      },
+    };
   }
 
   /** Whether a handle is an active agent of the catalog (an alias is not: flags are stored under real handles). */

@@ -147,18 +147,39 @@ export const DEFAULT_QUEUE_LIMIT = 20;
 export const DEFAULT_LIST_LIMIT = 20;
 export const DEFAULT_WORKABLE_LIMIT = 50;
 
+/**
+ * Which handles name the same agent (an agent and its aliases), as the agent catalog says. The
+ * flags layer knows no catalog: it is given this. Stored rows keep the handle they were written
+ * under, so a flag sent to, sent by or locked by an alias before the alias existed still belongs
+ * to the agent it now names. Without a catalog, a handle names only itself.
+ */
+export interface AgentIdentity {
+  /** The agent's own handle for one of its aliases; any other handle as it is. */
+  canonical(handle: string): string;
+  /** Every handle of the agent `handle` names: its own handle first, then its aliases. */
+  handlesOf(handle: string): string[];
+}
+
+export const STRICT_IDENTITY: AgentIdentity = { canonical: (h) => h, handlesOf: (h) => [h] };
+
 export interface FlagServiceOptions {
   /** Milliseconds since the epoch; tests move it to expire leases. */
   now?: () => number;
+  /** Aliases: which stored handles name the acting agent (default: only the handle itself). */
+  identity?: AgentIdentity;
 }
 
 export class FlagService {
   private readonly now: () => number;
+  private readonly identity: AgentIdentity;
   private readonly stmt;
+  /** The queue statements for an agent of n handles (its own and its aliases), by n. */
+  private readonly queueCache = new Map<number, { queue: Database.Statement; queueCount: Database.Statement }>();
   private readonly listCache = new Map<string, { count: Database.Statement; page: Database.Statement }>();
 
   constructor(private readonly db: DB, options: FlagServiceOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.identity = options.identity ?? STRICT_IDENTITY;
     this.stmt = {
       byId: db.prepare<[number], FlagRow>('SELECT * FROM flags WHERE id = ?'),
       insert: db.prepare(`INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent, change_description,
@@ -168,24 +189,10 @@ export class FlagService {
       history: db.prepare('INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, ?, ?, ?, ?)'),
       historyOf: db.prepare<[number], { id: number; flag_id: number; action: string; agent: string; at: string; details: string | null }>(
         'SELECT * FROM flag_history WHERE flag_id = ? ORDER BY id'),
-      // One branch per target condition, so each walks the queue index in order and SQLite
-      // merges them instead of sorting every pending flag.
-      queue: db.prepare<{ agent: string; now: string; limit: number; skipHeld: number }, FlagRow>(`
-        SELECT ${FLAG_COLUMNS}, impact_rank FROM flags WHERE status = 'pending' AND target_agent = @agent
-          AND NOT (@skipHeld AND locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now)
-        UNION ALL
-        SELECT ${FLAG_COLUMNS}, impact_rank FROM flags WHERE status = 'pending' AND target_agent IS NULL
-          AND NOT (@skipHeld AND locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now)
-        ORDER BY impact_rank, created_at, id LIMIT @limit`),
-      queueCount: db.prepare<{ agent: string; now: string }, { total: number; held: number }>(`SELECT
-          (SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent = @agent)
-            + (SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent IS NULL) AS total,
-          (SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent = @agent
-              AND locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now)
-            + (SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent IS NULL
-              AND locked_by IS NOT NULL AND locked_by <> @agent AND lock_expires_at > @now) AS held`),
+      // Whether the agent may take it (nobody else holds it, under any handle of theirs) is decided
+      // by lock() in the same IMMEDIATE transaction, which aliases need: SQL does not know them.
       lock: db.prepare(`UPDATE flags SET locked_by = @agent, locked_at = @now, lock_expires_at = @expires
-        WHERE id = @id AND status = 'pending' AND (locked_by IS NULL OR lock_expires_at <= @now OR locked_by = @agent)`),
+        WHERE id = @id AND status = 'pending'`),
       unlock: db.prepare('UPDATE flags SET locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = ?'),
       complete: db.prepare(`UPDATE flags SET status = 'completed', completed_at = @now, completed_by = @agent, notes = @notes,
           updated_at = @now, locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = @id AND status = 'pending'`),
@@ -275,8 +282,13 @@ export class FlagService {
     return row;
   }
 
+  /** Whether a stored handle (source, lock holder) and the acting one name the same agent: equal, or one an alias of the other. */
+  sameAgent(stored: string, acting: string): boolean {
+    return stored === acting || this.identity.canonical(stored) === this.identity.canonical(acting);
+  }
+
   private heldByOther(row: FlagRow, agent: string, nowIso: string): boolean {
-    return row.locked_by !== null && row.locked_by !== agent && row.lock_expires_at !== null && row.lock_expires_at > nowIso;
+    return row.locked_by !== null && !this.sameAgent(row.locked_by, agent) && row.lock_expires_at !== null && row.lock_expires_at > nowIso;
   }
 
   private heldError(row: FlagRow, what: string, nowIso: string): CoordinatorError {
@@ -372,14 +384,50 @@ export class FlagService {
     return this.stmt.historyOf.all(flagId).map((h) => ({ ...h, details: h.details === null ? null : (JSON.parse(h.details) as Record<string, unknown>) }));
   }
 
-  /** The queue of one agent: its pending flags and broadcasts, most urgent first, then oldest. */
+  /**
+   * The queue of an agent known by n handles (@h0 its own, then its aliases): one branch per
+   * handle and one for broadcasts, so each walks the queue index in order and SQLite merges them
+   * instead of sorting every pending flag. A flag held under any of the handles is not held by
+   * another agent.
+   */
+  private queueStatements(n: number) {
+    let found = this.queueCache.get(n);
+    if (!found) {
+      const hs = Array.from({ length: n }, (_, i) => `@h${i}`);
+      const mine = `locked_by IN (${hs.join(', ')})`;
+      const heldByOthers = `locked_by IS NOT NULL AND NOT ${mine} AND lock_expires_at > @now`;
+      const targets = [...hs.map((h) => `target_agent = ${h}`), 'target_agent IS NULL'];
+      found = {
+        queue: this.db.prepare(targets.map((t) => `SELECT ${FLAG_COLUMNS}, impact_rank FROM flags WHERE status = 'pending' AND ${t}
+            AND NOT (@skipHeld AND ${heldByOthers})`).join('\nUNION ALL\n') + '\nORDER BY impact_rank, created_at, id LIMIT @limit'),
+        queueCount: this.db.prepare(`SELECT
+            ${targets.map((t) => `(SELECT count(*) FROM flags WHERE status = 'pending' AND ${t})`).join(' + ')} AS total,
+            ${targets.map((t) => `(SELECT count(*) FROM flags WHERE status = 'pending' AND ${t} AND ${heldByOthers})`).join(' + ')} AS held`),
+      };
+      this.queueCache.set(n, found);
+    }
+    return found;
+  }
+
+  /** The handles of the agent `agent` names (it, its real handle, their aliases), each once; never empty. */
+  private handlesOf(agent: string): string[] {
+    return [...new Set([agent, ...this.identity.handlesOf(agent)])];
+  }
+
+  /**
+   * The queue of one agent: its pending flags (sent to its handle or any of its aliases) and
+   * broadcasts, most urgent first, then oldest.
+   */
   agentQueue(agentValue: unknown, options: { exclude_locked_by_others?: boolean; limit?: number } = {}) {
     const agent = normalizeHandle(agentValue, 'agent');
     const limit = clampLimit(options.limit, DEFAULT_QUEUE_LIMIT, 500);
     const now = this.iso();
+    const handles = this.handlesOf(agent);
+    const { queue, queueCount } = this.queueStatements(handles.length);
+    const named = Object.fromEntries(handles.map((h, i) => [`h${i}`, h]));
     const read = this.db.transaction(() => {
-      const rows = this.stmt.queue.all({ agent, now, limit, skipHeld: options.exclude_locked_by_others ? 1 : 0 });
-      const counts = this.stmt.queueCount.get({ agent, now })!;
+      const rows = queue.all({ ...named, now, limit, skipHeld: options.exclude_locked_by_others ? 1 : 0 }) as FlagRow[];
+      const counts = queueCount.get({ ...named, now }) as { total: number; held: number };
       return { rows, counts };
     });
     const { rows, counts } = read();
@@ -398,13 +446,16 @@ export class FlagService {
       params.status = status;
     }
     if (input.broadcast_only) where.push('target_agent IS NULL');
+    // An agent with aliases matches the flags stored under any of its handles.
     if (input.target_agent !== undefined) {
-      where.push('target_agent = @target');
-      params.target = normalizeHandle(input.target_agent, 'target_agent');
+      const handles = this.handlesOf(normalizeHandle(input.target_agent, 'target_agent'));
+      where.push(handles.length > 1 ? 'target_agent IN (SELECT value FROM json_each(@target))' : 'target_agent = @target');
+      params.target = handles.length > 1 ? JSON.stringify(handles) : handles[0];
     }
     if (input.source_agent !== undefined) {
-      where.push('source_agent = @source');
-      params.source = normalizeHandle(input.source_agent, 'source_agent');
+      const handles = this.handlesOf(normalizeHandle(input.source_agent, 'source_agent'));
+      where.push(handles.length > 1 ? 'source_agent IN (SELECT value FROM json_each(@source))' : 'source_agent = @source');
+      params.source = handles.length > 1 ? JSON.stringify(handles) : handles[0];
     }
     if (input.flag_type !== undefined) {
       where.push('flag_type = @flag_type');
@@ -474,6 +525,27 @@ export class FlagService {
     return read();
   }
 
+  /** The summary with the flags sent to an alias counted in the queue of the agent it names (the rows themselves are cached as read). */
+  private mergeAliases(rows: WorkableRow[]): WorkableRow[] {
+    const merged = new Map<string | null, WorkableRow>();
+    let changed = false;
+    for (const row of rows) {
+      const target = row.target_agent === null ? null : this.identity.canonical(row.target_agent);
+      const seen = merged.get(target);
+      if (target !== row.target_agent || seen) changed = true;
+      if (!seen) {
+        merged.set(target, { ...row, target_agent: target });
+        continue;
+      }
+      seen.workable += row.workable;
+      seen.held += row.held;
+      seen.top_rank = minOf(seen.top_rank, row.top_rank);
+      seen.oldest = minOf(seen.oldest, row.oldest);
+      seen.next_expiry = minOf(seen.next_expiry, row.next_expiry);
+    }
+    return changed ? [...merged.values()].sort(byUrgency) : rows;
+  }
+
   /** The prepared count and page statements of one combination of list_flags filters (at most a few hundred). */
   private listStatements(clause: string) {
     let found = this.listCache.get(clause);
@@ -497,7 +569,7 @@ export class FlagService {
     return this.write(() => {
       const now = this.iso();
       const row = this.row(id);
-      if (row.source_agent !== agent) {
+      if (!this.sameAgent(row.source_agent, agent)) {
         throw new CoordinatorError('forbidden', `only the source agent ${row.source_agent} may edit flag #${id}; create a new flag chained to it instead (chain_origin_id: ${id})`, {
           field: 'agent', rule: 'source_only',
         });
@@ -531,7 +603,7 @@ export class FlagService {
     return this.write(() => {
       const now = this.iso();
       const row = this.row(id);
-      if (row.source_agent !== agent) {
+      if (!this.sameAgent(row.source_agent, agent)) {
         throw new CoordinatorError('forbidden', `only the source agent ${row.source_agent} may withdraw flag #${id}; if it does not apply to you, complete it with a note instead`, {
           field: 'agent', rule: 'source_only',
         });
@@ -570,12 +642,13 @@ export class FlagService {
           field: 'id', rule: 'pending_only',
         });
       }
-      const changed = this.stmt.lock.run({ id, agent, now, expires }).changes;
-      if (changed === 0) throw this.heldError(before, 'lock it', now);
+      if (this.heldByOther(before, agent, now)) throw this.heldError(before, 'lock it', now);
+      this.stmt.lock.run({ id, agent, now, expires });
       const previous = before.locked_by;
-      const action: 'locked' | 'renewed' | 'lock_taken_over' = previous === agent && before.lock_expires_at! > now
+      const mine = previous !== null && this.sameAgent(previous, agent);
+      const action: 'locked' | 'renewed' | 'lock_taken_over' = mine && before.lock_expires_at! > now
         ? 'renewed'
-        : previous !== null && previous !== agent ? 'lock_taken_over' : 'locked';
+        : previous !== null && !mine ? 'lock_taken_over' : 'locked';
       this.record(id, action, agent, now, {
         lease_seconds: lease, expires_at: expires,
         ...(action === 'lock_taken_over' ? { previous_holder: previous, previous_expired_at: before.lock_expires_at } : {}),
@@ -595,13 +668,13 @@ export class FlagService {
         if (row.locked_by !== null) this.stmt.unlock.run(id);
         return { success: true as const, flag_id: id, locked: false as const, was_locked: false, message: `flag #${id} was not locked` };
       }
-      if (row.locked_by !== agent && !force) {
+      const forced = !this.sameAgent(row.locked_by!, agent);
+      if (forced && !force) {
         throw new CoordinatorError('forbidden', `flag #${id} is locked by ${row.locked_by} until ${row.lock_expires_at}; only the holder may unlock it (pass force: true to break the lock; it is recorded)`, {
           field: 'agent', rule: 'holder_only', holder: row.locked_by, expires_at: row.lock_expires_at,
         });
       }
       this.stmt.unlock.run(id);
-      const forced = row.locked_by !== agent;
       this.record(id, forced ? 'force_unlocked' : 'unlocked', agent, now, forced ? { previous_holder: row.locked_by, lease_expires_at: row.lock_expires_at } : undefined);
       return { success: true as const, flag_id: id, locked: false as const, was_locked: true, forced, previous_holder: row.locked_by };
     });
@@ -642,7 +715,7 @@ export class FlagService {
   workable(limitValue?: unknown) {
     const limit = clampLimit(limitValue, DEFAULT_WORKABLE_LIMIT, 1000);
     const now = this.iso();
-    const rows = this.workableRows(now);
+    const rows = this.mergeAliases(this.workableRows(now));
     const agents = rows.slice(0, limit).map((r) => ({
       target_agent: r.target_agent,
       workable: r.workable,
@@ -653,6 +726,16 @@ export class FlagService {
     return { total_agents: rows.length, returned: agents.length, agents };
   }
 }
+
+/** Orders the workable summary: most urgent workable flag first, then most workable, then by name. */
+function byUrgency(a: WorkableRow, b: WorkableRow): number {
+  if ((a.top_rank === null) !== (b.top_rank === null)) return a.top_rank === null ? 1 : -1;
+  if (a.top_rank !== b.top_rank) return a.top_rank! - b.top_rank!;
+  if (a.workable !== b.workable) return b.workable - a.workable;
+  return a.target_agent === b.target_agent ? 0 : a.target_agent === null ? -1 : b.target_agent === null ? 1 : a.target_agent < b.target_agent ? -1 : 1;
+}
+
+const minOf = <T extends string | number>(a: T | null, b: T | null): T | null => (a === null ? b : b === null ? a : a < b ? a : b);
 
 interface WorkableRow {
   target_agent: string | null;

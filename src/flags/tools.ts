@@ -113,15 +113,17 @@ export function agentQueueWarned(
   return warnings.length ? { ...queue, warnings } : queue;
 }
 
-/** get_workable_flags: each agent's queue says whether that agent exists in the catalog. */
+/**
+ * get_workable_flags: each agent's queue says whether that agent exists in the catalog. Flags
+ * sent to an alias are counted in the queue of the agent it names (the flag service merges them).
+ */
 export function workableMarked(flags: FlagService, agents: AgentService, limit: unknown) {
   const out = flags.workable(limit);
   return {
     ...out,
     agents: out.agents.map((q) => {
-      if (q.target_agent === null || agents.exists(q.target_agent)) return q.target_agent === null ? q : { ...q, agent_exists: true };
-      const alias = aliasOf(agents, q.target_agent);
-      return { ...q, agent_exists: false, note: alias ? `an alias of ${alias.handle}, whose queue does not show these` : 'no such agent in the catalog: nobody reads these' };
+      if (q.target_agent === null) return q;
+      return agents.exists(q.target_agent) ? { ...q, agent_exists: true } : { ...q, agent_exists: false, note: 'no such agent in the catalog: nobody reads these' };
     }),
   };
 }

@@ -136,8 +136,9 @@ describe('issue 15: only agents that exist', () => {
         await s.close();
       }
     };
-    expect(await total(['--bundled-agents', 'on'])).toBe(51);
-    expect(await total([], { COORDINATOR_BUNDLED_AGENTS: 'on' })).toBe(51);
+    // 3 of the project's and 47 bundled: the project's alias @database.postgres shadows the bundled agent of that name
+    expect(await total(['--bundled-agents', 'on'])).toBe(50);
+    expect(await total([], { COORDINATOR_BUNDLED_AGENTS: 'on' })).toBe(50);
     expect(await total(['--bundled-agents', 'auto'], { COORDINATOR_BUNDLED_AGENTS: 'on' })).toBe(3);
     expect(await total(['--no-bundled-agents'], { COORDINATOR_BUNDLED_AGENTS: 'on' })).toBe(3);
     expect(await total([], { COORDINATOR_BUNDLED_AGENTS: 'no' })).toBe(3);
@@ -181,9 +182,12 @@ describe('issue 15: only agents that exist', () => {
     // the CLI takes the same modes: the installed copies are the user's own, so auto sets the bundled team aside
     const count = (...args: string[]) => runCli(['list-agents', '--limit', '500', '--db', db, ...args], env).json.total;
     expect(count()).toBe(48);
-    expect(count('--bundled-agents', 'on')).toBe(96);
+    // with the bundled team on, each installed copy's alias (the dotted handle) shadows the bundled original
+    expect(count('--bundled-agents', 'on')).toBe(48);
+    expect(runCli(['list-agents', '--db', db, '--limit', '500', '--bundled-agents', 'on', '--source', 'bundled'], env).json.total).toBe(0);
+    expect(runCli(['get-agent', '@frontend.react', '--db', db, '--bundled-agents', 'on'], env).json).toMatchObject({ name: '@frontend-react', source: 'project' });
     expect(count('--no-bundled-agents')).toBe(48);
-    expect(runCli(['list-agents', '--db', db, '--limit', '500'], { ...env, COORDINATOR_BUNDLED_AGENTS: 'on' }).json.total).toBe(96);
+    expect(runCli(['list-agents', '--db', db, '--limit', '500'], { ...env, COORDINATOR_BUNDLED_AGENTS: 'on' }).json.total).toBe(48);
     const badMode = runCli(['list-agents', '--db', db, '--bundled-agents', 'maybe'], env);
     expect(badMode.code).toBe(1);
     expect(badMode.json).toMatchObject({ code: 'invalid_argument', field: 'bundled_agents' });

@@ -4,6 +4,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
+import { installBundledAgents } from '../../src/agents/install.js';
 import { BUNDLED_AGENTS_DIR } from '../../src/config.js';
 import { toolRegistry, type ServiceOptions, type Services } from '../../src/server.js';
 import { openStore, type DB } from '../../src/store/db.js';
@@ -75,6 +76,42 @@ describe('aliases through the tools', () => {
   });
 });
 
+describe('flags sent before an alias existed (issue 15 review)', () => {
+  it('stay in the queue of the agent the alias now names, and their sender and holder keep their rights under the new handles', async () => {
+    const project = tempDir();
+    const folder = join(project, '.claude', 'agents');
+    await start({ agentRoots: [{ source: 'bundled', dir: BUNDLED_AGENTS_DIR }, { source: 'project', dir: folder }] });
+    const made = await callOk(client, 'create_flag', flagInput({ source_agent: '@backend.api', target_agent: '@database.postgres' }));
+    expect(made).toMatchObject({ from: '@backend.api', to: '@database.postgres', warnings: [] });
+    const other = await callOk(client, 'create_flag', flagInput({ source_agent: '@backend.api', target_agent: '@database.postgres', impact_level: 'low' }));
+    await callOk(client, 'lock_flag', { id: other.flag_id, agent: '@database.postgres' });
+
+    // the team is installed: the bundled agents stand by, @database.postgres is an alias of @database-postgres
+    installBundledAgents({ env: { CLAUDE_PROJECT_DIR: project }, home: tempDir() });
+    services.agents.catalog.refresh();
+    expect((await callOk(client, 'get_agent', { name: '@database.postgres' })).name).toBe('@database-postgres');
+    for (const agent of ['@database.postgres', '@database-postgres']) {
+      const queue = await callOk(client, 'get_agent_flags', { agent });
+      expect(queue).toMatchObject({ agent: '@database-postgres', total_pending: 2, held_by_others: 0 });
+      expect(queue.flags.map((f: { id: number }) => f.id)).toEqual([made.flag_id, other.flag_id]);
+    }
+    expect((await callOk(client, 'list_flags', { target_agent: '@database-postgres' })).total).toBe(2);
+    expect((await callOk(client, 'list_flags', { source_agent: '@backend-api' })).total).toBe(2);
+    expect((await callOk(client, 'get_workable_flags', {})).agents).toEqual([
+      expect.objectContaining({ target_agent: '@database-postgres', workable: 1, held: 1, agent_exists: true }),
+    ]);
+
+    // the sender withdraws and edits under its new handle; a third agent may not
+    expect(await callErr(client, 'delete_flag', { id: made.flag_id, agent: '@frontend-react' })).toMatch(/only the source agent @backend.api may withdraw flag/);
+    expect(await callOk(client, 'update_flag', { id: made.flag_id, agent: '@backend-api', impact_level: 'high' })).toMatchObject({ changed: ['impact_level'] });
+    expect(await callOk(client, 'delete_flag', { id: made.flag_id, agent: '@backend-api' })).toMatchObject({ deleted: true });
+    // the holder of the lock taken under the old handle renews, unlocks and completes under the new one
+    expect(await callErr(client, 'complete_flag', { id: other.flag_id, agent: '@frontend-react' })).toMatch(/locked by @database.postgres/);
+    expect((await callOk(client, 'lock_flag', { id: other.flag_id, agent: '@database-postgres' })).action).toBe('renewed');
+    expect((await callOk(client, 'complete_flag', { id: other.flag_id, agent: '@database-postgres', notes: 'done' })).completed_by).toBe('@database-postgres');
+  });
+});
+
 describe('warnings for targets that are no agent', () => {
   it('never route to the bundled team beside the user\'s own agents (auto), and warn a flag to it with the closest real agents', async () => {
     await startWithTeam();
@@ -118,7 +155,7 @@ describe('warnings for targets that are no agent', () => {
     await callOk(client, 'create_flag', flagInput({ target_agent: '@frontend-developer' }));
     await callOk(client, 'create_flag', flagInput({ target_agent: '@frontend.react' }));
     await callOk(client, 'create_flag', flagInput({ target_agent: null }));
-    // a flag stored under an alias before the alias existed (or by an older server) reaches nobody
+    // a flag stored under an alias before the alias existed (or by an older server) counts in the agent's queue
     db!.prepare("UPDATE flags SET target_agent = '@database.postgres' WHERE id = 2").run();
     await callOk(client, 'create_flag', flagInput({ target_agent: '@frontend.reakt', change_description: DESC }));
     const out = await callOk(client, 'get_workable_flags', {});
@@ -127,7 +164,9 @@ describe('warnings for targets that are no agent', () => {
     expect(byTarget['@frontend-developer']).toMatchObject({ agent_exists: true });
     expect(byTarget['@frontend-developer'].note).toBeUndefined();
     expect(byTarget['@frontend.reakt']).toMatchObject({ agent_exists: false, note: 'no such agent in the catalog: nobody reads these' });
-    expect(byTarget['@database.postgres']).toMatchObject({ agent_exists: false, note: 'an alias of @database-postgres, whose queue does not show these' });
+    expect(byTarget['@database.postgres']).toBeUndefined();
+    expect(byTarget['@database-postgres']).toMatchObject({ agent_exists: true, workable: 1 });
+    expect(out.total_agents).toBe(4);
     expect(byTarget.null).not.toHaveProperty('agent_exists');
     expect(byTarget.null).not.toHaveProperty('note');
   });
@@ -136,8 +175,9 @@ describe('warnings for targets that are no agent', () => {
     await startWithTeam('on');
     const made = await callOk(client, 'create_flag', flagInput({ target_agent: '@frontend.react' }));
     expect(made.warnings).toEqual([]);
-    // the bundled @database.postgres is active, so the project agent's alias of that name is ignored
-    expect((await callOk(client, 'get_agent', { name: '@database.postgres' })).source).toBe('bundled');
+    // the project agent's alias wins over the bundled agent of that name, which is shadowed
+    expect(await callOk(client, 'get_agent', { name: '@database.postgres' })).toMatchObject({ name: '@database-postgres', source: 'project' });
+    expect((await callOk(client, 'create_flag', flagInput({ target_agent: '@database.postgres' }))).to).toBe('@database-postgres');
     expect((await callOk(client, 'list_agents', { source: 'project' })).total).toBe(3);
     expect(await callErr(client, 'list_agents', { source: 'elsewhere' })).toMatch(/source/);
   });
