@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { AgentRoot, BundledMode } from './agents/catalog.js';
 import { normalizeAgentName } from './agents/parse.js';
-import { findGitRepository } from './git.js';
+import { ceilingDirectories, findGitRepository } from './git.js';
 import { packagePath } from './paths.js';
 
 export const BUNDLED_AGENTS_DIR = packagePath('agents');
@@ -41,7 +41,7 @@ export function locateDb(flag: string | undefined, env: NodeJS.ProcessEnv = proc
       return { path: value === ':memory:' ? value : resolve(cwd, value), source, project_dir: project, reason: `given by ${name}` };
     }
   }
-  const repo = findGitRepository(project);
+  const repo = findGitRepository(project, ceilingDirectories(env));
   if (repo) {
     const git = { common_dir: repo.commonDir, main_worktree: repo.mainWorktree, worktree: repo.worktree, bare: repo.bare };
     if (repo.mainWorktree !== null) {

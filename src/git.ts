@@ -1,7 +1,7 @@
 // Finds the git repository a folder belongs to by reading .git, commondir and config files, as git
 // does, without running git: the server's start-up spawns no process for it.
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 
 export interface GitRepository {
   /** The folder whose .git was found (the top of the current worktree or submodule); null when started inside a git dir. */
@@ -76,16 +76,17 @@ function coreConfig(commonDir: string): { bare: boolean; worktree?: string } {
 /**
  * The repository holding folder `start`, found the way git finds it: the nearest .git upwards (a
  * folder, or a gitfile "gitdir: PATH" as linked worktrees and submodules have), or the folder
- * itself when it is a git dir. Null outside git. GIT_DIR, GIT_COMMON_DIR and
- * GIT_CEILING_DIRECTORIES are not consulted.
+ * itself when it is a git dir. Null outside git. Like git, the search does not go up into a folder
+ * of `ceilings` (GIT_CEILING_DIRECTORIES: absolute paths). GIT_DIR and GIT_COMMON_DIR are not consulted.
  */
-export function findGitRepository(start: string): GitRepository | null {
+export function findGitRepository(start: string, ceilings: readonly string[] = []): GitRepository | null {
+  const stops = new Set(ceilings.filter((c) => isAbsolute(c)).map((c) => resolve(c)));
   for (let dir = resolve(start); ; dir = dirname(dir)) {
     const dotGit = join(dir, '.git');
     const gitDir = isDir(dotGit) ? dotGit : readGitFile(dotGit);
     if (gitDir !== undefined && isGitDir(gitDir)) return describe(gitDir, dir);
     if (isGitDir(dir)) return describe(dir, null); // inside a git dir, or a bare repository
-    if (dirname(dir) === dir) return null;
+    if (dirname(dir) === dir || stops.has(dirname(dir))) return null;
   }
 }
 
@@ -101,4 +102,9 @@ function describe(gitDir: string, worktree: string | null): GitRepository {
     else if (commonDir === gitDir && worktree !== null) mainWorktree = worktree;
   }
   return { worktree, gitDir, commonDir, mainWorktree, bare };
+}
+
+/** GIT_CEILING_DIRECTORIES as a list (colon-separated; empty entries are ignored). */
+export function ceilingDirectories(env: NodeJS.ProcessEnv): string[] {
+  return (env.GIT_CEILING_DIRECTORIES ?? '').split(delimiter).filter(Boolean);
 }

@@ -1,5 +1,6 @@
 // The default database is one per git repository: found from the project folder by reading
 // .git files, checked here against real repositories and against what git itself says.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +48,20 @@ describe('the default database of a git repository', () => {
     expect(resolveDbPath(undefined, {}, join(dir, 'a', 'b'))).toBe(dbOf(join(dir, 'a', 'b')));
     mkdirSync(join(dir, '.git'));
     expect(resolveDbPath(undefined, {}, join(dir, 'a'))).toBe(dbOf(join(dir, 'a')));
+  });
+
+  it('does not go up into a folder of GIT_CEILING_DIRECTORIES, as git does not', () => {
+    const { main } = repoWithWorktree();
+    const below = join(main, 'src', 'deep');
+    expect(locateDb(undefined, { GIT_CEILING_DIRECTORIES: `/nonexistent:${join(main, 'src')}` }, below)).toMatchObject({ path: dbOf(below), source: 'project' });
+    expect(resolveDbPath(undefined, { GIT_CEILING_DIRECTORIES: `relative:${main}` }, below)).toBe(dbOf(below));
+    // a ceiling is not gone up into, but a start at or beside it still finds its own .git
+    expect(resolveDbPath(undefined, { GIT_CEILING_DIRECTORIES: main }, main)).toBe(dbOf(main));
+    expect(resolveDbPath(undefined, { GIT_CEILING_DIRECTORIES: join(main, 'src') }, join(main, 'src'))).toBe(dbOf(main));
+    // git agrees
+    const gitWith = (cwd: string, ceilings: string) => spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, env: { PATH: process.env.PATH, GIT_CEILING_DIRECTORIES: ceilings }, encoding: 'utf8' });
+    expect(gitWith(below, join(main, 'src')).status).toBe(128);
+    expect(gitWith(join(main, 'src'), join(main, 'src')).stdout.trim()).toBe(main);
   });
 
   it('gives way to --db, then COORDINATOR_DB', () => {
