@@ -1,31 +1,36 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { installBundledAgents } from './agents/install.js';
-import { resolveAgentRoots, resolveBundledMode, resolveDbPath } from './config.js';
+import { locateDb, resolveAgentRoots, resolveBundledMode, resolveDbPath } from './config.js';
 import { CoordinatorError, invalid, quoted } from './errors.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { SearchFilters } from './agents/search.js';
 import { type Requirements, requirementsSchema } from './databases/recommend.js';
 import { convertSchema } from './migration/convert/index.js';
 import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
 import { agentQueueWarned, createFlagWarned, updateFlagWarned, workableMarked } from './flags/tools.js';
-import { createServices, type Services } from './server.js';
+import { createLookupServices, createServices, type LookupServices, type Services } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
 import { VERSION } from './version.js';
 
 type OptionSpec = { type: 'string' | 'boolean'; description: string };
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-interface Verb {
+type VerbRun<S> = (services: S, positionals: string[], values: Values) => unknown | Promise<unknown>;
+
+type Verb = VerbInfo & (
+  | { store?: true; run: VerbRun<Services> }
+  /** A verb that needs no store: it opens none and must not create a database file. */
+  | { store: false; run: VerbRun<LookupServices> }
+);
+
+interface VerbInfo {
   name: string;
   /** How many positional arguments it takes. */
   positionals: number;
   summary: string;
   usage: string;
   options?: Record<string, OptionSpec>;
-  /** false: the verb needs no store (it must not create a database file). */
-  store?: false;
-  run: (services: Services, positionals: string[], values: Values) => unknown | Promise<unknown>;
 }
 
 const flagFieldOptions: Record<string, OptionSpec> = {
@@ -319,6 +324,7 @@ const VERBS: Verb[] = [
     positionals: 0,
     summary: 'rank database technologies for requirements, with reasons',
     usage: 'coordinator recommend-databases [--json \'{"workloads":["oltp"],...}\'] [--data_model M] [--data_volume 2TB] [--query_needs a,b] ...',
+    store: false,
     options: {
       json: { type: 'string', description: 'all requirements as one JSON object (the fields of recommend_databases)' },
       data_model: { type: 'string', description: 'relational, document, key-value, wide-column, graph, time-series, vector, search-index, columnar' },
@@ -350,6 +356,7 @@ const VERBS: Verb[] = [
     positionals: 1,
     summary: 'one database technology from the catalog',
     usage: 'coordinator get-database NAME',
+    store: false,
     run: ({ databases }, p) => ({ database: databases.get(need(p[0], 'name', 'coordinator get-database NAME')) }),
   },
   {
@@ -357,6 +364,7 @@ const VERBS: Verb[] = [
     positionals: 0,
     summary: 'a phased migration plan between two database systems',
     usage: 'coordinator plan-migration --from mysql --to postgresql [--volume-gb N] [--tables N] [--downtime zero|minutes|hours] [--ddl FILE] [--format json|markdown]',
+    store: false,
     options: {
       from: { type: 'string', description: 'the source system (catalog id, name or alias)' },
       to: { type: 'string', description: 'the target system' },
@@ -389,6 +397,7 @@ const VERBS: Verb[] = [
     summary: 'convert MySQL, SQL Server or Oracle DDL to PostgreSQL',
     usage: 'coordinator convert-schema FILE --from mysql|mariadb|sqlserver|oracle [--format json|sql]\n'
       + '  --format sql prints the DDL; the action items and the statements it could not convert go to stderr, and exit code 2 means some were left out',
+    store: false,
     options: {
       from: { type: 'string', description: 'the dialect of FILE' },
       format: { type: 'string', description: 'json (default: DDL, changes, action items, summary) or sql (the DDL; the rest on stderr)' },
@@ -401,6 +410,23 @@ const VERBS: Verb[] = [
         ...result.unparsed.map((u) => `not converted: ${u.statement.slice(0, 200)}: ${u.error}`),
       ];
       return { [RAW]: result.ddl, [RAW_WARNINGS]: warnings, [RAW_EXIT]: result.unparsed.length > 0 ? 2 : 0 };
+    },
+  },
+  {
+    name: 'where',
+    positionals: 0,
+    summary: 'the database file the other verbs (and a server started here) use, and how it was chosen',
+    usage: 'coordinator where [--db PATH] [--format json|plain]\n'
+      + '  --db, then $COORDINATOR_DB, then <main worktree>/.claude/coordinator.db of the git repository of $CLAUDE_PROJECT_DIR or the\n'
+      + '  working folder (every worktree and subfolder shares it), else <project>/.claude/coordinator.db. Creates nothing.\n'
+      + '  --format plain prints the path alone: sqlite3 "$(coordinator where --format plain)"',
+    store: false,
+    options: { format: { type: 'string', description: 'json (default: path, source flag|env|git|project, reason, exists, ...) or plain (the path alone)' } },
+    run: (_s, _p, v) => {
+      const format = formatOf(v, 'plain');
+      const { path, source, reason, project_dir, git } = locateDb(str(v.db));
+      if (format === 'plain') return { [RAW]: path };
+      return { path, source, reason, exists: path !== ':memory:' && existsSync(path), project_dir, ...(git ? { git } : {}) };
     },
   },
   {
@@ -424,7 +450,7 @@ const VERBS: Verb[] = [
 ];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  db: { type: 'string', description: 'database file (default $COORDINATOR_DB, else <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)' },
+  db: { type: 'string', description: 'database file (default $COORDINATOR_DB, else <main worktree>/.claude/coordinator.db of the git repository of $CLAUDE_PROJECT_DIR or cwd, else <project>/.claude/coordinator.db; see coordinator where)' },
   agents_dir: { type: 'string', description: 'an extra folder of agent files, repeatable (also $COORDINATOR_AGENTS_DIRS)' },
   bundled_agents: { type: 'string', description: 'the bundled team: auto (default: only while you have no agents of your own), on or off (also $COORDINATOR_BUNDLED_AGENTS)' },
   no_bundled_agents: { type: 'boolean', description: 'deprecated: the same as --bundled-agents off' },
@@ -444,6 +470,11 @@ function helpText(verb?: Verb): string {
       ...VERBS.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
       '',
       'coordinator VERB --help explains a verb and its options. Options accept --snake_case or --kebab-case.',
+      '',
+      'Database: --db, else $COORDINATOR_DB, else one per git repository, <main worktree>/.claude/coordinator.db,',
+      'shared by its worktrees and subfolders (outside git: <project>/.claude/coordinator.db). coordinator where',
+      'prints it. The database and migration verbs (get-database, recommend-databases, plan-migration,',
+      'convert-schema) open none.',
       '',
       'Agents: the bundled team of 48 is searched only while you have no agents of your own',
       '(--bundled-agents auto, the default; on or off to choose). coordinator agents install copies it',
@@ -506,6 +537,19 @@ function printError(err: unknown): void {
   printJson({ ...json, error: inCliWords(String(json.error)) });
 }
 
+/** A verb's answer: JSON, or its RAW rendering; the exit code. */
+function printOutput(out: unknown): number {
+  if (out && typeof out === 'object' && RAW in out) {
+    const raw = out as Record<symbol, unknown>;
+    const text = String(raw[RAW]).trimEnd();
+    if (text) process.stdout.write(`${text}\n`);
+    for (const w of (raw[RAW_WARNINGS] as string[] | undefined) ?? []) process.stderr.write(`${w}\n`);
+    return (raw[RAW_EXIT] as number | undefined) ?? 0;
+  }
+  printAnswer(out);
+  return 0;
+}
+
 /** Global options written before the verb (coordinator --db x.db get-workable-flags) move after it. */
 function verbFirst(argv: string[]): string[] {
   const before: string[] = [];
@@ -563,8 +607,7 @@ export async function runCli(args: string[]): Promise<number> {
   }
   if (verb.store === false) {
     try {
-      printAnswer(await verb.run(undefined as never, parsed.positionals, parsed.values));
-      return 0;
+      return printOutput(await verb.run(createLookupServices(), parsed.positionals, parsed.values));
     } catch (err) {
       printError(err);
       return 1;
@@ -592,16 +635,7 @@ export async function runCli(args: string[]): Promise<number> {
       agentRoots: resolveAgentRoots({ agentsDirs: (parsed.values.agents_dir as string[] | undefined) ?? [], bundled }),
       bundledAgents: bundled,
     });
-    const out = await verb.run(services, parsed.positionals, parsed.values);
-    if (out && typeof out === 'object' && RAW in out) {
-      const raw = out as Record<symbol, unknown>;
-      const text = String(raw[RAW]).trimEnd();
-      if (text) process.stdout.write(`${text}\n`);
-      for (const w of (raw[RAW_WARNINGS] as string[] | undefined) ?? []) process.stderr.write(`${w}\n`);
-      return (raw[RAW_EXIT] as number | undefined) ?? 0;
-    }
-    printAnswer(out);
-    return 0;
+    return printOutput(await verb.run(services, parsed.positionals, parsed.values));
   } catch (err) {
     printError(err);
     return 1;

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { AgentRoot, BundledMode } from './agents/catalog.js';
 import { normalizeAgentName } from './agents/parse.js';
+import { ceilingDirectories, findGitRepository } from './git.js';
 import { packagePath } from './paths.js';
 
 export const BUNDLED_AGENTS_DIR = packagePath('agents');
@@ -12,13 +13,55 @@ export function projectDir(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return resolve(cwd, env.CLAUDE_PROJECT_DIR?.trim() ? env.CLAUDE_PROJECT_DIR : cwd);
 }
 
+/** How the database path was chosen, in the order tried. */
+export type DbSource = 'flag' | 'env' | 'git' | 'project';
+
+export interface DbLocation {
+  path: string;
+  source: DbSource;
+  /** The project folder the search started from (CLAUDE_PROJECT_DIR or the working folder). */
+  project_dir: string;
+  /** The repository found from the project folder (source git). */
+  git?: { common_dir: string; main_worktree: string | null; worktree: string | null; bare: boolean };
+  /** One sentence: why this path. */
+  reason: string;
+}
+
 /**
- * Where the store lives: --db, then COORDINATOR_DB, then <project>/.claude/coordinator.db.
+ * Where the store lives: --db, then COORDINATOR_DB, then the repository of the project folder
+ * (CLAUDE_PROJECT_DIR or the working folder): <main worktree>/.claude/coordinator.db, so every
+ * linked worktree and subfolder of a repository shares one database; a bare repository (no main
+ * worktree) keeps it in its git dir, <common dir>/coordinator.db. A submodule is a repository of
+ * its own. Outside git: <project>/.claude/coordinator.db. Only files are read (no git process).
  */
+export function locateDb(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): DbLocation {
+  const project = projectDir(env, cwd);
+  for (const [value, source, name] of [[flag, 'flag', '--db'], [env.COORDINATOR_DB, 'env', 'COORDINATOR_DB']] as const) {
+    if (value !== undefined && value.trim() !== '') {
+      return { path: value === ':memory:' ? value : resolve(cwd, value), source, project_dir: project, reason: `given by ${name}` };
+    }
+  }
+  const repo = findGitRepository(project, ceilingDirectories(env));
+  if (repo) {
+    const git = { common_dir: repo.commonDir, main_worktree: repo.mainWorktree, worktree: repo.worktree, bare: repo.bare };
+    if (repo.mainWorktree !== null) {
+      const linked = repo.worktree !== null && repo.worktree !== repo.mainWorktree;
+      return {
+        path: join(repo.mainWorktree, '.claude', 'coordinator.db'), source: 'git', project_dir: project, git,
+        reason: `${project} is in the git repository whose main worktree is ${repo.mainWorktree}${linked ? `; ${repo.worktree} is a linked worktree of it` : ''}`,
+      };
+    }
+    return {
+      path: join(repo.commonDir, 'coordinator.db'), source: 'git', project_dir: project, git,
+      reason: `${project} is in the ${repo.bare ? 'bare ' : ''}git repository ${repo.commonDir}, which has no main worktree: the database is kept in its git dir`,
+    };
+  }
+  return { path: join(project, '.claude', 'coordinator.db'), source: 'project', project_dir: project, reason: `${project} is in no git repository` };
+}
+
+/** The database path of locateDb. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  const explicit = flag ?? env.COORDINATOR_DB;
-  if (explicit !== undefined && explicit.trim() !== '') return explicit === ':memory:' ? explicit : resolve(cwd, explicit);
-  return join(projectDir(env, cwd), '.claude', 'coordinator.db');
+  return locateDb(flag, env, cwd).path;
 }
 
 export const BUNDLED_MODES = ['auto', 'on', 'off'] as const;

@@ -1,6 +1,6 @@
 // The server program: parses the command line, opens the store and serves MCP over stdio.
 import { parseArgs } from 'node:util';
-import { resolveAgentRoots, resolveBundledMode, resolveDbPath } from './config.js';
+import { locateDb, resolveAgentRoots, resolveBundledMode } from './config.js';
 import { log } from './log.js';
 import { StdioLineTransport } from './mcp/stdio.js';
 import { createServer, createServices } from './server.js';
@@ -12,7 +12,11 @@ const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking 
 Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|on|off]
 
   --db PATH             SQLite database file (default: $COORDINATOR_DB, else
-                        <$CLAUDE_PROJECT_DIR or cwd>/.claude/coordinator.db)
+                        <main worktree>/.claude/coordinator.db of the git repository
+                        of $CLAUDE_PROJECT_DIR or cwd, shared by all its worktrees and
+                        subfolders; outside git <$CLAUDE_PROJECT_DIR or cwd>/.claude/
+                        coordinator.db). The server prints the path it opened on stderr;
+                        "coordinator where" prints it too.
   --agents-dir DIR      an extra folder of agent files (repeatable; also
                         $COORDINATOR_AGENTS_DIRS, separated by ':')
   --bundled-agents MODE the bundled team of 48 agents (also $COORDINATOR_BUNDLED_AGENTS):
@@ -64,7 +68,8 @@ function main(): void {
     process.stderr.write(`coordinator-mcp: ${(err as Error).message}; see coordinator-mcp --help\n`);
     process.exit(1);
   }
-  const dbPath = resolveDbPath(values.db);
+  const location = locateDb(values.db);
+  const dbPath = location.path;
   let db;
   try {
     db = openStore(dbPath);
@@ -72,6 +77,7 @@ function main(): void {
     process.stderr.write(`coordinator-mcp: ${err instanceof StoreOpenError ? err.message : (err as Error).message}\n`);
     process.exit(1);
   }
+  log.info(`database ${dbPath} (${location.source}: ${location.reason})`);
   // No file is read here: the agent folders are read on first use (lazyCatalog), where a failure
   // is that call's error and the next call tries again.
   const services = createServices(db, {

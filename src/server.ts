@@ -40,22 +40,27 @@ export interface ServiceOptions {
   lazyCatalog?: boolean;
 }
 
+/** The services that need no store (the lookup-only CLI verbs open none): the database catalog, the recommender, the planner. */
+export type LookupServices = Pick<Services, 'databases' | 'recommender' | 'planner'>;
+
+export function createLookupServices(): LookupServices {
+  databaseCatalog ??= new DatabaseCatalog();
+  return { databases: databaseCatalog, recommender: new Recommender(databaseCatalog), planner: new MigrationPlanner(databaseCatalog) };
+}
+
 export function createServices(db: DB, options: ServiceOptions = {}): Services {
   const catalog = new AgentCatalog(db, options.agentRoots ?? [], { bundled: options.bundledAgents });
   if (!options.lazyCatalog) catalog.refresh();
   if (options.watchAgents) catalog.watch();
   const agents = new AgentService(catalog, new AgentSearch(catalog));
   const queries = new ReadOnlyQueries(options.dbPath ?? (db.name || ':memory:'));
-  databaseCatalog ??= new DatabaseCatalog();
   const flags = new FlagService(db, { identity: agents.identity() });
   return {
     db,
     flags,
     agents,
     queries,
-    databases: databaseCatalog,
-    recommender: new Recommender(databaseCatalog),
-    planner: new MigrationPlanner(databaseCatalog),
+    ...createLookupServices(),
     close: () => {
       catalog.close();
       queries.close();
