@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { installBundledAgents } from './agents/install.js';
+import { initProject } from './claude/init.js';
 import { resolveAgentRoots, resolveBundledMode, resolveDbPath } from './config.js';
 import { CoordinatorError, invalid, quoted } from './errors.js';
 import { readFileSync } from 'node:fs';
@@ -313,6 +314,24 @@ const VERBS: Verb[] = [
       if (p[0] !== 'install') throw invalid('arguments', 'enum', `unknown agents command ${JSON.stringify(p[0] ?? '')}; usage: coordinator agents install [--scope project|user] [--dry-run]`);
       return installBundledAgents({ scope: str(v.scope), dryRun: v.dry_run === true });
     },
+  },
+  {
+    name: 'init',
+    positionals: 0,
+    summary: 'set up Claude Code in this project: .mcp.json, hooks in .claude/settings.json, CLAUDE.md, .gitignore',
+    usage: 'coordinator init [--dry-run] [--remove] [--npx] [--as @handle]\n'
+      + '  in $CLAUDE_PROJECT_DIR or the working folder; idempotent (a re-run replaces what it wrote). Merges the server "coordinator" into .mcp.json,\n'
+      + '  the hooks SessionStart, SubagentStart, UserPromptSubmit and PreToolUse (mcp__coordinator__.*) into .claude/settings.json,\n'
+      + '  a protocol section between <!-- coordinator-mcp:begin/end --> markers into CLAUDE.md, and .claude/coordinator.db* into .gitignore.\n'
+      + '  Everything else in those files is kept; a file that is not valid JSON is refused and nothing is changed.',
+    store: false,
+    options: {
+      dry_run: { type: 'boolean', description: 'print what would change, and write nothing' },
+      remove: { type: 'boolean', description: 'take out everything init added (the server, our hooks, the section, the .gitignore lines)' },
+      npx: { type: 'boolean', description: 'run the server and hooks with npx -y coordinator-mcp instead of this installation\'s absolute paths' },
+      as: { type: 'string', description: 'the main session\'s handle, filled in by the PreToolUse hook (default @main)' },
+    },
+    run: (_s, _p, v) => initProject({ dryRun: v.dry_run === true, remove: v.remove === true, npx: v.npx === true, as: str(v.as) }),
   },
   {
     name: 'recommend-databases',
