@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { installBundledAgents } from './agents/install.js';
 import { initProject } from './claude/init.js';
+import { runHookCli } from './claude/hooks.js';
 import { resolveAgentRoots, resolveBundledMode, resolveDbPath } from './config.js';
 import { CoordinatorError, invalid, quoted } from './errors.js';
 import { readFileSync } from 'node:fs';
@@ -334,6 +335,25 @@ const VERBS: Verb[] = [
     run: (_s, _p, v) => initProject({ dryRun: v.dry_run === true, remove: v.remove === true, npx: v.npx === true, as: str(v.as) }),
   },
   {
+    name: 'hook',
+    positionals: 1,
+    summary: 'a Claude Code hook (installed by init): reads the hook JSON on stdin, prints the hook\'s JSON',
+    usage: 'coordinator hook SessionStart|SubagentStart|UserPromptSubmit|PreToolUse [--as @handle] [--db PATH] < hook.json\n'
+      + '  SessionStart: in the main session, a paragraph of workable flags per agent (nothing when there are none).\n'
+      + '  SubagentStart: the subagent\'s pending flags (@<agent_type> and broadcasts), most urgent first, as additionalContext.\n'
+      + '  UserPromptSubmit: only the flags that arrived since this session last saw them.\n'
+      + '  PreToolUse (mcp__coordinator__.*): agent/source_agent stamped as @<agent_type> in a subagent (another agent\'s handle is denied);\n'
+      + '  in the main session the --as handle (default @main) is filled in when missing. A failure prints nothing on stdout,\n'
+      + '  one line on stderr, and exits 0.',
+    store: false,
+    options: { as: { type: 'string', description: 'the main session\'s handle (default @main)' } },
+    run: (_s, p, v) => {
+      // Normally dist/cli.js runs hooks without loading this file (src/cli-entry.ts); the same code here.
+      process.exitCode = runHookCli([...p, ...(typeof v.as === 'string' ? ['--as', v.as] : []), ...(typeof v.db === 'string' ? ['--db', v.db] : [])]);
+      return { [RAW]: '' };
+    },
+  },
+  {
     name: 'recommend-databases',
     positionals: 0,
     summary: 'rank database technologies for requirements, with reasons',
@@ -582,7 +602,13 @@ export async function runCli(args: string[]): Promise<number> {
   }
   if (verb.store === false) {
     try {
-      printAnswer(await verb.run(undefined as never, parsed.positionals, parsed.values));
+      const out = await verb.run(undefined as never, parsed.positionals, parsed.values);
+      if (out && typeof out === 'object' && RAW in out) {
+        const text = String((out as Record<symbol, unknown>)[RAW]).trimEnd();
+        if (text) process.stdout.write(`${text}\n`);
+        return typeof process.exitCode === 'number' ? process.exitCode : 0;
+      }
+      printAnswer(out);
       return 0;
     } catch (err) {
       printError(err);
