@@ -93,13 +93,13 @@ export function quoteUntrusted(text: string, max: number): string {
  * created). A database of this version is opened as it is (no schema pass, no optimize); an older
  * one is upgraded once through openStore.
  */
-export function openHookStore(path: string): DB | undefined {
+export function openHookStore(path: string, options: { readonly?: boolean } = {}): DB | undefined {
   if (path !== ':memory:' && !statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
-  let db = new Database(path, { fileMustExist: true });
+  let db = new Database(path, { fileMustExist: true, readonly: options.readonly === true });
   try {
     db.pragma(`busy_timeout = ${HOOK_BUSY_TIMEOUT_MS}`);
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version < loadSchema().version) {
+    if (version < loadSchema().version && !options.readonly) {
       db.close();
       db = openStore(path);
       db.pragma(`busy_timeout = ${HOOK_BUSY_TIMEOUT_MS}`);
@@ -262,8 +262,8 @@ function callerOf(input: HookInput, options: HookOptions): { me: string; subagen
   return { me: normalizeHandle(options.as ?? DEFAULT_MAIN_HANDLE, 'as'), subagent: false };
 }
 
-function withStore<T>(options: HookOptions, fn: (db: DB) => T): T | null {
-  const db = openHookStore(options.dbPath ?? resolveDbPath(undefined, options.env ?? process.env, options.cwd ?? process.cwd()));
+function withStore<T>(options: HookOptions, fn: (db: DB) => T, readonly = false): T | null {
+  const db = openHookStore(options.dbPath ?? resolveDbPath(undefined, options.env ?? process.env, options.cwd ?? process.cwd()), { readonly });
   if (!db) return null;
   try {
     return fn(db);
@@ -357,7 +357,12 @@ function preToolUse(input: HookInput, options: HookOptions): HookOutput {
   if (claimed === me) return given === me ? null : allowWith({ ...toolInput, [arg]: me }, `coordinator-mcp: ${arg} stamped as ${me}`);
   // An alias of this very agent (the catalog table says so) is the same identity.
   if (claimed !== undefined) {
-    const same = withStore(options, (db) => canonicalHandle(db, claimed!) === canonicalHandle(db, me)) ?? false;
+    let same = false;
+    try {
+      same = withStore(options, (db) => canonicalHandle(db, claimed!) === canonicalHandle(db, me), true) ?? false;
+    } catch {
+      same = false; // the catalog cannot be read: no alias is proven, the claim is refused
+    }
     if (same) return allowWith({ ...toolInput, [arg]: me }, `coordinator-mcp: ${arg} stamped as ${me} (${claimed} is an alias of it)`);
   }
   const shown = typeof given === 'string' ? JSON.stringify(given.slice(0, 80)) : 'a value that is no handle';

@@ -232,11 +232,20 @@ function planSettings(path: string, options: { remove: boolean; npx?: boolean; d
   return jsonPlan(file, path, before, data, changes);
 }
 
+/**
+ * Where our section is: the first end marker and the last begin marker before it (a stray begin
+ * marker of an earlier, damaged section does not swallow the user's text after it); -1 when none.
+ */
+function sectionAt(text: string): { start: number; endAt: number } {
+  const endAt = text.indexOf(CLAUDE_MD_END);
+  const start = endAt < 0 ? -1 : text.lastIndexOf(CLAUDE_MD_BEGIN, endAt);
+  return start < 0 ? { start: -1, endAt: -1 } : { start, endAt };
+}
+
 /** CLAUDE.md without our section (and the blank line init put before it). */
 function withoutSection(text: string): { text: string; found: boolean } {
-  const start = text.indexOf(CLAUDE_MD_BEGIN);
-  const endAt = start < 0 ? -1 : text.indexOf(CLAUDE_MD_END, start);
-  if (start < 0 || endAt < 0) return { text, found: false };
+  const { start, endAt } = sectionAt(text);
+  if (start < 0) return { text, found: false };
   let end = endAt + CLAUDE_MD_END.length;
   if (text[end] === '\n') end++;
   let from = start;
@@ -256,16 +265,15 @@ function planClaudeMd(path: string, options: { remove: boolean; as: string }): P
     return text.trim() === '' ? { file, action: 'delete', changes: ['remove the coordinator-mcp section'] } : { file, action: 'update', changes: ['remove the coordinator-mcp section'], content: text };
   }
   if (before === undefined) return { file, action: 'create', changes: ['add the coordinator-mcp section'], content: `${section}\n` };
-  const start = before.indexOf(CLAUDE_MD_BEGIN);
-  const endAt = start < 0 ? -1 : before.indexOf(CLAUDE_MD_END, start);
+  const { start, endAt } = sectionAt(before);
   let content: string;
-  if (start >= 0 && endAt >= 0) {
+  if (start >= 0) {
     content = before.slice(0, start) + section + before.slice(endAt + CLAUDE_MD_END.length);
   } else {
     content = `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${before === '' ? '' : '\n'}${section}\n`;
   }
   if (content === before) return { file, action: 'unchanged', changes: [] };
-  return { file, action: 'update', changes: [start >= 0 && endAt >= 0 ? 'replace the coordinator-mcp section' : 'append the coordinator-mcp section'], content };
+  return { file, action: 'update', changes: [start >= 0 ? 'replace the coordinator-mcp section' : 'append the coordinator-mcp section'], content };
 }
 
 function planGitignore(path: string, options: { remove: boolean }): Planned {

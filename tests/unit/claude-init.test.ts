@@ -182,3 +182,17 @@ describe('coordinator init', () => {
     expect(isOurHookCommand('./my-hook.sh SessionStart')).toBe(false);
   });
 });
+
+describe('coordinator init, damaged markers', () => {
+  it('a stray begin marker without its end does not swallow the user\'s text', () => {
+    const dir = tempDir();
+    const md = join(dir, 'CLAUDE.md');
+    const user = `# Notes\n${CLAUDE_MD_BEGIN}\nkeep this line\n`;
+    writeFileSync(md, user);
+    initProject({ project: dir, distDir: DIST });
+    initProject({ project: dir, distDir: DIST, as: '@lead' });
+    expect(readFileSync(md, 'utf8')).toContain('keep this line');
+    initProject({ project: dir, remove: true });
+    expect(readFileSync(md, 'utf8')).toBe(user);
+  });
+});
