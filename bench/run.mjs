@@ -1254,7 +1254,7 @@ async function benchHooks() {
     ['PreToolUse, deny (another identity)', 'PreToolUse', () => JSON.stringify({ session_id: session, hook_event_name: 'PreToolUse', agent_type: agentType, tool_name: 'mcp__coordinator__complete_flag', tool_input: { id: 1, agent: other }, tool_use_id: 't' })],
   ];
   // The news session has seen everything up to now, so each run has exactly one new flag.
-  runHook('SessionStart', { session_id: `${session}-news`, source: 'startup' }, { dbPath: file });
+  await runHook('SessionStart', { session_id: `${session}-news`, source: 'startup' }, { dbPath: file });
   const samples = events.map(() => []);
   const failures = events.map(() => []);
   const outputs = events.map(() => 0);
@@ -1268,17 +1268,21 @@ async function benchHooks() {
     });
   }
   // In process: the hook's own work (open, query, write the delivery mark, close) without Node's start.
-  const inProcess = events.map(([, event, input]) => {
-    if (!event) return null;
+  const inProcess = [];
+  for (const [, event, input] of events) {
+    if (!event) {
+      inProcess.push(null);
+      continue;
+    }
     const t = [];
     for (let i = 0; i < CONFIG.hook_in_process_calls; i++) {
       const json = JSON.parse(input());
       const t0 = nowNs();
-      runHook(event, json, { dbPath: file });
+      await runHook(event, json, { dbPath: file });
       t.push(msSince(t0));
     }
-    return { ...summarize(t), values: t };
-  });
+    inProcess.push({ ...summarize(t), values: t });
+  }
   writer.close();
   const stats = samples.map((s) => summarize(s));
   tbl(['hook', 'runs', 'p50 ms', 'p95 ms', 'max ms', 'printed JSON', 'failed', 'in process p50 ms', 'in process p95 ms'], events.map(([label], k) => [

@@ -347,9 +347,9 @@ const VERBS: Verb[] = [
       + '  one line on stderr, and exits 0.',
     store: false,
     options: { as: { type: 'string', description: 'the main session\'s handle (default @main)' } },
-    run: (_s, p, v) => {
+    run: async (_s, p, v) => {
       // Normally dist/cli.js runs hooks without loading this file (src/cli-entry.ts); the same code here.
-      process.exitCode = runHookCli([...p, ...(typeof v.as === 'string' ? ['--as', v.as] : []), ...(typeof v.db === 'string' ? ['--db', v.db] : [])]);
+      process.exitCode = await runHookCli([...p, ...(typeof v.as === 'string' ? ['--as', v.as] : []), ...(typeof v.db === 'string' ? ['--db', v.db] : [])]);
       return { [RAW]: '' };
     },
   },

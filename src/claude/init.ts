@@ -10,11 +10,10 @@ import { projectDir } from '../config.js';
 import { invalid } from '../errors.js';
 import { normalizeHandle } from '../flags/rules.js';
 import { packagePath } from '../paths.js';
+import { DEFAULT_MAIN_HANDLE, HOOK_EVENTS, type HookEvent } from './events.js';
 
 export const SERVER_NAME = 'coordinator';
-export const DEFAULT_MAIN_HANDLE = '@main';
-export const HOOK_EVENTS = ['SessionStart', 'SubagentStart', 'UserPromptSubmit', 'PreToolUse'] as const;
-export type HookEvent = (typeof HOOK_EVENTS)[number];
+export { DEFAULT_MAIN_HANDLE, HOOK_EVENTS, type HookEvent };
 /** PreToolUse runs only on our tools (a regex over tool names). */
 export const TOOL_MATCHER = `mcp__${SERVER_NAME}__.*`;
 export const HOOK_TIMEOUT_SECONDS = 10;
