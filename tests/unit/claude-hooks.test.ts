@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_CONTEXT_CHARS, seenThrough } from '../../src/claude/hook-store.js';
 import { handleOfAgentType, ourToolName, runHook, runHookCli } from '../../src/claude/hooks.js';
 import { FlagService } from '../../src/flags/service.js';
-import { openStore } from '../../src/store/db.js';
+import { loadSchema, openStore } from '../../src/store/db.js';
 import { flagInput, tempDir } from '../helpers/tmp.js';
 
 function setup() {
@@ -212,6 +212,21 @@ describe('PreToolUse', () => {
     expect(ourToolName('mcp__coordinator__lock_flag')).toBe('lock_flag');
     expect(ourToolName('mcp__plugin_coordinator-mcp_coordinator__lock_flag')).toBe('lock_flag');
     expect(ourToolName('mcp__other__lock_flag')).toBeNull();
+  });
+});
+
+describe('the store of the hooks', () => {
+  it('upgrades a version 4 database once (hook_sessions is made), keeping the flags', async () => {
+    const { db, dbPath, flags } = setup();
+    const f = flags.create(flagInput({ target_agent: '@x' }));
+    db.exec('DROP TABLE hook_sessions; PRAGMA user_version = 4');
+    db.close();
+    const out = await runHook('SubagentStart', { session_id: 's', agent_type: 'x' }, { dbPath });
+    expect(out!.hookSpecificOutput.additionalContext).toContain(`Flag #${f.id} `);
+    const again = openStore(dbPath);
+    expect(again.pragma('user_version', { simple: true })).toBe(loadSchema().version);
+    expect(seenThrough(again, 's', '@x')).toBe(f.id);
+    again.close();
   });
 });
 
