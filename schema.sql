@@ -1,7 +1,7 @@
 -- coordinator-mcp store. This file is the single description of the schema: the server applies
 -- it on every start (every statement is idempotent) and stamps PRAGMA user_version with the
 -- version below. Upgrades from older versions live in src/store/migrations.ts.
--- schema-version: 4
+-- schema-version: 5
 
 -- A flag is an asynchronous message from one agent to another (or to every agent when
 -- target_agent is NULL): "I changed X, you must do Y".
@@ -92,3 +92,16 @@ CREATE TABLE IF NOT EXISTS agents_catalog (
 );
 CREATE INDEX IF NOT EXISTS agents_catalog_name ON agents_catalog (name, status);
 
+
+-- What the Claude Code hooks have told each session (version 5): for one session and one agent
+-- handle, every flag with an id up to seen_through_id has been announced or summarised, so
+-- UserPromptSubmit announces only flags created after it (ids only grow: AUTOINCREMENT, one writer
+-- at a time). One row per session and agent; rows untouched for 30 days are pruned.
+CREATE TABLE IF NOT EXISTS hook_sessions (
+  session_id       TEXT NOT NULL,
+  agent            TEXT NOT NULL,
+  seen_through_id  INTEGER NOT NULL,
+  updated_at       TEXT NOT NULL,
+  PRIMARY KEY (session_id, agent)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS hook_sessions_updated ON hook_sessions (updated_at);

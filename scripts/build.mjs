@@ -20,7 +20,7 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', joi
 await build({
   entryPoints: {
     index: join(DIST, 'lib/index.js'),
-    cli: join(DIST, 'lib/cli.js'),
+    cli: join(DIST, 'lib/cli-entry.js'),
     'query-worker': join(DIST, 'lib/store/query-worker.js'),
     'convert-worker': join(DIST, 'lib/migration/convert-worker.js'),
   },

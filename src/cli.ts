@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { installBundledAgents } from './agents/install.js';
+import { initProject } from './claude/init.js';
+import { runHookCli } from './claude/hooks.js';
 import { locateDb, resolveAgentRoots, resolveBundledMode, resolveDbPath } from './config.js';
 import { CoordinatorError, invalid, quoted } from './errors.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -320,6 +322,43 @@ const VERBS: Verb[] = [
     },
   },
   {
+    name: 'init',
+    positionals: 0,
+    summary: 'set up Claude Code in this project: .mcp.json, hooks in .claude/settings.json, CLAUDE.md, .gitignore',
+    usage: 'coordinator init [--dry-run] [--remove] [--npx] [--as @handle]\n'
+      + '  in $CLAUDE_PROJECT_DIR or the working folder; idempotent (a re-run replaces what it wrote). Merges the server "coordinator" into .mcp.json,\n'
+      + '  the hooks SessionStart, SubagentStart, UserPromptSubmit and PreToolUse (mcp__coordinator__.*) into .claude/settings.json,\n'
+      + '  a protocol section between <!-- coordinator-mcp:begin/end --> markers into CLAUDE.md, and .claude/coordinator.db* into .gitignore.\n'
+      + '  Everything else in those files is kept; a file that is not valid JSON is refused and nothing is changed.',
+    store: false,
+    options: {
+      dry_run: { type: 'boolean', description: 'print what would change, and write nothing' },
+      remove: { type: 'boolean', description: 'take out everything init added (the server, our hooks, the section, the .gitignore lines)' },
+      npx: { type: 'boolean', description: 'run the server and hooks with npx -y coordinator-mcp instead of this installation\'s absolute paths' },
+      as: { type: 'string', description: 'the main session\'s handle, filled in by the PreToolUse hook (default @main)' },
+    },
+    run: (_s, _p, v) => initProject({ dryRun: v.dry_run === true, remove: v.remove === true, npx: v.npx === true, as: str(v.as) }),
+  },
+  {
+    name: 'hook',
+    positionals: 1,
+    summary: 'a Claude Code hook (installed by init): reads the hook JSON on stdin, prints the hook\'s JSON',
+    usage: 'coordinator hook SessionStart|SubagentStart|UserPromptSubmit|PreToolUse [--as @handle] [--db PATH] < hook.json\n'
+      + '  SessionStart: in the main session, a paragraph of workable flags per agent (nothing when there are none).\n'
+      + '  SubagentStart: the subagent\'s pending flags (@<agent_type> and broadcasts), most urgent first, as additionalContext.\n'
+      + '  UserPromptSubmit: only the flags that arrived since this session last saw them.\n'
+      + '  PreToolUse (mcp__coordinator__.*): agent/source_agent stamped as @<agent_type> in a subagent (another agent\'s handle is denied);\n'
+      + '  in the main session the --as handle (default @main) is filled in when missing. A failure prints nothing on stdout,\n'
+      + '  one line on stderr, and exits 0.',
+    store: false,
+    options: { as: { type: 'string', description: 'the main session\'s handle (default @main)' } },
+    run: async (_s, p, v) => {
+      // Normally dist/cli.js runs hooks without loading this file (src/cli-entry.ts); the same code here.
+      process.exitCode = await runHookCli([...p, ...(typeof v.as === 'string' ? ['--as', v.as] : []), ...(typeof v.db === 'string' ? ['--db', v.db] : [])]);
+      return { [RAW]: '' };
+    },
+  },
+  {
     name: 'recommend-databases',
     positionals: 0,
     summary: 'rank database technologies for requirements, with reasons',
@@ -544,10 +583,21 @@ function printOutput(out: unknown): number {
     const text = String(raw[RAW]).trimEnd();
     if (text) process.stdout.write(`${text}\n`);
     for (const w of (raw[RAW_WARNINGS] as string[] | undefined) ?? []) process.stderr.write(`${w}\n`);
-    return (raw[RAW_EXIT] as number | undefined) ?? 0;
+    return (raw[RAW_EXIT] as number | undefined) ?? (typeof process.exitCode === 'number' ? process.exitCode : 0);
   }
   printAnswer(out);
   return 0;
+}
+
+/** The lookup services, built on first use: verbs such as `hook` and `init` never load the database catalog. */
+function lazyLookupServices(): LookupServices {
+  let built: LookupServices | undefined;
+  const get = () => (built ??= createLookupServices());
+  return {
+    get databases() { return get().databases; },
+    get recommender() { return get().recommender; },
+    get planner() { return get().planner; },
+  };
 }
 
 /** Global options written before the verb (coordinator --db x.db get-workable-flags) move after it. */
@@ -607,7 +657,7 @@ export async function runCli(args: string[]): Promise<number> {
   }
   if (verb.store === false) {
     try {
-      return printOutput(await verb.run(createLookupServices(), parsed.positionals, parsed.values));
+      return printOutput(await verb.run(lazyLookupServices(), parsed.positionals, parsed.values));
     } catch (err) {
       printError(err);
       return 1;

@@ -154,5 +154,6 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
   // aliases column. SQLite cannot change a CHECK in place, and the table only mirrors the agent
   // files: it is dropped and made again, and the next read of the folders fills it.
   if (from >= 2 && from < 4 && tableColumns(db, 'agents_catalog').includes('content_hash')) db.exec('DROP TABLE agents_catalog');
+  // Version 5 only adds hook_sessions (delivery tracking of the Claude Code hooks): applying the schema creates it.
   if (from < to) applySchema();
 }

@@ -17,7 +17,7 @@ describe('openStore', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(15_000); // the README's 15 s
     expect(db.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['agents_catalog', 'flag_history', 'flags']);
+    expect(tables).toEqual(['agents_catalog', 'flag_history', 'flags', 'hook_sessions']);
     db.close();
   });
 
@@ -118,7 +118,7 @@ describe('openStore', () => {
       PRAGMA user_version = 3`);
     db.close();
     const upgraded = openStore(path);
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(4);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     expect(upgraded.prepare('SELECT count(*) FROM agents_catalog').pluck().get()).toBe(0); // read again from the files
     upgraded.prepare(`INSERT INTO agents_catalog (path, name, source, status, aliases, content_hash, mtime_ms, size, updated_at)
       VALUES ('/p.md', '@kit:p', 'plugin', 'standby', '["@p"]', 'h', 1, 1, 't')`).run();
