@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import type { AgentService } from '../agents/service.js';
-import { atMost, defineTool, nameArg } from '../mcp/define.js';
-import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
+import { atMost, defineTool, idArg, nameArg } from '../mcp/define.js';
+import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_NAME_INPUT, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
 import {
-  BROADCAST_WORDS, type CreateFlagInput, DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, type FlagFields,
+  BROADCAST_WORDS, type CreateFlagInput, MISSING_TARGET, DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, type FlagFields,
   MAX_LEASE_SECONDS, MAX_NOTES, MIN_LEASE_SECONDS, type Flag, type FlagService,
 } from './service.js';
 
@@ -20,7 +20,8 @@ const contextValue = z.record(z.string(), z.unknown()).superRefine((value, ctx) 
   const problem = contextProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { rule: problem.rule } });
 });
-const flagId = (what = 'the flag id') => z.number().int().positive().describe(what);
+/** A flag id: a number, or a string of digits ("12", "#12"), which the server takes as that number. */
+const flagId = (what = 'the flag id') => idArg(what);
 const flagType = z.enum(FLAG_TYPES);
 const impact = z.enum(IMPACT_LEVELS);
 
@@ -139,7 +140,9 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'write',
       input: {
         source_agent: handle('You, the agent sending the flag'),
-        target_agent: nameArg().nullable().describe('The agent who must act, or null to broadcast to all'),
+        // Missing, it is refused saying that null broadcasts (the message of the service's own refusal).
+        target_agent: z.string({ error: (iss) => (iss.input === undefined ? MISSING_TARGET : undefined) }).superRefine(atMost(MAX_NAME_INPUT))
+          .nullable().describe('The agent who must act, or null to broadcast to all'),
         flag_type: contentFields.flag_type,
         change_description: contentFields.change_description,
         action_required: contentFields.action_required,
@@ -160,6 +163,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         flag: flagShape,
         warnings: z.array(z.string()),
       },
+      check: (args) => flags.createProblems({ ...args, source_agent: typeof args.source_agent === 'string' ? as(args.source_agent) : args.source_agent }),
       handle: (args) => {
         const { flag, warnings } = createFlagWarned(flags, agents, args);
         return {
@@ -264,7 +268,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         action_required: text(MAX_TEXT).optional().describe(`>= ${MIN_ACTION_REQUIRED} chars`),
         impact_level: impact.optional().describe('As in create_flag'),
         related_files: contentFields.related_files.optional(),
-        chain_origin_id: z.number().int().positive().nullable().optional().describe('null: detach'),
+        chain_origin_id: idArg().nullable().optional().describe('null: detach'),
         code_location: text(MAX_SHORT_TEXT).nullable().optional().describe('null: clear'),
         example_usage: text(MAX_TEXT).nullable().optional().describe('null: clear'),
         context: contextValue.nullable().optional().describe('null: clear'),
