@@ -135,8 +135,11 @@ export function createServer(services: Services, options: ServerOptions = {}): {
       instructions: instructionsFor(toolsets),
     },
   );
+  // Which toolset has a tool this server does not serve: the names of every tool, made once, on the first such call.
+  let owners: Map<string, Toolset> | undefined;
+  const ownerOf = (name: string) => (owners ??= new Map(Object.entries(toolGroups(services)).flatMap(([t, defs]) => defs.map((d) => [d.name, t as Toolset] as const)))).get(name);
   serveTools(server, () => toolRegistry(services, toolsets), prebuiltListing(VERSION, all ? undefined : toolsets), (name) => {
-    const owner = TOOLSETS.find((t) => toolGroups(services)[t].some((d) => d.name === name));
+    const owner = all ? undefined : ownerOf(name);
     return owner
       ? `Tool ${name} is in the toolset ${owner}, which this server does not serve (it serves ${toolsets.join(', ')}); start it with --toolsets ${[...toolsets, owner].join(',')} or without --toolsets`
       : `Tool ${name} not found; tools/list shows the tools there are`;

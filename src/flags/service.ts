@@ -139,6 +139,32 @@ export const MAX_LEASE_SECONDS = 86_400;
 export const MAX_NOTES = 10_000;
 const MAX_CHAIN_DEPTH = 1000;
 /** Strings a caller may mean as "everyone" (a client that sends null as text): refused, never taken as an agent named so. */
+/** Runs checks, keeping each argument refusal (invalid_argument) instead of stopping at the first. */
+function collector() {
+  const problems: CoordinatorError[] = [];
+  const take = <T>(check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (err) {
+      if (err instanceof CoordinatorError && err.code === 'invalid_argument') {
+        problems.push(err);
+        return undefined;
+      }
+      throw err;
+    }
+  };
+  return { problems, take };
+}
+
+/** A given target_agent: a handle, or null ("", "*") for a broadcast; a broadcast word is refused. */
+function parseTarget(value: unknown): string | null {
+  // Only the bare word: "@all" is a handle (an agent may be named so, and stored flags keep theirs).
+  if (typeof value === 'string' && value.length < 20 && BROADCAST_WORDS.has(value.trim().toLowerCase())) {
+    throw invalid('target_agent', 'broadcast_word', `target_agent ${quoted(value)} is a word, not an agent: to broadcast to every agent pass null (JSON null, not the string) or "*"; to reach one agent, its handle such as "@backend.api"`);
+  }
+  return value === null || value === '' || value === '*' ? null : normalizeHandle(value, 'target_agent');
+}
+
 /** The refusal of a create_flag without target_agent: null is the broadcast, a JSON null and not a word. */
 export const MISSING_TARGET =
   'target_agent is missing: give the handle of the agent who must act (e.g. "@backend.api"; search_agents finds it), or null (JSON null, not the string "null") to broadcast to every agent';
@@ -327,30 +353,12 @@ export class FlagService {
    * a caller fixes them in one retry). Throws only what is no argument problem.
    */
   private collectDraft(fields: FlagFields, targetGiven: boolean): { draft?: Draft; problems: CoordinatorError[] } {
-    const problems: CoordinatorError[] = [];
-    const take = <T>(check: () => T): T | undefined => {
-      try {
-        return check();
-      } catch (err) {
-        if (err instanceof CoordinatorError && err.code === 'invalid_argument') {
-          problems.push(err);
-          return undefined;
-        }
-        throw err;
-      }
-    };
+    const { problems, take } = collector();
     if (!targetGiven) {
       problems.push(invalid('target_agent', 'required', MISSING_TARGET));
     }
     const flag_type = take(() => parseFlagType(fields.flag_type));
-    const target_agent = !targetGiven ? undefined : take(() => {
-      // Only the bare word: "@all" is a handle (an agent may be named so, and stored flags keep theirs).
-      if (typeof fields.target_agent === 'string' && fields.target_agent.length < 20 && BROADCAST_WORDS.has(fields.target_agent.trim().toLowerCase())) {
-        throw invalid('target_agent', 'broadcast_word', `target_agent ${quoted(fields.target_agent)} is a word, not an agent: to broadcast to every agent pass null (JSON null, not the string) or "*"; to reach one agent, its handle such as "@backend.api"`);
-      }
-      return fields.target_agent === null || fields.target_agent === '' || fields.target_agent === '*'
-        ? null : normalizeHandle(fields.target_agent, 'target_agent');
-    });
+    const target_agent = !targetGiven ? undefined : take(() => parseTarget(fields.target_agent));
     const change_description = take(() => requireText(fields.change_description, 'change_description', MIN_CHANGE_DESCRIPTION));
     const action_required = take(() => requireText(fields.action_required, 'action_required', MIN_ACTION_REQUIRED));
     const impact_level = take(() => (fields.impact_level === undefined || fields.impact_level === null ? 'medium' as const : parseImpact(fields.impact_level)));
@@ -389,14 +397,31 @@ export class FlagService {
 
   /** Every problem of create_flag's arguments that needs no database (none: an empty list). */
   createProblems(input: Record<string, unknown>): CoordinatorError[] {
-    const problems: CoordinatorError[] = [];
-    try {
-      normalizeHandle(input.source_agent, 'source_agent');
-    } catch (err) {
-      if (!(err instanceof CoordinatorError)) throw err;
-      problems.push(err);
-    }
+    const { problems, take } = collector();
+    take(() => normalizeHandle(input.source_agent, 'source_agent'));
     return [...problems, ...this.collectDraft(input, 'target_agent' in input && input.target_agent !== undefined).problems];
+  }
+
+  /**
+   * Every problem of update_flag's arguments that needs neither the database nor the stored flag:
+   * the agent's handle and each field given on its own (the rules that tie fields together are
+   * checked on the result, by update).
+   */
+  updateProblems(input: Record<string, unknown>): CoordinatorError[] {
+    const { problems, take } = collector();
+    const given = (k: string) => input[k] !== undefined;
+    take(() => normalizeHandle(input.agent, 'agent'));
+    if (given('target_agent')) take(() => parseTarget(input.target_agent));
+    if (given('flag_type')) take(() => parseFlagType(input.flag_type));
+    if (given('change_description')) take(() => requireText(input.change_description, 'change_description', MIN_CHANGE_DESCRIPTION));
+    if (given('action_required')) take(() => requireText(input.action_required, 'action_required', MIN_ACTION_REQUIRED));
+    if (given('impact_level') && input.impact_level !== null) take(() => parseImpact(input.impact_level));
+    if (given('related_files')) take(() => parseRelatedFiles(input.related_files));
+    if (given('chain_origin_id') && input.chain_origin_id !== null && input.chain_origin_id !== '') take(() => parseId(input.chain_origin_id, 'chain_origin_id'));
+    if (given('code_location')) take(() => optionalText(input.code_location, 'code_location', MAX_SHORT_TEXT));
+    if (given('example_usage')) take(() => optionalText(input.example_usage, 'example_usage', MAX_TEXT));
+    if (given('context')) take(() => parseContext(input.context));
+    return problems;
   }
 
   private draftParams(d: Draft) {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { AgentService } from '../agents/service.js';
 import { atMost, defineTool, idArg, nameArg } from '../mcp/define.js';
-import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_NAME_INPUT, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
+import { CoordinatorError } from '../errors.js';
+import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_NAME_INPUT, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION, normalizeHandle } from './rules.js';
 import {
   BROADCAST_WORDS, type CreateFlagInput, MISSING_TARGET, DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, type FlagFields,
   MAX_LEASE_SECONDS, MAX_NOTES, MIN_LEASE_SECONDS, type Flag, type FlagService,
@@ -129,8 +130,23 @@ export function workableMarked(flags: FlagService, agents: AgentService, limit: 
   };
 }
 
+/** The handle arguments' problems (fields), for a refusal that also lists them when the schema refuses other arguments. */
+function handleProblems(agents: AgentService, args: Record<string, unknown>, fields: readonly string[]): CoordinatorError[] {
+  const problems: CoordinatorError[] = [];
+  for (const field of fields) {
+    try {
+      normalizeHandle(agents.resolveHandle(args[field]), field);
+    } catch (err) {
+      if (err instanceof CoordinatorError) problems.push(err);
+      else throw err;
+    }
+  }
+  return problems;
+}
+
 export function flagTools(flags: FlagService, agents: AgentService) {
   const as = (value: string) => agents.resolveHandle(value);
+  const agentCheck = (args: Record<string, unknown>) => handleProblems(agents, args, ['agent']);
   return [
     defineTool({
       name: 'create_flag',
@@ -198,6 +214,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         flags: z.array(flagShape),
         warnings: z.array(z.string()).optional(),
       },
+      check: agentCheck,
       handle: (args) => agentQueueWarned(flags, agents, args.agent, args),
     }),
     defineTool({
@@ -274,6 +291,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         context: contextValue.nullable().optional().describe('null: clear'),
       },
       output: { flag: flagShape, changed: z.array(z.string()), warnings: z.array(z.string()).optional() },
+      check: (args) => flags.updateProblems({ ...args, agent: agents.resolveHandle(args.agent) }),
       handle: ({ id, agent, ...changes }) => updateFlagWarned(flags, agents, id, agent, changes),
     }),
     defineTool({
@@ -283,6 +301,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'destructive',
       input: { id: flagId(), agent: handle('You, the source agent of the flag') },
       output: { deleted: z.literal(true), flag_id: z.number(), flag: flagShape },
+      check: agentCheck,
       handle: (args) => flags.delete(args.id, as(args.agent)),
     }),
     defineTool({
@@ -304,6 +323,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         action: z.enum(['locked', 'renewed', 'lock_taken_over']),
         lock: lockShape,
       },
+      check: agentCheck,
       handle: (args) => flags.lock(args.id, as(args.agent), args.lease_seconds),
     }),
     defineTool({
@@ -326,6 +346,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         previous_holder: z.string().nullable().optional(),
         message: z.string().optional(),
       },
+      check: agentCheck,
       handle: (args) => flags.unlock(args.id, as(args.agent), args.force ?? false),
     }),
     defineTool({
@@ -348,6 +369,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         notes: z.string().nullable(),
         flag: flagShape,
       },
+      check: agentCheck,
       handle: (args) => flags.complete(args.id, as(args.agent), args.notes),
     }),
     defineTool({

@@ -208,10 +208,25 @@ describe('refusals', () => {
     expect(one.problems).toBeUndefined();
   });
 
-  it('list several schema problems of any tool', async () => {
+  it('list several schema problems of any tool, and a bad handle beside them', async () => {
     await start();
     const out = JSON.parse(await callErr(client, 'lock_flag', { id: 'one', agent: 42, lease_seconds: 1, extra: true }));
     expect(out.problems.map((p: { field: string }) => p.field).sort()).toEqual(['agent', 'extra', 'id', 'lease_seconds']);
+    // The schema takes any string as agent; the handle rule is the service's, listed with the schema's problem.
+    const both = JSON.parse(await callErr(client, 'complete_flag', { id: 'x', agent: 'Not A Handle' }));
+    expect(both.problems.map((p: { field: string; rule: string }) => `${p.field}:${p.rule}`)).toEqual(['id:invalid_type', 'agent:handle_pattern']);
+  });
+
+  it('list update_flag\'s problems of every field given at once', async () => {
+    await start();
+    await callOk(client, 'create_flag', flagInput());
+    const out = JSON.parse(await callErr(client, 'update_flag', {
+      id: 1, agent: '@backend.api', flag_type: 'bogus', change_description: 'short', target_agent: 'everyone', code_location: 7,
+    }));
+    expect(out.problems.map((p: { field: string; rule: string }) => `${p.field}:${p.rule}`)).toEqual([
+      'flag_type:invalid_value', 'code_location:invalid_type', 'target_agent:broadcast_word', 'change_description:min_length',
+    ]);
+    expect((await callOk(client, 'get_flag', { id: 1 })).history).toHaveLength(1);
   });
 
   it('a missing target_agent explains that null broadcasts, and null does', async () => {
