@@ -434,10 +434,11 @@ export class FlagService {
 
   /** Creates a flag: the checks that need no database first, then one write transaction. */
   create(input: CreateFlagInput): Flag {
-    const problems = this.createProblems(input as unknown as Record<string, unknown>);
-    if (problems.length > 0) throw refuseAll(problems);
-    const source = normalizeHandle(input.source_agent, 'source_agent');
-    const draft = this.buildDraft(input, 'target_agent' in input && input.target_agent !== undefined);
+    // Every problem at once: the source's handle and each field of the draft.
+    const { problems, take } = collector();
+    const source = take(() => normalizeHandle(input.source_agent, 'source_agent'));
+    const { draft, problems: fieldProblems } = this.collectDraft(input, 'target_agent' in input && input.target_agent !== undefined);
+    if (source === undefined || !draft) throw refuseAll([...problems, ...fieldProblems]);
     return this.write(() => {
       this.checkOrigin(draft.chain_origin_id);
       const now = this.iso();
