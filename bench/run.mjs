@@ -7,7 +7,7 @@
 //   4. search_agents at 100/1,000/10,000 agents, start-up with 0/1,000 agent files   [agents]
 //   5. the flag round trips on 100,000 flags (create_flag, get_agent_flags, ...)      [latency]
 //   6. peak RSS of the server after a mixed workload, 1,000 agent files, 100,000 flags [rss]
-//   7. the size of the tools/list answer                                               [listing]
+//   7. the size of the tools/list answer, in all and per toolset (--toolsets)            [listing]
 //   8. create_flag throughput of 1, 4 and 8 server processes sharing one database file, each
 //      driven by its own client process (bench/throughput-worker.mjs)                 [throughput]
 //   9. the Claude Code hooks (`node dist/cli.js hook EVENT`, JSON on stdin) on the 100,000-flag
@@ -949,7 +949,19 @@ async function benchListing() {
   tbl(['largest tools', 'bytes', 'inputSchema', 'outputSchema', 'description'], perTool.slice(0, 6).map((t) => [t.name, t.bytes, t.input, t.output, t.description]));
   const withoutOutput = Buffer.byteLength(JSON.stringify({ ...ours, tools: ours.tools.map(({ outputSchema: _o, ...t }) => t) }));
   log(`(without the outputSchema fields the answer would be ${withoutOutput} bytes, ${fmt(withoutOutput / 1024, 1)} KB)`);
-  results.listing = { sizes, parts: { ...partBytes, other }, per_tool: perTool, without_output_schemas: withoutOutput };
+  // Per toolset (--toolsets): what a project that serves only some of the tools pays. Model-visible
+  // bytes: the tools array with each tool's name, description and inputSchema only, as tools/list
+  // returns them (titles, output schemas and annotations are left out: clients need not show them).
+  const visible = (tools) => Buffer.byteLength(JSON.stringify(tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }))));
+  const selections = ['flags', 'agents', 'databases', 'migration', 'flags,agents', 'all'];
+  const toolsets = {};
+  for (const selection of selections) {
+    const { result } = await rawToolsList([SERVER, '--db', join(tmp, 'listing.db'), '--toolsets', selection]);
+    toolsets[selection] = { tools: result.tools.length, result_bytes: Buffer.byteLength(JSON.stringify(result)), model_visible_bytes: visible(result.tools) };
+  }
+  tbl(['--toolsets', 'tools', 'tools/list result bytes', 'model-visible bytes (names, descriptions, input schemas)', 'KB visible'],
+    selections.map((k) => [k, toolsets[k].tools, toolsets[k].result_bytes, toolsets[k].model_visible_bytes, fmt(toolsets[k].model_visible_bytes / 1024, 1)]));
+  results.listing = { sizes, parts: { ...partBytes, other }, per_tool: perTool, without_output_schemas: withoutOutput, toolsets };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,13 +3,14 @@ import { parseArgs } from 'node:util';
 import { locateDb, resolveAgentRoots, resolveBundledMode } from './config.js';
 import { log } from './log.js';
 import { StdioLineTransport } from './mcp/stdio.js';
-import { createServer, createServices } from './server.js';
+import { createServer, createServices, parseToolsets } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
 import { VERSION } from './version.js';
 
 const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking MCP over stdio.
 
 Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|on|off]
+                      [--toolsets flags,agents,databases,migration]
 
   --db PATH             SQLite database file (default: $COORDINATOR_DB, else
                         <main worktree>/.claude/coordinator.db of the git repository
@@ -23,6 +24,11 @@ Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|
                         auto (default) searches it only while you have no agents of
                         your own; on always; off never. Deprecated: --no-bundled-agents
                         and COORDINATOR_BUNDLED_AGENTS=0/false/no mean off.
+  --toolsets LIST       the tools to serve, comma-separated (also $COORDINATOR_TOOLSETS):
+                        flags (10 tools), agents (4), databases (6), migration (2),
+                        or all (default). A project that only coordinates serves
+                        flags,agents and keeps the other definitions out of the
+                        model's context.
   --help                this text
   --version             the version
 
@@ -44,6 +50,7 @@ function main(): void {
         'agents-dir': { type: 'string', multiple: true },
         'bundled-agents': { type: 'string' },
         'no-bundled-agents': { type: 'boolean' },
+        toolsets: { type: 'string' },
         help: { type: 'boolean' },
         version: { type: 'boolean' },
       },
@@ -68,6 +75,13 @@ function main(): void {
     process.stderr.write(`coordinator-mcp: ${(err as Error).message}; see coordinator-mcp --help\n`);
     process.exit(1);
   }
+  let toolsets;
+  try {
+    toolsets = values.toolsets !== undefined ? parseToolsets(values.toolsets) : parseToolsets(process.env.COORDINATOR_TOOLSETS, 'COORDINATOR_TOOLSETS');
+  } catch (err) {
+    process.stderr.write(`coordinator-mcp: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   const location = locateDb(values.db);
   const dbPath = location.path;
   let db;
@@ -87,7 +101,8 @@ function main(): void {
     watchAgents: true,
     lazyCatalog: true,
   });
-  const { server, cleanup } = createServer(services);
+  const { server, cleanup } = createServer(services, { toolsets });
+  if (toolsets.length < 4) log.info(`toolsets ${toolsets.join(', ')}`);
   // The agent folders are read, and the search index built, once the client has had its first
   // answers (or at the first question about agents, whichever comes first).
   setTimeout(() => {

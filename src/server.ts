@@ -14,6 +14,7 @@ import { configureValidationMessages, prebuiltListing, serveTools, type ToolDefi
 import type { DB } from './store/db.js';
 import { ReadOnlyQueries } from './store/readonly.js';
 import { VERSION } from './version.js';
+import { registerPrompts } from './mcp/prompts.js';
 
 export interface Services {
   db: DB;
@@ -68,27 +69,82 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
   };
 }
 
-/** Every tool the server offers, in the order tools/list shows them. */
-export function toolRegistry(services: Services): ToolDefinition[] {
-  return [
-    ...flagTools(services.flags, services.agents),
-    ...agentTools(services.agents, services.queries),
-    ...databaseTools(services.databases, services.recommender),
-    ...migrationTools(services.planner),
-  ];
+/**
+ * The toolsets a server can be started with (--toolsets, COORDINATOR_TOOLSETS), in the order
+ * tools/list shows their tools: a project that only coordinates serves flags (and agents) and
+ * does not pay for the other definitions in every context.
+ */
+export const TOOLSETS = ['flags', 'agents', 'databases', 'migration'] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
+/**
+ * A comma-separated list of toolsets ("flags,agents"; "all" or nothing: every toolset), in
+ * TOOLSETS order without repeats. Throws one line naming each unknown name and the accepted ones.
+ */
+export function parseToolsets(value: string | undefined, from = '--toolsets'): Toolset[] {
+  if (value === undefined || value.trim() === '' || value.trim().toLowerCase() === 'all') return [...TOOLSETS];
+  const names = value.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  const unknown = names.filter((n) => n !== 'all' && !(TOOLSETS as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new Error(`unknown toolset${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} in ${from}; the toolsets are ${TOOLSETS.join(', ')} (or all)`);
+  }
+  return names.includes('all') ? [...TOOLSETS] : TOOLSETS.filter((t) => names.includes(t));
 }
 
-export function createServer(services: Services): { server: McpServer; cleanup: () => void } {
+/** The tools of each toolset. */
+export function toolGroups(services: Services): Record<Toolset, ToolDefinition[]> {
+  return {
+    flags: flagTools(services.flags, services.agents),
+    agents: agentTools(services.agents, services.queries),
+    databases: databaseTools(services.databases, services.recommender),
+    migration: migrationTools(services.planner),
+  };
+}
+
+/** Every tool the server offers (of the toolsets given, default all), in the order tools/list shows them. */
+export function toolRegistry(services: Services, toolsets: readonly Toolset[] = TOOLSETS): ToolDefinition[] {
+  const groups = toolGroups(services);
+  return TOOLSETS.filter((t) => toolsets.includes(t)).flatMap((t) => groups[t]);
+}
+
+/** The server's instructions, naming only the tools it serves. */
+function instructionsFor(toolsets: readonly Toolset[]): string {
+  const flags = toolsets.includes('flags');
+  const agents = toolsets.includes('agents');
+  if (flags) {
+    return 'Coordinate with other agents through FLAGS. Before new work, read your queue with get_agent_flags and lock a flag before working on it; complete it with notes when done. '
+      + `When your change affects another agent, ${agents ? 'find the right one with search_agents and ' : ''}create_flag for them.`;
+  }
+  if (agents) return 'Find the agent who should handle a task with search_agents; get_agent shows what it owns.';
+  return 'Database technology lookups: catalog, comparisons, recommendations and migration plans.';
+}
+
+export interface ServerOptions {
+  /** The toolsets to serve (default all). */
+  toolsets?: readonly Toolset[];
+}
+
+export function createServer(services: Services, options: ServerOptions = {}): { server: McpServer; cleanup: () => void } {
   configureValidationMessages();
+  const toolsets = TOOLSETS.filter((t) => (options.toolsets ?? TOOLSETS).includes(t));
+  const all = toolsets.length === TOOLSETS.length;
   const server = new McpServer(
     { name: 'coordinator-mcp', version: VERSION },
     {
       capabilities: { tools: {}, resources: {} },
-      instructions:
-        'Coordinate with other agents through FLAGS. Before new work, read your queue with get_agent_flags and lock a flag before working on it; complete it with notes when done. When your change affects another agent, find the right one with search_agents and create_flag for them.',
+      instructions: instructionsFor(toolsets),
     },
   );
-  serveTools(server, () => toolRegistry(services), prebuiltListing(VERSION));
+  // Which toolset has a tool this server does not serve: the names of every tool, made once, on the first such call.
+  let owners: Map<string, Toolset> | undefined;
+  const ownerOf = (name: string) => (owners ??= new Map(Object.entries(toolGroups(services)).flatMap(([t, defs]) => defs.map((d) => [d.name, t as Toolset] as const)))).get(name);
+  serveTools(server, () => toolRegistry(services, toolsets), prebuiltListing(VERSION, all ? undefined : toolsets), (name) => {
+    const owner = all ? undefined : ownerOf(name);
+    return owner
+      ? `Tool ${name} is in the toolset ${owner}, which this server does not serve (it serves ${toolsets.join(', ')}); start it with --toolsets ${[...toolsets, owner].join(',')} or without --toolsets`
+      : `Tool ${name} not found; tools/list shows the tools there are`;
+  });
+  registerPrompts(server, services, toolsets);
   server.registerResource(
     'agent',
     new ResourceTemplate('agent://{name}', {

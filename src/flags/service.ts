@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CoordinatorError, invalid, quoted } from '../errors.js';
+import { CoordinatorError, invalid, quoted, refuseAll } from '../errors.js';
 import type { DB } from '../store/db.js';
 import {
   type FlagType, type ImpactLevel, IMPACT_LEVELS, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED,
@@ -139,6 +139,36 @@ export const MAX_LEASE_SECONDS = 86_400;
 export const MAX_NOTES = 10_000;
 const MAX_CHAIN_DEPTH = 1000;
 /** Strings a caller may mean as "everyone" (a client that sends null as text): refused, never taken as an agent named so. */
+/** Runs checks, keeping each argument refusal (invalid_argument) instead of stopping at the first. */
+function collector() {
+  const problems: CoordinatorError[] = [];
+  const take = <T>(check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (err) {
+      if (err instanceof CoordinatorError && err.code === 'invalid_argument') {
+        problems.push(err);
+        return undefined;
+      }
+      throw err;
+    }
+  };
+  return { problems, take };
+}
+
+/** A given target_agent: a handle, or null ("", "*") for a broadcast; a broadcast word is refused. */
+function parseTarget(value: unknown): string | null {
+  // Only the bare word: "@all" is a handle (an agent may be named so, and stored flags keep theirs).
+  if (typeof value === 'string' && value.length < 20 && BROADCAST_WORDS.has(value.trim().toLowerCase())) {
+    throw invalid('target_agent', 'broadcast_word', `target_agent ${quoted(value)} is a word, not an agent: to broadcast to every agent pass null (JSON null, not the string) or "*"; to reach one agent, its handle such as "@backend.api"`);
+  }
+  return value === null || value === '' || value === '*' ? null : normalizeHandle(value, 'target_agent');
+}
+
+/** The refusal of a create_flag without target_agent: null is the broadcast, a JSON null and not a word. */
+export const MISSING_TARGET =
+  'target_agent is missing: give the handle of the agent who must act (e.g. "@backend.api"; search_agents finds it), or null (JSON null, not the string "null") to broadcast to every agent';
+
 export const BROADCAST_WORDS = new Set(['null', 'none', 'nil', 'undefined', 'all', 'everyone', 'broadcast']);
 const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
   impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
@@ -318,34 +348,80 @@ export class FlagService {
     }
   }
 
-  private buildDraft(fields: FlagFields, targetGiven: boolean): Draft {
+  /**
+   * The draft of a flag, or every problem of its fields at once (a refusal lists them all, so that
+   * a caller fixes them in one retry). Throws only what is no argument problem.
+   */
+  private collectDraft(fields: FlagFields, targetGiven: boolean): { draft?: Draft; problems: CoordinatorError[] } {
+    const { problems, take } = collector();
     if (!targetGiven) {
-      throw invalid('target_agent', 'required', 'target_agent is required: an agent handle such as "@backend.api", or null to broadcast to every agent');
+      problems.push(invalid('target_agent', 'required', MISSING_TARGET));
     }
-    const flag_type = parseFlagType(fields.flag_type);
-    // Only the bare word: "@all" is a handle (an agent may be named so, and stored flags keep theirs).
-    if (typeof fields.target_agent === 'string' && fields.target_agent.length < 20 && BROADCAST_WORDS.has(fields.target_agent.trim().toLowerCase())) {
-      throw invalid('target_agent', 'broadcast_word', `target_agent ${quoted(fields.target_agent)} is a word, not an agent: to broadcast to every agent pass null (JSON null, not the string) or "*"; to reach one agent, its handle such as "@backend.api"`);
+    const flag_type = take(() => parseFlagType(fields.flag_type));
+    const target_agent = !targetGiven ? undefined : take(() => parseTarget(fields.target_agent));
+    const change_description = take(() => requireText(fields.change_description, 'change_description', MIN_CHANGE_DESCRIPTION));
+    const action_required = take(() => requireText(fields.action_required, 'action_required', MIN_ACTION_REQUIRED));
+    const impact_level = take(() => (fields.impact_level === undefined || fields.impact_level === null ? 'medium' as const : parseImpact(fields.impact_level)));
+    if (flag_type !== undefined && impact_level !== undefined && target_agent !== undefined) {
+      take(() => checkImpactRules(flag_type, impact_level, target_agent));
     }
-    const target_agent = fields.target_agent === null || fields.target_agent === '' || fields.target_agent === '*'
-      ? null : normalizeHandle(fields.target_agent, 'target_agent');
-    const change_description = requireText(fields.change_description, 'change_description', MIN_CHANGE_DESCRIPTION);
-    const action_required = requireText(fields.action_required, 'action_required', MIN_ACTION_REQUIRED);
-    const impact_level = fields.impact_level === undefined || fields.impact_level === null ? 'medium' : parseImpact(fields.impact_level);
-    checkImpactRules(flag_type, impact_level, target_agent);
+    const related_files = take(() => parseRelatedFiles(fields.related_files));
+    const chain_origin_id = take(() => (fields.chain_origin_id === undefined || fields.chain_origin_id === null || fields.chain_origin_id === ''
+      ? null : parseId(fields.chain_origin_id, 'chain_origin_id')));
+    const code_location = take(() => optionalText(fields.code_location, 'code_location', MAX_SHORT_TEXT));
+    const example_usage = take(() => optionalText(fields.example_usage, 'example_usage', MAX_TEXT));
+    const context = take(() => parseContext(fields.context));
+    if (problems.length > 0) return { problems };
     return {
-      flag_type,
-      target_agent,
-      change_description,
-      action_required,
-      impact_level,
-      related_files: parseRelatedFiles(fields.related_files),
-      chain_origin_id: fields.chain_origin_id === undefined || fields.chain_origin_id === null || fields.chain_origin_id === ''
-        ? null : parseId(fields.chain_origin_id, 'chain_origin_id'),
-      code_location: optionalText(fields.code_location, 'code_location', MAX_SHORT_TEXT),
-      example_usage: optionalText(fields.example_usage, 'example_usage', MAX_TEXT),
-      context: parseContext(fields.context),
+      problems,
+      draft: {
+        flag_type: flag_type!,
+        target_agent: target_agent!,
+        change_description: change_description!,
+        action_required: action_required!,
+        impact_level: impact_level!,
+        related_files: related_files!,
+        chain_origin_id: chain_origin_id!,
+        code_location: code_location!,
+        example_usage: example_usage!,
+        context: context!,
+      },
     };
+  }
+
+  private buildDraft(fields: FlagFields, targetGiven: boolean): Draft {
+    const { draft, problems } = this.collectDraft(fields, targetGiven);
+    if (!draft) throw refuseAll(problems);
+    return draft;
+  }
+
+  /** Every problem of create_flag's arguments that needs no database (none: an empty list). */
+  createProblems(input: Record<string, unknown>): CoordinatorError[] {
+    const { problems, take } = collector();
+    take(() => normalizeHandle(input.source_agent, 'source_agent'));
+    return [...problems, ...this.collectDraft(input, 'target_agent' in input && input.target_agent !== undefined).problems];
+  }
+
+  /**
+   * Every problem of update_flag's arguments that needs neither the database nor the stored flag:
+   * the agent's handle and each field given on its own (the rules that tie fields together are
+   * checked on the result, by update).
+   */
+  updateProblems(input: Record<string, unknown>): CoordinatorError[] {
+    const { problems, take } = collector();
+    const given = (k: string) => input[k] !== undefined;
+    take(() => normalizeHandle(input.agent, 'agent'));
+    if (given('target_agent')) take(() => parseTarget(input.target_agent));
+    if (given('flag_type')) take(() => parseFlagType(input.flag_type));
+    if (given('change_description')) take(() => requireText(input.change_description, 'change_description', MIN_CHANGE_DESCRIPTION));
+    if (given('action_required')) take(() => requireText(input.action_required, 'action_required', MIN_ACTION_REQUIRED));
+    if (given('impact_level') && input.impact_level !== null) take(() => parseImpact(input.impact_level));
+    if (given('related_files')) take(() => parseRelatedFiles(input.related_files));
+    if (given('chain_origin_id') && input.chain_origin_id !== null && input.chain_origin_id !== '') take(() => parseId(input.chain_origin_id, 'chain_origin_id'));
+    if (given('code_location')) take(() => optionalText(input.code_location, 'code_location', MAX_SHORT_TEXT));
+    if (given('example_usage')) take(() => optionalText(input.example_usage, 'example_usage', MAX_TEXT));
+    if (given('context')) take(() => parseContext(input.context));
+    return problems;
   }
 
   private draftParams(d: Draft) {
@@ -358,8 +434,11 @@ export class FlagService {
 
   /** Creates a flag: the checks that need no database first, then one write transaction. */
   create(input: CreateFlagInput): Flag {
-    const source = normalizeHandle(input.source_agent, 'source_agent');
-    const draft = this.buildDraft(input, 'target_agent' in input && input.target_agent !== undefined);
+    // Every problem at once: the source's handle and each field of the draft.
+    const { problems, take } = collector();
+    const source = take(() => normalizeHandle(input.source_agent, 'source_agent'));
+    const { draft, problems: fieldProblems } = this.collectDraft(input, 'target_agent' in input && input.target_agent !== undefined);
+    if (source === undefined || !draft) throw refuseAll([...problems, ...fieldProblems]);
     return this.write(() => {
       this.checkOrigin(draft.chain_origin_id);
       const now = this.iso();

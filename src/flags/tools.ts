@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import type { AgentService } from '../agents/service.js';
-import { atMost, defineTool, nameArg } from '../mcp/define.js';
-import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION } from './rules.js';
+import { atMost, defineTool, idArg, nameArg } from '../mcp/define.js';
+import { CoordinatorError } from '../errors.js';
+import { contextProblem, FLAG_TYPES, IMPACT_LEVELS, MAX_NAME_INPUT, MAX_RELATED_FILES, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED, MIN_CHANGE_DESCRIPTION, normalizeHandle } from './rules.js';
 import {
-  BROADCAST_WORDS, type CreateFlagInput, DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, type FlagFields,
+  BROADCAST_WORDS, type CreateFlagInput, MISSING_TARGET, DEFAULT_LEASE_SECONDS, DEFAULT_LIST_LIMIT, DEFAULT_QUEUE_LIMIT, DEFAULT_WORKABLE_LIMIT, type FlagFields,
   MAX_LEASE_SECONDS, MAX_NOTES, MIN_LEASE_SECONDS, type Flag, type FlagService,
 } from './service.js';
 
@@ -20,7 +21,8 @@ const contextValue = z.record(z.string(), z.unknown()).superRefine((value, ctx) 
   const problem = contextProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { rule: problem.rule } });
 });
-const flagId = (what = 'the flag id') => z.number().int().positive().describe(what);
+/** A flag id: a number, or a string of digits ("12", "#12"), which the server takes as that number. */
+const flagId = (what = 'the flag id') => idArg(what);
 const flagType = z.enum(FLAG_TYPES);
 const impact = z.enum(IMPACT_LEVELS);
 
@@ -128,8 +130,23 @@ export function workableMarked(flags: FlagService, agents: AgentService, limit: 
   };
 }
 
+/** The handle arguments' problems (fields), for a refusal that also lists them when the schema refuses other arguments. */
+function handleProblems(agents: AgentService, args: Record<string, unknown>, fields: readonly string[]): CoordinatorError[] {
+  const problems: CoordinatorError[] = [];
+  for (const field of fields) {
+    try {
+      normalizeHandle(agents.resolveHandle(args[field]), field);
+    } catch (err) {
+      if (err instanceof CoordinatorError) problems.push(err);
+      else throw err;
+    }
+  }
+  return problems;
+}
+
 export function flagTools(flags: FlagService, agents: AgentService) {
   const as = (value: string) => agents.resolveHandle(value);
+  const agentCheck = (args: Record<string, unknown>) => handleProblems(agents, args, ['agent']);
   return [
     defineTool({
       name: 'create_flag',
@@ -139,7 +156,9 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'write',
       input: {
         source_agent: handle('You, the agent sending the flag'),
-        target_agent: nameArg().nullable().describe('The agent who must act, or null to broadcast to all'),
+        // Missing, it is refused saying that null broadcasts (the message of the service's own refusal).
+        target_agent: z.string({ error: (iss) => (iss.input === undefined ? MISSING_TARGET : undefined) }).superRefine(atMost(MAX_NAME_INPUT))
+          .nullable().describe('The agent who must act, or null to broadcast to all'),
         flag_type: contentFields.flag_type,
         change_description: contentFields.change_description,
         action_required: contentFields.action_required,
@@ -160,6 +179,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         flag: flagShape,
         warnings: z.array(z.string()),
       },
+      check: (args) => flags.createProblems({ ...args, source_agent: typeof args.source_agent === 'string' ? as(args.source_agent) : args.source_agent }),
       handle: (args) => {
         const { flag, warnings } = createFlagWarned(flags, agents, args);
         return {
@@ -194,6 +214,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         flags: z.array(flagShape),
         warnings: z.array(z.string()).optional(),
       },
+      check: agentCheck,
       handle: (args) => agentQueueWarned(flags, agents, args.agent, args),
     }),
     defineTool({
@@ -264,12 +285,13 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         action_required: text(MAX_TEXT).optional().describe(`>= ${MIN_ACTION_REQUIRED} chars`),
         impact_level: impact.optional().describe('As in create_flag'),
         related_files: contentFields.related_files.optional(),
-        chain_origin_id: z.number().int().positive().nullable().optional().describe('null: detach'),
+        chain_origin_id: idArg().nullable().optional().describe('null: detach'),
         code_location: text(MAX_SHORT_TEXT).nullable().optional().describe('null: clear'),
         example_usage: text(MAX_TEXT).nullable().optional().describe('null: clear'),
         context: contextValue.nullable().optional().describe('null: clear'),
       },
       output: { flag: flagShape, changed: z.array(z.string()), warnings: z.array(z.string()).optional() },
+      check: (args) => flags.updateProblems({ ...args, agent: agents.resolveHandle(args.agent) }),
       handle: ({ id, agent, ...changes }) => updateFlagWarned(flags, agents, id, agent, changes),
     }),
     defineTool({
@@ -279,6 +301,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       kind: 'destructive',
       input: { id: flagId(), agent: handle('You, the source agent of the flag') },
       output: { deleted: z.literal(true), flag_id: z.number(), flag: flagShape },
+      check: agentCheck,
       handle: (args) => flags.delete(args.id, as(args.agent)),
     }),
     defineTool({
@@ -300,6 +323,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         action: z.enum(['locked', 'renewed', 'lock_taken_over']),
         lock: lockShape,
       },
+      check: agentCheck,
       handle: (args) => flags.lock(args.id, as(args.agent), args.lease_seconds),
     }),
     defineTool({
@@ -322,6 +346,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         previous_holder: z.string().nullable().optional(),
         message: z.string().optional(),
       },
+      check: agentCheck,
       handle: (args) => flags.unlock(args.id, as(args.agent), args.force ?? false),
     }),
     defineTool({
@@ -344,6 +369,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         notes: z.string().nullable(),
         flag: flagShape,
       },
+      check: agentCheck,
       handle: (args) => flags.complete(args.id, as(args.agent), args.notes),
     }),
     defineTool({

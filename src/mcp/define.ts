@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { CoordinatorError, quoted } from '../errors.js';
+import { CoordinatorError, quoted, refuseAll } from '../errors.js';
 import { charLength, MAX_NAME_INPUT } from '../flags/rules.js';
 import { log } from '../log.js';
 import { packagePath } from '../paths.js';
@@ -22,6 +22,12 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   input: I;
   output: O;
   handle: (args: z.infer<z.ZodObject<I>>) => z.infer<z.ZodObject<O>> | Promise<z.infer<z.ZodObject<O>>>;
+  /**
+   * The service's own checks of the raw arguments (those that need no database), run when the
+   * schema refuses the call: the refusal then lists their problems too (on the arguments the
+   * schema accepted), not one layer of problems per retry.
+   */
+  check?: (args: Record<string, unknown>) => CoordinatorError[];
 }
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDefinition<I, O>): ToolDefinition {
@@ -141,26 +147,100 @@ const LISTING_FILE = packagePath('dist', 'tool-listing.json');
 // sources (tests), the listing is made from the sources, so it cannot be a stale build's.
 const RUNS_BUILT = fileURLToPath(import.meta.url).startsWith(packagePath('dist') + sep);
 
+/** dist/tool-listing.json: every tool's tools/list entry, and the tool names of each toolset. */
+export interface SavedListing {
+  version: string;
+  tools: Tool[];
+  toolsets?: Record<string, string[]>;
+}
+
+/**
+ * The tools/list answer for a selection of toolsets, taken from the saved listing of all tools
+ * (each tool's entry does not depend on the others, and the registry lists them toolset by
+ * toolset, so the answer is the saved one filtered); undefined when the file does not say which
+ * tools a toolset holds or names a toolset it lacks.
+ */
+export function selectListing(saved: SavedListing, toolsets?: readonly string[]): Tool[] | undefined {
+  if (!toolsets) return saved.tools;
+  if (!saved.toolsets || toolsets.some((t) => !saved.toolsets![t])) return undefined;
+  const names = new Set(toolsets.flatMap((t) => saved.toolsets![t]!));
+  return saved.tools.filter((t) => names.has(t.name));
+}
+
 /** The tools/list answer written by the build (scripts/tool-listing.mjs), when it matches this version. */
-export function prebuiltListing(version: string): Tool[] | undefined {
+export function prebuiltListing(version: string, toolsets?: readonly string[]): Tool[] | undefined {
   if (!RUNS_BUILT) return undefined;
   try {
-    const saved = JSON.parse(readFileSync(LISTING_FILE, 'utf8')) as { version: string; tools: Tool[] };
-    return saved.version === version ? saved.tools : undefined;
+    const saved = JSON.parse(readFileSync(LISTING_FILE, 'utf8')) as SavedListing;
+    return saved.version === version ? selectListing(saved, toolsets) : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Schemas of flag ids: a string of digits ("12", "#12") is taken as the number it spells. */
+const ID_SCHEMAS = new WeakSet<z.ZodType>();
+
+/** A flag id argument (z.number().int().positive()) that also accepts "12" and "#12"; tools/list still says integer. */
+export function idArg(description?: string): z.ZodNumber {
+  const bare = z.number().int().positive();
+  const schema = description === undefined ? bare : bare.describe(description);
+  ID_SCHEMAS.add(schema);
+  return schema;
+}
+
+function takesId(schema: z.ZodType): boolean {
+  let s: z.ZodType | undefined = schema;
+  for (let i = 0; s && i < 4; i++) {
+    if (ID_SCHEMAS.has(s)) return true;
+    const def = s._zod.def as { type: string; innerType?: z.ZodType };
+    s = def.type === 'optional' || def.type === 'nullable' ? def.innerType : undefined;
+  }
+  return false;
+}
+
+const DIGITS = /^\s*#?\d{1,15}\s*$/;
+
+/** The arguments with each flag id given as a digit string turned into its number. */
+function withNumericIds(idFields: readonly string[], args: unknown): unknown {
+  if (idFields.length === 0 || args === null || typeof args !== 'object' || Array.isArray(args)) return args;
+  let out: Record<string, unknown> | undefined;
+  for (const field of idFields) {
+    const value = (args as Record<string, unknown>)[field];
+    if (typeof value === 'string' && DIGITS.test(value)) (out ??= { ...(args as Record<string, unknown>) })[field] = Number(value.trim().replace('#', ''));
+  }
+  return out ?? args;
+}
+
+/** A schema issue as a refusal: the argument, the rule, the message, and for a string over its bound its length and the limit. */
+function issueError(issue: z.core.$ZodIssue): CoordinatorError {
+  const field = issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys.join(', ') : 'arguments';
+  const ruleOf = (issue as { params?: { rule?: unknown } }).params?.rule;
+  const rule = typeof ruleOf === 'string' ? ruleOf : issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined ? 'required' : issue.code;
+  // A string over its bound: its length and the limit, as the services' own max_length refusals give them.
+  const lengths = issue.code === 'too_big' && issue.origin === 'string' && typeof issue.input === 'string'
+    ? { current_length: issue.input.length, required_length: Number(issue.maximum) } : {};
+  const message = issue.path.length ? `${issue.message} at ${issue.path.join('.')}` : issue.message;
+  return new CoordinatorError('invalid_argument', message, { field, rule, ...lengths });
+}
+
+/** How a call to a tool this server does not serve is answered (see serveTools). */
+export type UnknownTool = (name: string) => string;
+
 /**
  * Serves tools/list and tools/call on the SDK's server. The listing is built once (or read from
  * the build), without the draft-07 "$schema" marker some clients reject and with compact output
  * schemas; the tool definitions and their zod validators are built on the first call, so
- * start-up does neither. Validation failures and refusals come back as isError results.
+ * start-up does neither. Validation failures and refusals come back as isError results; a refusal
+ * lists every problem of the call: all the schema finds, and the tool's own checks (check) of the
+ * arguments the schema accepted.
  */
-export function serveTools(server: McpServer, registry: () => readonly ToolDefinition[], listing?: Tool[]): void {
-  let tools: Map<string, { def: ToolDefinition; input: z.ZodObject }> | undefined;
-  const byName = () => (tools ??= new Map(registry().map((def) => [def.name, { def, input: z.strictObject(def.input) }])));
+export function serveTools(server: McpServer, registry: () => readonly ToolDefinition[], listing?: Tool[], unknownTool?: UnknownTool): void {
+  type Served = { def: ToolDefinition; input: z.ZodObject; ids: string[] };
+  let tools: Map<string, Served> | undefined;
+  const byName = () => (tools ??= new Map(registry().map((def) => [def.name, {
+    def, input: z.strictObject(def.input), ids: Object.keys(def.input).filter((k) => takesId(def.input[k] as z.ZodType)),
+  }])));
   let answer: { tools: Tool[] } | undefined = listing ? { tools: listing } : undefined;
   server.server.removeRequestHandler('tools/list');
   server.server.setRequestHandler(ListToolsRequestSchema, () => (answer ??= { tools: [...byName().values()].map((t) => toolListing(t.def)) }));
@@ -169,20 +249,22 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
     const name = request.params.name;
     const tool = byName().get(name);
     if (!tool) {
-      return { isError: true, content: [{ type: 'text' as const, text: `Tool ${name} not found; tools/list shows the tools there are` }] };
+      return { isError: true, content: [{ type: 'text' as const, text: unknownTool?.(name) ?? `Tool ${name} not found; tools/list shows the tools there are` }] };
     }
-    const parsed = tool.input.safeParse(request.params.arguments ?? {}, { reportInput: true });
+    const args = withNumericIds(tool.ids, request.params.arguments ?? {});
+    const parsed = tool.input.safeParse(args, { reportInput: true });
     if (!parsed.success) {
-      const issues = parsed.error.issues;
-      const first = issues[0]!;
-      const text = issues.map((i) => (i.path.length ? `${i.message} at ${i.path.join('.')}` : i.message)).join('; ');
-      const field = first.path.length ? first.path.join('.') : first.code === 'unrecognized_keys' ? (first as { keys: string[] }).keys.join(', ') : 'arguments';
-      const ruleOf = (first as { params?: { rule?: unknown } }).params?.rule;
-      const rule = typeof ruleOf === 'string' ? ruleOf : first.code === 'invalid_type' && first.message.startsWith('missing required argument') ? 'required' : first.code;
-      // A string over its bound: its length and the limit, as the services' own max_length refusals give them.
-      const lengths = first.code === 'too_big' && first.origin === 'string' && typeof first.input === 'string'
-        ? { current_length: first.input.length, required_length: Number(first.maximum) } : {};
-      return fail(new CoordinatorError('invalid_argument', `invalid arguments for ${name}: ${text}`, { field, rule, ...lengths }), name);
+      const problems = parsed.error.issues.map((issue) => issueError(issue));
+      if (tool.def.check && args !== null && typeof args === 'object' && !Array.isArray(args)) {
+        // The service's checks, on the arguments the schema did not already refuse.
+        const refused = new Set(problems.map((p) => String(p.details.field).split('.')[0]));
+        try {
+          for (const p of tool.def.check(args as Record<string, unknown>)) if (!refused.has(String(p.details.field))) problems.push(p);
+        } catch (err) {
+          log.warn(`the argument checks of ${name} failed (the refusal lists the schema's problems only)`, err);
+        }
+      }
+      return fail(refuseAll(problems, `invalid arguments for ${name}: `), name);
     }
     try {
       return ok((await tool.def.handle(parsed.data as never)) as Record<string, unknown>);

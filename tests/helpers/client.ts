@@ -3,7 +3,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
-import { createServer, createServices, type ServiceOptions, type Services } from '../../src/server.js';
+import { createServer, createServices, type ServerOptions, type ServiceOptions, type Services } from '../../src/server.js';
 import { openStore, type DB } from '../../src/store/db.js';
 import { tempDir } from './tmp.js';
 
@@ -26,9 +26,11 @@ export function useInProcessServer(assign: (s: { db: DB; client: Client; service
   });
 }
 
-export async function connectInProcess(db: DB, options: ServiceOptions = {}): Promise<{ client: Client; services: Services; close: () => Promise<void> }> {
+export async function connectInProcess(
+  db: DB, options: ServiceOptions = {}, serverOptions: ServerOptions = {},
+): Promise<{ client: Client; services: Services; close: () => Promise<void> }> {
   const services = createServices(db, options);
-  const { server } = createServer(services);
+  const { server } = createServer(services, serverOptions);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test-client', version: '1.0.0' });
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);

@@ -91,7 +91,8 @@ describe('tool calls', () => {
     const err = async (name: string, args: Record<string, unknown>) => JSON.parse(await callErr(client, name, args));
     const missing = await err('create_flag', { source_agent: '@a.b', flag_type: 'change', change_description: DESC, action_required: ACTION });
     expect(missing).toMatchObject({ code: 'invalid_argument', field: 'target_agent', rule: 'required' });
-    expect(missing.error).toMatch(/missing required argument.* at target_agent/);
+    // A missing target says what null does (issue 16): the model retries with a handle or null, not a word.
+    expect(missing.error).toMatch(/target_agent is missing: give the handle of the agent who must act.*or null \(JSON null.*\) to broadcast to every agent at target_agent$/);
     const wrongType = await err('lock_flag', { id: 'one', agent: '@a.b' });
     expect(wrongType).toMatchObject({ field: 'id', rule: 'invalid_type' });
     expect(wrongType.error).toMatch(/expected number, got string.* at id/);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderToolTable } from '../../src/docs.js';
+import { renderToolsetTable, renderToolTable, toolsetSizes } from '../../src/docs.js';
 import { toolListing } from '../../src/mcp/define.js';
 import { createServices, toolRegistry } from '../../src/server.js';
 import { openStore } from '../../src/store/db.js';
@@ -10,6 +10,17 @@ describe('README', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const table = /<!-- tools:start[^>]*-->\n([\s\S]*?)\n<!-- tools:end -->/.exec(readme)?.[1];
     expect(table).toBe(renderToolTable());
+  });
+
+  it('gives the bytes of every toolset selection as the registry makes them (npm run docs regenerates them)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = /<!-- toolsets:start[^>]*-->\n([\s\S]*?)\n<!-- toolsets:end -->/.exec(readme)?.[1];
+    expect(table).toBe(renderToolsetTable());
+    const sizes = Object.fromEntries(toolsetSizes().map((r) => [r.toolsets, r]));
+    // The toolsets split the tools; coordinating alone (flags,agents) costs well under the whole set.
+    expect(sizes['all (default)']!.tools).toBe(22);
+    expect(['flags', 'agents', 'databases', 'migration'].reduce((n, t) => n + sizes[t]!.tools, 0)).toBe(22);
+    expect(sizes['flags,agents']!.model_visible_bytes).toBeLessThan(0.6 * sizes['all (default)']!.model_visible_bytes);
   });
 
   it('gives the install and test commands that .ci/run runs', () => {
