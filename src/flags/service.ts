@@ -403,11 +403,6 @@ export class FlagService {
     return read();
   }
 
-  /** The acknowledgements of a flag (broadcasts have them), oldest first. */
-  acknowledgements(idValue: unknown): Acknowledgement[] {
-    return this.stmt.acks.all(parseId(idValue, 'id'));
-  }
-
   history(flagId: number): HistoryEntry[] {
     return this.stmt.historyOf.all(flagId).map((h) => ({ ...h, details: h.details === null ? null : (JSON.parse(h.details) as Record<string, unknown>) }));
   }
