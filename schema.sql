@@ -1,7 +1,7 @@
 -- coordinator-mcp store. This file is the single description of the schema: the server applies
 -- it on every start (every statement is idempotent) and stamps PRAGMA user_version with the
 -- version below. Upgrades from older versions live in src/store/migrations.ts.
--- schema-version: 5
+-- schema-version: 6
 
 -- A flag is an asynchronous message from one agent to another (or to every agent when
 -- target_agent is NULL): "I changed X, you must do Y".
@@ -53,12 +53,25 @@ CREATE TABLE IF NOT EXISTS flag_history (
   id        INTEGER PRIMARY KEY AUTOINCREMENT,
   flag_id   INTEGER NOT NULL,
   action    TEXT NOT NULL CHECK (action IN ('created','updated','deleted','locked','renewed','unlocked',
-              'force_unlocked','lock_taken_over','completed','imported')),
+              'force_unlocked','lock_taken_over','completed','imported','acknowledged')),
   agent     TEXT NOT NULL,
   at        TEXT NOT NULL,
   details   TEXT CHECK (details IS NULL OR json_valid(details))
 );
 CREATE INDEX IF NOT EXISTS flag_history_flag ON flag_history (flag_id, id);
+
+-- Broadcasts (target_agent NULL) are acknowledged per agent (version 6): an agent's completion of
+-- a pending broadcast is a row here, and the broadcast leaves that agent's queue only. It stays
+-- pending for the others until its sender (or someone with force) closes it for everyone, which
+-- completes the flag. agent is the acknowledging agent's real handle (an alias resolved). The
+-- primary key answers "has this agent acknowledged that broadcast" for the queues.
+CREATE TABLE IF NOT EXISTS flag_acks (
+  flag_id  INTEGER NOT NULL REFERENCES flags(id) ON DELETE CASCADE,
+  agent    TEXT NOT NULL,
+  at       TEXT NOT NULL,
+  notes    TEXT,
+  PRIMARY KEY (flag_id, agent)
+) WITHOUT ROWID;
 
 -- The agent catalog: one row per agent file the servers have seen, refreshed from the files on
 -- start and when they change. Of several files with one name, the project's wins over the user's,

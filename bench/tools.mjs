@@ -151,8 +151,10 @@ export async function runToolBench({ client, tools, agents, bundled, r, progress
       const lockRec = new Recorder('lock_flag');
       const unlockRec = new Recorder('unlock_flag');
       const n = callsFor('lock_flag');
+      // Broadcasts are not locked (each agent acknowledges them for itself): lock flags with a target.
+      const lockable = created.filter((f) => f.target !== null && f.target !== undefined);
       for (let i = 0; i < warmN + n; i++) {
-        const f = cycle(created, i);
+        const f = cycle(lockable, i);
         const agent = holder(f);
         await timedCall(client, 'lock_flag', { id: f.id, agent, lease_seconds: 600 }, i < warmN ? null : lockRec);
         await timedCall(client, 'unlock_flag', { id: f.id, agent }, i < warmN ? null : unlockRec);

@@ -10,7 +10,7 @@ import type { SearchFilters } from './agents/search.js';
 import { type Requirements, requirementsSchema } from './databases/recommend.js';
 import { convertSchema } from './migration/convert/index.js';
 import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
-import { agentQueueWarned, createFlagWarned, updateFlagWarned, workableMarked } from './flags/tools.js';
+import { agentQueueWarned, createFlagWarned, flagWithAcks, updateFlagWarned, workableMarked } from './flags/tools.js';
 import { createLookupServices, createServices, type LookupServices, type Services } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
 import { VERSION } from './version.js';
@@ -231,9 +231,9 @@ const VERBS: Verb[] = [
   {
     name: 'get-flag',
     positionals: 1,
-    summary: 'one flag with its chain and history',
+    summary: 'one flag with its chain and history (a broadcast: who acknowledged it, who not)',
     usage: 'coordinator get-flag ID',
-    run: ({ flags }, p) => flags.get(need(p[0], 'id', 'coordinator get-flag ID')),
+    run: ({ flags, agents }, p) => flagWithAcks(flags, agents, need(p[0], 'id', 'coordinator get-flag ID')),
   },
   {
     name: 'update-flag',
@@ -271,10 +271,16 @@ const VERBS: Verb[] = [
   {
     name: 'complete-flag',
     positionals: 2,
-    summary: 'mark a flag done, with notes',
-    usage: 'coordinator complete-flag ID AGENT [--notes TEXT]',
-    options: { ...agentOption, notes: { type: 'string', description: 'what you did, or why it does not apply' } },
-    run: ({ flags, agents }, p, v) => flags.complete(need(p[0], 'id', 'coordinator complete-flag ID AGENT'), agents.resolveHandle(actingAgent(p[1], v, 'coordinator complete-flag ID AGENT')), str(v.notes)),
+    summary: 'mark a flag done, with notes (a broadcast: acknowledge it for yourself)',
+    usage: 'coordinator complete-flag ID AGENT [--notes TEXT] [--close_for_all [--force]]',
+    options: {
+      ...agentOption,
+      notes: { type: 'string', description: 'what you did, or why it does not apply' },
+      close_for_all: { type: 'boolean', description: 'a broadcast you sent: close it for every agent' },
+      force: { type: 'boolean', description: 'with --close_for_all: close a broadcast you did not send (recorded)' },
+    },
+    run: ({ flags, agents }, p, v) => flags.complete(need(p[0], 'id', 'coordinator complete-flag ID AGENT'), agents.resolveHandle(actingAgent(p[1], v, 'coordinator complete-flag ID AGENT')), str(v.notes),
+      { close_for_all: v.close_for_all === true, force: v.force === true }),
   },
   {
     name: 'search-agents',

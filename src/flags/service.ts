@@ -47,6 +47,20 @@ export interface HistoryEntry {
   details: Record<string, unknown> | null;
 }
 
+/** One agent's acknowledgement of a broadcast (version 6): its completion of it, for itself. */
+export interface Acknowledgement {
+  agent: string;
+  at: string;
+  notes: string | null;
+}
+
+export interface CompleteOptions {
+  /** Broadcasts: complete it for every agent (its sender, or anyone with force), not only acknowledge it. */
+  close_for_all?: boolean;
+  /** With close_for_all: let an agent other than the sender close it (recorded in the history). */
+  force?: boolean;
+}
+
 export interface ChainLink {
   id: number;
   chain_origin_id: number | null;
@@ -227,6 +241,10 @@ export class FlagService {
       complete: db.prepare(`UPDATE flags SET status = 'completed', completed_at = @now, completed_by = @agent, notes = @notes,
           updated_at = @now, locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = @id AND status = 'pending'`),
       delete: db.prepare('DELETE FROM flags WHERE id = ?'),
+      acks: db.prepare<[number], Acknowledgement>('SELECT agent, at, notes FROM flag_acks WHERE flag_id = ? ORDER BY at, agent'),
+      ackOf: db.prepare<[number, string], Acknowledgement>(`SELECT agent, at, notes FROM flag_acks
+        WHERE flag_id = ? AND agent IN (SELECT value FROM json_each(?)) ORDER BY at LIMIT 1`),
+      ack: db.prepare('INSERT INTO flag_acks (flag_id, agent, at, notes) VALUES (@id, @agent, @now, @notes)'),
       children: db.prepare<[number], { id: number }>('SELECT id FROM flags WHERE chain_origin_id = ? ORDER BY id LIMIT 20'),
       root: db.prepare<{ id: number; max: number }, { id: number }>(`WITH RECURSIVE up(id, parent, n) AS (
           SELECT id, chain_origin_id, 0 FROM flags WHERE id = @id
@@ -448,13 +466,18 @@ export class FlagService {
     });
   }
 
-  get(idValue: unknown): { flag: Flag; chain: ChainLink[]; history: HistoryEntry[] } {
+  /**
+   * One flag, its chain and history; for a broadcast also acknowledged_by, the agents that have
+   * acknowledged it (completed it for themselves), oldest first.
+   */
+  get(idValue: unknown): { flag: Flag; chain: ChainLink[]; history: HistoryEntry[]; acknowledged_by?: Acknowledgement[] } {
     const id = parseId(idValue, 'id');
     const read = this.db.transaction(() => {
       const flag = this.toFlag(this.row(id));
       const root = this.stmt.root.get({ id, max: MAX_CHAIN_DEPTH })!.id;
       const chain = flag.chain_origin_id === null && !this.stmt.children.get(id) ? [] : this.stmt.chain.all({ root, max: MAX_CHAIN_DEPTH });
-      return { flag, chain, history: this.history(id) };
+      const out = { flag, chain, history: this.history(id) };
+      return flag.target_agent === null ? { ...out, acknowledged_by: this.stmt.acks.all(id) } : out;
     });
     return read();
   }
@@ -475,7 +498,9 @@ export class FlagService {
       const hs = Array.from({ length: n }, (_, i) => `@h${i}`);
       const mine = `locked_by IN (${hs.join(', ')})`;
       const heldByOthers = `locked_by IS NOT NULL AND NOT ${mine} AND lock_expires_at > @now`;
-      const targets = [...hs.map((h) => `target_agent = ${h}`), 'target_agent IS NULL'];
+      // A broadcast leaves the queue of an agent that has acknowledged it (under any of its handles).
+      const acked = `EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent IN (${hs.join(', ')}))`;
+      const targets = [...hs.map((h) => `target_agent = ${h}`), `target_agent IS NULL AND NOT ${acked}`];
       found = {
         queue: this.db.prepare(targets.map((t) => `SELECT ${FLAG_COLUMNS}, impact_rank FROM flags WHERE status = 'pending' AND ${t}
             AND NOT (@skipHeld AND ${heldByOthers})`).join('\nUNION ALL\n') + '\nORDER BY impact_rank, created_at, id LIMIT @limit'),
@@ -494,8 +519,8 @@ export class FlagService {
   }
 
   /**
-   * The queue of one agent: its pending flags (sent to its handle or any of its aliases) and
-   * broadcasts, most urgent first, then oldest.
+   * The queue of one agent: its pending flags (sent to its handle or any of its aliases) and the
+   * pending broadcasts it has not acknowledged, most urgent first, then oldest.
    */
   agentQueue(agentValue: unknown, options: { exclude_locked_by_others?: boolean; limit?: number } = {}) {
     const agent = normalizeHandle(agentValue, 'agent');
@@ -672,6 +697,11 @@ export class FlagService {
       const sets = Object.keys(diff).map((k) => `${k} = @${k}`).join(', ');
       this.db.prepare(`UPDATE flags SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...this.draftParams(draft), id, now });
       this.record(id, 'updated', agent, now, diff);
+      // Broadcasts are not locked: a flag made a broadcast loses the lease its sender held on it.
+      if (draft.target_agent === null && row.locked_by !== null) {
+        this.stmt.unlock.run(id);
+        if (row.lock_expires_at! > now) this.record(id, 'unlocked', agent, now, { reason: 'made a broadcast: broadcasts are not locked' });
+      }
       return { flag: this.toFlag(this.row(id), now), changed: Object.keys(diff) };
     });
   }
@@ -721,6 +751,12 @@ export class FlagService {
           field: 'id', rule: 'pending_only',
         });
       }
+      if (before.target_agent === null) {
+        throw new CoordinatorError('conflict', `flag #${id} is a broadcast: each agent acknowledges it for itself with complete_flag, `
+          + 'so there is nothing to lock and no other agent\'s work on it blocks yours; complete_flag with your notes when you have handled it', {
+          field: 'id', rule: 'broadcast_not_locked',
+        });
+      }
       if (this.heldByOther(before, agent, now)) throw this.heldError(before, 'lock it', now);
       this.stmt.lock.run({ id, agent, now, expires });
       const previous = before.locked_by;
@@ -759,13 +795,44 @@ export class FlagService {
     });
   }
 
-  complete(idValue: unknown, agentValue: unknown, notesValue?: unknown) {
+  /**
+   * Completes a flag. A broadcast is acknowledged instead, for the calling agent alone (it leaves
+   * that agent's queue and stays pending for the others; once closed, the acknowledgement is still
+   * recorded), unless close_for_all: its sender, or any agent with force, then completes it for
+   * everyone.
+   */
+  complete(idValue: unknown, agentValue: unknown, notesValue?: unknown, options: CompleteOptions = {}) {
     const id = parseId(idValue, 'id');
     const agent = normalizeHandle(agentValue, 'agent');
     const notes = optionalText(notesValue, 'notes', MAX_NOTES);
+    if (options.force && !options.close_for_all) {
+      throw invalid('force', 'with_close_for_all', 'force only goes with close_for_all: true (closing a broadcast you did not send for every agent)');
+    }
     return this.write(() => {
       const now = this.iso();
       const row = this.row(id);
+      const broadcast = row.target_agent === null;
+      if (broadcast && !options.close_for_all) {
+        const mine = this.stmt.ackOf.get(id, JSON.stringify(this.handlesOf(agent)));
+        if (mine) {
+          // The same acknowledgement again is answered with the first; other notes are refused.
+          if (notes !== null && notes !== mine.notes) {
+            throw new CoordinatorError('conflict', `you (${mine.agent}) already acknowledged broadcast #${id} at ${mine.at} `
+              + `${mine.notes === null ? 'without notes' : 'with other notes'}; yours were not stored. To tell its sender more, `
+              + `create a flag for them with chain_origin_id ${id}`, {
+              field: 'notes', rule: 'already_acknowledged', acknowledged_by: mine.agent, acknowledged_at: mine.at,
+            });
+          }
+          return this.completion(row, now, { already_acknowledged: true, acknowledged_at: mine.at, notes: mine.notes });
+        }
+      }
+      if (broadcast && !options.close_for_all) {
+        // Acknowledged for this agent alone, even once its sender has closed it for everyone: an
+        // agent racing the close keeps its notes.
+        this.stmt.ack.run({ id, agent, now, notes });
+        this.record(id, 'acknowledged', agent, now, notes === null ? undefined : { notes });
+        return this.completion(row, now, { already_acknowledged: false, acknowledged_at: now, notes });
+      }
       if (row.status === 'completed') {
         // The same call again (an answer that got lost) is answered with the completion; other
         // notes would be dropped without a word, so they are refused.
@@ -778,11 +845,35 @@ export class FlagService {
         }
         return { success: true as const, flag_id: id, already_completed: true, completed_by: row.completed_by, completed_at: row.completed_at, notes: row.notes, flag: this.toFlag(row, now) };
       }
-      if (this.heldByOther(row, agent, now)) throw this.heldError(row, 'complete it', now);
+      let forced = false;
+      if (broadcast) {
+        forced = !this.sameAgent(row.source_agent, agent);
+        if (forced && !options.force) {
+          throw new CoordinatorError('forbidden', `only its sender ${row.source_agent} may close broadcast #${id} for every agent (pass force: true to close it anyway; it is recorded); `
+            + 'leave out close_for_all to acknowledge it for yourself', { field: 'agent', rule: 'source_only' });
+        }
+      } else if (this.heldByOther(row, agent, now)) {
+        throw this.heldError(row, 'complete it', now);
+      }
       this.stmt.complete.run({ id, agent, now, notes });
-      this.record(id, 'completed', agent, now, notes === null ? undefined : { notes });
+      const details: Record<string, unknown> = { ...(notes === null ? {} : { notes }) };
+      if (broadcast) {
+        details.closed_for_all = true;
+        details.acknowledged = this.stmt.acks.all(id).length;
+        if (forced) details.forced = true;
+      }
+      this.record(id, 'completed', agent, now, Object.keys(details).length ? details : undefined);
       return { success: true as const, flag_id: id, already_completed: false, completed_by: agent, completed_at: now, notes, flag: this.toFlag(this.row(id), now) };
     });
+  }
+
+  /** The answer to an acknowledgement of a broadcast: the flag as it is (pending for the others, unless closed). */
+  private completion(row: FlagRow, now: string, ack: { already_acknowledged: boolean; acknowledged_at: string; notes: string | null }) {
+    const fresh = this.row(row.id);
+    return {
+      success: true as const, flag_id: row.id, already_completed: fresh.status === 'completed',
+      completed_by: fresh.completed_by, completed_at: fresh.completed_at, ...ack, flag: this.toFlag(fresh, now),
+    };
   }
 
   /**

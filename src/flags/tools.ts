@@ -8,7 +8,7 @@ import {
   MAX_LEASE_SECONDS, MAX_NOTES, MIN_LEASE_SECONDS, type Flag, type FlagService,
 } from './service.js';
 
-const HANDLE_HINT = 'agent handle, e.g. "@backend.api"';
+const HANDLE_HINT = 'e.g. "@backend.api"';
 const handle = (what: string) => nameArg().describe(`${what}: ${HANDLE_HINT}`);
 /**
  * Text arguments: the service counts characters (code points) after trimming and refuses past
@@ -144,6 +144,26 @@ function handleProblems(agents: AgentService, args: Record<string, unknown>, fie
   return problems;
 }
 
+/**
+ * get_flag: a broadcast also lists who has acknowledged it and, while it is pending, which active
+ * agents of the catalog have not (its sender is not expected to). Acknowledgements stored under an
+ * alias count for the agent it names.
+ */
+export function flagWithAcks(flags: FlagService, agents: AgentService, id: unknown) {
+  const out = flags.get(id);
+  if (!out.acknowledged_by) return out;
+  const done = new Set(out.acknowledged_by.map((a) => agents.resolveHandle(a.agent)));
+  const sender = agents.resolveHandle(out.flag.source_agent);
+  let active: string[] = [];
+  try {
+    active = agents.catalog.all().map((a) => a.name);
+  } catch {
+    active = []; // a catalog that cannot be read: nobody is listed as missing
+  }
+  const not_acknowledged = out.flag.status === 'pending' ? active.filter((h) => h !== sender && !done.has(h)).sort() : [];
+  return { ...out, not_acknowledged };
+}
+
 export function flagTools(flags: FlagService, agents: AgentService) {
   const as = (value: string) => agents.resolveHandle(value);
   const agentCheck = (args: Record<string, unknown>) => handleProblems(agents, args, ['agent']);
@@ -152,10 +172,10 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       name: 'create_flag',
       title: 'Create flag',
       description:
-        'Tell another agent that your change affects their work (schema, API, auth, config...). It waits in their queue, ordered by impact. Pick the target with search_agents; target_agent null broadcasts to all.',
+        'Tell another agent your change affects their work (schema, API, auth, config...); it waits in their queue by impact. Pick the target with search_agents; a null target_agent broadcasts to all.',
       kind: 'write',
       input: {
-        source_agent: handle('You, the agent sending the flag'),
+        source_agent: handle('You, the sender'),
         // Missing, it is refused saying that null broadcasts (the message of the service's own refusal).
         target_agent: z.string({ error: (iss) => (iss.input === undefined ? MISSING_TARGET : undefined) }).superRefine(atMost(MAX_NAME_INPUT))
           .nullable().describe('The agent who must act, or null to broadcast to all'),
@@ -198,7 +218,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       name: 'get_agent_flags',
       title: 'Get my flag queue',
       description:
-        'Your pending flags (to you, plus broadcasts), most urgent first, then oldest. Check it before new work; lock a flag before working on it.',
+        'Your pending flags (to you, and broadcasts you have not completed), most urgent first, then oldest. Check it before new work; lock one before working on it.',
       kind: 'read',
       input: {
         agent: handle('The agent whose queue to read'),
@@ -220,7 +240,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'list_flags',
       title: 'List flags',
-      description: 'Search flags (pending ones unless status says otherwise) by target, source, type, impact, chain or text, newest first, with paging.',
+      description: 'Search flags (pending unless status says otherwise) by target, source, type, impact, chain or text, newest first, paged.',
       kind: 'read',
       input: {
         status: z.enum(['pending', 'completed', 'all']).optional().describe('Default pending'),
@@ -254,7 +274,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'get_flag',
       title: 'Get flag',
-      description: 'One flag in full, with its chain (the origin and every flag descending from it) and its history of changes.',
+      description: 'One flag in full, with its chain (origin and descendants), history and, for a broadcast, who acknowledged it.',
       kind: 'read',
       input: { id: flagId() },
       output: {
@@ -267,18 +287,20 @@ export function flagTools(flags: FlagService, agents: AgentService) {
           id: z.number(), flag_id: z.number(), action: z.string(), agent: z.string(), at: z.string(),
           details: z.record(z.string(), z.unknown()).nullable(),
         })),
+        acknowledged_by: z.array(z.object({ agent: z.string(), at: z.string(), notes: z.string().nullable() })).optional(),
+        not_acknowledged: z.array(z.string()).optional(),
       },
-      handle: (args) => flags.get(args.id),
+      handle: (args) => flagWithAcks(flags, agents, args.id),
     }),
     defineTool({
       name: 'update_flag',
       title: 'Update flag',
-      description: 'Edit a pending flag you sent: give only the fields to change. Only its source agent may, not while another agent holds it; the rules of create_flag apply to the result.',
+      description: 'Edit a pending flag you sent: give only the fields to change. Refused while another agent holds it; the rules of create_flag apply to the result.',
       kind: 'write',
       idempotent: true,
       input: {
         id: flagId(),
-        agent: handle('You, the source agent of the flag'),
+        agent: handle('You, its sender'),
         target_agent: nameArg().nullable().optional().describe('null: broadcast'),
         flag_type: flagType.optional().describe('As in create_flag'),
         change_description: text(MAX_TEXT).optional().describe(`>= ${MIN_CHANGE_DESCRIPTION} chars`),
@@ -297,9 +319,9 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'delete_flag',
       title: 'Withdraw flag',
-      description: 'Withdraw a pending flag you sent (source agent only, not while another holds it); the history keeps a copy. Handled flags are completed, not deleted.',
+      description: 'Withdraw a pending flag you sent, unless another agent holds it; the history keeps a copy. Handled flags are completed, not deleted.',
       kind: 'destructive',
-      input: { id: flagId(), agent: handle('You, the source agent of the flag') },
+      input: { id: flagId(), agent: handle('You, its sender') },
       output: { deleted: z.literal(true), flag_id: z.number(), flag: flagShape },
       check: agentCheck,
       handle: (args) => flags.delete(args.id, as(args.agent)),
@@ -308,13 +330,13 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       name: 'lock_flag',
       title: 'Lock flag',
       description:
-        'Claim a flag before working on it. Exactly one agent wins; others are told the holder. The lock is a lease: it ends after lease_seconds; locking again renews it.',
+        'Claim a flag before working on it: exactly one agent wins, others are told the holder. A lease: it ends after lease_seconds; locking again renews it.',
       kind: 'write',
       input: {
         id: flagId(),
-        agent: handle('You, the agent taking the lock'),
+        agent: handle('You, taking the lock'),
         lease_seconds: z.number().int().min(MIN_LEASE_SECONDS).max(MAX_LEASE_SECONDS).optional()
-          .describe(`How long the lock lasts unless renewed (default ${DEFAULT_LEASE_SECONDS})`),
+          .describe(`Lease length (default ${DEFAULT_LEASE_SECONDS})`),
       },
       output: {
         success: z.literal(true),
@@ -329,13 +351,13 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'unlock_flag',
       title: 'Unlock flag',
-      description: 'Release your lock on a flag. Only the holder may, unless force is true (recorded in the history).',
+      description: 'Release your lock on a flag. Only the holder may, unless force is true (recorded).',
       kind: 'write',
       idempotent: true,
       input: {
         id: flagId(),
         agent: handle('You, the lock holder'),
-        force: z.boolean().optional().describe("Break another agent's lock (default false); use only when the holder is gone"),
+        force: z.boolean().optional().describe("Break another agent's lock; only when the holder is gone"),
       },
       output: {
         success: z.literal(true),
@@ -352,13 +374,15 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'complete_flag',
       title: 'Complete flag',
-      description: 'Mark a flag done, with notes on what you did (or why it does not apply). Refused while another agent holds it; completing again returns the first completion (other notes are refused).',
+      description: 'Mark a flag done, with notes: what you did, or why it does not apply. Refused while another agent holds it; a repeat returns the first completion. A broadcast is done for you alone; its sender closes it for all.',
       kind: 'write',
       idempotent: true,
       input: {
         id: flagId(),
-        agent: handle('You, the agent who handled the flag'),
+        agent: handle('You, who handled it'),
         notes: text(MAX_NOTES).optional().describe('What you did, or why it needs nothing from you'),
+        close_for_all: z.boolean().optional().describe('Close your broadcast for all'),
+        force: z.boolean().optional().describe('With close_for_all: one not yours'),
       },
       output: {
         success: z.literal(true),
@@ -367,15 +391,17 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         completed_by: z.string().nullable(),
         completed_at: z.string().nullable(),
         notes: z.string().nullable(),
+        already_acknowledged: z.boolean().optional(),
+        acknowledged_at: z.string().optional(),
         flag: flagShape,
       },
       check: agentCheck,
-      handle: (args) => flags.complete(args.id, as(args.agent), args.notes),
+      handle: (args) => flags.complete(args.id, as(args.agent), args.notes, { close_for_all: args.close_for_all, force: args.force }),
     }),
     defineTool({
       name: 'get_workable_flags',
       title: 'Workable flags per agent',
-      description: 'Per agent with pending flags: how many nobody holds, how many are held, and the highest workable impact. Broadcasts have target_agent null.',
+      description: 'Per agent with pending flags: how many nobody holds, how many are held, the highest workable impact. Broadcasts: target_agent null.',
       kind: 'read',
       input: { limit: z.number().int().min(1).max(1000).optional().describe(`Max agents, most urgent first (default ${DEFAULT_WORKABLE_LIMIT})`) },
       output: {

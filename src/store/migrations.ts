@@ -136,6 +136,7 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
     const legacy = tableColumns(db, 'flags');
     if (legacy.length > 0 && legacy.includes('locked') && !legacy.includes('locked_by')) {
       importLegacyFlags(db, applySchema);
+      settleBroadcasts(db);
     } else {
       applySchema();
     }
@@ -155,5 +156,50 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
   // files: it is dropped and made again, and the next read of the folders fills it.
   if (from >= 2 && from < 4 && tableColumns(db, 'agents_catalog').includes('content_hash')) db.exec('DROP TABLE agents_catalog');
   // Version 5 only adds hook_sessions (delivery tracking of the Claude Code hooks): applying the schema creates it.
+  // Version 6 adds flag_acks (broadcasts acknowledged per agent) and the history action
+  // 'acknowledged': flag_history's CHECK cannot change in place, so the table is renamed, made
+  // again by the schema and its rows copied back, ids and all (AUTOINCREMENT's counter follows).
+  let history5 = false;
+  if (from < 6 && tableColumns(db, 'flag_history').length > 0 && !historyAllowsAcknowledged(db)) {
+    db.exec('ALTER TABLE flag_history RENAME TO flag_history_v5; DROP INDEX IF EXISTS flag_history_flag;');
+    history5 = true;
+  }
   if (from < to) applySchema();
+  if (history5) {
+    db.exec(`INSERT INTO flag_history (id, flag_id, action, agent, at, details)
+      SELECT id, flag_id, action, agent, at, details FROM flag_history_v5 ORDER BY id; DROP TABLE flag_history_v5;`);
+  }
+  if (from < 6) settleBroadcasts(db);
+}
+
+function historyAllowsAcknowledged(db: DB): boolean {
+  const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'flag_history'`).pluck().get() as string | undefined;
+  return sql?.includes("'acknowledged'") ?? false;
+}
+
+/**
+ * Broadcasts of a database older than version 6, where the first completion closed a broadcast
+ * for every agent. A completed broadcast stays completed (closed for everyone, as its agents were
+ * told), and its completer is recorded as having acknowledged it, at the completion's time and
+ * with its notes. A pending broadcast stays pending with no acknowledgements. Broadcasts are no
+ * longer locked (each agent acknowledges for itself): a lock on a pending broadcast is released
+ * and the release written to its history.
+ */
+function settleBroadcasts(db: DB): void {
+  db.exec(`INSERT OR IGNORE INTO flag_acks (flag_id, agent, at, notes)
+    SELECT id, completed_by, completed_at, notes FROM flags
+    WHERE target_agent IS NULL AND status = 'completed' AND completed_by IS NOT NULL AND completed_at IS NOT NULL`);
+  const locked = db.prepare(`SELECT id, locked_by, lock_expires_at FROM flags
+    WHERE target_agent IS NULL AND status = 'pending' AND locked_by IS NOT NULL`).all() as { id: number; locked_by: string; lock_expires_at: string }[];
+  if (locked.length === 0) return;
+  const at = nowIso();
+  const unlock = db.prepare('UPDATE flags SET locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = ?');
+  const history = db.prepare(`INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, 'force_unlocked', '@coordinator-mcp', ?, ?)`);
+  for (const row of locked) {
+    unlock.run(row.id);
+    history.run(row.id, at, JSON.stringify({
+      previous_holder: row.locked_by, lease_expires_at: row.lock_expires_at,
+      reason: 'schema version 6: broadcasts are acknowledged per agent and no longer locked',
+    }));
+  }
 }

@@ -40,6 +40,11 @@ describe('coordinator CLI', () => {
     expect(cli('get-pending-flags').json.flags.map((f: { id: number }) => f.id)).toEqual([3, 2]);
     expect(cli('get-flag', '2').json.chain.map((c: { id: number }) => c.id)).toEqual([1, 2]);
     expect(cli('list-flags', '--status', 'completed').json.flags[0].notes).toBe('Paginated list shipped');
+    // A broadcast: acknowledged per agent, closed for all by its sender.
+    expect(cli('complete-flag', '3', '@frontend.react', '--notes', 'nothing for me').json).toMatchObject({ already_acknowledged: false, flag: { status: 'pending' } });
+    expect(cli('get-flag', '3').json.acknowledged_by).toEqual([expect.objectContaining({ agent: '@frontend.react', notes: 'nothing for me' })]);
+    expect(cli('get-agent-flags', '@qa.testing').json.flags.map((f: { id: number }) => f.id)).toEqual([2, 3]);
+    expect(cli('complete-flag', '3', '@qa.testing', '--close_for_all').json).toMatchObject({ code: 'forbidden', rule: 'source_only' });
     expect(cli('delete-flag', '3', '@backend.api').json).toMatchObject({ deleted: true });
   });
 
@@ -71,7 +76,7 @@ describe('coordinator CLI', () => {
 
   it('takes the acting agent from COORDINATOR_AGENT', () => {
     const db = join(tempDir(), 'cli.db');
-    runCli(['create-flag', '--flag_type', 'change', '--source_agent', '@a.b', '--change_description', DESC, '--action_required', ACTION, '--db', db]);
+    runCli(['create-flag', '--flag_type', 'change', '--source_agent', '@a.b', '--target_agent', '@c.d', '--change_description', DESC, '--action_required', ACTION, '--db', db]);
     expect(runCli(['lock-flag', '1', '--db', db], { COORDINATOR_AGENT: '@env.agent' }).json.lock.holder).toBe('@env.agent');
     // create-flag names the sender --source_agent, as the old script did, or --agent, as the other verbs do
     const create = (...args: string[]) => runCli(['create-flag', '--flag_type', 'change', '--change_description', DESC, '--action_required', ACTION, '--db', db, ...args], { COORDINATOR_AGENT: '@env.agent' });

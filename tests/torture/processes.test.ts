@@ -82,6 +82,47 @@ function rawServer(db: string) {
 }
 
 describe('kill -9 in the middle of a write storm', () => {
+  it('record each of 8 agents\' acknowledgement of 50 broadcasts exactly once while they all acknowledge at once (each twice), and the sender\'s close of ten lands once each, keeping every acknowledgement', async () => {
+    const db = join(dir, 'acks.db');
+    const servers = await Promise.all(Array.from({ length: 8 }, () => spawnServer(['--db', db, '--no-bundled-agents'])));
+    try {
+      const ids: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const created = (await servers[i % 8]!.client.callTool({ name: 'create_flag', arguments: flagInput({ target_agent: null, source_agent: '@lead' }) })) as CallToolResult;
+        ids.push((created.structuredContent as { flag_id: number }).flag_id);
+      }
+      // Every agent acknowledges every broadcast twice (an answer lost and retried), all at once
+      // through 8 processes; the sender closes the last ten while they do.
+      const acks = servers.flatMap((s, p) => ids.flatMap((id) => [0, 1].map(() =>
+        s.client.callTool({ name: 'complete_flag', arguments: { id, agent: `@agent.a${p}`, notes: `seen by a${p}` } }) as Promise<CallToolResult>)));
+      const closes = ids.slice(40).map((id, i) => servers[i % 8]!.client.callTool({ name: 'complete_flag', arguments: { id, agent: '@lead', notes: 'closing', close_for_all: true } }) as Promise<CallToolResult>);
+      const results = await Promise.all([...acks, ...closes]);
+      expect(results.filter((r) => r.isError).map(text)).toEqual([]);
+      const raw = new Database(db, { readonly: true });
+      // The first 40 are open: 8 acknowledgements each, one history entry per agent.
+      const open = ids.slice(0, 40);
+      expect(raw.prepare(`SELECT count(*) FROM flag_acks WHERE flag_id IN (${open.join(',')})`).pluck().get()).toBe(40 * 8);
+      expect(raw.prepare(`SELECT count(*) FROM flag_history WHERE action = 'acknowledged' AND flag_id IN (${open.join(',')})`).pluck().get()).toBe(40 * 8);
+      expect(raw.prepare(`SELECT count(DISTINCT flag_id || agent) FROM flag_history WHERE action = 'acknowledged'`).pluck().get())
+        .toBe(raw.prepare(`SELECT count(*) FROM flag_history WHERE action = 'acknowledged'`).pluck().get());
+      expect(raw.prepare(`SELECT count(*) FROM flags WHERE status = 'pending' AND id IN (${open.join(',')})`).pluck().get()).toBe(40);
+      expect(raw.prepare(`SELECT count(*) FROM flag_acks WHERE notes <> 'seen by a' || substr(agent, 9)`).pluck().get()).toBe(0);
+      // The last ten were closed once each; every agent's acknowledgement is kept, before the close or after it.
+      expect(raw.prepare(`SELECT count(*) FROM flag_acks WHERE flag_id IN (${ids.slice(40).join(',')})`).pluck().get()).toBe(10 * 8);
+      const closed = ids.slice(40);
+      expect(raw.prepare(`SELECT count(*) FROM flags WHERE status = 'completed' AND completed_by = '@lead' AND id IN (${closed.join(',')})`).pluck().get()).toBe(10);
+      expect(raw.prepare(`SELECT count(*) FROM flag_history WHERE action = 'completed' AND json_extract(details, '$.closed_for_all') AND flag_id IN (${closed.join(',')})`).pluck().get()).toBe(10);
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+      raw.close();
+      const queue = (await servers[0]!.client.callTool({ name: 'get_agent_flags', arguments: { agent: '@agent.a0' } })) as CallToolResult;
+      expect(queue.structuredContent).toMatchObject({ total_pending: 0 });
+      const other = (await servers[0]!.client.callTool({ name: 'get_agent_flags', arguments: { agent: '@agent.z9' } })) as CallToolResult;
+      expect(other.structuredContent).toMatchObject({ total_pending: 40 });
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
   it('leaves an intact database holding every create that was answered, 10 times over', async () => {
     const db = join(dir, 'killed.db');
     let nextId = 1;

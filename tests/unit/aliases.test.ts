@@ -58,10 +58,18 @@ describe('FlagService with aliases: stored handles name the agent they are an al
 
     // locked under the old handle: not held by another; locked by @fe: held by another
     flags.lock(old.id, '@pg.old');
-    flags.lock(broadcast.id, '@fe');
+    flags.lock(fresh.id, '@fe');
     expect(flags.agentQueue('@pg')).toMatchObject({ total_pending: 3, held_by_others: 1 });
-    expect(flags.agentQueue('@pg', { exclude_locked_by_others: true }).flags.map((f) => f.id)).toEqual([old.id, fresh.id]);
+    expect(flags.agentQueue('@pg', { exclude_locked_by_others: true }).flags.map((f) => f.id)).toEqual([old.id, broadcast.id]);
     expect(flags.agentQueue('@pg', { exclude_locked_by_others: true })).toMatchObject({ total_pending: 2 });
+
+    // a broadcast acknowledged under the old handle has left the agent's queue under both
+    expect(flags.complete(broadcast.id, '@pg.old', 'seen')).toMatchObject({ already_acknowledged: false });
+    expect(flags.agentQueue('@pg')).toMatchObject({ total_pending: 2 });
+    expect(flags.agentQueue('@pg.old').flags.map((f) => f.id)).toEqual([old.id, fresh.id]);
+    expect(flags.complete(broadcast.id, '@pg', 'seen')).toMatchObject({ already_acknowledged: true, acknowledged_at: expect.any(String) });
+    expect(flags.agentQueue('@fe').flags.map((f) => f.id)).toEqual([other.id, broadcast.id]);
+    flags.unlock(fresh.id, '@fe');
 
     expect(flags.list({ target_agent: '@pg' }).flags.map((f) => f.id).sort()).toEqual([old.id, fresh.id]);
     expect(flags.list({ source_agent: '@api' }).total).toBe(4);

@@ -144,6 +144,32 @@ describe('UserPromptSubmit', () => {
     expect(news).toContain('lock_flag (agent "@worker")');
   });
 
+  it('leaves out broadcasts the agent has acknowledged, at its start and in its news, while other agents still get them', async () => {
+    const { flags, hook, text } = setup();
+    const first = flags.create(flagInput({ target_agent: null, source_agent: '@lead' }));
+    const second = flags.create(flagInput({ target_agent: null, source_agent: '@lead' }));
+    flags.complete(first.id, '@worker', 'nothing for me');
+    const start = text(await hook('SubagentStart', { session_id: 'S', agent_id: 'w', agent_type: 'worker' }));
+    expect(start).toContain(`Flag #${second.id} `);
+    expect(start).not.toContain(`Flag #${first.id} `);
+    expect(start).toContain('1 pending flag ');
+    expect(start).toContain('No lock: complete_flag acknowledges it for you alone.');
+    const other = text(await hook('SubagentStart', { session_id: 'S', agent_id: 'o', agent_type: 'other' }));
+    expect(other).toContain(`Flag #${first.id} `);
+    // A broadcast created and acknowledged between two prompts is not news to the agent that acknowledged it.
+    await hook('SessionStart', { session_id: 'P', agent_type: 'worker', source: 'startup' });
+    const third = flags.create(flagInput({ target_agent: null, source_agent: '@lead' }));
+    const fourth = flags.create(flagInput({ target_agent: null, source_agent: '@lead' }));
+    flags.complete(third.id, '@worker');
+    const news = text(await hook('UserPromptSubmit', { session_id: 'P', agent_type: 'worker', prompt: 'p' }));
+    expect(news).toContain(`Flag #${fourth.id} `);
+    expect(news).not.toContain(`Flag #${third.id} `);
+    // Once its sender closes it for all, it is in nobody's queue.
+    flags.complete(second.id, '@lead', 'done', { close_for_all: true });
+    const after = text(await hook('SubagentStart', { session_id: 'S', agent_id: 'w2', agent_type: 'worker' }));
+    expect(after).not.toContain(`Flag #${second.id} `);
+  });
+
   it('bounds a flood of new flags and counts the rest', async () => {
     const { flags, hook, text } = setup();
     await hook('SessionStart', { session_id: 'F', source: 'startup' });

@@ -404,3 +404,106 @@ describe('chains, lists and workable counts', () => {
     expect(ops()).toBe(1);
   });
 });
+
+describe('broadcasts, acknowledged per agent (schema 6)', () => {
+  const broadcast = (overrides: Record<string, unknown> = {}) => flags.create(flagInput({ target_agent: null, source_agent: '@lead', ...overrides })).id;
+
+  it('stays in every other agent\'s queue when one agent completes it: that completion is its acknowledgement, with notes, in the history', () => {
+    const id = broadcast();
+    clock += 1000;
+    const ack = flags.complete(id, '@frontend.react', 'Checked the list page');
+    expect(ack).toMatchObject({
+      success: true, flag_id: id, already_acknowledged: false, acknowledged_at: '2026-11-27T10:00:01.000Z',
+      already_completed: false, completed_by: null, completed_at: null, notes: 'Checked the list page', flag: { status: 'pending' },
+    });
+    expect(flags.agentQueue('@frontend.react')).toMatchObject({ total_pending: 0, flags: [] });
+    expect(flags.agentQueue('@backend.api').flags.map((f) => f.id)).toEqual([id]);
+    expect(flags.agentQueue('@backend.api')).toMatchObject({ total_pending: 1 });
+    expect(flags.history(id).at(-1)).toMatchObject({ action: 'acknowledged', agent: '@frontend.react', details: { notes: 'Checked the list page' } });
+    expect(flags.get(id).acknowledged_by).toEqual([{ agent: '@frontend.react', at: '2026-11-27T10:00:01.000Z', notes: 'Checked the list page' }]);
+    // Still pending for list_flags and the workable summary: open until closed for all.
+    expect(flags.list({ status: 'pending' }).flags.map((f) => f.id)).toEqual([id]);
+    expect(flags.workable().agents).toEqual([expect.objectContaining({ target_agent: null, workable: 1 })]);
+  });
+
+  it('answers the same acknowledgement again with the first one, and refuses other notes without storing them', () => {
+    const id = broadcast();
+    flags.complete(id, '@frontend.react', 'first');
+    clock += 5000;
+    expect(flags.complete(id, '@frontend.react', 'first')).toMatchObject({ already_acknowledged: true, acknowledged_at: '2026-11-27T10:00:00.000Z', notes: 'first' });
+    expect(flags.complete(id, '@frontend.react')).toMatchObject({ already_acknowledged: true, notes: 'first' });
+    const err = refused(() => flags.complete(id, '@frontend.react', 'second'));
+    expect(err.details).toMatchObject({ field: 'notes', rule: 'already_acknowledged', acknowledged_by: '@frontend.react' });
+    expect(flags.history(id).filter((h) => h.action === 'acknowledged')).toHaveLength(1);
+  });
+
+  it('is closed for everyone by its sender with close_for_all, or by another agent only with force; both recorded', () => {
+    const id = broadcast();
+    flags.complete(id, '@frontend.react', 'ok');
+    const err = refused(() => flags.complete(id, '@qa.testing', 'closing', { close_for_all: true }));
+    expect(err.details).toMatchObject({ field: 'agent', rule: 'source_only' });
+    expect(refused(() => flags.complete(id, '@qa.testing', 'x', { force: true })).details).toMatchObject({ field: 'force', rule: 'with_close_for_all' });
+    const closed = flags.complete(id, '@lead', 'Everyone has moved', { close_for_all: true });
+    expect(closed).toMatchObject({ already_completed: false, completed_by: '@lead', notes: 'Everyone has moved', flag: { status: 'completed' } });
+    expect(flags.history(id).at(-1)).toMatchObject({ action: 'completed', agent: '@lead', details: { notes: 'Everyone has moved', closed_for_all: true, acknowledged: 1 } });
+    expect(flags.agentQueue('@backend.api').total_pending).toBe(0);
+    expect(flags.workable().agents).toEqual([]);
+    // Acknowledging after the close (an agent that raced it) is still recorded; closing again returns the close.
+    expect(flags.complete(id, '@backend.api', 'late')).toMatchObject({ already_acknowledged: false, already_completed: true, completed_by: '@lead', notes: 'late' });
+    expect(flags.complete(id, '@frontend.react', 'ok')).toMatchObject({ already_acknowledged: true, already_completed: true });
+    expect(flags.complete(id, '@lead', 'Everyone has moved', { close_for_all: true })).toMatchObject({ already_completed: true, completed_by: '@lead' });
+    expect(refused(() => flags.complete(id, '@lead', 'other words', { close_for_all: true })).details).toMatchObject({ rule: 'already_completed' });
+
+    const other = broadcast();
+    const forced = flags.complete(other, '@qa.testing', 'the sender is gone', { close_for_all: true, force: true });
+    expect(forced).toMatchObject({ completed_by: '@qa.testing', flag: { status: 'completed' } });
+    expect(flags.history(other).at(-1)).toMatchObject({ details: { closed_for_all: true, forced: true, acknowledged: 0 } });
+  });
+
+  it('lets the sender acknowledge its own broadcast without closing it', () => {
+    const id = broadcast();
+    expect(flags.complete(id, '@lead')).toMatchObject({ already_acknowledged: false, flag: { status: 'pending' } });
+    expect(flags.agentQueue('@lead').total_pending).toBe(0);
+    expect(flags.agentQueue('@qa.testing').total_pending).toBe(1);
+  });
+
+  it('is not locked: a lock is refused with the reason, and a flag made a broadcast loses its sender\'s lease', () => {
+    const id = broadcast();
+    const err = refused(() => flags.lock(id, '@frontend.react'));
+    expect(err.details).toMatchObject({ field: 'id', rule: 'broadcast_not_locked' });
+    expect(err.message).toMatch(/complete_flag/);
+    const direct = flags.create(flagInput({ source_agent: '@lead', target_agent: '@qa.testing' })).id;
+    flags.lock(direct, '@lead');
+    flags.update(direct, '@lead', { target_agent: null });
+    expect(flags.get(direct).flag).toMatchObject({ target_agent: null, locked: false, lock: null });
+    expect(flags.history(direct).at(-1)).toMatchObject({ action: 'unlocked', details: { reason: expect.stringContaining('broadcast') } });
+    expect(flags.agentQueue('@frontend.react', { exclude_locked_by_others: true })).toMatchObject({ total_pending: 2, held_by_others: 0 });
+  });
+
+  it('completes a flag with a target as before, whatever close_for_all says', () => {
+    const id = flags.create(flagInput()).id;
+    expect(flags.complete(id, '@frontend.react', 'done', { close_for_all: true })).toMatchObject({ completed_by: '@frontend.react', flag: { status: 'completed' } });
+    expect(flags.get(id).acknowledged_by).toBeUndefined();
+  });
+
+  it('withdraws a broadcast with its acknowledgements (the history keeps both)', () => {
+    const id = broadcast();
+    flags.complete(id, '@frontend.react', 'seen');
+    flags.delete(id, '@lead');
+    expect(db.prepare('SELECT count(*) AS n FROM flag_acks').get()).toEqual({ n: 0 });
+    expect(flags.history(id).map((h) => h.action)).toEqual(['created', 'acknowledged', 'deleted']);
+  });
+
+  it('counts and pages queues by what each agent has acknowledged, using the queue index and the acknowledgement key', () => {
+    const ids = Array.from({ length: 30 }, (_, i) => { clock += 1000; return broadcast({ impact_level: i % 2 ? 'low' : 'medium' }); });
+    for (const id of ids.slice(0, 20)) flags.complete(id, '@frontend.react');
+    const queue = flags.agentQueue('@frontend.react', { limit: 5 });
+    expect(queue).toMatchObject({ total_pending: 10, returned: 5, truncated: true });
+    expect(queue.flags.map((f) => f.id)).toEqual(ids.slice(20).filter((_, i) => i % 2 === 0));
+    expect(flags.agentQueue('@qa.testing')).toMatchObject({ total_pending: 30 });
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent IS NULL
+      AND NOT EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent IN ('@frontend.react'))`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan).toMatch(/USING COVERING INDEX flags_(queue|target)/);
+    expect(plan).toMatch(/flag_acks.*PRIMARY KEY|PRIMARY KEY.*flag_acks|SEARCH a USING PRIMARY KEY/);
+  });
+});

@@ -17,7 +17,7 @@ describe('openStore', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(15_000); // the README's 15 s
     expect(db.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['agents_catalog', 'flag_history', 'flags', 'hook_sessions']);
+    expect(tables).toEqual(['agents_catalog', 'flag_acks', 'flag_history', 'flags', 'hook_sessions']);
     db.close();
   });
 
@@ -125,6 +125,71 @@ describe('openStore', () => {
     expect(upgraded.prepare('SELECT source, status, aliases FROM agents_catalog').get()).toEqual({ source: 'plugin', status: 'standby', aliases: '["@p"]' });
     expect(upgraded.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(1);
     upgraded.close();
+  });
+
+  it('upgrades a version 5 database with broadcasts: pending ones stay open for everyone, completed ones stay closed with their completer as acknowledged, history kept', () => {
+    const path = join(tempDir(), 'v5.db');
+    const db = openStore(path);
+    let clock = Date.parse('2026-11-27T10:00:00.000Z');
+    const flags = new FlagService(db, { now: () => clock });
+    const input = (target: string | null) => ({ flag_type: 'change', source_agent: '@lead', target_agent: target, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
+    const open = flags.create(input(null)).id;
+    const lockedOpen = flags.create(input(null)).id;
+    const closed = flags.create(input(null)).id;
+    const direct = flags.create(input('@fe')).id;
+    flags.lock(direct, '@fe');
+    // What version 5 stored: a lease on a broadcast, and a broadcast completed by its first completer for all.
+    clock += 1000;
+    db.exec(`UPDATE flags SET locked_by = '@be', locked_at = '2026-11-27T10:00:01.000Z', lock_expires_at = '2026-11-27T10:15:01.000Z' WHERE id = ${lockedOpen};
+      INSERT INTO flag_history (flag_id, action, agent, at) VALUES (${lockedOpen}, 'locked', '@be', '2026-11-27T10:00:01.000Z');
+      UPDATE flags SET status = 'completed', completed_at = '2026-11-27T10:00:02.000Z', completed_by = '@be', notes = 'migrated the API' WHERE id = ${closed};
+      INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (${closed}, 'completed', '@be', '2026-11-27T10:00:02.000Z', '{"notes":"migrated the API"}');`);
+    // The version 5 shape: no flag_acks, and flag_history's narrower CHECK.
+    const historyBefore = db.prepare('SELECT * FROM flag_history ORDER BY id').all();
+    db.exec(`DROP TABLE flag_acks; ALTER TABLE flag_history RENAME TO h6; DROP INDEX flag_history_flag;
+      CREATE TABLE flag_history (id INTEGER PRIMARY KEY AUTOINCREMENT, flag_id INTEGER NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('created','updated','deleted','locked','renewed','unlocked','force_unlocked','lock_taken_over','completed','imported')),
+        agent TEXT NOT NULL, at TEXT NOT NULL, details TEXT CHECK (details IS NULL OR json_valid(details)));
+      INSERT INTO flag_history SELECT * FROM h6; DROP TABLE h6; CREATE INDEX flag_history_flag ON flag_history (flag_id, id);
+      PRAGMA user_version = 5`);
+    const flagsBefore = db.prepare('SELECT * FROM flags ORDER BY id').all() as Record<string, unknown>[];
+    db.close();
+
+    const upgraded = openStore(path);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(loadSchema().version);
+    expect(loadSchema().version).toBe(6);
+    const after = new FlagService(upgraded, { now: () => clock });
+    // Every history row kept, ids and all; the schema now takes 'acknowledged'; the counter goes on.
+    const history = upgraded.prepare('SELECT * FROM flag_history ORDER BY id').all() as { id: number; action: string; agent: string; details: string | null }[];
+    expect(history.slice(0, historyBefore.length)).toEqual(historyBefore);
+    expect(upgraded.prepare("SELECT sql FROM sqlite_master WHERE name = 'flag_history'").pluck().get()).toContain("'acknowledged'");
+    expect(upgraded.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'flag_history_flag'").pluck().get()).toBe(1);
+    // The lease on the pending broadcast was released, and the release recorded.
+    expect(history.slice(historyBefore.length)).toEqual([
+      expect.objectContaining({ action: 'force_unlocked', agent: '@coordinator-mcp', details: expect.stringContaining('no longer locked') }),
+    ]);
+    // Flags otherwise as they were.
+    const rows = upgraded.prepare('SELECT * FROM flags ORDER BY id').all() as Record<string, unknown>[];
+    expect(rows.map((r) => (r.id === lockedOpen ? { ...r, locked_by: 'x', locked_at: 'x', lock_expires_at: 'x' } : r)))
+      .toEqual(flagsBefore.map((r) => (r.id === lockedOpen ? { ...r, locked_by: 'x', locked_at: 'x', lock_expires_at: 'x' } : r)));
+    expect(after.get(direct).flag.lock).toMatchObject({ holder: '@fe' }); // locks on direct flags are untouched
+    // The completed broadcast stays closed for everyone; its completer counts as having acknowledged it.
+    expect(after.get(closed)).toMatchObject({
+      flag: { status: 'completed', completed_by: '@be' },
+      acknowledged_by: [{ agent: '@be', at: '2026-11-27T10:00:02.000Z', notes: 'migrated the API' }],
+    });
+    expect(after.get(open).acknowledged_by).toEqual([]);
+    expect(after.agentQueue('@qa').flags.map((f) => f.id)).toEqual([open, lockedOpen]);
+    expect(after.agentQueue('@be').flags.map((f) => f.id)).toEqual([open, lockedOpen]);
+    // And the new rule works on the upgraded file.
+    expect(after.complete(open, '@be', 'done here')).toMatchObject({ already_acknowledged: false, flag: { status: 'pending' } });
+    expect(after.agentQueue('@be').flags.map((f) => f.id)).toEqual([lockedOpen]);
+    expect(after.history(open).at(-1)).toMatchObject({ action: 'acknowledged', agent: '@be', id: history.at(-1)!.id + 1 });
+    upgraded.close();
+    // Opening it again changes nothing.
+    const again = openStore(path);
+    expect(again.prepare('SELECT count(*) FROM flag_acks').pluck().get()).toBe(2);
+    again.close();
   });
 
   it('upgrades a database of the agent_db.py script in place, keeping every flag', () => {
