@@ -160,6 +160,15 @@ function reuseNative(dataDir, appDir) {
   return false;
 }
 
+/** Copies the package's files into `tmp`, installs its dependencies and builds it there. */
+function buildIn(dataDir, root, tmp) {
+  for (const entry of COPIED) cpSync(join(root, entry), join(tmp, entry), { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
+  run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], tmp);
+  if (!reuseNative(dataDir, tmp)) run('npm', ['rebuild', 'better-sqlite3', '--loglevel=error'], tmp);
+  writeFileSync(join(tmp, NATIVE_STAMP), nativeStamp(tmp));
+  run('npm', ['run', 'build', '--silent'], tmp);
+}
+
 /** Builds the program into DATA when the current copy is missing or stale; returns the copy's folder. */
 export function ensureBuilt(dataDir, root = ROOT) {
   mkdirSync(dataDir, { recursive: true });
@@ -175,11 +184,12 @@ export function ensureBuilt(dataDir, root = ROOT) {
     log(`building coordinator-mcp from ${root} into ${dir} (once per plugin version; needs the npm registry)`);
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    for (const entry of COPIED) cpSync(join(root, entry), join(tmp, entry), { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
-    run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], tmp);
-    if (!reuseNative(dataDir, tmp)) run('npm', ['rebuild', 'better-sqlite3', '--loglevel=error'], tmp);
-    writeFileSync(join(tmp, NATIVE_STAMP), nativeStamp(tmp));
-    run('npm', ['run', 'build', '--silent'], tmp);
+    try {
+      buildIn(dataDir, root, tmp);
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
     writeFileSync(join(dataDir, 'current.json.tmp'), `${JSON.stringify({ key, dir, root, built_at: new Date().toISOString() }, null, 2)}\n`);
