@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { handleOfAgentType, ourToolName } from '../../src/claude/hooks.js';
 import { HOOK_EVENTS } from '../../src/claude/events.js';
 import { parseAgentFile } from '../../src/agents/parse.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { tempDir } from '../helpers/tmp.js';
+// plugin/launch.mjs: plain JavaScript (Node built-ins only), run by Claude Code without a build
+import { sourceKey } from '../../plugin/launch.mjs';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
@@ -82,5 +86,19 @@ describe('plugin/launch.mjs', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).hookSpecificOutput).toMatchObject({ permissionDecision: 'allow', updatedInput: { flag_id: 3, agent: '@coordinator:backend.api' } });
+  });
+
+  it('serves MCP from the copy that current.json names when it was built from these files', async () => {
+    const data = tempDir();
+    writeFileSync(join(data, 'current.json'), JSON.stringify({ key: sourceKey(ROOT), dir: ROOT }));
+    const transport = new StdioClientTransport({ command: process.execPath, args: [LAUNCH, 'server', '--data', data], env: { HOME: data, PATH: process.env.PATH ?? '', CLAUDE_PROJECT_DIR: data }, cwd: data, stderr: 'pipe' });
+    const client = new Client({ name: 'plugin-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain('create_flag');
+    } finally {
+      await client.close();
+    }
   });
 });
