@@ -9,9 +9,10 @@
 // happens in a folder of its own and is renamed into place, so a half-built copy is never used.
 // - setup: the SessionStart hook (timeout 600 s). Builds when the current copy is missing or was
 //   built from other files; otherwise returns at once. Prints nothing on stdout.
-// - server: the MCP server. Builds first when needed (the first session's server may then miss
-//   Claude Code's 30 s start-up limit: reconnect with /mcp once setup has finished), then runs
-//   dist/index.js in this process.
+// - server: the MCP server: dist/index.js of the current copy, in this process. When no copy was
+//   built from these files it starts the build in a detached process (Claude Code stops a server
+//   that has not answered in 30 s; the build must outlive that) and waits 25 s for it; a copy of
+//   the previous version serves meanwhile. Without any copy it exits 1: reconnect with /mcp later.
 // - hook EVENT: `coordinator hook EVENT` in this process. Without a finished copy it prints nothing
 //   and one line on stderr, and exits 0, like every failure of a hook.
 import { spawn, spawnSync } from 'node:child_process';
@@ -52,7 +53,7 @@ function filesOf(path) {
   return readdirSync(path).sort().flatMap((name) => (name === 'node_modules' || name === 'dist' ? [] : filesOf(join(path, name))));
 }
 
-/** The build's identity: the plugin folder and the content of every file copied. */
+/** The build's identity: the paths and content of every file copied. */
 export function sourceKey(root = ROOT) {
   const hash = createHash('sha256');
   for (const entry of COPIED) {
