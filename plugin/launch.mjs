@@ -67,7 +67,10 @@ export function sourceKey(root = ROOT) {
 function readCurrent(dataDir) {
   try {
     const current = JSON.parse(readFileSync(join(dataDir, 'current.json'), 'utf8'));
-    return current && typeof current.dir === 'string' && existsSync(join(current.dir, 'dist', 'cli.js')) ? current : null;
+    if (!current || typeof current.dir !== 'string') return null;
+    // The copy's folder is written relative to the data folder, which may be reached by another path later.
+    const dir = resolve(dataDir, current.dir);
+    return existsSync(join(dir, 'dist', 'cli.js')) ? { ...current, dir } : null;
   } catch {
     return null;
   }
@@ -193,7 +196,7 @@ export function ensureBuilt(dataDir, root = ROOT) {
     }
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
-    writeFileSync(join(dataDir, 'current.json.tmp'), `${JSON.stringify({ key, dir, root, built_at: new Date().toISOString() }, null, 2)}\n`);
+    writeFileSync(join(dataDir, 'current.json.tmp'), `${JSON.stringify({ key, dir: `app-${key}`, root, built_at: new Date().toISOString() }, null, 2)}\n`);
     renameSync(join(dataDir, 'current.json.tmp'), join(dataDir, 'current.json'));
     // Copies of earlier versions go; a copy still running keeps its open files until it exits.
     for (const name of readdirSync(dataDir)) {

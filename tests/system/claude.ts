@@ -1,9 +1,10 @@
 // The real Claude Code CLI for the system tests, run with a throwaway HOME. No model is called.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
@@ -14,10 +15,18 @@ export function claudeBin(): string {
   return bin;
 }
 
-/** A fresh folder (realpath: Claude Code keys projects by the resolved path). */
+const made: string[] = [];
+
+/** A fresh folder (realpath: Claude Code keys projects by the resolved path), removed after the file's tests. */
 export function freshDir(prefix: string): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), `coordinator-system-${prefix}-`)));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), `coordinator-system-${prefix}-`)));
+  made.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  while (made.length) rmSync(made.pop()!, { recursive: true, force: true });
+});
 
 export interface Run {
   status: number | null;

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { approveProjectServers, claude, freshDir, listLine, ROOT } from './claude.js';
 
@@ -31,6 +31,12 @@ function cleanCopy(): string {
   execFileSync('tar', ['-cf', join(dest, '..', 'tree.tar'), '--null', '-T', '-'], { cwd: ROOT, input: files.join('\0') });
   execFileSync('tar', ['-xf', join(dest, '..', 'tree.tar')], { cwd: dest });
   return dest;
+}
+
+/** The built copy that current.json names (its folder is relative to the data folder). */
+function currentCopy(): { key: string; dir: string } {
+  const current = JSON.parse(readFileSync(join(data, 'current.json'), 'utf8'));
+  return { ...current, dir: resolve(data, current.dir) };
 }
 
 /**
@@ -110,7 +116,7 @@ describe('the Claude Code plugin', () => {
     process.stderr.write(`[test:system] plugin setup: ${setupSeconds.toFixed(1)} s\n${setup.stderr}`);
     expect(setup.status, setup.stderr).toBe(0);
     expect(setup.stdout).toBe('');
-    const current = JSON.parse(readFileSync(join(data, 'current.json'), 'utf8'));
+    const current = currentCopy();
     expect(existsSync(join(current.dir, 'dist', 'index.js'))).toBe(true);
     expect(existsSync(join(current.dir, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
     // A second setup finds the copy built and returns at once.
@@ -142,7 +148,7 @@ describe('the Claude Code plugin', () => {
   });
 
   it('delivers a flag to a plugin agent in SubagentStart through the plugin hook, and not again on the next prompt', () => {
-    const current = JSON.parse(readFileSync(join(data, 'current.json'), 'utf8'));
+    const current = currentCopy();
     const created = JSON.parse(execFileSync(process.execPath, [join(current.dir, 'dist', 'cli.js'), 'create-flag', '--flag_type', 'breaking_change',
       '--source_agent', '@coordinator:backend.api', '--target_agent', '@coordinator:frontend.react', '--impact_level', 'high',
       '--change_description', 'GET /api/users returns {items, next_cursor} instead of a bare array of users',
