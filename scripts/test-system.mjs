@@ -1,0 +1,56 @@
+// npm run test:system: the system tests against the real Claude Code CLI (tests/system/). The CLI
+// is no devDependency (about 390 MB installed): it is installed on demand, at the pinned version,
+// into a cache folder kept across runs, and the tests get its path in CLAUDE_BIN. No model is
+// called; the only network used is the npm registry (this install, and the plugin's own build).
+// A CLI that cannot be installed or run fails the run: nothing is skipped.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The Claude Code version the system tests are written against (2.1.328 measured the facts in the issue). */
+export const CLAUDE_CODE_VERSION = '2.1.332';
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const CACHE = process.env.COORDINATOR_TEST_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'coordinator-mcp');
+const PREFIX = join(CACHE, `claude-code-${CLAUDE_CODE_VERSION}`);
+const CLAUDE = join(PREFIX, 'node_modules', '.bin', 'claude');
+
+const say = (line) => process.stderr.write(`[test:system] ${line}\n`);
+
+function installedVersion() {
+  if (!existsSync(CLAUDE)) return null;
+  const r = spawnSync(CLAUDE, ['--version'], { encoding: 'utf8', timeout: 60_000 });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+let version = installedVersion();
+if (!version?.startsWith(`${CLAUDE_CODE_VERSION} `)) {
+  say(`installing @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} into ${PREFIX} (about 390 MB, once; later runs reuse it)`);
+  const started = Date.now();
+  mkdirSync(PREFIX, { recursive: true });
+  const r = spawnSync('npm', ['install', '--prefix', PREFIX, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`], { stdio: ['ignore', 2, 2] });
+  if (r.status !== 0) {
+    say(`FAILED: npm install @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} exited with ${r.status ?? r.signal ?? r.error?.message}; the system tests need it`);
+    process.exit(1);
+  }
+  say(`installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  version = installedVersion();
+}
+if (!version?.startsWith(`${CLAUDE_CODE_VERSION} `)) {
+  say(`FAILED: ${CLAUDE} --version did not answer ${CLAUDE_CODE_VERSION} (got ${JSON.stringify(version)}); the CLI does not run here`);
+  process.exit(1);
+}
+say(`using ${CLAUDE} (${version})`);
+
+if (!existsSync(join(ROOT, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+
+const started = Date.now();
+const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+const r = spawnSync(process.execPath, [vitest, 'run', '--config', join(ROOT, 'vitest.system.config.ts'), ...process.argv.slice(2)], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, CLAUDE_BIN: CLAUDE, CLAUDE_CODE_VERSION, COORDINATOR_TEST_CACHE: CACHE },
+});
+say(`system tests: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(r.status ?? 1);
