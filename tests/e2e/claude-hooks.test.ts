@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, CLI, EMPTY_HOME } from '../helpers/spawn.js';
+import { callOk } from '../helpers/client.js';
+import { repoWithWorktree } from '../helpers/git.js';
+import { assertBuilt, CLI, EMPTY_HOME, spawnServer } from '../helpers/spawn.js';
 import { ACTION, DESC, tempDir } from '../helpers/tmp.js';
 
 beforeAll(assertBuilt);
@@ -101,4 +103,41 @@ describe('Claude Code integration, end to end', () => {
     expect(help.stdout).toMatch(/SubagentStart[\s\S]*UserPromptSubmit[\s\S]*PreToolUse/);
     expect(cli(project, ['--help']).stdout).toMatch(/\binit\b[\s\S]*\bhook\b/);
   });
+});
+
+describe('the loop across git worktrees (issue 16, done when)', () => {
+  it('a flag created by the server of a worktree reaches its target in the main checkout: in context, stamped, locked, completed, never announced again', async () => {
+    const { main, wt } = repoWithWorktree();
+    expect(cli(main, ['init']).code).toBe(0);
+    // The worktree's session runs its own server (Claude Code starts one per session, in its folder).
+    const server = await spawnServer([], { CLAUDE_PROJECT_DIR: wt, COORDINATOR_BUNDLED_AGENTS: 'off' }, wt);
+    try {
+      const created = await callOk(server.client, 'create_flag', {
+        source_agent: '@backend-api', target_agent: '@frontend-react', flag_type: 'breaking_change', impact_level: 'high',
+        change_description: DESC, action_required: ACTION,
+      });
+      const id = created.flag_id as number;
+      expect(server.stderr()).toContain(join(main, '.claude', 'coordinator.db'));
+
+      // In the main checkout, the subagent frontend-react starts: the flag is in its context.
+      const sub = hook(main, 'SubagentStart', { session_id: 'lead-1', agent_id: 'a1', agent_type: 'frontend-react' });
+      expect(sub.json.hookSpecificOutput.additionalContext).toContain(`Flag #${id} (high, breaking_change) from @backend-api, for @frontend-react`);
+
+      // It locks and completes through the worktree's server without naming itself: the hook stamps it.
+      const lock = hook(main, 'PreToolUse', { session_id: 'lead-1', agent_id: 'a1', agent_type: 'frontend-react', tool_name: 'mcp__coordinator__lock_flag', tool_input: { id } });
+      expect(lock.json.hookSpecificOutput).toMatchObject({ permissionDecision: 'allow', updatedInput: { id, agent: '@frontend-react' } });
+      expect(await callOk(server.client, 'lock_flag', lock.json.hookSpecificOutput.updatedInput)).toMatchObject({ success: true });
+      const done = hook(main, 'PreToolUse', { session_id: 'lead-1', agent_id: 'a1', agent_type: 'frontend-react', tool_name: 'mcp__coordinator__complete_flag', tool_input: { id, notes: 'UserList reads data.items' } });
+      expect(done.json.hookSpecificOutput.updatedInput).toMatchObject({ id, agent: '@frontend-react' });
+      expect(await callOk(server.client, 'complete_flag', done.json.hookSpecificOutput.updatedInput)).toMatchObject({ success: true });
+      expect((await callOk(server.client, 'get_flag', { id })).flag).toMatchObject({ status: 'completed', completed_by: '@frontend-react' });
+
+      // Never announced again: not to the next prompt of the session, nor to the next subagent.
+      expect(hook(main, 'UserPromptSubmit', { session_id: 'lead-1', prompt: 'next' }).stdout).toBe('');
+      expect(hook(main, 'SubagentStart', { session_id: 'lead-1', agent_id: 'a2', agent_type: 'frontend-react' }).stdout).toBe('');
+      expect(existsSync(join(wt, '.claude', 'coordinator.db'))).toBe(false);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });
