@@ -6,7 +6,7 @@
 const args = process.argv.slice(2);
 if (args[0] === 'hook' && !args.includes('--help') && !args.includes('-h')) {
   const { runHookCli } = await import('./claude/hooks.js');
-  process.exitCode = await runHookCli(args.slice(1));
+  process.exitCode = await runHookCli(args.slice(1), { stdout: (s) => process.stdout.write(s) });
 } else {
   await import('./cli.js');
 }

@@ -360,7 +360,7 @@ const VERBS: Verb[] = [
     options: { as: { type: 'string', description: 'the main session\'s handle (default @main)' } },
     run: async (_s, p, v) => {
       // Normally dist/cli.js runs hooks without loading this file (src/cli-entry.ts); the same code here.
-      process.exitCode = await runHookCli([...p, ...(typeof v.as === 'string' ? ['--as', v.as] : []), ...(typeof v.db === 'string' ? ['--db', v.db] : [])]);
+      process.exitCode = await runHookCli([...p, ...(typeof v.as === 'string' ? ['--as', v.as] : []), ...(typeof v.db === 'string' ? ['--db', v.db] : [])], { stdout: (s) => process.stdout.write(s) });
       return { [RAW]: '' };
     },
   },

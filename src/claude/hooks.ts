@@ -144,8 +144,8 @@ export async function runHook(event: string, input: unknown, options: HookOption
  * The process side: `coordinator hook EVENT [--as @handle] [--db PATH]`. Never fails the session:
  * on any error nothing goes to stdout, one line to stderr, and the exit code is 0.
  */
-export async function runHookCli(args: string[], io: { stdin?: () => string; stdout?: (s: string) => void; stderr?: (s: string) => void } = {}): Promise<number> {
-  const out = io.stdout ?? ((s: string) => process.stdout.write(s));
+export async function runHookCli(args: string[], io: { stdin?: () => string; stdout: (s: string) => void; stderr?: (s: string) => void }): Promise<number> {
+  const out = io.stdout; // the command line's stdout, given by the CLI: this module writes none itself
   const err = io.stderr ?? ((s: string) => process.stderr.write(s));
   let event = '?';
   try {
