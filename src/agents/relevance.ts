@@ -1,4 +1,4 @@
-import { analyze } from './text.js';
+import { type Analyzed, analyze } from './text.js';
 
 /**
  * BM25F over an agent's fields: a query word counts by how rare it is in the catalog (its inverse
@@ -215,12 +215,11 @@ export class RelevanceIndex {
   }
 
   /**
-   * The terms of a query: its words, its lexicon phrases and its pairs of adjacent words. A word
-   * the catalog does not hold stands for the catalog's words it begins (4 letters or more) or is
-   * one or two typos from (5 or more), at a lower weight.
+   * The terms of an analysed query: its words, its lexicon phrases and its topics. A word the
+   * catalog does not hold stands for the catalog's words it begins (4 letters or more) or is one
+   * or two typos from (5 or more), at a lower weight.
    */
-  queryTerms(text: string, maxWords: number, surface: (term: string) => string): QueryTerm[] {
-    const { terms, concepts, topics } = analyze(text, maxWords);
+  queryTerms({ terms, concepts, topics }: Analyzed, surface: (term: string) => string): QueryTerm[] {
     const out = new Map<string, QueryTerm>();
     let expansions = 0;
     const budget = { left: MAX_TYPO_COMPARISONS };
@@ -246,8 +245,7 @@ export class RelevanceIndex {
   }
 
   /** The query's adjacent word pairs whose words the catalog holds. */
-  queryPairs(text: string, maxWords: number, surface: (term: string) => string): QueryPair[] {
-    const { terms } = analyze(text, maxWords);
+  queryPairs({ terms }: Analyzed, surface: (term: string) => string): QueryPair[] {
     const out = new Map<string, QueryPair>();
     for (let i = 1; i < terms.length; i++) {
       const a = terms[i - 1]!;

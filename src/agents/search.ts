@@ -256,7 +256,8 @@ export class AgentSearch {
     // Relevance: BM25F over every field, then the seed's points as a small prior on the best.
     const show = (t: string) => lexiconName(t) ?? surface.get(t) ?? t;
     const index = p.relevance;
-    const qTerms = index.queryTerms(query, MAX_QUERY_WORDS, show);
+    const analyzed = analyze(query, MAX_QUERY_WORDS);
+    const qTerms = index.queryTerms(analyzed, show);
     const { scores, matched } = index.score(qTerms);
     const ceiling = index.ceiling(qTerms);
     const passes = (a: AgentSummary) =>
@@ -274,7 +275,7 @@ export class AgentSearch {
       pool = filtered.filter((d) => scores[d]! >= threshold);
     }
     // Phrase credit: a pair of query words that the agent writes side by side in a short field.
-    const qPairs = index.queryPairs(query, MAX_QUERY_WORDS, show);
+    const qPairs = index.queryPairs(analyzed, show);
     const { k1, pairWeight, prior } = this.params;
     const ranked = pool.map((doc) => {
       const e = this.evidenceOf(p, doc);
