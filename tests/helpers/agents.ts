@@ -1,6 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, vi } from 'vitest';
+import { AgentCatalog, type AgentRoot, type BundledMode } from '../../src/agents/catalog.js';
+import { AgentSearch } from '../../src/agents/search.js';
+import { AgentService } from '../../src/agents/service.js';
 import { openStore, type DB } from '../../src/store/db.js';
 import { tempDir } from './tmp.js';
 
@@ -32,4 +35,12 @@ export function withStoreAndStderr(set: (db: DB, stderr: string[]) => void): voi
     vi.restoreAllMocks();
     db?.close();
   });
+}
+
+/** A catalog of these folders, read now, with its search and service (bundled: the team's mode, auto by default). */
+export function loadAgents(db: DB, roots: AgentRoot[], bundled?: BundledMode) {
+  const catalog = new AgentCatalog(db, roots, { bundled });
+  catalog.refresh();
+  const search = new AgentSearch(catalog);
+  return { catalog, search, service: new AgentService(catalog, search) };
 }

@@ -1,13 +1,11 @@
 import { writeFileSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AgentCatalog } from '../../src/agents/catalog.js';
+import { AgentCatalog, type AgentRoot } from '../../src/agents/catalog.js';
 import { normalizeAgentName, parseAgentFile } from '../../src/agents/parse.js';
-import { AgentSearch } from '../../src/agents/search.js';
-import { AgentService } from '../../src/agents/service.js';
 import { BUNDLED_AGENTS_DIR, resolveAgentRoots } from '../../src/config.js';
 import type { DB } from '../../src/store/db.js';
-import { withStoreAndStderr, writeAgent } from '../helpers/agents.js';
+import { loadAgents, withStoreAndStderr, writeAgent } from '../helpers/agents.js';
 import { AGENT_CORPUS as CORPUS } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -18,12 +16,7 @@ withStoreAndStderr((d, s) => {
   stderr = s;
 });
 
-function load(roots: ConstructorParameters<typeof AgentCatalog>[1]) {
-  const catalog = new AgentCatalog(db, roots);
-  catalog.refresh();
-  const search = new AgentSearch(catalog);
-  return { catalog, search, service: new AgentService(catalog, search) };
-}
+const load = (roots: AgentRoot[]) => loadAgents(db, roots);
 
 const statusOf = (path: string) => db.prepare('SELECT status, shadowed_by, error FROM agents_catalog WHERE path = ?').get(path);
 

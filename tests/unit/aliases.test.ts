@@ -4,16 +4,14 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AgentCatalog, type AgentRoot, type BundledMode } from '../../src/agents/catalog.js';
+import type { AgentRoot, BundledMode } from '../../src/agents/catalog.js';
 import { installBundledAgents } from '../../src/agents/install.js';
-import { AgentSearch } from '../../src/agents/search.js';
-import { AgentService } from '../../src/agents/service.js';
 import { BUNDLED_AGENTS_DIR } from '../../src/config.js';
 import { agentQueueWarned, createFlagWarned, workableMarked } from '../../src/flags/tools.js';
 import { type AgentIdentity, FlagService } from '../../src/flags/service.js';
 import { createServices } from '../../src/server.js';
 import { type DB, openStore } from '../../src/store/db.js';
-import { withStoreAndStderr, writeAgent } from '../helpers/agents.js';
+import { loadAgents, withStoreAndStderr, writeAgent } from '../helpers/agents.js';
 import { refusal } from '../helpers/refusal.js';
 import { flagInput, tempDir } from '../helpers/tmp.js';
 
@@ -24,11 +22,7 @@ withStoreAndStderr((d, s) => {
   stderr = s;
 });
 
-function load(roots: AgentRoot[], bundled?: BundledMode) {
-  const catalog = new AgentCatalog(db, roots, { bundled });
-  catalog.refresh();
-  return { catalog, service: new AgentService(catalog, new AgentSearch(catalog)) };
-}
+const load = (roots: AgentRoot[], bundled?: BundledMode) => loadAgents(db, roots, bundled);
 
 /** @pg answers to @pg.old too; @api to @api.old. */
 const identity: AgentIdentity = {

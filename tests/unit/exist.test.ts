@@ -3,15 +3,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AgentCatalog, type AgentRoot, type BundledMode, STANDBY_REASON } from '../../src/agents/catalog.js';
+import { type AgentRoot, type BundledMode, STANDBY_REASON } from '../../src/agents/catalog.js';
 import { installBundledAgents, installedName } from '../../src/agents/install.js';
 import { normalizeAgentName, parseAgentFile } from '../../src/agents/parse.js';
-import { AgentSearch } from '../../src/agents/search.js';
-import { AgentService } from '../../src/agents/service.js';
 import { BUNDLED_AGENTS_DIR, pluginAgentRoots, resolveAgentRoots, resolveBundledMode } from '../../src/config.js';
 import { normalizeHandle } from '../../src/flags/rules.js';
 import type { DB } from '../../src/store/db.js';
-import { withStoreAndStderr, writeAgent } from '../helpers/agents.js';
+import { loadAgents, withStoreAndStderr, writeAgent } from '../helpers/agents.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let db: DB;
@@ -21,12 +19,7 @@ withStoreAndStderr((d, s) => {
   stderr = s;
 });
 
-function load(roots: AgentRoot[], bundled?: BundledMode) {
-  const catalog = new AgentCatalog(db, roots, { bundled });
-  catalog.refresh();
-  const search = new AgentSearch(catalog);
-  return { catalog, search, service: new AgentService(catalog, search) };
-}
+const load = (roots: AgentRoot[], bundled?: BundledMode) => loadAgents(db, roots, bundled);
 
 const BUNDLED_COUNT = readdirSync(BUNDLED_AGENTS_DIR).filter((f) => f.endsWith('.md')).length;
 const statuses = () => Object.fromEntries(
