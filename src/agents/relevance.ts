@@ -1,4 +1,4 @@
-import { type Analyzed, analyze } from './text.js';
+import { type Analyzed, analyze, isQuiet } from './text.js';
 
 /**
  * BM25F over an agent's fields: a query word counts by how rare it is in the catalog (its inverse
@@ -22,8 +22,16 @@ export interface RelevanceParams {
   topicWeight: number;
   /** How much a word found only by prefix or by a typo counts. */
   expandedWeight: number;
+  /** How much an everyday word of a request counts ("wants", "yesterday", "fix": see isQuiet). */
+  quietWeight: number;
   /** Words of a body that are read (bodies can be long; their start says what the agent is). */
   bodyWords: number;
+  /**
+   * How much an agent that uses a word only in its body counts towards the word's document
+   * frequency (0 to 1). Bodies are long and mention "error", "test" or "deploy" in passing; an
+   * agent that names the word in its name, tags or description counts in full.
+   */
+  bodyDf: number;
   /** The seed's points (50 a tag word, 30 a capability, 20 a description word) as a prior: prior * ln(1 + points / 50). */
   prior: number;
   /** match: strong from this share of the query's ceiling, and within this share of the best result. */
@@ -40,7 +48,9 @@ export const DEFAULT_PARAMS: RelevanceParams = {
   pairWeight: 0.5,
   topicWeight: 0.5,
   expandedWeight: 0.5,
+  quietWeight: 0.3,
   bodyWords: 2000,
+  bodyDf: 0.4,
   prior: 1.25,
   strong: 0.3,
   nearTop: 0.7,
@@ -100,6 +110,8 @@ export class RelevanceIndex {
   capped = false;
   /** The single-word terms, sorted, for prefix and typo look-ups. */
   private readonly vocabulary: string[];
+  /** Each term's inverse document frequency. */
+  private readonly idfs: Float32Array;
 
   constructor(agents: AgentText[], readonly params: RelevanceParams = DEFAULT_PARAMS) {
     this.names = agents.map((a) => a.name);
@@ -180,6 +192,13 @@ export class RelevanceIndex {
       fields.length = 0; // the sequences are not kept
     });
     this.vocabulary = texts.filter(isWord).sort();
+    const bodyOnly = 1 << FIELDS.indexOf('body');
+    this.idfs = new Float32Array(texts.length);
+    for (let id = 0; id < texts.length; id++) {
+      let d = 0;
+      for (let at = this.start[id]!; at < this.start[id + 1]!; at++) d += this.masks[at] === bodyOnly ? params.bodyDf : 1;
+      this.idfs[id] = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+    }
   }
 
   private posting(term: string): Posting | undefined {
@@ -188,11 +207,6 @@ export class RelevanceIndex {
     const from = this.start[id]!;
     const to = this.start[id + 1]!;
     return { docs: this.docs.subarray(from, to), tf: this.tfs.subarray(from, to), fields: this.masks.subarray(from, to) };
-  }
-
-  private df(term: string): number {
-    const id = this.ids.get(term);
-    return id === undefined ? 0 : this.start[id + 1]! - this.start[id]!;
   }
 
   get size(): number {
@@ -205,9 +219,8 @@ export class RelevanceIndex {
   }
 
   idf(term: string): number {
-    const df = this.df(term);
-    const n = this.names.length;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    const id = this.ids.get(term);
+    return id === undefined ? Math.log(1 + (this.names.length + 0.5) / 0.5) : this.idfs[id]!;
   }
 
   has(term: string): boolean {
@@ -226,7 +239,7 @@ export class RelevanceIndex {
     for (const term of terms) {
       if (out.has(term)) continue;
       if (this.ids.has(term) || !/^[a-z]/.test(term)) {
-        out.set(term, { term, shown: surface(term), weight: 1 });
+        out.set(term, { term, shown: surface(term), weight: isQuiet(term) ? this.params.quietWeight : 1 });
         continue;
       }
       // Up to 16 unknown words are looked up: a 10,000-character query stays fast.
@@ -251,7 +264,7 @@ export class RelevanceIndex {
       const a = terms[i - 1]!;
       const b = terms[i]!;
       const key = pairKey(a, b);
-      if (a === b || out.has(key) || !this.ids.has(a) || !this.ids.has(b)) continue;
+      if (a === b || out.has(key) || !this.ids.has(a) || !this.ids.has(b) || isQuiet(a) || isQuiet(b)) continue;
       out.set(key, { key, shown: `${surface(a)} ${surface(b)}`, idf: Math.max(this.idf(a), this.idf(b)) });
     }
     return [...out.values()];

@@ -41,6 +41,40 @@ export function stem(word: string): string {
 
 export const isStopword = (word: string): boolean => STOPWORDS.has(word);
 
+/**
+ * Everyday words that a request is full of and that name no skill: time ("yesterday", "quarter"),
+ * amounts, people in general, and verbs of asking and reporting ("wants", "find", "fix",
+ * "complaining"). A catalog may use one of them rarely, which would make it look telling; in a
+ * query they count for little (RelevanceParams.quietWeight), never for nothing.
+ */
+const QUIET_WORDS = (
+  // time
+  'today tonight tomorrow yesterday morning afternoon evening night weekend weekday day days week weeks weekly month months monthly year years yearly '
+  + 'quarter quarters quarterly hour hours minute minutes second seconds deadline asap soon later earlier recently lately currently '
+  + 'ago last next previous early late already always never sometimes often usually every whole half '
+  + 'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december '
+  // amounts and degree
+  + 'k m million millions billion thousand thousands hundred hundreds percent lot lots few several number numbers amount twice double triple '
+  + 'big bigger biggest small smaller huge tiny little less least enough really actually basically quite almost around roughly about maybe probably '
+  // people in general
+  + 'people person someone everyone everybody nobody guy guys folks boss ceo cfo cto founder founders investor investors '
+  + 'colleague colleagues anyone whoever '
+  // asking, reporting and wanting
+  + 'want wants wanted wanting need needed needs ask asks asked asking tell told say says said think thought know knew known wonder '
+  + 'find finds found fix fixes fixed fixing sort sorted figure figured work works worked working happen happens happened happening '
+  + 'notice noticed noticing complain complains complained complaining complaint complaints '
+  + 'try tried trying started starting stop stopped stopping take takes took taking give gave given goes going went gone '
+  + 'come comes came coming put puts getting got seem seems seemed feel feels felt tried keep keeps kept leave leaves left '
+  + 'able unable possible impossible sure right wrong good bad better worse best worst great nice fine ok okay real properly '
+  + 'thanks thank hi hello hey urgent urgently quickly quick back down away instead rather whether either neither '
+  + 'jump jumped jumps grew grown get'
+).split(' ');
+
+const QUIET = new Set(QUIET_WORDS.map((w) => stem(w)));
+
+/** Whether a query term is an everyday word that names no skill. */
+export const isQuiet = (term: string): boolean => QUIET.has(term);
+
 /** Stems of the words that carry meaning, each named as the lexicon names it (pg: postgresql). */
 export function terms(text: string): string[] {
   return words(text).filter((w) => !isStopword(w)).map((w) => named(stem(w)));
