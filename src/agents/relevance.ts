@@ -24,6 +24,8 @@ export interface RelevanceParams {
   expandedWeight: number;
   /** How much an everyday word of a request counts ("wants", "yesterday", "fix": see isQuiet). */
   quietWeight: number;
+  /** How much a lexicon phrase of the query counts ("machine learning", "screen reader"), next to a word. */
+  conceptWeight: number;
   /** Words of a body that are read (bodies can be long; their start says what the agent is). */
   bodyWords: number;
   /**
@@ -46,9 +48,10 @@ export const DEFAULT_PARAMS: RelevanceParams = {
   weight: { name: 4, tags: 3, capabilities: 2, description: 2.5, body: 0.35 },
   b: { name: 0.3, tags: 0.5, capabilities: 0.5, description: 0.6, body: 0.8 },
   pairWeight: 0.5,
-  topicWeight: 0.5,
+  topicWeight: 1,
   expandedWeight: 0.5,
   quietWeight: 0.3,
+  conceptWeight: 1,
   bodyWords: 2000,
   bodyDf: 0.4,
   prior: 1.25,
@@ -246,13 +249,13 @@ export class RelevanceIndex {
       const expanded = expansions++ < 16 ? this.expand(term, budget) : [];
       out.set(term, { term, shown: surface(term), weight: expanded.length ? this.params.expandedWeight : 1, expanded: expanded.length ? expanded : undefined });
     }
-    for (const term of concepts) if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: 1 });
+    for (const term of concepts) if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: this.params.conceptWeight });
     // A related name (stripe, for payment) says the topic less surely than the topic's own name;
     // several of them (latency, p95, profiling: performance) say it as surely.
     const said = new Map<string, number>();
     for (const term of topics) said.set(term, (said.get(term) ?? 0) + 1);
     for (const [term, count] of said) {
-      if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: Math.min(1, this.params.topicWeight * count) });
+      if (!out.has(term)) out.set(term, { term, shown: surface(term), weight: Math.min(this.params.conceptWeight, this.params.topicWeight * count) });
     }
     return [...out.values()];
   }
