@@ -77,7 +77,7 @@ export const LEXICON: readonly (readonly string[])[] = [
   ['ux', 'user experience', '+', 'usability', 'user research', 'wireframe', 'wireframes', 'user flows', 'user journey', 'user journeys'],
   ['design system', 'design systems', '+', 'figma', 'design tokens', 'component library', 'storybook'],
   ['accessibility', 'a11y', '+', 'wcag', 'aria', 'screen reader', 'screen readers', 'colour contrast', 'color contrast', 'keyboard navigation', 'voiceover', 'nvda', 'jaws', 'talkback', 'alt text'],
-  ['internationalization', 'i18n', '+', 'localization', 'l10n', 'translations', 'translation', 'rtl', 'right-to-left', 'plurals', 'pluralization', 'locale', 'locales', 'gettext', 'unicode', 'utf-8', 'utf8', 'mojibake', 'character encoding', 'multilingual', 'time zones', 'timezone', 'timezones', 'currency formatting'],
+  ['internationalization', 'i18n', '+', 'localization', 'l10n', 'translations', 'translation', 'rtl', 'right-to-left', 'plurals', 'pluralization', 'locale', 'locales', 'gettext', 'unicode', 'utf-8', 'utf8', 'mojibake', 'character encoding', 'multilingual', 'time zones', 'timezone', 'timezones', 'currency formatting', 'japanese', 'chinese', 'korean', 'arabic', 'hebrew', 'cjk'],
   ['seo', 'search engine optimization', 'search engine optimisation', '+', 'organic traffic', 'search rankings', 'serp', 'serps', 'meta tags', 'meta descriptions', 'sitemap', 'sitemaps', 'backlinks', 'structured data'],
   ['progressive web app', 'pwa'],
   // quality
@@ -86,7 +86,7 @@ export const LEXICON: readonly (readonly string[])[] = [
   ['contract testing', 'contract tests', '+', 'pact', 'consumer-driven contracts'],
   ['test', 'qa', 'quality assurance', '+', 'flaky', 'flakey', 'flakiness', 'flake', 'test coverage', 'regression tests', 'snapshot tests'],
   ['error', 'exception', '+', 'stack trace', 'stacktrace', 'traceback', 'sentry', 'bugsnag', 'rollbar', 'segfault', 'panic', 'null pointer'],
-  ['failover', 'fail over', 'failing over', '+', 'disaster recovery', 'dr drill', 'rpo', 'rto', 'availability zone', 'availability zones', 'region outage', 'regional outage', 'backup', 'backups', 'point in time recovery', 'pitr'],
+  ['failover', 'fail over', 'failing over', '+', 'disaster recovery', 'dr drill', 'rpo', 'rto', 'availability zone', 'availability zones', 'az', 'azs', 'multi-az', 'region outage', 'regional outage', 'backup', 'backups', 'point in time recovery', 'pitr'],
   ['performance', 'perf', '+', 'latency', 'slow', 'slowness', 'throughput', 'speed up', 'bottleneck', 'bottlenecks', 'p95', 'p99', 'hot path', 'profiling', 'profiler', 'flame graph', 'memory leak', 'memory leaks', 'oom', 'out of memory', 'oomkilled', 'high cpu', 'cpu usage', 'page load', 'load time', 'load times', 'core web vitals'],
   ['debugging', 'debug', '+', 'troubleshoot', 'troubleshooting', 'root cause', 'stack trace', 'crash', 'crashes'],
   ['code review', 'code reviews', '+', 'pull request', 'pull requests', 'pr review', 'prs'],
@@ -122,7 +122,7 @@ export const LEXICON: readonly (readonly string[])[] = [
   ['sales', '+', 'crm', 'salesforce', 'hubspot', 'lead generation', 'prospects', 'cold email', 'cold outreach'],
   ['customer support', 'customer service', '+', 'support tickets', 'helpdesk', 'help desk', 'zendesk', 'intercom', 'faq', 'faqs', 'canned responses'],
   ['email deliverability', '+', 'spam folder', 'dkim', 'spf', 'dmarc', 'bounce rate', 'sender reputation', 'sendgrid', 'mailchimp'],
-  ['hiring', 'recruiting', 'recruitment', '+', 'job description', 'job descriptions', 'candidates', 'new hires', 'new hire', 'headcount', 'job posting', 'interview loop'],
+  ['hiring', 'recruiting', 'recruitment', '+', 'job description', 'job descriptions', 'candidates', 'headcount', 'job posting', 'interview loop'],
   ['crisis communication', 'crisis communications', '+', 'press release', 'press releases', 'journalists', 'media statement', 'backlash'],
   ['financial modeling', 'financial modelling', '+', 'revenue forecast', 'cash flow', 'burn rate', 'runway', 'unit economics', 'ltv', 'cac', 'tam', 'market sizing'],
   ['schema', '+', 'ddl', 'data model', 'data modeling'],
@@ -136,7 +136,7 @@ export const LEXICON: readonly (readonly string[])[] = [
   ['compiler', 'compilers', '+', 'lexer', 'llvm', 'codegen', 'interpreter', 'bytecode'],
   ['bash', '+', 'shell script', 'shell scripts', 'shellcheck', 'zsh'],
   ['git', '+', 'merge conflict', 'merge conflicts', 'rebase', 'branching strategy'],
-  ['monorepo', 'mono repo', 'mono-repo', 'monorepos', '+', 'nx', 'turborepo', 'lerna', 'bazel', 'pnpm workspaces', 'yarn workspaces', 'npm workspaces'],
+  ['monorepo', 'mono repo', 'mono-repo', 'monorepos', '+', 'nx', 'turborepo', 'lerna', 'bazel', 'pnpm workspaces', 'yarn workspaces', 'npm workspaces', 'one repo', 'single repo', 'single repository'],
 ];
 
 /**

@@ -235,14 +235,14 @@ export class RelevanceIndex {
    * catalog does not hold stands for the catalog's words it begins (4 letters or more) or is one
    * or two typos from (5 or more), at a lower weight.
    */
-  queryTerms({ terms, concepts, topics }: Analyzed, surface: (term: string) => string): QueryTerm[] {
+  queryTerms({ terms, concepts, topics, incidental }: Analyzed, surface: (term: string) => string): QueryTerm[] {
     const out = new Map<string, QueryTerm>();
     let expansions = 0;
     const budget = { left: MAX_TYPO_COMPARISONS };
     for (const term of terms) {
       if (out.has(term)) continue;
       if (this.ids.has(term) || !/^[a-z]/.test(term)) {
-        out.set(term, { term, shown: surface(term), weight: isQuiet(term) ? this.params.quietWeight : 1 });
+        out.set(term, { term, shown: surface(term), weight: isQuiet(term) || incidental?.has(term) ? this.params.quietWeight : 1 });
         continue;
       }
       // Up to 16 unknown words are looked up: a 10,000-character query stays fast.

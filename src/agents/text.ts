@@ -148,6 +148,27 @@ export interface Analyzed {
   concepts: string[];
   /** Terms of the groups that a related name in the text belongs to (stripe: payment). */
   topics: string[];
+  /** Terms that a query holds only inside a quoted error message (see errorMessageTerms). */
+  incidental?: ReadonlySet<string>;
+}
+
+/** An exception's name and colon, then its message to the end of the line or sentence. */
+const ERROR_MESSAGE = /\b[A-Za-z]{2,}(?:Error|Exception)\s*:\s*([^\n]{1,300}?)(?=\n|[.;!?](?:\s|$)|$)/g;
+
+/**
+ * The terms of a text that appear only inside error messages it quotes ("TypeError: Cannot read
+ * properties of undefined"): the message says that something failed, not which skill it needs, so
+ * its words count like everyday words. A word also used outside the message keeps its weight.
+ */
+export function errorMessageTerms(text: string): Set<string> {
+  const inside = new Set<string>();
+  let outside = text;
+  for (const m of text.matchAll(ERROR_MESSAGE)) {
+    for (const t of terms(m[1]!)) inside.add(t);
+    outside = outside.replace(m[1]!, ' ');
+  }
+  if (inside.size) for (const t of terms(outside)) inside.delete(t);
+  return inside;
 }
 
 /**
