@@ -25,7 +25,7 @@ export const LEXICON: readonly (readonly string[])[] = [
   // machine learning
   ['machine learning', 'ml'],
   ['ai', 'artificial intelligence'],
-  ['large language model', 'llm', 'llms', 'large language models', '+', 'language model', 'language models', 'gpt', 'chatgpt', 'openai', 'anthropic', 'claude', 'chatbot', 'chatbots', 'chat bot', 'hallucination', 'hallucinations', 'hallucinate', 'hallucinates', 'hallucinating'],
+  ['large language model', 'llm', 'llms', 'large language models', '+', 'language model', 'language models', 'gpt', 'chatgpt', 'openai', 'anthropic', 'claude', 'chatbot', 'chatbots', 'chat bot', 'hallucination', 'hallucinations', 'hallucinate', 'hallucinates', 'hallucinating', 'making things up', 'makes things up', 'summarizer', 'summarization'],
   ['rag', 'retrieval augmented generation', 'retrieval-augmented generation', '+', 'retrieval', 'semantic search', 'knowledge base', 'reranking', 'reranker', 'chunking'],
   ['embedding', 'embeddings', 'vector embedding', 'vector embeddings'],
   ['nlp', 'natural language processing', '+', 'sentiment', 'sentiment analysis', 'text classification', 'named entity recognition', 'topic modeling', 'spacy'],
@@ -87,7 +87,8 @@ export const LEXICON: readonly (readonly string[])[] = [
   ['test', 'qa', 'quality assurance', '+', 'flaky', 'flakey', 'flakiness', 'flake', 'test coverage', 'regression tests', 'snapshot tests'],
   ['error', 'exception', '+', 'stack trace', 'stacktrace', 'traceback', 'sentry', 'bugsnag', 'rollbar', 'segfault', 'panic', 'null pointer'],
   ['failover', 'fail over', 'failing over', '+', 'disaster recovery', 'dr drill', 'rpo', 'rto', 'availability zone', 'availability zones', 'az', 'azs', 'multi-az', 'region outage', 'regional outage', 'backup', 'backups', 'point in time recovery', 'pitr'],
-  ['performance', 'perf', '+', 'latency', 'slow', 'slowness', 'throughput', 'speed up', 'bottleneck', 'bottlenecks', 'p95', 'p99', 'hot path', 'profiling', 'profiler', 'flame graph', 'memory leak', 'memory leaks', 'oom', 'out of memory', 'oomkilled', 'high cpu', 'cpu usage', 'page load', 'load time', 'load times', 'core web vitals'],
+  ['performance', 'perf', '+', 'latency', 'slow', 'slowness', 'throughput', 'speed up', 'bottleneck', 'bottlenecks', 'p95', 'p99', 'hot path', 'profiling', 'profiler', 'flame graph', 'memory leak', 'memory leaks', 'oom', 'out of memory', 'oomkilled', 'high cpu', 'cpu usage', 'page load', 'load time', 'load times', 'core web vitals', 'takes forever', 'timeouts', 'timing out', 'times out', 'sluggish', 'laggy'],
+  ['full-text search', 'full text search', 'fulltext search', '+', 'search results', 'search box', 'fuzzy search', 'autocomplete', 'faceted search', 'typo tolerance', 'misspelled', 'misspellings', 'solr', 'algolia', 'meilisearch', 'typesense'],
   ['debugging', 'debug', '+', 'troubleshoot', 'troubleshooting', 'root cause', 'stack trace', 'crash', 'crashes'],
   ['code review', 'code reviews', '+', 'pull request', 'pull requests', 'pr review', 'prs'],
   ['developer', 'devs', 'dev'],
