@@ -23,6 +23,11 @@ import { ddl as corpus } from '../helpers/fixtures.js';
  */
 
 const DIALECTS = ['mysql', 'oracle', 'sqlserver'] as const;
+const SCRIPT: Record<(typeof DIALECTS)[number], string> = {
+  mysql: 'chinook.mysql.sql',
+  oracle: 'chinook.oracle.sql',
+  sqlserver: 'chinook.sqlserver.sql',
+};
 
 const norm = (name: string) => name.toLowerCase().replace(/_/g, '');
 
@@ -104,7 +109,7 @@ describe.each(DIALECTS)('Chinook %s -> PostgreSQL', (dialect) => {
   const t = (snake: string) => snake.replace(/_/g, '');
 
   beforeAll(async () => {
-    const src = corpus(`chinook.${dialect}.sql`);
+    const src = corpus(SCRIPT[dialect]);
     const t0 = performance.now();
     r = convertSchema(src, dialect);
     ms = performance.now() - t0;

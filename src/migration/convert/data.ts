@@ -387,7 +387,7 @@ export function convertValue(v: RowValue, col: DataColumn | undefined, dialect: 
   return sql;
 }
 
-/** Replaces VALUES(col) and row-alias references (new.col) with EXCLUDED.col for ON CONFLICT DO UPDATE. */
+/** Replaces VALUES(col) and row-alias references (new.col) with EXCLUDED.col, and qualifies bare columns, for ON CONFLICT DO UPDATE. */
 function toExcluded(e: Expr, table: string): Expr {
   const rec = (x: Expr): Expr => toExcluded(x, table);
   switch (e.t) {
@@ -399,6 +399,8 @@ function toExcluded(e: Expr, table: string): Expr {
       return { ...e, args: e.args.map(rec) };
     case 'ident':
       if (e.parts.length === 2 && pgName(e.parts[0]!.name) !== table) return { t: 'ident', parts: [{ name: 'excluded', quoted: false }, e.parts[1]!] };
+      // PostgreSQL finds a bare column ambiguous there (the table's row or EXCLUDED): name the table.
+      if (e.parts.length === 1) return { t: 'ident', parts: [{ name: table, quoted: false }, e.parts[0]!] };
       return e;
     case 'bin':
       return { ...e, l: rec(e.l), r: rec(e.r) };
