@@ -47,6 +47,21 @@ describe('strings', () => {
     expect(dataRule(r, 's')).toContain('NUL character removed (PostgreSQL text cannot hold it) (1)');
   });
 
+  it("MySQL: a backslash before a character with no escape meaning is dropped, as MySQL reads it, and counted", async () => {
+    // MySQL 8 ref, String Literals: "For all other escape sequences, backslash is ignored" (\x is x).
+    const r = await load("CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR(20));\nINSERT INTO u VALUES (1, 'a \\ b'), (2, 'c\\\\ d');", 'mysql');
+    expect(values(r)).toEqual(["1, 'a  b'", "2, 'c\\ d'"]);
+    expect(await rows('SELECT v FROM u ORDER BY id')).toEqual([{ v: 'a  b' }, { v: 'c\\ d' }]);
+    expect(dataRule(r, 'u')).toContain('as MySQL reads it (\\x is x) (1)');
+  });
+
+  it("MySQL INSERT ... SET and a _binary '...' introducer (mysqldump's form for binary columns)", async () => {
+    // MySQL 8 ref, INSERT: INSERT ... SET col = value inserts one row; Character Set Introducers: _binary 'abc'.
+    const r = await load("CREATE TABLE z (id INT PRIMARY KEY, v VARBINARY(8));\nINSERT INTO z SET id = 1, v = _binary 'AB';", 'mysql');
+    expect(values(r)).toEqual(["1, '\\x4142'"]);
+    expect([...((await rows('SELECT v FROM z'))[0]!['v'] as Uint8Array)]).toEqual([0x41, 0x42]);
+  });
+
   it("doubled quotes (SQL Server, Oracle) stay doubled; N'...' becomes a plain string", async () => {
     // T-SQL ref, Constants: N'...' is a Unicode string; PostgreSQL text is Unicode in a UTF8 database.
     const r = await load("CREATE TABLE [dbo].[p] ([id] INT PRIMARY KEY, [n] NVARCHAR(20));\nINSERT INTO [dbo].[p] ([id], [n]) VALUES (1, N'O''Brien'), (2, N'Zoë');", 'sqlserver');

@@ -259,6 +259,8 @@ export interface InsertStmt {
   onDuplicate?: { col: Ident; expr: Expr }[];
   /** Modifiers and hints that have no PostgreSQL meaning (LOW_PRIORITY, WITH (TABLOCK)...). */
   dropped: string[];
+  /** MySQL strings with a backslash before a character outside the escape table ('a\ b' is 'a b'). */
+  unknownEscapes?: number;
   /** Oracle INSERT ALL: the further INTO clauses (other tables or column lists). */
   also?: InsertStmt[];
   raw: string;

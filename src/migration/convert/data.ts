@@ -478,5 +478,7 @@ export function convertInsert(st: InsertStmt, table: DataTable | undefined, tabl
     sql += sets.length ? `\nON CONFLICT (${keyText}) DO UPDATE SET ${sets.join(', ')}` : `\nON CONFLICT (${keyText}) DO NOTHING`;
   }
   for (const d of st.dropped) count(`${d} dropped`);
+  // MySQL 8 ref, String Literals: for other escape sequences the backslash is ignored.
+  if (st.unknownEscapes) rules.set('MySQL backslash before a character with no escape meaning dropped, as MySQL reads it (\\x is x)', st.unknownEscapes);
   return { sql, rows: st.defaultValues ? 1 : st.rows.length, rules };
 }

@@ -37,7 +37,7 @@ export function parseInsert(c: Cursor, raw: string): InsertStmt {
     do {
       cols.push(c.qname().name);
       if (!c.eatOp('=') && !c.eatOp(':=')) throw c.error('expected = in INSERT ... SET');
-      row.push(value(c));
+      row.push(value(c, st));
     } while (c.eatPunct(','));
     st.columns = cols;
     st.rows.push(row);
@@ -46,7 +46,7 @@ export function parseInsert(c: Cursor, raw: string): InsertStmt {
     if (c.eatWords('DEFAULT', 'VALUES')) st.defaultValues = true;
     else if (c.isWord('VALUES', 'VALUE')) {
       c.i++;
-      do st.rows.push(row(c));
+      do st.rows.push(row(c, st));
       while (c.eatPunct(','));
     } else if (c.isWord('SELECT', 'WITH') || c.isPunct('(')) {
       throw c.error('INSERT ... SELECT copies rows with a query, which is not converted here');
@@ -109,20 +109,39 @@ function columnList(c: Cursor): Ident[] {
   return cols;
 }
 
-function row(c: Cursor): RowValue[] {
+function row(c: Cursor, st?: InsertStmt): RowValue[] {
   c.expectPunct('(');
   const out: RowValue[] = [];
   if (c.eatPunct(')')) return out;
-  do out.push(value(c));
+  do out.push(value(c, st));
   while (c.eatPunct(','));
   c.expectPunct(')');
   return out;
 }
 
-function value(c: Cursor): RowValue {
+/** MySQL reads a backslash before any character outside its escape table as that character alone. */
+function unknownEscape(text: string): boolean {
+  for (let k = text.indexOf('\\'); k >= 0 && k < text.length - 1; k = text.indexOf('\\', k + 2)) {
+    if (!`0'"bnrtZ\\%_`.includes(text[k + 1]!)) return true;
+  }
+  return false;
+}
+
+function value(c: Cursor, st?: InsertStmt): RowValue {
   if (c.isWord('DEFAULT') && (c.isPunct(',', 1) || c.isPunct(')', 1) || !c.peek(1))) {
     c.i++;
     return { t: 'default' };
   }
-  return c.parseExpr();
+  // A character set introducer with a space before the string (mysqldump writes _binary '...').
+  const t = c.peek();
+  if (c.dialect === 'mysql' && t?.kind === 'word' && /^_[A-Za-z0-9]+$/.test(t.text) && c.peek(1)?.kind === 'string') c.i++;
+  const from = c.i;
+  const e = c.parseExpr();
+  if (st && c.dialect === 'mysql') {
+    for (let k = from; k < c.i; k++) {
+      const tok = c.toks[k]!;
+      if (tok.kind === 'string' && tok.text.includes('\\') && unknownEscape(tok.text)) st.unknownEscapes = (st.unknownEscapes ?? 0) + 1;
+    }
+  }
+  return e;
 }
