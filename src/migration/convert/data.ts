@@ -248,6 +248,12 @@ const hexToBits = (h: string) => [...h].map((c) => parseInt(c, 16).toString(2).p
 /** Converts one folded value for a column of the given converted type. */
 function render(x: Folded, col: DataColumn | undefined, dialect: Dialect, count: (rule: string) => void): string {
   const kind: TypeKind = col?.kind ?? 'other';
+  if (x.k === 'hex') {
+    if (!/^[0-9A-Fa-f]*$/.test(x.v)) throw new Unconvertible(`X'${x.v.slice(0, 40)}' is not a hexadecimal literal`);
+    // MySQL 8 ref, Hexadecimal Literals: an odd number of digits (0xaaa) gets a leading 0.
+    if (x.v.length % 2) x = { k: 'hex', v: `0${x.v}` };
+  }
+  if (x.k === 'bits' && !/^[01]*$/.test(x.v)) throw new Unconvertible(`b'${x.v.slice(0, 40)}' is not a bit literal`);
   if (x.k === 'null') return 'NULL';
   if (x.k === 'str') {
     if (x.folded) count(x.folded);
