@@ -115,6 +115,19 @@ describe('dates and times', () => {
     expect(dataRule(r, 'd')).toContain("MySQL zero date '0000-00-00' -> NULL (pgloader's zero-dates-to-null rule) (2)");
   });
 
+  it("a mysqldump with TIME_ZONE='+00:00' has TIMESTAMP values in UTC: they keep that instant whatever the loading session's zone", async () => {
+    // MySQL 8 ref, mysqldump --tz-utc (on by default): "TIMESTAMP columns to be dumped and reloaded between
+    // servers in different time zones"; DATETIME values are not converted (Date and Time Data Types).
+    await pg.exec("SET TIME ZONE 'Europe/Berlin'");
+    try {
+      const r = await load("/*!40103 SET TIME_ZONE='+00:00' */;\nCREATE TABLE z (id INT PRIMARY KEY, ts TIMESTAMP NULL, dt DATETIME);\nINSERT INTO z VALUES (1, '2020-01-01 10:00:00', '2020-01-01 10:00:00');", 'mysql');
+      expect(values(r)).toEqual(["1, '2020-01-01 10:00:00+00', '2020-01-01 10:00:00'"]);
+      expect(await rows("SELECT to_char(ts AT TIME ZONE 'UTC', 'HH24:MI') AS ts, to_char(dt AT TIME ZONE 'UTC', 'HH24:MI') AS dt FROM z")).toEqual([{ ts: '10:00', dt: '09:00' }]);
+    } finally {
+      await pg.exec("SET TIME ZONE 'UTC'");
+    }
+  });
+
   it("Oracle TO_DATE('...', 'YYYY-MM-DD HH24:MI:SS') and DATE '...' become ISO literals", async () => {
     // Oracle SQL ref, TO_DATE and Datetime Literals (DATE 'YYYY-MM-DD').
     const r = await load("CREATE TABLE e (id NUMBER(5) PRIMARY KEY, hired DATE);\nINSERT INTO e VALUES (1, TO_DATE('2002-8-14 13:05:00','yyyy-mm-dd hh24:mi:ss'));\nINSERT INTO e VALUES (2, DATE '2003-01-31');", 'oracle');

@@ -1246,6 +1246,8 @@ export class Converter {
   private dataSql(): string[] {
     const out: string[] = [];
     const stats = new Map<string, { src: string; statements: number; rows: number; rules: Map<string, number>; table?: TableModel }>();
+    // mysqldump's header: SET TIME_ZONE='+00:00' (its --tz-utc default).
+    const utc = this.dialect === 'mysql' && this.inserts.length > 0 && /SET\s+TIME_ZONE\s*=\s*'\+00:00'/i.test(this.src);
     for (const st of this.inserts) {
       const key = this.qnameKey(st.table);
       const t = this.tables.get(key);
@@ -1253,7 +1255,7 @@ export class Converter {
       const name = known?.name ?? pgName(st.table.name.name);
       const obj = known?.src ?? st.table.name.name;
       try {
-        const res = convertInsert(st, known, name, this.dialect, (n) => this.q(n));
+        const res = convertInsert(st, known, name, this.dialect, (n) => this.q(n), utc);
         out.push(res.sql);
         const s = stats.get(name) ?? { src: obj, statements: 0, rows: 0, rules: new Map(), table: known };
         s.statements++;

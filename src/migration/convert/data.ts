@@ -14,6 +14,8 @@ export interface DataColumn {
   name: string;
   type: string;
   kind: TypeKind;
+  /** The source type as written (TIMESTAMP, DATETIME(3)...). */
+  srcType?: string;
   identity?: { always: boolean };
   generated?: string;
 }
@@ -246,7 +248,7 @@ function mdy(s: string, order: 'mdy' | 'dmy'): string | undefined {
 const hexToBits = (h: string) => [...h].map((c) => parseInt(c, 16).toString(2).padStart(4, '0')).join('');
 
 /** Converts one folded value for a column of the given converted type. */
-function render(x: Folded, col: DataColumn | undefined, dialect: Dialect, count: (rule: string) => void): string {
+function render(x: Folded, col: DataColumn | undefined, dialect: Dialect, count: (rule: string) => void, utc = false): string {
   const kind: TypeKind = col?.kind ?? 'other';
   if (x.k === 'hex') {
     if (!/^[0-9A-Fa-f]*$/.test(x.v)) throw new Unconvertible(`X'${x.v.slice(0, 40)}' is not a hexadecimal literal`);
@@ -334,6 +336,12 @@ function render(x: Folded, col: DataColumn | undefined, dialect: Dialect, count:
         }
         const iso = kind === 'time' ? x.v : isoDateTime(x.v);
         if (x.k === 'str' && iso !== x.v) count("date written as '2009/1/2' or '20090102' -> ISO '2009-01-02'");
+        // mysqldump sets TIME_ZONE='+00:00' and so writes TIMESTAMP (not DATETIME) values in UTC
+        // (MySQL 8 ref, mysqldump --tz-utc; TIMESTAMP values are converted to the session time zone).
+        if (utc && /^TIMESTAMP\b/i.test(col?.srcType ?? '') && /^timestamptz/.test(col?.type ?? '') && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(iso)) {
+          count("TIMESTAMP value of a dump made with TIME_ZONE='+00:00' -> written with its +00 offset");
+          return stringLiteral(`${iso}+00`);
+        }
         return stringLiteral(iso);
       }
       if (x.k === 'num' && /^\d{8}(\d{6})?$/.test(x.v) && kind !== 'time') {
@@ -383,10 +391,10 @@ function render(x: Folded, col: DataColumn | undefined, dialect: Dialect, count:
 const isTextKind = (k: TypeKind) => k === 'string' || k === 'text' || k === 'enum' || k === 'json' || k === 'xml' || k === 'uuid';
 
 /** Converts one value: a folded literal by the column's type, else the expression through the shared printer. */
-export function convertValue(v: RowValue, col: DataColumn | undefined, dialect: Dialect, count: (rule: string) => void): string {
+export function convertValue(v: RowValue, col: DataColumn | undefined, dialect: Dialect, count: (rule: string) => void, utc = false): string {
   if (v.t === 'default') return 'DEFAULT';
   const x = fold(v, dialect);
-  if (x) return render(x, col, dialect, count);
+  if (x) return render(x, col, dialect, count, utc);
   const notes: string[] = [];
   const sql = printExpr(v, { dialect, notes });
   count(`expression converted${notes.length ? `: ${notes.join('; ')}` : ''}`);
@@ -423,7 +431,7 @@ function toExcluded(e: Expr, table: string): Expr {
  * Converts one INSERT into PostgreSQL SQL (without the trailing ';'). `table` is the converted table
  * when the script creates it; `q` renders a table name (with the target schema when there is one).
  */
-export function convertInsert(st: InsertStmt, table: DataTable | undefined, tableName: string, dialect: Dialect, q: (name: string) => string): InsertResult {
+export function convertInsert(st: InsertStmt, table: DataTable | undefined, tableName: string, dialect: Dialect, q: (name: string) => string, utc = false): InsertResult {
   const rules = new Map<string, number>();
   const count = (rule: string) => rules.set(rule, (rules.get(rule) ?? 0) + 1);
   const byName = new Map((table?.columns ?? []).map((c) => [c.name, c]));
@@ -457,7 +465,7 @@ export function convertInsert(st: InsertStmt, table: DataTable | undefined, tabl
     const lines: string[] = [];
     for (const row of st.rows) {
       const vals: string[] = [];
-      for (let k = 0; k < row.length; k++) vals.push(convertValue(row[k]!, cols[k], dialect, count));
+      for (let k = 0; k < row.length; k++) vals.push(convertValue(row[k]!, cols[k], dialect, count, utc));
       lines.push(`(${vals.join(', ')})`);
     }
     sql += ` VALUES\n  ${lines.join(',\n  ')}`;
