@@ -217,6 +217,19 @@ describe('statement forms', () => {
     expect(await rows('SELECT count(*)::int AS n FROM child JOIN parent ON parent.id = child.parent_id')).toEqual([{ n: 1 }]);
   });
 
+  it('DEFAULT and empty VALUES () keep the column defaults; a table the script does not create keeps the values by their literal form', async () => {
+    // MySQL 8 ref, INSERT: "INSERT INTO tbl_name () VALUES();" inserts a row of defaults.
+    const r = convertSchema("CREATE TABLE dv (id INT AUTO_INCREMENT PRIMARY KEY, n INT DEFAULT 7);\nINSERT INTO dv (id, n) VALUES (1, DEFAULT);\nINSERT INTO dv () VALUES ();\nINSERT INTO dv VALUES (), ();\nINSERT INTO elsewhere VALUES (1, 'x');", 'mysql');
+    expect(r.unparsed).toEqual([]);
+    expect(r.ddl).toContain('INSERT INTO dv (id, n) VALUES\n  (1, DEFAULT);');
+    expect(r.ddl.match(/INSERT INTO dv DEFAULT VALUES;/g)).toHaveLength(3);
+    expect(r.changes.find((c) => c.object === 'dv' && c.rule.startsWith('data:'))?.to).toBe('4 rows');
+    expect(r.ddl).toContain("INSERT INTO elsewhere VALUES\n  (1, 'x');");
+    expect(r.changes.find((c) => c.object === 'elsewhere')?.rule).toContain('table not created by this script');
+    await load("CREATE TABLE dv (id INT AUTO_INCREMENT PRIMARY KEY, n INT DEFAULT 7);\nINSERT INTO dv (id, n) VALUES (1, DEFAULT);\nINSERT INTO dv () VALUES ();\nINSERT INTO dv VALUES (), ();", 'mysql');
+    expect(await rows('SELECT id, n FROM dv ORDER BY id')).toEqual([{ id: 1, n: 7 }, { id: 2, n: 7 }, { id: 3, n: 7 }, { id: 4, n: 7 }]);
+  });
+
   it('a row with the wrong number of values is an action item', () => {
     const r = convertSchema('CREATE TABLE w (a INT, b INT);\nINSERT INTO w VALUES (1, 2), (3);', 'mysql');
     expect(r.action_items.map((a) => a.reason)).toEqual(['INSERT into w (2 rows) not converted: row 2 has 1 values for 2 columns']);

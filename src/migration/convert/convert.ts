@@ -1248,6 +1248,7 @@ export class Converter {
     const stats = new Map<string, { src: string; statements: number; rows: number; rules: Map<string, number>; table?: TableModel }>();
     // mysqldump's header: SET TIME_ZONE='+00:00' (its --tz-utc default).
     const utc = this.dialect === 'mysql' && this.inserts.length > 0 && /SET\s+TIME_ZONE\s*=\s*'\+00:00'/i.test(this.src);
+    const done: { sql: string; table?: TableModel; explicit: boolean; generates: boolean }[] = [];
     for (const st of this.inserts) {
       const key = this.qnameKey(st.table);
       const t = this.tables.get(key);
@@ -1256,7 +1257,7 @@ export class Converter {
       const obj = known?.src ?? st.table.name.name;
       try {
         const res = convertInsert(st, known, name, this.dialect, (n) => this.q(n), utc);
-        out.push(res.sql);
+        done.push({ sql: res.sql, table: known, explicit: res.explicitIdentity, generates: res.generatesIdentity });
         const s = stats.get(name) ?? { src: obj, statements: 0, rows: 0, rules: new Map(), table: known };
         s.statements++;
         s.rows += res.rows;
@@ -1270,16 +1271,24 @@ export class Converter {
         this.action('data', `${obj} data`, 'data', `INSERT into ${obj} (${st.rows.length} rows) not converted: ${reason}`, recommended, 'simple', st.raw);
       }
     }
+    // Explicit values do not advance an identity (MySQL's AUTO_INCREMENT and SQL Server's IDENTITY_INSERT
+    // do): move it past the largest value after such a statement when a later one lets it generate, and at the end.
+    const reset = (t: TableModel) => t.columns.filter((c) => c.identity).map((c) => {
+      const col = quoteIdent(c.name);
+      return `SELECT setval(pg_get_serial_sequence(${quoteLiteral(this.q(t.name))}, ${quoteLiteral(c.name)}), max(${col})) FROM ${this.q(t.name)} HAVING max(${col}) IS NOT NULL`;
+    });
+    done.forEach((d, k) => {
+      out.push(d.sql);
+      if (d.table && d.explicit && done.slice(k + 1).some((e) => e.table === d.table && e.generates)) out.push(...reset(d.table));
+    });
     for (const s of stats.values()) {
       const rules = [...s.rules].map(([r, n]) => `${r} (${n})`);
       this.change(s.src, `INSERT (${s.statements} statement${s.statements === 1 ? '' : 's'})`, `${s.rows} row${s.rows === 1 ? '' : 's'}`,
         `data: ${s.rows} rows converted${rules.length ? `; values changed: ${rules.join('; ')}` : '; no value needed a change'}`);
       const t = s.table;
       if (!t || s.rows === 0) continue;
+      out.push(...reset(t));
       for (const c of t.columns.filter((x) => x.identity)) {
-        // Explicit values do not advance an identity: move it past the largest loaded value.
-        const col = quoteIdent(c.name);
-        out.push(`SELECT setval(pg_get_serial_sequence(${quoteLiteral(this.q(t.name))}, ${quoteLiteral(c.name)}), max(${col})) FROM ${this.q(t.name)} HAVING max(${col}) IS NOT NULL`);
         this.change(`${t.src}.${c.src}`, 'identity after the loaded rows', `setval(..., max(${c.name}))`, 'identity reset after the data load, so the next generated value does not collide');
       }
     }

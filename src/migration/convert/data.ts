@@ -33,6 +33,9 @@ export interface InsertResult {
   rows: number;
   /** Rule -> number of values (or statements) it changed. */
   rules: Map<string, number>;
+  /** The statement gives explicit values to an identity column / lets the identity generate some. */
+  explicitIdentity: boolean;
+  generatesIdentity: boolean;
 }
 
 /** Raised for an INSERT that cannot be converted as a whole; the converter turns it into an action item. */
@@ -447,14 +450,19 @@ export function convertInsert(st: InsertStmt, table: DataTable | undefined, tabl
     names = table.columns.map((c) => c.name);
   } else cols = [];
   const width = st.rows[0]?.length ?? 0;
-  if (!st.defaultValues) {
+  // MySQL's INSERT INTO t [()] VALUES (), (): one row of defaults per empty row.
+  const allDefaults = !st.defaultValues && st.rows.length > 0 && st.rows.every((r) => r.length === 0) && (st.columns?.length ?? 0) === 0;
+  if (!st.defaultValues && !allDefaults) {
     const bad = st.rows.findIndex((r) => r.length !== (names ? names.length : width));
     if (bad >= 0) {
       throw new DataError(`row ${bad + 1} has ${st.rows[bad]!.length} values for ${names ? names.length : width} columns`, 'Fix the row (each row needs one value per column), then load it by hand');
     }
   }
   let sql = `INSERT INTO ${q(tableName)}`;
-  if (st.defaultValues) {
+  if (allDefaults) {
+    count('empty VALUES () -> DEFAULT VALUES');
+    sql = st.rows.map(() => `INSERT INTO ${q(tableName)} DEFAULT VALUES`).join(';\n');
+  } else if (st.defaultValues) {
     sql += ' DEFAULT VALUES';
   } else {
     if (names) sql += ` (${names.map(quoteIdent).join(', ')})`;
@@ -494,5 +502,9 @@ export function convertInsert(st: InsertStmt, table: DataTable | undefined, tabl
   for (const d of st.dropped) count(`${d} dropped`);
   // MySQL 8 ref, String Literals: for other escape sequences the backslash is ignored.
   if (st.unknownEscapes) rules.set('MySQL backslash before a character with no escape meaning dropped, as MySQL reads it (\\x is x)', st.unknownEscapes);
-  return { sql, rows: st.defaultValues ? 1 : st.rows.length, rules };
+  const idPos = (names ?? []).map((n, k) => (byName.get(n)?.identity ? k : -1)).filter((k) => k >= 0);
+  const hasIdentity = (table?.columns ?? []).some((c) => c.identity);
+  const explicitIdentity = !allDefaults && !st.defaultValues && st.rows.some((r) => idPos.some((k) => r[k]?.t !== 'default'));
+  const generatesIdentity = hasIdentity && (allDefaults || !!st.defaultValues || idPos.length === 0 || st.rows.some((r) => idPos.some((k) => r[k]?.t === 'default')));
+  return { sql, rows: st.defaultValues ? 1 : st.rows.length, rules, explicitIdentity, generatesIdentity };
 }

@@ -103,6 +103,7 @@ function parseInsertAll(c: Cursor, raw: string): InsertStmt {
 function columnList(c: Cursor): Ident[] {
   c.expectPunct('(');
   const cols: Ident[] = [];
+  if (c.eatPunct(')')) return cols; // MySQL: INSERT INTO t () VALUES ()
   do cols.push(c.qname().name);
   while (c.eatPunct(','));
   c.expectPunct(')');
