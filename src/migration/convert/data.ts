@@ -499,7 +499,7 @@ export function convertInsert(st: InsertStmt, table: DataTable | undefined, tabl
     }
     sql += sets.length ? `\nON CONFLICT (${keyText}) DO UPDATE SET ${sets.join(', ')}` : `\nON CONFLICT (${keyText}) DO NOTHING`;
   }
-  for (const d of st.dropped) count(`${d} dropped`);
+  for (const d of st.dropped) count(d === 'INSERT ALL' ? 'Oracle INSERT ALL ... SELECT FROM DUAL -> one multi-row INSERT per table' : `${d} dropped`);
   // MySQL 8 ref, String Literals: for other escape sequences the backslash is ignored.
   if (st.unknownEscapes) rules.set('MySQL backslash before a character with no escape meaning dropped, as MySQL reads it (\\x is x)', st.unknownEscapes);
   const idPos = (names ?? []).map((n, k) => (byName.get(n)?.identity ? k : -1)).filter((k) => k >= 0);
