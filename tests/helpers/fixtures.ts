@@ -16,7 +16,7 @@ export const AGENT_CORPUS_RSHAH = fileURLToPath(new URL('../fixtures/agents/rsha
 /** Folder of our routing tasks (tasks.dev.json, tasks.heldout.json, tasks-b.*.json): which agent should handle this? Never tune on the held-out files. */
 export const ROUTING_TASKS = fileURLToPath(new URL('../fixtures/routing/', import.meta.url));
 
-/** Folder of the DDL scripts (MySQL from pgloader's tests, Oracle's sample schemas). */
+/** Folder of the DDL scripts (MySQL from pgloader's tests, Oracle's sample schemas, Chinook in four dialects). */
 export const DDL_DIR = fileURLToPath(new URL('../fixtures/ddl/', import.meta.url));
 
 /** Path of one DDL fixture. */

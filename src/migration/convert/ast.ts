@@ -243,7 +243,31 @@ export interface Unsupported {
   raw: string;
 }
 
+/** One row value of an INSERT: an expression, or the DEFAULT keyword. */
+export type RowValue = Expr | { t: 'default' };
+
+export interface InsertStmt {
+  kind: 'insert';
+  table: QName;
+  columns?: Ident[];
+  /** Empty with defaultValues. */
+  rows: RowValue[][];
+  defaultValues?: boolean;
+  /** MySQL INSERT IGNORE, REPLACE INTO. */
+  mode: 'insert' | 'ignore' | 'replace';
+  /** MySQL ON DUPLICATE KEY UPDATE assignments. */
+  onDuplicate?: { col: Ident; expr: Expr }[];
+  /** Modifiers and hints that have no PostgreSQL meaning (LOW_PRIORITY, WITH (TABLOCK)...). */
+  dropped: string[];
+  /** MySQL strings with a backslash before a character outside the escape table ('a\ b' is 'a b'). */
+  unknownEscapes?: number;
+  /** Oracle INSERT ALL: the further INTO clauses (other tables or column lists). */
+  also?: InsertStmt[];
+  raw: string;
+}
+
 export type Statement =
+  | InsertStmt
   | CreateTable
   | CreateIndex
   | AlterTable

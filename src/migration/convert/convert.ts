@@ -1,7 +1,8 @@
 import type {
   AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger, CreateType,
-  CreateView, Expr, ExtendedProperty, IndexCol, QName, Statement, Unsupported,
+  CreateView, Expr, ExtendedProperty, IndexCol, InsertStmt, QName, Statement, Unsupported,
 } from './ast.js';
+import { convertInsert, DataError } from './data.js';
 import type { Dialect, Token } from './lexer.js';
 import { NameRegistry, pgName, quoteIdent, quoteLiteral } from './names.js';
 import { ParseError, parseStatement } from './parser.js';
@@ -169,6 +170,8 @@ export class Converter {
   private views = new Map<string, ViewModel>();
   private viewOrder: ViewModel[] = [];
   private tailComments: string[] = [];
+  /** INSERT statements, converted in finish() once every table is known. */
+  private inserts: InsertStmt[] = [];
   private schemas = new Set<string>();
   private lowered = new Set<string>();
   private src = '';
@@ -298,6 +301,9 @@ export class Converter {
         return;
       case 'unsupported':
         return this.unsupported(st);
+      case 'insert':
+        this.inserts.push(st, ...(st.also ?? []));
+        return;
     }
   }
 
@@ -1236,6 +1242,59 @@ export class Converter {
     }
   }
 
+  /** Converts the INSERT statements, then resets each loaded identity to the largest value. */
+  private dataSql(): string[] {
+    const out: string[] = [];
+    const stats = new Map<string, { src: string; statements: number; rows: number; rules: Map<string, number>; table?: TableModel }>();
+    // mysqldump's header: SET TIME_ZONE='+00:00' (its --tz-utc default).
+    const utc = this.dialect === 'mysql' && this.inserts.length > 0 && /SET\s+TIME_ZONE\s*=\s*'\+00:00'/i.test(this.src);
+    const done: { sql: string; table?: TableModel; explicit: boolean; generates: boolean }[] = [];
+    for (const st of this.inserts) {
+      const key = this.qnameKey(st.table);
+      const t = this.tables.get(key);
+      const known = t && !t.stub && !t.like ? t : undefined;
+      const name = known?.name ?? pgName(st.table.name.name);
+      const obj = known?.src ?? st.table.name.name;
+      try {
+        const res = convertInsert(st, known, name, this.dialect, (n) => this.q(n), utc);
+        done.push({ sql: res.sql, table: known, explicit: res.explicitIdentity, generates: res.generatesIdentity });
+        const s = stats.get(name) ?? { src: obj, statements: 0, rows: 0, rules: new Map(), table: known };
+        s.statements++;
+        s.rows += res.rows;
+        for (const [r, n] of res.rules) s.rules.set(r, (s.rules.get(r) ?? 0) + n);
+        if (!known) s.rules.set('table not created by this script: values kept by their literal form', (s.rules.get('table not created by this script: values kept by their literal form') ?? 0) + res.rows);
+        stats.set(name, s);
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        const reason = err instanceof Unconvertible ? `a value has no automatic conversion: ${err.message}` : err.message;
+        const recommended = err instanceof DataError ? err.recommended : 'Convert these rows by hand (or load them with a migration tool)';
+        this.action('data', `${obj} data`, 'data', `INSERT into ${obj} (${st.rows.length} rows) not converted: ${reason}`, recommended, 'simple', st.raw);
+      }
+    }
+    // Explicit values do not advance an identity (MySQL's AUTO_INCREMENT and SQL Server's IDENTITY_INSERT
+    // do): move it past the largest value after such a statement when a later one lets it generate, and at the end.
+    const reset = (t: TableModel) => t.columns.filter((c) => c.identity).map((c) => {
+      const col = quoteIdent(c.name);
+      return `SELECT setval(pg_get_serial_sequence(${quoteLiteral(this.q(t.name))}, ${quoteLiteral(c.name)}), max(${col})) FROM ${this.q(t.name)} HAVING max(${col}) IS NOT NULL`;
+    });
+    done.forEach((d, k) => {
+      out.push(d.sql);
+      if (d.table && d.explicit && done.slice(k + 1).some((e) => e.table === d.table && e.generates)) out.push(...reset(d.table));
+    });
+    for (const s of stats.values()) {
+      const rules = [...s.rules].map(([r, n]) => `${r} (${n})`);
+      this.change(s.src, `INSERT (${s.statements} statement${s.statements === 1 ? '' : 's'})`, `${s.rows} row${s.rows === 1 ? '' : 's'}`,
+        `data: ${s.rows} rows converted${rules.length ? `; values changed: ${rules.join('; ')}` : '; no value needed a change'}`);
+      const t = s.table;
+      if (!t || s.rows === 0) continue;
+      out.push(...reset(t));
+      for (const c of t.columns.filter((x) => x.identity)) {
+        this.change(`${t.src}.${c.src}`, 'identity after the loaded rows', `setval(..., max(${c.name}))`, 'identity reset after the data load, so the next generated value does not collide');
+      }
+    }
+    return out;
+  }
+
   private finish(): ConversionResult {
     this.alignForeignKeyTypes();
     const out: string[] = [];
@@ -1270,6 +1329,8 @@ export class Converter {
       for (const u of t.uniques) out.push(`ALTER TABLE ${this.q(t.name)} ADD ${this.keySql('UNIQUE', u)}`);
       for (const c of t.checks) out.push(`ALTER TABLE ${this.q(t.name)} ADD ${c.name ? `CONSTRAINT ${quoteIdent(c.name)} ` : ''}CHECK (${c.expr})`);
     }
+    // Data after the tables and before indexes and foreign keys: rows load in any order, and faster.
+    out.push(...this.dataSql());
     for (const i of this.indexes) {
       out.push(`CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${this.q(i.table)}${i.method ? ` USING ${i.method}` : ''} (${i.cols.join(', ')})` +
         `${i.include?.length ? ` INCLUDE (${i.include.join(', ')})` : ''}${i.where ? ` WHERE ${i.where}` : ''}`);
