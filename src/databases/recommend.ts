@@ -47,7 +47,7 @@ const SCALE_GB: Record<Database['practical_scale'], number> = { GB: 500, TB: 100
 const WRITE_CAPACITY: Record<Database['write_throughput'], number> = { low: 1_000, medium: 20_000, high: 200_000, 'very-high': 2_000_000 };
 /** Systems that ride on another: knowing or running PostgreSQL counts for pgvector and TimescaleDB. */
 const FAMILY: Record<string, string[]> = {
-  pgvector: ['postgresql', 'aurora'], timescaledb: ['postgresql'], aurora: ['postgresql', 'mysql'], elasticache: ['redis', 'valkey', 'memcached'],
+  pgvector: ['postgresql', 'aurora-postgresql'], timescaledb: ['postgresql'], 'aurora-postgresql': ['postgresql'], 'aurora-mysql': ['mysql'], elasticache: ['redis', 'valkey', 'memcached'],
   valkey: ['redis'], keydb: ['redis'], opensearch: ['elasticsearch'], mariadb: ['mysql'], scylladb: ['cassandra'], yugabytedb: ['postgresql'],
   cockroachdb: ['postgresql'], tidb: ['mysql'],
 };
@@ -55,10 +55,17 @@ const FAMILY: Record<string, string[]> = {
 const EXTENSION: Record<string, (typeof WORKLOADS)[number][]> = { pgvector: ['vector'], timescaledb: ['time-series'] };
 /** Of FAMILY, the systems that only speak another's protocol: not variants of it (see confidenceOf). */
 const OWN_ENGINE = new Set(['yugabytedb', 'cockroachdb', 'tidb']);
+/**
+ * One writer, but its storage acknowledges a write only once it is on a quorum of six copies in
+ * three Availability Zones (Aurora User Guide, "High availability for Amazon Aurora"): a failover
+ * inside the region loses no acknowledged write. Across regions (Global Database) it is asynchronous.
+ */
+const QUORUM_STORAGE = new Set(['aurora-mysql', 'aurora-postgresql']);
 const OFFLINE_SYNC = new Set(['sqlite', 'couchbase', 'couchdb', 'firestore']);
 /** Pay per request and scale to zero, with the offering that does it. */
 const SERVERLESS: Record<string, string> = {
-  dynamodb: 'DynamoDB on-demand capacity', firestore: 'Firestore, billed per operation', aurora: 'Aurora Serverless v2 (scales to zero)',
+  dynamodb: 'DynamoDB on-demand capacity', firestore: 'Firestore, billed per operation',
+  'aurora-mysql': 'Aurora Serverless v2 (scales to zero)', 'aurora-postgresql': 'Aurora Serverless v2 (scales to zero)',
   bigquery: 'BigQuery on-demand queries', cosmosdb: 'Cosmos DB serverless accounts', pinecone: 'Pinecone serverless indexes',
   snowflake: 'Snowflake warehouses that suspend when idle', postgresql: 'Neon (scales to zero)', sqlite: 'Cloudflare D1 or Turso',
   redis: 'Upstash Redis, billed per request', elasticsearch: 'Elastic Cloud Serverless', cockroachdb: 'CockroachDB Basic',
@@ -304,8 +311,11 @@ export class Recommender {
     if (req.consistency === 'strong') {
       // A single primary is strongly consistent in one region; across regions only consensus is.
       const acrossRegions = req.multi_region !== undefined && req.multi_region !== 'none';
-      part(10, db.consistency === 'strong' ? 1 : db.consistency === 'strong-single-node' ? (acrossRegions ? 0.3 : 0.5) : db.consistency === 'tunable' ? 0.5 : 0);
+      const quorum = QUORUM_STORAGE.has(db.id);
+      part(10, db.consistency === 'strong' || (quorum && !acrossRegions) ? 1 : db.consistency === 'strong-single-node' ? (acrossRegions ? 0.3 : 0.5) : db.consistency === 'tunable' ? 0.5 : 0);
       if (db.consistency === 'strong') why.push(`consensus replication: acknowledged writes survive a failover${acrossRegions ? ', across regions' : ''}`);
+      else if (quorum && !acrossRegions) why.push('storage quorum across three Availability Zones: acknowledged writes survive a failover in the region');
+      else if (quorum) risks.push('Global Database copies to other regions asynchronously: a regional failover can lose the last second of writes');
       else if (db.consistency === 'strong-single-node') risks.push('strong only on the primary: asynchronous replicas can lose the last writes on failover');
     }
     if (req.deployment === 'managed') {

@@ -53,8 +53,9 @@ export type Bucket = 'under 2h' | '2-6h' | 'over 6h';
 const BUCKET: Record<'simple' | 'medium' | 'significant', Bucket> = { simple: 'under 2h', medium: '2-6h', significant: 'over 6h' };
 const BUCKET_HOURS: Record<Bucket, number> = { 'under 2h': 1.5, '2-6h': 4, 'over 6h': 12 };
 
-const DDL_DIALECTS = new Set(['mysql', 'mariadb', 'sqlserver', 'oracle']);
-const PG_COMPATIBLE = new Set(['postgresql', 'aurora', 'yugabytedb', 'cockroachdb', 'timescaledb']);
+/** The converter's dialect for each source whose DDL it reads (Aurora MySQL speaks MySQL 8.0's). */
+const DDL_DIALECT: Record<string, string> = { mysql: 'mysql', mariadb: 'mariadb', sqlserver: 'sqlserver', oracle: 'oracle', 'aurora-mysql': 'mysql' };
+const PG_COMPATIBLE = new Set(['postgresql', 'aurora-postgresql', 'yugabytedb', 'cockroachdb', 'timescaledb']);
 
 function modelOf(db: Database): string {
   if (db.data_models.includes('relational')) return 'relational';
@@ -82,7 +83,7 @@ export class MigrationPlanner {
   conversionDialect(sourceName: unknown, targetName: unknown): string | null {
     const source = this.catalog.get(sourceName, 'source');
     const target = this.catalog.get(targetName, 'target');
-    return DDL_DIALECTS.has(source.id) && PG_COMPATIBLE.has(target.id) ? source.id : null;
+    return PG_COMPATIBLE.has(target.id) ? DDL_DIALECT[source.id] ?? null : null;
   }
 
   /** converted: source_ddl already converted (off the main thread, see heavy.ts); else plan() converts it here. */
@@ -107,7 +108,7 @@ export class MigrationPlanner {
     const downtime = options.downtime ?? 'zero';
     if (options.downtime === undefined) assumptions.push('downtime not given: planned for zero downtime');
     // Redis replicates to Valkey (REPLICAOF): a change stream of its own for that move
-    const cdc = options.cdc_available ?? (['postgresql', 'mysql', 'mariadb', 'sqlserver', 'oracle', 'mongodb', 'aurora', 'db2', 'cassandra', 'dynamodb', 'cosmosdb'].includes(source.id)
+    const cdc = options.cdc_available ?? (['postgresql', 'mysql', 'mariadb', 'sqlserver', 'oracle', 'mongodb', 'aurora-mysql', 'aurora-postgresql', 'db2', 'cassandra', 'dynamodb', 'cosmosdb'].includes(source.id)
       || `${source.id}->${target.id}` === 'redis->valkey');
     if (options.cdc_available === undefined) assumptions.push(`cdc_available not given: ${cdc ? `assumed possible (${source.name} has a change log)` : `assumed not possible for ${source.name}`}`);
     const tables = options.tables;
@@ -117,7 +118,8 @@ export class MigrationPlanner {
     const { factor, kind } = complexity(source, target, knowledge);
     let conversion: ConversionResult | null = null;
     if (options.source_ddl !== undefined) {
-      if (DDL_DIALECTS.has(source.id) && PG_COMPATIBLE.has(target.id)) conversion = converted ?? convertSchema(options.source_ddl, source.id);
+      const dialect = this.conversionDialect(source.id, target.id);
+      if (dialect) conversion = converted ?? convertSchema(options.source_ddl, dialect);
       else assumptions.push(`source_ddl given but schema conversion runs only from MySQL, MariaDB, SQL Server or Oracle to PostgreSQL: it was not converted`);
     }
     if (conversion && conversion.unparsed.length > 0) {
@@ -328,7 +330,7 @@ const CDC_TOOL = /debezium|dms|stream|feed|cdc|dcp|replicaof|migrator|dual write
 const CAPTURE_ONLY = /debezium|stream|feed|cdc|dcp|replicaof|dual writes/i;
 
 /** Sources Debezium or AWS DMS read changes from; others have their own change stream, or none. */
-const LOG_CDC = new Set(['mysql', 'mariadb', 'postgresql', 'aurora', 'sqlserver', 'oracle', 'db2', 'mongodb', 'spanner', 'yugabytedb', 'tidb']);
+const LOG_CDC = new Set(['mysql', 'mariadb', 'postgresql', 'aurora-mysql', 'aurora-postgresql', 'sqlserver', 'oracle', 'db2', 'mongodb', 'spanner', 'yugabytedb', 'tidb']);
 const OWN_CDC: Record<string, string> = {
   dynamodb: 'DynamoDB Streams (or Kinesis Data Streams), with an export to S3 for the backfill',
   cosmosdb: 'the Cosmos DB change feed',

@@ -49,7 +49,7 @@ function canonical(dialect: Dialect, c: string, kind: TypeKind | undefined): str
 }
 
 const DIALECT_OF: Record<string, Dialect> = {
-  postgresql: 'postgresql', aurora: 'postgresql', cockroachdb: 'postgresql', yugabytedb: 'postgresql', timescaledb: 'postgresql',
+  postgresql: 'postgresql', 'aurora-postgresql': 'postgresql', 'aurora-mysql': 'mysql', cockroachdb: 'postgresql', yugabytedb: 'postgresql', timescaledb: 'postgresql',
   mysql: 'mysql', mariadb: 'mysql', tidb: 'mysql', sqlserver: 'sqlserver', oracle: 'oracle', mongodb: 'mongodb',
 };
 

@@ -5,6 +5,7 @@ import { DATABASES } from '../../src/databases/data.js';
 import { findPattern } from '../../src/databases/patterns.js';
 import { type Requirements, Recommender } from '../../src/databases/recommend.js';
 import { sizeMemory } from '../../src/databases/sizing.js';
+import { SCENARIOS } from '../helpers/db-scenarios.js';
 
 const catalog = new DatabaseCatalog();
 const recommender = new Recommender(catalog);
@@ -57,45 +58,36 @@ describe('the technology catalog', () => {
       expect((err as CoordinatorError).details.suggestions).toContain('postgresql');
     }
   });
+  it('holds Aurora MySQL and Aurora PostgreSQL as two entries, each with its own dialect, and refuses the bare name "aurora" with both', () => {
+    const my = catalog.get('Aurora MySQL');
+    const pg = catalog.get('aurora postgres');
+    expect([my.id, pg.id]).toEqual(['aurora-mysql', 'aurora-postgresql']);
+    // Aurora User Guide: Aurora MySQL is compatible with MySQL 8.0 (3.x); Aurora PostgreSQL with PostgreSQL, Babelfish adds T-SQL
+    expect(my.query_languages.join(' ')).toMatch(/MySQL/);
+    expect(my.query_languages.join(' ')).not.toMatch(/PostgreSQL/);
+    expect(pg.query_languages.join(' ')).toMatch(/PostgreSQL/);
+    expect(pg.query_languages.join(' ')).toMatch(/Babelfish/);
+    for (const d of [my, pg]) {
+      // "High availability for Amazon Aurora": six storage nodes in three AZs; up to 15 Aurora Replicas;
+      // Aurora FAQ: failover typically completes within 30 seconds; Global Database for other regions
+      const text = [...d.strengths, ...d.when_to_use].join(' ');
+      expect(text).toMatch(/six copies across three Availability Zones/);
+      expect(text).toMatch(/up to 15/);
+      expect(text).toMatch(/30 seconds/);
+      expect(text).toMatch(/Global Database/);
+      expect(d.deployment.cloud_only).toBe('aws');
+    }
+    // Limitless Database (sharding) is Aurora PostgreSQL only
+    expect(pg.scaling).toContain('sharding');
+    expect(my.scaling).not.toContain('sharding');
+    try {
+      catalog.get('aurora');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as CoordinatorError).details.suggestions).toEqual(expect.arrayContaining(['aurora-mysql', 'aurora-postgresql']));
+    }
+  });
 });
-
-type Scenario = {
-  name: string;
-  req: Requirements;
-  /** At least one of these is in the top 3. */
-  expect: string[];
-  /** Excluded by a hard constraint (in excluded, absent from the ranking). */
-  excluded?: string[];
-  /** Must not be in the top 3. */
-  notTop?: string[];
-};
-
-// Written from domain knowledge before the recommender was run.
-const SCENARIOS: Scenario[] = [
-  { name: 'IoT metrics at high write rates', req: { data_model: 'time-series', writes_per_second: 500_000, data_volume: '50TB', query_needs: ['time_series', 'aggregations'], deployment: 'self-hosted' }, expect: ['influxdb', 'questdb', 'victoriametrics'], excluded: ['dynamodb'], notTop: ['sqlite', 'postgresql'] },
-  { name: 'social graph', req: { data_model: 'graph', query_needs: ['graph_traversal'], data_volume: '2TB' }, expect: ['neo4j'], notTop: ['redis', 'mysql'] },
-  { name: 'e-commerce orders', req: { workloads: ['oltp'], transactions: true, consistency: 'strong', query_needs: ['joins', 'aggregations'], data_volume: '800GB', writes_per_second: 2000 }, expect: ['postgresql'], excluded: ['cassandra', 'memcached'] },
-  { name: 'product search', req: { workloads: ['search'], query_needs: ['full_text', 'aggregations'], data_volume: '200GB' }, expect: ['elasticsearch', 'opensearch'], notTop: ['memcached', 'postgresql'] },
-  { name: 'RAG embeddings inside an existing PostgreSQL shop', req: { data_model: 'vector', query_needs: ['vector_similarity'], existing_systems: ['postgresql'], team_expertise: ['postgres'], data_volume: '50GB' }, expect: ['pgvector'] },
-  { name: 'session cache', req: { workloads: ['cache'], latency_ms: 1, reads_per_second: 200_000, data_volume: '20GB', consistency: 'eventual' }, expect: ['redis', 'valkey'], notTop: ['snowflake', 'postgresql'] },
-  { name: 'global multi-region writes', req: { multi_region: 'active-active', consistency: 'strong', transactions: true, data_model: 'relational', query_needs: ['joins'] }, expect: ['cockroachdb', 'spanner', 'yugabytedb'], excluded: ['postgresql', 'mysql'] },
-  { name: 'analytics over TBs, self-hosted', req: { workloads: ['analytics'], data_volume: '40TB', query_needs: ['aggregations', 'joins'], deployment: 'self-hosted' }, expect: ['clickhouse'], excluded: ['snowflake', 'bigquery', 'redshift'] },
-  { name: 'AWS serverless key-value', req: { serverless: true, cloud: 'aws', data_model: 'key-value', query_needs: ['key_lookup'] }, expect: ['dynamodb'], excluded: ['firestore', 'cosmosdb', 'mysql', 'spanner'] },
-  { name: 'offline mobile app', req: { offline_sync: true, deployment: 'embedded', data_model: 'relational' }, expect: ['sqlite'], excluded: ['postgresql', 'mongodb'] },
-  { name: 'audit-heavy finance', req: { transactions: true, consistency: 'strong', compliance: ['sox', 'pci-dss'], data_model: 'relational', query_needs: ['joins', 'aggregations'], budget: 'high' }, expect: ['postgresql', 'oracle', 'sqlserver', 'db2'], excluded: ['cassandra', 'memcached'] },
-  { name: 'self-hosted vector search', req: { data_model: 'vector', deployment: 'self-hosted', query_needs: ['vector_similarity'], data_volume: '500GB' }, expect: ['qdrant', 'milvus', 'weaviate'], excluded: ['pinecone'] },
-  { name: 'Azure .NET shop, managed relational', req: { cloud: 'azure', data_model: 'relational', transactions: true, team_expertise: ['sql server'], deployment: 'managed' }, expect: ['sqlserver'], excluded: ['aurora', 'spanner', 'bigquery'] },
-  { name: 'petabyte analytics on GCP, serverless', req: { cloud: 'gcp', workloads: ['analytics'], data_volume: '3PB', deployment: 'managed', serverless: true }, expect: ['bigquery'], excluded: ['redshift', 'aurora'] },
-  { name: 'analytics embedded in an application', req: { deployment: 'embedded', workloads: ['analytics'], query_needs: ['aggregations', 'joins'], data_volume: '50GB' }, expect: ['duckdb'], excluded: ['snowflake', 'bigquery'] },
-  { name: 'open-source document store', req: { data_model: 'document', open_source_only: true }, expect: ['couchdb', 'ravendb', 'postgresql', 'couchbase'], excluded: ['mongodb', 'cosmosdb', 'firestore'] },
-  { name: 'cluster coordination metadata', req: { data_model: 'key-value', consistency: 'strong', data_volume: '2GB', query_needs: ['key_lookup'], deployment: 'self-hosted', open_source_only: true }, expect: ['etcd', 'foundationdb'], excluded: ['dynamodb'] },
-  { name: 'real-time leaderboards', req: { data_model: 'key-value', latency_ms: 1, writes_per_second: 50_000, query_needs: ['key_lookup'] }, expect: ['redis', 'valkey', 'keydb'], notTop: ['snowflake', 'neo4j'] },
-  { name: 'write-heavy messages across regions', req: { data_model: 'wide-column', writes_per_second: 1_000_000, multi_region: 'active-active', data_volume: '1PB' }, expect: ['cassandra', 'scylladb'], excluded: ['postgresql', 'mysql', 'redis'] },
-  { name: 'geospatial delivery tracking', req: { data_model: 'relational', query_needs: ['geospatial', 'joins'], transactions: true }, expect: ['postgresql'], excluded: ['cassandra'] },
-  { name: 'fraud graph, managed on AWS', req: { data_model: 'graph', cloud: 'aws', deployment: 'managed', query_needs: ['graph_traversal'] }, expect: ['neptune', 'neo4j'], excluded: ['cosmosdb', 'spanner'] },
-  { name: 'time series inside SQL with joins', req: { data_model: 'time-series', query_needs: ['time_series', 'joins'], existing_systems: ['postgresql'], transactions: true }, expect: ['timescaledb'], excluded: ['influxdb', 'prometheus'] },
-  { name: 'metrics for Kubernetes monitoring', req: { workloads: ['time-series'], writes_per_second: 200_000, open_source_only: true, deployment: 'self-hosted' }, expect: ['prometheus', 'victoriametrics', 'influxdb'], excluded: ['pinecone', 'snowflake'] },
-];
 
 describe('recommend_databases scenarios', () => {
   it('ranks PostgreSQL above its pgvector extension when no vector search is asked for, and the polyglot design keeps the first choice', () => {
@@ -113,6 +105,27 @@ describe('recommend_databases scenarios', () => {
     // and a polyglot design does not copy PostgreSQL into its own extension
     expect(both.polyglot!.components.map((c) => [c.workload, c.system])).toEqual([['oltp', 'postgresql'], ['vector', 'pgvector']]);
     expect(both.polyglot!.synchronization).toEqual(['pgvector: an extension inside the same PostgreSQL database, so the vector similarity data needs no synchronization']);
+  });
+
+  it('weighs each Aurora engine on its own facts: no lost writes on an in-region failover, sharding only for PostgreSQL', () => {
+    const r = recommender.recommend({ workloads: ['oltp'], consistency: 'strong', transactions: true, cloud: 'aws', deployment: 'managed', data_volume: '20TB' }, 30);
+    const row = (id: string) => r.ranked.find((x) => x.id === id)!;
+    // Aurora User Guide: a write is acknowledged once on a quorum of the six storage copies, which the promoted replica shares
+    for (const id of ['aurora-mysql', 'aurora-postgresql']) {
+      expect(row(id).why).toContain('storage quorum across three Availability Zones: acknowledged writes survive a failover in the region');
+      expect(row(id).risks.join(' ')).not.toMatch(/asynchronous replicas can lose/);
+    }
+    // RDS-style PostgreSQL keeps the single-primary risk
+    expect(row('postgresql').risks).toContain('strong only on the primary: asynchronous replicas can lose the last writes on failover');
+    // Limitless Database shards Aurora PostgreSQL; Aurora MySQL has one writer
+    expect(row('aurora-postgresql').why).toContain('scales out by sharding');
+    expect(row('aurora-mysql').why).not.toContain('scales out by sharding');
+    // across regions Global Database is asynchronous: the risk is said
+    const global = recommender.recommend({ workloads: ['oltp'], consistency: 'strong', multi_region: 'read-replicas', cloud: 'aws' }, 30);
+    expect(global.ranked.find((x) => x.id === 'aurora-mysql')!.risks.join(' ')).toMatch(/Global Database copies to other regions asynchronously/);
+    // pgvector runs inside Aurora PostgreSQL, not Aurora MySQL
+    const vec = recommender.recommend({ workloads: ['vector'], existing_systems: ['aurora postgresql'] }, 5);
+    expect(vec.ranked.find((x) => x.id === 'pgvector')!.why).toContain('runs inside aurora-postgresql, already in production');
   });
 
   it('does not credit a SQL warehouse as built for transactions', () => {
@@ -183,7 +196,7 @@ describe('recommend_databases scenarios', () => {
     const r = recommender.recommend({ workloads: ['oltp', 'search', 'cache', 'analytics'], transactions: true });
     expect(r.polyglot).not.toBeNull();
     const by = Object.fromEntries(r.polyglot!.components.map((c) => [c.workload, c.system]));
-    expect(['postgresql', 'mysql', 'cockroachdb', 'yugabytedb', 'sqlserver', 'oracle', 'aurora']).toContain(by.oltp);
+    expect(['postgresql', 'mysql', 'cockroachdb', 'yugabytedb', 'sqlserver', 'oracle', 'aurora-mysql', 'aurora-postgresql']).toContain(by.oltp);
     expect(['elasticsearch', 'opensearch', 'solr', 'typesense', 'meilisearch', 'vespa']).toContain(by.search);
     expect(['redis', 'valkey', 'memcached', 'keydb', 'elasticache', 'hazelcast']).toContain(by.cache);
     expect(['clickhouse', 'snowflake', 'bigquery', 'redshift', 'druid', 'duckdb', 'vertica']).toContain(by.analytics);

@@ -83,6 +83,29 @@ describe('plan_migration', () => {
     }
   });
 
+  it('plans moves onto and off each Aurora engine with its own dialect and tools', () => {
+    // onto the same engine: AWS DMS and the engine's own replication, not a rewrite
+    const lift = planner.plan('mysql', 'aurora mysql', { data_volume: '500GB' });
+    expect(lift.assessment.level).toBe('LOW');
+    expect(lift.tools.map((t) => t.name)).toEqual(expect.arrayContaining(['AWS DMS', 'Aurora read replica of RDS for MySQL']));
+    expect(lift.kind).toMatch(/wire-compatible/);
+    const pgLift = planner.plan('postgresql', 'aurora-postgresql', {});
+    expect(pgLift.tools.map((t) => t.name)).toEqual(expect.arrayContaining(['AWS DMS', 'logical replication (publication and subscription)']));
+    // SQL Server onto Aurora PostgreSQL: AWS SCT + DMS, and Babelfish (an Aurora PostgreSQL feature)
+    const mssql = planner.plan('sqlserver', 'aurora-postgresql', {});
+    expect(mssql.tools.map((t) => t.name)).toEqual(expect.arrayContaining(['AWS SCT + AWS DMS', 'Babelfish for Aurora PostgreSQL']));
+    // Aurora MySQL DDL is MySQL DDL: converted, and validated with MySQL's quoting on the source side
+    const ddl = 'CREATE TABLE `Orders` (id int PRIMARY KEY, total decimal(10,2));';
+    const out = planner.plan('aurora-mysql', 'postgresql', { source_ddl: ddl });
+    expect(out.schema_conversion!.summary.by_kind.table!.found).toBe(1);
+    expect(out.validation.source[0]!.query).toBe('SELECT COUNT(*) FROM `Orders`;');
+    expect(out.validation.target[0]!.query).toBe('SELECT count(*) FROM orders;');
+    // Aurora MySQL keeps binary logging off until binlog_format is set (Aurora User Guide): CDC needs it
+    expect(out.assessment.action_items.map((a) => a.item).join(' ')).toMatch(/binlog_format=ROW/);
+    expect(planner.conversionDialect('aurora-mysql', 'aurora-postgresql')).toBe('mysql');
+    expect(planner.conversionDialect('aurora-postgresql', 'postgresql')).toBeNull();
+  });
+
   it('does not promise reverse replication or shadow reads to an offline cutover', () => {
     const offline = planner.plan('mysql', 'postgresql', { downtime: 'hours' });
     const cutover = offline.phases.find((ph) => ph.name === 'Cutover')!;
