@@ -34,6 +34,7 @@ export const planOptionsShape = {
   downtime: z.enum(['zero', 'minutes', 'hours']).optional().describe('Accepted at cutover (default zero)'),
   cdc_available: z.boolean().optional().describe('Change data capture possible on the source'),
   source_ddl: z.string().max(2_000_000).optional().describe('Source DDL, converted and assessed for a PostgreSQL target'),
+  procedural_code: z.boolean().optional().describe('Stored procedures, packages or triggers in use'),
 };
 const planOptionsSchema = z.strictObject(planOptionsShape);
 export type PlanOptions = z.infer<typeof planOptionsSchema>;
@@ -73,6 +74,20 @@ function complexity(source: Database, target: Database, knowledge: PairKnowledge
   if (knowledge) return { factor: source.id === 'sqlserver' ? 1.3 : 1.0, kind: `${sm} to ${tm}, a well-trodden path` };
   return { factor: 1.3, kind: `${sm} to ${tm}` };
 }
+
+/**
+ * How the data volume drives effort. d is the number of tenfolds above 1 GB (0 at 1 GB or less,
+ * 2 at 100 GB, 3 at 1 TB, 6 at 1 PB, 7.7 at 50 PB). Each data-bound phase adds weight * d^2
+ * person-days, so each tenfold costs more than the one before: at a few GB the copy is a command
+ * that runs in minutes; past a TB the backfill runs for days and must be throttled, resumed and
+ * checked in parts; past a PB it takes parallel pipelines or physical transfer (AWS Snowball) and
+ * weeks of wall-clock time that someone attends, and every rehearsal and checksum pass re-reads it all.
+ */
+function volumeDecades(gb: number): number {
+  return Math.max(0, Math.log10(gb));
+}
+/** Of d^2, the person-days in the bulk load and catch-up, in validation (checksums re-read every row) and in the cutover (its rehearsal re-times the copy). */
+const VOLUME_WEIGHT = { bulk: 1.5, validation: 0.75, cutover: 0.5 } as const;
 
 const round = (n: number) => Math.max(0.5, Math.round(n * 2) / 2);
 
@@ -128,13 +143,20 @@ export class MigrationPlanner {
         ? `source_ddl: nothing in it could be converted (${n} unreadable statement${n === 1 ? '' : 's'} in schema_conversion.unparsed), so the assessment ignores it${tables === undefined ? '; efforts assume about 50 tables' : ''}`
         : `source_ddl: ${n} statement${n === 1 ? '' : 's'} could not be read (schema_conversion.unparsed); the assessment counts only what was converted`);
     }
+    // procedural code: stated, or found in source_ddl (procedures, functions, packages, triggers, type bodies)
+    const routinesFound = PROCEDURAL_KINDS.reduce((n, kind) => n + (conversion?.summary.by_kind[kind]?.found ?? 0), 0);
+    const procedural = options.procedural_code ?? (routinesFound > 0 ? true : undefined);
+    if (procedural === undefined && source.id === 'oracle') {
+      assumptions.push('procedural_code not given: rated as Oracle without PL/SQL; packages, procedures or triggers make the move HIGH');
+    }
     const tableCount = tables ?? conversion?.summary.by_kind.table?.found ?? 50;
-    const volumeFactor = 1 + Math.log10(Math.max(volumeGb ?? 100, 1)) / 3;
+    const decades = volumeDecades(volumeGb ?? 100);
     const tableFactor = 1 + Math.min(tableCount, 2000) / 200;
     const writeFactor = 1 + Math.min((options.write_rate ?? 0) / 20_000, 1.5);
     const ddlHours = (conversion?.action_items ?? []).reduce((h, a) => h + BUCKET_HOURS[a.effort], 0);
-    const effort = (baseDays: number, scale: number): Effort => {
-      const days = baseDays * factor * scale;
+    // volumeWeight: the phase's share of the work that grows with the data (see volumeDecades)
+    const effort = (baseDays: number, scale: number, volumeWeight = 0): Effort => {
+      const days = baseDays * factor * scale + volumeWeight * decades ** 2;
       return { low_days: round(days * 0.7), high_days: round(days * 1.4) };
     };
 
@@ -193,7 +215,7 @@ export class MigrationPlanner {
             ...(kind.includes('data model changes') ? ['Transform rows into the target model in the pipeline (denormalise or normalise)'] : []),
           ],
         tools: downtime === 'hours' ? toolNames.slice(0, 1) : syncTools,
-        effort: effort(5, volumeFactor * writeFactor),
+        effort: effort(5, writeFactor, VOLUME_WEIGHT.bulk),
         exit_criteria: downtime === 'hours' ? ['Copy time under 60% of the window'] : ['Lag under a few seconds at peak', 'No apply errors for 48 hours'],
         rollback: rollbackNote('Stop the pipeline and drop the target data'),
       },
@@ -207,7 +229,7 @@ export class MigrationPlanner {
           'Load test the target at 1.5x peak',
         ],
         tools: ['validation queries below', 'data-diff or a custom comparison job'],
-        effort: effort(3, volumeFactor * tableFactor ** 0.5),
+        effort: effort(3, tableFactor ** 0.5, VOLUME_WEIGHT.validation),
         exit_criteria: ['Counts and checksums match on every table', downtime === 'hours' ? 'The rehearsed copy fits the window with a margin' : 'Shadow-read mismatch rate 0 after known differences are explained', 'p99 latency within target'],
         rollback: rollbackNote('Fix the differences and re-run; nothing user-facing has moved yet'),
       },
@@ -222,7 +244,7 @@ export class MigrationPlanner {
             `Start reverse replication ${target.name} -> ${source.name} so that rollback keeps new writes`,
           ],
         tools: downtime === 'hours' ? ['feature flags or connection routing'] : ['feature flags or connection routing', `reverse change capture from ${target.name}`],
-        effort: effort(1, writeFactor),
+        effort: effort(1, writeFactor, VOLUME_WEIGHT.cutover),
         exit_criteria: ['100% of traffic on the target for a full business cycle', 'Error rate and latency at or better than before'],
         rollback: downtime === 'hours'
           ? `Before reopening: point the application back at ${source.name}, which took no writes during the window. After reopening: writes made on ${target.name} must be copied back first, so decide before reopening`
@@ -263,7 +285,7 @@ export class MigrationPlanner {
     const risks = [...(k?.risks ?? genericRisks(source, target, kind))];
     if (downtime === 'zero' && !cdc) risks.push('Zero downtime without change data capture relies on dual writes, which can diverge on partial failures');
     if ((volumeGb ?? 0) > 10_240) risks.push('Over 10 TB: the backfill takes days; plan throttling and verify on a subset first');
-    const assessment = assess(factor, actionItems, volumeGb, downtime, cdc, source, target, kind);
+    const assessment = assess(factor, actionItems, volumeGb, downtime, cdc, source, target, kind, procedural ? routinesFound : 0, procedural === true);
     const totalEffort = phases.reduce((t, p) => ({ low_days: t.low_days + p.effort.low_days, high_days: t.high_days + p.effort.high_days }), { low_days: 0, high_days: 0 });
 
     const plan = {
@@ -372,15 +394,24 @@ function genericActionItems(source: Database, target: Database, kind: string) {
   return items;
 }
 
-function assess(factor: number, items: { item: string; category: string; effort: Bucket }[], volumeGb: number | undefined, downtime: string, cdc: boolean, source: Database, target: Database, kind: string) {
+/** Kinds of convert_schema's summary that are procedural code. */
+const PROCEDURAL_KINDS = ['procedure', 'function', 'package', 'trigger', 'type'];
+
+function assess(factor: number, items: { item: string; category: string; effort: Bucket }[], volumeGb: number | undefined, downtime: string, cdc: boolean, source: Database, target: Database, kind: string, routines: number, procedural: boolean) {
   const significant = items.filter((i) => i.effort === 'over 6h').length;
   let points = factor >= 1.6 ? 2 : factor >= 1.2 ? 1 : 0;
   points += significant >= 4 ? 2 : significant >= 1 ? 1 : 0;
   points += (volumeGb ?? 0) > 10_240 ? 1 : 0;
   points += downtime === 'zero' && !cdc ? 1 : 0;
-  const level: 'LOW' | 'MEDIUM' | 'HIGH' = points >= 4 ? 'HIGH' : points >= 2 ? 'MEDIUM' : 'LOW';
+  points += procedural ? 1 : 0;
+  // PL/SQL has no automatic path to PL/pgSQL: packages (state, initialisation), autonomous
+  // transactions, BULK COLLECT/FORALL and Oracle-only packages (DBMS_*, UTL_*) are rewritten by
+  // hand even after ora2pg or AWS SCT, so Oracle with PL/SQL is HIGH whatever else holds.
+  const plsql = procedural && source.id === 'oracle';
+  const level: 'LOW' | 'MEDIUM' | 'HIGH' = plsql || points >= 4 ? 'HIGH' : points >= 2 ? 'MEDIUM' : 'LOW';
   const why = [
     kind,
+    procedural ? `${source.id === 'oracle' ? 'PL/SQL' : 'procedural code'}${routines ? ` (${routines} object${routines > 1 ? 's' : ''} in source_ddl)` : ''} to rewrite by hand` : null,
     significant ? `${significant} action item${significant > 1 ? 's' : ''} over 6 hours` : 'no action item over 6 hours',
     volumeGb !== undefined ? `${volumeGb >= 1024 ? `${Math.round(volumeGb / 102.4) / 10} TB` : `${Math.round(volumeGb)} GB`} to move` : null,
     downtime === 'zero' ? (cdc ? 'zero downtime through change data capture' : 'zero downtime without change data capture') : `${downtime} of downtime accepted`,

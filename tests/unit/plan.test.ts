@@ -134,7 +134,7 @@ describe('plan_migration', () => {
     expect(mysql.phases[1]!.tools.join(' ')).not.toMatch(/Debezium/);
   });
 
-  it('rates Oracle with procedural code higher than MySQL, and maps its functions', () => {
+  it('rates Oracle higher than MySQL even without PL/SQL, and maps its functions', () => {
     const oracle = planner.plan('oracle', 'postgresql', { data_volume: '2TB', source_ddl: corpus('oracle-hr-create.oracle.sql') });
     const mysql = planner.plan('mysql', 'postgresql', { data_volume: '2TB' });
     const rank = { LOW: 0, MEDIUM: 1, HIGH: 2 };
@@ -172,6 +172,52 @@ describe('plan_migration', () => {
     const graph = planner.plan('neo4j', 'postgresql', {});
     expect(graph.kind).toMatch(/graph to relational: the data model changes/);
     expect(graph.assessment.action_items[0]!.item).toMatch(/Design the relational model/);
+  });
+
+  it('rates Oracle with PL/SQL HIGH, whether the DDL holds it or the caller says so', () => {
+    // The HR sample's create script (oracle-hr-create) holds no PL/SQL: its procedures and triggers ship in a separate script
+    const hr = planner.plan('oracle', 'postgresql', { source_ddl: corpus('oracle-hr-create.oracle.sql') });
+    expect(hr.assessment.level).toBe('MEDIUM');
+    expect(hr.assumptions).toContain('procedural_code not given: rated as Oracle without PL/SQL; packages, procedures or triggers make the move HIGH');
+    // Oracle PL/SQL Language Reference: CREATE PACKAGE, CREATE PROCEDURE and CREATE TRIGGER are PL/SQL units
+    const ddl = [
+      'CREATE TABLE emp (id NUMBER(6) PRIMARY KEY, sal NUMBER(8,2));',
+      'CREATE OR REPLACE PACKAGE pay AS PROCEDURE raise(p_id NUMBER); END pay;\n/',
+      'CREATE OR REPLACE TRIGGER emp_bi BEFORE INSERT ON emp FOR EACH ROW BEGIN NULL; END;\n/',
+    ].join('\n');
+    const withCode = planner.plan('oracle', 'postgresql', { source_ddl: ddl });
+    expect(withCode.assessment.level).toBe('HIGH');
+    expect(withCode.assessment.rationale).toMatch(/PL\/SQL \(2 objects in source_ddl\) to rewrite by hand/);
+    expect(planner.plan('oracle', 'postgresql', { procedural_code: true }).assessment.level).toBe('HIGH');
+    expect(planner.plan('oracle', 'aurora-postgresql', { procedural_code: true }).assessment.level).toBe('HIGH');
+    // said absent: the pair's own distance only (relational to relational, Oracle's factor) - MEDIUM
+    expect(planner.plan('oracle', 'postgresql', { procedural_code: false }).assessment.level).toBe('MEDIUM');
+  });
+
+  it('makes the data volume a real driver of effort: each tenfold costs more than the one before', () => {
+    const at = (v: string) => planner.plan('mysql', 'postgresql', { data_volume: v, tables: 50 }).total_effort;
+    const volumes = ['1GB', '100GB', '1TB', '10TB', '100TB', '1PB', '50PB'];
+    const efforts = volumes.map(at);
+    for (let i = 1; i < efforts.length; i++) {
+      expect(efforts[i]!.low_days, volumes[i]).toBeGreaterThan(efforts[i - 1]!.low_days);
+      expect(efforts[i]!.high_days, volumes[i]).toBeGreaterThan(efforts[i - 1]!.high_days);
+    }
+    // growth per tenfold rises: the step from 100 TB to 1 PB exceeds the step from 100 GB to 1 TB
+    const step = (a: number, b: number) => efforts[b]!.low_days - efforts[a]!.low_days;
+    expect(step(4, 5)).toBeGreaterThan(step(1, 2));
+    const [gb1, , tb1, , , , pb50] = efforts;
+    // 1 GB, 50 tables, MySQL to PostgreSQL with zero downtime: the copy is minutes, so the fixed work
+    // (inventory, schema, CDC set-up, checks, cutover) decides: two to seven person-weeks
+    expect(gb1!.low_days).toBeGreaterThanOrEqual(10);
+    expect(gb1!.high_days).toBeLessThanOrEqual(35);
+    // 1 TB: the backfill runs for hours to a day per attempt and is rehearsed; a month or two of one person's work
+    expect(tb1!.low_days).toBeGreaterThanOrEqual(20);
+    expect(tb1!.high_days).toBeLessThanOrEqual(90);
+    // 50 PB = 52,428,800 GB: even at 10 GB/s sustained the copy alone runs 5.2 million s, about 61 days,
+    // attended throughout, and validation reads it all again: the low end must exceed 61 + the 1 GB plan's days
+    expect(pb50!.low_days).toBeGreaterThan(61 + gb1!.low_days);
+    // and stay a programme of months, not decades: under three person-years at the high end
+    expect(pb50!.high_days).toBeLessThan(3 * 220);
   });
 
   it('grows the effort with the volume and the number of tables', () => {
