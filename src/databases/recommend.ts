@@ -116,6 +116,8 @@ interface Ranked {
   why: string[];
   risks: string[];
 }
+/** A ranked system with, kept out of the answer, its score on the stated requirements alone. */
+type Scored = Ranked & { stated: number };
 
 export interface Recommendation {
   requirements: Requirements;
@@ -179,7 +181,7 @@ export class Recommender {
     const writes = req.writes_per_second ?? (req.reads_per_second !== undefined && ratio !== undefined && ratio < 1 ? (req.reads_per_second * (1 - ratio)) / ratio : undefined);
     if (req.writes_per_second === undefined && writes !== undefined) assumptions.push(`writes_per_second derived from reads and ratio: about ${Math.round(writes)}`);
 
-    const ranked: Ranked[] = [];
+    const ranked: Scored[] = [];
     const excluded: Recommendation['excluded'] = [];
     for (const db of this.catalog.all) {
       const reasons = this.exclusions(db, req, volumeGb);
@@ -187,18 +189,18 @@ export class Recommender {
         excluded.push({ id: db.id, name: db.name, reasons });
         continue;
       }
-      ranked.push(this.score(db, { ...req, budget, latency_ms: latency }, { needs, model, volumeGb, writes, ratio, expertise, existing, explicitBudget: req.budget !== undefined }));
+      ranked.push(this.score(db, { ...req, budget, latency_ms: latency }, { needs, model, volumeGb, writes, ratio, expertise, existing, explicitBudget: req.budget !== undefined, assumedLatency: req.latency_ms === undefined }));
     }
     // On equal fit the broader system comes first: it leaves room for needs not stated yet.
     const breadth = new Map(ranked.map((r) => [r.id, Object.values(this.catalog.find(r.id)!.query_support).reduce((sum, v) => sum + v, 0)]));
     ranked.sort((a, b) => b.score - a.score || breadth.get(b.id)! - breadth.get(a.id)! || a.id.localeCompare(b.id));
-    const top = ranked.slice(0, limit).map((r, i) => ({ rank: i + 1, ...r }));
+    const top = ranked.slice(0, limit).map(({ stated: _, ...r }, i) => ({ rank: i + 1, ...r }));
     return {
       requirements: req,
       assumptions,
       ranked: top,
       excluded,
-      confidence: confidenceOf(ranked), // the runner-up may be past the returned page
+      confidence: confidenceOf(ranked, (id) => this.catalog.find(id)!), // the runner-up may be past the returned page
       polyglot: withPolyglot ? this.polyglot(req, needs, ranked) : null,
     };
   }
@@ -244,15 +246,19 @@ export class Recommender {
 
   private score(db: Database, req: Requirements, ctx: {
     needs: Set<QueryNeed>; model: string | undefined; volumeGb: number | undefined; writes: number | undefined; ratio: number | undefined;
-    expertise: string[]; existing: string[]; explicitBudget: boolean;
-  }): Ranked {
+    expertise: string[]; existing: string[]; explicitBudget: boolean; assumedLatency: boolean;
+  }): Scored {
     const why: string[] = [];
     const risks: string[] = [];
     let got = 0;
     let max = 0;
-    const part = (weight: number, fraction: number) => {
+    /** Of got, the share earned on what the caller asked for (not on defaults and assumptions): see confidenceOf. */
+    let gotStated = 0;
+    const part = (weight: number, fraction: number, assumed = false) => {
       max += weight;
-      got += weight * Math.max(0, Math.min(1, fraction));
+      const earned = weight * Math.max(0, Math.min(1, fraction));
+      got += earned;
+      if (!assumed) gotStated += earned;
     };
     const library = db.deployment.embedded && !db.deployment.self_hosted && db.deployment.managed.length === 0 && db.deployment.cloud_only === null;
 
@@ -301,7 +307,7 @@ export class Recommender {
     }
     if (req.latency_ms !== undefined) {
       const typical = LATENCY_MS[db.latency];
-      part(10, typical <= req.latency_ms ? 1 : (req.latency_ms / typical) ** 0.5);
+      part(10, typical <= req.latency_ms ? 1 : (req.latency_ms / typical) ** 0.5, ctx.assumedLatency);
       if (typical <= req.latency_ms && db.latency === 'sub-ms') why.push('sub-millisecond reads');
       if (typical > req.latency_ms) risks.push(`typical latency (${db.latency}) above the ${req.latency_ms} ms target`);
     }
@@ -312,7 +318,8 @@ export class Recommender {
       // A single primary is strongly consistent in one region; across regions only consensus is.
       const acrossRegions = req.multi_region !== undefined && req.multi_region !== 'none';
       const quorum = QUORUM_STORAGE.has(db.id);
-      part(10, db.consistency === 'strong' || (quorum && !acrossRegions) ? 1 : db.consistency === 'strong-single-node' ? (acrossRegions ? 0.3 : 0.5) : db.consistency === 'tunable' ? 0.5 : 0);
+      // quorum storage: no acknowledged write lost on an in-region failover, but replica reads lag by milliseconds
+      part(10, db.consistency === 'strong' ? 1 : quorum && !acrossRegions ? 0.75 : db.consistency === 'strong-single-node' ? (acrossRegions ? 0.3 : 0.5) : db.consistency === 'tunable' ? 0.5 : 0);
       if (db.consistency === 'strong') why.push(`consensus replication: acknowledged writes survive a failover${acrossRegions ? ', across regions' : ''}`);
       else if (quorum && !acrossRegions) why.push('storage quorum across three Availability Zones: acknowledged writes survive a failover in the region');
       else if (quorum) risks.push('Global Database copies to other regions asynchronously: a regional failover can lose the last second of writes');
@@ -331,23 +338,23 @@ export class Recommender {
       why.push(`native ${req.cloud.toUpperCase()} service`);
     }
     if (req.cloud === undefined && req.deployment !== 'embedded') {
-      part(5, db.deployment.cloud_only && db.deployment.cloud_only !== 'vendor' ? 0.2 : 1);
+      part(5, db.deployment.cloud_only && db.deployment.cloud_only !== 'vendor' ? 0.2 : 1, true);
       if (db.deployment.cloud_only && db.deployment.cloud_only !== 'vendor') risks.push(`runs only on ${db.deployment.cloud_only.toUpperCase()}: lock-in`);
     }
     // Breadth of managed offerings: a proxy for a mature ecosystem (drivers, tools, people, support).
-    part(6, db.deployment.cloud_only ? 0.8 : Math.min(db.deployment.managed.length, 4) / 4);
+    part(6, db.deployment.cloud_only ? 0.8 : Math.min(db.deployment.managed.length, 4) / 4, true);
     if (req.deployment === undefined) {
-      part(10, library ? 0.2 : 1);
+      part(10, library ? 0.2 : 1, true);
       if (library) risks.push('an embedded library: it serves one application process, not a fleet');
     }
     if (req.deployment === 'self-hosted' || req.deployment === 'embedded' || req.deployment === undefined) {
-      part(5, db.operational_complexity === 'low' ? 1 : db.operational_complexity === 'medium' ? 0.7 : 0.3);
+      part(5, db.operational_complexity === 'low' ? 1 : db.operational_complexity === 'medium' ? 0.7 : 0.3, req.deployment === undefined);
       if (db.operational_complexity === 'high') risks.push('high operational complexity to run it yourself');
     }
     if (req.budget) {
       const costly = db.license.kind === 'proprietary' && db.deployment.cloud_only === null;
       const fraction = req.budget === 'high' ? 1 : req.budget === 'medium' ? (costly ? 0.4 : 1) : costly ? 0 : db.operational_complexity === 'high' ? 0.5 : 1;
-      part(8, fraction);
+      part(8, fraction, !ctx.explicitBudget);
       if (req.budget !== 'high' && costly) risks.push(`licence cost: ${db.cost_profile}`);
     }
     if (req.compliance?.length) {
@@ -384,7 +391,8 @@ export class Recommender {
     }
     const base = max === 0 ? 50 : (got / max) * 85;
     for (const l of db.limitations.slice(0, 2)) if (!risks.includes(l)) risks.push(l);
-    return { id: db.id, name: db.name, score: Math.round(Math.min(100, base + bonus) * 10) / 10, why: why.length ? why : [db.sweet_spot], risks };
+    const stated = (max === 0 ? 50 : (gotStated / max) * 85) + bonus;
+    return { id: db.id, name: db.name, score: Math.round(Math.min(100, base + bonus) * 10) / 10, why: why.length ? why : [db.sweet_spot], risks, stated };
   }
 
   /** Mixed workloads get one store per workload and the way they stay in step. */
@@ -465,17 +473,61 @@ function builtFor(w: (typeof WORKLOADS)[number], db: Database): boolean {
 const variantOf = (id: string) => (OWN_ENGINE.has(id) ? [] : FAMILY[id] ?? []);
 const variants = (a: string, b: string) => variantOf(a).includes(b) || variantOf(b).includes(a) || variantOf(a).some((x) => variantOf(b).includes(x));
 
-/** How far the first system leads the best one that is not a variant of it (Valkey against Redis says nothing). */
-function confidenceOf(top: Ranked[]): Recommendation['confidence'] {
+/**
+ * Score points (of 100) on the stated requirements by which a lead counts as clear. Calibrated on the
+ * recommender's scenario tests (tests/helpers/db-scenarios.ts, each with the systems its author
+ * expected, written before the recommender ran): "high" should mean the leader is expected and the
+ * runner-up is not. Leads there: 1.4 (Qdrant over Weaviate, both expected) and 2.2 (Neptune over
+ * Neo4j, both expected) should stay below high; 1.9 (PostgreSQL over MySQL for orders), 3.4, 4.3
+ * and more (runner-up not expected) should reach it. 1.5 gets all of them but Neptune right; no
+ * leader outside its expected set is high at any margin from 1 to 5. The kind margin: 3.8 (a
+ * warehouse beside PostgreSQL for audited transactions) is the only rival kind within 12 points.
+ */
+export const CONFIDENCE_MARGIN = { product: 1.5, kind: 5 };
+
+/**
+ * How sure the ranking is, judged on what the caller asked for: each system's score is split into
+ * what it earned on the stated requirements and what it earned on defaults (ecosystem breadth,
+ * assumed deployment, cloud lock-in, an assumed budget), and only the first decides the level.
+ * The runner-up is the best system that is not a variant of the leader (Valkey against Redis says
+ * nothing); the rival kind is the best system of another primary category (a graph store against a
+ * document store).
+ * - high: the leader beats the runner-up by at least CONFIDENCE_MARGIN.product points on the stated
+ *   requirements: what was asked picks this system.
+ * - moderate: the products of the leader's kind tie on what was asked, but the leader beats every
+ *   other kind of store by CONFIDENCE_MARGIN.kind points: the kind of database is settled; pick
+ *   among its products on team, cost and the risks listed.
+ * - too-close-to-call: not even the kind is settled by what was asked: state more requirements.
+ * - none: nothing meets the hard constraints.
+ */
+function confidenceOf(top: Scored[], db: (id: string) => Database): Recommendation['confidence'] {
   if (top.length === 0) return { level: 'none', gap_percent: null, explanation: 'no system meets the hard constraints; relax one of them (see excluded)' };
   if (top.length === 1) return { level: 'high', gap_percent: null, explanation: `only ${top[0]!.name} meets the constraints` };
   const a = top[0]!;
   const b = top.slice(1).find((r) => !variants(a.id, r.id)) ?? top[1]!;
   const gap = a.score === 0 ? 0 : ((a.score - b.score) / a.score) * 100;
   const g = Math.round(gap * 10) / 10;
-  if (gap > 20) return { level: 'high', gap_percent: g, explanation: `${a.name} leads ${b.name} by ${g}%` };
-  if (gap >= 10) return { level: 'moderate', gap_percent: g, explanation: `${a.name} leads ${b.name} by ${g}%: check the risks of both` };
-  return { level: 'too-close-to-call', gap_percent: g, explanation: `${a.name} and ${b.name} are within ${g}%: decide on team expertise, cost and the risks listed` };
+  const lead = (x: Scored) => Math.round((a.stated - x.stated) * 10) / 10;
+  if (lead(b) >= CONFIDENCE_MARGIN.product) {
+    return { level: 'high', gap_percent: g, explanation: `${a.name} leads ${b.name} by ${lead(b)} points on the stated requirements (${g}% overall)` };
+  }
+  const kinds = (id: string) => db(id).categories.filter((c) => c !== 'multi-model' && c !== 'embedded');
+  const mine = kinds(a.id);
+  const rival = top.find((r) => !kinds(r.id).some((c) => mine.includes(c)));
+  const kindName = mine[0]!.replace('-', ' ');
+  const tie = lead(b) >= 0
+    ? `${a.name} and ${b.name} are within ${lead(b)} points on the stated requirements`
+    : `${b.name} does ${-lead(b)} points better than ${a.name} on the stated requirements, ${a.name} leads on defaults`;
+  if (!rival || lead(rival) >= CONFIDENCE_MARGIN.kind) {
+    return {
+      level: 'moderate', gap_percent: g,
+      explanation: `a ${kindName} store fits${rival ? ` (${lead(rival)} points ahead of ${rival.name}, the best of another kind)` : ''}, but ${tie}: choose on team expertise, cost and the risks listed`,
+    };
+  }
+  return {
+    level: 'too-close-to-call', gap_percent: g,
+    explanation: `even the kind of store is open: ${a.name} (${kindName}) and ${rival.name} (${kinds(rival.id)[0]?.replace('-', ' ') ?? db(rival.id).categories[0]}) are within ${Math.max(0, lead(rival))} points on the stated requirements; state more (volume, latency, query needs)`,
+  };
 }
 
 function formatGb(gb: number): string {
