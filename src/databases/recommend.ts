@@ -22,14 +22,14 @@ export const requirementsShape = {
   reads_per_second: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Peak reads/s'),
   writes_per_second: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Peak writes/s'),
   read_write_ratio: z.string().superRefine(atMost(MAX_VOLUME_INPUT)).optional().describe('"90:10", read-heavy, write-heavy or balanced'),
-  consistency: z.enum(['strong', 'eventual']).optional().describe('strong: acknowledged writes survive failover and are always read; eventual: stale reads OK'),
+  consistency: z.enum(['strong', 'eventual']).optional().describe('strong: writes survive failover and reads see them; eventual: stale reads OK'),
   transactions: z.boolean().optional().describe('Multi-record ACID needed'),
   latency_ms: z.number().positive().superRefine(atMost(3_600_000)).optional().describe('Target p99 latency, ms'),
   query_needs: z.array(z.enum(QUERY_NEEDS)).superRefine(atMost(QUERY_NEEDS.length * 2)).optional().describe('What queries must do'),
-  workloads: z.array(z.enum(WORKLOADS)).superRefine(atMost(WORKLOADS.length * 2)).optional().describe('Workloads served; several give a polyglot design'),
+  workloads: z.array(z.enum(WORKLOADS)).superRefine(atMost(WORKLOADS.length * 2)).optional().describe('Workloads; several give a polyglot design'),
   multi_region: z.enum(['none', 'read-replicas', 'active-active']).optional().describe('active-active: writes in several regions'),
   budget: z.enum(['low', 'medium', 'high']).optional().describe('For licences and hosting'),
-  deployment: z.enum(['managed', 'self-hosted', 'embedded', 'any']).optional().describe('managed service, self-hosted server, or embedded library'),
+  deployment: z.enum(['managed', 'self-hosted', 'embedded', 'any']).optional().describe('managed, self-hosted or embedded'),
   cloud: z.enum([...CLOUDS, 'any']).optional().describe('Cloud it must run on'),
   open_source_only: z.boolean().optional().describe('Only OSI open-source licences'),
   team_expertise: z.array(z.string().max(100)).max(MAX_LIST_INPUT).optional().describe('Systems the team knows'),
@@ -37,7 +37,7 @@ export const requirementsShape = {
   compliance: z.array(z.string().max(100)).max(MAX_LIST_INPUT).optional().describe('e.g. pci-dss, hipaa'),
   offline_sync: z.boolean().optional().describe('Clients work offline, sync later'),
   serverless: z.boolean().optional().describe('Pay per request, scale to zero'),
-  use_case: z.string().max(500).optional().describe('The application in a few words, e.g. "real-time leaderboards"'),
+  use_case: z.string().max(500).optional().describe('The application, e.g. "real-time leaderboards"'),
 };
 export const requirementsSchema = z.strictObject(requirementsShape);
 export type Requirements = z.infer<typeof requirementsSchema>;
@@ -123,7 +123,10 @@ export interface Recommendation {
   requirements: Requirements;
   assumptions: string[];
   ranked: (Ranked & { rank: number })[];
-  excluded: { id: string; name: string; reasons: string[] }[];
+  /** The excluded systems grouped by reason (a system excluded for two reasons is under both). */
+  excluded_by_reason: { reason: string; count: number; ids: string[] }[];
+  /** Every excluded system with its reasons: only when asked for (include_excluded). */
+  excluded?: { id: string; name: string; reasons: string[] }[];
   confidence: { level: 'high' | 'moderate' | 'too-close-to-call' | 'none'; gap_percent: number | null; explanation: string };
   polyglot: null | {
     pattern: string;
@@ -135,8 +138,10 @@ export interface Recommendation {
 export class Recommender {
   constructor(private readonly catalog: DatabaseCatalog) {}
 
-  recommend(input: Requirements, limit = 5): Recommendation {
-    return this.rank(input, limit, true);
+  /** includeExcluded: list every excluded system with its reasons, beside the summary by reason. */
+  recommend(input: Requirements, limit = 5, includeExcluded = false): Recommendation {
+    const r = this.rank(input, limit, true);
+    return includeExcluded ? r : { ...r, excluded: undefined };
   }
 
   /** withPolyglot false: one component of a polyglot design, which gets no design of its own. */
@@ -182,7 +187,7 @@ export class Recommender {
     if (req.writes_per_second === undefined && writes !== undefined) assumptions.push(`writes_per_second derived from reads and ratio: about ${Math.round(writes)}`);
 
     const ranked: Scored[] = [];
-    const excluded: Recommendation['excluded'] = [];
+    const excluded: NonNullable<Recommendation['excluded']> = [];
     for (const db of this.catalog.all) {
       const reasons = this.exclusions(db, req, volumeGb);
       if (reasons.length) {
@@ -199,6 +204,7 @@ export class Recommender {
       requirements: req,
       assumptions,
       ranked: top,
+      excluded_by_reason: byReason(excluded),
       excluded,
       confidence: confidenceOf(ranked, (id) => this.catalog.find(id)!), // the runner-up may be past the returned page
       polyglot: withPolyglot ? this.polyglot(req, needs, ranked) : null,
@@ -422,7 +428,7 @@ export class Recommender {
         multi_region: w === 'oltp' ? req.multi_region : undefined,
       } as Requirements, 1, false);
       const pick = sub.ranked[0];
-      return { workload: w, system: pick?.id ?? 'none', name: pick?.name ?? 'no system fits', why: pick ? `${profile.label}: ${pick.why.slice(0, 2).join('; ')}` : sub.excluded.length ? 'every candidate was excluded by a constraint' : '' };
+      return { workload: w, system: pick?.id ?? 'none', name: pick?.name ?? 'no system fits', why: pick ? `${profile.label}: ${pick.why.slice(0, 2).join('; ')}` : sub.excluded_by_reason.length ? 'every candidate was excluded by a constraint' : '' };
     });
     const source = components.find((c) => c.workload === 'oltp' || c.workload === 'document') ?? components[0]!;
     const sync: string[] = [];
@@ -528,6 +534,13 @@ function confidenceOf(top: Scored[], db: (id: string) => Database): Recommendati
     level: 'too-close-to-call', gap_percent: g,
     explanation: `even the kind of store is open: ${a.name} (${kindName}) and ${rival.name} (${kinds(rival.id)[0]?.replace('-', ' ') ?? db(rival.id).categories[0]}) are within ${Math.max(0, lead(rival))} points on the stated requirements; state more (volume, latency, query needs)`,
   };
+}
+
+/** The exclusions grouped by reason, the commonest first: a few lines instead of one entry per system. */
+function byReason(excluded: NonNullable<Recommendation['excluded']>): Recommendation['excluded_by_reason'] {
+  const groups = new Map<string, string[]>();
+  for (const e of excluded) for (const r of e.reasons) groups.set(r, [...(groups.get(r) ?? []), e.id]);
+  return [...groups].map(([reason, ids]) => ({ reason, count: ids.length, ids })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }
 
 function formatGb(gb: number): string {

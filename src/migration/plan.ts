@@ -32,9 +32,9 @@ export const planOptionsShape = {
   tables: z.number().int().min(1).max(100_000).optional().describe('Tables or collections'),
   write_rate: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Source writes/s during the move'),
   downtime: z.enum(['zero', 'minutes', 'hours']).optional().describe('Accepted at cutover (default zero)'),
-  cdc_available: z.boolean().optional().describe('Change data capture possible on the source'),
-  source_ddl: z.string().max(2_000_000).optional().describe('Source DDL, converted and assessed for a PostgreSQL target'),
-  procedural_code: z.boolean().optional().describe('Stored procedures, packages or triggers in use'),
+  cdc_available: z.boolean().optional().describe('CDC possible on the source'),
+  source_ddl: z.string().max(2_000_000).optional().describe('Source DDL, converted for a PostgreSQL target'),
+  procedural_code: z.boolean().optional().describe('Procedures, packages or triggers in use'),
 };
 const planOptionsSchema = z.strictObject(planOptionsShape);
 export type PlanOptions = z.infer<typeof planOptionsSchema>;

@@ -13,7 +13,7 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
       name: 'plan_migration',
       title: 'Plan a database migration',
       description:
-        'A phased zero-downtime migration plan between two catalog systems: tasks, tools, effort, exit criteria and rollback per phase; type/function/syntax mappings; validation queries for both sides; risks; a LOW/MEDIUM/HIGH assessment with action items; and markdown.',
+        'A phased migration plan between two catalog systems: tasks, tools, effort, exit criteria and rollback per phase; type and function mappings; validation queries for both sides; risks; a LOW/MEDIUM/HIGH assessment; markdown.',
       kind: 'read',
       input: {
         source: nameArg().describe('From, e.g. "mysql"'),

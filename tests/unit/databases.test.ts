@@ -140,7 +140,7 @@ describe('recommend_databases scenarios', () => {
   });
 
   it('knows which systems have a serverless offering, and names it', () => {
-    const search = recommender.recommend({ workloads: ['search'], serverless: true }, 3);
+    const search = recommender.recommend({ workloads: ['search'], serverless: true }, 3, true);
     expect(search.ranked[0]).toMatchObject({ id: 'elasticsearch', why: expect.arrayContaining(['serverless: Elastic Cloud Serverless']) });
     expect(search.excluded.find((x) => x.id === 'spanner')!.reasons).toEqual(['no serverless (pay-per-request) offering']);
     const oltp = recommender.recommend({ workloads: ['oltp'], serverless: true, budget: 'low' }, 3);
@@ -171,13 +171,13 @@ describe('recommend_databases scenarios', () => {
   });
 
   it.each(SCENARIOS)('$name', (s) => {
-    const r = recommender.recommend(s.req, 5);
+    const r = recommender.recommend(s.req, 5, true);
     const top3 = r.ranked.slice(0, 3).map((x) => x.id);
     expect(top3.some((id) => s.expect.includes(id)), `top 3 ${top3.join(', ')} should hold one of ${s.expect.join(', ')}`).toBe(true);
     for (const id of s.excluded ?? []) {
-      expect(r.excluded.map((e) => e.id), `${id} excluded`).toContain(id);
+      expect(r.excluded!.map((e) => e.id), `${id} excluded`).toContain(id);
       expect(r.ranked.map((x) => x.id)).not.toContain(id);
-      expect(r.excluded.find((e) => e.id === id)!.reasons.length).toBeGreaterThan(0);
+      expect(r.excluded!.find((e) => e.id === id)!.reasons.length).toBeGreaterThan(0);
     }
     for (const id of s.notTop ?? []) expect(top3).not.toContain(id);
     for (const x of r.ranked) {
@@ -188,8 +188,28 @@ describe('recommend_databases scenarios', () => {
   });
 
   it('explains exclusions in words', () => {
-    const r = recommender.recommend({ deployment: 'self-hosted', data_model: 'vector' });
-    expect(r.excluded.find((e) => e.id === 'pinecone')!.reasons[0]).toMatch(/cloud-only .*cannot be self-hosted/);
+    const r = recommender.recommend({ deployment: 'self-hosted', data_model: 'vector' }, 5, true);
+    expect(r.excluded!.find((e) => e.id === 'pinecone')!.reasons[0]).toMatch(/cloud-only .*cannot be self-hosted/);
+  });
+
+  it('summarises the excluded systems by reason, and lists each one only on request', () => {
+    // An embedded relational store that syncs offline: every server-only system and every system with no offline client goes
+    const req: Requirements = { offline_sync: true, deployment: 'embedded', data_model: 'relational' };
+    const short = recommender.recommend(req);
+    const full = recommender.recommend(req, 5, true);
+    expect(short.excluded).toBeUndefined();
+    // the summary holds the same exclusions: each (system, reason) pair once
+    const pairs = (xs: { id: string; reasons: string[] }[]) => xs.flatMap((e) => e.reasons.map((r) => `${e.id}: ${r}`)).sort();
+    expect(pairs(short.excluded_by_reason.flatMap((g) => g.ids.map((id) => ({ id, reasons: [g.reason] }))))).toEqual(pairs(full.excluded!));
+    for (const g of short.excluded_by_reason) expect(g.count).toBe(g.ids.length);
+    // the two constraints are the two reasons, commonest first
+    expect(short.excluded_by_reason.map((g) => g.reason).sort()).toEqual(['cannot run embedded in the application', 'no offline client with later sync']);
+    expect(short.excluded_by_reason[0]!.count).toBeGreaterThanOrEqual(short.excluded_by_reason[1]!.count);
+    // a server (PostgreSQL) cannot be embedded; SQLite is the one system kept (README: the usual on-device store)
+    expect(short.excluded_by_reason.find((g) => g.reason === 'cannot run embedded in the application')!.ids).toContain('postgresql');
+    expect(short.ranked[0]!.id).toBe('sqlite');
+    const bytes = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+    expect(bytes(short)).toBeLessThan(bytes(full) / 2);
   });
 
   it('proposes a polyglot design for mixed workloads, with how the stores stay in sync', () => {
