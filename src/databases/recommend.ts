@@ -401,41 +401,43 @@ export class Recommender {
     return { id: db.id, name: db.name, score: Math.round(Math.min(100, base + bonus) * 10) / 10, why: why.length ? why : [db.sweet_spot], risks, stated };
   }
 
-  /** Mixed workloads get one store per workload and the way they stay in step. */
+  /**
+   * Mixed workloads get one store per workload and the way they stay in step. Only what was asked
+   * for takes part: the requested workloads, and for a query need stated in query_needs that the
+   * leader serves weakly, the workload built for that need. Each component is the best-ranked system
+   * built for its workload (builtFor); when the constraints leave none, the component says so
+   * instead of handing the workload to a store not made for it.
+   */
   private polyglot(req: Requirements, needs: Set<QueryNeed>, ranked: Ranked[]): Recommendation['polyglot'] {
-    const workloads = [...new Set(req.workloads ?? [])];
-    if (workloads.length < 2) {
-      const families = [...needs].filter((n) => ['joins', 'full_text', 'vector_similarity', 'graph_traversal', 'time_series', 'aggregations'].includes(n));
-      const best = ranked[0] ? this.catalog.find(ranked[0].id)! : undefined;
-      const unserved = best ? families.filter((n) => best.query_support[n] <= 1) : [];
-      if (!best || unserved.length === 0) return null;
-      const map: Partial<Record<QueryNeed, (typeof WORKLOADS)[number]>> = {
-        full_text: 'search', vector_similarity: 'vector', graph_traversal: 'graph', time_series: 'time-series', aggregations: 'analytics', joins: 'oltp',
-      };
-      workloads.push(...(req.workloads ?? []), ...unserved.map((n) => map[n]!).filter(Boolean));
-      if (new Set(workloads).size < 2) workloads.unshift(best.data_models.includes('relational') ? 'oltp' : 'document');
+    type Workload = (typeof WORKLOADS)[number];
+    const workloads: Workload[] = [...new Set(req.workloads ?? [])];
+    const best = ranked[0] ? this.catalog.find(ranked[0].id)! : undefined;
+    // the leader serves the request as ranked; a stated need it serves weakly gets a store of its own
+    const stated = (req.query_needs ?? []).filter((n) => needs.has(n) && NEED_WORKLOAD[n]);
+    const unserved = best ? stated.filter((n) => best.query_support[n] <= 1).map((n) => NEED_WORKLOAD[n]!) : [];
+    const extra = [...new Set(unserved)].filter((w) => !workloads.includes(w));
+    // two requested workloads or more; or one (or a data model) served by the leader, plus a stated need it serves weakly
+    const base = workloads.length >= 2 ? workloads.length : best ? 1 : 0;
+    if (base + extra.length < 2) return null;
+    const components: { workload: string; system: string; name: string; why: string }[] = [];
+    if (workloads.length <= 1 && best) {
+      // one workload (or only a data model) asked for: the leader is its component
+      const role = workloads[0] ?? req.data_model ?? 'primary store';
+      components.push({ workload: role, system: best.id, name: best.name, why: `the first choice above for ${workloads[0] ? WORKLOAD_PROFILE[workloads[0]].label : role}` });
+    } else {
+      for (const w of workloads) components.push(this.component(req, w));
     }
-    const distinct = [...new Set(workloads)];
-    const components = distinct.map((w) => {
-      const profile = WORKLOAD_PROFILE[w];
-      const sub = this.rank({
-        ...req,
-        workloads: [w],
-        data_model: profile.model,
-        query_needs: undefined,
-        transactions: w === 'oltp' ? req.transactions : undefined,
-        consistency: w === 'oltp' ? req.consistency : undefined,
-        multi_region: w === 'oltp' ? req.multi_region : undefined,
-      } as Requirements, 1, false);
-      const pick = sub.ranked[0];
-      return { workload: w, system: pick?.id ?? 'none', name: pick?.name ?? 'no system fits', why: pick ? `${profile.label}: ${pick.why.slice(0, 2).join('; ')}` : sub.excluded_by_reason.length ? 'every candidate was excluded by a constraint' : '' };
-    });
-    const source = components.find((c) => c.workload === 'oltp' || c.workload === 'document') ?? components[0]!;
+    for (const w of extra) components.push(this.component(req, w));
+    const served = components.filter((c) => c.system !== 'none');
+    const source = served.find((c) => c.workload === 'oltp' || c.workload === 'document') ?? served[0];
     const sync: string[] = [];
     for (const c of components) {
-      if (c === source) continue;
-      if (EXTENSION[c.system] && (FAMILY[c.system] ?? []).includes(source.system)) {
-        sync.push(`${c.name}: an extension inside the same ${source.name} database, so the ${WORKLOAD_PROFILE[c.workload as (typeof WORKLOADS)[number]].label} data needs no synchronization`);
+      if (c === source || !source) continue;
+      const label = WORKLOAD_PROFILE[c.workload as Workload]?.label ?? c.workload;
+      if (c.system === 'none') sync.push(`${label}: no store built for it meets the constraints; relax one (see excluded_by_reason) or serve it in ${source.name} with the risks listed`);
+      else if (c.system === source.system) sync.push(`${c.name}: the same store serves ${label} too, so nothing to synchronize`);
+      else if (EXTENSION[c.system] && (FAMILY[c.system] ?? []).includes(source.system)) {
+        sync.push(`${c.name}: an extension inside the same ${source.name} database, so the ${label} data needs no synchronization`);
       } else if (c.workload === 'cache') sync.push(`${c.name}: cache-aside in the service, entries expire by TTL and are evicted on writes to ${source.name}`);
       else if (c.workload === 'event-sourcing') sync.push(`${c.name}: the event log is the source of truth; ${source.name} and the read stores are projections rebuilt from it`);
       else sync.push(`${c.name}: fed from ${source.name} by change data capture (e.g. Debezium to Kafka), eventually consistent; rebuildable from the source`);
@@ -443,7 +445,32 @@ export class Recommender {
     const pattern = workloads.includes('event-sourcing') ? ARCHITECTURE_PATTERNS['cqrs-event-sourcing']!.name : ARCHITECTURE_PATTERNS['database-per-service']!.name;
     return { pattern, components, synchronization: sync };
   }
+
+  /** The best-ranked system built for one workload, under the request's constraints. */
+  private component(req: Requirements, w: (typeof WORKLOADS)[number]) {
+    const profile = WORKLOAD_PROFILE[w];
+    const sub = this.rank({
+      ...req,
+      workloads: [w],
+      data_model: profile.model,
+      query_needs: undefined,
+      transactions: w === 'oltp' ? req.transactions : undefined,
+      consistency: w === 'oltp' ? req.consistency : undefined,
+      multi_region: w === 'oltp' ? req.multi_region : undefined,
+    } as Requirements, 100, false);
+    const pick = sub.ranked.find((r) => builtFor(w, this.catalog.find(r.id)!));
+    if (!pick) {
+      const why = sub.ranked.length ? `no system built for ${profile.label} meets the constraints` : 'every candidate was excluded by a constraint';
+      return { workload: w, system: 'none', name: 'no system fits', why };
+    }
+    return { workload: w, system: pick.id, name: pick.name, why: `${profile.label}: ${pick.why.slice(0, 2).join('; ')}` };
+  }
 }
+
+/** The workload built for each query need a polyglot design may add a store for. */
+const NEED_WORKLOAD: Partial<Record<QueryNeed, (typeof WORKLOADS)[number]>> = {
+  full_text: 'search', vector_similarity: 'vector', graph_traversal: 'graph', time_series: 'time-series', aggregations: 'analytics', joins: 'oltp',
+};
 
 const CLOUD_WORD = { aws: 'amazon', gcp: 'google', azure: 'azure' } as const;
 /** A managed offering run by a cloud provider, which ties it to that provider's cloud. */

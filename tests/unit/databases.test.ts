@@ -163,11 +163,44 @@ describe('recommend_databases scenarios', () => {
     expect(madeFor).toEqual(['redis']);
   });
 
-  it('never recurses into a polyglot design of a polyglot design (these two once overflowed the stack)', () => {
+  it('never recurses into a polyglot design, and gives none when one workload is asked for (these two once overflowed the stack)', () => {
+    // one requested workload is not a mix: no second store is invented for it (issue 17: SQLite served
+    // graph traversal and Milvus "document" and "analytics" workloads nobody asked for)
     for (const req of [{ workloads: ['graph'], offline_sync: true }, { workloads: ['analytics'], deployment: 'embedded', data_volume: '5PB' }] as Requirements[]) {
-      const r = recommender.recommend(req, 5);
-      for (const c of r.polyglot?.components ?? []) expect(typeof c.system).toBe('string');
+      expect(recommender.recommend(req, 5).polyglot, JSON.stringify(req)).toBeNull();
     }
+  });
+
+  it('builds a polyglot design from the requested workloads only, each served by a system built for it', () => {
+    // the catalog category each workload needs (WORKLOAD_CATEGORY: oltp is relational or distributed SQL, graph a graph store...)
+    const built: Record<string, string[]> = { oltp: ['relational', 'distributed-sql'], graph: ['graph'], document: ['document'], search: ['search'], cache: ['cache'], analytics: ['columnar-analytics'] };
+    const check = (req: Requirements) => {
+      const r = recommender.recommend(req, 5);
+      expect(r.polyglot!.components.map((c) => c.workload)).toEqual(req.workloads);
+      for (const c of r.polyglot!.components.filter((x) => x.system !== 'none')) {
+        expect(catalog.get(c.system).categories.some((k) => built[c.workload]!.includes(k)), `${c.workload}: ${c.system}`).toBe(true);
+      }
+      return r.polyglot!;
+    };
+    // an embedded app with relational data and a graph: SQLite-like and an embeddable graph store, never SQLite for the graph
+    const embedded = check({ workloads: ['oltp', 'graph'], deployment: 'embedded' });
+    expect(embedded.components.find((c) => c.workload === 'graph')!.system).not.toBe('sqlite');
+    // offline sync leaves SQLite, Couchbase, CouchDB and Firestore (the catalog's offline-capable systems): none is a graph store,
+    // so the graph component says that no store fits instead of handing traversal to SQLite
+    const offline = check({ workloads: ['document', 'graph'], offline_sync: true });
+    expect(offline.components.find((c) => c.workload === 'graph')).toMatchObject({ system: 'none', name: 'no system fits' });
+    expect(['couchbase', 'couchdb', 'firestore']).toContain(offline.components.find((c) => c.workload === 'document')!.system);
+    expect(offline.synchronization.join(' ')).toMatch(/^graph traversal: no store built for it meets the constraints/);
+    // the four-workload design of the README: exactly those four, nothing added
+    check({ workloads: ['oltp', 'search', 'cache', 'analytics'], transactions: true });
+    // a stated need the leader serves weakly adds the store built for it, and only that one: Redis (the cache leader)
+    // has no graph traversal (catalog query_support 0; RedisGraph reached end of life), so a graph store joins it
+    const needs = recommender.recommend({ workloads: ['cache'], query_needs: ['key_lookup', 'graph_traversal'] }, 5);
+    expect(needs.ranked[0]!.id).toBe('redis');
+    expect(needs.polyglot!.components.map((c) => c.workload)).toEqual(['cache', 'graph']);
+    expect(catalog.get(needs.polyglot!.components[1]!.system).categories).toContain('graph');
+    // a need the leader serves (Redis full text is 2, RediSearch) adds nothing
+    expect(recommender.recommend({ workloads: ['cache'], query_needs: ['key_lookup', 'full_text'] }, 5).polyglot).toBeNull();
   });
 
   it.each(SCENARIOS)('$name', (s) => {
