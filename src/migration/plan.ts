@@ -4,8 +4,9 @@ import { MAX_RATE, MAX_VOLUME_INPUT, parseVolumeGb } from '../databases/recommen
 import type { Database } from '../databases/schema.js';
 import { invalid } from '../errors.js';
 import { atMost } from '../mcp/define.js';
-import { type ConversionResult, convertSchema, convertedTables } from './convert/index.js';
+import { type ConversionResult, convertSchema } from './convert/index.js';
 import { quoteIdent } from './convert/names.js';
+import { tablesOf } from './heavy.js';
 import { type PairKnowledge, pairKnowledge } from './mappings.js';
 import { type Dialect, type TableSpec, type ValidationQuery, dialectOf, validationQueries } from './validation.js';
 
@@ -63,6 +64,24 @@ function modelOf(db: Database): string {
   return db.data_models[0]!;
 }
 
+const NAME_PART = String.raw`(?:\`[^\`]+\`|"[^"]+"|\[[^\]]+\]|[A-Za-z_][\w$#@]*)`;
+const CREATE_TABLE = new RegExp(String.raw`\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(${NAME_PART}(?:\s*\.\s*${NAME_PART}){0,2})`, 'gi');
+const unquote = (part: string) => part.replace(/^[`"[]|[`"\]]$/g, '');
+
+/**
+ * The schema each table of a source script is created in, when its CREATE TABLE names one
+ * (sales.orders, [Sales].[Orders], "HR"."EMPLOYEES"; of db.schema.table, the schema): by the
+ * table's name in lower case. Comments are not skipped; a commented-out CREATE TABLE counts too.
+ */
+export function sourceSchemas(ddl: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of ddl.matchAll(CREATE_TABLE)) {
+    const parts = m[1]!.split(/\s*\.\s*(?=[`"[A-Za-z_])/).map(unquote);
+    if (parts.length >= 2) out.set(parts.at(-1)!.toLowerCase(), parts.at(-2)!);
+  }
+  return out;
+}
+
 /** How far apart two systems are, from their profiles: the same engine family is cheap, a new data model is not. */
 function complexity(source: Database, target: Database, knowledge: PairKnowledge | undefined): { factor: number; kind: string } {
   const [sm, tm] = [modelOf(source), modelOf(target)];
@@ -101,6 +120,16 @@ export class MigrationPlanner {
     return PG_COMPATIBLE.has(target.id) ? DDL_DIALECT[source.id] ?? null : null;
   }
 
+  /**
+   * The PostgreSQL schema source_ddl's tables go into: the one schema (MySQL database, SQL Server or
+   * Oracle schema) that qualifies them, lower-cased as PostgreSQL folds it; undefined when the DDL
+   * names none, only SQL Server's default dbo, or several (see sourceSchemas).
+   */
+  conversionSchema(sourceDdl: string, dialect: string): string | undefined {
+    const distinct = [...new Set(sourceSchemas(sourceDdl).values())];
+    return distinct.length === 1 && !(dialect === 'sqlserver' && /^dbo$/i.test(distinct[0]!)) ? distinct[0]!.toLowerCase() : undefined;
+  }
+
   /** converted: source_ddl already converted (off the main thread, see heavy.ts); else plan() converts it here. */
   plan(sourceName: unknown, targetName: unknown, input: PlanOptions = {}, converted?: ConversionResult): PlanBody & {
     source: { id: string; name: string }; target: { id: string; name: string }; kind: string;
@@ -134,7 +163,12 @@ export class MigrationPlanner {
     let conversion: ConversionResult | null = null;
     if (options.source_ddl !== undefined) {
       const dialect = this.conversionDialect(source.id, target.id);
-      if (dialect) conversion = converted ?? convertSchema(options.source_ddl, dialect);
+      const schema = dialect ? this.conversionSchema(options.source_ddl, dialect) : undefined;
+      if (dialect) conversion = converted ?? convertSchema(options.source_ddl, dialect, schema === undefined ? {} : { schema });
+      const several = [...new Set(sourceSchemas(options.source_ddl).values())];
+      if (dialect && several.length > 1) {
+        assumptions.push(`source_ddl holds tables in ${several.length} schemas (${several.join(', ')}): the conversion puts them in one PostgreSQL schema; convert one source schema at a time to keep them apart`);
+      }
       else assumptions.push(`source_ddl given but schema conversion runs only from MySQL, MariaDB, SQL Server or Oracle to PostgreSQL: it was not converted`);
     }
     if (conversion && conversion.unparsed.length > 0) {
@@ -273,10 +307,18 @@ export class MigrationPlanner {
     ];
 
     const [sourceDialect, targetDialect] = [dialectOf(source.id), dialectOf(target.id)];
+    const schemaOf = options.source_ddl !== undefined && conversion ? sourceSchemas(options.source_ddl) : new Map<string, string>();
+    const targetSchema = options.source_ddl !== undefined && conversion ? this.conversionSchema(options.source_ddl, sourceDialect) : undefined;
+    const names = { schemaOf, targetSchema };
     const validation = {
-      source: this.tableSpecs(conversion, 'source', sourceDialect).flatMap((t) => validationQueries(sourceDialect, t)),
-      target: this.tableSpecs(conversion, 'target', targetDialect).flatMap((t) => validationQueries(targetDialect, t)),
+      source: this.tableSpecs(conversion, 'source', sourceDialect, names).flatMap((t) => validationQueries(sourceDialect, t)),
+      target: this.tableSpecs(conversion, 'target', targetDialect, names).flatMap((t) => validationQueries(targetDialect, t)),
     } satisfies Record<string, ValidationQuery[]>;
+    // each table under its qualified name on both sides (sales.orders stays in sales)
+    const tableRows = conversion ? tablesOf(conversion).slice(0, 20).map((t) => {
+      const from = schemaOf.get(t.source.toLowerCase());
+      return { from: from ? `${from}.${t.source}` : t.source, to: targetSchema ? `${targetSchema}.${t.name}` : t.name };
+    }) : [];
 
     const actionItems = [
       ...(k?.action_items ?? genericActionItems(source, target, kind)).map((a) => ({ item: a.item, category: a.category, effort: BUCKET[a.complexity] })),
@@ -296,7 +338,7 @@ export class MigrationPlanner {
       assumptions,
       phases,
       total_effort: totalEffort,
-      mappings: k ? { types: k.types, functions: k.functions, syntax: k.syntax } : genericMappings(source, target),
+      mappings: { ...(k ? { types: k.types, functions: k.functions, syntax: k.syntax } : genericMappings(source, target)), ...(tableRows.length ? { tables: tableRows } : {}) },
       tools: k?.tools ?? genericTools(source, target, cdc),
       validation,
       risks,
@@ -311,16 +353,21 @@ export class MigrationPlanner {
    * queries name the tables and columns as the source DDL wrote them, quoted for its dialect;
    * the target ones as the conversion named them.
    */
-  private tableSpecs(conversion: ConversionResult | null, side: 'source' | 'target', dialect: Dialect): TableSpec[] {
-    const tables = conversion ? convertedTables(conversion).slice(0, 20) : [];
+  private tableSpecs(conversion: ConversionResult | null, side: 'source' | 'target', dialect: Dialect, names: { schemaOf: Map<string, string>; targetSchema?: string }): TableSpec[] {
+    const tables = conversion ? tablesOf(conversion).slice(0, 20) : [];
     if (tables.length === 0) return [{ name: '<table>', key: '<primary_key>', columns: ['<column_1>', '<column_2>'] }];
     const q = (name: string) => (side === 'target' ? quoteIdent(name) : quoteFor(dialect, name));
+    // the table under its schema: the source's as the DDL wrote it, the target's as converted
+    const qualified = (t: { source: string; name: string }) => {
+      const schema = side === 'target' ? names.targetSchema : names.schemaOf.get(t.source.toLowerCase());
+      return `${schema ? `${q(schema)}.` : ''}${q(side === 'target' ? t.name : t.source)}`;
+    };
     return tables.map((t) => {
       const cols = t.columns.slice(0, 8);
       const keyCol = t.columns.find((c) => c.name === t.key) ?? t.columns[0];
       const nameOf = (c: { source: string; name: string }) => q(side === 'target' ? c.name : c.source);
       return {
-        name: q(side === 'target' ? t.name : t.source),
+        name: qualified(t),
         key: keyCol ? nameOf(keyCol) : 'id',
         columns: cols.map(nameOf),
         kinds: cols.map((c) => c.kind),

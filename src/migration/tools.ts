@@ -38,7 +38,9 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
       },
       handle: async ({ source, target, ...options }) => {
         const dialect = options.source_ddl !== undefined && options.source_ddl.trim() !== '' ? planner.conversionDialect(source, target) : null;
-        const converted = dialect && options.source_ddl !== undefined ? await pool.convert(options.source_ddl, dialect, 'source_ddl') : undefined;
+        const converted = dialect && options.source_ddl !== undefined
+          ? await pool.convert(options.source_ddl, dialect, 'source_ddl', planner.conversionSchema(options.source_ddl, dialect))
+          : undefined;
         return planner.plan(source, target, options, converted);
       },
     }),

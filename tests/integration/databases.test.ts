@@ -69,5 +69,10 @@ describe('migration tools', () => {
     expect(converted.summary.objects_found).toBeGreaterThan(0);
     expect(JSON.parse(await callErr(client, 'convert_schema', { ddl, from: 'sybase' }))).toMatchObject({ field: 'from', rule: 'enum' });
     expect(JSON.parse(await callErr(client, 'plan_migration', { source: 'mysql', target: 'nosql9000' }))).toMatchObject({ field: 'target', rule: 'exists' });
+    // source_ddl converted on the worker thread: its tables reach the validation queries (a thread's reply
+    // once lost them, leaving <table> placeholders), under their schema on both sides
+    const withDdl = await call('plan_migration', { source: 'mysql', target: 'postgresql', source_ddl: 'CREATE TABLE sales.orders (id int PRIMARY KEY);' });
+    expect(withDdl.validation.source[0].query).toBe('SELECT COUNT(*) FROM `sales`.`orders`;');
+    expect(withDdl.validation.target[0].query).toBe('SELECT count(*) FROM sales.orders;');
   });
 });

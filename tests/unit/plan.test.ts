@@ -66,6 +66,40 @@ describe('plan_migration', () => {
     expect(planner.plan('oracle', 'postgresql', { source_ddl: 'CREATE TABLE Employees (EmpId NUMBER(6) PRIMARY KEY);' }).validation.source[0]!.query).toBe('SELECT COUNT(*) FROM Employees');
   });
 
+  it('keeps schema-qualified names in their schema: conversion, validation queries on both sides and the table mappings', async () => {
+    // MySQL 8 ref, "Identifier Qualifiers": db_name.tbl_name names a table in another database; pgloader's
+    // default (and this plan) maps a MySQL database to a PostgreSQL schema of the same name
+    const mysql = planner.plan('mysql', 'postgresql', { source_ddl: 'CREATE TABLE sales.orders (id int PRIMARY KEY, total decimal(10,2));' });
+    expect(mysql.validation.source[0]!.query).toBe('SELECT COUNT(*) FROM `sales`.`orders`;');
+    expect(mysql.validation.target[0]!.query).toBe('SELECT count(*) FROM sales.orders;');
+    expect(mysql.mappings.tables).toEqual([{ from: 'sales.orders', to: 'sales.orders' }]);
+    // T-SQL: [Sales].[Orders] keeps its source spelling on the source side; PostgreSQL folds the unquoted name to lower case
+    const mssql = planner.plan('sqlserver', 'postgresql', { source_ddl: 'CREATE TABLE [Sales].[Orders] (Id int NOT NULL PRIMARY KEY);' });
+    expect(mssql.validation.source[0]!.query).toBe('SELECT COUNT_BIG(*) FROM [Sales].[Orders];');
+    expect(mssql.validation.target[0]!.query).toBe('SELECT count(*) FROM sales.orders;');
+    // dbo is SQL Server's default schema (CREATE TABLE reference): no schema of its own in PostgreSQL
+    const dbo = planner.plan('sqlserver', 'postgresql', { source_ddl: 'CREATE TABLE dbo.Orders (Id int NOT NULL PRIMARY KEY);' });
+    expect(dbo.validation.source[0]!.query).toBe('SELECT COUNT_BIG(*) FROM [dbo].[Orders];');
+    expect(dbo.validation.target[0]!.query).toBe('SELECT count(*) FROM orders;');
+    // Oracle: HR.EMPLOYEES is the EMPLOYEES table of the HR schema (user)
+    const ora = planner.plan('oracle', 'postgresql', { source_ddl: 'CREATE TABLE hr.employees (id NUMBER(6) PRIMARY KEY);' });
+    expect(ora.validation.source[0]!.query).toBe('SELECT COUNT(*) FROM hr.employees');
+    expect(ora.validation.target[0]!.query).toBe('SELECT count(*) FROM hr.employees;');
+    // the converted DDL really creates the table in that schema, and the target queries run there
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pg = new PGlite();
+    await pg.exec(mysql.schema_conversion!.ddl);
+    await pg.exec('SET search_path TO public');
+    const where = await pg.query<{ table_schema: string }>("SELECT table_schema FROM information_schema.tables WHERE table_name = 'orders'");
+    expect(where.rows.map((r) => r.table_schema)).toEqual(['sales']);
+    for (const q of mysql.validation.target) expect((await pg.query(q.query)).rows, q.query).toHaveLength(1);
+    await pg.close();
+    // tables in two schemas cannot both keep theirs in one conversion: said, not hidden
+    const two = planner.plan('mysql', 'postgresql', { source_ddl: 'CREATE TABLE sales.orders (id int PRIMARY KEY);\nCREATE TABLE hr.staff (id int PRIMARY KEY);' });
+    expect(two.assumptions.join(' ')).toMatch(/tables in 2 schemas \(sales, hr\)/);
+    expect(two.validation.source.map((q) => q.query)).toContain('SELECT COUNT(*) FROM `hr`.`staff`;');
+  });
+
   it('counts a MongoDB field holding 0 or false as present, and keeps placeholders out of the markdown as HTML', () => {
     const p = planner.plan('postgresql', 'mongodb', {});
     expect(p.validation.target[1]!.query).toContain("present: { $sum: { $cond: [{ $eq: [{ $ifNull: ['$<column_1>', null] }, null] }, 0, 1] } }");
