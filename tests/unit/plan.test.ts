@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DatabaseCatalog } from '../../src/databases/catalog.js';
 import { CoordinatorError } from '../../src/errors.js';
 import { MigrationPlanner } from '../../src/migration/plan.js';
+import { canonical } from '../../src/migration/validation.js';
 import { ddl as corpus } from '../helpers/fixtures.js';
 
 const planner = new MigrationPlanner(new DatabaseCatalog());
@@ -46,9 +47,9 @@ describe('plan_migration', () => {
     expect(src[0]).toBe('SELECT COUNT(*) FROM `Order`;');
     // the column named user is hashed, not the word 'user'; dates as ISO text; the blob is left out
     // (a BIT(1) is a byte in MySQL's string context: + 0 makes it the same 0/1 as PostgreSQL's ::int)
-    expect(src[2]).toContain("CONCAT(COALESCE(`id`, ''), '|', COALESCE(`user`, ''), '|', COALESCE((`paid` + 0), ''), '|', COALESCE(DATE_FORMAT(`created`, '%Y-%m-%d %H:%i:%s'), ''))");
+    expect(src[2]).toContain("CONCAT(COALESCE(`id`, ''), '|', COALESCE(`user`, ''), '|', COALESCE((`paid` + 0), ''), '|', COALESCE(DATE_FORMAT(`created`, '%Y-%m-%dT%H:%i:%sZ'), ''))");
     const dst = p.validation.target.map((q) => q.query);
-    expect(dst[2]).toContain("coalesce((paid)::int::text, '') || '|' || coalesce(to_char(created, 'YYYY-MM-DD HH24:MI:SS')::text, '')");
+    expect(dst[2]).toContain("coalesce((paid)::int::text, '') || '|' || coalesce(CASE WHEN pg_typeof(created) = 'timestamptz'::regtype THEN");
     const { PGlite } = await import('@electric-sql/pglite');
     const pg = new PGlite();
     await pg.exec(p.schema_conversion!.ddl);
@@ -98,6 +99,47 @@ describe('plan_migration', () => {
     const two = planner.plan('mysql', 'postgresql', { source_ddl: 'CREATE TABLE sales.orders (id int PRIMARY KEY);\nCREATE TABLE hr.staff (id int PRIMARY KEY);' });
     expect(two.assumptions.join(' ')).toMatch(/tables in 2 schemas \(sales, hr\)/);
     expect(two.validation.source.map((q) => q.query)).toContain('SELECT COUNT(*) FROM `hr`.`staff`;');
+  });
+
+  it('renders numerics at a fixed scale and timestamps as UTC ISO text, alike on both sides of a checksum', async () => {
+    const ddl = 'CREATE TABLE pay (id int PRIMARY KEY, amount decimal(10,2), ratio decimal(6,4), paid_at timestamp NULL, due datetime);';
+    const p = planner.plan('mysql', 'postgresql', { source_ddl: ddl });
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pg = new PGlite();
+    await pg.exec(p.schema_conversion!.ddl);
+    // the loader runs in UTC (a naive DATETIME is taken as UTC); validation then runs in any zone
+    await pg.exec("SET TimeZone = 'UTC'; INSERT INTO pay VALUES (1, 12.5, 0.5, '2024-03-10 12:00:00', '2024-03-10 12:00:00'), (2, -3.25, -0.0625, NULL, '1999-12-31 23:59:59')");
+    await pg.exec("SET TimeZone = 'America/New_York'");
+    const render = async (col: string, kind: 'numeric' | 'timestamp') =>
+      (await pg.query<{ v: string | null }>(`SELECT (${canonical('postgresql', col, kind)})::text AS v FROM pay ORDER BY id`)).rows.map((r) => r.v);
+    // What each source prints for the same values, from its documentation:
+    // - MySQL 8 ref, "Fixed-Point Types": DECIMAL(M,D) values carry exactly D decimals, so CAST(12.50 AS DECIMAL(65,10)) is 12.5000000000;
+    // - SQL Server, decimal and numeric: a value cast to DECIMAL(38,10) converts to text with its 10 decimals, leading 0 kept;
+    // - Oracle SQL Language Reference, "Number Format Models": 0 returns a leading or trailing zero, FM drops the blank padding,
+    //   so TO_CHAR(0.5, 'FM9...90.0000000000') is 0.5000000000 (not the '.5' of TO_CHAR(0.5) alone).
+    const numbers = { amount: ['12.5000000000', '-3.2500000000'], ratio: ['0.5000000000', '-0.0625000000'] };
+    expect(await render('amount', 'numeric')).toEqual(numbers.amount);
+    expect(await render('ratio', 'numeric')).toEqual(numbers.ratio);
+    expect(canonical('oracle', 'amount', 'numeric')).toBe(`TO_CHAR(amount, 'FM${'9'.repeat(27)}0.0000000000')`);
+    expect(canonical('mysql', 'amount', 'numeric')).toBe('CAST(amount AS DECIMAL(65, 10))');
+    expect(canonical('sqlserver', 'amount', 'numeric')).toBe('CAST(amount AS DECIMAL(38, 10))');
+    // - MySQL DATE_FORMAT: %Y-%m-%d, %H (00-23), %i, %s, other characters copied: 2024-03-10T12:00:00Z;
+    // - SQL Server CONVERT style 126 is yyyy-mm-ddThh:mi:ss.mmm: its first 19 characters and a Z;
+    // - Oracle SYS_EXTRACT_UTC gives the UTC time, TO_CHAR with "T" and "Z" quoted in the format.
+    // PostgreSQL prints the same whether the column is timestamp or timestamptz, and whatever the session's zone.
+    const times = ['2024-03-10T12:00:00Z', null];
+    expect(await render('paid_at', 'timestamp')).toEqual(times);
+    expect(await render('due', 'timestamp')).toEqual(['2024-03-10T12:00:00Z', '1999-12-31T23:59:59Z']);
+    await pg.exec('CREATE TABLE naive (t timestamp); INSERT INTO naive VALUES (\'2024-03-10 12:00:00\')');
+    expect((await pg.query<{ v: string }>(`SELECT ${canonical('postgresql', 't', 'timestamp')} AS v FROM naive`)).rows[0]!.v).toBe('2024-03-10T12:00:00Z');
+    expect(canonical('mysql', 'due', 'timestamp')).toBe("DATE_FORMAT(due, '%Y-%m-%dT%H:%i:%sZ')");
+    expect(canonical('sqlserver', 'due', 'timestamp')).toBe("CONVERT(VARCHAR(19), SWITCHOFFSET(due, '+00:00'), 126) + 'Z'");
+    expect(p.validation.target.find((q) => q.check === 'checksum')!.query).toContain("coalesce(round((amount)::numeric, 10)::text, '')");
+    expect(p.validation.source.find((q) => q.check === 'checksum')!.query).toContain("COALESCE(CAST(`amount` AS DECIMAL(65, 10)), '')");
+    // the whole target checksum runs, and the MySQL side says to run in a UTC session (TIMESTAMP follows time_zone)
+    for (const q of p.validation.target) expect((await pg.query(q.query)).rows, q.query).toHaveLength(1);
+    expect(p.validation.source.find((q) => q.check === 'checksum')!.note).toMatch(/SET time_zone = '\+00:00'/);
+    await pg.close();
   });
 
   it('counts a MongoDB field holding 0 or false as present, and keeps placeholders out of the markdown as HTML', () => {
