@@ -96,7 +96,9 @@ describe('recommend_databases scenarios', () => {
     // an extension is built for its own workload only: for transactions the answer is its host
     expect(mixed.ranked.map((x) => x.id)).not.toContain('pgvector');
     expect(mixed.polyglot!.components.find((c) => c.workload === 'oltp')!.system).toBe('postgresql');
-    // on an equal score the broader system comes first
+    // on an equal score the broader system comes first: for oltp alone (joins and key lookups) PostgreSQL and MySQL
+    // have the same catalog facts (both relational, joins 3, key_lookup 3, medium operations, 4+ managed services),
+    // so they tie, and PostgreSQL's wider query support (aggregations, full text, geospatial) puts it first
     const oltp = recommender.recommend({ workloads: ['oltp'] }, 5);
     expect(oltp.ranked.slice(0, 2).map((x) => [x.id, x.score])).toEqual([['postgresql', oltp.ranked[1]!.score], ['mysql', oltp.ranked[1]!.score]]);
     const both = recommender.recommend({ workloads: ['oltp', 'vector'], existing_systems: ['postgresql'], team_expertise: ['postgresql'] }, 5);
@@ -140,9 +142,12 @@ describe('recommend_databases scenarios', () => {
   });
 
   it('knows which systems have a serverless offering, and names it', () => {
+    // of the search engines, only Elasticsearch has a pay-per-request offering (Elastic Cloud Serverless); OpenSearch
+    // Serverless bills per OCU-hour with a minimum, so it does not scale to zero and is not on the map
     const search = recommender.recommend({ workloads: ['search'], serverless: true }, 3, true);
     expect(search.ranked[0]).toMatchObject({ id: 'elasticsearch', why: expect.arrayContaining(['serverless: Elastic Cloud Serverless']) });
     expect(search.excluded.find((x) => x.id === 'spanner')!.reasons).toEqual(['no serverless (pay-per-request) offering']);
+    // a low budget weighs against proprietary licences (both Aurora engines) and the open-source PostgreSQL has Neon
     const oltp = recommender.recommend({ workloads: ['oltp'], serverless: true, budget: 'low' }, 3);
     expect(oltp.ranked[0]).toMatchObject({ id: 'postgresql', why: expect.arrayContaining(['serverless: Neon (scales to zero)']) });
   });
@@ -339,6 +344,9 @@ describe('patterns and memory sizing', () => {
   it('sizes PostgreSQL from the RAM left after the OS', () => {
     const r = sizeMemory({ system: 'postgres', ram_gb: 32, max_connections: 100 });
     const v = Object.fromEntries(r.settings.map((s) => [s.name, s.value]));
+    // the seed rules, worked by hand: the OS keeps min(2 GB, RAM/4) = 2 GB, so 30 GB are available;
+    // shared_buffers 25% = 7.5 GB, effective_cache_size 75% = 22.5 GB, work_mem 30 GB / (100 x 3) = 102.4 MB,
+    // maintenance_work_mem 30 GB / 16 = 1.875 GB (under the 2 GB cap), wal_buffers a fixed 16 MB
     expect(v).toEqual({ shared_buffers: '7.5GB', effective_cache_size: '22.5GB', work_mem: '102MB', maintenance_work_mem: '1.9GB', wal_buffers: '16MB' });
     expect(r.config).toContain('shared_buffers = 7.5GB');
   });
@@ -354,6 +362,8 @@ describe('patterns and memory sizing', () => {
   });
 
   it('sizes MySQL, MongoDB and Redis by the seed rules', () => {
+    // seed rules: buffer pool 70% of 32 GB = 22.4 GB; log file 25% of the pool = 5.6 GB; query cache gone in MySQL 8.0;
+    // MongoDB's documented default cache is 50% of (RAM - 1 GB) = 15.5 GB; Redis maxmemory 75% (24 GB) without a fork, 45% (14.4 GB) with one
     const mysql = Object.fromEntries(sizeMemory({ system: 'mysql', ram_gb: 32 }).settings.map((s) => [s.name, s.value]));
     expect(mysql).toMatchObject({ innodb_buffer_pool_size: '22.4GB', innodb_log_file_size: '5.6GB', query_cache_size: '0' });
     expect(sizeMemory({ system: 'mongodb', ram_gb: 32 }).settings[0]!.value).toBe('15.5GB');

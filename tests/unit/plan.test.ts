@@ -20,6 +20,7 @@ describe('plan_migration', () => {
     }
     expect(p.phases.slice(0, 2).map((x) => x.rollback)).toEqual([null, null]);
     expect(p.phases.slice(2).every((x) => typeof x.rollback === 'string' && x.rollback.length > 20)).toBe(true);
+    // the f1db circuits fixture holds one CREATE TABLE (circuits)
     expect(p.schema_conversion!.summary.by_kind.table!.found).toBe(1);
     expect(p.schema_conversion!.ddl).toMatch(/CREATE TABLE circuits/);
     const src = p.validation.source.map((q) => q.query).join('\n');
