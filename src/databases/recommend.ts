@@ -563,10 +563,21 @@ function confidenceOf(top: Scored[], db: (id: string) => Database): Recommendati
   };
 }
 
+/** A reason without what is particular to one system (its licence, its cloud, its scale class): the group it falls in. */
+export function reasonGroup(reason: string): string {
+  return reason
+    .replace(/^licence .+ is not open source$/, 'licence is not open source')
+    .replace(/^cloud-only service \([a-z]+\): /, 'cloud-only service: ')
+    .replace(/^runs only on [A-Z]+, not ([A-Z]+)$/, 'runs only on another cloud, not $1')
+    .replace(/ is far beyond its practical scale \([A-Z]+\)$/, ' is far beyond its practical scale');
+}
+
 /** The exclusions grouped by reason, the commonest first: a few lines instead of one entry per system. */
 function byReason(excluded: NonNullable<Recommendation['excluded']>): Recommendation['excluded_by_reason'] {
   const groups = new Map<string, string[]>();
-  for (const e of excluded) for (const r of e.reasons) groups.set(r, [...(groups.get(r) ?? []), e.id]);
+  for (const e of excluded) {
+    for (const r of new Set(e.reasons.map(reasonGroup))) groups.set(r, [...(groups.get(r) ?? []), e.id]);
+  }
   return [...groups].map(([reason, ids]) => ({ reason, count: ids.length, ids })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }
 
