@@ -117,14 +117,18 @@ function requirementsFrom(v: Values): Requirements {
       throw invalid('json', 'json', `--json is not valid JSON (${(err as Error).message})`);
     }
     if (typeof req !== 'object' || req === null || Array.isArray(req)) throw invalid('json', 'type', '--json must be a JSON object of requirements');
-    // limit is the tool's argument beside the requirements; --limit wins over it
+    // limit and include_excluded are the tool's arguments beside the requirements; the options win over them
     if ('limit' in req) {
       v.limit ??= String(req.limit);
       delete req.limit;
     }
+    if ('include_excluded' in req) {
+      v.include_excluded ??= req.include_excluded === true;
+      delete req.include_excluded;
+    }
   }
   for (const [key, value] of Object.entries(v)) {
-    if (['json', 'limit', 'db', 'help', 'agents_dir', 'bundled_agents', 'no_bundled_agents'].includes(key) || value === undefined) continue;
+    if (['json', 'limit', 'include_excluded', 'db', 'help', 'agents_dir', 'bundled_agents', 'no_bundled_agents'].includes(key) || value === undefined) continue;
     if (LIST_OPTIONS.includes(key)) req[key] = String(value).split(',').map((s) => s.trim()).filter(Boolean);
     else if (NUMBER_OPTIONS.includes(key)) {
       const n = Number(value);
@@ -393,8 +397,12 @@ const VERBS: Verb[] = [
       offline_sync: { type: 'boolean', description: 'clients work offline and sync later' },
       serverless: { type: 'boolean', description: 'pay per request, scale to zero' },
       limit: { type: 'string', description: 'how many to rank (default 5)' },
+      include_excluded: { type: 'boolean', description: 'list every excluded system with its reasons (by default: a summary by reason)' },
     },
-    run: ({ recommender }, _p, v) => recommender.recommend(requirementsFrom(v), int(v.limit, 'limit') ?? 5),
+    run: ({ recommender }, _p, v) => {
+      const req = requirementsFrom(v);
+      return recommender.recommend(req, int(v.limit, 'limit') ?? 5, v.include_excluded === true);
+    },
   },
   {
     name: 'get-database',

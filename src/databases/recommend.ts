@@ -22,14 +22,14 @@ export const requirementsShape = {
   reads_per_second: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Peak reads/s'),
   writes_per_second: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Peak writes/s'),
   read_write_ratio: z.string().superRefine(atMost(MAX_VOLUME_INPUT)).optional().describe('"90:10", read-heavy, write-heavy or balanced'),
-  consistency: z.enum(['strong', 'eventual']).optional().describe('strong: acknowledged writes survive failover and are always read; eventual: stale reads OK'),
+  consistency: z.enum(['strong', 'eventual']).optional().describe('strong: writes survive failover and reads see them; eventual: stale reads OK'),
   transactions: z.boolean().optional().describe('Multi-record ACID needed'),
   latency_ms: z.number().positive().superRefine(atMost(3_600_000)).optional().describe('Target p99 latency, ms'),
   query_needs: z.array(z.enum(QUERY_NEEDS)).superRefine(atMost(QUERY_NEEDS.length * 2)).optional().describe('What queries must do'),
-  workloads: z.array(z.enum(WORKLOADS)).superRefine(atMost(WORKLOADS.length * 2)).optional().describe('Workloads served; several give a polyglot design'),
+  workloads: z.array(z.enum(WORKLOADS)).superRefine(atMost(WORKLOADS.length * 2)).optional().describe('Workloads; several give a polyglot design'),
   multi_region: z.enum(['none', 'read-replicas', 'active-active']).optional().describe('active-active: writes in several regions'),
   budget: z.enum(['low', 'medium', 'high']).optional().describe('For licences and hosting'),
-  deployment: z.enum(['managed', 'self-hosted', 'embedded', 'any']).optional().describe('managed service, self-hosted server, or embedded library'),
+  deployment: z.enum(['managed', 'self-hosted', 'embedded', 'any']).optional().describe('managed, self-hosted or embedded'),
   cloud: z.enum([...CLOUDS, 'any']).optional().describe('Cloud it must run on'),
   open_source_only: z.boolean().optional().describe('Only OSI open-source licences'),
   team_expertise: z.array(z.string().max(100)).max(MAX_LIST_INPUT).optional().describe('Systems the team knows'),
@@ -37,7 +37,7 @@ export const requirementsShape = {
   compliance: z.array(z.string().max(100)).max(MAX_LIST_INPUT).optional().describe('e.g. pci-dss, hipaa'),
   offline_sync: z.boolean().optional().describe('Clients work offline, sync later'),
   serverless: z.boolean().optional().describe('Pay per request, scale to zero'),
-  use_case: z.string().max(500).optional().describe('The application in a few words, e.g. "real-time leaderboards"'),
+  use_case: z.string().max(500).optional().describe('The application, e.g. "real-time leaderboards"'),
 };
 export const requirementsSchema = z.strictObject(requirementsShape);
 export type Requirements = z.infer<typeof requirementsSchema>;
@@ -47,7 +47,7 @@ const SCALE_GB: Record<Database['practical_scale'], number> = { GB: 500, TB: 100
 const WRITE_CAPACITY: Record<Database['write_throughput'], number> = { low: 1_000, medium: 20_000, high: 200_000, 'very-high': 2_000_000 };
 /** Systems that ride on another: knowing or running PostgreSQL counts for pgvector and TimescaleDB. */
 const FAMILY: Record<string, string[]> = {
-  pgvector: ['postgresql', 'aurora'], timescaledb: ['postgresql'], aurora: ['postgresql', 'mysql'], elasticache: ['redis', 'valkey', 'memcached'],
+  pgvector: ['postgresql', 'aurora-postgresql'], timescaledb: ['postgresql'], 'aurora-postgresql': ['postgresql'], 'aurora-mysql': ['mysql'], elasticache: ['redis', 'valkey', 'memcached'],
   valkey: ['redis'], keydb: ['redis'], opensearch: ['elasticsearch'], mariadb: ['mysql'], scylladb: ['cassandra'], yugabytedb: ['postgresql'],
   cockroachdb: ['postgresql'], tidb: ['mysql'],
 };
@@ -55,10 +55,17 @@ const FAMILY: Record<string, string[]> = {
 const EXTENSION: Record<string, (typeof WORKLOADS)[number][]> = { pgvector: ['vector'], timescaledb: ['time-series'] };
 /** Of FAMILY, the systems that only speak another's protocol: not variants of it (see confidenceOf). */
 const OWN_ENGINE = new Set(['yugabytedb', 'cockroachdb', 'tidb']);
+/**
+ * One writer, but its storage acknowledges a write only once it is on a quorum of six copies in
+ * three Availability Zones (Aurora User Guide, "High availability for Amazon Aurora"): a failover
+ * inside the region loses no acknowledged write. Across regions (Global Database) it is asynchronous.
+ */
+const QUORUM_STORAGE = new Set(['aurora-mysql', 'aurora-postgresql']);
 const OFFLINE_SYNC = new Set(['sqlite', 'couchbase', 'couchdb', 'firestore']);
 /** Pay per request and scale to zero, with the offering that does it. */
 const SERVERLESS: Record<string, string> = {
-  dynamodb: 'DynamoDB on-demand capacity', firestore: 'Firestore, billed per operation', aurora: 'Aurora Serverless v2 (scales to zero)',
+  dynamodb: 'DynamoDB on-demand capacity', firestore: 'Firestore, billed per operation',
+  'aurora-mysql': 'Aurora Serverless v2 (scales to zero)', 'aurora-postgresql': 'Aurora Serverless v2 (scales to zero)',
   bigquery: 'BigQuery on-demand queries', cosmosdb: 'Cosmos DB serverless accounts', pinecone: 'Pinecone serverless indexes',
   snowflake: 'Snowflake warehouses that suspend when idle', postgresql: 'Neon (scales to zero)', sqlite: 'Cloudflare D1 or Turso',
   redis: 'Upstash Redis, billed per request', elasticsearch: 'Elastic Cloud Serverless', cockroachdb: 'CockroachDB Basic',
@@ -109,12 +116,17 @@ interface Ranked {
   why: string[];
   risks: string[];
 }
+/** A ranked system with, kept out of the answer, its score on the stated requirements alone. */
+type Scored = Ranked & { stated: number };
 
 export interface Recommendation {
   requirements: Requirements;
   assumptions: string[];
   ranked: (Ranked & { rank: number })[];
-  excluded: { id: string; name: string; reasons: string[] }[];
+  /** The excluded systems grouped by reason (a system excluded for two reasons is under both). */
+  excluded_by_reason: { reason: string; count: number; ids: string[] }[];
+  /** Every excluded system with its reasons: only when asked for (include_excluded). */
+  excluded?: { id: string; name: string; reasons: string[] }[];
   confidence: { level: 'high' | 'moderate' | 'too-close-to-call' | 'none'; gap_percent: number | null; explanation: string };
   polyglot: null | {
     pattern: string;
@@ -126,8 +138,10 @@ export interface Recommendation {
 export class Recommender {
   constructor(private readonly catalog: DatabaseCatalog) {}
 
-  recommend(input: Requirements, limit = 5): Recommendation {
-    return this.rank(input, limit, true);
+  /** includeExcluded: list every excluded system with its reasons, beside the summary by reason. */
+  recommend(input: Requirements, limit = 5, includeExcluded = false): Recommendation {
+    const r = this.rank(input, limit, true);
+    return includeExcluded ? r : { ...r, excluded: undefined };
   }
 
   /** withPolyglot false: one component of a polyglot design, which gets no design of its own. */
@@ -172,26 +186,27 @@ export class Recommender {
     const writes = req.writes_per_second ?? (req.reads_per_second !== undefined && ratio !== undefined && ratio < 1 ? (req.reads_per_second * (1 - ratio)) / ratio : undefined);
     if (req.writes_per_second === undefined && writes !== undefined) assumptions.push(`writes_per_second derived from reads and ratio: about ${Math.round(writes)}`);
 
-    const ranked: Ranked[] = [];
-    const excluded: Recommendation['excluded'] = [];
+    const ranked: Scored[] = [];
+    const excluded: NonNullable<Recommendation['excluded']> = [];
     for (const db of this.catalog.all) {
       const reasons = this.exclusions(db, req, volumeGb);
       if (reasons.length) {
         excluded.push({ id: db.id, name: db.name, reasons });
         continue;
       }
-      ranked.push(this.score(db, { ...req, budget, latency_ms: latency }, { needs, model, volumeGb, writes, ratio, expertise, existing, explicitBudget: req.budget !== undefined }));
+      ranked.push(this.score(db, { ...req, budget, latency_ms: latency }, { needs, model, volumeGb, writes, ratio, expertise, existing, explicitBudget: req.budget !== undefined, assumedLatency: req.latency_ms === undefined }));
     }
     // On equal fit the broader system comes first: it leaves room for needs not stated yet.
     const breadth = new Map(ranked.map((r) => [r.id, Object.values(this.catalog.find(r.id)!.query_support).reduce((sum, v) => sum + v, 0)]));
     ranked.sort((a, b) => b.score - a.score || breadth.get(b.id)! - breadth.get(a.id)! || a.id.localeCompare(b.id));
-    const top = ranked.slice(0, limit).map((r, i) => ({ rank: i + 1, ...r }));
+    const top = ranked.slice(0, limit).map(({ stated: _, ...r }, i) => ({ rank: i + 1, ...r }));
     return {
       requirements: req,
       assumptions,
       ranked: top,
+      excluded_by_reason: byReason(excluded),
       excluded,
-      confidence: confidenceOf(ranked), // the runner-up may be past the returned page
+      confidence: confidenceOf(ranked, (id) => this.catalog.find(id)!), // the runner-up may be past the returned page
       polyglot: withPolyglot ? this.polyglot(req, needs, ranked) : null,
     };
   }
@@ -237,15 +252,19 @@ export class Recommender {
 
   private score(db: Database, req: Requirements, ctx: {
     needs: Set<QueryNeed>; model: string | undefined; volumeGb: number | undefined; writes: number | undefined; ratio: number | undefined;
-    expertise: string[]; existing: string[]; explicitBudget: boolean;
-  }): Ranked {
+    expertise: string[]; existing: string[]; explicitBudget: boolean; assumedLatency: boolean;
+  }): Scored {
     const why: string[] = [];
     const risks: string[] = [];
     let got = 0;
     let max = 0;
-    const part = (weight: number, fraction: number) => {
+    /** Of got, the share earned on what the caller asked for (not on defaults and assumptions): see confidenceOf. */
+    let gotStated = 0;
+    const part = (weight: number, fraction: number, assumed = false) => {
       max += weight;
-      got += weight * Math.max(0, Math.min(1, fraction));
+      const earned = weight * Math.max(0, Math.min(1, fraction));
+      got += earned;
+      if (!assumed) gotStated += earned;
     };
     const library = db.deployment.embedded && !db.deployment.self_hosted && db.deployment.managed.length === 0 && db.deployment.cloud_only === null;
 
@@ -294,7 +313,7 @@ export class Recommender {
     }
     if (req.latency_ms !== undefined) {
       const typical = LATENCY_MS[db.latency];
-      part(10, typical <= req.latency_ms ? 1 : (req.latency_ms / typical) ** 0.5);
+      part(10, typical <= req.latency_ms ? 1 : (req.latency_ms / typical) ** 0.5, ctx.assumedLatency);
       if (typical <= req.latency_ms && db.latency === 'sub-ms') why.push('sub-millisecond reads');
       if (typical > req.latency_ms) risks.push(`typical latency (${db.latency}) above the ${req.latency_ms} ms target`);
     }
@@ -304,8 +323,12 @@ export class Recommender {
     if (req.consistency === 'strong') {
       // A single primary is strongly consistent in one region; across regions only consensus is.
       const acrossRegions = req.multi_region !== undefined && req.multi_region !== 'none';
-      part(10, db.consistency === 'strong' ? 1 : db.consistency === 'strong-single-node' ? (acrossRegions ? 0.3 : 0.5) : db.consistency === 'tunable' ? 0.5 : 0);
+      const quorum = QUORUM_STORAGE.has(db.id);
+      // quorum storage: no acknowledged write lost on an in-region failover, but replica reads lag by milliseconds
+      part(10, db.consistency === 'strong' ? 1 : quorum && !acrossRegions ? 0.75 : db.consistency === 'strong-single-node' ? (acrossRegions ? 0.3 : 0.5) : db.consistency === 'tunable' ? 0.5 : 0);
       if (db.consistency === 'strong') why.push(`consensus replication: acknowledged writes survive a failover${acrossRegions ? ', across regions' : ''}`);
+      else if (quorum && !acrossRegions) why.push('storage quorum across three Availability Zones: acknowledged writes survive a failover in the region');
+      else if (quorum) risks.push('Global Database copies to other regions asynchronously: a regional failover can lose the last second of writes');
       else if (db.consistency === 'strong-single-node') risks.push('strong only on the primary: asynchronous replicas can lose the last writes on failover');
     }
     if (req.deployment === 'managed') {
@@ -321,23 +344,23 @@ export class Recommender {
       why.push(`native ${req.cloud.toUpperCase()} service`);
     }
     if (req.cloud === undefined && req.deployment !== 'embedded') {
-      part(5, db.deployment.cloud_only && db.deployment.cloud_only !== 'vendor' ? 0.2 : 1);
+      part(5, db.deployment.cloud_only && db.deployment.cloud_only !== 'vendor' ? 0.2 : 1, true);
       if (db.deployment.cloud_only && db.deployment.cloud_only !== 'vendor') risks.push(`runs only on ${db.deployment.cloud_only.toUpperCase()}: lock-in`);
     }
     // Breadth of managed offerings: a proxy for a mature ecosystem (drivers, tools, people, support).
-    part(6, db.deployment.cloud_only ? 0.8 : Math.min(db.deployment.managed.length, 4) / 4);
+    part(6, db.deployment.cloud_only ? 0.8 : Math.min(db.deployment.managed.length, 4) / 4, true);
     if (req.deployment === undefined) {
-      part(10, library ? 0.2 : 1);
+      part(10, library ? 0.2 : 1, true);
       if (library) risks.push('an embedded library: it serves one application process, not a fleet');
     }
     if (req.deployment === 'self-hosted' || req.deployment === 'embedded' || req.deployment === undefined) {
-      part(5, db.operational_complexity === 'low' ? 1 : db.operational_complexity === 'medium' ? 0.7 : 0.3);
+      part(5, db.operational_complexity === 'low' ? 1 : db.operational_complexity === 'medium' ? 0.7 : 0.3, req.deployment === undefined);
       if (db.operational_complexity === 'high') risks.push('high operational complexity to run it yourself');
     }
     if (req.budget) {
       const costly = db.license.kind === 'proprietary' && db.deployment.cloud_only === null;
       const fraction = req.budget === 'high' ? 1 : req.budget === 'medium' ? (costly ? 0.4 : 1) : costly ? 0 : db.operational_complexity === 'high' ? 0.5 : 1;
-      part(8, fraction);
+      part(8, fraction, !ctx.explicitBudget);
       if (req.budget !== 'high' && costly) risks.push(`licence cost: ${db.cost_profile}`);
     }
     if (req.compliance?.length) {
@@ -374,44 +397,47 @@ export class Recommender {
     }
     const base = max === 0 ? 50 : (got / max) * 85;
     for (const l of db.limitations.slice(0, 2)) if (!risks.includes(l)) risks.push(l);
-    return { id: db.id, name: db.name, score: Math.round(Math.min(100, base + bonus) * 10) / 10, why: why.length ? why : [db.sweet_spot], risks };
+    const stated = (max === 0 ? 50 : (gotStated / max) * 85) + bonus;
+    return { id: db.id, name: db.name, score: Math.round(Math.min(100, base + bonus) * 10) / 10, why: why.length ? why : [db.sweet_spot], risks, stated };
   }
 
-  /** Mixed workloads get one store per workload and the way they stay in step. */
+  /**
+   * Mixed workloads get one store per workload and the way they stay in step. Only what was asked
+   * for takes part: the requested workloads, and for a query need stated in query_needs that the
+   * leader serves weakly, the workload built for that need. Each component is the best-ranked system
+   * built for its workload (builtFor); when the constraints leave none, the component says so
+   * instead of handing the workload to a store not made for it.
+   */
   private polyglot(req: Requirements, needs: Set<QueryNeed>, ranked: Ranked[]): Recommendation['polyglot'] {
-    const workloads = [...new Set(req.workloads ?? [])];
-    if (workloads.length < 2) {
-      const families = [...needs].filter((n) => ['joins', 'full_text', 'vector_similarity', 'graph_traversal', 'time_series', 'aggregations'].includes(n));
-      const best = ranked[0] ? this.catalog.find(ranked[0].id)! : undefined;
-      const unserved = best ? families.filter((n) => best.query_support[n] <= 1) : [];
-      if (!best || unserved.length === 0) return null;
-      const map: Partial<Record<QueryNeed, (typeof WORKLOADS)[number]>> = {
-        full_text: 'search', vector_similarity: 'vector', graph_traversal: 'graph', time_series: 'time-series', aggregations: 'analytics', joins: 'oltp',
-      };
-      workloads.push(...(req.workloads ?? []), ...unserved.map((n) => map[n]!).filter(Boolean));
-      if (new Set(workloads).size < 2) workloads.unshift(best.data_models.includes('relational') ? 'oltp' : 'document');
+    type Workload = (typeof WORKLOADS)[number];
+    const workloads: Workload[] = [...new Set(req.workloads ?? [])];
+    const best = ranked[0] ? this.catalog.find(ranked[0].id)! : undefined;
+    // the leader serves the request as ranked; a stated need it serves weakly gets a store of its own
+    const stated = (req.query_needs ?? []).filter((n) => needs.has(n) && NEED_WORKLOAD[n]);
+    const unserved = best ? stated.filter((n) => best.query_support[n] <= 1).map((n) => NEED_WORKLOAD[n]!) : [];
+    const extra = [...new Set(unserved)].filter((w) => !workloads.includes(w));
+    // two requested workloads or more; or one (or a data model) served by the leader, plus a stated need it serves weakly
+    const base = workloads.length >= 2 ? workloads.length : best ? 1 : 0;
+    if (base + extra.length < 2) return null;
+    const components: { workload: string; system: string; name: string; why: string }[] = [];
+    if (workloads.length <= 1 && best) {
+      // one workload (or only a data model) asked for: the leader is its component
+      const role = workloads[0] ?? req.data_model ?? 'primary store';
+      components.push({ workload: role, system: best.id, name: best.name, why: `the first choice above for ${workloads[0] ? WORKLOAD_PROFILE[workloads[0]].label : role}` });
+    } else {
+      for (const w of workloads) components.push(this.component(req, w));
     }
-    const distinct = [...new Set(workloads)];
-    const components = distinct.map((w) => {
-      const profile = WORKLOAD_PROFILE[w];
-      const sub = this.rank({
-        ...req,
-        workloads: [w],
-        data_model: profile.model,
-        query_needs: undefined,
-        transactions: w === 'oltp' ? req.transactions : undefined,
-        consistency: w === 'oltp' ? req.consistency : undefined,
-        multi_region: w === 'oltp' ? req.multi_region : undefined,
-      } as Requirements, 1, false);
-      const pick = sub.ranked[0];
-      return { workload: w, system: pick?.id ?? 'none', name: pick?.name ?? 'no system fits', why: pick ? `${profile.label}: ${pick.why.slice(0, 2).join('; ')}` : sub.excluded.length ? 'every candidate was excluded by a constraint' : '' };
-    });
-    const source = components.find((c) => c.workload === 'oltp' || c.workload === 'document') ?? components[0]!;
+    for (const w of extra) components.push(this.component(req, w));
+    const served = components.filter((c) => c.system !== 'none');
+    const source = served.find((c) => c.workload === 'oltp' || c.workload === 'document') ?? served[0];
     const sync: string[] = [];
     for (const c of components) {
-      if (c === source) continue;
-      if (EXTENSION[c.system] && (FAMILY[c.system] ?? []).includes(source.system)) {
-        sync.push(`${c.name}: an extension inside the same ${source.name} database, so the ${WORKLOAD_PROFILE[c.workload as (typeof WORKLOADS)[number]].label} data needs no synchronization`);
+      if (c === source || !source) continue;
+      const label = WORKLOAD_PROFILE[c.workload as Workload]?.label ?? c.workload;
+      if (c.system === 'none') sync.push(`${label}: no store built for it meets the constraints; relax one (see excluded_by_reason) or serve it in ${source.name} with the risks listed`);
+      else if (c.system === source.system) sync.push(`${c.name}: the same store serves ${label} too, so nothing to synchronize`);
+      else if (EXTENSION[c.system] && (FAMILY[c.system] ?? []).includes(source.system)) {
+        sync.push(`${c.name}: an extension inside the same ${source.name} database, so the ${label} data needs no synchronization`);
       } else if (c.workload === 'cache') sync.push(`${c.name}: cache-aside in the service, entries expire by TTL and are evicted on writes to ${source.name}`);
       else if (c.workload === 'event-sourcing') sync.push(`${c.name}: the event log is the source of truth; ${source.name} and the read stores are projections rebuilt from it`);
       else sync.push(`${c.name}: fed from ${source.name} by change data capture (e.g. Debezium to Kafka), eventually consistent; rebuildable from the source`);
@@ -419,7 +445,32 @@ export class Recommender {
     const pattern = workloads.includes('event-sourcing') ? ARCHITECTURE_PATTERNS['cqrs-event-sourcing']!.name : ARCHITECTURE_PATTERNS['database-per-service']!.name;
     return { pattern, components, synchronization: sync };
   }
+
+  /** The best-ranked system built for one workload, under the request's constraints. */
+  private component(req: Requirements, w: (typeof WORKLOADS)[number]) {
+    const profile = WORKLOAD_PROFILE[w];
+    const sub = this.rank({
+      ...req,
+      workloads: [w],
+      data_model: profile.model,
+      query_needs: undefined,
+      transactions: w === 'oltp' ? req.transactions : undefined,
+      consistency: w === 'oltp' ? req.consistency : undefined,
+      multi_region: w === 'oltp' ? req.multi_region : undefined,
+    } as Requirements, 100, false);
+    const pick = sub.ranked.find((r) => builtFor(w, this.catalog.find(r.id)!));
+    if (!pick) {
+      const why = sub.ranked.length ? `no system built for ${profile.label} meets the constraints` : 'every candidate was excluded by a constraint';
+      return { workload: w, system: 'none', name: 'no system fits', why };
+    }
+    return { workload: w, system: pick.id, name: pick.name, why: `${profile.label}: ${pick.why.slice(0, 2).join('; ')}` };
+  }
 }
+
+/** The workload built for each query need a polyglot design may add a store for. */
+const NEED_WORKLOAD: Partial<Record<QueryNeed, (typeof WORKLOADS)[number]>> = {
+  full_text: 'search', vector_similarity: 'vector', graph_traversal: 'graph', time_series: 'time-series', aggregations: 'analytics', joins: 'oltp',
+};
 
 const CLOUD_WORD = { aws: 'amazon', gcp: 'google', azure: 'azure' } as const;
 /** A managed offering run by a cloud provider, which ties it to that provider's cloud. */
@@ -455,17 +506,79 @@ function builtFor(w: (typeof WORKLOADS)[number], db: Database): boolean {
 const variantOf = (id: string) => (OWN_ENGINE.has(id) ? [] : FAMILY[id] ?? []);
 const variants = (a: string, b: string) => variantOf(a).includes(b) || variantOf(b).includes(a) || variantOf(a).some((x) => variantOf(b).includes(x));
 
-/** How far the first system leads the best one that is not a variant of it (Valkey against Redis says nothing). */
-function confidenceOf(top: Ranked[]): Recommendation['confidence'] {
+/**
+ * Score points (of 100) on the stated requirements by which a lead counts as clear. Calibrated on the
+ * recommender's scenario tests (tests/helpers/db-scenarios.ts, each with the systems its author
+ * expected, written before the recommender ran): "high" should mean the leader is expected and the
+ * runner-up is not. Leads there: 1.4 (Qdrant over Weaviate, both expected) and 2.2 (Neptune over
+ * Neo4j, both expected) should stay below high; 1.9 (PostgreSQL over MySQL for orders), 3.4, 4.3
+ * and more (runner-up not expected) should reach it. 1.5 gets all of them but Neptune right; no
+ * leader outside its expected set is high at any margin from 1 to 5. The kind margin: 3.8 (a
+ * warehouse beside PostgreSQL for audited transactions) is the only rival kind within 12 points.
+ */
+export const CONFIDENCE_MARGIN = { product: 1.5, kind: 5 };
+
+/**
+ * How sure the ranking is, judged on what the caller asked for: each system's score is split into
+ * what it earned on the stated requirements and what it earned on defaults (ecosystem breadth,
+ * assumed deployment, cloud lock-in, an assumed budget), and only the first decides the level.
+ * The runner-up is the best system that is not a variant of the leader (Valkey against Redis says
+ * nothing); the rival kind is the best system of another primary category (a graph store against a
+ * document store).
+ * - high: the leader beats the runner-up by at least CONFIDENCE_MARGIN.product points on the stated
+ *   requirements: what was asked picks this system.
+ * - moderate: the products of the leader's kind tie on what was asked, but the leader beats every
+ *   other kind of store by CONFIDENCE_MARGIN.kind points: the kind of database is settled; pick
+ *   among its products on team, cost and the risks listed.
+ * - too-close-to-call: not even the kind is settled by what was asked: state more requirements.
+ * - none: nothing meets the hard constraints.
+ */
+function confidenceOf(top: Scored[], db: (id: string) => Database): Recommendation['confidence'] {
   if (top.length === 0) return { level: 'none', gap_percent: null, explanation: 'no system meets the hard constraints; relax one of them (see excluded)' };
   if (top.length === 1) return { level: 'high', gap_percent: null, explanation: `only ${top[0]!.name} meets the constraints` };
   const a = top[0]!;
   const b = top.slice(1).find((r) => !variants(a.id, r.id)) ?? top[1]!;
   const gap = a.score === 0 ? 0 : ((a.score - b.score) / a.score) * 100;
   const g = Math.round(gap * 10) / 10;
-  if (gap > 20) return { level: 'high', gap_percent: g, explanation: `${a.name} leads ${b.name} by ${g}%` };
-  if (gap >= 10) return { level: 'moderate', gap_percent: g, explanation: `${a.name} leads ${b.name} by ${g}%: check the risks of both` };
-  return { level: 'too-close-to-call', gap_percent: g, explanation: `${a.name} and ${b.name} are within ${g}%: decide on team expertise, cost and the risks listed` };
+  const lead = (x: Scored) => Math.round((a.stated - x.stated) * 10) / 10;
+  if (lead(b) >= CONFIDENCE_MARGIN.product) {
+    return { level: 'high', gap_percent: g, explanation: `${a.name} leads ${b.name} by ${lead(b)} points on the stated requirements (${g}% overall)` };
+  }
+  const kinds = (id: string) => db(id).categories.filter((c) => c !== 'multi-model' && c !== 'embedded');
+  const mine = kinds(a.id);
+  const rival = top.find((r) => !kinds(r.id).some((c) => mine.includes(c)));
+  const kindName = mine[0]!.replace('-', ' ');
+  const tie = lead(b) >= 0
+    ? `${a.name} and ${b.name} are within ${lead(b)} points on the stated requirements`
+    : `${b.name} does ${-lead(b)} points better than ${a.name} on the stated requirements, ${a.name} leads on defaults`;
+  if (!rival || lead(rival) >= CONFIDENCE_MARGIN.kind) {
+    return {
+      level: 'moderate', gap_percent: g,
+      explanation: `a ${kindName} store fits${rival ? ` (${lead(rival)} points ahead of ${rival.name}, the best of another kind)` : ''}, but ${tie}: choose on team expertise, cost and the risks listed`,
+    };
+  }
+  return {
+    level: 'too-close-to-call', gap_percent: g,
+    explanation: `even the kind of store is open: ${a.name} (${kindName}) and ${rival.name} (${kinds(rival.id)[0]?.replace('-', ' ') ?? db(rival.id).categories[0]}) are within ${Math.max(0, lead(rival))} points on the stated requirements; state more (volume, latency, query needs)`,
+  };
+}
+
+/** A reason without what is particular to one system (its licence, its cloud, its scale class): the group it falls in. */
+export function reasonGroup(reason: string): string {
+  return reason
+    .replace(/^licence .+ is not open source$/, 'licence is not open source')
+    .replace(/^cloud-only service \([a-z]+\): /, 'cloud-only service: ')
+    .replace(/^runs only on [A-Z]+, not ([A-Z]+)$/, 'runs only on another cloud, not $1')
+    .replace(/ is far beyond its practical scale \([A-Z]+\)$/, ' is far beyond its practical scale');
+}
+
+/** The exclusions grouped by reason, the commonest first: a few lines instead of one entry per system. */
+function byReason(excluded: NonNullable<Recommendation['excluded']>): Recommendation['excluded_by_reason'] {
+  const groups = new Map<string, string[]>();
+  for (const e of excluded) {
+    for (const r of new Set(e.reasons.map(reasonGroup))) groups.set(r, [...(groups.get(r) ?? []), e.id]);
+  }
+  return [...groups].map(([reason, ids]) => ({ reason, count: ids.length, ids })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }
 
 function formatGb(gb: number): string {

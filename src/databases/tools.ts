@@ -51,7 +51,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
     defineTool({
       name: 'get_database',
       title: 'Get database technology',
-      description: 'One technology by id, name or alias: models, consistency, scaling, deployment, licence, when to use it, strengths, limitations, cost.',
+      description: 'One technology by id, name or alias: models, consistency, scaling, deployment, licence, fit, strengths, limits, cost.',
       kind: 'read',
       input: { name: nameArg().describe('e.g. "postgres", "MongoDB", "mssql"') },
       output: { database: z.record(z.string(), z.unknown()) },
@@ -60,7 +60,7 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
     defineTool({
       name: 'compare_databases',
       title: 'Compare database technologies',
-      description: 'Two to six technologies side by side on every dimension of the catalog.',
+      description: 'Two to six technologies side by side on every catalog dimension.',
       kind: 'read',
       input: { names: z.array(nameArg()).superRefine(atMost(20)).describe('Two to six ids, names or aliases') },
       output: { systems: z.array(z.string()), dimensions: z.array(z.object({ dimension: z.string(), values: z.record(z.string(), z.unknown()) })) },
@@ -79,18 +79,23 @@ export function databaseTools(catalog: DatabaseCatalog, recommender: Recommender
       name: 'recommend_databases',
       title: 'Recommend databases',
       description:
-        'Ranks technologies for requirements: score, why each fits, risks, what hard constraints exclude and why, and whether the top two are too close to call. Mixed workloads get a polyglot design. Needs workloads, data_model or query_needs; what else is not given is stated as an assumption.',
+        'Ranks technologies for requirements: score, why, risks, exclusions by reason, and a confidence. Mixed workloads get a polyglot design. Needs workloads, data_model or query_needs; what is not given is stated as an assumption.',
       kind: 'read',
-      input: { ...requirementsShape, limit: z.number().int().min(1).max(20).optional().describe('How many to rank (default 5)') },
+      input: {
+        ...requirementsShape,
+        limit: z.number().int().min(1).max(20).optional().describe('How many to rank (default 5)'),
+        include_excluded: z.boolean().optional().describe('List each excluded system'),
+      },
       output: {
         requirements: z.record(z.string(), z.unknown()),
         assumptions: z.array(z.string()),
         ranked: z.array(z.object({ rank: z.number(), id: z.string(), name: z.string(), score: z.number(), why: z.array(z.string()), risks: z.array(z.string()) })),
-        excluded: z.array(z.object({ id: z.string(), name: z.string(), reasons: z.array(z.string()) })),
+        excluded_by_reason: z.array(z.object({ reason: z.string(), count: z.number(), ids: z.array(z.string()) })),
+        excluded: z.array(z.object({ id: z.string(), name: z.string(), reasons: z.array(z.string()) })).optional(),
         confidence: z.object({ level: z.string(), gap_percent: z.number().nullable(), explanation: z.string() }),
         polyglot: z.object({ pattern: z.string(), components: z.array(z.record(z.string(), z.string())), synchronization: z.array(z.string()) }).nullable(),
       },
-      handle: ({ limit, ...requirements }) => recommender.recommend(requirements, limit ?? 5),
+      handle: ({ limit, include_excluded, ...requirements }) => recommender.recommend(requirements, limit ?? 5, include_excluded ?? false),
     }),
     defineTool({
       name: 'get_architecture_pattern',

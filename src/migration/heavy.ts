@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CoordinatorError, invalid, type ErrorCode, type ErrorDetails } from '../errors.js';
 import { packagePath } from '../paths.js';
-import { convertSchema, type ConversionResult } from './convert/index.js';
+import type { ConvertedTable } from './convert/convert.js';
+import { convertSchema, convertedTables, type ConversionResult } from './convert/index.js';
 
 /** Conversions running at once (each on a worker thread of its own); the machine may have two cores. */
 export const MAX_RUNNING_CONVERSIONS = 1;
@@ -19,10 +20,12 @@ export interface ConvertRequest {
   ddl: string;
   from: string;
   maxAnswerChars: number;
+  /** The PostgreSQL schema to create the objects in (convert_schema's schema option). */
+  schema?: string;
 }
 
 export type ConvertReply =
-  | { ok: true; result: ConversionResult }
+  | { ok: true; result: ConversionResult; tables: ConvertedTable[] }
   | { ok: false; tooLarge: number; summary: ConversionResult['summary'] }
   | { ok: false; refusal: { code: ErrorCode; message: string; details: ErrorDetails } }
   | { ok: false; internal: string };
@@ -41,19 +44,27 @@ const tooLarge = (field: string, chars: number) =>
  */
 export function convertWithinLimits(req: ConvertRequest): ConvertReply {
   try {
-    const result = convertSchema(req.ddl, req.from);
+    const result = convertSchema(req.ddl, req.from, req.schema === undefined ? {} : { schema: req.schema });
     const chars = JSON.stringify(result).length;
     if (chars > req.maxAnswerChars) return { ok: false, tooLarge: chars, summary: result.summary };
-    return { ok: true, result };
+    // the tables ride beside the result: convertedTables() keeps them in a WeakMap, which a thread's reply does not carry
+    return { ok: true, result, tables: convertedTables(result) };
   } catch (err) {
     if (err instanceof CoordinatorError) return { ok: false, refusal: { code: err.code, message: err.message, details: err.details } };
     return { ok: false, internal: err instanceof Error ? err.message : String(err) };
   }
 }
 
+const TABLES = new WeakMap<ConversionResult, ConvertedTable[]>();
+/** The converted tables of a result, whether it was made here or on a thread. */
+export const tablesOf = (r: ConversionResult): ConvertedTable[] => TABLES.get(r) ?? convertedTables(r);
+
 /** The conversion a reply carries, or the refusal it stands for (field: ddl or source_ddl). */
 function settle(reply: ConvertReply, field: string): ConversionResult {
-  if (reply.ok) return reply.result;
+  if (reply.ok) {
+    TABLES.set(reply.result, reply.tables);
+    return reply.result;
+  }
   if ('tooLarge' in reply) throw tooLarge(field, reply.tooLarge);
   if ('refusal' in reply) throw new CoordinatorError(reply.refusal.code, reply.refusal.message, reply.refusal.details);
   throw new Error(reply.internal);
@@ -74,7 +85,7 @@ export class ConversionPool {
   constructor(private readonly timeoutMs = CONVERT_TIMEOUT_MS) {}
 
   /** field names the argument that holds the script in the refusals (ddl or source_ddl). */
-  async convert(ddl: string, from: string, field = 'ddl'): Promise<ConversionResult> {
+  async convert(ddl: string, from: string, field = 'ddl', schema?: string): Promise<ConversionResult> {
     if (this.running >= MAX_RUNNING_CONVERSIONS) {
       if (this.waiting.length >= MAX_WAITING_CONVERSIONS) {
         throw new CoordinatorError('busy', `schema conversion is busy: ${this.running} running and ${this.waiting.length} waiting (at most ${MAX_WAITING_CONVERSIONS} may wait); nothing was converted, retry in a few seconds`, {
@@ -86,7 +97,7 @@ export class ConversionPool {
       this.running++;
     }
     try {
-      return await this.run({ ddl, from, maxAnswerChars: MAX_ANSWER_CHARS }, field);
+      return await this.run({ ddl, from, maxAnswerChars: MAX_ANSWER_CHARS, ...(schema === undefined ? {} : { schema }) }, field);
     } finally {
       // The slot passes straight to the next waiting call, so a new call cannot jump the queue.
       const next = this.waiting.shift();

@@ -372,12 +372,91 @@ const CASSANDRA_TO_SCYLLA: PairKnowledge = {
   ],
 };
 
+// Aurora runs the MySQL or PostgreSQL engine on AWS's own storage: a move onto it keeps the
+// dialect (the engine's own replication, or AWS DMS, which reads the binlog or logical decoding);
+// a move off another engine onto it is that engine's move to MySQL or PostgreSQL, through AWS SCT
+// and DMS. Aurora MySQL keeps binary logging off until binlog_format is set in the cluster parameter
+// group (Aurora User Guide, "Configuring Aurora MySQL binary logging"), so CDC from it needs that first.
+const MYSQL_TO_AURORA_MYSQL: PairKnowledge = {
+  compatible: true,
+  types: [{ from: 'MySQL types (InnoDB tables)', to: 'the same types', note: 'Aurora MySQL stores tables in InnoDB only: MyISAM tables are converted' }],
+  functions: [{ from: 'MySQL functions', to: 'the same functions', note: 'Aurora MySQL versions follow MySQL 8.0 (3.x) and 5.7 (2.x)' }],
+  syntax: [{ from: 'my.cnf settings', to: 'DB cluster and instance parameter groups' }],
+  tools: [
+    { name: 'AWS DMS', use: 'full load and binlog-based CDC into the Aurora cluster' },
+    { name: 'Aurora read replica of RDS for MySQL', use: 'from RDS: create the replica, let it catch up, promote it' },
+    { name: 'Percona XtraBackup restore from Amazon S3', use: 'physical backup of a self-managed MySQL restored as a new cluster' },
+    { name: 'binlog replication', use: 'keep the cluster in step with an external MySQL primary until cutover' },
+  ],
+  risks: ['MyISAM, MEMORY or other non-InnoDB tables do not carry over as they are', 'Plugins and SUPER-privilege operations are not available on a managed cluster'],
+  action_items: [
+    { item: 'Convert non-InnoDB tables to InnoDB before the copy', category: 'Schema', complexity: 'simple' },
+    { item: 'Move my.cnf settings into cluster and instance parameter groups', category: 'Operations', complexity: 'simple' },
+  ],
+};
+
+const PG_TO_AURORA_PG: PairKnowledge = {
+  compatible: true,
+  types: [{ from: 'PostgreSQL types', to: 'the same types' }],
+  functions: [{ from: 'PostgreSQL functions and extensions', to: 'the same', note: 'only the extensions AWS supports for the chosen Aurora PostgreSQL version can be installed' }],
+  syntax: [{ from: 'postgresql.conf settings', to: 'DB cluster and instance parameter groups' }],
+  tools: [
+    { name: 'AWS DMS', use: 'full load and CDC through logical decoding' },
+    { name: 'Aurora read replica of RDS for PostgreSQL', use: 'from RDS: create the replica, let it catch up, promote it' },
+    { name: 'logical replication (publication and subscription)', use: 'from a self-managed PostgreSQL 10+ with the target subscribed' },
+    { name: 'pg_dump / pg_restore', use: 'offline copy in a maintenance window' },
+  ],
+  risks: ['An extension the source uses may not be offered on Aurora PostgreSQL', 'Superuser-only operations become rds_superuser ones'],
+  action_items: [
+    { item: 'Check every installed extension against the list Aurora PostgreSQL supports', category: 'Schema', complexity: 'simple' },
+    { item: 'Move postgresql.conf settings into cluster and instance parameter groups', category: 'Operations', complexity: 'simple' },
+  ],
+};
+
+/** Leaving Aurora for the community engine: the dialect stays, the AWS-only features do not. */
+const AURORA_OUT = (engine: 'MySQL' | 'PostgreSQL'): PairKnowledge => ({
+  compatible: true,
+  types: [{ from: `${engine} types`, to: 'the same types' }],
+  functions: [{ from: `${engine} functions`, to: 'the same', note: engine === 'MySQL' ? 'Backtrack, parallel query and aurora_* functions have no equivalent' : 'Babelfish, Limitless Database and aurora_* functions have no equivalent' }],
+  syntax: [{ from: 'parameter groups', to: `${engine === 'MySQL' ? 'my.cnf' : 'postgresql.conf'} settings` }],
+  tools: engine === 'MySQL'
+    ? [{ name: 'binlog replication from Aurora MySQL', use: 'external MySQL replica, promoted at cutover (set binlog_format first)' }, { name: 'mydumper / mysqldump', use: 'consistent snapshot for the backfill' }, { name: 'AWS DMS', use: 'full load and CDC' }]
+    : [{ name: 'logical replication (publication and subscription)', use: 'external PostgreSQL subscribed to the cluster (rds.logical_replication on)' }, { name: 'pg_dump / pg_restore', use: 'consistent snapshot for the backfill' }, { name: 'AWS DMS', use: 'full load and CDC' }],
+  risks: ['High availability, backups and failover become your own to run', 'Storage no longer grows by itself'],
+  action_items: [
+    { item: 'Plan replication, failover and backups for the self-run engine', category: 'Operations', complexity: 'medium' },
+    { item: 'Find uses of Aurora-only features and functions', category: 'SQL code', complexity: 'simple' },
+  ],
+});
+
+/** Onto Aurora PostgreSQL from another engine: that engine's move to PostgreSQL, plus Aurora's extension list. */
+const ontoAuroraPg = (k: PairKnowledge): PairKnowledge => ({
+  ...k,
+  risks: [...k.risks, 'Only extensions AWS supports can be installed on Aurora PostgreSQL (orafce, PostGIS, pgvector are; check the rest)'],
+  action_items: [...k.action_items, { item: 'Check every extension the converted schema needs against the Aurora PostgreSQL list', category: 'Schema', complexity: 'simple' }],
+});
+
+/** From Aurora MySQL: MySQL's move, after binary logging is switched on for change data capture. */
+const fromAuroraMysql = (k: PairKnowledge): PairKnowledge => ({
+  ...k,
+  action_items: [...k.action_items, { item: 'Set binlog_format=ROW in the Aurora cluster parameter group (binary logging is off by default) before CDC', category: 'Operations', complexity: 'simple' }],
+});
+
 const KNOWN: Record<string, PairKnowledge> = {
   'redis->valkey': REDIS_TO_VALKEY,
   'elasticsearch->opensearch': ES_TO_OPENSEARCH,
   'cassandra->scylladb': CASSANDRA_TO_SCYLLA,
   'mysql->postgresql': MYSQL_TO_PG,
-  'aurora->postgresql': MYSQL_TO_PG,
+  'mysql->aurora-mysql': MYSQL_TO_AURORA_MYSQL,
+  'postgresql->aurora-postgresql': PG_TO_AURORA_PG,
+  'aurora-mysql->mysql': AURORA_OUT('MySQL'),
+  'aurora-postgresql->postgresql': AURORA_OUT('PostgreSQL'),
+  'aurora-mysql->postgresql': fromAuroraMysql(MYSQL_TO_PG),
+  'aurora-mysql->aurora-postgresql': ontoAuroraPg(fromAuroraMysql(MYSQL_TO_PG)),
+  'mysql->aurora-postgresql': ontoAuroraPg(MYSQL_TO_PG),
+  'mariadb->aurora-postgresql': ontoAuroraPg(MARIADB_TO_PG),
+  'oracle->aurora-postgresql': ontoAuroraPg(ORACLE_TO_PG),
+  'sqlserver->aurora-postgresql': ontoAuroraPg(SQLSERVER_TO_PG),
   'mariadb->postgresql': MARIADB_TO_PG,
   'oracle->postgresql': ORACLE_TO_PG,
   'sqlserver->postgresql': SQLSERVER_TO_PG,

@@ -4,8 +4,9 @@ import { MAX_RATE, MAX_VOLUME_INPUT, parseVolumeGb } from '../databases/recommen
 import type { Database } from '../databases/schema.js';
 import { invalid } from '../errors.js';
 import { atMost } from '../mcp/define.js';
-import { type ConversionResult, convertSchema, convertedTables } from './convert/index.js';
+import { type ConversionResult, convertSchema } from './convert/index.js';
 import { quoteIdent } from './convert/names.js';
+import { tablesOf } from './heavy.js';
 import { type PairKnowledge, pairKnowledge } from './mappings.js';
 import { type Dialect, type TableSpec, type ValidationQuery, dialectOf, validationQueries } from './validation.js';
 
@@ -32,8 +33,9 @@ export const planOptionsShape = {
   tables: z.number().int().min(1).max(100_000).optional().describe('Tables or collections'),
   write_rate: z.number().min(0).superRefine(atMost(MAX_RATE)).optional().describe('Source writes/s during the move'),
   downtime: z.enum(['zero', 'minutes', 'hours']).optional().describe('Accepted at cutover (default zero)'),
-  cdc_available: z.boolean().optional().describe('Change data capture possible on the source'),
-  source_ddl: z.string().max(2_000_000).optional().describe('Source DDL, converted and assessed for a PostgreSQL target'),
+  cdc_available: z.boolean().optional().describe('CDC possible on the source'),
+  source_ddl: z.string().max(2_000_000).optional().describe('Source DDL, converted for a PostgreSQL target'),
+  procedural_code: z.boolean().optional().describe('Procedures, packages or triggers in use'),
 };
 const planOptionsSchema = z.strictObject(planOptionsShape);
 export type PlanOptions = z.infer<typeof planOptionsSchema>;
@@ -53,12 +55,31 @@ export type Bucket = 'under 2h' | '2-6h' | 'over 6h';
 const BUCKET: Record<'simple' | 'medium' | 'significant', Bucket> = { simple: 'under 2h', medium: '2-6h', significant: 'over 6h' };
 const BUCKET_HOURS: Record<Bucket, number> = { 'under 2h': 1.5, '2-6h': 4, 'over 6h': 12 };
 
-const DDL_DIALECTS = new Set(['mysql', 'mariadb', 'sqlserver', 'oracle']);
-const PG_COMPATIBLE = new Set(['postgresql', 'aurora', 'yugabytedb', 'cockroachdb', 'timescaledb']);
+/** The converter's dialect for each source whose DDL it reads (Aurora MySQL speaks MySQL 8.0's). */
+const DDL_DIALECT: Record<string, string> = { mysql: 'mysql', mariadb: 'mariadb', sqlserver: 'sqlserver', oracle: 'oracle', 'aurora-mysql': 'mysql' };
+const PG_COMPATIBLE = new Set(['postgresql', 'aurora-postgresql', 'yugabytedb', 'cockroachdb', 'timescaledb']);
 
 function modelOf(db: Database): string {
   if (db.data_models.includes('relational')) return 'relational';
   return db.data_models[0]!;
+}
+
+const NAME_PART = String.raw`(?:\`[^\`]+\`|"[^"]+"|\[[^\]]+\]|[A-Za-z_][\w$#@]*)`;
+const CREATE_TABLE = new RegExp(String.raw`\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(${NAME_PART}(?:\s*\.\s*${NAME_PART}){0,2})`, 'gi');
+const unquote = (part: string) => part.replace(/^[`"[]|[`"\]]$/g, '');
+
+/**
+ * The schema each table of a source script is created in, when its CREATE TABLE names one
+ * (sales.orders, [Sales].[Orders], "HR"."EMPLOYEES"; of db.schema.table, the schema): by the
+ * table's name in lower case. Comments are not skipped; a commented-out CREATE TABLE counts too.
+ */
+export function sourceSchemas(ddl: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of ddl.matchAll(CREATE_TABLE)) {
+    const parts = m[1]!.split(/\s*\.\s*(?=[`"[A-Za-z_])/).map(unquote);
+    if (parts.length >= 2) out.set(parts.at(-1)!.toLowerCase(), parts.at(-2)!);
+  }
+  return out;
 }
 
 /** How far apart two systems are, from their profiles: the same engine family is cheap, a new data model is not. */
@@ -73,6 +94,20 @@ function complexity(source: Database, target: Database, knowledge: PairKnowledge
   return { factor: 1.3, kind: `${sm} to ${tm}` };
 }
 
+/**
+ * How the data volume drives effort. d is the number of tenfolds above 1 GB (0 at 1 GB or less,
+ * 2 at 100 GB, 3 at 1 TB, 6 at 1 PB, 7.7 at 50 PB). Each data-bound phase adds weight * d^2
+ * person-days, so each tenfold costs more than the one before: at a few GB the copy is a command
+ * that runs in minutes; past a TB the backfill runs for days and must be throttled, resumed and
+ * checked in parts; past a PB it takes parallel pipelines or physical transfer (AWS Snowball) and
+ * weeks of wall-clock time that someone attends, and every rehearsal and checksum pass re-reads it all.
+ */
+function volumeDecades(gb: number): number {
+  return Math.max(0, Math.log10(gb));
+}
+/** Of d^2, the person-days in the bulk load and catch-up, in validation (checksums re-read every row) and in the cutover (its rehearsal re-times the copy). */
+const VOLUME_WEIGHT = { bulk: 1.5, validation: 0.75, cutover: 0.5 } as const;
+
 const round = (n: number) => Math.max(0.5, Math.round(n * 2) / 2);
 
 export class MigrationPlanner {
@@ -82,7 +117,17 @@ export class MigrationPlanner {
   conversionDialect(sourceName: unknown, targetName: unknown): string | null {
     const source = this.catalog.get(sourceName, 'source');
     const target = this.catalog.get(targetName, 'target');
-    return DDL_DIALECTS.has(source.id) && PG_COMPATIBLE.has(target.id) ? source.id : null;
+    return PG_COMPATIBLE.has(target.id) ? DDL_DIALECT[source.id] ?? null : null;
+  }
+
+  /**
+   * The PostgreSQL schema source_ddl's tables go into: the one schema (MySQL database, SQL Server or
+   * Oracle schema) that qualifies them, lower-cased as PostgreSQL folds it; undefined when the DDL
+   * names none, only SQL Server's default dbo, or several (see sourceSchemas).
+   */
+  conversionSchema(sourceDdl: string, dialect: string): string | undefined {
+    const distinct = [...new Set(sourceSchemas(sourceDdl).values())];
+    return distinct.length === 1 && !(dialect === 'sqlserver' && /^dbo$/i.test(distinct[0]!)) ? distinct[0]!.toLowerCase() : undefined;
   }
 
   /** converted: source_ddl already converted (off the main thread, see heavy.ts); else plan() converts it here. */
@@ -107,7 +152,7 @@ export class MigrationPlanner {
     const downtime = options.downtime ?? 'zero';
     if (options.downtime === undefined) assumptions.push('downtime not given: planned for zero downtime');
     // Redis replicates to Valkey (REPLICAOF): a change stream of its own for that move
-    const cdc = options.cdc_available ?? (['postgresql', 'mysql', 'mariadb', 'sqlserver', 'oracle', 'mongodb', 'aurora', 'db2', 'cassandra', 'dynamodb', 'cosmosdb'].includes(source.id)
+    const cdc = options.cdc_available ?? (['postgresql', 'mysql', 'mariadb', 'sqlserver', 'oracle', 'mongodb', 'aurora-mysql', 'aurora-postgresql', 'db2', 'cassandra', 'dynamodb', 'cosmosdb'].includes(source.id)
       || `${source.id}->${target.id}` === 'redis->valkey');
     if (options.cdc_available === undefined) assumptions.push(`cdc_available not given: ${cdc ? `assumed possible (${source.name} has a change log)` : `assumed not possible for ${source.name}`}`);
     const tables = options.tables;
@@ -117,7 +162,13 @@ export class MigrationPlanner {
     const { factor, kind } = complexity(source, target, knowledge);
     let conversion: ConversionResult | null = null;
     if (options.source_ddl !== undefined) {
-      if (DDL_DIALECTS.has(source.id) && PG_COMPATIBLE.has(target.id)) conversion = converted ?? convertSchema(options.source_ddl, source.id);
+      const dialect = this.conversionDialect(source.id, target.id);
+      const schema = dialect ? this.conversionSchema(options.source_ddl, dialect) : undefined;
+      if (dialect) conversion = converted ?? convertSchema(options.source_ddl, dialect, schema === undefined ? {} : { schema });
+      const several = [...new Set(sourceSchemas(options.source_ddl).values())];
+      if (dialect && several.length > 1) {
+        assumptions.push(`source_ddl holds tables in ${several.length} schemas (${several.join(', ')}): the conversion puts them in one PostgreSQL schema; convert one source schema at a time to keep them apart`);
+      }
       else assumptions.push(`source_ddl given but schema conversion runs only from MySQL, MariaDB, SQL Server or Oracle to PostgreSQL: it was not converted`);
     }
     if (conversion && conversion.unparsed.length > 0) {
@@ -126,13 +177,20 @@ export class MigrationPlanner {
         ? `source_ddl: nothing in it could be converted (${n} unreadable statement${n === 1 ? '' : 's'} in schema_conversion.unparsed), so the assessment ignores it${tables === undefined ? '; efforts assume about 50 tables' : ''}`
         : `source_ddl: ${n} statement${n === 1 ? '' : 's'} could not be read (schema_conversion.unparsed); the assessment counts only what was converted`);
     }
+    // procedural code: stated, or found in source_ddl (procedures, functions, packages, triggers, type bodies)
+    const routinesFound = PROCEDURAL_KINDS.reduce((n, kind) => n + (conversion?.summary.by_kind[kind]?.found ?? 0), 0);
+    const procedural = options.procedural_code ?? (routinesFound > 0 ? true : undefined);
+    if (procedural === undefined && source.id === 'oracle') {
+      assumptions.push('procedural_code not given: rated as Oracle without PL/SQL; packages, procedures or triggers make the move HIGH');
+    }
     const tableCount = tables ?? conversion?.summary.by_kind.table?.found ?? 50;
-    const volumeFactor = 1 + Math.log10(Math.max(volumeGb ?? 100, 1)) / 3;
+    const decades = volumeDecades(volumeGb ?? 100);
     const tableFactor = 1 + Math.min(tableCount, 2000) / 200;
     const writeFactor = 1 + Math.min((options.write_rate ?? 0) / 20_000, 1.5);
     const ddlHours = (conversion?.action_items ?? []).reduce((h, a) => h + BUCKET_HOURS[a.effort], 0);
-    const effort = (baseDays: number, scale: number): Effort => {
-      const days = baseDays * factor * scale;
+    // volumeWeight: the phase's share of the work that grows with the data (see volumeDecades)
+    const effort = (baseDays: number, scale: number, volumeWeight = 0): Effort => {
+      const days = baseDays * factor * scale + volumeWeight * decades ** 2;
       return { low_days: round(days * 0.7), high_days: round(days * 1.4) };
     };
 
@@ -191,7 +249,7 @@ export class MigrationPlanner {
             ...(kind.includes('data model changes') ? ['Transform rows into the target model in the pipeline (denormalise or normalise)'] : []),
           ],
         tools: downtime === 'hours' ? toolNames.slice(0, 1) : syncTools,
-        effort: effort(5, volumeFactor * writeFactor),
+        effort: effort(5, writeFactor, VOLUME_WEIGHT.bulk),
         exit_criteria: downtime === 'hours' ? ['Copy time under 60% of the window'] : ['Lag under a few seconds at peak', 'No apply errors for 48 hours'],
         rollback: rollbackNote('Stop the pipeline and drop the target data'),
       },
@@ -205,7 +263,7 @@ export class MigrationPlanner {
           'Load test the target at 1.5x peak',
         ],
         tools: ['validation queries below', 'data-diff or a custom comparison job'],
-        effort: effort(3, volumeFactor * tableFactor ** 0.5),
+        effort: effort(3, tableFactor ** 0.5, VOLUME_WEIGHT.validation),
         exit_criteria: ['Counts and checksums match on every table', downtime === 'hours' ? 'The rehearsed copy fits the window with a margin' : 'Shadow-read mismatch rate 0 after known differences are explained', 'p99 latency within target'],
         rollback: rollbackNote('Fix the differences and re-run; nothing user-facing has moved yet'),
       },
@@ -220,7 +278,7 @@ export class MigrationPlanner {
             `Start reverse replication ${target.name} -> ${source.name} so that rollback keeps new writes`,
           ],
         tools: downtime === 'hours' ? ['feature flags or connection routing'] : ['feature flags or connection routing', `reverse change capture from ${target.name}`],
-        effort: effort(1, writeFactor),
+        effort: effort(1, writeFactor, VOLUME_WEIGHT.cutover),
         exit_criteria: ['100% of traffic on the target for a full business cycle', 'Error rate and latency at or better than before'],
         rollback: downtime === 'hours'
           ? `Before reopening: point the application back at ${source.name}, which took no writes during the window. After reopening: writes made on ${target.name} must be copied back first, so decide before reopening`
@@ -249,10 +307,18 @@ export class MigrationPlanner {
     ];
 
     const [sourceDialect, targetDialect] = [dialectOf(source.id), dialectOf(target.id)];
+    const schemaOf = options.source_ddl !== undefined && conversion ? sourceSchemas(options.source_ddl) : new Map<string, string>();
+    const targetSchema = options.source_ddl !== undefined && conversion ? this.conversionSchema(options.source_ddl, sourceDialect) : undefined;
+    const names = { schemaOf, targetSchema };
     const validation = {
-      source: this.tableSpecs(conversion, 'source', sourceDialect).flatMap((t) => validationQueries(sourceDialect, t)),
-      target: this.tableSpecs(conversion, 'target', targetDialect).flatMap((t) => validationQueries(targetDialect, t)),
+      source: this.tableSpecs(conversion, 'source', sourceDialect, names).flatMap((t) => validationQueries(sourceDialect, t)),
+      target: this.tableSpecs(conversion, 'target', targetDialect, names).flatMap((t) => validationQueries(targetDialect, t)),
     } satisfies Record<string, ValidationQuery[]>;
+    // each table under its qualified name on both sides (sales.orders stays in sales)
+    const tableRows = conversion ? tablesOf(conversion).slice(0, 20).map((t) => {
+      const from = schemaOf.get(t.source.toLowerCase());
+      return { from: from ? `${from}.${t.source}` : t.source, to: targetSchema ? `${targetSchema}.${t.name}` : t.name };
+    }) : [];
 
     const actionItems = [
       ...(k?.action_items ?? genericActionItems(source, target, kind)).map((a) => ({ item: a.item, category: a.category, effort: BUCKET[a.complexity] })),
@@ -261,7 +327,7 @@ export class MigrationPlanner {
     const risks = [...(k?.risks ?? genericRisks(source, target, kind))];
     if (downtime === 'zero' && !cdc) risks.push('Zero downtime without change data capture relies on dual writes, which can diverge on partial failures');
     if ((volumeGb ?? 0) > 10_240) risks.push('Over 10 TB: the backfill takes days; plan throttling and verify on a subset first');
-    const assessment = assess(factor, actionItems, volumeGb, downtime, cdc, source, target, kind);
+    const assessment = assess(factor, actionItems, volumeGb, downtime, cdc, source, target, kind, procedural ? routinesFound : 0, procedural === true);
     const totalEffort = phases.reduce((t, p) => ({ low_days: t.low_days + p.effort.low_days, high_days: t.high_days + p.effort.high_days }), { low_days: 0, high_days: 0 });
 
     const plan = {
@@ -272,7 +338,7 @@ export class MigrationPlanner {
       assumptions,
       phases,
       total_effort: totalEffort,
-      mappings: k ? { types: k.types, functions: k.functions, syntax: k.syntax } : genericMappings(source, target),
+      mappings: { ...(k ? { types: k.types, functions: k.functions, syntax: k.syntax } : genericMappings(source, target)), ...(tableRows.length ? { tables: tableRows } : {}) },
       tools: k?.tools ?? genericTools(source, target, cdc),
       validation,
       risks,
@@ -287,16 +353,21 @@ export class MigrationPlanner {
    * queries name the tables and columns as the source DDL wrote them, quoted for its dialect;
    * the target ones as the conversion named them.
    */
-  private tableSpecs(conversion: ConversionResult | null, side: 'source' | 'target', dialect: Dialect): TableSpec[] {
-    const tables = conversion ? convertedTables(conversion).slice(0, 20) : [];
+  private tableSpecs(conversion: ConversionResult | null, side: 'source' | 'target', dialect: Dialect, names: { schemaOf: Map<string, string>; targetSchema?: string }): TableSpec[] {
+    const tables = conversion ? tablesOf(conversion).slice(0, 20) : [];
     if (tables.length === 0) return [{ name: '<table>', key: '<primary_key>', columns: ['<column_1>', '<column_2>'] }];
     const q = (name: string) => (side === 'target' ? quoteIdent(name) : quoteFor(dialect, name));
+    // the table under its schema: the source's as the DDL wrote it, the target's as converted
+    const qualified = (t: { source: string; name: string }) => {
+      const schema = side === 'target' ? names.targetSchema : names.schemaOf.get(t.source.toLowerCase());
+      return `${schema ? `${q(schema)}.` : ''}${q(side === 'target' ? t.name : t.source)}`;
+    };
     return tables.map((t) => {
       const cols = t.columns.slice(0, 8);
       const keyCol = t.columns.find((c) => c.name === t.key) ?? t.columns[0];
       const nameOf = (c: { source: string; name: string }) => q(side === 'target' ? c.name : c.source);
       return {
-        name: q(side === 'target' ? t.name : t.source),
+        name: qualified(t),
         key: keyCol ? nameOf(keyCol) : 'id',
         columns: cols.map(nameOf),
         kinds: cols.map((c) => c.kind),
@@ -328,7 +399,7 @@ const CDC_TOOL = /debezium|dms|stream|feed|cdc|dcp|replicaof|migrator|dual write
 const CAPTURE_ONLY = /debezium|stream|feed|cdc|dcp|replicaof|dual writes/i;
 
 /** Sources Debezium or AWS DMS read changes from; others have their own change stream, or none. */
-const LOG_CDC = new Set(['mysql', 'mariadb', 'postgresql', 'aurora', 'sqlserver', 'oracle', 'db2', 'mongodb', 'spanner', 'yugabytedb', 'tidb']);
+const LOG_CDC = new Set(['mysql', 'mariadb', 'postgresql', 'aurora-mysql', 'aurora-postgresql', 'sqlserver', 'oracle', 'db2', 'mongodb', 'spanner', 'yugabytedb', 'tidb']);
 const OWN_CDC: Record<string, string> = {
   dynamodb: 'DynamoDB Streams (or Kinesis Data Streams), with an export to S3 for the backfill',
   cosmosdb: 'the Cosmos DB change feed',
@@ -370,15 +441,24 @@ function genericActionItems(source: Database, target: Database, kind: string) {
   return items;
 }
 
-function assess(factor: number, items: { item: string; category: string; effort: Bucket }[], volumeGb: number | undefined, downtime: string, cdc: boolean, source: Database, target: Database, kind: string) {
+/** Kinds of convert_schema's summary that are procedural code. */
+const PROCEDURAL_KINDS = ['procedure', 'function', 'package', 'trigger', 'type'];
+
+function assess(factor: number, items: { item: string; category: string; effort: Bucket }[], volumeGb: number | undefined, downtime: string, cdc: boolean, source: Database, target: Database, kind: string, routines: number, procedural: boolean) {
   const significant = items.filter((i) => i.effort === 'over 6h').length;
   let points = factor >= 1.6 ? 2 : factor >= 1.2 ? 1 : 0;
   points += significant >= 4 ? 2 : significant >= 1 ? 1 : 0;
   points += (volumeGb ?? 0) > 10_240 ? 1 : 0;
   points += downtime === 'zero' && !cdc ? 1 : 0;
-  const level: 'LOW' | 'MEDIUM' | 'HIGH' = points >= 4 ? 'HIGH' : points >= 2 ? 'MEDIUM' : 'LOW';
+  points += procedural ? 1 : 0;
+  // PL/SQL has no automatic path to PL/pgSQL: packages (state, initialisation), autonomous
+  // transactions, BULK COLLECT/FORALL and Oracle-only packages (DBMS_*, UTL_*) are rewritten by
+  // hand even after ora2pg or AWS SCT, so Oracle with PL/SQL is HIGH whatever else holds.
+  const plsql = procedural && source.id === 'oracle';
+  const level: 'LOW' | 'MEDIUM' | 'HIGH' = plsql || points >= 4 ? 'HIGH' : points >= 2 ? 'MEDIUM' : 'LOW';
   const why = [
     kind,
+    procedural ? `${source.id === 'oracle' ? 'PL/SQL' : 'procedural code'}${routines ? ` (${routines} object${routines > 1 ? 's' : ''} in source_ddl)` : ''} to rewrite by hand` : null,
     significant ? `${significant} action item${significant > 1 ? 's' : ''} over 6 hours` : 'no action item over 6 hours',
     volumeGb !== undefined ? `${volumeGb >= 1024 ? `${Math.round(volumeGb / 102.4) / 10} TB` : `${Math.round(volumeGb)} GB`} to move` : null,
     downtime === 'zero' ? (cdc ? 'zero downtime through change data capture' : 'zero downtime without change data capture') : `${downtime} of downtime accepted`,

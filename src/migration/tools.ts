@@ -13,7 +13,7 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
       name: 'plan_migration',
       title: 'Plan a database migration',
       description:
-        'A phased zero-downtime migration plan between two catalog systems: tasks, tools, effort, exit criteria and rollback per phase; type/function/syntax mappings; validation queries for both sides; risks; a LOW/MEDIUM/HIGH assessment with action items; and markdown.',
+        'A phased migration plan between two catalog systems: tasks, tools, effort, exit criteria and rollback per phase; type and function mappings; validation queries for both sides; risks; a LOW/MEDIUM/HIGH assessment; markdown.',
       kind: 'read',
       input: {
         source: nameArg().describe('From, e.g. "mysql"'),
@@ -38,7 +38,9 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
       },
       handle: async ({ source, target, ...options }) => {
         const dialect = options.source_ddl !== undefined && options.source_ddl.trim() !== '' ? planner.conversionDialect(source, target) : null;
-        const converted = dialect && options.source_ddl !== undefined ? await pool.convert(options.source_ddl, dialect, 'source_ddl') : undefined;
+        const converted = dialect && options.source_ddl !== undefined
+          ? await pool.convert(options.source_ddl, dialect, 'source_ddl', planner.conversionSchema(options.source_ddl, dialect))
+          : undefined;
         return planner.plan(source, target, options, converted);
       },
     }),

@@ -19,16 +19,41 @@ export interface TableSpec {
   keyKind?: TypeKind;
 }
 
-/** How a column's value renders as text in each dialect, alike on both sides; undefined: leave it out of the hash. */
-function canonical(dialect: Dialect, c: string, kind: TypeKind | undefined): string | undefined {
+/**
+ * Decimal places every exact numeric renders with in a checksum, on both sides. A declared scale up
+ * to this renders exactly (zeros appended); beyond it both sides round alike (half away from zero),
+ * so a difference past the 10th decimal goes unseen. Sources render a NUMBER or DECIMAL as they
+ * store it (Oracle TO_CHAR(12.5) is '12.5' and TO_CHAR(0.5) '.5'; PostgreSQL numeric(10,2) prints
+ * '12.50'), so without a fixed scale equal values hash differently.
+ */
+export const CHECKSUM_SCALE = 10;
+/** Oracle number format: FM drops the padding; the 0 before the point keeps a leading zero; 28 integer digits. */
+const ORACLE_NUMBER_FORMAT = `FM${'9'.repeat(27)}0.${'0'.repeat(CHECKSUM_SCALE)}`;
+/** ISO 8601 in UTC, to the second: the fraction is left out (SQL Server datetime keeps 1/300 s, MySQL DATETIME none by default). */
+const PG_ISO = `'YYYY-MM-DD"T"HH24:MI:SS"Z"'`;
+
+/**
+ * How a column's value renders as text in each dialect, alike on both sides; undefined: leave it
+ * out of the hash. Exported for the tests, which run the PostgreSQL side in PGlite.
+ */
+export function canonical(dialect: Dialect, c: string, kind: TypeKind | undefined): string | undefined {
   switch (kind) {
     case 'bool':
       // MySQL's BIT(1) is a byte in string context: + 0 makes it (and tinyint(1)) a number
       return { postgresql: `(${c})::int`, mysql: `(${c} + 0)`, sqlserver: `CAST(${c} AS INT)`, oracle: `TO_CHAR(${c})` }[dialect as 'postgresql'] ?? c;
-    case 'timestamp':
+    case 'numeric':
+      // round(numeric, s) returns exactly s decimals in PostgreSQL; a DECIMAL cast prints its declared scale in MySQL and SQL Server
       return {
-        postgresql: `to_char(${c}, 'YYYY-MM-DD HH24:MI:SS')`, mysql: `DATE_FORMAT(${c}, '%Y-%m-%d %H:%i:%s')`,
-        sqlserver: `CONVERT(VARCHAR(19), ${c}, 120)`, oracle: `TO_CHAR(${c}, 'YYYY-MM-DD HH24:MI:SS')`,
+        postgresql: `round((${c})::numeric, ${CHECKSUM_SCALE})`, mysql: `CAST(${c} AS DECIMAL(65, ${CHECKSUM_SCALE}))`,
+        sqlserver: `CAST(${c} AS DECIMAL(38, ${CHECKSUM_SCALE}))`, oracle: `TO_CHAR(${c}, '${ORACLE_NUMBER_FORMAT}')`,
+      }[dialect as 'postgresql'] ?? c;
+    case 'timestamp':
+      // UTC whatever the session's zone: a timestamptz is shifted to UTC, a timestamp without zone printed as stored
+      return {
+        postgresql: `CASE WHEN pg_typeof(${c}) = 'timestamptz'::regtype THEN to_char(${c} AT TIME ZONE 'UTC', ${PG_ISO}) ELSE to_char(${c}, ${PG_ISO}) END`,
+        mysql: `DATE_FORMAT(${c}, '%Y-%m-%dT%H:%i:%sZ')`,
+        sqlserver: `CONVERT(VARCHAR(19), SWITCHOFFSET(${c}, '+00:00'), 126) + 'Z'`,
+        oracle: `TO_CHAR(SYS_EXTRACT_UTC(CAST(${c} AS TIMESTAMP WITH TIME ZONE)), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`,
       }[dialect as 'postgresql'] ?? c;
     case 'date':
       return {
@@ -48,8 +73,14 @@ function canonical(dialect: Dialect, c: string, kind: TypeKind | undefined): str
   }
 }
 
+/** How a source session must be set for its timestamps to render in UTC (PostgreSQL's side needs nothing). */
+const UTC_SESSION: Partial<Record<Dialect, string>> = {
+  mysql: "run in a session with SET time_zone = '+00:00': TIMESTAMP columns are shown in the session's zone, DATETIME as stored",
+  oracle: "run after ALTER SESSION SET TIME_ZONE = 'UTC': DATE and TIMESTAMP without zone are read in the session's zone when cast",
+};
+
 const DIALECT_OF: Record<string, Dialect> = {
-  postgresql: 'postgresql', aurora: 'postgresql', cockroachdb: 'postgresql', yugabytedb: 'postgresql', timescaledb: 'postgresql',
+  postgresql: 'postgresql', 'aurora-postgresql': 'postgresql', 'aurora-mysql': 'mysql', cockroachdb: 'postgresql', yugabytedb: 'postgresql', timescaledb: 'postgresql',
   mysql: 'mysql', mariadb: 'mysql', tidb: 'mysql', sqlserver: 'sqlserver', oracle: 'oracle', mongodb: 'mongodb',
 };
 
@@ -70,6 +101,7 @@ export function validationQueries(dialect: Dialect, t: TableSpec): ValidationQue
   if (cols.length === 0) cols.push(first);
   // min/max of a uuid or boolean key: PostgreSQL has neither for those types
   const key = t.keyKind === 'uuid' || t.keyKind === 'bool' ? canonical(dialect, t.key, t.keyKind)! : t.key;
+  const hasTime = t.kinds?.includes('timestamp') ?? false;
   switch (dialect) {
     case 'postgresql': {
       const row = cols.map((c) => `coalesce(${c}::text, '')`).join(` || '|' || `);
@@ -84,7 +116,7 @@ export function validationQueries(dialect: Dialect, t: TableSpec): ValidationQue
       return [
         { check: 'row_count', table: t.name, query: `SELECT COUNT(*) FROM ${t.name};` },
         { check: 'column_aggregates', table: t.name, query: `SELECT COUNT(${first}), MIN(${key}), MAX(${key}), SUM(CHAR_LENGTH(${first})) FROM ${t.name};` },
-        { check: 'checksum', table: t.name, query: `SELECT SUM(CAST(CONV(SUBSTRING(MD5(CONCAT(${row})), 1, 15), 16, 10) AS UNSIGNED)) FROM ${t.name};` },
+        { check: 'checksum', table: t.name, query: `SELECT SUM(CAST(CONV(SUBSTRING(MD5(CONCAT(${row})), 1, 15), 16, 10) AS UNSIGNED)) FROM ${t.name};`, ...(hasTime ? { note: UTC_SESSION.mysql } : {}) },
       ];
     }
     case 'sqlserver': {
@@ -107,7 +139,7 @@ export function validationQueries(dialect: Dialect, t: TableSpec): ValidationQue
         {
           check: 'checksum', table: t.name,
           query: `SELECT SUM(TO_NUMBER(SUBSTR(RAWTOHEX(STANDARD_HASH(${row}, 'MD5')), 1, 15), 'XXXXXXXXXXXXXXX')) FROM ${t.name}`,
-          note: "Oracle concatenation already treats NULL as ''; format DATE columns with TO_CHAR(c, 'YYYY-MM-DD HH24:MI:SS') to match the other side",
+          note: `Oracle concatenation already treats NULL as ''${hasTime ? `; ${UTC_SESSION.oracle}` : ''}`,
         },
       ];
     }

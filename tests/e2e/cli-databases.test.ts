@@ -15,7 +15,10 @@ describe('database and migration verbs of the CLI', () => {
     expect(byOptions.json.ranked).toHaveLength(3);
     expect(['redis', 'valkey', 'memcached', 'keydb']).toContain(byOptions.json.ranked[0].id);
     const byJson = runCli(['recommend-databases', '--json', '{"data_model":"vector","deployment":"self-hosted"}', '--db', db]);
-    expect(byJson.json.excluded.map((e: { id: string }) => e.id)).toContain('pinecone');
+    expect(byJson.json.excluded_by_reason.flatMap((g: { ids: string[] }) => g.ids)).toContain('pinecone');
+    expect(byJson.json.excluded).toBeUndefined();
+    const all = runCli(['recommend-databases', '--json', '{"data_model":"vector","deployment":"self-hosted","include_excluded":true}', '--db', db]);
+    expect(all.json.excluded.map((e: { id: string }) => e.id)).toContain('pinecone');
     const bad = runCli(['recommend-databases', '--deployment', 'embedded', '--multi_region', 'active-active', '--db', db]);
     expect(bad.code).toBe(1);
     expect(bad.json).toMatchObject({ field: 'multi_region', rule: 'contradiction' });

@@ -43,7 +43,7 @@ describe('the MCP Inspector CLI against the built server', () => {
 
     const rec = await inspect(db, '--method', 'tools/call', '--tool-name', 'recommend_databases', '--tool-arg', 'data_model=graph', '--tool-arg', 'deployment=self-hosted');
     expect(payload(rec).ranked[0].id).toBeTruthy();
-    expect(payload(rec).excluded.map((e: { id: string }) => e.id)).toContain('neptune');
+    expect(payload(rec).excluded_by_reason.flatMap((g: { ids: string[] }) => g.ids)).toContain('neptune');
 
     const refused = await inspect(db, '--method', 'tools/call', '--tool-name', 'query_catalog', '--tool-arg', 'sql=DELETE FROM flags');
     expect(refused.isError).toBe(true);

@@ -27,8 +27,13 @@ describe('database tools', () => {
     expect((await call('get_database', { name: 'Mongo' })).database).toMatchObject({ id: 'mongodb', license: { kind: 'source-available' } });
     const cmp = await call('compare_databases', { names: ['postgres', 'MongoDB', 'cassandra'] });
     expect(cmp.systems).toEqual(['postgresql', 'mongodb', 'cassandra']);
+    // MongoDB has multi-document ACID transactions since 4.0; Cassandra's lightweight transactions cover one partition
     expect(cmp.dimensions.find((d: { dimension: string }) => d.dimension === 'transactions').values).toEqual({ postgresql: 'acid', mongodb: 'acid', cassandra: 'single-record' });
+    // every field of the catalog schema but the three that name the entry (id, name, aliases): 23 - 3
     expect(cmp.dimensions.length).toBe(20);
+    // the two Aurora engines compare side by side as two systems
+    const aurora = await call('compare_databases', { names: ['aurora mysql', 'aurora postgresql'] });
+    expect(aurora.systems).toEqual(['aurora-mysql', 'aurora-postgresql']);
   });
 
   it('refuses bad names and counts with the field named', async () => {
@@ -47,6 +52,7 @@ describe('database tools', () => {
     expect((await call('get_architecture_pattern', { name: 'CQRS' })).pattern.id).toBe('cqrs-event-sourcing');
     expect(JSON.parse(await callErr(client, 'get_architecture_pattern', { name: 'microkernel' }))).toMatchObject({ field: 'name', rule: 'exists' });
     const mem = await call('size_database_memory', { system: 'postgresql', ram_gb: 64, max_connections: 200 });
+    // 25% of the 62 GB left after the OS's 2 GB
     expect(mem.settings.find((s: { name: string }) => s.name === 'shared_buffers').value).toBe('15.5GB');
   });
 
@@ -69,5 +75,10 @@ describe('migration tools', () => {
     expect(converted.summary.objects_found).toBeGreaterThan(0);
     expect(JSON.parse(await callErr(client, 'convert_schema', { ddl, from: 'sybase' }))).toMatchObject({ field: 'from', rule: 'enum' });
     expect(JSON.parse(await callErr(client, 'plan_migration', { source: 'mysql', target: 'nosql9000' }))).toMatchObject({ field: 'target', rule: 'exists' });
+    // source_ddl converted on the worker thread: its tables reach the validation queries (a thread's reply
+    // once lost them, leaving <table> placeholders), under their schema on both sides
+    const withDdl = await call('plan_migration', { source: 'mysql', target: 'postgresql', source_ddl: 'CREATE TABLE sales.orders (id int PRIMARY KEY);' });
+    expect(withDdl.validation.source[0].query).toBe('SELECT COUNT(*) FROM `sales`.`orders`;');
+    expect(withDdl.validation.target[0].query).toBe('SELECT count(*) FROM sales.orders;');
   });
 });
