@@ -102,16 +102,15 @@ afterEach(async () => {
 
 describe('query_catalog cannot bloat or clog', () => {
   it('refuses six zeroblob(4e8) columns by the memory limit, before the time limit, with RSS bounded', async () => {
-    const started = Date.now();
     const attack = call('query_catalog', { sql: 'SELECT ' + Array.from({ length: 6 }, (_, i) => `zeroblob(4e8) AS b${i}`).join(', ') });
     await sleep(100);
     expect(await pingMs()).toBeLessThan(PING_BOUND_MS);
     const refusal = await attack;
-    const elapsed = Date.now() - started;
     expect(refusal.isError).toBe(true);
     expect(refusal.json).toMatchObject({ code: 'invalid_argument', field: 'sql', rule: 'memory_limit', limit_mb: 256 });
     expect(refusal.json.error).toContain('256 MB');
-    expect(elapsed).toBeLessThan(2900); // the memory limit stopped it, not the 3 s time limit
+    // rule memory_limit (above) says the memory limit stopped it, not the 3 s time limit; how long
+    // that took is not a test's business (a loaded machine is slow).
     // The next query gets a fresh process and answers.
     expect((await callOk(server.client, 'query_catalog', { sql: 'SELECT 1 AS one' })).rows).toEqual([{ one: 1 }]);
   });
@@ -126,10 +125,8 @@ describe('query_catalog cannot bloat or clog', () => {
       "SELECT length(replace(hex(zeroblob(1e7)), '0', '0000000000')) AS a",
       "WITH RECURSIVE r(x) AS (SELECT 'x' UNION ALL SELECT x || x FROM r LIMIT 40) SELECT max(length(x)) AS a FROM r",
     ]) {
-      const started = Date.now();
       const refusal = await call('query_catalog', { sql });
       expect(refusal.json, sql).toMatchObject({ code: 'invalid_argument', field: 'sql', rule: 'memory_limit' });
-      expect(Date.now() - started, sql).toBeLessThan(2900);
       expect(await pingMs()).toBeLessThan(PING_BOUND_MS);
     }
   }, 60_000);
