@@ -97,6 +97,8 @@ export interface ColumnDef {
   comment?: string;
   collate?: string;
   charset?: string;
+  /** MySQL BINARY column attribute: the _bin (binary, case-sensitive) collation of the column's character set. */
+  binary?: boolean;
   constraints: ConstraintDef[];
   dropped: string[];
   raw: string;

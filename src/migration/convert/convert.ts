@@ -380,6 +380,7 @@ export class Converter {
     const mysqlish = this.dialect === 'mysql' || this.dialect === 'sqlserver'; // MariaDB too
     const tableCollate = /COLLATE\s*=?\s*([\w]+)/i.exec(st.droppedOptions.join(' '))?.[1];
     const caseInsensitive = (c: (typeof st.columns)[number]) => {
+      if (c.binary) return false;
       if (c.collate) return /_ci(?:_|$)/i.test(c.collate);
       if (!mysqlish || !c.type || !TEXT_TYPES.has(c.type.name.toUpperCase())) return false;
       return tableCollate ? /_ci(?:_|$)/i.test(tableCollate) : !/bin/i.test(c.charset ?? '');
@@ -450,6 +451,21 @@ export class Converter {
       if (this.dialect === 'sqlserver' && /^(ROWVERSION|TIMESTAMP)$/.test(def.type.name)) {
         this.action('column', obj, 'concurrency', 'rowversion/timestamp column: SQL Server updates it on every write, PostgreSQL will not', 'If the application uses it for optimistic locking, use the xmin system column or a trigger that bumps a version number', 'simple');
       }
+    }
+    // MySQL 8 ref, Numeric Data Type Syntax: UNSIGNED disallows negative values. The wider
+    // PostgreSQL type takes the range; a CHECK keeps the rule. (tinyint(1) became boolean: no sign.)
+    if (def.type?.unsigned && mapped && isNumericKind(mapped.kind)) {
+      const expr = `${quoteIdent(name)} >= 0`;
+      if (!t.checks.some((k) => k.expr === expr)) t.checks.push({ expr });
+      this.change(obj, 'UNSIGNED', `CHECK (${expr})`, 'UNSIGNED -> CHECK (column >= 0): PostgreSQL has no unsigned types, the check keeps out negative values');
+    }
+    // MySQL 8 ref, The YEAR Type: values 1901 to 2155, or 0 (displayed 0000).
+    if (this.dialect === 'mysql' && def.type?.name === 'YEAR' && mapped && isIntegerKind(mapped.kind)) {
+      const expr = `${quoteIdent(name)} = 0 OR ${quoteIdent(name)} BETWEEN 1901 AND 2155`;
+      if (!t.checks.some((k) => k.expr === expr)) t.checks.push({ expr });
+    }
+    if (def.binary) {
+      this.change(obj, 'BINARY', '(default collation)', "BINARY attribute (the _bin collation: values compare by their bytes, so case matters) dropped: PostgreSQL's default deterministic collation already tells 'A' from 'a'");
     }
     if (def.namedNotNull) this.change(obj, `CONSTRAINT ${def.namedNotNull} NOT NULL`, 'NOT NULL', 'named NOT NULL constraint -> NOT NULL (name dropped)');
     if (def.dropped.length) this.change(obj, def.dropped.join(' '), '', 'column options without a PostgreSQL equivalent dropped');
@@ -942,6 +958,8 @@ export class Converter {
       for (const c of def.constraints) this.addConstraint(t, c, col.src);
       return;
     }
+    // A restated MySQL column replaces its UNSIGNED / YEAR range checks (buildColumn adds them again when they still hold).
+    t.checks = t.checks.filter((k) => k.expr !== `${quoteIdent(col.name)} >= 0` && k.expr !== `${quoteIdent(col.name)} = 0 OR ${quoteIdent(col.name)} BETWEEN 1901 AND 2155`);
     const next = this.buildColumn(t, def, `${t.src}.${def.name.name}`);
     if (next.name !== col.name) this.renameColumnRefs(t, col.name, next.name);
     // Oracle's MODIFY changes what it names and keeps the rest; MySQL's MODIFY and CHANGE restate

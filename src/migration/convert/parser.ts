@@ -283,6 +283,13 @@ export class DdlParser extends Cursor {
     const col: ColumnDef = { name, constraints: [], dropped: [], raw: '' };
     const attrNext = c.isWord() && COLUMN_ATTR_START.has(c.peek()!.upper);
     if (!c.done && !c.isWord('AS', 'GENERATED', 'COMPUTED') && !(partial && attrNext)) col.type = c.parseType();
+    if (this.dialect === 'mysql' && col.type?.name === 'SERIAL' && !col.type.args.length) {
+      // MySQL 8 ref, Numeric Data Type Syntax: SERIAL is an alias for BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE.
+      col.type = { ...col.type, name: 'BIGINT', unsigned: true };
+      col.autoIncrement = true;
+      col.notNull = true;
+      col.constraints.push({ kind: 'unique', columns: [{ col: name, raw: name.name }], dropped: [], raw: 'SERIAL' });
+    }
     while (!c.done) this.parseColumnAttr(c, col);
     col.raw = c.text(start);
     return col;
@@ -451,6 +458,23 @@ export class DdlParser extends Cursor {
       case 'CHARSET':
         c.i++;
         col.charset = c.next().text;
+        return;
+      case 'BINARY':
+      case 'ASCII':
+      case 'UNICODE':
+      case 'BYTE':
+        // MySQL 8 ref, String Data Type Syntax: BINARY after a character type is shorthand for the
+        // _bin collation of its character set; ASCII / UNICODE are shorthands for CHARACTER SET
+        // latin1 / ucs2. (A type named BINARY is read by parseType before any attribute.)
+        if (this.dialect !== 'mysql' || !col.type) break;
+        c.i++;
+        if (w === 'BYTE' && col.type.name === 'CHAR') {
+          // MySQL 8 ref: CHAR BYTE is an alias for the BINARY data type.
+          col.type = { ...col.type, name: 'BINARY', raw: c.text(start + 1) };
+          return;
+        }
+        if (w === 'BINARY') col.binary = true;
+        else col.charset ??= w === 'ASCII' ? 'latin1' : 'ucs2';
         return;
       case 'AFTER':
         if (this.dialect !== 'mysql') break;

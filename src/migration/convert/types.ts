@@ -117,7 +117,6 @@ function mapMysql(t: TypeRef): MappedType {
     case 'DEC':
     case 'NUMERIC':
     case 'FIXED':
-      if (u) notes.push('UNSIGNED dropped: negative values are no longer rejected');
       if (a.length === 0) return m('numeric(10,0)', 'numeric', 'decimal -> numeric(10,0) (MySQL default precision)', notes);
       return m(`numeric(${a.join(',')})`, 'numeric', 'decimal -> numeric', notes);
     case 'CHAR':
@@ -159,7 +158,7 @@ function mapMysql(t: TypeRef): MappedType {
     case 'TIME':
       return m(`time${fsp(a[0], notes)}`, 'time', 'time', notes);
     case 'YEAR':
-      notes.push('YEAR holds 1901..2155 (or 0000); integer accepts any value');
+      notes.push('YEAR holds 1901..2155 (or 0000): a CHECK keeps that range');
       return m('integer', 'int', 'year -> integer', notes);
     case 'JSON':
       return m('jsonb', 'json', 'json -> jsonb', notes);
