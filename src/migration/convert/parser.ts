@@ -470,7 +470,7 @@ export class DdlParser extends Cursor {
         c.i++;
         if (w === 'BYTE' && col.type.name === 'CHAR') {
           // MySQL 8 ref: CHAR BYTE is an alias for the BINARY data type.
-          col.type = { ...col.type, name: 'BINARY', raw: c.text(start + 1) };
+          col.type = { ...col.type, name: 'BINARY', raw: `${col.type.raw} BYTE` };
           return;
         }
         if (w === 'BINARY') col.binary = true;
