@@ -144,6 +144,9 @@ export type AlterAction =
   | { a: 'modify_column'; col: ColumnDef; oldName?: Ident; partial: boolean }
   | { a: 'set_default'; column: Ident; expr?: Expr; raw: string; name?: Ident }
   | { a: 'auto_increment'; value: string }
+  | { a: 'rename_table'; to: QName; raw: string }
+  | { a: 'rename_column'; from: Ident; to: Ident; raw: string }
+  | { a: 'drop'; what: 'column' | 'index' | 'foreign_key' | 'primary_key' | 'check' | 'constraint'; name?: Ident; raw: string }
   | { a: 'noop'; reason: string; raw: string }
   | { a: 'options'; dropped: string[]; raw: string }
   | { a: 'other'; raw: string };

@@ -1,5 +1,5 @@
 import type {
-  AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger, CreateType,
+  AlterAction, AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger, CreateType,
   CreateView, Expr, ExtendedProperty, IndexCol, QName, Statement, Unsupported,
 } from './ast.js';
 import type { Dialect, Token } from './lexer.js';
@@ -931,6 +931,13 @@ export class Converter {
         case 'auto_increment':
           this.setAutoIncrement(t, a.value);
           break;
+        case 'rename_table':
+        case 'rename_column':
+        case 'drop':
+          if (t.stub || !this.alterModel(t, a)) {
+            this.action('table', t.src, 'alter', `ALTER TABLE clause not converted: ${a.raw.slice(0, 200)}`, 'Apply the change by hand in PostgreSQL', 'simple', st.raw);
+          }
+          break;
         case 'options':
           this.change(t.src, a.raw, '', 'table options dropped');
           break;
@@ -941,6 +948,102 @@ export class Converter {
           break;
       }
     }
+  }
+
+  /**
+   * Renames and drops applied to the table this script defines, so the converted script creates the
+   * final shape. False when the target (column, index, key) is not known here.
+   */
+  private alterModel(t: TableModel, a: Extract<AlterAction, { a: 'rename_table' | 'rename_column' | 'drop' }>): boolean {
+    if (a.a === 'rename_table') {
+      const newKey = this.qnameKey(a.to);
+      if (this.tables.has(newKey)) return false;
+      const newName = this.ident(a.to.name.name, a.to.name.name);
+      this.names.reserve(newName);
+      for (const fk of this.fks) {
+        if (fk.tableKey === t.key) Object.assign(fk, { tableKey: newKey, table: newName });
+        if (fk.refKey === t.key) Object.assign(fk, { refKey: newKey, refName: newName });
+      }
+      for (const ix of this.indexes) if (ix.tableKey === t.key) Object.assign(ix, { tableKey: newKey, table: newName });
+      this.tables.delete(t.key);
+      this.change(t.src, `RENAME TO ${a.to.name.name}`, newName, 'table rename applied: the table is created under its new name');
+      Object.assign(t, { key: newKey, src: a.to.name.name, name: newName });
+      this.tables.set(newKey, t);
+      return true;
+    }
+    if (a.a === 'rename_column') {
+      const col = t.columns.find((c) => c.name === pgName(a.from.name));
+      const to = pgName(a.to.name);
+      if (!col || t.columns.some((c) => c.name === to)) return false;
+      this.renameColumnRefs(t, col.name, to);
+      this.change(`${t.src}.${a.from.name}`, a.raw, to, 'column rename applied: the column is created under its new name');
+      col.name = to;
+      col.src = a.to.name;
+      return true;
+    }
+    const n = a.name ? pgName(a.name.name) : '';
+    const named = (x: string | undefined) => x !== undefined && (x === n || x === pgName(`${t.name}_${n}`));
+    const done = (what: string) => {
+      this.change(`${t.src}${a.name ? `.${a.name.name}` : ''}`, a.raw, '(not created)', `${what} dropped by a later ALTER TABLE: the converted script leaves it out`);
+      return true;
+    };
+    switch (a.what) {
+      case 'column': {
+        const col = t.columns.find((c) => c.name === n);
+        if (!col) return false;
+        const q = quoteIdent(n);
+        const uses = (cols: string[]) => cols.some((c) => c === q || stripQuotes(c) === n);
+        t.columns = t.columns.filter((c) => c !== col);
+        if (t.pk && uses(t.pk.cols)) t.pk = undefined;
+        t.uniques = t.uniques.filter((u) => !uses(u.cols));
+        const word = new RegExp(`(?<![\\w$"])${q.replace(/[$"]/g, '\\$&')}(?![\\w$"])`);
+        t.checks = t.checks.filter((k) => !word.test(k.expr));
+        this.indexes = this.indexes.filter((ix) => ix.tableKey !== t.key || !uses(ix.plainCols));
+        this.fks = this.fks.filter((fk) => !(fk.tableKey === t.key && uses(fk.cols)));
+        return done('column (and the keys, indexes and checks on it)');
+      }
+      case 'primary_key':
+        if (!t.pk) return false;
+        t.pk = undefined;
+        for (const c of t.columns) c.inlinePk = false;
+        return done('primary key');
+      case 'foreign_key': {
+        const fk = this.fks.find((f) => f.tableKey === t.key && f.name === n);
+        if (!fk) return false;
+        this.fks = this.fks.filter((f) => f !== fk);
+        return done('foreign key');
+      }
+      case 'index':
+      case 'check':
+      case 'constraint': {
+        if (a.what !== 'check') {
+          const ix = this.indexes.find((i) => i.tableKey === t.key && (named(i.name) || i.object.toLowerCase().endsWith(`.${a.name!.name.toLowerCase()}`)));
+          if (ix) {
+            this.indexes = this.indexes.filter((i) => i !== ix);
+            return done('index');
+          }
+          const u = t.uniques.find((k) => named(k.name));
+          if (u) {
+            t.uniques = t.uniques.filter((k) => k !== u);
+            return done('unique key');
+          }
+        }
+        if (a.what !== 'index') {
+          const k = t.checks.find((x) => x.name === n);
+          if (k) {
+            t.checks = t.checks.filter((x) => x !== k);
+            return done('check constraint');
+          }
+          const fk = this.fks.find((f) => f.tableKey === t.key && f.name === n);
+          if (fk) {
+            this.fks = this.fks.filter((f) => f !== fk);
+            return done('foreign key');
+          }
+        }
+        return false;
+      }
+    }
+    return false;
   }
 
   private modifyColumn(t: TableModel, def: ColumnDef, oldName: string | undefined, partial: boolean, raw: string): void {

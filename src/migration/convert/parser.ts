@@ -116,6 +116,15 @@ export class DdlParser extends Cursor {
       case 'CALL':
         return this.parseExec();
       case 'RENAME':
+        if (this.dialect === 'mysql' && this.isWordAt(1, 'TABLE')) {
+          // RENAME TABLE a TO b: one pair is an ALTER TABLE a RENAME TO b.
+          this.i += 2;
+          const table = this.qname();
+          if (this.eatWord('TO')) {
+            const to = this.qname();
+            if (this.done) return { kind: 'alter_table', table, actions: [{ a: 'rename_table', to, raw }], raw };
+          }
+        }
         return this.unsupported('table', this.peek(2)?.text ?? '', 'rename', 'RENAME is not converted', 'Apply ALTER TABLE ... RENAME TO by hand', 'simple');
       default:
         throw this.error('unrecognized statement');
@@ -975,6 +984,41 @@ export class DdlParser extends Cursor {
     if (c.eatWord('AUTO_INCREMENT')) {
       c.eatOp('=');
       return [{ a: 'auto_increment', value: c.next().text }];
+    }
+    // MySQL 8 ref, ALTER TABLE: RENAME [TO|AS] new, RENAME COLUMN a TO b, DROP [COLUMN] c,
+    // DROP {INDEX|KEY} i, DROP PRIMARY KEY, DROP FOREIGN KEY f, DROP {CHECK|CONSTRAINT} c.
+    if (c.isWord('RENAME')) {
+      if (c.isWordAt(1, 'COLUMN') && c.isIdentAt(2) && c.isWordAt(3, 'TO') && c.isIdentAt(4) && c.toks.length === 5) {
+        c.i += 2;
+        const from = c.ident();
+        c.i++;
+        return [{ a: 'rename_column', from, to: c.ident(), raw }];
+      }
+      if (!c.isWordAt(1, 'COLUMN', 'INDEX', 'KEY', 'CONSTRAINT')) {
+        c.i++;
+        c.eatWord('TO', 'AS');
+        if (c.isIdentAt()) {
+          const to = c.qname();
+          if (c.done) return [{ a: 'rename_table', to, raw }];
+        }
+        c.i = start;
+      }
+    }
+    if (c.isWord('DROP')) {
+      c.i++;
+      let what: Extract<AlterAction, { a: 'drop' }>['what'] | undefined;
+      if (c.eatWords('PRIMARY', 'KEY')) what = 'primary_key';
+      else if (c.eatWords('FOREIGN', 'KEY')) what = 'foreign_key';
+      else if (c.eatWord('INDEX', 'KEY')) what = 'index';
+      else if (c.eatWord('CHECK')) what = 'check';
+      else if (c.eatWord('CONSTRAINT')) what = 'constraint';
+      else if (c.eatWord('COLUMN') || (c.isIdentAt() && !c.isWord('PARTITION', 'DEFAULT', 'PERIOD', 'SYSTEM', 'UNUSED', 'UNIQUE', 'FULLTEXT', 'SPATIAL'))) what = 'column';
+      if (what) {
+        c.eatWords('IF', 'EXISTS');
+        const name = what === 'primary_key' ? undefined : c.isIdentAt() ? c.ident() : undefined;
+        if (c.done && (name || what === 'primary_key')) return [{ a: 'drop', what, name, raw }];
+      }
+      c.i = start;
     }
     if (c.isWord('DISABLE', 'ENABLE') && c.isWordAt(1, 'KEYS')) {
       c.i += 2;
