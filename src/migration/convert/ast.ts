@@ -104,6 +104,18 @@ export interface ColumnDef {
   raw: string;
 }
 
+/** MySQL PARTITION BY, when its key is plain columns and its bounds are literals. */
+export interface PartitionSpec {
+  method: 'RANGE' | 'LIST' | 'HASH' | 'KEY';
+  linear: boolean;
+  /** Key columns; empty for KEY () (the primary key). */
+  columns: Ident[];
+  count?: number;
+  /** RANGE: the LESS THAN tuple (undefined entries are MAXVALUE); LIST: the IN values (SQL literals). */
+  parts: { name: Ident; lessThan?: (string | undefined)[]; inValues?: string[] }[];
+  subpartitioned: boolean;
+}
+
 export interface CreateTable {
   kind: 'create_table';
   name: QName;
@@ -116,6 +128,10 @@ export interface CreateTable {
   comment?: string;
   autoIncrement?: string;
   partition?: string;
+  /** Set when the PARTITION BY clause maps onto PostgreSQL declarative partitioning. */
+  partitionSpec?: PartitionSpec;
+  /** Why the PARTITION BY clause does not map, when it does not. */
+  partitionWhy?: string;
   external?: boolean;
   systemVersioning?: boolean;
   droppedOptions: string[];

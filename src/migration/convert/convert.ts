@@ -1,6 +1,6 @@
 import type {
   AlterAction, AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger, CreateType,
-  CreateView, Expr, ExtendedProperty, IndexCol, QName, Statement, Unsupported,
+  CreateView, Expr, ExtendedProperty, IndexCol, PartitionSpec, QName, Statement, Unsupported,
 } from './ast.js';
 import type { Dialect, Token } from './lexer.js';
 import { NameRegistry, pgName, quoteIdent, quoteLiteral } from './names.js';
@@ -102,6 +102,8 @@ interface TableModel {
   ifNotExists: boolean;
   like?: string;
   autoIncrementStart?: string;
+  /** MySQL PARTITION BY that may map onto declarative partitioning (decided when the script is written). */
+  partition?: { spec: PartitionSpec; raw: string; stmt: string };
   emitted: boolean;
 }
 
@@ -349,7 +351,10 @@ export class Converter {
     if (st.external) {
       this.action('table', srcName, 'table', 'ORGANIZATION EXTERNAL table reads files outside the database', 'Use file_fdw or load the file with COPY', 'medium', st.raw);
     }
-    if (st.partition) {
+    if (st.partition && st.partitionSpec && !st.partitionSpec.subpartitioned) {
+      t.partition = { spec: st.partitionSpec, raw: st.partition, stmt: st.raw };
+    } else if (st.partition) {
+      if (st.partitionWhy) this.change(srcName, st.partition.slice(0, 200), '(unpartitioned)', `partitioning not mapped: ${st.partitionWhy}`);
       this.action('table', srcName, 'partitioning', `partitioned table: ${st.partition.slice(0, 200)}`, 'Declare the table PARTITION BY RANGE/LIST/HASH in PostgreSQL and create each partition; the table was created unpartitioned', 'medium', st.raw);
     }
     if (st.systemVersioning) {
@@ -1357,6 +1362,57 @@ export class Converter {
     }
   }
 
+  /**
+   * MySQL PARTITION BY -> PostgreSQL declarative partitioning (PostgreSQL docs, Table Partitioning):
+   * RANGE -> FOR VALUES FROM (previous bound, else MINVALUE) TO (bound | MAXVALUE), LIST -> FOR
+   * VALUES IN, HASH / KEY -> n partitions FOR VALUES WITH (MODULUS n, REMAINDER i). Undefined, with
+   * an action item, when PostgreSQL would refuse the table that way.
+   */
+  private partitionSql(t: TableModel, p: NonNullable<TableModel['partition']>): { by: string; parts: string[] } | undefined {
+    const { spec } = p;
+    let why: string | undefined;
+    const cols = spec.columns.length ? spec.columns.map((c) => pgName(c.name)) : (t.pk?.cols.map(stripQuotes) ?? []);
+    const keyCols = cols.map((n) => t.columns.find((c) => c.name === n));
+    if (cols.length === 0) why = 'KEY () partitioning on a table without a primary key';
+    else if (keyCols.some((c) => !c)) why = 'a partition key column is not a column of the table';
+    else if (keyCols.some((c) => c!.generated)) why = 'PostgreSQL does not allow a generated column in a partition key';
+    else if (t.columns.some((c) => c.identity)) why = 'PostgreSQL before 17 does not allow identity (AUTO_INCREMENT) columns in a partitioned table';
+    else if ([t.pk, ...t.uniques].some((k) => k && !cols.every((n) => k.cols.map(stripQuotes).includes(n)))) why = 'a primary or unique key does not include every partition key column';
+    else if (spec.method === 'LIST' && cols.length !== 1) why = 'PostgreSQL list partitioning takes one column';
+    if (why) {
+      this.action('table', t.src, 'partitioning', `partitioned table: ${p.raw.slice(0, 200)} (not mapped: ${why})`,
+        'Declare the table PARTITION BY RANGE/LIST/HASH in PostgreSQL and create each partition; the table was created unpartitioned', 'medium', p.stmt);
+      return undefined;
+    }
+    const key = cols.map(quoteIdent).join(', ');
+    const method = spec.method === 'KEY' ? 'HASH' : spec.method;
+    const parts: string[] = [];
+    const partName = (n: string) => this.names.claim(pgName(`${t.name}_${n}`));
+    const notes: string[] = [];
+    if (method === 'RANGE') {
+      let prev = cols.map(() => 'MINVALUE');
+      for (const part of spec.parts) {
+        let max = false;
+        // once one column is MAXVALUE PostgreSQL wants the rest MAXVALUE too
+        const to = part.lessThan!.map((v) => (max ||= v === undefined) ? 'MAXVALUE' : v!);
+        parts.push(`CREATE TABLE ${this.q(partName(part.name.name))} PARTITION OF ${this.q(t.name)} FOR VALUES FROM (${prev.join(', ')}) TO (${to.join(', ')})`);
+        prev = to;
+      }
+      if (keyCols.some((c) => !c!.notNull)) notes.push('MySQL files a NULL key in the lowest range partition; PostgreSQL range partitions refuse NULL keys');
+    } else if (method === 'LIST') {
+      for (const part of spec.parts) parts.push(`CREATE TABLE ${this.q(partName(part.name.name))} PARTITION OF ${this.q(t.name)} FOR VALUES IN (${part.inValues!.join(', ')})`);
+    } else {
+      const n = spec.count ?? (spec.parts.length || 1);
+      for (let i = 0; i < n; i++) {
+        parts.push(`CREATE TABLE ${this.q(partName(spec.parts[i]?.name.name ?? `p${i}`))} PARTITION OF ${this.q(t.name)} FOR VALUES WITH (MODULUS ${n}, REMAINDER ${i})`);
+      }
+      notes.push(`PostgreSQL's hash function differs from MySQL's${spec.linear ? ' (and LINEAR hashing)' : ''}: a row may land in another partition number`);
+    }
+    this.change(t.src, p.raw.slice(0, 200), `PARTITION BY ${method} (${key}) with ${parts.length} partition${parts.length === 1 ? '' : 's'}`,
+      ['MySQL partitioning -> PostgreSQL declarative partitioning', ...notes].join('; '));
+    return { by: `${method} (${key})`, parts };
+  }
+
   private finish(): ConversionResult {
     this.alignForeignKeyTypes();
     const out: string[] = [];
@@ -1380,7 +1436,9 @@ export class Converter {
       if (t.pk && !t.pk.inline) lines.push(this.keySql('PRIMARY KEY', t.pk));
       for (const u of t.uniques) lines.push(this.keySql('UNIQUE', u));
       for (const c of t.checks) lines.push(`${c.name ? `CONSTRAINT ${quoteIdent(c.name)} ` : ''}CHECK (${c.expr})`);
-      out.push(`CREATE TABLE ${t.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.q(t.name)} (\n  ${lines.join(',\n  ')}\n)`);
+      const part = t.partition ? this.partitionSql(t, t.partition) : undefined;
+      out.push(`CREATE TABLE ${t.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.q(t.name)} (\n  ${lines.join(',\n  ')}\n)${part ? ` PARTITION BY ${part.by}` : ''}`);
+      if (part) out.push(...part.parts);
     }
     // Tables only altered in this script: emit their additions as ALTER TABLE.
     for (const t of this.tableOrder) {

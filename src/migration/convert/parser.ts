@@ -1,6 +1,6 @@
 import type {
   AlterAction, AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger,
-  CreateType, CreateView, Expr, ExtendedProperty, Ident, IndexCol, QName, RefAction, Statement, Unsupported,
+  CreateType, CreateView, Expr, ExtendedProperty, Ident, IndexCol, PartitionSpec, QName, RefAction, Statement, Unsupported,
 } from './ast.js';
 import { Cursor, ParseError } from './cursor.js';
 import type { Dialect, Token } from './lexer.js';
@@ -775,6 +775,14 @@ export class DdlParser extends Cursor {
       if (this.eatPunct(',')) continue;
       if (this.isWord('PARTITION', 'SUBPARTITION') || (this.isWord('ON') && this.isIdentAt(1) && this.isPunct('(', 2))) {
         table.partition = this.text(s, this.toks.length);
+        if (this.dialect === 'mysql' && this.isWord('PARTITION') && this.isWordAt(1, 'BY')) {
+          try {
+            table.partitionSpec = this.parsePartition(this.sub(this.toks.slice(s)));
+          } catch (err) {
+            if (!(err instanceof ParseError)) throw err;
+            table.partitionWhy = err.message;
+          }
+        }
         this.i = this.toks.length;
         return;
       }
@@ -844,6 +852,82 @@ export class DdlParser extends Cursor {
       }
       table.droppedOptions.push(this.text(s));
     }
+  }
+
+  /**
+   * MySQL 8 ref, CREATE TABLE partition_options: PARTITION BY [LINEAR] HASH (expr) | [LINEAR] KEY
+   * [ALGORITHM={1|2}] (cols) | RANGE {(expr) | COLUMNS (cols)} | LIST {(expr) | COLUMNS (cols)}
+   * [PARTITIONS n] [SUBPARTITION BY ...] [(PARTITION name [VALUES {LESS THAN {(values) | MAXVALUE}
+   * | IN (values)}] [options] [(subpartitions)], ...)]. Throws a ParseError when the key is an
+   * expression or a bound is not a literal: such tables stay unpartitioned with an action item.
+   */
+  private parsePartition(c: Cursor): PartitionSpec {
+    c.expectWord('PARTITION');
+    c.expectWord('BY');
+    const linear = !!c.eatWord('LINEAR');
+    const method = c.expectWord('RANGE', 'LIST', 'HASH', 'KEY') as PartitionSpec['method'];
+    if (method === 'KEY' && c.eatWord('ALGORITHM')) {
+      c.eatOp('=');
+      c.next();
+    }
+    c.eatWord('COLUMNS');
+    const keyToks = c.balanced();
+    const columns = keyToks.length === 0 ? [] : Cursor.splitCommas(keyToks).map((p) => {
+      const k = c.sub(p);
+      const id = k.ident();
+      if (!k.done) throw k.error('the partition key is an expression, not a column list');
+      return id;
+    });
+    if (columns.length === 0 && method !== 'KEY') throw c.error('empty partition key');
+    const spec: PartitionSpec = { method, linear, columns, parts: [], subpartitioned: false };
+    const literal = (p: Token[]): string | undefined => {
+      const k = c.sub(p);
+      if (k.eatWord('MAXVALUE')) return undefined;
+      const neg = !!k.eatOp('-');
+      const t = k.next();
+      if (!k.done) throw k.error('partition bound is an expression, not a literal');
+      if (t.kind === 'number') return (neg ? '-' : '') + t.text;
+      if (t.kind === 'string' && !neg) return `'${t.value.replace(/'/g, "''")}'`;
+      if (t.kind === 'word' && t.upper === 'NULL' && !neg) return 'NULL';
+      throw k.error('partition bound is not a literal');
+    };
+    while (!c.done) {
+      if (c.eatWord('PARTITIONS')) spec.count = Number(c.next().text);
+      else if (c.isWord('SUBPARTITION', 'SUBPARTITIONS')) throw c.error('sub-partitioning (SUBPARTITION BY) is not mapped');
+      else if (c.isPunct('(')) {
+        for (const def of Cursor.splitCommas(c.balanced())) {
+          const d = c.sub(def);
+          d.expectWord('PARTITION');
+          const part: PartitionSpec['parts'][number] = { name: d.ident() };
+          if (d.eatWord('VALUES')) {
+            if (d.eatWords('LESS', 'THAN')) {
+              part.lessThan = d.eatWord('MAXVALUE') ? columns.map(() => undefined) : Cursor.splitCommas(d.balanced()).map(literal);
+              if (method !== 'RANGE' || part.lessThan.length !== Math.max(columns.length, 1)) throw d.error('VALUES LESS THAN does not match the key');
+            } else {
+              d.expectWord('IN');
+              part.inValues = Cursor.splitCommas(d.balanced()).map((p) => {
+                if (columns.length > 1) throw d.error('LIST COLUMNS on several columns: PostgreSQL lists one column');
+                const v = literal(p);
+                if (v === undefined) throw d.error('MAXVALUE in a value list');
+                return v;
+              });
+              if (method !== 'LIST') throw d.error('VALUES IN outside LIST partitioning');
+            }
+          }
+          // Storage options (ENGINE, COMMENT, DATA DIRECTORY, TABLESPACE ...) and subpartitions are skipped.
+          while (!d.done) {
+            if (d.isPunct('(')) {
+              spec.subpartitioned = true;
+              d.balanced();
+            } else d.i++;
+          }
+          spec.parts.push(part);
+        }
+      } else throw c.error('unexpected token in PARTITION BY');
+    }
+    if ((method === 'RANGE' || method === 'LIST') && spec.parts.length === 0) throw c.error(`${method} partitioning without partition definitions`);
+    if ((method === 'RANGE' && spec.parts.some((p) => !p.lessThan)) || (method === 'LIST' && spec.parts.some((p) => !p.inValues))) throw c.error('a partition without VALUES');
+    return spec;
   }
 
   // ------------------------------------------------------------------ INDEX
