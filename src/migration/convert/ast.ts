@@ -217,6 +217,8 @@ export interface CreateView {
   body: Token[];
   readOnly: boolean;
   checkOption?: string;
+  /** MySQL SQL SECURITY INVOKER: PostgreSQL 15+ WITH (security_invoker = true). */
+  securityInvoker?: boolean;
   materialized: boolean;
   dropped: string[];
   raw: string;

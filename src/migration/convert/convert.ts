@@ -1245,9 +1245,12 @@ export class Converter {
       return;
     }
     const cols = st.columns?.length ? ` (${st.columns.map((c) => quoteIdent(pgName(c.name))).join(', ')})` : '';
-    vm.sql = `CREATE ${st.materialized ? 'MATERIALIZED ' : ''}VIEW ${this.q(name)}${cols} AS\n${res.sql}${st.checkOption ? `\n${st.checkOption}` : ''}`;
+    if (st.securityInvoker) this.change(srcName, 'SQL SECURITY INVOKER', 'WITH (security_invoker = true)', 'invoker rights view -> security_invoker view option (PostgreSQL 15 or later)');
+    vm.sql = `CREATE ${st.materialized ? 'MATERIALIZED ' : ''}VIEW ${this.q(name)}${cols}${st.securityInvoker ? ' WITH (security_invoker = true)' : ''} AS\n${res.sql}${st.checkOption ? `\n${st.checkOption}` : ''}`;
     if (res.notes.length) this.change(srcName, 'view body', 'converted view body', res.notes.join('; '));
-    if (st.dropped.length) this.change(srcName, st.dropped.join(' '), '', 'view options dropped');
+    if (st.dropped.length) {
+      this.change(srcName, st.dropped.join(' '), '', 'view options dropped: PostgreSQL picks merge or materialize itself (ALGORITHM), a view runs with its owner\'s rights by default (SQL SECURITY DEFINER) and its owner is whoever creates it (DEFINER: ALTER VIEW ... OWNER TO to change)');
+    }
     if (st.materialized) {
       this.action('view', srcName, 'materialized_view', 'materialized view refresh mode (ON COMMIT / FAST / scheduled) does not carry over', 'Schedule REFRESH MATERIALIZED VIEW (pg_cron) or refresh from the application', 'simple');
     }

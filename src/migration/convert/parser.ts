@@ -141,7 +141,10 @@ export class DdlParser extends Cursor {
     this.expectWord('CREATE');
     let temporary: string | undefined;
     const variants: string[] = [];
+    /** DEFINER / ALGORITHM / SQL SECURITY before VIEW (MySQL 8 ref, CREATE VIEW), reported by the view. */
+    const viewOpts: string[] = [];
     for (;;) {
+      const optStart = this.i;
       if (this.eatWords('OR', 'REPLACE') || this.eatWords('OR', 'ALTER')) continue;
       else if (this.eatWord('EDITIONABLE', 'NONEDITIONABLE', 'EDITIONING', 'FORCE', 'NOFORCE', 'NONEDITIONING')) continue;
       else if (this.eatWords('NO', 'FORCE')) continue;
@@ -152,11 +155,16 @@ export class DdlParser extends Cursor {
         if (this.isOp('@')) this.i += 2;
         else if (this.peek()?.kind === 'var') this.i++;
         if (this.isPunct('(') && this.isPunct(')', 1)) this.i += 2;
+        viewOpts.push(this.text(optStart));
       } else if (this.isWord('ALGORITHM')) {
         this.i++;
         this.eatOp('=');
         this.i++;
-      } else if (this.eatWords('SQL', 'SECURITY')) this.i++;
+        viewOpts.push(this.text(optStart));
+      } else if (this.eatWords('SQL', 'SECURITY')) {
+        this.i++;
+        viewOpts.push(this.text(optStart));
+      }
       else if (this.eatWords('GLOBAL', 'TEMPORARY') || this.eatWords('LOCAL', 'TEMPORARY') || this.eatWords('PRIVATE', 'TEMPORARY')) temporary = 'GLOBAL TEMPORARY';
       else if (this.eatWord('TEMPORARY', 'TEMP')) temporary = 'TEMPORARY';
       else if (this.isWord('UNIQUE', 'BITMAP', 'FULLTEXT', 'SPATIAL', 'CLUSTERED', 'NONCLUSTERED', 'COLUMNSTORE', 'MULTIVALUE', 'XML', 'PRIMARY') && !this.isWordAt(1, 'SCHEMA')) {
@@ -173,8 +181,14 @@ export class DdlParser extends Cursor {
         return this.parseCreateIndex(variants);
       case 'SEQUENCE':
         return this.parseCreateSequence();
-      case 'VIEW':
-        return this.parseCreateView(false);
+      case 'VIEW': {
+        const view = this.parseCreateView(false);
+        for (const o of viewOpts) {
+          if (/^SQL\s+SECURITY\s+INVOKER$/i.test(o)) view.securityInvoker = true;
+          else view.dropped.push(o);
+        }
+        return view;
+      }
       case 'MATERIALIZED':
         return this.parseCreateView(true);
       case 'TRIGGER':
