@@ -459,7 +459,8 @@ export class Converter {
     }
     // MySQL 8 ref, Numeric Data Type Syntax: UNSIGNED disallows negative values. The wider
     // PostgreSQL type takes the range; a CHECK keeps the rule. (tinyint(1) became boolean: no sign.)
-    if (def.type?.unsigned && mapped && isNumericKind(mapped.kind)) {
+    // ZEROFILL implies UNSIGNED (MySQL 8 ref, Numeric Data Type Syntax).
+    if ((def.type?.unsigned || def.type?.zerofill) && mapped && isNumericKind(mapped.kind)) {
       const expr = `${quoteIdent(name)} >= 0`;
       if (!t.checks.some((k) => k.expr === expr)) t.checks.push({ expr });
       this.change(obj, 'UNSIGNED', `CHECK (${expr})`, 'UNSIGNED -> CHECK (column >= 0): PostgreSQL has no unsigned types, the check keeps out negative values');
@@ -757,6 +758,13 @@ export class Converter {
       }
       case 'foreign_key': {
         this.found('foreign_key', obj);
+        if (inlineCol && this.from === 'mysql') {
+          // MySQL 8 ref, FOREIGN KEY Constraints: a REFERENCES clause inside a column definition is
+          // parsed and ignored (MariaDB creates the key). The source holds no such key, so its data may break it.
+          this.action('foreign_key', obj, 'constraint', `inline REFERENCES on column ${inlineCol}: MySQL parses and ignores it, so the source has no such foreign key and its data may violate it; it was not created`,
+            `Check the data, then ALTER TABLE ${this.q(t.name)} ADD FOREIGN KEY (${quoteIdent(pgName(inlineCol))}) REFERENCES ${this.q(pgName(c.refTable!.name.name))}${c.refColumns ? ` (${c.refColumns.map((x) => quoteIdent(pgName(x.name))).join(', ')})` : ''}`, 'simple', c.raw);
+          return;
+        }
         if (c.disabled) {
           this.action('foreign_key', obj, 'constraint', 'foreign key is disabled in the source, so existing data may violate it; it was not created', 'Clean the data, then add the foreign key (NOT VALID + VALIDATE CONSTRAINT)', 'simple', c.raw);
           return;

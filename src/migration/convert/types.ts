@@ -77,7 +77,7 @@ const m = (pg: string, kind: TypeKind, rule: string, notes: string[] = []): Mapp
 
 function mapMysql(t: TypeRef): MappedType {
   const a = t.args;
-  const u = !!t.unsigned;
+  const u = !!t.unsigned || !!t.zerofill; // ZEROFILL implies UNSIGNED
   const notes: string[] = [];
   if (t.zerofill) notes.push('ZEROFILL dropped (display formatting only)');
   const width = a.length && ['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'INTEGER', 'BIGINT'].includes(t.name) ? ' (display width dropped)' : '';
