@@ -489,6 +489,23 @@ ALTER TABLE item ADD INDEX ix2 (title);`);
     expect(r.action_items).toEqual([]);
   });
 
+  it('ALTER TABLE ALGORITHM= / LOCK= / ALTER INDEX ... INVISIBLE are notes; ADD PARTITION, DROP PARTITION, RENAME INDEX are action items', async () => {
+    const r = await load(`CREATE TABLE t (id INT NOT NULL, a INT, KEY ix (a)) PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (10));
+ALTER TABLE t ALGORITHM=INPLACE, LOCK=NONE, ADD COLUMN b INT FIRST;
+ALTER TABLE t ALTER INDEX ix INVISIBLE;
+ALTER TABLE t ADD PARTITION (PARTITION p1 VALUES LESS THAN (20));
+ALTER TABLE t DROP PARTITION p0;
+ALTER TABLE t RENAME INDEX ix TO ix2;`);
+    expect(await types('t')).toEqual({ id: 'integer', a: 'integer', b: 'integer' });
+    expect(r.changes.filter((c) => c.rule === 'table options dropped').map((c) => c.from)).toEqual(['ALGORITHM=INPLACE', 'LOCK=NONE', 'ALTER INDEX ix INVISIBLE']);
+    expect(r.changes.find((c) => c.object === 't.b' && c.rule === 'column options without a PostgreSQL equivalent dropped')?.from).toBe('FIRST (column position)');
+    expect(reasons(r)).toEqual([
+      'alter: ALTER TABLE clause not converted: ADD PARTITION (PARTITION p1 VALUES LESS THAN (20))',
+      'alter: ALTER TABLE clause not converted: DROP PARTITION p0',
+      'alter: ALTER TABLE clause not converted: RENAME INDEX ix TO ix2',
+    ]);
+  });
+
   it.each([
     ['trigger', 'DELIMITER ;;\nCREATE DEFINER=`root`@`localhost` TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN\n  SET NEW.a = 1;\nEND ;;\nDELIMITER ;', 'SET NEW.a = 1;'],
     ['procedure', 'DELIMITER $$\nCREATE PROCEDURE pr(IN x INT)\nBEGIN\n  SELECT x; SELECT x + 1;\nEND$$\nDELIMITER ;', 'SELECT x + 1;'],

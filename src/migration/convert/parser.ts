@@ -1031,6 +1031,10 @@ export class DdlParser extends Cursor {
   private parseAlterAction(c: Cursor, last: 'add' | 'modify' | undefined): AlterAction[] {
     const raw = c.text(0, c.toks.length);
     const start = c.i;
+    if (c.isWord('ADD') && c.isWordAt(1, 'PARTITION')) {
+      c.i = c.toks.length;
+      return [{ a: 'other', raw }];
+    }
     if (c.eatWord('ADD')) {
       if (c.isPunct('(')) {
         // Oracle: ADD ( constraint, constraint ) or ADD ( column, column )
@@ -1058,6 +1062,11 @@ export class DdlParser extends Cursor {
       const oldName = c.ident();
       const col = this.parseColumn(c, false);
       return [{ a: 'modify_column', col, oldName, partial: false }];
+    }
+    if (this.dialect === 'mysql' && ((c.isWord('ALTER') && c.isWordAt(1, 'INDEX')) || (c.isWord('ALGORITHM', 'LOCK') && c.isOp('=', 1)))) {
+      // ALTER INDEX i [IN]VISIBLE (optimizer visibility), ALGORITHM= / LOCK= (how MySQL runs the ALTER): no schema change
+      c.i = c.toks.length;
+      return [{ a: 'options', dropped: [raw], raw }];
     }
     if (c.isWord('ALTER')) {
       c.i++;
