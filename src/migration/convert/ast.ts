@@ -97,9 +97,23 @@ export interface ColumnDef {
   comment?: string;
   collate?: string;
   charset?: string;
+  /** MySQL BINARY column attribute: the _bin (binary, case-sensitive) collation of the column's character set. */
+  binary?: boolean;
   constraints: ConstraintDef[];
   dropped: string[];
   raw: string;
+}
+
+/** MySQL PARTITION BY, when its key is plain columns and its bounds are literals. */
+export interface PartitionSpec {
+  method: 'RANGE' | 'LIST' | 'HASH' | 'KEY';
+  linear: boolean;
+  /** Key columns; empty for KEY () (the primary key). */
+  columns: Ident[];
+  count?: number;
+  /** RANGE: the LESS THAN tuple (undefined entries are MAXVALUE); LIST: the IN values (SQL literals). */
+  parts: { name: Ident; lessThan?: (string | undefined)[]; inValues?: string[] }[];
+  subpartitioned: boolean;
 }
 
 export interface CreateTable {
@@ -114,6 +128,10 @@ export interface CreateTable {
   comment?: string;
   autoIncrement?: string;
   partition?: string;
+  /** Set when the PARTITION BY clause maps onto PostgreSQL declarative partitioning. */
+  partitionSpec?: PartitionSpec;
+  /** Why the PARTITION BY clause does not map, when it does not. */
+  partitionWhy?: string;
   external?: boolean;
   systemVersioning?: boolean;
   droppedOptions: string[];
@@ -142,6 +160,9 @@ export type AlterAction =
   | { a: 'modify_column'; col: ColumnDef; oldName?: Ident; partial: boolean }
   | { a: 'set_default'; column: Ident; expr?: Expr; raw: string; name?: Ident }
   | { a: 'auto_increment'; value: string }
+  | { a: 'rename_table'; to: QName; raw: string }
+  | { a: 'rename_column'; from: Ident; to: Ident; raw: string }
+  | { a: 'drop'; what: 'column' | 'index' | 'foreign_key' | 'primary_key' | 'check' | 'constraint'; name?: Ident; raw: string }
   | { a: 'noop'; reason: string; raw: string }
   | { a: 'options'; dropped: string[]; raw: string }
   | { a: 'other'; raw: string };
@@ -196,6 +217,8 @@ export interface CreateView {
   body: Token[];
   readOnly: boolean;
   checkOption?: string;
+  /** MySQL SQL SECURITY INVOKER: PostgreSQL 15+ WITH (security_invoker = true). */
+  securityInvoker?: boolean;
   materialized: boolean;
   dropped: string[];
   raw: string;

@@ -1,6 +1,6 @@
 import type {
-  AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger, CreateType,
-  CreateView, Expr, ExtendedProperty, IndexCol, InsertStmt, QName, Statement, Unsupported,
+  AlterAction, AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger, CreateType,
+  CreateView, Expr, ExtendedProperty, IndexCol, InsertStmt, PartitionSpec, QName, Statement, Unsupported,
 } from './ast.js';
 import { convertInsert, DataError } from './data.js';
 import type { Dialect, Token } from './lexer.js';
@@ -103,6 +103,8 @@ interface TableModel {
   ifNotExists: boolean;
   like?: string;
   autoIncrementStart?: string;
+  /** MySQL PARTITION BY that may map onto declarative partitioning (decided when the script is written). */
+  partition?: { spec: PartitionSpec; raw: string; stmt: string };
   emitted: boolean;
 }
 
@@ -355,7 +357,10 @@ export class Converter {
     if (st.external) {
       this.action('table', srcName, 'table', 'ORGANIZATION EXTERNAL table reads files outside the database', 'Use file_fdw or load the file with COPY', 'medium', st.raw);
     }
-    if (st.partition) {
+    if (st.partition && st.partitionSpec && !st.partitionSpec.subpartitioned) {
+      t.partition = { spec: st.partitionSpec, raw: st.partition, stmt: st.raw };
+    } else if (st.partition) {
+      if (st.partitionWhy) this.change(srcName, st.partition.slice(0, 200), '(unpartitioned)', `partitioning not mapped: ${st.partitionWhy}`);
       this.action('table', srcName, 'partitioning', `partitioned table: ${st.partition.slice(0, 200)}`, 'Declare the table PARTITION BY RANGE/LIST/HASH in PostgreSQL and create each partition; the table was created unpartitioned', 'medium', st.raw);
     }
     if (st.systemVersioning) {
@@ -386,6 +391,7 @@ export class Converter {
     const mysqlish = this.dialect === 'mysql' || this.dialect === 'sqlserver'; // MariaDB too
     const tableCollate = /COLLATE\s*=?\s*([\w]+)/i.exec(st.droppedOptions.join(' '))?.[1];
     const caseInsensitive = (c: (typeof st.columns)[number]) => {
+      if (c.binary) return false;
       if (c.collate) return /_ci(?:_|$)/i.test(c.collate);
       if (!mysqlish || !c.type || !TEXT_TYPES.has(c.type.name.toUpperCase())) return false;
       return tableCollate ? /_ci(?:_|$)/i.test(tableCollate) : !/bin/i.test(c.charset ?? '');
@@ -456,6 +462,22 @@ export class Converter {
       if (this.dialect === 'sqlserver' && /^(ROWVERSION|TIMESTAMP)$/.test(def.type.name)) {
         this.action('column', obj, 'concurrency', 'rowversion/timestamp column: SQL Server updates it on every write, PostgreSQL will not', 'If the application uses it for optimistic locking, use the xmin system column or a trigger that bumps a version number', 'simple');
       }
+    }
+    // MySQL 8 ref, Numeric Data Type Syntax: UNSIGNED disallows negative values. The wider
+    // PostgreSQL type takes the range; a CHECK keeps the rule. (tinyint(1) became boolean: no sign.)
+    // ZEROFILL implies UNSIGNED (MySQL 8 ref, Numeric Data Type Syntax).
+    if ((def.type?.unsigned || def.type?.zerofill) && mapped && isNumericKind(mapped.kind)) {
+      const expr = `${quoteIdent(name)} >= 0`;
+      if (!t.checks.some((k) => k.expr === expr)) t.checks.push({ expr });
+      this.change(obj, 'UNSIGNED', `CHECK (${expr})`, 'UNSIGNED -> CHECK (column >= 0): PostgreSQL has no unsigned types, the check keeps out negative values');
+    }
+    // MySQL 8 ref, The YEAR Type: values 1901 to 2155, or 0 (displayed 0000).
+    if (this.dialect === 'mysql' && def.type?.name === 'YEAR' && mapped && isIntegerKind(mapped.kind)) {
+      const expr = `${quoteIdent(name)} = 0 OR ${quoteIdent(name)} BETWEEN 1901 AND 2155`;
+      if (!t.checks.some((k) => k.expr === expr)) t.checks.push({ expr });
+    }
+    if (def.binary) {
+      this.change(obj, 'BINARY', '(default collation)', "BINARY attribute (the _bin collation: values compare by their bytes, so case matters) dropped: PostgreSQL's default deterministic collation already tells 'A' from 'a'");
     }
     if (def.namedNotNull) this.change(obj, `CONSTRAINT ${def.namedNotNull} NOT NULL`, 'NOT NULL', 'named NOT NULL constraint -> NOT NULL (name dropped)');
     if (def.dropped.length) this.change(obj, def.dropped.join(' '), '', 'column options without a PostgreSQL equivalent dropped');
@@ -742,6 +764,13 @@ export class Converter {
       }
       case 'foreign_key': {
         this.found('foreign_key', obj);
+        if (inlineCol && this.from === 'mysql') {
+          // MySQL 8 ref, FOREIGN KEY Constraints: a REFERENCES clause inside a column definition is
+          // parsed and ignored (MariaDB creates the key). The source holds no such key, so its data may break it.
+          this.action('foreign_key', obj, 'constraint', `inline REFERENCES on column ${inlineCol}: MySQL parses and ignores it, so the source has no such foreign key and its data may violate it; it was not created`,
+            `Check the data, then ALTER TABLE ${this.q(t.name)} ADD FOREIGN KEY (${quoteIdent(pgName(inlineCol))}) REFERENCES ${this.q(pgName(c.refTable!.name.name))}${c.refColumns ? ` (${c.refColumns.map((x) => quoteIdent(pgName(x.name))).join(', ')})` : ''}`, 'simple', c.raw);
+          return;
+        }
         if (c.disabled) {
           this.action('foreign_key', obj, 'constraint', 'foreign key is disabled in the source, so existing data may violate it; it was not created', 'Clean the data, then add the foreign key (NOT VALID + VALIDATE CONSTRAINT)', 'simple', c.raw);
           return;
@@ -921,6 +950,13 @@ export class Converter {
         case 'auto_increment':
           this.setAutoIncrement(t, a.value);
           break;
+        case 'rename_table':
+        case 'rename_column':
+        case 'drop':
+          if (t.stub || !this.alterModel(t, a)) {
+            this.action('table', t.src, 'alter', `ALTER TABLE clause not converted: ${a.raw.slice(0, 200)}`, 'Apply the change by hand in PostgreSQL', 'simple', st.raw);
+          }
+          break;
         case 'options':
           this.change(t.src, a.raw, '', 'table options dropped');
           break;
@@ -931,6 +967,102 @@ export class Converter {
           break;
       }
     }
+  }
+
+  /**
+   * Renames and drops applied to the table this script defines, so the converted script creates the
+   * final shape. False when the target (column, index, key) is not known here.
+   */
+  private alterModel(t: TableModel, a: Extract<AlterAction, { a: 'rename_table' | 'rename_column' | 'drop' }>): boolean {
+    if (a.a === 'rename_table') {
+      const newKey = this.qnameKey(a.to);
+      if (this.tables.has(newKey)) return false;
+      const newName = this.ident(a.to.name.name, a.to.name.name);
+      this.names.reserve(newName);
+      for (const fk of this.fks) {
+        if (fk.tableKey === t.key) Object.assign(fk, { tableKey: newKey, table: newName });
+        if (fk.refKey === t.key) Object.assign(fk, { refKey: newKey, refName: newName });
+      }
+      for (const ix of this.indexes) if (ix.tableKey === t.key) Object.assign(ix, { tableKey: newKey, table: newName });
+      this.tables.delete(t.key);
+      this.change(t.src, `RENAME TO ${a.to.name.name}`, newName, 'table rename applied: the table is created under its new name');
+      Object.assign(t, { key: newKey, src: a.to.name.name, name: newName });
+      this.tables.set(newKey, t);
+      return true;
+    }
+    if (a.a === 'rename_column') {
+      const col = t.columns.find((c) => c.name === pgName(a.from.name));
+      const to = pgName(a.to.name);
+      if (!col || t.columns.some((c) => c.name === to)) return false;
+      this.renameColumnRefs(t, col.name, to);
+      this.change(`${t.src}.${a.from.name}`, a.raw, to, 'column rename applied: the column is created under its new name');
+      col.name = to;
+      col.src = a.to.name;
+      return true;
+    }
+    const n = a.name ? pgName(a.name.name) : '';
+    const named = (x: string | undefined) => x !== undefined && (x === n || x === pgName(`${t.name}_${n}`));
+    const done = (what: string) => {
+      this.change(`${t.src}${a.name ? `.${a.name.name}` : ''}`, a.raw, '(not created)', `${what} dropped by a later ALTER TABLE: the converted script leaves it out`);
+      return true;
+    };
+    switch (a.what) {
+      case 'column': {
+        const col = t.columns.find((c) => c.name === n);
+        if (!col) return false;
+        const q = quoteIdent(n);
+        const uses = (cols: string[]) => cols.some((c) => c === q || stripQuotes(c) === n);
+        t.columns = t.columns.filter((c) => c !== col);
+        if (t.pk && uses(t.pk.cols)) t.pk = undefined;
+        t.uniques = t.uniques.filter((u) => !uses(u.cols));
+        const word = new RegExp(`(?<![\\w$"])${q.replace(/[$"]/g, '\\$&')}(?![\\w$"])`);
+        t.checks = t.checks.filter((k) => !word.test(k.expr));
+        this.indexes = this.indexes.filter((ix) => ix.tableKey !== t.key || !uses(ix.plainCols));
+        this.fks = this.fks.filter((fk) => !(fk.tableKey === t.key && uses(fk.cols)));
+        return done('column (and the keys, indexes and checks on it)');
+      }
+      case 'primary_key':
+        if (!t.pk) return false;
+        t.pk = undefined;
+        for (const c of t.columns) c.inlinePk = false;
+        return done('primary key');
+      case 'foreign_key': {
+        const fk = this.fks.find((f) => f.tableKey === t.key && f.name === n);
+        if (!fk) return false;
+        this.fks = this.fks.filter((f) => f !== fk);
+        return done('foreign key');
+      }
+      case 'index':
+      case 'check':
+      case 'constraint': {
+        if (a.what !== 'check') {
+          const ix = this.indexes.find((i) => i.tableKey === t.key && (named(i.name) || i.object.toLowerCase().endsWith(`.${a.name!.name.toLowerCase()}`)));
+          if (ix) {
+            this.indexes = this.indexes.filter((i) => i !== ix);
+            return done('index');
+          }
+          const u = t.uniques.find((k) => named(k.name));
+          if (u) {
+            t.uniques = t.uniques.filter((k) => k !== u);
+            return done('unique key');
+          }
+        }
+        if (a.what !== 'index') {
+          const k = t.checks.find((x) => x.name === n);
+          if (k) {
+            t.checks = t.checks.filter((x) => x !== k);
+            return done('check constraint');
+          }
+          const fk = this.fks.find((f) => f.tableKey === t.key && f.name === n);
+          if (fk) {
+            this.fks = this.fks.filter((f) => f !== fk);
+            return done('foreign key');
+          }
+        }
+        return false;
+      }
+    }
+    return false;
   }
 
   private modifyColumn(t: TableModel, def: ColumnDef, oldName: string | undefined, partial: boolean, raw: string): void {
@@ -948,6 +1080,8 @@ export class Converter {
       for (const c of def.constraints) this.addConstraint(t, c, col.src);
       return;
     }
+    // A restated MySQL column replaces its UNSIGNED / YEAR range checks (buildColumn adds them again when they still hold).
+    t.checks = t.checks.filter((k) => k.expr !== `${quoteIdent(col.name)} >= 0` && k.expr !== `${quoteIdent(col.name)} = 0 OR ${quoteIdent(col.name)} BETWEEN 1901 AND 2155`);
     const next = this.buildColumn(t, def, `${t.src}.${def.name.name}`);
     if (next.name !== col.name) this.renameColumnRefs(t, col.name, next.name);
     // Oracle's MODIFY changes what it names and keeps the rest; MySQL's MODIFY and CHANGE restate
@@ -1125,9 +1259,12 @@ export class Converter {
       return;
     }
     const cols = st.columns?.length ? ` (${st.columns.map((c) => quoteIdent(pgName(c.name))).join(', ')})` : '';
-    vm.sql = `CREATE ${st.materialized ? 'MATERIALIZED ' : ''}VIEW ${this.q(name)}${cols} AS\n${res.sql}${st.checkOption ? `\n${st.checkOption}` : ''}`;
+    if (st.securityInvoker) this.change(srcName, 'SQL SECURITY INVOKER', 'WITH (security_invoker = true)', 'invoker rights view -> security_invoker view option (PostgreSQL 15 or later)');
+    vm.sql = `CREATE ${st.materialized ? 'MATERIALIZED ' : ''}VIEW ${this.q(name)}${cols}${st.securityInvoker ? ' WITH (security_invoker = true)' : ''} AS\n${res.sql}${st.checkOption ? `\n${st.checkOption}` : ''}`;
     if (res.notes.length) this.change(srcName, 'view body', 'converted view body', res.notes.join('; '));
-    if (st.dropped.length) this.change(srcName, st.dropped.join(' '), '', 'view options dropped');
+    if (st.dropped.length) {
+      this.change(srcName, st.dropped.join(' '), '', 'view options dropped: PostgreSQL picks merge or materialize itself (ALGORITHM), a view runs with its owner\'s rights by default (SQL SECURITY DEFINER) and its owner is whoever creates it (DEFINER: ALTER VIEW ... OWNER TO to change)');
+    }
     if (st.materialized) {
       this.action('view', srcName, 'materialized_view', 'materialized view refresh mode (ON COMMIT / FAST / scheduled) does not carry over', 'Schedule REFRESH MATERIALIZED VIEW (pg_cron) or refresh from the application', 'simple');
     }
@@ -1295,6 +1432,57 @@ export class Converter {
     return out;
   }
 
+  /**
+   * MySQL PARTITION BY -> PostgreSQL declarative partitioning (PostgreSQL docs, Table Partitioning):
+   * RANGE -> FOR VALUES FROM (previous bound, else MINVALUE) TO (bound | MAXVALUE), LIST -> FOR
+   * VALUES IN, HASH / KEY -> n partitions FOR VALUES WITH (MODULUS n, REMAINDER i). Undefined, with
+   * an action item, when PostgreSQL would refuse the table that way.
+   */
+  private partitionSql(t: TableModel, p: NonNullable<TableModel['partition']>): { by: string; parts: string[] } | undefined {
+    const { spec } = p;
+    let why: string | undefined;
+    const cols = spec.columns.length ? spec.columns.map((c) => pgName(c.name)) : (t.pk?.cols.map(stripQuotes) ?? []);
+    const keyCols = cols.map((n) => t.columns.find((c) => c.name === n));
+    if (cols.length === 0) why = 'KEY () partitioning on a table without a primary key';
+    else if (keyCols.some((c) => !c)) why = 'a partition key column is not a column of the table';
+    else if (keyCols.some((c) => c!.generated)) why = 'PostgreSQL does not allow a generated column in a partition key';
+    else if (t.columns.some((c) => c.identity)) why = 'PostgreSQL before 17 does not allow identity (AUTO_INCREMENT) columns in a partitioned table';
+    else if ([t.pk, ...t.uniques].some((k) => k && !cols.every((n) => k.cols.map(stripQuotes).includes(n)))) why = 'a primary or unique key does not include every partition key column';
+    else if (spec.method === 'LIST' && cols.length !== 1) why = 'PostgreSQL list partitioning takes one column';
+    if (why) {
+      this.action('table', t.src, 'partitioning', `partitioned table: ${p.raw.slice(0, 200)} (not mapped: ${why})`,
+        'Declare the table PARTITION BY RANGE/LIST/HASH in PostgreSQL and create each partition; the table was created unpartitioned', 'medium', p.stmt);
+      return undefined;
+    }
+    const key = cols.map(quoteIdent).join(', ');
+    const method = spec.method === 'KEY' ? 'HASH' : spec.method;
+    const parts: string[] = [];
+    const partName = (n: string) => this.names.claim(pgName(`${t.name}_${n}`));
+    const notes: string[] = [];
+    if (method === 'RANGE') {
+      let prev = cols.map(() => 'MINVALUE');
+      for (const part of spec.parts) {
+        let max = false;
+        // once one column is MAXVALUE PostgreSQL wants the rest MAXVALUE too
+        const to = part.lessThan!.map((v) => (max ||= v === undefined) ? 'MAXVALUE' : v!);
+        parts.push(`CREATE TABLE ${this.q(partName(part.name.name))} PARTITION OF ${this.q(t.name)} FOR VALUES FROM (${prev.join(', ')}) TO (${to.join(', ')})`);
+        prev = to;
+      }
+      if (keyCols.some((c) => !c!.notNull)) notes.push('MySQL files a NULL key in the lowest range partition; PostgreSQL range partitions refuse NULL keys');
+    } else if (method === 'LIST') {
+      for (const part of spec.parts) parts.push(`CREATE TABLE ${this.q(partName(part.name.name))} PARTITION OF ${this.q(t.name)} FOR VALUES IN (${part.inValues!.join(', ')})`);
+    } else {
+      const n = spec.count ?? (spec.parts.length || 1);
+      for (let i = 0; i < n; i++) {
+        parts.push(`CREATE TABLE ${this.q(partName(spec.parts[i]?.name.name ?? `p${i}`))} PARTITION OF ${this.q(t.name)} FOR VALUES WITH (MODULUS ${n}, REMAINDER ${i})`);
+      }
+      notes.push(`PostgreSQL's hash function differs from MySQL's${spec.linear ? ' (and LINEAR hashing)' : ''}: a row may land in another partition number`);
+    }
+    this.change(t.src, p.raw.slice(0, 200), `PARTITION BY ${method} (${key}) with ${parts.length} partition${parts.length === 1 ? '' : 's'}`,
+      ['MySQL partitioning -> PostgreSQL declarative partitioning', ...notes].join('; '));
+    return { by: `${method} (${key})`, parts };
+  }
+
   private finish(): ConversionResult {
     this.alignForeignKeyTypes();
     const out: string[] = [];
@@ -1318,7 +1506,9 @@ export class Converter {
       if (t.pk && !t.pk.inline) lines.push(this.keySql('PRIMARY KEY', t.pk));
       for (const u of t.uniques) lines.push(this.keySql('UNIQUE', u));
       for (const c of t.checks) lines.push(`${c.name ? `CONSTRAINT ${quoteIdent(c.name)} ` : ''}CHECK (${c.expr})`);
-      out.push(`CREATE TABLE ${t.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.q(t.name)} (\n  ${lines.join(',\n  ')}\n)`);
+      const part = t.partition ? this.partitionSql(t, t.partition) : undefined;
+      out.push(`CREATE TABLE ${t.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.q(t.name)} (\n  ${lines.join(',\n  ')}\n)${part ? ` PARTITION BY ${part.by}` : ''}`);
+      if (part) out.push(...part.parts);
     }
     // Tables only altered in this script: emit their additions as ALTER TABLE.
     for (const t of this.tableOrder) {

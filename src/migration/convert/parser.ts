@@ -1,6 +1,6 @@
 import type {
   AlterAction, AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger,
-  CreateType, CreateView, Expr, ExtendedProperty, Ident, IndexCol, QName, RefAction, Statement, Unsupported,
+  CreateType, CreateView, Expr, ExtendedProperty, Ident, IndexCol, PartitionSpec, QName, RefAction, Statement, Unsupported,
 } from './ast.js';
 import { Cursor, ParseError } from './cursor.js';
 import { parseInsert } from './insert.js';
@@ -132,6 +132,15 @@ export class DdlParser extends Cursor {
       case 'CALL':
         return this.parseExec();
       case 'RENAME':
+        if (this.dialect === 'mysql' && this.isWordAt(1, 'TABLE')) {
+          // RENAME TABLE a TO b: one pair is an ALTER TABLE a RENAME TO b.
+          this.i += 2;
+          const table = this.qname();
+          if (this.eatWord('TO')) {
+            const to = this.qname();
+            if (this.done) return { kind: 'alter_table', table, actions: [{ a: 'rename_table', to, raw }], raw };
+          }
+        }
         return this.unsupported('table', this.peek(2)?.text ?? '', 'rename', 'RENAME is not converted', 'Apply ALTER TABLE ... RENAME TO by hand', 'simple');
       default:
         throw this.error('unrecognized statement');
@@ -148,7 +157,10 @@ export class DdlParser extends Cursor {
     this.expectWord('CREATE');
     let temporary: string | undefined;
     const variants: string[] = [];
+    /** DEFINER / ALGORITHM / SQL SECURITY before VIEW (MySQL 8 ref, CREATE VIEW), reported by the view. */
+    const viewOpts: string[] = [];
     for (;;) {
+      const optStart = this.i;
       if (this.eatWords('OR', 'REPLACE') || this.eatWords('OR', 'ALTER')) continue;
       else if (this.eatWord('EDITIONABLE', 'NONEDITIONABLE', 'EDITIONING', 'FORCE', 'NOFORCE', 'NONEDITIONING')) continue;
       else if (this.eatWords('NO', 'FORCE')) continue;
@@ -159,11 +171,16 @@ export class DdlParser extends Cursor {
         if (this.isOp('@')) this.i += 2;
         else if (this.peek()?.kind === 'var') this.i++;
         if (this.isPunct('(') && this.isPunct(')', 1)) this.i += 2;
+        viewOpts.push(this.text(optStart));
       } else if (this.isWord('ALGORITHM')) {
         this.i++;
         this.eatOp('=');
         this.i++;
-      } else if (this.eatWords('SQL', 'SECURITY')) this.i++;
+        viewOpts.push(this.text(optStart));
+      } else if (this.eatWords('SQL', 'SECURITY')) {
+        this.i++;
+        viewOpts.push(this.text(optStart));
+      }
       else if (this.eatWords('GLOBAL', 'TEMPORARY') || this.eatWords('LOCAL', 'TEMPORARY') || this.eatWords('PRIVATE', 'TEMPORARY')) temporary = 'GLOBAL TEMPORARY';
       else if (this.eatWord('TEMPORARY', 'TEMP')) temporary = 'TEMPORARY';
       else if (this.isWord('UNIQUE', 'BITMAP', 'FULLTEXT', 'SPATIAL', 'CLUSTERED', 'NONCLUSTERED', 'COLUMNSTORE', 'MULTIVALUE', 'XML', 'PRIMARY') && !this.isWordAt(1, 'SCHEMA')) {
@@ -180,8 +197,14 @@ export class DdlParser extends Cursor {
         return this.parseCreateIndex(variants);
       case 'SEQUENCE':
         return this.parseCreateSequence();
-      case 'VIEW':
-        return this.parseCreateView(false);
+      case 'VIEW': {
+        const view = this.parseCreateView(false);
+        for (const o of viewOpts) {
+          if (/^SQL\s+SECURITY\s+INVOKER$/i.test(o)) view.securityInvoker = true;
+          else view.dropped.push(o);
+        }
+        return view;
+      }
       case 'MATERIALIZED':
         return this.parseCreateView(true);
       case 'TRIGGER':
@@ -299,6 +322,13 @@ export class DdlParser extends Cursor {
     const col: ColumnDef = { name, constraints: [], dropped: [], raw: '' };
     const attrNext = c.isWord() && COLUMN_ATTR_START.has(c.peek()!.upper);
     if (!c.done && !c.isWord('AS', 'GENERATED', 'COMPUTED') && !(partial && attrNext)) col.type = c.parseType();
+    if (this.dialect === 'mysql' && col.type?.name === 'SERIAL' && !col.type.args.length) {
+      // MySQL 8 ref, Numeric Data Type Syntax: SERIAL is an alias for BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE.
+      col.type = { ...col.type, name: 'BIGINT', unsigned: true };
+      col.autoIncrement = true;
+      col.notNull = true;
+      col.constraints.push({ kind: 'unique', columns: [{ col: name, raw: name.name }], dropped: [], raw: 'SERIAL' });
+    }
     while (!c.done) this.parseColumnAttr(c, col);
     col.raw = c.text(start);
     return col;
@@ -467,6 +497,23 @@ export class DdlParser extends Cursor {
       case 'CHARSET':
         c.i++;
         col.charset = c.next().text;
+        return;
+      case 'BINARY':
+      case 'ASCII':
+      case 'UNICODE':
+      case 'BYTE':
+        // MySQL 8 ref, String Data Type Syntax: BINARY after a character type is shorthand for the
+        // _bin collation of its character set; ASCII / UNICODE are shorthands for CHARACTER SET
+        // latin1 / ucs2. (A type named BINARY is read by parseType before any attribute.)
+        if (this.dialect !== 'mysql' || !col.type) break;
+        c.i++;
+        if (w === 'BYTE' && col.type.name === 'CHAR') {
+          // MySQL 8 ref: CHAR BYTE is an alias for the BINARY data type.
+          col.type = { ...col.type, name: 'BINARY', raw: `${col.type.raw} BYTE` };
+          return;
+        }
+        if (w === 'BINARY') col.binary = true;
+        else col.charset ??= w === 'ASCII' ? 'latin1' : 'ucs2';
         return;
       case 'AFTER':
         if (this.dialect !== 'mysql') break;
@@ -758,6 +805,14 @@ export class DdlParser extends Cursor {
       if (this.eatPunct(',')) continue;
       if (this.isWord('PARTITION', 'SUBPARTITION') || (this.isWord('ON') && this.isIdentAt(1) && this.isPunct('(', 2))) {
         table.partition = this.text(s, this.toks.length);
+        if (this.dialect === 'mysql' && this.isWord('PARTITION') && this.isWordAt(1, 'BY')) {
+          try {
+            table.partitionSpec = this.parsePartition(this.sub(this.toks.slice(s)));
+          } catch (err) {
+            if (!(err instanceof ParseError)) throw err;
+            table.partitionWhy = err.message;
+          }
+        }
         this.i = this.toks.length;
         return;
       }
@@ -827,6 +882,82 @@ export class DdlParser extends Cursor {
       }
       table.droppedOptions.push(this.text(s));
     }
+  }
+
+  /**
+   * MySQL 8 ref, CREATE TABLE partition_options: PARTITION BY [LINEAR] HASH (expr) | [LINEAR] KEY
+   * [ALGORITHM={1|2}] (cols) | RANGE {(expr) | COLUMNS (cols)} | LIST {(expr) | COLUMNS (cols)}
+   * [PARTITIONS n] [SUBPARTITION BY ...] [(PARTITION name [VALUES {LESS THAN {(values) | MAXVALUE}
+   * | IN (values)}] [options] [(subpartitions)], ...)]. Throws a ParseError when the key is an
+   * expression or a bound is not a literal: such tables stay unpartitioned with an action item.
+   */
+  private parsePartition(c: Cursor): PartitionSpec {
+    c.expectWord('PARTITION');
+    c.expectWord('BY');
+    const linear = !!c.eatWord('LINEAR');
+    const method = c.expectWord('RANGE', 'LIST', 'HASH', 'KEY') as PartitionSpec['method'];
+    if (method === 'KEY' && c.eatWord('ALGORITHM')) {
+      c.eatOp('=');
+      c.next();
+    }
+    c.eatWord('COLUMNS');
+    const keyToks = c.balanced();
+    const columns = keyToks.length === 0 ? [] : Cursor.splitCommas(keyToks).map((p) => {
+      const k = c.sub(p);
+      const id = k.ident();
+      if (!k.done) throw k.error('the partition key is an expression, not a column list');
+      return id;
+    });
+    if (columns.length === 0 && method !== 'KEY') throw c.error('empty partition key');
+    const spec: PartitionSpec = { method, linear, columns, parts: [], subpartitioned: false };
+    const literal = (p: Token[]): string | undefined => {
+      const k = c.sub(p);
+      if (k.eatWord('MAXVALUE')) return undefined;
+      const neg = !!k.eatOp('-');
+      const t = k.next();
+      if (!k.done) throw k.error('partition bound is an expression, not a literal');
+      if (t.kind === 'number') return (neg ? '-' : '') + t.text;
+      if (t.kind === 'string' && !neg) return `'${t.value.replace(/'/g, "''")}'`;
+      if (t.kind === 'word' && t.upper === 'NULL' && !neg) return 'NULL';
+      throw k.error('partition bound is not a literal');
+    };
+    while (!c.done) {
+      if (c.eatWord('PARTITIONS')) spec.count = Number(c.next().text);
+      else if (c.isWord('SUBPARTITION', 'SUBPARTITIONS')) throw c.error('sub-partitioning (SUBPARTITION BY) is not mapped');
+      else if (c.isPunct('(')) {
+        for (const def of Cursor.splitCommas(c.balanced())) {
+          const d = c.sub(def);
+          d.expectWord('PARTITION');
+          const part: PartitionSpec['parts'][number] = { name: d.ident() };
+          if (d.eatWord('VALUES')) {
+            if (d.eatWords('LESS', 'THAN')) {
+              part.lessThan = d.eatWord('MAXVALUE') ? columns.map(() => undefined) : Cursor.splitCommas(d.balanced()).map(literal);
+              if (method !== 'RANGE' || part.lessThan.length !== Math.max(columns.length, 1)) throw d.error('VALUES LESS THAN does not match the key');
+            } else {
+              d.expectWord('IN');
+              part.inValues = Cursor.splitCommas(d.balanced()).map((p) => {
+                if (columns.length > 1) throw d.error('LIST COLUMNS on several columns: PostgreSQL lists one column');
+                const v = literal(p);
+                if (v === undefined) throw d.error('MAXVALUE in a value list');
+                return v;
+              });
+              if (method !== 'LIST') throw d.error('VALUES IN outside LIST partitioning');
+            }
+          }
+          // Storage options (ENGINE, COMMENT, DATA DIRECTORY, TABLESPACE ...) and subpartitions are skipped.
+          while (!d.done) {
+            if (d.isPunct('(')) {
+              spec.subpartitioned = true;
+              d.balanced();
+            } else d.i++;
+          }
+          spec.parts.push(part);
+        }
+      } else throw c.error('unexpected token in PARTITION BY');
+    }
+    if ((method === 'RANGE' || method === 'LIST') && spec.parts.length === 0) throw c.error(`${method} partitioning without partition definitions`);
+    if ((method === 'RANGE' && spec.parts.some((p) => !p.lessThan)) || (method === 'LIST' && spec.parts.some((p) => !p.inValues))) throw c.error('a partition without VALUES');
+    return spec;
   }
 
   // ------------------------------------------------------------------ INDEX
@@ -916,6 +1047,10 @@ export class DdlParser extends Cursor {
   private parseAlterAction(c: Cursor, last: 'add' | 'modify' | undefined): AlterAction[] {
     const raw = c.text(0, c.toks.length);
     const start = c.i;
+    if (c.isWord('ADD') && c.isWordAt(1, 'PARTITION')) {
+      c.i = c.toks.length;
+      return [{ a: 'other', raw }];
+    }
     if (c.eatWord('ADD')) {
       if (c.isPunct('(')) {
         // Oracle: ADD ( constraint, constraint ) or ADD ( column, column )
@@ -944,6 +1079,11 @@ export class DdlParser extends Cursor {
       const col = this.parseColumn(c, false);
       return [{ a: 'modify_column', col, oldName, partial: false }];
     }
+    if (this.dialect === 'mysql' && ((c.isWord('ALTER') && c.isWordAt(1, 'INDEX')) || (c.isWord('ALGORITHM', 'LOCK') && c.isOp('=', 1)))) {
+      // ALTER INDEX i [IN]VISIBLE (optimizer visibility), ALGORITHM= / LOCK= (how MySQL runs the ALTER): no schema change
+      c.i = c.toks.length;
+      return [{ a: 'options', dropped: [raw], raw }];
+    }
     if (c.isWord('ALTER')) {
       c.i++;
       c.eatWord('COLUMN');
@@ -967,6 +1107,41 @@ export class DdlParser extends Cursor {
     if (c.eatWord('AUTO_INCREMENT')) {
       c.eatOp('=');
       return [{ a: 'auto_increment', value: c.next().text }];
+    }
+    // MySQL 8 ref, ALTER TABLE: RENAME [TO|AS] new, RENAME COLUMN a TO b, DROP [COLUMN] c,
+    // DROP {INDEX|KEY} i, DROP PRIMARY KEY, DROP FOREIGN KEY f, DROP {CHECK|CONSTRAINT} c.
+    if (c.isWord('RENAME')) {
+      if (c.isWordAt(1, 'COLUMN') && c.isIdentAt(2) && c.isWordAt(3, 'TO') && c.isIdentAt(4) && c.toks.length === 5) {
+        c.i += 2;
+        const from = c.ident();
+        c.i++;
+        return [{ a: 'rename_column', from, to: c.ident(), raw }];
+      }
+      if (!c.isWordAt(1, 'COLUMN', 'INDEX', 'KEY', 'CONSTRAINT')) {
+        c.i++;
+        c.eatWord('TO', 'AS');
+        if (c.isIdentAt()) {
+          const to = c.qname();
+          if (c.done) return [{ a: 'rename_table', to, raw }];
+        }
+        c.i = start;
+      }
+    }
+    if (c.isWord('DROP')) {
+      c.i++;
+      let what: Extract<AlterAction, { a: 'drop' }>['what'] | undefined;
+      if (c.eatWords('PRIMARY', 'KEY')) what = 'primary_key';
+      else if (c.eatWords('FOREIGN', 'KEY')) what = 'foreign_key';
+      else if (c.eatWord('INDEX', 'KEY')) what = 'index';
+      else if (c.eatWord('CHECK')) what = 'check';
+      else if (c.eatWord('CONSTRAINT')) what = 'constraint';
+      else if (c.eatWord('COLUMN') || (c.isIdentAt() && !c.isWord('PARTITION', 'DEFAULT', 'PERIOD', 'SYSTEM', 'UNUSED', 'UNIQUE', 'FULLTEXT', 'SPATIAL'))) what = 'column';
+      if (what) {
+        c.eatWords('IF', 'EXISTS');
+        const name = what === 'primary_key' ? undefined : c.isIdentAt() ? c.ident() : undefined;
+        if (c.done && (name || what === 'primary_key')) return [{ a: 'drop', what, name, raw }];
+      }
+      c.i = start;
     }
     if (c.isWord('DISABLE', 'ENABLE') && c.isWordAt(1, 'KEYS')) {
       c.i += 2;

@@ -77,7 +77,7 @@ const m = (pg: string, kind: TypeKind, rule: string, notes: string[] = []): Mapp
 
 function mapMysql(t: TypeRef): MappedType {
   const a = t.args;
-  const u = !!t.unsigned;
+  const u = !!t.unsigned || !!t.zerofill; // ZEROFILL implies UNSIGNED
   const notes: string[] = [];
   if (t.zerofill) notes.push('ZEROFILL dropped (display formatting only)');
   const width = a.length && ['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'INTEGER', 'BIGINT'].includes(t.name) ? ' (display width dropped)' : '';
@@ -117,7 +117,6 @@ function mapMysql(t: TypeRef): MappedType {
     case 'DEC':
     case 'NUMERIC':
     case 'FIXED':
-      if (u) notes.push('UNSIGNED dropped: negative values are no longer rejected');
       if (a.length === 0) return m('numeric(10,0)', 'numeric', 'decimal -> numeric(10,0) (MySQL default precision)', notes);
       return m(`numeric(${a.join(',')})`, 'numeric', 'decimal -> numeric', notes);
     case 'CHAR':
@@ -159,7 +158,7 @@ function mapMysql(t: TypeRef): MappedType {
     case 'TIME':
       return m(`time${fsp(a[0], notes)}`, 'time', 'time', notes);
     case 'YEAR':
-      notes.push('YEAR holds 1901..2155 (or 0000); integer accepts any value');
+      notes.push('YEAR holds 1901..2155 (or 0000): a CHECK keeps that range');
       return m('integer', 'int', 'year -> integer', notes);
     case 'JSON':
       return m('jsonb', 'json', 'json -> jsonb', notes);
