@@ -97,7 +97,7 @@ interface TableModel {
   columns: ColModel[];
   pk?: KeyModel;
   uniques: KeyModel[];
-  checks: { name?: string; expr: string }[];
+  checks: { name?: string; expr: string; rangeOf?: string }[];
   comment?: string;
   ifNotExists: boolean;
   like?: string;
@@ -447,6 +447,9 @@ export class Converter {
         this.change(obj, def.type.raw, col.type, [mapped.rule, ...mapped.notes].join('; '));
       }
       if (mapped.action) this.action('column', obj, mapped.action.category, mapped.action.reason, mapped.action.recommended, mapped.action.complexity);
+      if (mapped.range && !def.autoIncrement && !def.identity && !t.checks.some((k) => k.rangeOf === name)) {
+        t.checks.push({ expr: `${quoteIdent(name)} BETWEEN ${mapped.range[0]} AND ${mapped.range[1]}`, rangeOf: name });
+      }
       if (this.dialect === 'sqlserver' && /^(ROWVERSION|TIMESTAMP)$/.test(def.type.name)) {
         this.action('column', obj, 'concurrency', 'rowversion/timestamp column: SQL Server updates it on every write, PostgreSQL will not', 'If the application uses it for optimistic locking, use the xmin system column or a trigger that bumps a version number', 'simple');
       }
