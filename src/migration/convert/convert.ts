@@ -785,6 +785,9 @@ export class Converter {
           const name = c.name ? pgName(c.name.name) : undefined;
           t.checks.push({ name, expr });
           if (ctx.notes.length) this.change(obj, c.checkRaw ?? '', expr, ctx.notes.join('; '));
+          if (c.novalidate) {
+            this.change(obj, 'ENABLE NOVALIDATE', 'CHECK (enforced on every row)', 'NOVALIDATE dropped: rows already in the source were never checked, PostgreSQL checks them during the load (if they fail, add the CHECK after the load with NOT VALID)');
+          }
           noteDropped();
         } catch (err) {
           if (!(err instanceof Unconvertible)) throw err;

@@ -740,6 +740,13 @@ export class DdlParser extends Cursor {
     while (!this.done) {
       const s = this.i;
       if (this.eatPunct(',')) continue;
+      if (this.dialect === 'sqlserver' && this.isWord('ON') && this.isIdentAt(1) && this.isPunct('(', 2)) {
+        // T-SQL ON partition_scheme (column): later options (WITH (...), TEXTIMAGE_ON) still follow
+        this.i += 2;
+        this.balanced();
+        table.partition = this.text(s);
+        continue;
+      }
       if (this.isWord('PARTITION', 'SUBPARTITION') || (this.isWord('ON') && this.isIdentAt(1) && this.isPunct('(', 2))) {
         table.partition = this.text(s, this.toks.length);
         this.i = this.toks.length;

@@ -338,6 +338,9 @@ function mapOracle(t: TypeRef): MappedType {
       return m('numeric(38,0)', 'numeric', `${t.name.toLowerCase()} (NUMBER(38)) -> numeric(38,0)`, notes);
     case 'FLOAT':
     case 'REAL':
+      // Oracle FLOAT(p) is a NUMBER with p binary digits (FLOAT = FLOAT(126), about 38 decimal digits)
+      notes.push('Oracle FLOAT is a decimal NUMBER subtype; double precision keeps about 15 significant digits (use numeric if more matter)');
+      return m('double precision', 'float', `${t.name.toLowerCase()} -> double precision`, notes);
     case 'DOUBLE PRECISION':
     case 'BINARY_DOUBLE':
       return m('double precision', 'float', `${t.name.toLowerCase()} -> double precision`, notes);
