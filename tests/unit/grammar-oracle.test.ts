@@ -6,6 +6,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertSchema, type ConversionResult } from '../../src/migration/convert/index.js';
+import { ddl as fixture } from '../helpers/fixtures.js';
 
 let pg: PGlite;
 let n = 0;
@@ -451,5 +452,52 @@ describe('Oracle data types', () => {
     const { q } = await convertAndLoad('CREATE TABLE t (d DATE);');
     await q("INSERT INTO t VALUES ('2024-03-01 10:30:15')");
     expect(await q('SELECT d::text AS d FROM t')).toEqual([{ d: '2024-03-01 10:30:15' }]);
+  });
+});
+
+/** Tables with their columns and the foreign keys (table -> referenced table) of a loaded schema. */
+async function catalog(q: Q): Promise<{ tables: Record<string, string[]>; fks: string[] }> {
+  const cols = await q<{ t: string; c: string }>(`SELECT c.relname AS t, a.attname AS c FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum`);
+  const tables: Record<string, string[]> = {};
+  for (const { t, c } of cols) (tables[t] ??= []).push(c);
+  const fks = await q<{ f: string }>(`SELECT conrelid::regclass::text || ' -> ' || confrelid::regclass::text AS f FROM pg_constraint
+    WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY 1`);
+  return { tables, fks: fks.map((x) => x.f) };
+}
+
+describe('a realistic Oracle script (tests/fixtures/ddl/grammar-library.oracle.sql, written for these tests)', () => {
+  it('converts with every table, column and foreign key of the script present in PostgreSQL', async () => {
+    const { r, q } = await convertAndLoad(fixture('grammar-library.oracle.sql'));
+    // read off the script by hand: seven CREATE TABLE statements' columns and seven foreign keys
+    const { tables, fks } = await catalog(q);
+    expect(tables).toEqual({
+      authors: ['author_id', 'author_name', 'born', 'biography'],
+      branch_hours: ['branch_id', 'weekday', 'opens', 'closes'],
+      branches: ['branch_id', 'branch_name', 'city', 'opened_on'],
+      copies: ['copy_id', 'isbn', 'branch_id', 'acquired', 'condition'],
+      loans: ['loan_id', 'copy_id', 'member_id', 'loaned_at', 'due_on', 'returned_on', 'loan_period', 'fine'],
+      members: ['member_id', 'first_name', 'last_name', 'email', 'phone', 'joined_on', 'home_branch_id', 'fine_total', 'status', 'full_name'],
+      titles: ['isbn', 'title', 'author_id', 'published', 'pages', 'list_price', 'rating', 'cover', 'added_at'],
+    });
+    expect(fks).toEqual([
+      'branch_hours -> branches', 'copies -> branches', 'copies -> titles', 'loans -> copies', 'loans -> members', 'members -> branches', 'titles -> authors',
+    ]);
+    // SQL*Plus lines skipped; PL/SQL procedure, synonym and partitioning are action items
+    expect(r.skipped.filter((s) => s.reason.startsWith('SQL*Plus')).length).toBeGreaterThanOrEqual(5);
+    expect(r.action_items.map((a) => a.category)).toEqual(expect.arrayContaining(['procedure', 'synonym', 'partitioning']));
+    await q(`INSERT INTO branches (branch_id, branch_name) VALUES (10, 'Central');
+      INSERT INTO members (first_name, last_name, email, home_branch_id) VALUES ('Ada', 'King', 'ada@example.org', 10);
+      INSERT INTO authors (author_name) VALUES ('M. Shelley');
+      INSERT INTO titles (isbn, title, author_id, pages) VALUES ('9780000000001', 'Frankenstein', 1, 280);
+      INSERT INTO copies (isbn, branch_id) VALUES ('9780000000001', 10);
+      INSERT INTO loans (copy_id, member_id, due_on) VALUES (1, 1000, DATE '2030-01-01')`);
+    // identity START WITH 1000; trigger-filled keys start at their sequences' START WITH 1; virtual column; defaults
+    expect(await q('SELECT m.member_id::int AS m, a.author_id::int AS a, c.copy_id::int AS c, m.full_name, m.status, c.condition FROM members m, authors a, copies c'))
+      .toEqual([{ m: 1000, a: 1, c: 1, full_name: 'Ada King', status: 'A', condition: 'GOOD' }]);
+    expect(await q('SELECT loan_id::int AS id FROM overdue_loans')).toEqual([{ id: 1 }]);
+    await rejects(q, "INSERT INTO copies (isbn, branch_id, condition) VALUES ('9780000000001', 10, 'torn')", /copy_cond_ck/);
+    expect(await q("SELECT nextval('branches_seq')::int AS n")).toEqual([{ n: 10 }]);
+    expect(await q("SELECT col_description('branches'::regclass, 4) AS d")).toEqual([{ d: 'Day the branch first opened its doors.' }]);
   });
 });

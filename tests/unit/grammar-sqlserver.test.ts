@@ -5,6 +5,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertSchema, type ConversionResult } from '../../src/migration/convert/index.js';
+import { ddl as fixture } from '../helpers/fixtures.js';
 
 let pg: PGlite;
 let n = 0;
@@ -440,5 +441,50 @@ describe('T-SQL data types', () => {
     const { q } = await convertAndLoad('CREATE TABLE T (D datetime, O datetimeoffset)\nGO');
     await q("SET TIME ZONE 'America/New_York'; INSERT INTO t VALUES ('2024-03-01 10:30:00', '2024-03-01 10:30:00+02:00'); SET TIME ZONE 'UTC'");
     expect(await q("SELECT d::text AS d, o::text AS o FROM t")).toEqual([{ d: '2024-03-01 10:30:00', o: '2024-03-01 08:30:00+00' }]);
+  });
+});
+
+/** Tables with their columns and the foreign keys (table -> referenced table) of a loaded schema. */
+async function catalog(q: Q): Promise<{ tables: Record<string, string[]>; fks: string[] }> {
+  const cols = await q<{ t: string; c: string }>(`SELECT c.relname AS t, a.attname AS c FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum`);
+  const tables: Record<string, string[]> = {};
+  for (const { t, c } of cols) (tables[t] ??= []).push(c);
+  const fks = await q<{ f: string }>(`SELECT conrelid::regclass::text || ' -> ' || confrelid::regclass::text AS f FROM pg_constraint
+    WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY 1`);
+  return { tables, fks: fks.map((x) => x.f) };
+}
+
+describe('a realistic T-SQL script (tests/fixtures/ddl/grammar-shop.sqlserver.sql, written for these tests)', () => {
+  it('converts with every table, column and foreign key of the script present in PostgreSQL', async () => {
+    const { r, q } = await convertAndLoad(fixture('grammar-shop.sqlserver.sql'));
+    // read off the script by hand: seven CREATE TABLE statements' columns and four ALTER TABLE ... FOREIGN KEY
+    const { tables, fks } = await catalog(q);
+    expect(tables).toEqual({
+      auditlog: ['auditid', 'loggedat', 'username', 'tablename', 'payload', 'origin', 'extra', 'node'],
+      customer: ['customerid', 'firstname', 'lastname', 'fullname', 'email', 'regionid', 'notes', 'creditlimit', 'rowguid', 'modifieddate'],
+      orderheader: ['orderid', 'invoiceno', 'customerid', 'orderdate', 'shipdate', 'paidat', 'status', 'onlineorder', 'subtotal', 'tax', 'freight', 'totaldue', 'comment'],
+      orderline: ['orderid', 'lineno', 'productid', 'qty', 'unitprice', 'discount', 'linetotal'],
+      product: ['productid', 'code', 'name', 'color', 'listprice', 'standardcost', 'margin', 'weightkg', 'sellstart', 'sellend', 'photo', 'spec', 'rowver'],
+      region: ['regionid', 'name', 'isactive', 'modifieddate'],
+    });
+    expect(fks).toEqual(['customer -> region', 'orderheader -> customer', 'orderline -> orderheader', 'orderline -> product']);
+    // procedure and trigger are action items; the view is created
+    expect(r.action_items.map((a) => a.category)).toEqual(expect.arrayContaining(['procedure', 'trigger', 'spatial', 'concurrency']));
+    await q(`INSERT INTO region (regionid, name) VALUES (1, 'North');
+      INSERT INTO customer (firstname, lastname, email, regionid) VALUES ('Ada', 'King', 'ada@example.org', 1);
+      INSERT INTO product (code, name, listprice, standardcost, sellstart) VALUES ('ab-123', 'Tent', 250.00, 180.00, '2024-01-01');
+      INSERT INTO orderheader (customerid, subtotal, tax, freight) VALUES (1, 250.00, 20.00, 5.50);
+      INSERT INTO orderline (orderid, lineno, productid, qty, unitprice, discount) VALUES (1, 1, 100, 2, 125.00, 0.10)`);
+    // computed columns, sequence default, identity seed 100, IsActive default ((1)) through the Flag domain
+    expect(await q(`SELECT c.fullname, p.productid, p.margin::text, h.invoiceno, h.totaldue::text, round(l.linetotal, 2)::text AS linetotal, r.isactive
+      FROM customer c, product p, orderheader h, orderline l, region r`)).toEqual([
+      { fullname: 'Ada King', productid: 100, margin: '70.0000', invoiceno: 10000, totaldue: '275.5000', linetotal: '225.00', isactive: true },
+    ]);
+    expect(await q('SELECT orderid FROM vopenorders')).toEqual([{ orderid: 1 }]);
+    await rejects(q, "INSERT INTO orderheader (customerid, status) VALUES (1, 7)", /ck_orderheader_status/);
+    await q('DELETE FROM orderheader');
+    expect(await q('SELECT count(*)::int AS n FROM orderline')).toEqual([{ n: 0 }]); // ON DELETE CASCADE
+    expect(await q("SELECT obj_description('customer'::regclass, 'pg_class') AS d")).toEqual([{ d: 'Customers of the shop, one row per person.' }]);
   });
 });

@@ -452,6 +452,11 @@ export class Converter {
       }
       if (this.dialect === 'sqlserver' && /^(ROWVERSION|TIMESTAMP)$/.test(def.type.name)) {
         this.action('column', obj, 'concurrency', 'rowversion/timestamp column: SQL Server updates it on every write, PostgreSQL will not', 'If the application uses it for optimistic locking, use the xmin system column or a trigger that bumps a version number', 'simple');
+        if (col.notNull) {
+          // SQL Server fills a rowversion itself, so INSERTs never name it: NOT NULL would refuse every row
+          col.notNull = false;
+          this.change(obj, `${def.type.raw} NOT NULL`, col.type, 'NOT NULL dropped: SQL Server fills rowversion itself and INSERTs leave it out');
+        }
       }
     }
     if (def.namedNotNull) this.change(obj, `CONSTRAINT ${def.namedNotNull} NOT NULL`, 'NOT NULL', 'named NOT NULL constraint -> NOT NULL (name dropped)');
