@@ -125,7 +125,8 @@ function script(g: G): { sql: string; expected: Expect } {
       cols.push('refid');
       nfk++;
     }
-    const ixOpts = chance(g, 50) ? ` WITH (PAD_INDEX = OFF, STATISTICS_NORECOMPUTE = OFF, FILLFACTOR = ${g(fc.integer, { min: 50, max: 100 })}, ALLOW_ROW_LOCKS = ON)` : '';
+    const ff = g(fc.integer, { min: 50, max: 100 });
+    const ixOpts = pick(g, ['', ` WITH (PAD_INDEX = OFF, STATISTICS_NORECOMPUTE = OFF, FILLFACTOR = ${ff}, ALLOW_ROW_LOCKS = ON)`, ` WITH FILLFACTOR = ${ff}`]);
     const fg = pick(g, ['', ' ON [PRIMARY]', ' ON [INDEXES]']);
     lines.push(`CONSTRAINT [PK_${tn}] PRIMARY KEY${pkCluster} ([Id] ${pick(g, ['ASC', 'DESC', ''])})${ixOpts}${fg}`);
     if (chance(g, 30)) lines.push(`CONSTRAINT [CK_${tn}] CHECK ([Id] >= 0)`);

@@ -160,6 +160,27 @@ const cases: Case[] = [
     },
   },
   {
+    // the older spellings in the T-SQL grammar: WITH FILLFACTOR = n, column CHECK NOT FOR REPLICATION, ON "default"
+    clause: 'WITH FILLFACTOR = n, CHECK NOT FOR REPLICATION, ON "default"',
+    sql: 'CREATE TABLE T (Id int NOT NULL CONSTRAINT PK_T PRIMARY KEY CLUSTERED WITH FILLFACTOR = 90 ON [PRIMARY], Q int CHECK NOT FOR REPLICATION (Q > 0), CONSTRAINT UQ_T UNIQUE NONCLUSTERED (Q) WITH FILLFACTOR = 80)\nON "default"\nGO',
+    check: async (r, q) => {
+      expect(rule(r, 'WITH FILLFACTOR = 90')).toBe(true);
+      await q('INSERT INTO t VALUES (1, 1)');
+      await rejects(q, 'INSERT INTO t VALUES (2, 0)', /check constraint/);
+      await rejects(q, 'INSERT INTO t VALUES (3, 1)', /uq_t/);
+    },
+  },
+  {
+    // ALTER TABLE ... ADD col ... DEFAULT x WITH VALUES: existing rows get x (PostgreSQL's ADD COLUMN ... DEFAULT does too)
+    clause: 'ALTER TABLE ADD column DEFAULT ... WITH VALUES',
+    sql: 'CREATE TABLE T (Id int)\nGO\nALTER TABLE T ADD D int NULL CONSTRAINT DF_T_D DEFAULT (5) WITH VALUES\nGO',
+    check: async (r, q) => {
+      expect(rule(r, 'WITH VALUES')).toBe(true);
+      await q('INSERT INTO t (id) VALUES (1)');
+      expect(await q('SELECT d FROM t')).toEqual([{ d: 5 }]);
+    },
+  },
+  {
     clause: 'UNIQUE NONCLUSTERED WITH (...) ON filegroup',
     sql: 'CREATE TABLE T (Id int PRIMARY KEY, Code char(3), CONSTRAINT UQ_T_Code UNIQUE NONCLUSTERED (Code) WITH (FILLFACTOR = 80) ON [INDEXES])\nGO',
     check: async (_r, q) => {

@@ -321,6 +321,8 @@ export class DdlParser extends Cursor {
         col.default = c.parseExpr();
         col.defaultRaw = c.text(s);
         if (cname) col.dropped.push(`CONSTRAINT ${cname.name} (default constraint name)`);
+        // T-SQL ADD column ... DEFAULT x WITH VALUES fills existing rows; PostgreSQL's ADD COLUMN ... DEFAULT always does
+        if (c.eatWords('WITH', 'VALUES')) col.dropped.push('WITH VALUES (PostgreSQL fills existing rows with the default anyway)');
         return;
       }
       case 'AUTO_INCREMENT':
@@ -410,7 +412,9 @@ export class DdlParser extends Cursor {
       }
       case 'CHECK': {
         c.i++;
+        const nfr = c.eatWords('NOT', 'FOR', 'REPLICATION');
         const cons = this.parseCheckBody(c, cname);
+        if (nfr) cons.dropped.push('NOT FOR REPLICATION');
         this.eatStates(c, cons);
         cons.raw = c.text(attrStart);
         col.constraints.push(cons);
@@ -586,7 +590,7 @@ export class DdlParser extends Cursor {
     const drop = (s: string) => cons?.dropped.push(s);
     for (;;) {
       const s = c.i;
-      if (columnLevel && c.isWord('COMMENT', 'ON', 'KEY_BLOCK_SIZE', 'VISIBLE', 'INVISIBLE')) return;
+      if (columnLevel && (c.isWord('COMMENT', 'KEY_BLOCK_SIZE', 'VISIBLE', 'INVISIBLE') || (c.isWord('ON') && this.dialect !== 'sqlserver'))) return;
       if (c.eatWord('USING')) {
         if (c.isWord('INDEX')) {
           c.i = s;
@@ -597,6 +601,10 @@ export class DdlParser extends Cursor {
       } else if (c.isWord('WITH') && c.isPunct('(', 1)) {
         c.i++;
         c.balanced();
+        drop(c.text(s));
+      } else if (c.isWord('WITH') && c.isWordAt(1, 'FILLFACTOR') && c.isOp('=', 2)) {
+        // T-SQL's older spelling: WITH FILLFACTOR = n
+        c.i += 4;
         drop(c.text(s));
       } else if (c.isWord('WITH') && c.isWordAt(1, 'PARSER')) {
         c.i += 3;
