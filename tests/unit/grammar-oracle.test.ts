@@ -125,6 +125,18 @@ const cases: Case[] = [
     },
   },
   {
+    // Oracle 23: DEFAULT ON NULL FOR INSERT ONLY; INVISIBLE columns are still columns (hidden from SELECT *)
+    clause: 'DEFAULT ON NULL FOR INSERT ONLY, INVISIBLE, PARALLEL, ENABLE ROW MOVEMENT',
+    sql: "CREATE TABLE t (id NUMBER(6) INVISIBLE, v VARCHAR2(5) DEFAULT ON NULL FOR INSERT ONLY 'x') ROW STORE COMPRESS ADVANCED PARALLEL 4 ENABLE ROW MOVEMENT;",
+    check: async (r, q) => {
+      expect(rule(r, 'FOR INSERT ONLY')).toBe(true);
+      expect(rule(r, 'INVISIBLE')).toBe(true);
+      expect(rule(r, 'PARALLEL 4')).toBe(true);
+      await q('INSERT INTO t (id) VALUES (1)');
+      expect(await q('SELECT v FROM t')).toEqual([{ v: 'x' }]);
+    },
+  },
+  {
     // ENABLE VALIDATE is the default state: the constraint is kept and the words are noted
     clause: 'constraint state ENABLE VALIDATE',
     sql: 'CREATE TABLE t (id NUMBER(6), CONSTRAINT t_pk PRIMARY KEY (id) ENABLE VALIDATE);',

@@ -316,7 +316,12 @@ export class DdlParser extends Cursor {
         return;
       case 'DEFAULT': {
         c.i++;
-        if (c.eatWords('ON', 'NULL')) col.defaultOnNull = true;
+        if (c.eatWords('ON', 'NULL')) {
+          col.defaultOnNull = true;
+          // Oracle 23: DEFAULT ON NULL FOR INSERT ONLY | FOR INSERT AND UPDATE
+          if (c.eatWords('FOR', 'INSERT', 'ONLY')) col.dropped.push('FOR INSERT ONLY');
+          else if (c.eatWords('FOR', 'INSERT', 'AND', 'UPDATE')) col.dropped.push('FOR INSERT AND UPDATE');
+        }
         const s = c.i;
         col.default = c.parseExpr();
         col.defaultRaw = c.text(s);
