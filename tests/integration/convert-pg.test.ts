@@ -242,7 +242,10 @@ describe('Oracle sample schema HR', () => {
   it('converts everything without action items', () => {
     expect(r.unparsed).toEqual([]);
     expect(r.action_items).toEqual([]);
-    expect(r.summary).toMatchObject({ objects_found: 125, converted_automatically: 125, needing_action: 0 });
+    // Everything converts, whatever the total: the total itself (125) was read off the output, so it is not pinned.
+    expect(r.summary.needing_action).toBe(0);
+    expect(r.summary.converted_automatically).toBe(r.summary.objects_found);
+    // Counted in hr_create.sql: 7 CREATE TABLE, 10 FOREIGN KEY clauses, 1 CREATE VIEW, 3 CREATE SEQUENCE.
     expect(r.summary.by_kind).toMatchObject({ table: { found: 7 }, foreign_key: { found: 10 }, view: { found: 1, converted: 1 }, sequence: { found: 3 } });
   });
 
@@ -315,12 +318,15 @@ describe('Oracle sample schema CO', () => {
       ['products.products_json_c', 'check'],
     ]);
     expect(r.summary.by_kind['view']).toEqual({ found: 4, converted: 2, needing_action: 2 });
-    // comments on the two views that need a person are listed, not dropped
+    // comments on the two views that need a person are listed, not dropped: co_create.sql has 14
+    // COMMENT ON statements naming customer_order_products or product_reviews
     expect(r.skipped.filter((s) => s.reason.startsWith('comment on view'))).toHaveLength(14);
   });
 
   it('creates identity columns, checks and the converted views', async () => {
-    expect((await columns('customers'))['customer_id']).toMatchObject({ data_type: 'integer', is_identity: 'YES' });
+    // CO declares customer_id INTEGER (Oracle: NUMBER(38)) ... AS IDENTITY; PostgreSQL identities are
+    // smallint, integer or bigint, and only bigint comes closest to 38 digits
+    expect((await columns('customers'))['customer_id']).toMatchObject({ data_type: 'bigint', is_identity: 'YES' });
     expect((await columns('stores'))['logo']!.data_type).toBe('bytea');
     await pg.exec(`INSERT INTO customers (email_address, full_name) VALUES ('a@x', 'A');
       INSERT INTO stores (store_name, web_address) VALUES ('web', 'https://x');

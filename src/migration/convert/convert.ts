@@ -98,7 +98,7 @@ interface TableModel {
   columns: ColModel[];
   pk?: KeyModel;
   uniques: KeyModel[];
-  checks: { name?: string; expr: string }[];
+  checks: { name?: string; expr: string; rangeOf?: string }[];
   comment?: string;
   ifNotExists: boolean;
   like?: string;
@@ -459,8 +459,16 @@ export class Converter {
         this.change(obj, def.type.raw, col.type, [mapped.rule, ...mapped.notes].join('; '));
       }
       if (mapped.action) this.action('column', obj, mapped.action.category, mapped.action.reason, mapped.action.recommended, mapped.action.complexity);
+      if (mapped.range && !def.autoIncrement && !def.identity && !t.checks.some((k) => k.rangeOf === name)) {
+        t.checks.push({ expr: `${quoteIdent(name)} BETWEEN ${mapped.range[0]} AND ${mapped.range[1]}`, rangeOf: name });
+      }
       if (this.dialect === 'sqlserver' && /^(ROWVERSION|TIMESTAMP)$/.test(def.type.name)) {
         this.action('column', obj, 'concurrency', 'rowversion/timestamp column: SQL Server updates it on every write, PostgreSQL will not', 'If the application uses it for optimistic locking, use the xmin system column or a trigger that bumps a version number', 'simple');
+        if (col.notNull) {
+          // SQL Server fills a rowversion itself, so INSERTs never name it: NOT NULL would refuse every row
+          col.notNull = false;
+          this.change(obj, `${def.type.raw} NOT NULL`, col.type, 'NOT NULL dropped: SQL Server fills rowversion itself and INSERTs leave it out');
+        }
       }
     }
     // MySQL 8 ref, Numeric Data Type Syntax: UNSIGNED disallows negative values. The wider
@@ -817,6 +825,9 @@ export class Converter {
           const name = c.name ? pgName(c.name.name) : undefined;
           t.checks.push({ name, expr });
           if (ctx.notes.length) this.change(obj, c.checkRaw ?? '', expr, ctx.notes.join('; '));
+          if (c.novalidate) {
+            this.change(obj, 'ENABLE NOVALIDATE', 'CHECK (enforced on every row)', 'NOVALIDATE dropped: rows already in the source were never checked, PostgreSQL checks them during the load (if they fail, add the CHECK after the load with NOT VALID)');
+          }
           noteDropped();
         } catch (err) {
           if (!(err instanceof Unconvertible)) throw err;

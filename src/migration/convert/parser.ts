@@ -362,11 +362,18 @@ export class DdlParser extends Cursor {
         return;
       case 'DEFAULT': {
         c.i++;
-        if (c.eatWords('ON', 'NULL')) col.defaultOnNull = true;
+        if (c.eatWords('ON', 'NULL')) {
+          col.defaultOnNull = true;
+          // Oracle 23: DEFAULT ON NULL FOR INSERT ONLY | FOR INSERT AND UPDATE
+          if (c.eatWords('FOR', 'INSERT', 'ONLY')) col.dropped.push('FOR INSERT ONLY');
+          else if (c.eatWords('FOR', 'INSERT', 'AND', 'UPDATE')) col.dropped.push('FOR INSERT AND UPDATE');
+        }
         const s = c.i;
         col.default = c.parseExpr();
         col.defaultRaw = c.text(s);
         if (cname) col.dropped.push(`CONSTRAINT ${cname.name} (default constraint name)`);
+        // T-SQL ADD column ... DEFAULT x WITH VALUES fills existing rows; PostgreSQL's ADD COLUMN ... DEFAULT always does
+        if (c.eatWords('WITH', 'VALUES')) col.dropped.push('WITH VALUES (PostgreSQL fills existing rows with the default anyway)');
         return;
       }
       case 'AUTO_INCREMENT':
@@ -456,7 +463,9 @@ export class DdlParser extends Cursor {
       }
       case 'CHECK': {
         c.i++;
+        const nfr = c.eatWords('NOT', 'FOR', 'REPLICATION');
         const cons = this.parseCheckBody(c, cname);
+        if (nfr) cons.dropped.push('NOT FOR REPLICATION');
         this.eatStates(c, cons);
         cons.raw = c.text(attrStart);
         col.constraints.push(cons);
@@ -649,7 +658,7 @@ export class DdlParser extends Cursor {
     const drop = (s: string) => cons?.dropped.push(s);
     for (;;) {
       const s = c.i;
-      if (columnLevel && c.isWord('COMMENT', 'ON', 'KEY_BLOCK_SIZE', 'VISIBLE', 'INVISIBLE')) return;
+      if (columnLevel && (c.isWord('COMMENT', 'KEY_BLOCK_SIZE', 'VISIBLE', 'INVISIBLE') || (c.isWord('ON') && this.dialect !== 'sqlserver'))) return;
       if (c.eatWord('USING')) {
         if (c.isWord('INDEX')) {
           c.i = s;
@@ -660,6 +669,10 @@ export class DdlParser extends Cursor {
       } else if (c.isWord('WITH') && c.isPunct('(', 1)) {
         c.i++;
         c.balanced();
+        drop(c.text(s));
+      } else if (c.isWord('WITH') && c.isWordAt(1, 'FILLFACTOR') && c.isOp('=', 2)) {
+        // T-SQL's older spelling: WITH FILLFACTOR = n
+        c.i += 4;
         drop(c.text(s));
       } else if (c.isWord('WITH') && c.isWordAt(1, 'PARSER')) {
         c.i += 3;
@@ -803,6 +816,13 @@ export class DdlParser extends Cursor {
     while (!this.done) {
       const s = this.i;
       if (this.eatPunct(',')) continue;
+      if (this.dialect === 'sqlserver' && this.isWord('ON') && this.isIdentAt(1) && this.isPunct('(', 2)) {
+        // T-SQL ON partition_scheme (column): later options (WITH (...), TEXTIMAGE_ON) still follow
+        this.i += 2;
+        this.balanced();
+        table.partition = this.text(s);
+        continue;
+      }
       if (this.isWord('PARTITION', 'SUBPARTITION') || (this.isWord('ON') && this.isIdentAt(1) && this.isPunct('(', 2))) {
         table.partition = this.text(s, this.toks.length);
         if (this.dialect === 'mysql' && this.isWord('PARTITION') && this.isWordAt(1, 'BY')) {

@@ -271,11 +271,16 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
         // literally, so a pattern with one becomes a regular expression.
         let pat = e.pat;
         while (pat.t === 'paren') pat = pat.e;
+        // SQL Server's default collations (*_CI_AS) compare case-insensitively, LIKE included, so
+        // T-SQL LIKE keeps that with ~* / ILIKE; a column under a *_CS_* collation wants ~ / LIKE.
         if (ctx.dialect === 'sqlserver' && !e.esc && pat.t === 'str' && pat.v.includes('[')) {
-          note(ctx, 'T-SQL LIKE pattern with a character class -> regular expression (~); case-sensitive (use ~* if the source collation was case-insensitive)');
-          return `${p(e.e)} ${e.not ? '!~' : '~'} ${quoteLiteral(likeToRegex(pat.v))}`;
+          note(ctx, "T-SQL LIKE pattern with a character class -> regular expression, case-insensitive (~*) as under SQL Server's default collation (use ~ for a case-sensitive column)");
+          return `${p(e.e)} ${e.not ? '!~*' : '~*'} ${quoteLiteral(likeToRegex(pat.v))}`;
         }
-        if (ctx.dialect !== 'oracle') note(ctx, 'LIKE is case-sensitive in PostgreSQL (use ILIKE if the source collation was case-insensitive)');
+        if (ctx.dialect === 'sqlserver') {
+          op = e.not ? 'NOT ILIKE' : 'ILIKE';
+          note(ctx, "T-SQL LIKE -> ILIKE: case-insensitive as under SQL Server's default collation (use LIKE for a case-sensitive column)");
+        } else if (ctx.dialect !== 'oracle') note(ctx, 'LIKE is case-sensitive in PostgreSQL (use ILIKE if the source collation was case-insensitive)');
       } else throw new Unconvertible(`${e.op}`);
       return `${p(e.e)} ${op} ${p(e.pat)}${e.esc ? ` ESCAPE ${p(e.esc)}` : ''}`;
     }

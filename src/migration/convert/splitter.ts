@@ -151,8 +151,14 @@ export function splitStatements(src: string, dialect: Dialect): RawStatement[] {
         flush();
         out.push({ tokens: [t], text: t.text.trim(), start: t.start, skipReason: 'mysql client DELIMITER command' });
         continue;
+      case 'go': {
+        flush();
+        // "GO n" runs the batch n times; a schema batch only makes sense once
+        const count = /^go\s+(\d+)/i.exec(t.text)?.[1];
+        if (count && count !== '1') out.push({ tokens: [t], text: t.text.trim(), start: t.start, skipReason: `GO ${count}: the batch repeat count is ignored, the batch before it is converted once` });
+        continue;
+      }
       case 'slash':
-      case 'go':
         flush();
         continue;
       case 'terminator':

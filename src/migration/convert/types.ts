@@ -24,6 +24,8 @@ export interface MappedType {
   values?: string[];
   /** MySQL BIGINT UNSIGNED: numeric(20) unless it becomes an identity. */
   unsignedBig?: boolean;
+  /** The source type's value range when the PostgreSQL type is wider (T-SQL tinyint 0..255): kept as a CHECK. */
+  range?: [string, string];
 }
 
 export const isIntegerKind = (k: TypeKind) => k === 'smallint' || k === 'int' || k === 'bigint';
@@ -201,7 +203,8 @@ function mapSqlServer(t: TypeRef): MappedType {
     case 'BIT':
       return m('boolean', 'bool', 'bit -> boolean');
     case 'TINYINT':
-      return m('smallint', 'smallint', 'tinyint -> smallint');
+      // T-SQL tinyint is unsigned, 0 to 255: smallint plus a CHECK keeps the range
+      return { ...m('smallint', 'smallint', 'tinyint -> smallint with CHECK (0..255)'), range: ['0', '255'] };
     case 'SMALLINT':
       return m('smallint', 'smallint', 'smallint');
     case 'INT':
@@ -224,21 +227,22 @@ function mapSqlServer(t: TypeRef): MappedType {
       return m('real', 'float', 'real');
     case 'UNIQUEIDENTIFIER':
       return m('uuid', 'uuid', 'uniqueidentifier -> uuid');
+    // datetime, datetime2 and smalldatetime carry no time zone or offset: timestamp (without time zone).
     case 'DATETIME':
-      notes.push('values without an offset are read in the session time zone during the load');
-      return m('timestamptz', 'timestamp', 'datetime -> timestamptz', notes);
+      // accuracy of 1/300 s (rounded to .000/.003/.007): three fractional digits
+      return m('timestamp(3)', 'timestamp', 'datetime -> timestamp(3)', notes);
     case 'DATETIME2':
-      notes.push('values without an offset are read in the session time zone during the load');
-      return m(`timestamptz${fsp(a[0], notes)}`, 'timestamp', 'datetime2 -> timestamptz', notes);
+      return m(`timestamp${fsp(a[0] ?? '7', notes)}`, 'timestamp', 'datetime2 -> timestamp', notes);
     case 'SMALLDATETIME':
-      notes.push('values without an offset are read in the session time zone during the load');
-      return m('timestamptz(0)', 'timestamp', 'smalldatetime -> timestamptz(0)', notes);
+      notes.push('smalldatetime is accurate to the minute; timestamp(0) also keeps seconds');
+      return m('timestamp(0)', 'timestamp', 'smalldatetime -> timestamp(0)', notes);
     case 'DATETIMEOFFSET':
-      return m(`timestamptz${fsp(a[0], notes)}`, 'timestamp', 'datetimeoffset -> timestamptz', notes);
+      notes.push('the value is kept as an instant; the original offset itself is not stored');
+      return m(`timestamptz${fsp(a[0] ?? '7', notes)}`, 'timestamp', 'datetimeoffset -> timestamptz', notes);
     case 'DATE':
       return m('date', 'date', 'date');
     case 'TIME':
-      return m(`time${fsp(a[0], notes)}`, 'time', 'time', notes);
+      return m(`time${fsp(a[0] ?? '7', notes)}`, 'time', 'time', notes);
     case 'CHAR':
     case 'CHARACTER':
       return m(`char${lenArg(a[0])}`, 'string', 'char');
@@ -326,12 +330,16 @@ function mapOracle(t: TypeRef): MappedType {
     }
     case 'INTEGER':
     case 'INT':
-      notes.push('Oracle INTEGER is NUMBER(38); integer assumes values fit in 32 bits');
-      return m('integer', 'int', 'integer -> integer', notes);
     case 'SMALLINT':
-      return m('smallint', 'smallint', 'smallint', notes);
+      // Oracle SQL ref, ANSI data types: INTEGER, INT and SMALLINT are all NUMBER(38), i.e. NUMBER(38,0),
+      // the same type as NUMBER(*,0): numeric(38,0) keeps 38 digits of whole numbers
+      notes.push(`Oracle ${t.name} is NUMBER(38): whole numbers of up to 38 digits (ALTER to integer or bigint if the values are known to fit)`);
+      return m('numeric(38,0)', 'numeric', `${t.name.toLowerCase()} (NUMBER(38)) -> numeric(38,0)`, notes);
     case 'FLOAT':
     case 'REAL':
+      // Oracle FLOAT(p) is a NUMBER with p binary digits (FLOAT = FLOAT(126), about 38 decimal digits)
+      notes.push('Oracle FLOAT is a decimal NUMBER subtype; double precision keeps about 15 significant digits (use numeric if more matter)');
+      return m('double precision', 'float', `${t.name.toLowerCase()} -> double precision`, notes);
     case 'DOUBLE PRECISION':
     case 'BINARY_DOUBLE':
       return m('double precision', 'float', `${t.name.toLowerCase()} -> double precision`, notes);
@@ -379,6 +387,8 @@ function mapOracle(t: TypeRef): MappedType {
     case 'SDO_GEOMETRY':
       return postgisPlaceholder(t);
     default:
+      if (t.name.startsWith('INTERVAL YEAR')) return m('interval year to month', 'interval', 'interval year to month', notes);
+      if (t.name.startsWith('INTERVAL DAY')) return m(`interval day to second${fsp(t.toArgs?.[0], notes)}`, 'interval', 'interval day to second', notes);
       if (t.name.startsWith('INTERVAL')) return m('interval', 'interval', `${t.name.toLowerCase()} -> interval`, notes);
       return unknown(t, 'oracle');
   }
