@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CoordinatorError, invalid, type ErrorCode, type ErrorDetails } from '../errors.js';
 import { packagePath } from '../paths.js';
-import { convertSchema, type ConversionResult } from './convert/index.js';
+import { convertSchemaChecked, type ConversionResult } from './convert/index.js';
 
 /** Conversions running at once (each on a worker thread of its own); the machine may have two cores. */
 export const MAX_RUNNING_CONVERSIONS = 1;
@@ -10,6 +10,8 @@ export const MAX_RUNNING_CONVERSIONS = 1;
 export const MAX_WAITING_CONVERSIONS = 4;
 /** A conversion running longer is stopped (its thread is ended) and refused. */
 export const CONVERT_TIMEOUT_MS = 30_000;
+/** Added to the limit when the output is checked in PGlite (its first start takes seconds on a busy machine). */
+export const VALIDATE_EXTRA_MS = 60_000;
 /** The conversion's answer, as JSON, in characters: the answer goes out twice (structuredContent and text). */
 export const MAX_ANSWER_CHARS = 3_000_000;
 /** The thread's V8 heap: a script that needs more is refused. */
@@ -19,6 +21,8 @@ export interface ConvertRequest {
   ddl: string;
   from: string;
   maxAnswerChars: number;
+  /** Run the output in PGlite (convert_schema; plan_migration does not). */
+  validate?: boolean;
 }
 
 export type ConvertReply =
@@ -39,9 +43,9 @@ const tooLarge = (field: string, chars: number) =>
  * One conversion with its answer cap, as the thread runs it (and the pool, when no thread is
  * built): the answer is measured where it is made, so a refused one is never copied.
  */
-export function convertWithinLimits(req: ConvertRequest): ConvertReply {
+export async function convertWithinLimits(req: ConvertRequest): Promise<ConvertReply> {
   try {
-    const result = convertSchema(req.ddl, req.from);
+    const result = await convertSchemaChecked(req.ddl, req.from, { validate: req.validate === true });
     const chars = JSON.stringify(result).length;
     if (chars > req.maxAnswerChars) return { ok: false, tooLarge: chars, summary: result.summary };
     return { ok: true, result };
@@ -74,7 +78,7 @@ export class ConversionPool {
   constructor(private readonly timeoutMs = CONVERT_TIMEOUT_MS) {}
 
   /** field names the argument that holds the script in the refusals (ddl or source_ddl). */
-  async convert(ddl: string, from: string, field = 'ddl'): Promise<ConversionResult> {
+  async convert(ddl: string, from: string, field = 'ddl', validate = false): Promise<ConversionResult> {
     if (this.running >= MAX_RUNNING_CONVERSIONS) {
       if (this.waiting.length >= MAX_WAITING_CONVERSIONS) {
         throw new CoordinatorError('busy', `schema conversion is busy: ${this.running} running and ${this.waiting.length} waiting (at most ${MAX_WAITING_CONVERSIONS} may wait); nothing was converted, retry in a few seconds`, {
@@ -86,7 +90,7 @@ export class ConversionPool {
       this.running++;
     }
     try {
-      return await this.run({ ddl, from, maxAnswerChars: MAX_ANSWER_CHARS }, field);
+      return await this.run({ ddl, from, maxAnswerChars: MAX_ANSWER_CHARS, validate }, field);
     } finally {
       // The slot passes straight to the next waiting call, so a new call cannot jump the queue.
       const next = this.waiting.shift();
@@ -98,7 +102,7 @@ export class ConversionPool {
   private async run(request: ConvertRequest, field: string): Promise<ConversionResult> {
     if (!existsSync(WORKER)) {
       // Not built (a test running the sources): convert here, the same way the thread does.
-      return settle(convertWithinLimits(request), field);
+      return settle(await convertWithinLimits(request), field);
     }
     const worker = this.idle.pop() ?? this.start();
     await this.readyOf.get(worker);
@@ -133,8 +137,8 @@ export class ConversionPool {
       };
       const timer = setTimeout(() => {
         done(false);
-        reject(invalid(field, 'timeout', `the conversion ran longer than ${this.timeoutMs / 1000} s and was stopped; split the script and convert it in parts`, { limit_seconds: this.timeoutMs / 1000 }));
-      }, this.timeoutMs);
+        reject(invalid(field, 'timeout', `the conversion ran longer than ${(this.timeoutMs + (request.validate ? VALIDATE_EXTRA_MS : 0)) / 1000} s and was stopped; split the script and convert it in parts`, { limit_seconds: (this.timeoutMs + (request.validate ? VALIDATE_EXTRA_MS : 0)) / 1000 }));
+      }, this.timeoutMs + (request.validate ? VALIDATE_EXTRA_MS : 0));
       worker.on('message', onMessage);
       worker.once('error', onError);
       worker.once('exit', onExit);

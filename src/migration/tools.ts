@@ -46,12 +46,13 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
       name: 'convert_schema',
       title: 'Convert DDL to PostgreSQL',
       description:
-        'Converts MySQL/MariaDB, SQL Server or Oracle DDL to PostgreSQL: types, identities, enums, keys, indexes, constraints, comments. Lists every change, every item needing a person, and every statement it could not parse.',
+        'Converts MySQL/MariaDB, SQL Server or Oracle DDL to PostgreSQL, checked in PGlite. Lists every change, every item needing a person (incl. statements PostgreSQL rejected), and what it could not parse.',
       kind: 'read',
       input: {
         ddl: z.string().max(2_000_000).describe('Source DDL script'),
         from: nameArg().describe('mysql, mariadb, sqlserver or oracle'),
         to: z.literal('postgresql').optional().describe('postgresql (the only target)'),
+        validate: z.boolean().optional().describe('false: skip the PGlite check (faster)'),
       },
       output: {
         from: z.string(),
@@ -62,10 +63,12 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
         unparsed: z.array(z.record(z.string(), z.unknown())),
         skipped: z.array(z.record(z.string(), z.unknown())),
         summary: z.record(z.string(), z.unknown()),
+        validation: z.record(z.string(), z.unknown()),
       },
-      handle: (a) => {
+      handle: async (a) => {
         resolveDialect(a.from); // refused here, before the script is copied to a thread
-        return pool.convert(a.ddl, a.from);
+        const r = await pool.convert(a.ddl, a.from, 'ddl', a.validate !== false);
+        return { ...r, validation: r.validation ?? { checked: false, reason: 'not checked' } };
       },
     }),
   ];
