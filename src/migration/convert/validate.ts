@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ConversionResult } from './convert.js';
-import { rejectStatement, statementsOf } from './convert.js';
+import { leftOut, rejectStatement, statementsOf } from './convert.js';
 
 /** The part of PGlite's API the check uses. */
 export interface PgLike {
@@ -97,7 +97,8 @@ export async function validateConversion(result: ConversionResult, loader: PgLoa
     return out;
   }
   const rejected: { index: number; message: string }[] = [];
-  const rejectedNames = new Set<string>();
+  // objects left out by the conversion (action items) and, below, those PostgreSQL rejects
+  const rejectedNames = new Set<string>(leftOut(result).map((x) => x.toLowerCase()));
   for (let k = 0; k < statements.length; k++) {
     const sql = statements[k]!;
     try {
@@ -106,7 +107,7 @@ export async function validateConversion(result: ConversionResult, loader: PgLoa
       let message = pgMessage(err);
       // A statement that names an object PostgreSQL already refused fails for that reason.
       const missing = /(?:relation|type|function) "([^"]+)" does not exist/.exec(message)?.[1];
-      if (missing && rejectedNames.has(missing.replace(/^.*\./, ''))) message = `depends on ${missing}, which PostgreSQL rejected (see its action item): ${message}`;
+      if (missing && rejectedNames.has(missing.replace(/^.*\./, ''))) message = `depends on ${missing}, which was left out or rejected (see its action item): ${message}`;
       const name = rejectStatement(result, k, message);
       if (name) rejectedNames.add(name);
       rejected.push({ index: k, message });
