@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CoordinatorError, invalid, type ErrorCode, type ErrorDetails } from '../errors.js';
 import { packagePath } from '../paths.js';
-import { convertSchemaChecked, type ConversionResult } from './convert/index.js';
+import { convertSchema, type ConversionResult } from './convert/index.js';
+import { validateConversion } from './convert/validate.js';
 
 /** Conversions running at once (each on a worker thread of its own); the machine may have two cores. */
 export const MAX_RUNNING_CONVERSIONS = 1;
@@ -45,7 +46,11 @@ const tooLarge = (field: string, chars: number) =>
  */
 export async function convertWithinLimits(req: ConvertRequest): Promise<ConvertReply> {
   try {
-    const result = await convertSchemaChecked(req.ddl, req.from, { validate: req.validate === true });
+    const converted = convertSchema(req.ddl, req.from);
+    // an answer refused for its size is refused before the (slower) check in PostgreSQL
+    const before = JSON.stringify(converted).length;
+    if (before > req.maxAnswerChars) return { ok: false, tooLarge: before, summary: converted.summary };
+    const result = req.validate === true ? await validateConversion(converted) : Object.assign(converted, { validation: { checked: false as const, reason: 'not requested (validate: false)' } });
     const chars = JSON.stringify(result).length;
     if (chars > req.maxAnswerChars) return { ok: false, tooLarge: chars, summary: result.summary };
     return { ok: true, result };
