@@ -46,13 +46,13 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
       name: 'convert_schema',
       title: 'Convert DDL to PostgreSQL',
       description:
-        'Converts MySQL/MariaDB, SQL Server or Oracle DDL to PostgreSQL, checked in PGlite. Lists every change, every item needing a person (incl. statements PostgreSQL rejected), and what it could not parse.',
+        'MySQL/MariaDB, SQL Server or Oracle DDL to PostgreSQL, run in PGlite: each change, each item for a person (with what PostgreSQL refused), what was not parsed.',
       kind: 'read',
       input: {
         ddl: z.string().max(2_000_000).describe('Source DDL script'),
         from: nameArg().describe('mysql, mariadb, sqlserver or oracle'),
-        to: z.literal('postgresql').optional().describe('postgresql (the only target)'),
-        validate: z.boolean().optional().describe('false: skip the PGlite check (faster)'),
+        to: z.literal('postgresql').optional().describe('postgresql only'),
+        validate: z.boolean().optional().describe('false: no PGlite run'),
       },
       output: {
         from: z.string(),
