@@ -71,6 +71,17 @@ GO`, 'sqlserver', ["INSERT INTO emp VALUES (1, '1', '10'), (2, '0', '9'), (3, '2
     expect(await rows('SELECT id FROM few ORDER BY id')).toEqual([{ id: 1 }, { id: 3 }]);
   });
 
+  it('Oracle CHECK constraints: a CHAR flag IN (0, 1) and a VARCHAR2 code >= 2 accept the rows Oracle accepts', async () => {
+    // Oracle SQL ref, "Implicit Data Conversion": the character column is converted to NUMBER, so '1' IN (0, 1)
+    // holds and '10' >= 2 holds (as text, '10' >= '2' would not).
+    const r = await load(`CREATE TABLE t (id NUMBER(6) PRIMARY KEY, active CHAR(1) CHECK (active IN (0, 1)), code VARCHAR2(5), CONSTRAINT code_min CHECK (code >= 2));`, 'oracle');
+    expect(r.ddl).toContain("CHECK (active IN ('0', '1'))");
+    expect(r.ddl).toContain('CHECK (code::numeric >= 2)');
+    await pg.exec("INSERT INTO t VALUES (1, '1', '10'), (2, '0', '2')");
+    await expect(pg.exec("INSERT INTO t VALUES (3, '5', '10')")).rejects.toThrow(/check constraint/);
+    await expect(pg.exec("INSERT INTO t VALUES (4, '1', '1')")).rejects.toThrow(/code_min/);
+  });
+
   it('MySQL: 0/1 compared with a tinyint(1) column that became boolean', async () => {
     // MySQL 8 ref, "Numeric Data Type Syntax": BOOL/BOOLEAN are synonyms for TINYINT(1), zero is false
     const r = await load(`CREATE TABLE o (id INT PRIMARY KEY, paid TINYINT(1));
