@@ -752,7 +752,7 @@ CREATE VIEW [dbo].[V2] AS SELECT TOP 10 PERCENT * FROM [dbo].[C]
 GO
 CREATE VIEW [dbo].[V3] AS SELECT TOP 5 * FROM [dbo].[C]
 GO`, 'sqlserver');
-    expect(stmt(v, 'CREATE VIEW')).toBe("CREATE VIEW v AS\nSELECT c.id, c.name || '!' AS Shout, coalesce(c.amt, 0) AS Amt, CURRENT_TIMESTAMP AS AsOf FROM c c");
+    expect(stmt(v, 'CREATE VIEW v AS')).toBe("CREATE VIEW v AS\nSELECT c.id, c.name || '!' AS Shout, coalesce(c.amt, 0) AS Amt, CURRENT_TIMESTAMP AS AsOf FROM c c");
     // T-SQL ref, TOP: "limits the rows returned ... to a specified number or percentage"; a count is LIMIT n in
     // PostgreSQL (SELECT ref, LIMIT clause), a percentage has no LIMIT form.
     expect(stmt(v, 'CREATE VIEW v3')).toBe('CREATE VIEW v3 AS\nSELECT * FROM c LIMIT 5');

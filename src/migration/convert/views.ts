@@ -548,7 +548,7 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
       const words = levelWords(k);
       if (n !== undefined && percent && n.trim() === '100' && !ties) {
         note('TOP 100 PERCENT dropped (every row)');
-        dropKeepGap(k);
+        drop(k);
         for (let j = k + 1; j <= e + 1; j++) drop(j);
         k = e + 1;
         continue;
@@ -556,7 +556,7 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
       if (n !== undefined && !percent && !ties && !['UNION', 'EXCEPT', 'INTERSECT'].some((w) => words.has(w))) {
         note('TOP n -> LIMIT n');
         addLimit(k, n);
-        dropKeepGap(k);
+        drop(k);
         for (let j = k + 1; j <= e; j++) drop(j);
         k = e;
         continue;
