@@ -233,6 +233,19 @@ CREATE VIEW also_good AS SELECT id, a + 1 AS b FROM good JOIN t USING (id);`;
     expect(await rows("SELECT table_name FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1")).toEqual([{ table_name: 'also_good' }, { table_name: 'good' }]);
   });
 
+  it('creates a table PostgreSQL refuses for a CHECK without that check, and reports the check with the error', async () => {
+    // character = numeric has no operator in PostgreSQL (the check below is left to a person)
+    const r = await convertSchemaChecked(`CREATE TABLE k (id NUMBER(6) PRIMARY KEY, code CHAR(3), CONSTRAINT odd CHECK (code <> 1.5));
+      CREATE TABLE kid (id NUMBER(6) PRIMARY KEY, k_id NUMBER(6) REFERENCES k (id));`, 'oracle');
+    expect(r.validation).toMatchObject({ checked: true, rejected: 1 });
+    expect(r.ddl).toContain('CREATE TABLE k (');
+    expect(r.ddl).not.toContain('CONSTRAINT odd');
+    expect(r.ddl).toMatch(/FOREIGN KEY \(k_id\) REFERENCES k/);
+    const item = r.action_items.find((a) => a.category === 'postgresql_error');
+    expect(item).toMatchObject({ object: 'k.odd', statement: 'ALTER TABLE k ADD CONSTRAINT odd CHECK (code <> 1.5)' });
+    expect(item?.reason).toContain('operator does not exist: character <> numeric');
+  });
+
   it('reports checked: false when PGlite cannot be loaded, and when the check is turned off', async () => {
     const missing = () => Promise.reject(new Error("Cannot find package '@electric-sql/pglite' imported from convert-worker.js"));
     const r = await convertSchemaChecked(script, 'mysql', { loader: missing });

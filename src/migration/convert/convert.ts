@@ -1442,6 +1442,20 @@ export const statementsOf = (r: ConversionResult): string[] | undefined => EMITT
 export const leftOut = (r: ConversionResult): string[] => [...(EMITTED.get(r)?.converter.leftOut ?? []), ...r.unparsed.map((u) => u.statement.slice(0, 80))];
 
 /**
+ * Replaces statement k by a reduced form PostgreSQL accepted (a table without the CHECK constraints it
+ * refused); the parts left out become an action item.
+ */
+export function reduceStatement(r: ConversionResult, k: number, reduced: string, leftOutParts: string[], message: string): void {
+  const e = EMITTED.get(r);
+  const sql = e?.statements[k];
+  if (!e || sql === undefined) return;
+  e.statements[k] = reduced;
+  const { object } = describeStatement(sql);
+  r.summary = e.converter.rejected(`ALTER TABLE ${object} ADD ${leftOutParts.join(', ')}`, message);
+  r.ddl = joinStatements(e.statements.filter((_, j) => !e.rejected.has(j)));
+}
+
+/**
  * Takes statement k out of the conversion's DDL as rejected by PostgreSQL with message; returns
  * the name of the object it created (to recognise the statements that depended on it).
  */
