@@ -32,8 +32,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // The native SQLite binding stays a package; so does gray-matter, required lazily at run time.
-  external: ['better-sqlite3'],
+  // The native SQLite binding stays a package; so does gray-matter, required lazily at run time,
+  // and PGlite, an optional dependency imported only when a conversion is checked.
+  external: ['better-sqlite3', '@electric-sql/pglite'],
   minifyWhitespace: true,
   minifySyntax: true,
   // Maps back to src/*.ts (through tsc's maps), read only by `node --enable-source-maps`.

@@ -8,7 +8,7 @@ import { CoordinatorError, invalid, quoted } from './errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import type { SearchFilters } from './agents/search.js';
 import { type Requirements, requirementsSchema } from './databases/recommend.js';
-import { convertSchema } from './migration/convert/index.js';
+import { convertSchemaChecked, leftOut } from './migration/convert/index.js';
 import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
 import { agentQueueWarned, createFlagWarned, flagWithAcks, updateFlagWarned, workableMarked } from './flags/tools.js';
 import { createLookupServices, createServices, type LookupServices, type Services } from './server.js';
@@ -448,21 +448,25 @@ const VERBS: Verb[] = [
     name: 'convert-schema',
     positionals: 1,
     summary: 'convert MySQL, SQL Server or Oracle DDL to PostgreSQL',
-    usage: 'coordinator convert-schema FILE --from mysql|mariadb|sqlserver|oracle [--format json|sql]\n'
+    usage: 'coordinator convert-schema FILE --from mysql|mariadb|sqlserver|oracle [--format json|sql] [--no-validate]\n'
+      + '  The DDL is run in PGlite (if installed); statements PostgreSQL rejects become action items. --no-validate skips that.\n'
       + '  --format sql prints the DDL; the action items and the statements it could not convert go to stderr, and exit code 2 means some were left out',
     store: false,
     options: {
       from: { type: 'string', description: 'the dialect of FILE' },
       format: { type: 'string', description: 'json (default: DDL, changes, action items, summary) or sql (the DDL; the rest on stderr)' },
+      no_validate: { type: 'boolean', description: 'do not run the output in PGlite' },
     },
-    run: (_s, p, v) => {
-      const result = convertSchema(readInput(need(p[0], 'file', 'coordinator convert-schema FILE --from mysql'), 'file'), need(str(v.from), 'from', 'coordinator convert-schema FILE --from mysql'));
+    run: async (_s, p, v) => {
+      const result = await convertSchemaChecked(readInput(need(p[0], 'file', 'coordinator convert-schema FILE --from mysql'), 'file'), need(str(v.from), 'from', 'coordinator convert-schema FILE --from mysql'), { validate: v.no_validate !== true });
       if (formatOf(v, 'sql') !== 'sql') return result;
+      const v8n = result.validation;
       const warnings = [
         ...result.action_items.map((a) => `action (${a.complexity}): ${a.object}: ${a.reason}; ${a.recommended_action}`),
         ...result.unparsed.map((u) => `not converted: ${u.statement.slice(0, 200)}: ${u.error}`),
+        v8n.checked ? `checked with ${v8n.validated_with}: ${v8n.rejected} of ${v8n.statements} statements rejected` : `not checked in PostgreSQL: ${v8n.reason}`,
       ];
-      return { [RAW]: result.ddl, [RAW_WARNINGS]: warnings, [RAW_EXIT]: result.unparsed.length > 0 ? 2 : 0 };
+      return { [RAW]: result.ddl, [RAW_WARNINGS]: warnings, [RAW_EXIT]: leftOut(result).length > 0 ? 2 : 0 };
     },
   },
   {

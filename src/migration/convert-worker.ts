@@ -4,5 +4,5 @@
 import { parentPort } from 'node:worker_threads';
 import { convertWithinLimits, type ConvertRequest } from './heavy.js';
 
-parentPort?.on('message', (req: ConvertRequest) => parentPort!.postMessage(convertWithinLimits(req)));
+parentPort?.on('message', (req: ConvertRequest) => void convertWithinLimits(req).then((reply) => parentPort!.postMessage(reply)));
 parentPort?.postMessage({ ready: true }); // the first message: loaded, the conversion clock may start

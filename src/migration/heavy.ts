@@ -4,6 +4,7 @@ import { CoordinatorError, invalid, type ErrorCode, type ErrorDetails } from '..
 import { packagePath } from '../paths.js';
 import type { ConvertedTable } from './convert/convert.js';
 import { convertSchema, convertedTables, type ConversionResult } from './convert/index.js';
+import { validateConversion } from './convert/validate.js';
 
 /** Conversions running at once (each on a worker thread of its own); the machine may have two cores. */
 export const MAX_RUNNING_CONVERSIONS = 1;
@@ -11,6 +12,8 @@ export const MAX_RUNNING_CONVERSIONS = 1;
 export const MAX_WAITING_CONVERSIONS = 4;
 /** A conversion running longer is stopped (its thread is ended) and refused. */
 export const CONVERT_TIMEOUT_MS = 30_000;
+/** Added to the limit when the output is checked in PGlite (its first start takes seconds on a busy machine). */
+export const VALIDATE_EXTRA_MS = 60_000;
 /** The conversion's answer, as JSON, in characters: the answer goes out twice (structuredContent and text). */
 export const MAX_ANSWER_CHARS = 3_000_000;
 /** The thread's V8 heap: a script that needs more is refused. */
@@ -22,6 +25,8 @@ export interface ConvertRequest {
   maxAnswerChars: number;
   /** The PostgreSQL schema to create the objects in (convert_schema's schema option). */
   schema?: string;
+  /** Run the output in PGlite (convert_schema; plan_migration does not). */
+  validate?: boolean;
 }
 
 export type ConvertReply =
@@ -42,13 +47,19 @@ const tooLarge = (field: string, chars: number) =>
  * One conversion with its answer cap, as the thread runs it (and the pool, when no thread is
  * built): the answer is measured where it is made, so a refused one is never copied.
  */
-export function convertWithinLimits(req: ConvertRequest): ConvertReply {
+export async function convertWithinLimits(req: ConvertRequest): Promise<ConvertReply> {
   try {
-    const result = convertSchema(req.ddl, req.from, req.schema === undefined ? {} : { schema: req.schema });
+    const converted = convertSchema(req.ddl, req.from, req.schema === undefined ? {} : { schema: req.schema });
+    // an answer refused for its size is refused before the (slower) check in PostgreSQL
+    const before = JSON.stringify(converted).length;
+    if (before > req.maxAnswerChars) return { ok: false, tooLarge: before, summary: converted.summary };
+    // the tables are read before the check: validation returns the result with its DDL rewritten
+    const tables = convertedTables(converted);
+    const result = req.validate === true ? await validateConversion(converted) : Object.assign(converted, { validation: { checked: false as const, reason: 'not requested (validate: false)' } });
     const chars = JSON.stringify(result).length;
     if (chars > req.maxAnswerChars) return { ok: false, tooLarge: chars, summary: result.summary };
     // the tables ride beside the result: convertedTables() keeps them in a WeakMap, which a thread's reply does not carry
-    return { ok: true, result, tables: convertedTables(result) };
+    return { ok: true, result, tables };
   } catch (err) {
     if (err instanceof CoordinatorError) return { ok: false, refusal: { code: err.code, message: err.message, details: err.details } };
     return { ok: false, internal: err instanceof Error ? err.message : String(err) };
@@ -85,7 +96,7 @@ export class ConversionPool {
   constructor(private readonly timeoutMs = CONVERT_TIMEOUT_MS) {}
 
   /** field names the argument that holds the script in the refusals (ddl or source_ddl). */
-  async convert(ddl: string, from: string, field = 'ddl', schema?: string): Promise<ConversionResult> {
+  async convert(ddl: string, from: string, field = 'ddl', options: { schema?: string; validate?: boolean } = {}): Promise<ConversionResult> {
     if (this.running >= MAX_RUNNING_CONVERSIONS) {
       if (this.waiting.length >= MAX_WAITING_CONVERSIONS) {
         throw new CoordinatorError('busy', `schema conversion is busy: ${this.running} running and ${this.waiting.length} waiting (at most ${MAX_WAITING_CONVERSIONS} may wait); nothing was converted, retry in a few seconds`, {
@@ -97,7 +108,7 @@ export class ConversionPool {
       this.running++;
     }
     try {
-      return await this.run({ ddl, from, maxAnswerChars: MAX_ANSWER_CHARS, ...(schema === undefined ? {} : { schema }) }, field);
+      return await this.run({ ddl, from, maxAnswerChars: MAX_ANSWER_CHARS, validate: options.validate === true, ...(options.schema === undefined ? {} : { schema: options.schema }) }, field);
     } finally {
       // The slot passes straight to the next waiting call, so a new call cannot jump the queue.
       const next = this.waiting.shift();
@@ -109,7 +120,7 @@ export class ConversionPool {
   private async run(request: ConvertRequest, field: string): Promise<ConversionResult> {
     if (!existsSync(WORKER)) {
       // Not built (a test running the sources): convert here, the same way the thread does.
-      return settle(convertWithinLimits(request), field);
+      return settle(await convertWithinLimits(request), field);
     }
     const worker = this.idle.pop() ?? this.start();
     await this.readyOf.get(worker);
@@ -144,8 +155,8 @@ export class ConversionPool {
       };
       const timer = setTimeout(() => {
         done(false);
-        reject(invalid(field, 'timeout', `the conversion ran longer than ${this.timeoutMs / 1000} s and was stopped; split the script and convert it in parts`, { limit_seconds: this.timeoutMs / 1000 }));
-      }, this.timeoutMs);
+        reject(invalid(field, 'timeout', `the conversion ran longer than ${(this.timeoutMs + (request.validate ? VALIDATE_EXTRA_MS : 0)) / 1000} s and was stopped; split the script and convert it in parts`, { limit_seconds: (this.timeoutMs + (request.validate ? VALIDATE_EXTRA_MS : 0)) / 1000 }));
+      }, this.timeoutMs + (request.validate ? VALIDATE_EXTRA_MS : 0));
       worker.on('message', onMessage);
       worker.once('error', onError);
       worker.once('exit', onExit);

@@ -39,7 +39,7 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
       handle: async ({ source, target, ...options }) => {
         const dialect = options.source_ddl !== undefined && options.source_ddl.trim() !== '' ? planner.conversionDialect(source, target) : null;
         const converted = dialect && options.source_ddl !== undefined
-          ? await pool.convert(options.source_ddl, dialect, 'source_ddl', planner.conversionSchema(options.source_ddl, dialect))
+          ? await pool.convert(options.source_ddl, dialect, 'source_ddl', { schema: planner.conversionSchema(options.source_ddl, dialect) })
           : undefined;
         return planner.plan(source, target, options, converted);
       },
@@ -48,12 +48,13 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
       name: 'convert_schema',
       title: 'Convert DDL to PostgreSQL',
       description:
-        'Converts MySQL/MariaDB, SQL Server or Oracle DDL to PostgreSQL: types, identities, enums, keys, indexes, constraints, comments. Lists every change, every item needing a person, and every statement it could not parse.',
+        'MySQL/MariaDB, SQL Server or Oracle DDL to PostgreSQL, run in PGlite: each change, each item for a person (with what PostgreSQL refused), what was not parsed.',
       kind: 'read',
       input: {
         ddl: z.string().max(2_000_000).describe('Source DDL script'),
         from: nameArg().describe('mysql, mariadb, sqlserver or oracle'),
-        to: z.literal('postgresql').optional().describe('postgresql (the only target)'),
+        to: z.literal('postgresql').optional().describe('postgresql only'),
+        validate: z.boolean().optional().describe('false: no PGlite run'),
       },
       output: {
         from: z.string(),
@@ -64,10 +65,12 @@ export function migrationTools(planner: MigrationPlanner, pool: ConversionPool =
         unparsed: z.array(z.record(z.string(), z.unknown())),
         skipped: z.array(z.record(z.string(), z.unknown())),
         summary: z.record(z.string(), z.unknown()),
+        validation: z.record(z.string(), z.unknown()),
       },
-      handle: (a) => {
+      handle: async (a) => {
         resolveDialect(a.from); // refused here, before the script is copied to a thread
-        return pool.convert(a.ddl, a.from);
+        const r = await pool.convert(a.ddl, a.from, 'ddl', { validate: a.validate !== false });
+        return { ...r, validation: r.validation ?? { checked: false, reason: 'not checked' } };
       },
     }),
   ];

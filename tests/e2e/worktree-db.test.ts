@@ -98,8 +98,8 @@ describe('lookup-only verbs', () => {
       [['recommend-databases', '--workloads', 'cache', '--limit', '2'], 0],
       [['plan-migration', '--from', 'mysql', '--to', 'postgresql', '--ddl', ddl, '--format', 'markdown'], 0],
       [['plan-migration', '--from', 'mysql', '--to', 'postgresql'], 0],
-      [['convert-schema', ddl, '--from', 'mysql', '--format', 'sql'], 0],
-      [['convert-schema', ddl, '--from', 'mysql'], 0],
+      [['convert-schema', ddl, '--from', 'mysql', '--format', 'sql', '--no-validate'], 0],
+      [['convert-schema', ddl, '--from', 'mysql', '--no-validate'], 0],
       [['agents', 'install', '--dry-run'], 0],
       [['where'], 0],
     ];

@@ -753,15 +753,20 @@ GO`, 'sqlserver');
     ]);
   });
 
-  it('converts portable views (ISNULL, GETDATE, string +, NOLOCK) and reports TOP as an action item', () => {
+  it('converts portable views (ISNULL, GETDATE, string +, NOLOCK, TOP n) and reports TOP n PERCENT as an action item', () => {
     const v = conv(`CREATE TABLE [dbo].[C] ([Id] int, [Name] nvarchar(20), [Amt] money)
 GO
 CREATE VIEW [dbo].[V] AS SELECT c.[Id], c.[Name] + N'!' AS Shout, ISNULL(c.[Amt], 0) AS Amt, GETDATE() AS AsOf FROM [dbo].[C] c WITH (NOLOCK)
 GO
-CREATE VIEW [dbo].[V2] AS SELECT TOP 5 * FROM [dbo].[C]
+CREATE VIEW [dbo].[V2] AS SELECT TOP 10 PERCENT * FROM [dbo].[C]
+GO
+CREATE VIEW [dbo].[V3] AS SELECT TOP 5 * FROM [dbo].[C]
 GO`, 'sqlserver');
-    expect(stmt(v, 'CREATE VIEW')).toBe("CREATE VIEW v AS\nSELECT c.id, c.name || '!' AS Shout, coalesce(c.amt, 0) AS Amt, CURRENT_TIMESTAMP AS AsOf FROM c c");
-    expect(actionFor(v, 'V2', 'view').reason).toContain('TOP (use LIMIT)');
+    expect(stmt(v, 'CREATE VIEW v AS')).toBe("CREATE VIEW v AS\nSELECT c.id, c.name || '!' AS Shout, coalesce(c.amt, 0) AS Amt, CURRENT_TIMESTAMP AS AsOf FROM c c");
+    // T-SQL ref, TOP: "limits the rows returned ... to a specified number or percentage"; a count is LIMIT n in
+    // PostgreSQL (SELECT ref, LIMIT clause), a percentage has no LIMIT form.
+    expect(stmt(v, 'CREATE VIEW v3')).toBe('CREATE VIEW v3 AS\nSELECT * FROM c LIMIT 5');
+    expect(actionFor(v, 'V2', 'view').reason).toContain('TOP n PERCENT');
   });
 });
 
@@ -947,7 +952,8 @@ CREATE VIEW v2 AS SELECT SYSDATE AS d FROM dual;`, 'oracle');
 
   it.each([
     ['CONNECT BY', 'SELECT a, LEVEL FROM t START WITH a IS NULL CONNECT BY PRIOR a = b', 'CONNECT BY'],
-    ['ROWNUM', 'SELECT a FROM t WHERE ROWNUM <= 10', 'ROWNUM'],
+    // Oracle applies ROWNUM before ORDER BY (SQL ref, ROWNUM pseudocolumn): LIMIT would take the first rows after sorting
+    ['ROWNUM', 'SELECT a FROM t WHERE ROWNUM <= 10 ORDER BY a', 'ROWNUM'],
     ['(+) join', 'SELECT x.a FROM t x, t y WHERE x.a = y.b(+)', '(+) outer join'],
     ['LISTAGG overflow', "SELECT LISTAGG(a, ',' ON OVERFLOW TRUNCATE) WITHIN GROUP (ORDER BY a) l FROM t", 'ON OVERFLOW'],
   ])('keeps views with %s as action items', (_n, query, reason) => {
@@ -971,7 +977,7 @@ CREATE VIEW v2 AS SELECT SYSDATE AS d FROM dual;`, 'oracle');
   });
 
   it('writes COMMENT ON VIEW for comments on converted views and skips those on views needing action', () => {
-    const r = conv("CREATE TABLE t (a NUMBER(5));\nCREATE VIEW ok AS SELECT a FROM t;\nCREATE VIEW bad AS SELECT a FROM t WHERE ROWNUM < 2;\nCOMMENT ON TABLE ok IS 'fine';\nCOMMENT ON COLUMN ok.a IS 'col';\nCOMMENT ON TABLE bad IS 'later';", 'oracle');
+    const r = conv("CREATE TABLE t (a NUMBER(5));\nCREATE VIEW ok AS SELECT a FROM t;\nCREATE VIEW bad AS SELECT a FROM t WHERE ROWNUM < 2 ORDER BY a;\nCOMMENT ON TABLE ok IS 'fine';\nCOMMENT ON COLUMN ok.a IS 'col';\nCOMMENT ON TABLE bad IS 'later';", 'oracle');
     expect(statements(r).slice(-2)).toEqual(["COMMENT ON VIEW ok IS 'fine'", "COMMENT ON COLUMN ok.a IS 'col'"]);
     expect(r.skipped).toContainEqual({ statement: "COMMENT ON TABLE bad IS 'later'", reason: 'comment on view bad, which needs manual conversion (see its action item); re-apply it after creating the view' });
   });
@@ -1061,8 +1067,9 @@ describe('cases from an adversarial review (each failed to load or changed meani
       CREATE VIEW ev2 AS SELECT id, hired + 1 nxt, hired - 7 AS wk, 30 + hired AS m FROM e;
       CREATE VIEW ev3 AS SELECT id, left_at - hired AS days FROM e;
       CREATE VIEW ev4 AS SELECT id FROM e WHERE hired > SYSDATE - 30;`, 'oracle');
-    expect(stmt(r, 'CREATE VIEW ev2')).toContain("SELECT id, hired + 1 * interval '1 day' nxt, hired - 7 * interval '1 day' AS wk, 30 * interval '1 day' + hired AS m FROM e");
-    expect(stmt(r, 'CREATE VIEW ev4')).toContain("WHERE hired > CURRENT_TIMESTAMP - 30 * interval '1 day'");
+    // Oracle SQL ref, Datetime/Interval Arithmetic: DATE +/- a number adds/subtracts days; PostgreSQL adds an interval
+    expect(stmt(r, 'CREATE VIEW ev2')).toContain("SELECT id, hired + interval '1 days' nxt, hired - interval '7 days' AS wk, interval '30 days' + hired AS m FROM e");
+    expect(stmt(r, 'CREATE VIEW ev4')).toContain("WHERE hired > CURRENT_TIMESTAMP - interval '30 days'");
     expect(actionFor(r, 'ev3', 'view').reason).toContain('Oracle DATE - DATE is a number of days');
   });
 

@@ -50,6 +50,8 @@ export type ConversionResult = {
     needing_action: number;
     by_kind: Record<string, KindSummary>;
   };
+  /** Set by convertSchemaChecked: whether the DDL was run in PostgreSQL (PGlite) and with what. */
+  validation?: { checked: true; validated_with: string; statements: number; rejected: number; ms: number } | { checked: false; reason: string };
 };
 
 /** A converted table under its source and PostgreSQL names: what a migration plan validates on each side. */
@@ -339,6 +341,7 @@ export class Converter {
       this.tables.delete(key);
     }
     if (st.asSelect) {
+      this.omit(srcName);
       this.action('table', srcName, 'table', 'CREATE TABLE ... AS SELECT: the query has to be converted and its column types checked', 'Rewrite the SELECT for PostgreSQL (CREATE TABLE ... AS), or declare the columns explicitly', 'simple', st.raw);
       return;
     }
@@ -617,6 +620,7 @@ export class Converter {
       set(v, ctx.notes.length ? ctx.notes.join('; ') : !literal && v !== raw.trim() ? 'default expression converted' : undefined);
     } catch (err) {
       if (!(err instanceof Unconvertible)) throw err;
+      this.omit(obj);
       this.action('column', obj, 'default', `DEFAULT ${raw} not converted: ${err.message}`, 'Write an equivalent PostgreSQL default expression (or a BEFORE INSERT trigger)', 'simple');
     }
   }
@@ -629,6 +633,7 @@ export class Converter {
       if (!col) continue;
       const g = def.generated;
       const fail = (why: string) => {
+        this.omit(obj);
         this.action('column', obj, 'computed_column', `computed column ${def.name.name} AS (${g.raw}) not converted: ${why}`, 'Write the expression for PostgreSQL as GENERATED ALWAYS AS (...) STORED, or compute it in a view', 'simple');
         t.columns = t.columns.filter((c) => c !== col);
       };
@@ -737,10 +742,12 @@ export class Converter {
         this.found(c.kind, obj);
         const kc = this.keyCols(t, c.columns, obj, false);
         if (!kc) {
+          this.omit(obj);
           this.action(c.kind, obj, 'constraint', 'key on an expression', 'Create a unique expression index instead', 'simple', c.raw);
           return;
         }
         if (c.disabled) {
+          this.omit(obj);
           this.action(c.kind, obj, 'constraint', 'constraint is disabled in the source, so existing data may violate it; it was not created', 'Clean the data, then add the constraint', 'simple', c.raw);
           return;
         }
@@ -780,6 +787,7 @@ export class Converter {
           return;
         }
         if (c.disabled) {
+          this.omit(obj);
           this.action('foreign_key', obj, 'constraint', 'foreign key is disabled in the source, so existing data may violate it; it was not created', 'Clean the data, then add the foreign key (NOT VALID + VALIDATE CONSTRAINT)', 'simple', c.raw);
           return;
         }
@@ -800,6 +808,7 @@ export class Converter {
       case 'check': {
         this.found('check', obj);
         if (c.checkError || !c.check) {
+          this.omit(obj);
           this.action('check', obj, 'check', `CHECK (${c.checkRaw}) could not be parsed: ${c.checkError}`, 'Rewrite the condition for PostgreSQL', 'simple', c.raw);
           return;
         }
@@ -819,6 +828,7 @@ export class Converter {
           const ctx = this.exprCtx(t);
           const expr = printExpr(c.check, ctx);
           if (c.disabled) {
+            this.omit(obj);
             this.action('check', obj, 'check', 'CHECK constraint is disabled/not enforced in the source; it was not created', `Clean the data, then ALTER TABLE ... ADD CHECK (${expr})`, 'simple', c.raw);
             return;
           }
@@ -831,6 +841,7 @@ export class Converter {
           noteDropped();
         } catch (err) {
           if (!(err instanceof Unconvertible)) throw err;
+          this.omit(obj);
           this.action('check', obj, 'check', `CHECK (${c.checkRaw}) not converted: ${err.message}`, 'Rewrite the condition for PostgreSQL (or enforce it in a trigger)', 'simple', c.raw);
         }
         return;
@@ -857,11 +868,13 @@ export class Converter {
       const cols = ix.columns.map((x) => quoteIdent(pgName(x.col?.name ?? x.raw)));
       const doc = cols.length === 1 ? `coalesce(${cols[0]}, '')` : cols.map((x) => `coalesce(${x}, '')`).join(` || ' ' || `);
       const name = pgName(`${t.name}_${ix.srcName ?? 'fts'}`);
+      this.omit(obj);
       this.action('index', obj, 'full_text_search', 'FULLTEXT index: PostgreSQL full-text search uses tsvector and GIN indexes, and MATCH ... AGAINST queries must be rewritten',
         `CREATE INDEX ${quoteIdent(name)} ON ${this.q(t.name)} USING GIN (to_tsvector('simple', ${doc})); rewrite MATCH ... AGAINST as to_tsvector(...) @@ plainto_tsquery(...)`, 'medium', ix.raw);
       return;
     }
     if (ix.variant === 'COLUMNSTORE') {
+      this.omit(obj);
       this.action('index', obj, 'index', 'columnstore index has no PostgreSQL equivalent', 'Drop it, or use a columnar extension (citus columnar, Hydra)', 'simple', ix.raw);
       return;
     }
@@ -872,6 +885,7 @@ export class Converter {
         method = 'gist';
         this.change(obj, 'SPATIAL KEY', 'USING gist', 'SPATIAL index -> GiST index on the geometric column');
       } else {
+        this.omit(obj);
         this.action('index', obj, 'spatial', 'SPATIAL index on a column without a built-in geometric type', 'Install PostGIS, convert the column to geometry and CREATE INDEX ... USING gist', 'medium', ix.raw);
         return;
       }
@@ -882,11 +896,13 @@ export class Converter {
     if (ix.dropped.length) this.change(obj, ix.dropped.join(' '), '', 'index options dropped');
     const kc = this.keyCols(t, ix.columns, obj, true);
     if (!kc) {
+      this.omit(obj);
       this.action('index', obj, 'index', 'index expression could not be converted', 'Rewrite the index expression for PostgreSQL', 'simple', ix.raw);
       return;
     }
     let where: string | undefined;
     if (ix.whereError) {
+      this.omit(obj);
       this.action('index', obj, 'index', `filtered index condition could not be parsed: ${ix.whereError}`, 'Rewrite the WHERE clause for PostgreSQL', 'simple', ix.raw);
       return;
     }
@@ -895,6 +911,7 @@ export class Converter {
         where = printExpr(ix.where, this.exprCtx(t));
       } catch (err) {
         if (!(err instanceof Unconvertible)) throw err;
+        this.omit(obj);
         this.action('index', obj, 'index', `filtered index condition not converted: ${err.message}`, 'Rewrite the WHERE clause for PostgreSQL', 'simple', ix.raw);
         return;
       }
@@ -947,6 +964,7 @@ export class Converter {
           const col = t.columns.find((c) => c.name === pgName(a.column.name));
           const obj = `${t.src}.${a.column.name}`;
           if (!col) {
+            this.omit(obj);
             this.action('column', obj, 'default', 'default for a column not defined in this script', 'Apply ALTER TABLE ... ALTER COLUMN ... SET DEFAULT by hand', 'simple', st.raw);
             break;
           }
@@ -974,6 +992,7 @@ export class Converter {
         case 'noop':
           break;
         case 'other':
+          this.omit(t.src);
           this.action('table', t.src, 'alter', `ALTER TABLE clause not converted: ${a.raw.slice(0, 200)}`, 'Apply the change by hand in PostgreSQL', 'simple', st.raw);
           break;
       }
@@ -1081,6 +1100,7 @@ export class Converter {
     const idx = t.columns.findIndex((c) => c.name === key);
     const obj = `${t.src}.${oldName ?? def.name.name}`;
     if (idx < 0 || t.stub) {
+      this.omit(obj);
       this.action('column', obj, 'alter', 'column change for a column not defined in this script', 'Apply ALTER TABLE ... ALTER COLUMN by hand', 'simple', raw);
       return;
     }
@@ -1188,6 +1208,7 @@ export class Converter {
     const complexity: Complexity = lines > 30 ? 'significant' : 'medium';
     const lang = this.dialect === 'oracle' ? 'PL/SQL' : this.dialect === 'sqlserver' ? 'T-SQL' : 'MySQL';
     const event = [st.timing, st.events.join(' OR '), st.table ? `ON ${st.table.name.name}` : ''].filter(Boolean).join(' ');
+    this.omit(name);
     this.action('trigger', name, 'trigger', `${lang} trigger (${event}) needs rewriting: PostgreSQL triggers call a PL/pgSQL trigger function`,
       'Write a CREATE FUNCTION ... RETURNS trigger in PL/pgSQL with the same logic and attach it with CREATE TRIGGER ... EXECUTE FUNCTION', complexity, st.raw);
   }
@@ -1238,6 +1259,7 @@ export class Converter {
       type: 'Rewrite the type methods as functions taking the composite type',
       event: 'Schedule the work with pg_cron or an external scheduler',
     };
+    this.omit(name);
     this.action(kind, name, kind, `${lang} ${objectKind} is not translated automatically (${lines} lines)`, recommended[kind] ?? 'Rewrite by hand', complexity, raw);
   }
 
@@ -1265,6 +1287,7 @@ export class Converter {
     const res = convertViewBody(st.body, this.src, { dialect: this.dialect, schemas: this.schemas, colKind });
     if (st.materialized) res.notes.push('materialized view: refresh options dropped');
     if (res.blockers.length) {
+      this.omit(srcName);
       this.action('view', srcName, 'view', `view uses constructs without an automatic conversion: ${res.blockers.join('; ')}`,
         'Rewrite the query for PostgreSQL and create the view by hand', res.blockers.length > 2 ? 'significant' : 'medium', st.raw);
       return;
@@ -1349,6 +1372,7 @@ export class Converter {
   }
 
   private unsupported(st: Unsupported): void {
+    this.omit(st.name || st.objectKind);
     this.action(st.objectKind, st.name || st.objectKind, st.category, st.reason, st.recommended, st.complexity, st.raw);
   }
 
@@ -1494,6 +1518,36 @@ export class Converter {
     return { by: `${method} (${key})`, parts };
   }
 
+  private summarize(): ConversionResult['summary'] {
+    const byKind: Record<string, KindSummary> = {};
+    let needing = 0;
+    for (const o of this.objects.values()) {
+      const k = (byKind[o.kind] ??= { found: 0, converted: 0, needing_action: 0 });
+      k.found++;
+      if (o.action) {
+        k.needing_action++;
+        needing++;
+      } else k.converted++;
+    }
+    return { objects_found: this.objects.size, converted_automatically: this.objects.size - needing, needing_action: needing, by_kind: byKind };
+  }
+
+  /** Objects left out of the DDL (a person has to write them): the CLI exits 2 when there are any. */
+  readonly leftOut: string[] = [];
+
+  private omit(object: string): void {
+    if (!this.leftOut.includes(object)) this.leftOut.push(object);
+  }
+
+  /** A statement PostgreSQL refused (validate.ts): it leaves the DDL and becomes an action item. */
+  rejected(sql: string, message: string): ConversionResult['summary'] {
+    const { kind, object } = describeStatement(sql);
+    this.omit(object);
+    this.action(kind, object, 'postgresql_error', `PostgreSQL rejected the converted ${kind.replace('_', ' ')}: ${message}`,
+      'Fix the statement by hand and run it after the rest of the script (it was left out of the DDL)', 'simple', sql);
+    return this.summarize();
+  }
+
   private finish(): ConversionResult {
     this.alignForeignKeyTypes();
     const out: string[] = [];
@@ -1567,32 +1621,17 @@ export class Converter {
       out.push(`CREATE TRIGGER ${quoteIdent(fn)} BEFORE UPDATE ON ${this.q(t.name)} FOR EACH ROW EXECUTE FUNCTION ${this.q(fn)}()`);
     }
 
-    const byKind: Record<string, KindSummary> = {};
-    let needing = 0;
-    for (const o of this.objects.values()) {
-      const k = (byKind[o.kind] ??= { found: 0, converted: 0, needing_action: 0 });
-      k.found++;
-      if (o.action) {
-        k.needing_action++;
-        needing++;
-      } else k.converted++;
-    }
-    const ddl = out.length ? out.map((s) => `${s};`).join('\n\n') + '\n' : '';
     const result: ConversionResult = {
       from: this.from,
       to: 'postgresql',
-      ddl,
+      ddl: joinStatements(out),
       changes: this.changes,
       action_items: this.actions,
       unparsed: this.unparsed,
       skipped: this.skipped,
-      summary: {
-        objects_found: this.objects.size,
-        converted_automatically: this.objects.size - needing,
-        needing_action: needing,
-        by_kind: byKind,
-      },
+      summary: this.summarize(),
     };
+    EMITTED.set(result, { converter: this, statements: out, rejected: new Set() });
     CONVERTED.set(result, this.tableOrder.filter((t) => !t.stub).map((t) => ({
       source: t.src,
       name: t.name,
@@ -1650,4 +1689,72 @@ function isReadOnlyShape(body: Token[]): boolean {
     else if (depth === 0 && inFrom && t.kind === 'punct') return true;
   }
   return false;
+}
+
+const EMITTED = new WeakMap<ConversionResult, { converter: Converter; statements: string[]; rejected: Set<number> }>();
+
+function joinStatements(out: string[]): string {
+  return out.length ? out.map((s) => `${s};`).join('\n\n') + '\n' : '';
+}
+
+/** The statements of a conversion's DDL, in order (for the PostgreSQL check). */
+export const statementsOf = (r: ConversionResult): string[] | undefined => EMITTED.get(r)?.statements;
+
+/** The objects a conversion left out of its DDL (views, checks, routines... that need a person), plus its unparsed statements. */
+export const leftOut = (r: ConversionResult): string[] => [...(EMITTED.get(r)?.converter.leftOut ?? []), ...r.unparsed.map((u) => u.statement.slice(0, 80))];
+
+/**
+ * Replaces statement k by a reduced form PostgreSQL accepted (a table without the CHECK constraints it
+ * refused); the parts left out become an action item.
+ */
+export function reduceStatement(r: ConversionResult, k: number, reduced: string, leftOutParts: string[], message: string): void {
+  const e = EMITTED.get(r);
+  const sql = e?.statements[k];
+  if (!e || sql === undefined) return;
+  e.statements[k] = reduced;
+  const { object } = describeStatement(sql);
+  r.summary = e.converter.rejected(`ALTER TABLE ${object} ADD ${leftOutParts.join(', ')}`, message);
+  r.ddl = joinStatements(e.statements.filter((_, j) => !e.rejected.has(j)));
+}
+
+/**
+ * Takes statement k out of the conversion's DDL as rejected by PostgreSQL with message; returns
+ * the name of the object it created (to recognise the statements that depended on it).
+ */
+export function rejectStatement(r: ConversionResult, k: number, message: string): string | undefined {
+  const e = EMITTED.get(r);
+  const sql = e?.statements[k];
+  if (!e || sql === undefined) return undefined;
+  e.rejected.add(k);
+  r.summary = e.converter.rejected(sql, message);
+  r.ddl = joinStatements(e.statements.filter((_, j) => !e.rejected.has(j)));
+  return describeStatement(sql).created;
+}
+
+const NAME = String.raw`((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))*)`;
+const unq = (s: string) => s.split('.').map((x) => stripQuotes(x)).join('.');
+
+/** The kind of object a generated statement creates, and its name (as an action item names it). */
+export function describeStatement(sql: string): { kind: string; object: string; created?: string } {
+  const m = (re: string) => new RegExp(re, 'i').exec(sql);
+  let x = m(String.raw`^CREATE\s+(?:UNIQUE\s+)?INDEX\s+${NAME}\s+ON\s+${NAME}`);
+  if (x) return { kind: 'index', object: `${unq(x[2]!)}.${unq(x[1]!)}`, created: unq(x[1]!) };
+  x = m(String.raw`^CREATE\s+(?:MATERIALIZED\s+)?VIEW\s+${NAME}`);
+  if (x) return { kind: 'view', object: unq(x[1]!), created: unq(x[1]!).replace(/^.*\./, '') };
+  x = m(String.raw`^CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`);
+  if (x) return { kind: 'table', object: unq(x[1]!), created: unq(x[1]!).replace(/^.*\./, '') };
+  x = m(String.raw`^ALTER\s+TABLE\s+${NAME}\s+ADD\s+(?:CONSTRAINT\s+${NAME}\s+)?(FOREIGN\s+KEY|PRIMARY|UNIQUE|CHECK|COLUMN)?`);
+  if (x) {
+    const kind = /^FOREIGN/i.test(x[3] ?? '') ? 'foreign_key' : /^COLUMN/i.test(x[3] ?? '') ? 'column' : /^CHECK/i.test(x[3] ?? '') ? 'check' : 'constraint';
+    return { kind, object: x[2] ? `${unq(x[1]!)}.${unq(x[2])}` : unq(x[1]!) };
+  }
+  x = m(String.raw`^CREATE\s+(TYPE|DOMAIN|SEQUENCE)\s+${NAME}`);
+  if (x) return { kind: x[1]!.toUpperCase() === 'SEQUENCE' ? 'sequence' : 'type', object: unq(x[2]!), created: unq(x[2]!).replace(/^.*\./, '') };
+  x = m(String.raw`^COMMENT\s+ON\s+\w+\s+${NAME}`);
+  if (x) return { kind: 'comment', object: unq(x[1]!) };
+  x = m(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?(FUNCTION|TRIGGER|PROCEDURE)\s+${NAME}`);
+  if (x) return { kind: x[1]!.toUpperCase() === 'TRIGGER' ? 'trigger' : 'routine', object: unq(x[2]!), created: unq(x[2]!).replace(/^.*\./, '') };
+  x = m(String.raw`^INSERT\s+INTO\s+${NAME}`);
+  if (x) return { kind: 'data', object: unq(x[1]!) };
+  return { kind: 'statement', object: sql.slice(0, 60) };
 }

@@ -1,9 +1,11 @@
 import { invalid, quoted } from '../../errors.js';
 import { Converter, type ConversionResult, type SourceDialect } from './convert.js';
 import type { Dialect } from './lexer.js';
+import { validateConversion, type PgLoader, type Validation } from './validate.js';
 
 export type { ActionItem, Change, ConversionResult, KindSummary, SourceDialect } from './convert.js';
-export { convertedTables } from './convert.js';
+export { convertedTables, leftOut } from './convert.js';
+export type { PgLoader, Validation } from './validate.js';
 
 const ALIASES: Record<string, SourceDialect> = {
   mysql: 'mysql',
@@ -48,4 +50,17 @@ export function convertSchema(ddl: string, from: SourceDialect | string, options
   }
   const dialect: Dialect = source === 'mariadb' ? 'mysql' : source;
   return new Converter(dialect, source, options.schema?.trim()).run(ddl);
+}
+
+/**
+ * convertSchema, then (unless validate is false) a check of the output in PGlite: statements
+ * PostgreSQL rejects move to the action items with its error. The result's validation says whether
+ * and with what the output was checked.
+ */
+export async function convertSchemaChecked(
+  ddl: string, from: SourceDialect | string, options: { schema?: string; validate?: boolean; loader?: PgLoader } = {},
+): Promise<ConversionResult & { validation: Validation }> {
+  const result = convertSchema(ddl, from, options);
+  if (options.validate === false) return Object.assign(result, { validation: { checked: false as const, reason: 'not requested (validate: false)' } });
+  return validateConversion(result, options.loader);
 }

@@ -143,6 +143,13 @@ function boolLiteral(lit: Expr, other: Expr, ctx: ExprCtx): string | undefined {
   return undefined;
 }
 
+/** [column, literal] when col is a character column and lit an integer literal. */
+function charVsNumber(col: Expr, lit: Expr, ctx: ExprCtx): [Expr, Expr] | undefined {
+  if (col.t !== 'ident' || lit.t !== 'num' || !/^\d+$/.test(lit.v)) return undefined;
+  const k = inferKind(col, ctx);
+  return k && isStringKind(k) ? [col, lit] : undefined;
+}
+
 function isStringy(e: Expr, ctx: ExprCtx): boolean {
   const k = inferKind(e, ctx);
   return !!k && isStringKind(k);
@@ -225,6 +232,20 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
         default:
           break;
       }
+      // A character column compared with an integer: the source converts the column to a number
+      // (Oracle: implicit data conversion; SQL Server: int outranks char); PostgreSQL has no
+      // character = integer operator. Equality compares with the number's text, order as numbers.
+      if (['=', '<>', '!=', '^=', '<', '>', '<=', '>='].includes(e.op)) {
+        const typed = charVsNumber(e.l, e.r, ctx) ?? charVsNumber(e.r, e.l, ctx);
+        if (typed) {
+          const [col, num] = typed;
+          const eq = ['=', '<>', '!=', '^='].includes(e.op);
+          note(ctx, eq ? 'a character column compared with a number -> compared with the number as text' : 'a character column compared with a number by < or > -> ::numeric');
+          const c = eq ? p(col) : `${p(col)}::numeric`;
+          const n = eq ? quoteLiteral((num as { v: string }).v) : p(num);
+          return col === e.l ? `${c} ${op} ${n}` : `${n} ${op} ${c}`;
+        }
+      }
       // bit/tinyint(1) columns became boolean: compare them with TRUE/FALSE, not 1/0
       if (['=', '<>', '!=', '^=', '<=>'].includes(e.op)) {
         const lb = boolLiteral(e.r, e.l, ctx);
@@ -253,8 +274,11 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
       }
       return `${wrap(e.l)} ${op} ${wrap(e.r)}`;
     }
-    case 'in':
-      return `${p(e.e)} ${e.not ? 'NOT IN' : 'IN'} (${e.list.map((x) => boolLiteral(x, e.e, ctx) ?? p(x)).join(', ')})`;
+    case 'in': {
+      const quote = e.list.every((x) => x.t === 'num' || x.t === 'str') && e.list.some((x) => charVsNumber(e.e, x, ctx));
+      if (quote) note(ctx, 'a character column compared with numbers (IN) -> compared with the numbers as text');
+      return `${p(e.e)} ${e.not ? 'NOT IN' : 'IN'} (${e.list.map((x) => (quote && x.t === 'num' ? quoteLiteral(x.v) : boolLiteral(x, e.e, ctx) ?? p(x))).join(', ')})`;
+    }
     case 'between':
       return `${p(e.e)} ${e.not ? 'NOT BETWEEN' : 'BETWEEN'} ${p(e.lo)} AND ${p(e.hi)}`;
     case 'like': {

@@ -2,7 +2,11 @@ import { Cursor, ParseError } from './cursor.js';
 import type { Dialect, Token } from './lexer.js';
 import { pgName, quoteIdent, quoteLiteral } from './names.js';
 import { printExpr, Unconvertible } from './pgexpr.js';
-import type { TypeKind } from './types.js';
+import { isNumericKind, isStringKind, mapType, type TypeKind } from './types.js';
+import type { TypeRef } from './ast.js';
+import {
+  groupConcat, isDateKind, isMysqlUnit, mysqlDateFormat, mysqlInterval, oracleTruncUnit, tsqlDateadd, tsqlDatediff, tsqlDatepart, type Arg,
+} from './viewcalls.js';
 
 export interface ViewResult {
   sql: string;
@@ -173,10 +177,431 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     return c >= 0 && colAt(c + 1) === 'bool' && isW(toks[c + 2], 'WHEN');
   };
 
+  /** Converts a span of the body (a call's argument) with this body's context, keeping its blockers and notes. */
+  const sub = (ts: Token[]): string => {
+    if (!ts.length) return '';
+    const r = convertViewBody(ts, src, ctx);
+    for (const b of r.blockers) block(b);
+    for (const n of r.notes) note(n);
+    return r.sql;
+  };
+  /** The kind of a span when it is a (qualified) column, a literal or a current-time function. */
+  const kindOfToks = (ts: Token[]): TypeKind | undefined => {
+    const last = ts[ts.length - 1];
+    const simple = ts.length === 1 || (ts.length % 2 === 1 && ts.every((x, j) => (j % 2 === 1 ? isP(x, '.') : x.kind === 'word' || x.kind === 'qident')));
+    if (simple && last && (last.kind === 'word' || last.kind === 'qident')) {
+      if (last.kind === 'word' && ['SYSDATE', 'SYSTIMESTAMP', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP'].includes(last.upper)) return 'timestamp';
+      if (last.kind === 'word' && last.upper === 'CURRENT_DATE') return ctx.dialect === 'oracle' ? 'timestamp' : 'date';
+      return ctx.colKind(pgName(last.kind === 'qident' ? last.value : last.text));
+    }
+    if (ts.length === 1 && last?.kind === 'string') return 'text';
+    if (ts.length === 1 && last?.kind === 'number') return /[.eE]/.test(last.text) ? 'numeric' : 'int';
+    if (ts.length === 3 && isP(ts[1], '(') && isP(ts[2], ')') && isW(ts[0], 'NOW', 'GETDATE', 'SYSDATETIME', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP')) return 'timestamp';
+    if (ts.length === 3 && isP(ts[1], '(') && isP(ts[2], ')') && isW(ts[0], 'CURDATE')) return 'date';
+    return undefined;
+  };
+  const argOf = (ts: Token[]): Arg => {
+    const a: Arg = { sql: sub(ts), kind: kindOfToks(ts) };
+    if (ts.length === 1 && (ts[0]!.kind === 'number' || ts[0]!.kind === 'string')) a.lit = ts[0]!.kind === 'number' ? ts[0]!.text : ts[0]!.value;
+    if (ts.length === 2 && ts[0]!.kind === 'op' && ts[0]!.text === '-' && ts[1]!.kind === 'number') a.lit = `-${ts[1]!.text}`;
+    if (ts.length === 1 && ts[0]!.kind === 'word') a.word = ts[0]!.upper;
+    return a;
+  };
+  /** The index where the query level holding token k ends: the ')' that closes it, or the end. */
+  const endOf = (k: number): number => {
+    let depth = 0;
+    for (let j = k; j < toks.length; j++) {
+      if (isP(toks[j], '(')) depth++;
+      else if (isP(toks[j], ')')) {
+        if (depth === 0) return j;
+        depth--;
+      }
+    }
+    return toks.length;
+  };
+  const startOf = (k: number): number => {
+    let depth = 0;
+    for (let j = k; j >= 0; j--) {
+      if (isP(toks[j], ')')) depth++;
+      else if (isP(toks[j], '(')) {
+        if (depth === 0) return j + 1;
+        depth--;
+      }
+    }
+    return 0;
+  };
+  /** Words at depth 0 of the query level around k. */
+  const levelWords = (k: number): Set<string> => {
+    const words = new Set<string>();
+    let depth = 0;
+    for (let j = startOf(k); j < endOf(k); j++) {
+      if (isP(toks[j], '(')) depth++;
+      else if (isP(toks[j], ')')) depth--;
+      else if (depth === 0 && toks[j]!.kind === 'word') words.add(toks[j]!.upper);
+    }
+    return words;
+  };
+  /** Text to insert before token index (or at the end): LIMIT clauses from TOP and ROWNUM. */
+  const pending = new Map<number, string>();
+  const addLimit = (k: number, n: string) => {
+    const end = endOf(k);
+    pending.set(end, `${pending.get(end) ?? ''} LIMIT ${n}`);
+  };
+  /** Integer literals compared with a character column: compared as text, as the column holds them. */
+  const quoteNum = new Set<number>();
+  const CMP = ['=', '<>', '!=', '^='];
+  const ORD = ['<', '>', '<=', '>='];
+  const MATH = ['+', '-', '*', '/', '%', '||'];
+  const strColAt = (j: number) => isStringKind(colAt(j) ?? 'other');
+  /** A (qualified) column starting at j: the index of its last part. */
+  const colEnd = (j: number) => {
+    let e = j;
+    while (isP(toks[e + 1], '.') && (toks[e + 2]?.kind === 'word' || toks[e + 2]?.kind === 'qident')) e += 2;
+    return e;
+  };
+  /** The type a CAST/CONVERT target becomes; undefined when it has no faithful equivalent. */
+  const castType = (ts: Token[]): string | undefined => {
+    try {
+      const c = new Cursor(ts, ctx.dialect, src);
+      const type: TypeRef = c.parseType();
+      if (!c.done) return undefined;
+      const name = type.name.toUpperCase();
+      if (ctx.dialect === 'mysql' && (name === 'SIGNED' || name === 'UNSIGNED')) return name === 'SIGNED' ? 'bigint' : 'numeric(20)';
+      // MySQL CAST(x AS CHAR(n)) cuts to n characters without padding (a varchar)
+      if (ctx.dialect === 'mysql' && name === 'CHAR' && type.args.length === 1) return `varchar(${type.args[0]})`;
+      if (['CHAR', 'VARCHAR', 'NCHAR', 'NVARCHAR', 'VARCHAR2', 'NVARCHAR2', 'CHARACTER'].includes(name) && !type.args.length) {
+        note(`CAST to ${name} without a length -> text`);
+        return 'text';
+      }
+      const mt = mapType(type, ctx.dialect);
+      if (!mt.pg || mt.action) return undefined;
+      return mt.pg;
+    } catch {
+      return undefined;
+    }
+  };
+  /** A function call the source spells differently: its PostgreSQL text, or undefined (reported by the caller). */
+  const rewriteCall = (up: string, k: number, close: number): string | undefined => {
+    const inner = toks.slice(k + 2, close);
+    const parts = Cursor.splitCommas(inner);
+    const d = ctx.dialect;
+    if (up === 'CAST') {
+      let depth = 0;
+      const as = inner.findIndex((x) => {
+        if (isP(x, '(')) depth++;
+        if (isP(x, ')')) depth--;
+        return depth === 0 && isW(x, 'AS');
+      });
+      if (as < 1) return undefined;
+      const type = castType(inner.slice(as + 1));
+      return type ? `CAST(${sub(inner.slice(0, as))} AS ${type})` : undefined;
+    }
+    if (up === 'CONVERT' && d === 'sqlserver' && parts.length === 2) {
+      const type = castType(parts[0]!);
+      return type ? `CAST(${sub(parts[1]!)} AS ${type})` : undefined;
+    }
+    if (up === 'CONVERT' && d === 'mysql' && parts.length === 2 && !parts[1]!.some((x) => isW(x, 'USING'))) {
+      const type = castType(parts[1]!);
+      return type ? `CAST(${sub(parts[0]!)} AS ${type})` : undefined;
+    }
+    if (d === 'mysql') {
+      switch (up) {
+        case 'DATE_ADD':
+        case 'DATE_SUB':
+        case 'ADDDATE':
+        case 'SUBDATE': {
+          if (parts.length !== 2) return undefined;
+          const op = up === 'DATE_ADD' || up === 'ADDDATE' ? '+' : '-';
+          const second = parts[1]!;
+          let iv: string | undefined;
+          if (isW(second[0], 'INTERVAL')) {
+            const unit = second[second.length - 1];
+            if (!unit || unit.kind !== 'word' || !isMysqlUnit(unit.upper)) return undefined;
+            iv = mysqlInterval(argOf(second.slice(1, -1)), unit.upper);
+          } else if (up === 'ADDDATE' || up === 'SUBDATE') {
+            iv = mysqlInterval(argOf(second), 'DAY'); // ADDDATE(d, n): n days
+          }
+          if (!iv) return undefined;
+          note(`${up} -> ${op} interval`);
+          return `(${sub(parts[0]!)} ${op} ${iv})`;
+        }
+        case 'DATEDIFF':
+          if (parts.length !== 2) return undefined;
+          note('DATEDIFF(a, b) -> a::date - b::date (days)');
+          return `(CAST(${sub(parts[0]!)} AS date) - CAST(${sub(parts[1]!)} AS date))`;
+        case 'GROUP_CONCAT': {
+          let body = inner;
+          const distinct = isW(body[0], 'DISTINCT');
+          if (distinct) body = body.slice(1);
+          let depth = 0;
+          let orderAt = -1;
+          let sepAt = -1;
+          body.forEach((x, j) => {
+            if (isP(x, '(')) depth++;
+            if (isP(x, ')')) depth--;
+            if (depth === 0 && isW(x, 'ORDER') && isW(body[j + 1], 'BY') && orderAt < 0) orderAt = j;
+            if (depth === 0 && isW(x, 'SEPARATOR')) sepAt = j;
+          });
+          const exprEnd = orderAt >= 0 ? orderAt : sepAt >= 0 ? sepAt : body.length;
+          const exprToks = Cursor.splitCommas(body.slice(0, exprEnd));
+          const exprs = exprToks.map(sub);
+          const orderToks = orderAt >= 0 ? body.slice(orderAt + 2, sepAt >= 0 ? sepAt : body.length) : [];
+          let orderBy = orderToks.length ? sub(orderToks) : undefined;
+          let sep = "','";
+          if (sepAt >= 0) {
+            const st = body.slice(sepAt + 1);
+            if (st.length !== 1 || st[0]!.kind !== 'string') return undefined;
+            sep = quoteLiteral(st[0]!.value);
+          }
+          if (distinct && orderBy) {
+            // With DISTINCT, PostgreSQL orders only by the aggregated value itself.
+            const dir = isW(orderToks[orderToks.length - 1], 'ASC', 'DESC') ? orderToks[orderToks.length - 1]!.upper : '';
+            const key = dir ? orderToks.slice(0, -1) : orderToks;
+            if (exprs.length !== 1 || sub(key) !== exprs[0] || !isStringKind(kindOfToks(exprToks[0]!) ?? 'other')) return undefined;
+            orderBy = `CAST(${exprs[0]} AS text)${dir ? ` ${dir}` : ''}`;
+          }
+          note('GROUP_CONCAT -> string_agg (values cast to text; MySQL cuts the result at group_concat_max_len, 1024 bytes by default; string_agg does not)');
+          return groupConcat(distinct, exprs, orderBy, sep);
+        }
+        case 'CONCAT': {
+          if (!parts.length) return undefined;
+          note('CONCAT -> || (NULL if any argument is NULL, as MySQL CONCAT; PostgreSQL concat() would skip NULLs)');
+          return `(${parts.map((x) => (x.length === 1 && x[0]!.kind === 'string' ? sub(x) : `CAST(${sub(x)} AS text)`)).join(' || ')})`;
+        }
+        case 'SUBSTRING_INDEX': {
+          if (parts.length !== 3) return undefined;
+          const n = argOf(parts[2]!).lit;
+          if (n === undefined || !/^-?\d+$/.test(n)) return undefined;
+          const [str, delim] = [sub(parts[0]!), sub(parts[1]!)];
+          const count = Number(n);
+          note('SUBSTRING_INDEX -> split_part / string_to_array');
+          if (count === 0) return "''";
+          if (count === 1 || count === -1) return `split_part(${str}, ${delim}, ${count})`;
+          if (count > 0) return `array_to_string((string_to_array(${str}, ${delim}))[1:${count}], ${delim})`;
+          return `array_to_string((string_to_array(${str}, ${delim}))[greatest(cardinality(string_to_array(${str}, ${delim})) - ${-count - 1}, 1):], ${delim})`;
+        }
+        case 'DATE_FORMAT': {
+          if (parts.length !== 2) return undefined;
+          const f = argOf(parts[1]!);
+          const pgFmt = f.lit !== undefined && parts[1]![0]!.kind === 'string' ? mysqlDateFormat(f.lit) : undefined;
+          if (pgFmt === undefined) return undefined;
+          note('DATE_FORMAT -> to_char (format string translated)');
+          return `to_char(${sub(parts[0]!)}, ${quoteLiteral(pgFmt)})`;
+        }
+        case 'LOCATE':
+          if (parts.length !== 2) return undefined;
+          note('LOCATE(sub, str) -> strpos(str, sub)');
+          return `strpos(${sub(parts[1]!)}, ${sub(parts[0]!)})`;
+        case 'UNIX_TIMESTAMP':
+          if (parts.length > 1) return undefined;
+          note('UNIX_TIMESTAMP -> extract(epoch ...)');
+          return `floor(extract(epoch from ${parts.length ? sub(parts[0]!) : 'CURRENT_TIMESTAMP'}))::bigint`;
+        case 'FROM_UNIXTIME':
+          if (parts.length !== 1) return undefined;
+          note('FROM_UNIXTIME -> to_timestamp');
+          return `to_timestamp(${sub(parts[0]!)})`;
+        default:
+          return undefined;
+      }
+    }
+    if (d === 'sqlserver') {
+      const part = parts[0]?.length === 1 && parts[0][0]!.kind === 'word' ? parts[0][0]!.upper : undefined;
+      switch (up) {
+        case 'DATEADD': {
+          if (parts.length !== 3 || !part) return undefined;
+          const r = tsqlDateadd(part, argOf(parts[1]!), argOf(parts[2]!));
+          if (r) note('DATEADD -> + interval');
+          return r;
+        }
+        case 'DATEDIFF': {
+          if (parts.length !== 3 || !part) return undefined;
+          const r = tsqlDatediff(part, argOf(parts[1]!), argOf(parts[2]!));
+          if (r) note('DATEDIFF -> date arithmetic (counting the boundaries crossed, as T-SQL does)');
+          return r;
+        }
+        case 'DATEPART': {
+          if (parts.length !== 2 || !part) return undefined;
+          const r = tsqlDatepart(part, argOf(parts[1]!));
+          if (r) note('DATEPART -> extract (weekday as under SET DATEFIRST 7, the us_english default)');
+          return r;
+        }
+        case 'LEN':
+          if (parts.length !== 1) return undefined;
+          note('LEN -> length(rtrim()): LEN does not count trailing spaces');
+          return `length(rtrim(${sub(parts[0]!)}))`;
+        default:
+          return undefined;
+      }
+    }
+    if (d === 'oracle') {
+      switch (up) {
+        case 'TO_DATE':
+          if (parts.length !== 2) return undefined;
+          note('TO_DATE(s, fmt) -> to_timestamp(s, fmt)::timestamp(0) (Oracle DATE keeps the time; check the format mask)');
+          return `CAST(to_timestamp(${sub(parts[0]!)}, ${sub(parts[1]!)}) AS timestamp(0))`;
+        case 'TRUNC': {
+          if (parts.length < 1 || parts.length > 2) return undefined;
+          const a = argOf(parts[0]!);
+          if (isDateKind(a.kind)) {
+            const model = parts[1] ? argOf(parts[1]).lit : undefined;
+            if (parts[1] && model === undefined) return undefined;
+            const unit = oracleTruncUnit(model);
+            if (!unit) return undefined;
+            note('TRUNC(date) -> date_trunc');
+            return `date_trunc('${unit}', ${a.sql})`;
+          }
+          if (a.kind && isNumericKind(a.kind)) return `trunc(${parts.map(sub).join(', ')})`;
+          return undefined;
+        }
+        case 'ADD_MONTHS': {
+          if (parts.length !== 2) return undefined;
+          const n = argOf(parts[1]!);
+          note("ADD_MONTHS -> + interval 'n months' (Oracle moves a month's last day to the last day of the result month; PostgreSQL keeps the day number, capped)");
+          const iv = n.lit !== undefined && /^-?\d+$/.test(n.lit) ? `interval '${n.lit} months'` : `(${n.sql}) * interval '1 month'`;
+          return `(${sub(parts[0]!)} + ${iv})`;
+        }
+        default:
+          return undefined;
+      }
+    }
+    return undefined;
+  };
+
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k]!;
     const next = toks[k + 1];
     const nameOf = (x: Token) => (x.kind === 'qident' ? x.value : x.text).toLowerCase();
+    const insert = pending.get(k);
+    if (insert !== undefined) {
+      out.push(src.slice(prevEnd, t.start).replace(/\s+$/, '') + insert);
+      prevEnd = t.start;
+      pending.delete(k);
+    }
+    if (quoteNum.has(k)) {
+      emit(k, quoteLiteral(t.text));
+      continue;
+    }
+    // A character column compared with an integer: compared as text (= <> and IN), as a number for < >.
+    if (strColAt(k) && !isP(toks[k + 1], '.') && !opAt(k - 1, ...MATH) && !opAt(k + 1, ...MATH)) {
+      const numAt = (j: number) => (toks[j]?.kind === 'number' && !opAt(j + 1, ...MATH) && !isP(toks[j + 1], '.') ? j : -1);
+      const lit = opAt(k + 1, ...CMP) ? numAt(k + 2) : -1;
+      const litBefore = opAt(k - 1, ...CMP) && toks[k - 2]?.kind === 'number' && !opAt(k - 3, ...MATH) ? k - 2 : -1;
+      if (lit >= 0 && /^\d+$/.test(toks[lit]!.text)) {
+        quoteNum.add(lit);
+        note("a character column compared with a number -> compared with the number as text ('1'), which the source's implicit conversion matched (values such as '01' or ' 1' would no longer match)");
+      } else if (isW(toks[k + 1], 'IN') || (isW(toks[k + 1], 'NOT') && isW(toks[k + 2], 'IN'))) {
+        const open = isW(toks[k + 1], 'IN') ? k + 2 : k + 3;
+        if (isP(toks[open], '(')) {
+          const close = matchParen(toks, open);
+          const items = Cursor.splitCommas(toks.slice(open + 1, close));
+          if (items.every((x) => x.length === 1 && (x[0]!.kind === 'string' || x[0]!.kind === 'number')) && items.some((x) => x[0]!.kind === 'number')) {
+            for (let j = open + 1; j < close; j++) if (toks[j]!.kind === 'number' && /^\d+$/.test(toks[j]!.text)) quoteNum.add(j);
+            note('a character column compared with numbers (IN) -> compared with the numbers as text');
+          }
+        }
+      } else if ((opAt(k + 1, ...ORD) && numAt(k + 2) >= 0) || (opAt(k - 1, ...ORD) && toks[k - 2]?.kind === 'number' && !opAt(k - 3, ...MATH))) {
+        note('a character column compared with a number by < or > -> ::numeric, as the source converts it');
+        emit(k, `${t.kind === 'qident' ? quoteIdent(pgName(t.value)) : t.text}::numeric`);
+        continue;
+      } else if (litBefore >= 0 && /^\d+$/.test(toks[litBefore]!.text)) {
+        // the literal was already written: compare the column as a number instead
+        note('a character column compared with a number -> ::numeric, as the source converts it');
+        emit(k, `${t.kind === 'qident' ? quoteIdent(pgName(t.value)) : t.text}::numeric`);
+        continue;
+      }
+    }
+    // MySQL INTERVAL n UNIT (also inside DATE_ADD, handled there)
+    if (ctx.dialect === 'mysql' && isW(t, 'INTERVAL') && !isP(next, '(')) {
+      let depth = 0;
+      let u = -1;
+      for (let j = k + 1; j < toks.length; j++) {
+        if (isP(toks[j], '(')) depth++;
+        else if (isP(toks[j], ')')) {
+          if (depth === 0) break;
+          depth--;
+        } else if (depth === 0 && toks[j]!.kind === 'word' && isMysqlUnit(toks[j]!.upper)) {
+          u = j;
+          break;
+        }
+      }
+      const iv = u > k + 1 ? mysqlInterval(argOf(toks.slice(k + 1, u)), toks[u]!.upper) : undefined;
+      if (iv) {
+        note("INTERVAL n UNIT -> interval 'n units'");
+        emit(k, iv);
+        for (let j = k + 1; j <= u; j++) drop(j);
+        k = u;
+        continue;
+      }
+      block('INTERVAL expression without a convertible unit');
+    }
+    // T-SQL SELECT TOP n -> LIMIT n at the end of that query
+    if (ctx.dialect === 'sqlserver' && isW(t, 'TOP') && isW(toks[k - 1], 'SELECT', 'DISTINCT', 'ALL')) {
+      let e = k + 1;
+      let n: string | undefined;
+      if (isP(toks[e], '(')) {
+        const c = matchParen(toks, e);
+        n = sub(toks.slice(e + 1, c));
+        e = c;
+      } else if (toks[e]?.kind === 'number') n = toks[e]!.text;
+      const percent = isW(toks[e + 1], 'PERCENT');
+      const ties = isW(toks[e + (percent ? 2 : 1)], 'WITH') && isW(toks[e + (percent ? 3 : 2)], 'TIES');
+      const words = levelWords(k);
+      if (n !== undefined && percent && n.trim() === '100' && !ties) {
+        note('TOP 100 PERCENT dropped (every row)');
+        drop(k);
+        for (let j = k + 1; j <= e + 1; j++) drop(j);
+        k = e + 1;
+        continue;
+      }
+      if (n !== undefined && !percent && !ties && !['UNION', 'EXCEPT', 'INTERSECT'].some((w) => words.has(w))) {
+        note('TOP n -> LIMIT n');
+        addLimit(k, n);
+        drop(k);
+        for (let j = k + 1; j <= e; j++) drop(j);
+        k = e;
+        continue;
+      }
+      block(percent ? 'TOP n PERCENT (use LIMIT with a count, or row_number())' : ties ? 'TOP ... WITH TIES (use FETCH FIRST n ROWS WITH TIES)' : 'TOP (use LIMIT)');
+      emit(k, t.text);
+      continue;
+    }
+    // Oracle WHERE ROWNUM <= n (alone or ANDed) -> LIMIT n, when nothing at that level sorts, groups or de-duplicates first
+    if (ctx.dialect === 'oracle' && isW(t, 'WHERE', 'AND') && isW(next, 'ROWNUM') && opAt(k + 2, '<=', '<') && toks[k + 3]?.kind === 'number' && /^\d+$/.test(toks[k + 3]!.text)) {
+      const words = levelWords(k);
+      if (!['ORDER', 'GROUP', 'DISTINCT', 'UNIQUE', 'UNION', 'INTERSECT', 'MINUS', 'OR', 'HAVING', 'CONNECT'].some((w) => words.has(w))) {
+        const n = Number(toks[k + 3]!.text) - (toks[k + 2]!.text === '<' ? 1 : 0);
+        note('ROWNUM <= n -> LIMIT n');
+        addLimit(k, String(Math.max(n, 0)));
+        if (t.upper === 'WHERE' && isW(toks[k + 4], 'AND')) {
+          emit(k, t.text);
+          for (let j = k + 1; j <= k + 4; j++) drop(j);
+          k += 4;
+        } else {
+          dropKeepGap(k);
+          for (let j = k + 1; j <= k + 3; j++) drop(j);
+          k += 3;
+        }
+        continue;
+      }
+    }
+    // MySQL LIMIT offset, count
+    if (ctx.dialect === 'mysql' && isW(t, 'LIMIT') && isP(toks[k + 2], ',') && toks[k + 1]?.kind === 'number' && toks[k + 3]?.kind === 'number') {
+      note('LIMIT offset, count -> LIMIT count OFFSET offset');
+      emit(k, `LIMIT ${toks[k + 3]!.text} OFFSET ${toks[k + 1]!.text}`);
+      for (let j = k + 1; j <= k + 3; j++) drop(j);
+      k += 3;
+      continue;
+    }
+    if ((t.kind === 'word') && isP(next, '(') && !isP(toks[k - 1], '.')) {
+      const close = matchParen(toks, k + 1);
+      const rewritten = close > 0 ? rewriteCall(t.upper, k, close) : undefined;
+      if (rewritten !== undefined) {
+        emit(k, rewritten);
+        for (let j = k + 1; j <= close; j++) drop(j);
+        k = close;
+        continue;
+      }
+    }
     if (boolLiteralAt(k)) {
       note('0/1 compared with a boolean column -> TRUE/FALSE');
       emit(k, t.text === '1' ? 'TRUE' : 'FALSE');
@@ -207,10 +632,16 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     }
     // Oracle DATE (now timestamp(0)) plus or minus a number of days
     const dateAt = (j: number) => colAt(j) === 'timestamp' || isW(toks[j], 'SYSDATE', 'SYSTIMESTAMP');
+    /** date +/- n +/- m ...: walks back over the numbers added or subtracted to the date. */
+    const chainFromDate = (j: number) => {
+      let x = j;
+      while (toks[x]?.kind === 'number' && opAt(x - 1, '+', '-')) x -= 2;
+      return x !== j && dateAt(x);
+    };
     if (ctx.dialect === 'oracle' && t.kind === 'number'
-      && ((opAt(k - 1, '+', '-') && dateAt(k - 2)) || (opAt(k + 1, '+') && dateAt(k + 2)))) {
-      note("Oracle DATE +/- a number of days -> + n * interval '1 day'");
-      emit(k, `${t.text} * interval '1 day'`);
+      && ((opAt(k - 1, '+', '-') && chainFromDate(k)) || (opAt(k + 1, '+') && dateAt(k + 2)))) {
+      note("Oracle DATE +/- a number of days -> +/- interval 'n days'");
+      emit(k, /^\d+$/.test(t.text) ? `interval '${t.text} days'` : `${t.text} * interval '1 day'`);
       continue;
     }
     if (ctx.dialect === 'oracle' && colAt(k) === 'timestamp' && opAt(k + 1, '-') && colAt(k + 2) === 'timestamp') {
@@ -377,6 +808,11 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     if (isW(t, 'ROWID') && ctx.dialect === 'oracle') block('ROWID pseudo-column');
     // Unquoted source names fold the same way in PostgreSQL; only reserved words need quoting.
     emit(k, t.text);
+  }
+  const tail = pending.get(toks.length);
+  if (tail !== undefined) {
+    if (out.length) out[out.length - 1] = out[out.length - 1]!.replace(/\s+$/, '');
+    out.push(tail);
   }
   return { sql: out.join('').trim(), blockers, notes };
 }
