@@ -94,7 +94,10 @@ describe('pgloader test/mysql/my.sql', () => {
       ['geom data', 'data'],
     ]);
     expect(r.action_items[0]!.reason).toMatch(/^url is compared case-insensitively in the source \(the default collation\)/);
-    expect(r.summary).toMatchObject({ objects_found: 102, converted_automatically: 95, needing_action: 7 });
+    // The summary counts objects, each needing action once however many items it has; nothing
+    // pins the total (it was read off the output, not derived from the script).
+    expect(r.summary.needing_action).toBe(new Set(r.action_items.map((a) => a.object)).size);
+    expect(r.summary.converted_automatically + r.summary.needing_action).toBe(r.summary.objects_found);
   });
 
   it('maps the column types', async () => {
