@@ -17,7 +17,7 @@ describe('openStore', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(15_000); // the README's 15 s
     expect(db.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['agents_catalog', 'flag_acks', 'flag_history', 'flags', 'hook_sessions']);
+    expect(tables).toEqual(['agents_catalog', 'api_tokens', 'flag_acks', 'flag_history', 'flags', 'hook_sessions']);
     db.close();
   });
 
