@@ -5,7 +5,7 @@
 // sees a request, this layer checks Host and Origin (DNS rebinding), the bearer token, the body
 // size, and logs one line per request on stderr (never the token).
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -61,8 +61,47 @@ function hostName(host: string): string {
   return colon > 0 && h.indexOf(':') === colon ? h.slice(0, colon) : h;
 }
 
+/**
+ * The SDK's web-standard transport is driven directly rather than through its node:http wrapper:
+ * the wrapper builds a request listener per call and streams even a JSON answer in several
+ * writes (headers, chunks, the last chunk), each a wake-up of the client, which on a loaded
+ * machine cost several ms per call. Here a JSON answer is one write with a Content-Length; only
+ * SSE streams (GET) are streamed.
+ */
+async function forward(transport: WebStandardStreamableHTTPServerTransport, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    for (const value of Array.isArray(v) ? v : [v]) headers.append(k, value);
+  }
+  // The transport reads only method, url and headers of the request (the body is passed parsed):
+  // a full undici Request, and an AbortSignal per call, cost more CPU than the call itself.
+  const request = { method: req.method, url: `http://${req.headers.host ?? 'localhost'}${req.url ?? '/mcp'}`, headers } as unknown as Request;
+  const response = await transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
+  const out: Record<string, string> = {};
+  response.headers.forEach((value, key) => (out[key] = value));
+  if (!response.body || !(out['content-type'] ?? '').startsWith('text/event-stream')) {
+    const bytes = Buffer.from(await response.arrayBuffer());
+    delete out['transfer-encoding'];
+    out['content-length'] = String(bytes.length);
+    res.writeHead(response.status, out);
+    res.end(bytes);
+    return;
+  }
+  res.writeHead(response.status, out);
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  res.on('close', () => void reader.cancel().catch(() => undefined));
+  for (;;) {
+    const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+    if (done) break;
+    res.write(value);
+  }
+  res.end();
+}
+
 interface Session {
-  transport: StreamableHTTPServerTransport;
+  transport: WebStandardStreamableHTTPServerTransport;
   server: McpServer;
   tokenId: string | null;
   lastSeen: number;
@@ -157,7 +196,7 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
         return;
       }
       session.lastSeen = Date.now();
-      await session.transport.handleRequest(req, res, body);
+      await forward(session.transport, req, res, body);
       return;
     }
     if (method !== 'POST' || !(Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body))) {
@@ -165,7 +204,7 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
       return;
     }
     const server = options.createSession(token);
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: true,
       onsessioninitialized: (id) => {
@@ -177,7 +216,7 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
       },
     });
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await forward(transport, req, res, body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -15,6 +15,7 @@ const CONFORMANCE = process.env.CONFORMANCE_JS;
 
 export const APPLICABLE = [
   'server-initialize', 'ping', 'tools-list', 'resources-list', 'prompts-list', 'logging-set-level', 'dns-rebinding-protection',
+  'server-sse-multiple-streams',
 ] as const;
 
 let server: HttpServer;
