@@ -1,7 +1,7 @@
 // The HTTP server as a client sees it: the SDK's StreamableHTTPClientTransport with bearer tokens.
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,6 +186,39 @@ describe('--no-auth on loopback (for local tests such as the conformance suite)'
       expect(r.json.result.serverInfo.name).toBe('coordinator-mcp');
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('TLS', () => {
+  it('serves https with --tls-cert and --tls-key', async (ctx) => {
+    const dir = mkdtempSync(join(tmpdir(), 'coordinator-tls-'));
+    dirs.push(dir);
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
+    if (made.error) ctx.skip(); // no openssl on this machine
+    const db = join(dir, 'tls.db');
+    const { token } = makeToken(db, ['--agent', '@backend.api']);
+    const server = await startHttpServer(db, ['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')]);
+    try {
+      expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
+      const { request: httpsRequest } = await import('node:https');
+      const answer = await new Promise<{ status: number; json: any }>((resolve, reject) => {
+        const req = httpsRequest({
+          host: '127.0.0.1', port: server.port, path: '/mcp', method: 'POST', ca: readFileSync(join(dir, 'cert.pem')), servername: 'localhost',
+          headers: { ...MCP_HEADERS, host: `localhost:${server.port}`, authorization: `Bearer ${token}` },
+        }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end(initializeBody());
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.json.result.serverInfo.name).toBe('coordinator-mcp');
+    } finally {
+      expect(await server.stop()).toBe(0);
     }
   });
 });
