@@ -10,6 +10,7 @@ import type { ToolDefinition } from '../../src/mcp/define.js';
 import { createServices } from '../../src/server.js';
 import { openStore } from '../../src/store/db.js';
 import { SqliteTokenStore } from '../../src/store/sqlite/tokens.js';
+import { writeAgent } from '../helpers/agents.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function tokenService() {
@@ -124,6 +125,26 @@ describe('what a token may do', () => {
     });
     expect(seen).toBe('admin token x as @y');
     expect(currentVia()).toBeUndefined();
+  });
+});
+
+describe('token access with the real agent catalog', () => {
+  it('an alias of the token\'s agent counts as that agent, in both directions', () => {
+    const dir = tempDir();
+    writeAgent(dir, 'api.md', { name: 'backend-api', description: 'the API', aliases: '["@api.old"]' });
+    const db = openStore(join(tempDir(), 'alias.db'));
+    const services = createServices(db, { agentRoots: [{ source: 'project', dir }], bundledAgents: 'off' });
+    try {
+      const lock = flagTools(services.flags, services.agents).find((t) => t.name === 'lock_flag') as ToolDefinition;
+      const deps = { resolve: (h: string) => String(services.agents.resolveHandle(h)), sameAgent: (a: string, b: string) => services.flags.sameAgent(a, b) };
+      const t = (agents: string[]): TokenInfo => ({ id: 'aaaaaaaaaaaa', role: 'agent', agents, name: null, created_at: '', revoked_at: null, revoked: false });
+      expect(authorizeCall(t(['@backend-api']), lock, { id: 1, agent: '@api.old' }, deps)).toBe('token aaaaaaaaaaaa of @backend-api');
+      expect(authorizeCall(t(['@api.old']), lock, { id: 1, agent: '@backend-api' }, deps)).toBe('token aaaaaaaaaaaa of @backend-api');
+      expect(() => authorizeCall(t(['@api.old']), lock, { id: 1, agent: '@frontend' }, deps)).toThrow(/own handles/);
+    } finally {
+      services.close();
+      db.close();
+    }
   });
 });
 
