@@ -1,7 +1,7 @@
 -- coordinator-mcp store. This file is the single description of the schema: the server applies
 -- it on every start (every statement is idempotent) and stamps PRAGMA user_version with the
 -- version below. Upgrades from older versions live in src/store/migrations.ts.
--- schema-version: 6
+-- schema-version: 7
 
 -- A flag is an asynchronous message from one agent to another (or to every agent when
 -- target_agent is NULL): "I changed X, you must do Y".
@@ -118,3 +118,18 @@ CREATE TABLE IF NOT EXISTS hook_sessions (
   PRIMARY KEY (session_id, agent)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS hook_sessions_updated ON hook_sessions (updated_at);
+
+-- Bearer tokens of the HTTP transport (version 7). A token is shown once, when it is made; only
+-- its SHA-256 is kept (hash, hex). id is its public part (the token reads cmcp_<id>_<secret>),
+-- used to list and revoke it and to find its row before the constant-time hash comparison. role:
+-- agent (may act only as the handles in agents, a JSON array, and their aliases), admin (may act
+-- as anyone, recorded in the history), read-only (may call only tools that change nothing).
+CREATE TABLE IF NOT EXISTS api_tokens (
+  id          TEXT PRIMARY KEY,
+  hash        TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('agent','admin','read-only')),
+  agents      TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(agents)),
+  name        TEXT,
+  created_at  TEXT NOT NULL,
+  revoked_at  TEXT
+) WITHOUT ROWID;

@@ -15,7 +15,9 @@
 // and ends with every target, MET or MISSED. Prints tables to stdout, writes the raw numbers to
 // bench/results.json and the report (machine, every table, the targets) to docs/BENCHMARKS.md.
 // BENCH_ONLY=tools,rss (the names in brackets) runs only those sections.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import Database from 'better-sqlite3';
 import { fork, spawn, spawnSync } from 'node:child_process';
@@ -96,6 +98,7 @@ const TARGETS = {
   peak_rss_mb: 100,
   listing_bytes: 24 * 1024, // "24 KB"
   hook_p95_ms: 150, // issue 16: a hook answers within 150 ms at 100,000 flags (spawn included)
+  http_added_p50_ms: 1, // issue 18: HTTP adds at most 1 ms p50 over stdio on loopback, per tool family
   // The 8-process throughput target (1.5x the flags/s of one) is retired with the group commit
   // (issue 14): agents create a few flags a minute. Section 8 still checks that nothing is lost.
 };
@@ -125,7 +128,7 @@ const tmp = mkdtempSync(join(os.tmpdir(), 'coordinator-bench-'));
 let cleaned = false;
 const workers = new Set(); // live throughput worker processes (section 3)
 // BENCH_KEEP_TMP=1 keeps the databases for inspection; BENCH_ONLY=latency (comma list of
-// spawn, tools, memory, agents, latency, rss, listing, throughput, hooks) runs only those sections.
+// spawn, tools, memory, agents, latency, rss, listing, throughput, hooks, http) runs only those sections.
 const KEEP_TMP = process.env.BENCH_KEEP_TMP === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 function cleanupSync() {
@@ -1318,11 +1321,155 @@ function percentileOf(values, p) {
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
 }
 // ---------------------------------------------------------------------------------------------
+// 10. Streamable HTTP beside stdio (issue 18)
+
+/** Starts dist/index.js --http on a free loopback port; resolves with its URL and a stop function. */
+async function startHttp(dbFile) {
+  const child = spawn(process.execPath, [SERVER, '--db', dbFile, '--http', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: getDefaultEnvironment() });
+  workers.add(child);
+  let err = '';
+  const url = await new Promise((resolve, reject) => {
+    child.stderr.on('data', (c) => {
+      err = (err + c.toString()).slice(-8192);
+      const m = /listening on (\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`HTTP server exited with ${code}: ${err}`)));
+  });
+  child.stderr.removeAllListeners('data');
+  child.stderr.resume();
+  return {
+    url,
+    stop: () => new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    }).finally(() => workers.delete(child)),
+  };
+}
+
+function cliToken(dbFile, args) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'token', 'create', ...args, '--db', dbFile], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`token create failed: ${r.stdout}${r.stderr}`);
+  return JSON.parse(r.stdout).token;
+}
+
+async function httpConnect(url, token) {
+  const client = new Client({ name: 'coordinator-bench-http', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  return client;
+}
+
+async function benchHttp() {
+  heading('10. Streamable HTTP beside stdio (issue 18)');
+  log('The same calls over stdio (SDK client + StdioClientTransport) and over Streamable HTTP on loopback (SDK client + '
+    + 'StreamableHTTPClientTransport, an admin bearer token checked on every request, one session), alternating call by call on one '
+    + 'database of 2,000 flags. Then create_flag throughput over HTTP with 1 and 8 concurrent clients (agent tokens, one session each), '
+    + 'and a count of the rows afterwards: every answered create must be stored exactly once.');
+  const dbFile = join(tmp, 'http.db');
+  const admin = cliToken(dbFile, ['--admin', '--name', 'bench']);
+  const r = rng(18);
+  const agents = agentHandles(40);
+  const stdio = await connect([SERVER, '--db', dbFile]);
+  const server = await startHttp(dbFile);
+  const http = await httpConnect(server.url, admin);
+  try {
+    for (let i = 0; i < 2000; i++) await timedCall(stdio.client, 'create_flag', createArgs(r, agents), null);
+    const families = {
+      'flags read (get_agent_flags, list_flags, get_flag)': () => r.pick([
+        ['get_agent_flags', { agent: r.pick(agents), limit: 20 }], ['list_flags', { limit: 20 }], ['get_flag', { id: 1 + Math.floor(r.next() * 2000) }],
+      ]),
+      'flags write (create_flag, lock_flag, unlock_flag)': () => r.pick([
+        ['create_flag', createArgs(r, agents)], ['lock_flag', { id: 1 + Math.floor(r.next() * 2000), agent: '@bench.locker', lease_seconds: 60 }],
+        ['unlock_flag', { id: 1 + Math.floor(r.next() * 2000), agent: '@bench.locker' }],
+      ]),
+      'agents (search_agents)': () => ['search_agents', { query: r.pick(['postgres index tuning', 'react pagination', 'oauth tokens', 'kubernetes deploy']), limit: 5 }],
+      'databases (get_database, recommend_databases)': () => r.pick([
+        ['get_database', { id: r.pick(['postgresql', 'mysql', 'redis', 'sqlite']) }],
+        ['recommend_databases', { workloads: ['oltp'], reads_per_second: 1000 }],
+      ]),
+    };
+    const N = 300;
+    const rows = [];
+    const out = {};
+    let worst = -Infinity;
+    for (const [family, pick] of Object.entries(families)) {
+      const recs = { stdio: new Recorder(`${family} stdio`), http: new Recorder(`${family} http`) };
+      for (let i = 0; i < 20; i++) { // warm-up, not counted
+        const [name, args] = pick();
+        await timedCall(stdio.client, name, args, null);
+        await timedCall(http, name, args, null);
+      }
+      for (let i = 0; i < N; i++) {
+        const [name, args] = pick();
+        // lock/unlock may be refused (held, not held): a refusal is still a full round trip, counted as a call
+        const first = i % 2 === 0 ? ['stdio', stdio.client] : ['http', http];
+        const second = i % 2 === 0 ? ['http', http] : ['stdio', stdio.client];
+        for (const [label, client] of [first, second]) {
+          const t0 = nowNs();
+          try {
+            await client.callTool({ name, arguments: args });
+            recs[label].ok(msSince(t0));
+          } catch (err) {
+            recs[label].fail(err?.message ?? err);
+          }
+        }
+      }
+      const a = recs.stdio.stats();
+      const b = recs.http.stats();
+      const added = b.p50 - a.p50;
+      worst = Math.max(worst, added);
+      out[family] = { stdio: a, http: b, added_p50_ms: added };
+      rows.push([family, a.n, fmt(a.p50, 3), fmt(a.p99, 3), fmt(b.p50, 3), fmt(b.p99, 3), fmt(added, 3), a.failures + b.failures]);
+    }
+    tbl(['tool family', 'calls each', 'stdio p50 ms', 'stdio p99 ms', 'HTTP p50 ms', 'HTTP p99 ms', 'HTTP adds p50 ms', 'failed'], rows);
+    log(`largest p50 added by HTTP: ${fmt(worst, 3)} ms; target <= ${TARGETS.http_added_p50_ms} ms: `
+      + verdict('http', `HTTP adds <= ${TARGETS.http_added_p50_ms} ms p50 over stdio, every tool family`, `${fmt(worst, 3)} ms`, worst <= TARGETS.http_added_p50_ms));
+    results.http = { latency: out };
+    await http.close();
+
+    const tokens = Array.from({ length: 8 }, (_, i) => cliToken(dbFile, ['--agent', `@bench.http${i}`]));
+    const count = () => {
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM flags').pluck().get();
+      } finally {
+        db.close();
+      }
+    };
+    const thr = [];
+    results.http.throughput = {};
+    for (const clients of [1, 8]) {
+      const perClient = clients === 1 ? 1000 : 250;
+      const conns = await Promise.all(tokens.slice(0, clients).map((t) => httpConnect(server.url, t)));
+      const before = count();
+      const rec = new Recorder(`http x${clients}`);
+      const t0 = nowNs();
+      await Promise.all(conns.map(async (c, i) => {
+        for (let k = 0; k < perClient; k++) await timedCall(c, 'create_flag', { ...createArgs(r, agents), source_agent: `@bench.http${i}` }, rec);
+      }));
+      const seconds = msSince(t0) / 1000;
+      const stored = count() - before;
+      const st = rec.stats();
+      const answered = st.n;
+      thr.push([clients, clients * perClient, answered, stored, fmt(answered / seconds, 0), fmt(st.p50, 3), fmt(st.p99, 3), st.failures]);
+      results.http.throughput[clients] = { sent: clients * perClient, answered, stored, flags_per_second: answered / seconds, p50_ms: st.p50, p99_ms: st.p99, failures: st.failures };
+      verdict('http', `HTTP x${clients}: every create answered and stored exactly once`, `${answered} answered, ${stored} stored, ${st.failures} failed`,
+        st.failures === 0 && answered === clients * perClient && stored === answered);
+      await Promise.all(conns.map((c) => c.close()));
+    }
+    tbl(['HTTP clients', 'creates sent', 'answered', 'rows added', 'flags/s', 'p50 ms', 'p99 ms', 'failed'], thr);
+  } finally {
+    await stdio.close();
+    await server.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const SECTIONS = [
   ['spawn', benchSpawn], ['tools', benchTools], ['memory', benchMemory], ['agents', benchAgents], ['routing', benchRouting],
   ['latency', benchLatency], ['rss', benchRss], ['listing', benchListing], ['throughput', benchThroughput],
-  ['hooks', benchHooks],
+  ['hooks', benchHooks], ['http', benchHttp],
 ];
 
 /** docs/BENCHMARKS.md: the machine, the summary of targets, then every section as printed. */

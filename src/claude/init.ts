@@ -31,6 +31,8 @@ export interface InitOptions {
   npx?: boolean;
   /** The main session's handle (default @main). */
   as?: string;
+  /** A coordinator served over HTTP (coordinator-mcp --http): the server entry is "type": "http" with this URL and a bearer token from $COORDINATOR_TOKEN. */
+  remote?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** This installation's dist/ folder (default: the package's). */
@@ -74,7 +76,29 @@ export function isOurHookCommand(command: unknown): boolean {
     && /(?:^|[\s'"/])(?:cli\.js['"]?|coordinator)\s+hook\s+(?:SessionStart|SubagentStart|UserPromptSubmit|PreToolUse)(?:\s|$)/.test(command);
 }
 
-export function serverEntry(options: { npx?: boolean; distDir: string }): Json {
+/** The environment variable the .mcp.json entry of a remote coordinator reads its token from. */
+export const TOKEN_ENV = 'COORDINATOR_TOKEN';
+
+/**
+ * A remote coordinator's URL, checked: http(s), with a host; a bare origin gets the endpoint /mcp.
+ * Throws naming the rule otherwise.
+ */
+export function remoteUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw invalid('remote', 'url', `--remote must be the server's URL, as https://coordinator.example.com/mcp (got ${JSON.stringify(value)})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid('remote', 'url', `--remote must be an http:// or https:// URL (got ${url.protocol})`);
+  if (url.username || url.password) throw invalid('remote', 'no_credentials', '--remote must not carry a user or password: the token goes in $COORDINATOR_TOKEN');
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/mcp';
+  return url.href;
+}
+
+export function serverEntry(options: { npx?: boolean; distDir: string; remote?: string }): Json {
+  // Claude Code expands ${VAR} in the headers of an http entry: the token stays out of the file.
+  if (options.remote !== undefined) return { type: 'http', url: options.remote, headers: { Authorization: `Bearer \${${TOKEN_ENV}}` } };
   return options.npx
     ? { type: 'stdio', command: 'npx', args: ['-y', 'coordinator-mcp'], env: {} }
     : { type: 'stdio', command: 'node', args: [join(options.distDir, 'index.js')], env: {} };
@@ -83,6 +107,7 @@ export function serverEntry(options: { npx?: boolean; distDir: string }): Json {
 /** Whether an .mcp.json entry runs coordinator-mcp (ours to replace or remove), rather than another server of that name. */
 function isOurServer(entry: unknown): boolean {
   if (!isObject(entry)) return false;
+  if (entry.type === 'http') return isObject(entry.headers) && String(entry.headers.Authorization ?? '').includes(`\${${TOKEN_ENV}}`);
   const words = [entry.command, ...(Array.isArray(entry.args) ? entry.args : [])].filter((w): w is string => typeof w === 'string');
   return words.some((w) => w.includes('coordinator-mcp') || /(?:^|[/\\])dist[/\\]index\.js$/.test(w));
 }
@@ -153,7 +178,7 @@ function jsonPlan(file: string, path: string, before: string | undefined, value:
   return { file, action: before === undefined ? 'create' : 'update', changes, content: renderJson(value, jsonStyle(before)) };
 }
 
-function planMcp(path: string, options: Required<Pick<InitOptions, 'remove'>> & { npx?: boolean; distDir: string }): Planned {
+function planMcp(path: string, options: Required<Pick<InitOptions, 'remove'>> & { npx?: boolean; distDir: string; remote?: string }): Planned {
   const before = readText(path);
   const data = parseJsonFile(path, before);
   if (data.mcpServers !== undefined && !isObject(data.mcpServers)) {
@@ -175,7 +200,8 @@ function planMcp(path: string, options: Required<Pick<InitOptions, 'remove'>> & 
   } else {
     const entry = serverEntry(options);
     if (JSON.stringify(existing) !== JSON.stringify(entry)) {
-      changes.push(`${existing === undefined ? 'add' : 'replace'} the server "${SERVER_NAME}": ${[entry.command, ...(entry.args as string[])].join(' ')}`);
+      const what = entry.type === 'http' ? `${String(entry.url)} with the token of $${TOKEN_ENV}` : [entry.command, ...(entry.args as string[])].join(' ');
+      changes.push(`${existing === undefined ? 'add' : 'replace'} the server "${SERVER_NAME}": ${what}`);
       data.mcpServers = { ...servers, [SERVER_NAME]: entry };
     }
   }
@@ -299,6 +325,8 @@ export function initProject(options: InitOptions = {}): InitResult {
   const as = normalizeHandle(options.as ?? DEFAULT_MAIN_HANDLE, 'as');
   const distDir = options.distDir ?? packagePath('dist');
   if (!existsSync(project)) throw invalid('project', 'exists', `the project folder ${project} does not exist`);
+  const remote = options.remote === undefined ? undefined : remoteUrl(options.remote);
+  if (remote !== undefined && (remove || options.npx)) throw invalid('remote', 'conflict', `--remote goes without ${remove ? '--remove' : '--npx'}: it points Claude Code at a server that runs elsewhere`);
   if (!remove && !options.npx && options.distDir === undefined && !existsSync(join(distDir, 'cli.js'))) {
     throw invalid('dist', 'built', `${join(distDir, 'cli.js')} is missing: build coordinator-mcp (npm run build) or use --npx`);
   }
@@ -309,7 +337,7 @@ export function initProject(options: InitOptions = {}): InitResult {
     gitignore: join(project, '.gitignore'),
   };
   const plans: Planned[] = [
-    planMcp(paths.mcp, { remove, npx: options.npx, distDir }),
+    planMcp(paths.mcp, { remove, npx: options.npx, distDir, remote }),
     planSettings(paths.settings, { remove, npx: options.npx, distDir, as }),
     planClaudeMd(paths.claudeMd, { remove, as }),
     planGitignore(paths.gitignore, { remove }),
@@ -336,6 +364,7 @@ export function initProject(options: InitOptions = {}): InitResult {
     files,
     message: changed === 0
       ? `nothing to change in ${where}: coordinator-mcp is ${remove ? 'not set up there' : 'already set up there'}`
-      : `${verb} ${changed} file(s) in ${where}${remove ? ': coordinator-mcp removed' : ': restart Claude Code there (and approve the "coordinator" server) to use it'}`,
+      : `${verb} ${changed} file(s) in ${where}${remove ? ': coordinator-mcp removed' : ': restart Claude Code there (and approve the "coordinator" server) to use it'}`
+        + (remote !== undefined ? `; set ${TOKEN_ENV} to your token (coordinator token create on the server) in the environment Claude Code starts in${remote.startsWith('http:') && !/^http:\/\/(localhost|127\.|\[::1\])/.test(remote) ? '. Warning: plain http sends the token in clear; use https' : ''}` : ''),
   };
 }

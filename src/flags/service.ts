@@ -1,3 +1,4 @@
+import { currentVia } from '../auth/access.js';
 import type Database from 'better-sqlite3';
 import { CoordinatorError, invalid, quoted, refuseAll } from '../errors.js';
 import type { DB } from '../store/db.js';
@@ -293,7 +294,10 @@ export class FlagService {
   }
 
   private record(flagId: number, action: string, agent: string, at: string, details?: Record<string, unknown>): void {
-    this.stmt.history.run(flagId, action, agent, at, details ? JSON.stringify(details) : null);
+    // Over HTTP, the token the call came with ("admin token 1a2b... as @x").
+    const via = currentVia();
+    const all = via === undefined ? details : { ...details, via };
+    this.stmt.history.run(flagId, action, agent, at, all ? JSON.stringify(all) : null);
   }
 
   private toFlag(row: FlagRow, nowIso = this.iso()): Flag {

@@ -174,6 +174,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       description:
         'Tell another agent your change affects their work (schema, API, auth, config...); it waits in their queue by impact. Pick the target with search_agents; a null target_agent broadcasts to all.',
       kind: 'write',
+      acts: ['source_agent'],
       input: {
         source_agent: handle('You, the sender'),
         // Missing, it is refused saying that null broadcasts (the message of the service's own refusal).
@@ -298,6 +299,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       description: 'Edit a pending flag you sent: give only the fields to change. Refused while another agent holds it; the rules of create_flag apply to the result.',
       kind: 'write',
       idempotent: true,
+      acts: ['agent'],
       input: {
         id: flagId(),
         agent: handle('You, its sender'),
@@ -321,6 +323,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       title: 'Withdraw flag',
       description: 'Withdraw a pending flag you sent, unless another agent holds it; the history keeps a copy. Handled flags are completed, not deleted.',
       kind: 'destructive',
+      acts: ['agent'],
       input: { id: flagId(), agent: handle('You, its sender') },
       output: { deleted: z.literal(true), flag_id: z.number(), flag: flagShape },
       check: agentCheck,
@@ -332,6 +335,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       description:
         'Claim a flag before working on it: exactly one agent wins, others are told the holder. A lease: it ends after lease_seconds; locking again renews it.',
       kind: 'write',
+      acts: ['agent'],
       input: {
         id: flagId(),
         agent: handle('You, taking the lock'),
@@ -354,6 +358,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       description: 'Release your lock on a flag. Only the holder may, unless force is true (recorded).',
       kind: 'write',
       idempotent: true,
+      acts: ['agent'],
       input: {
         id: flagId(),
         agent: handle('You, the lock holder'),
@@ -377,6 +382,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
       description: 'Mark a flag done, with notes: what you did, or why it does not apply. Refused while another agent holds it; a repeat returns the first completion. A broadcast is done for you alone; its sender closes it for all.',
       kind: 'write',
       idempotent: true,
+      acts: ['agent'],
       input: {
         id: flagId(),
         agent: handle('You, who handled it'),

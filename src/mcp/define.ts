@@ -28,6 +28,8 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
    * schema accepted), not one layer of problems per retry.
    */
   check?: (args: Record<string, unknown>) => CoordinatorError[];
+  /** The arguments that name the agent who acts (create_flag's source_agent, lock_flag's agent): an HTTP agent token must own them. */
+  acts?: readonly string[];
 }
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDefinition<I, O>): ToolDefinition {
@@ -235,7 +237,13 @@ export type UnknownTool = (name: string) => string;
  * lists every problem of the call: all the schema finds, and the tool's own checks (check) of the
  * arguments the schema accepted.
  */
-export function serveTools(server: McpServer, registry: () => readonly ToolDefinition[], listing?: Tool[], unknownTool?: UnknownTool): void {
+/**
+ * Wraps every call of a validated tool (HTTP: the token's checks, then the handler): it may throw a
+ * refusal, which comes back as an isError result like the handler's own.
+ */
+export type CallWrapper = (def: ToolDefinition, args: Record<string, unknown>, call: () => unknown) => unknown;
+
+export function serveTools(server: McpServer, registry: () => readonly ToolDefinition[], listing?: Tool[], unknownTool?: UnknownTool, wrap?: CallWrapper): void {
   type Served = { def: ToolDefinition; input: z.ZodObject; ids: string[] };
   let tools: Map<string, Served> | undefined;
   const byName = () => (tools ??= new Map(registry().map((def) => [def.name, {
@@ -267,7 +275,8 @@ export function serveTools(server: McpServer, registry: () => readonly ToolDefin
       return fail(refuseAll(problems, `invalid arguments for ${name}: `), name);
     }
     try {
-      return ok((await tool.def.handle(parsed.data as never)) as Record<string, unknown>);
+      const call = () => tool.def.handle(parsed.data as never);
+      return ok((await (wrap ? wrap(tool.def, parsed.data as Record<string, unknown>, call) : call())) as Record<string, unknown>);
     } catch (err) {
       return fail(err, name);
     }

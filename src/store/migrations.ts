@@ -164,6 +164,7 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
     db.exec('ALTER TABLE flag_history RENAME TO flag_history_v5; DROP INDEX IF EXISTS flag_history_flag;');
     history5 = true;
   }
+  // Version 7 only adds api_tokens (the bearer tokens of the HTTP transport): applying the schema creates it.
   if (from < to) applySchema();
   if (history5) {
     db.exec(`INSERT INTO flag_history (id, flag_id, action, agent, at, details)

@@ -70,7 +70,7 @@ describe('the built server over stdio', () => {
     ['a path under a file', (dir: string) => { const f = join(dir, 'file'); writeFileSync(f, ''); return join(f, 'c.db'); }, /cannot create the folder/],
     // Node's own recursive mkdir never returns there
     ...(process.platform === 'linux' ? [['a path under /proc', () => '/proc/coordinator-mcp-test/c.db', /cannot create the folder.*ENOENT/] as const] : []),
-    ['a newer schema', (dir: string) => { const f = join(dir, 'n.db'); const d = new Database(f); d.pragma('user_version = 7'); d.close(); return f; }, /newer than this coordinator-mcp/],
+    ['a newer schema', (dir: string) => { const f = join(dir, 'n.db'); const d = new Database(f); d.pragma('user_version = 99'); d.close(); return f; }, /newer than this coordinator-mcp/],
   ])('exits 1 with one clear stderr line for %s', (_name, makePath, pattern) => {
     const path = makePath(tempDir());
     const r = spawnSync(process.execPath, [SERVER, '--db', path], { input: '', encoding: 'utf8', timeout: 20_000 });

@@ -17,7 +17,7 @@ describe('openStore', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(15_000); // the README's 15 s
     expect(db.pragma('user_version', { simple: true })).toBe(loadSchema().version);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['agents_catalog', 'flag_acks', 'flag_history', 'flags', 'hook_sessions']);
+    expect(tables).toEqual(['agents_catalog', 'api_tokens', 'flag_acks', 'flag_history', 'flags', 'hook_sessions']);
     db.close();
   });
 
@@ -157,7 +157,7 @@ describe('openStore', () => {
 
     const upgraded = openStore(path);
     expect(upgraded.pragma('user_version', { simple: true })).toBe(loadSchema().version);
-    expect(loadSchema().version).toBe(6);
+    expect(loadSchema().version).toBe(7);
     const after = new FlagService(upgraded, { now: () => clock });
     // Every history row kept, ids and all; the schema now takes 'acknowledged'; the counter goes on.
     const history = upgraded.prepare('SELECT * FROM flag_history ORDER BY id').all() as { id: number; action: string; agent: string; details: string | null }[];

@@ -1,0 +1,342 @@
+// The Streamable HTTP transport: one McpServer per MCP session (sessions are the SDK's: an id made
+// at initialize, sent back in Mcp-Session-Id), all sharing one set of services and one store.
+// Stateful rather than stateless because a stateless server builds a server and transport for
+// every request, and a session lets the standalone GET stream carry notifications. Before the SDK
+// sees a request, this layer checks Host and Origin (DNS rebinding), the bearer token, the body
+// size, and logs one line per request on stderr (never the token).
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TokenInfo, TokenService } from '../auth/tokens.js';
+import { VERSION } from '../version.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** A session nobody has used for this long is closed (its client is gone without a DELETE). */
+export const SESSION_IDLE_MS = 60 * 60 * 1000;
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]', '::1'];
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  tls?: { cert: Buffer; key: Buffer };
+  /** Host header values accepted besides the loopback names of a loopback bind ("team.example.com", "10.0.0.5:8080"). */
+  allowedHosts?: string[];
+  /** Origin header values accepted besides loopback origins of a loopback bind ("https://board.example.com"). */
+  allowedOrigins?: string[];
+  maxBodyBytes?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** The token check; null only with --no-auth on a loopback bind. */
+  tokens: TokenService | null;
+  /** A new MCP server for one session, acting for that session's token (null without auth). */
+  createSession: (token: TokenInfo | null) => McpServer;
+  log: (line: string) => void;
+}
+
+export interface RunningHttp {
+  url: string;
+  port: number;
+  /** Requests being answered now (the SSE streams of GET excluded). */
+  inFlight: () => number;
+  /** Stops accepting, lets the requests in flight finish (up to graceMs), then closes every session. */
+  shutdown: (graceMs?: number) => Promise<{ waitedFor: number; leftUnfinished: number }>;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+/** The host name of a Host header value, lowercased, without its port ("[::1]:8080" -> "[::1]"). */
+function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon > 0 && h.indexOf(':') === colon ? h.slice(0, colon) : h;
+}
+
+/**
+ * The SDK's web-standard transport is driven directly rather than through its node:http wrapper:
+ * the wrapper builds a request listener per call and streams even a JSON answer in several
+ * writes (headers, chunks, the last chunk), each a wake-up of the client, which on a loaded
+ * machine cost several ms per call. Here a JSON answer is one write with a Content-Length; only
+ * SSE streams (GET) are streamed.
+ */
+async function forward(transport: WebStandardStreamableHTTPServerTransport, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    for (const value of Array.isArray(v) ? v : [v]) headers.append(k, value);
+  }
+  // The transport reads only method, url and headers of the request (the body is passed parsed):
+  // a full undici Request, and an AbortSignal per call, cost more CPU than the call itself.
+  const request = { method: req.method, url: `http://${req.headers.host ?? 'localhost'}${req.url ?? '/mcp'}`, headers } as unknown as Request;
+  const response = await transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
+  const out: Record<string, string> = {};
+  response.headers.forEach((value, key) => (out[key] = value));
+  if (!response.body || !(out['content-type'] ?? '').startsWith('text/event-stream')) {
+    const bytes = Buffer.from(await response.arrayBuffer());
+    delete out['transfer-encoding'];
+    out['content-length'] = String(bytes.length);
+    res.writeHead(response.status, out);
+    res.end(bytes);
+    return;
+  }
+  res.writeHead(response.status, out);
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  res.on('close', () => void reader.cancel().catch(() => undefined));
+  for (;;) {
+    const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+    if (done) break;
+    res.write(value);
+  }
+  res.end();
+}
+
+interface Session {
+  transport: WebStandardStreamableHTTPServerTransport;
+  server: McpServer;
+  tokenId: string | null;
+  lastSeen: number;
+}
+
+type Refusal = { status: number; message: string; headers?: Record<string, string> };
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** A refusal as a JSON-RPC error body (what MCP clients read) that also says what to do. */
+function refuse(res: ServerResponse, r: Refusal): void {
+  sendJson(res, r.status, { jsonrpc: '2.0', error: { code: -32000, message: r.message }, id: null }, r.headers);
+}
+
+export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const loopback = isLoopback(options.host);
+  const hosts = new Set((options.allowedHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean));
+  if (loopback) for (const n of LOOPBACK_NAMES) hosts.add(n);
+  else if (options.host !== '0.0.0.0' && options.host !== '::') hosts.add(hostName(options.host));
+  const origins = new Set((options.allowedOrigins ?? []).map((o) => o.trim().toLowerCase().replace(/\/$/, '')).filter(Boolean));
+  const sessions = new Map<string, Session>();
+  let inFlight = 0;
+  let closing = false;
+  const idle: (() => void)[] = [];
+
+  const hostAllowed = (value: string | undefined) => value !== undefined && (hosts.has(value.trim().toLowerCase()) || hosts.has(hostName(value)));
+  const originAllowed = (value: string | undefined) => {
+    if (value === undefined) return true; // not a browser: Origin is a browser's header
+    const o = value.trim().toLowerCase();
+    if (origins.has(o)) return true;
+    if (!loopback) return false;
+    try {
+      const url = new URL(o);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_NAMES.includes(url.hostname);
+    } catch {
+      return false;
+    }
+  };
+
+  async function readBody(req: IncomingMessage): Promise<{ body?: unknown; refusal?: Refusal }> {
+    const declared = Number(req.headers['content-length']);
+    const tooBig: Refusal = { status: 413, message: `request body over ${maxBody} bytes; send smaller calls (the limit is --max-body-bytes)` };
+    if (Number.isFinite(declared) && declared > maxBody) return { refusal: tooBig };
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > maxBody) return { refusal: tooBig };
+      chunks.push(chunk as Buffer);
+    }
+    try {
+      return { body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
+    } catch {
+      return { refusal: { status: 400, message: 'request body is not JSON: POST /mcp takes a JSON-RPC message' } };
+    }
+  }
+
+  async function handleMcp(req: IncomingMessage, res: ServerResponse, token: TokenInfo | null): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (!['GET', 'POST', 'DELETE'].includes(method)) {
+      refuse(res, { status: 405, message: `${method} is not served at /mcp: use POST, GET or DELETE`, headers: { allow: 'GET, POST, DELETE' } });
+      return;
+    }
+    let body: unknown;
+    if (method === 'POST') {
+      const read = await readBody(req);
+      if (read.refusal) {
+        refuse(res, { ...read.refusal, headers: { connection: 'close' } });
+        req.resume();
+        return;
+      }
+      body = read.body;
+    }
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const session = sessions.get(sessionId);
+      if (!session) {
+        refuse(res, { status: 404, message: `session ${sessionId} not found (it ended or the server restarted): initialize a new one` });
+        return;
+      }
+      if (session.tokenId !== (token?.id ?? null)) {
+        refuse(res, { status: 403, message: 'this session was opened with another token: a session is used with the token that opened it' });
+        return;
+      }
+      session.lastSeen = Date.now();
+      await forward(session.transport, req, res, body);
+      return;
+    }
+    if (method !== 'POST' || !(Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body))) {
+      refuse(res, { status: 400, message: 'no Mcp-Session-Id header: send initialize first, then its session id with every request' });
+      return;
+    }
+    const server = options.createSession(token);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: true,
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, server, tokenId: token?.id ?? null, lastSeen: Date.now() });
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+        void server.close();
+      },
+    });
+    await server.connect(transport);
+    await forward(transport, req, res, body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'http://x');
+    let who = '-';
+    const counted = !(req.method === 'GET' && url.pathname === '/mcp');
+    if (counted) inFlight++;
+    res.on('close', () => {
+      if (counted && --inFlight === 0) for (const done of idle.splice(0)) done();
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      options.log(`${req.method} ${url.pathname} ${res.statusCode} ${ms.toFixed(1)}ms ${who}`);
+    });
+    if (closing) {
+      refuse(res, { status: 503, message: 'the server is shutting down; retry in a moment', headers: { connection: 'close' } });
+      return;
+    }
+    if (url.pathname === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        refuse(res, { status: 405, message: 'GET /healthz', headers: { allow: 'GET, HEAD' } });
+        return;
+      }
+      sendJson(res, 200, { status: 'ok', version: VERSION, sessions: sessions.size });
+      return;
+    }
+    if (url.pathname !== '/mcp') {
+      refuse(res, { status: 404, message: `nothing at ${url.pathname}: the MCP endpoint is /mcp, the health check /healthz` });
+      return;
+    }
+    if (!hostAllowed(req.headers.host)) {
+      refuse(res, { status: 403, message: `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): start the server with --allowed-hosts naming the host clients use` });
+      return;
+    }
+    const origin = req.headers.origin;
+    if (!originAllowed(origin)) {
+      refuse(res, { status: 403, message: `Origin ${JSON.stringify(origin)} is not allowed (DNS rebinding protection): start the server with --allowed-origins naming it` });
+      return;
+    }
+    let token: TokenInfo | null = null;
+    if (options.tokens) {
+      const verdict = await options.tokens.verify(req.headers.authorization);
+      if (!verdict.ok) {
+        const challenge = verdict.status === 401
+          ? `Bearer realm="coordinator-mcp"${req.headers.authorization ? ', error="invalid_token"' : ''}`
+          : undefined;
+        who = verdict.status === 403 ? 'token=revoked' : 'token=none';
+        refuse(res, { status: verdict.status, message: verdict.reason, headers: challenge ? { 'www-authenticate': challenge } : {} });
+        return;
+      }
+      token = verdict.token;
+      who = `token=${token.id} ${token.role === 'agent' ? token.agents.join(',') : token.role}`;
+    }
+    await handleMcp(req, res, token);
+  }
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      options.log(`error ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) refuse(res, { status: 500, message: 'internal error; nothing was changed, try again or report it' });
+      else res.end();
+    });
+  };
+  const serverOptions = {
+    headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // How often Node looks for connections past those timeouts (default 30 s).
+    connectionsCheckingInterval: Math.min(1000, options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS),
+    keepAliveTimeout: 5000,
+  };
+  const http: Server = options.tls
+    ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, listener)
+    : createHttpServer(serverOptions, listener);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [id, s] of sessions) {
+      if (now - s.lastSeen > SESSION_IDLE_MS) {
+        sessions.delete(id);
+        void s.transport.close();
+        void s.server.close();
+      }
+    }
+  }, 60_000);
+  sweep.unref();
+  const port = (http.address() as AddressInfo).port;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}/mcp`,
+    port,
+    inFlight: () => inFlight,
+    shutdown: async (graceMs = 30_000) => {
+      closing = true;
+      clearInterval(sweep);
+      http.close();
+      http.closeIdleConnections();
+      const waitedFor = inFlight;
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, graceMs);
+          timer.unref();
+          idle.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      const leftUnfinished = inFlight;
+      for (const s of sessions.values()) {
+        await s.transport.close().catch(() => undefined);
+        await s.server.close().catch(() => undefined);
+      }
+      sessions.clear();
+      http.closeAllConnections();
+      return { waitedFor, leftUnfinished };
+    },
+  };
+}
