@@ -30,7 +30,10 @@ describe('README', () => {
     expect(readme).toContain('npm test');
     expect(ci).toMatch(/^npm install$/m);
     expect(ci).toMatch(/^npm test( \| tee .*)?$/m);
-    expect(ci).toMatch(/^\(cd "\$clone" && npm test\)/m);
+    // npm test runs in a lone clone of the committed tree (nothing beside it)
+    expect(ci).toMatch(/^git clone .* "\$clone"$/m);
+    expect(ci.indexOf('cd "$clone"')).toBeGreaterThan(ci.indexOf('git clone'));
+    expect(ci.indexOf('cd "$clone"')).toBeLessThan(ci.search(/^npm test/m));
   });
 
   it('tells users what to ignore in their own project and points at nothing outside the repository', () => {
