@@ -1261,7 +1261,7 @@ async function benchHooks() {
     ['SessionStart (main session)', 'SessionStart', () => JSON.stringify({ session_id: session, hook_event_name: 'SessionStart', source: 'startup' })],
     [`SubagentStart (${busiestCount} pending)`, 'SubagentStart', () => JSON.stringify({ session_id: session, hook_event_name: 'SubagentStart', agent_id: 'a1', agent_type: agentType })],
     ['UserPromptSubmit, nothing new', 'UserPromptSubmit', () => JSON.stringify({ session_id: session, hook_event_name: 'UserPromptSubmit', prompt: 'go on' })],
-    ['UserPromptSubmit, one new flag', 'UserPromptSubmit', () => { newFlag(); return JSON.stringify({ session_id: `${session}-news`, hook_event_name: 'UserPromptSubmit', prompt: 'go on' }); }],
+    ['UserPromptSubmit, one new flag', 'UserPromptSubmit', async () => { await newFlag(); return JSON.stringify({ session_id: `${session}-news`, hook_event_name: 'UserPromptSubmit', prompt: 'go on' }); }],
     ['PreToolUse, stamp (subagent)', 'PreToolUse', () => JSON.stringify({ session_id: session, hook_event_name: 'PreToolUse', agent_type: agentType, tool_name: 'mcp__coordinator__lock_flag', tool_input: { id: 1 }, tool_use_id: 't' })],
     ['PreToolUse, deny (another identity)', 'PreToolUse', () => JSON.stringify({ session_id: session, hook_event_name: 'PreToolUse', agent_type: agentType, tool_name: 'mcp__coordinator__complete_flag', tool_input: { id: 1, agent: other }, tool_use_id: 't' })],
   ];
@@ -1270,14 +1270,14 @@ async function benchHooks() {
   const samples = events.map(() => []);
   const failures = events.map(() => []);
   const outputs = events.map(() => 0);
-  for (let i = 0; i < 3; i++) for (const [, event, input] of events) spawnHook(event ? [cli, 'hook', event, '--db', file] : ['-e', '0'], input()); // warm the file cache
+  for (let i = 0; i < 3; i++) for (const [, event, input] of events) spawnHook(event ? [cli, 'hook', event, '--db', file] : ['-e', '0'], await input()); // warm the file cache
   for (let run = 0; run < CONFIG.hook_runs; run++) {
-    events.forEach(([, event, input], k) => {
-      const r = spawnHook(event ? [cli, 'hook', event, '--db', file] : ['-e', '0'], input());
+    for (const [k, [, event, input]] of events.entries()) {
+      const r = spawnHook(event ? [cli, 'hook', event, '--db', file] : ['-e', '0'], await input());
       samples[k].push(r.ms);
       if (!r.ok) failures[k].push(r.stderr.trim().slice(0, 200));
       if (r.stdout.trim()) outputs[k]++;
-    });
+    }
   }
   // In process: the hook's own work (open, query, write the delivery mark, close) without Node's start.
   const inProcess = [];
@@ -1288,7 +1288,7 @@ async function benchHooks() {
     }
     const t = [];
     for (let i = 0; i < CONFIG.hook_in_process_calls; i++) {
-      const json = JSON.parse(input());
+      const json = JSON.parse(await input());
       const t0 = nowNs();
       await runHook(event, json, { dbPath: file });
       t.push(msSince(t0));

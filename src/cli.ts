@@ -162,11 +162,11 @@ const VERBS: Verb[] = [
       agent: { type: 'string', description: 'the same as --source_agent, as the other verbs name you' },
       ...flagFieldOptions,
     },
-    run: ({ flags, agents }, _p, v) => {
+    run: async ({ flags, agents }, _p, v) => {
       if (v.source_agent !== undefined && v.agent !== undefined && v.source_agent !== v.agent) {
         throw invalid('source_agent', 'conflict', `--source_agent ${quoted(v.source_agent)} and --agent ${quoted(v.agent)} both name the sender; give one`);
       }
-      const { flag: f, warnings } = createFlagWarned(flags, agents, { target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? v.agent ?? process.env.COORDINATOR_AGENT });
+      const { flag: f, warnings } = await createFlagWarned(flags, agents, { target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? v.agent ?? process.env.COORDINATOR_AGENT });
       return {
         success: true, flag_id: f.id, message: `FLAG #${f.id} created: ${f.flag_type}`, from: f.source_agent, to: f.target_agent,
         priority: f.impact_level, flag: f, warnings,
