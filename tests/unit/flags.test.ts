@@ -1,37 +1,40 @@
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FlagService } from '../../src/flags/service.js';
 import { type DB, openStore } from '../../src/store/db.js';
-import { ACTION, DESC, flagInput, tempDir } from '../helpers/tmp.js';
+import { ACTION, DESC, flagInput } from '../helpers/tmp.js';
 import { refusalAsync as refusal } from '../helpers/refusal.js';
+import { STORE_KINDS, type TestStore, openTestStore } from '../helpers/stores.js';
 
+describe.each(STORE_KINDS)('flags on %s', (kind) => {
+let t: TestStore;
 let db: DB;
 let clock: number;
 let flags: FlagService;
+const sqliteOnly = it.skipIf(kind !== 'sqlite');
 
 beforeEach(async () => {
-  db = openStore(join(tempDir(), 'c.db'));
+  t = await openTestStore(kind);
+  db = t.db!;
   clock = Date.parse('2026-11-27T10:00:00.000Z');
-  flags = new FlagService(db, { now: () => clock });
-  return () => db.close();
+  flags = t.service({ now: () => clock });
+  return () => t.close();
 });
 
-
 /** Every row of both flag tables, in order: what a refusal must leave exactly as it was. */
-const contents = () => ({
-  flags: db.prepare('SELECT * FROM flags ORDER BY id').all(),
-  history: db.prepare('SELECT * FROM flag_history ORDER BY id').all(),
+const contents = async () => ({
+  flags: await t.query('SELECT * FROM flags ORDER BY id'),
+  history: await t.query('SELECT * FROM flag_history ORDER BY id'),
 });
 
 /** Runs fn, which must refuse, and checks that the refusal changed neither flags nor flag_history. */
 async function refused(fn: () => unknown) {
-  const before = contents();
+  const before = await contents();
   const err = await refusal(fn);
-  expect(contents(), `${err.details.rule}: ${err.message}`).toEqual(before);
+  expect(await contents(), `${err.details.rule}: ${err.message}`).toEqual(before);
   return err;
 }
 
-const count = (sql = 'SELECT count(*) AS n FROM flags') => (db.prepare(sql).get() as { n: number }).n;
+const count = async (sql = 'SELECT count(*) AS n FROM flags') => Number((await t.query(sql))[0]!.n);
 
 describe('create', () => {
   it('stores every field, normalised, with ISO timestamps and a history entry', async () => {
@@ -89,8 +92,8 @@ describe('create', () => {
   ])('refuses %j and stores nothing', async (overrides, field, rule) => {
     const err = await refused(() => flags.create(flagInput(overrides)));
     expect(err.details).toMatchObject({ field, rule });
-    expect(count()).toBe(0);
-    expect(count('SELECT count(*) AS n FROM flag_history')).toBe(0);
+    expect(await count()).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM flag_history')).toBe(0);
   });
 
   it('gives the lengths in a length refusal', async () => {
@@ -274,7 +277,7 @@ describe('update and delete', () => {
     expect((await refused(() => flags.delete(f.id, '@frontend.react'))).details.rule).toBe('source_only');
     const out = await flags.delete(f.id, 'backend.api');
     expect(out).toMatchObject({ deleted: true, flag_id: f.id });
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
     const entry = (await flags.history(f.id)).at(-1)!;
     expect(entry).toMatchObject({ action: 'deleted', agent: '@backend.api' });
     expect(entry.details!.flag).toEqual(f);
@@ -292,7 +295,7 @@ describe('update and delete', () => {
     expect((await flags.get(id)).flag).toMatchObject({ status: 'pending', locked: true });
     clock += 61_000;
     expect(await flags.delete(id, '@backend.api')).toMatchObject({ deleted: true, flag_id: id });
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
   });
 
   it('lets the source withdraw a flag it holds itself', async () => {
@@ -360,7 +363,8 @@ describe('chains, lists and workable counts', () => {
     ]);
   });
 
-  it('answers the workable summary from memory only while nothing changed: own writes, other processes, leases running out', async () => {
+  // The summary cache is SQLite's (its change mark); PostgreSQL reads the summary every time.
+  sqliteOnly('answers the workable summary from memory only while nothing changed: own writes, other processes, leases running out', async () => {
     const path = db.name;
     await flags.create(flagInput({ impact_level: 'high', target_agent: '@ops.cicd' }));
     await flags.lock(1, '@ops.cicd', 600);
@@ -385,7 +389,7 @@ describe('chains, lists and workable counts', () => {
     expect(await ops()).toMatchObject({ workable: 3, held: 0, highest_impact: 'high' });
   });
 
-  it('never keeps a workable summary read inside a transaction that is rolled back, nor one from a later clock', async () => {
+  sqliteOnly('never keeps a workable summary read inside a transaction that is rolled back, nor one from a later clock', async () => {
     await flags.create(flagInput({ target_agent: '@ops.cicd' }));
     const ops = async () => (await flags.workable()).agents.find((a) => a.target_agent === '@ops.cicd')?.workable;
     expect(await ops()).toBe(1);
@@ -489,7 +493,7 @@ describe('broadcasts, acknowledged per agent (schema 6)', () => {
     const id = await broadcast();
     await flags.complete(id, '@frontend.react', 'seen');
     await flags.delete(id, '@lead');
-    expect(db.prepare('SELECT count(*) AS n FROM flag_acks').get()).toEqual({ n: 0 });
+    expect(await count('SELECT count(*) AS n FROM flag_acks')).toBe(0);
     expect((await flags.history(id)).map((h) => h.action)).toEqual(['created', 'acknowledged', 'deleted']);
   });
 
@@ -501,9 +505,11 @@ describe('broadcasts, acknowledged per agent (schema 6)', () => {
     expect(queue).toMatchObject({ total_pending: 10, returned: 5, truncated: true });
     expect(queue.flags.map((f) => f.id)).toEqual(ids.slice(20).filter((_, i) => i % 2 === 0));
     expect(await flags.agentQueue('@qa.testing')).toMatchObject({ total_pending: 30 });
+    if (kind !== 'sqlite') return; // the query plan below is SQLite's
     const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM flags WHERE status = 'pending' AND target_agent IS NULL
       AND NOT EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent IN ('@frontend.react'))`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
     expect(plan).toMatch(/USING COVERING INDEX flags_(queue|target)/);
     expect(plan).toMatch(/flag_acks.*PRIMARY KEY|PRIMARY KEY.*flag_acks|SEARCH a USING PRIMARY KEY/);
   });
+});
 });
