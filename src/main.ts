@@ -5,6 +5,9 @@ import { log } from './log.js';
 import { StdioLineTransport } from './mcp/stdio.js';
 import { createServer, createServices, parseToolsets } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
+import type { FlagStore } from './flags/store.js';
+import { isPostgresUrl, poolConnector, redactUrl } from './store/postgres/connect.js';
+import { PostgresFlagStore } from './store/postgres/flags.js';
 import { VERSION } from './version.js';
 
 const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking MCP over stdio.
@@ -12,7 +15,9 @@ const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking 
 Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|on|off]
                       [--toolsets flags,agents,databases,migration]
 
-  --db PATH             SQLite database file (default: $COORDINATOR_DB, else
+  --db PATH|URL         SQLite database file, or postgres://user:pass@host:port/db to keep
+                        the flags on a PostgreSQL server shared by many servers
+                        (default: $COORDINATOR_DB, else
                         <main worktree>/.claude/coordinator.db of the git repository
                         of $CLAUDE_PROJECT_DIR or cwd, shared by all its worktrees and
                         subfolders; outside git <$CLAUDE_PROJECT_DIR or cwd>/.claude/
@@ -41,7 +46,7 @@ Claude Code can run it.
 Every server process of a project can share one database file: each write is
 one short SQLite transaction, waiting up to 15 s for another process's write.`;
 
-function main(): void {
+async function main(): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -82,20 +87,34 @@ function main(): void {
     process.stderr.write(`coordinator-mcp: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  const location = locateDb(values.db);
-  const dbPath = location.path;
+  // A postgres:// URL (--db, else COORDINATOR_DB) puts the flags on a PostgreSQL server shared by
+  // every server on it; the agent catalog stays on this machine (an in-memory SQLite database).
+  const pgUrl = [values.db, process.env.COORDINATOR_DB].find((v) => v !== undefined && v.trim() !== '');
+  let flagStore: FlagStore | undefined;
+  let dbPath: string;
   let db;
   try {
-    db = openStore(dbPath);
+    if (isPostgresUrl(pgUrl)) {
+      flagStore = await PostgresFlagStore.open(poolConnector(pgUrl.trim()));
+      dbPath = ':memory:';
+      db = openStore(dbPath);
+      log.info(`flags on PostgreSQL ${redactUrl(pgUrl.trim())} (${values.db !== undefined ? '--db' : 'COORDINATOR_DB'}); agent catalog in memory`);
+    } else {
+      const location = locateDb(values.db);
+      dbPath = location.path;
+      db = openStore(dbPath);
+      log.info(`database ${dbPath} (${location.source}: ${location.reason})`);
+    }
   } catch (err) {
-    process.stderr.write(`coordinator-mcp: ${err instanceof StoreOpenError ? err.message : (err as Error).message}\n`);
+    const reason = err instanceof StoreOpenError ? err.message : (err as Error).message;
+    process.stderr.write(`coordinator-mcp: ${isPostgresUrl(pgUrl) ? `cannot use the PostgreSQL store ${redactUrl(pgUrl.trim())}: ${reason}; check the URL, that the server runs and that the role may create tables` : reason}\n`);
     process.exit(1);
   }
-  log.info(`database ${dbPath} (${location.source}: ${location.reason})`);
   // No file is read here: the agent folders are read on first use (lazyCatalog), where a failure
   // is that call's error and the next call tries again.
   const services = createServices(db, {
     dbPath,
+    flagStore,
     agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], bundled }),
     bundledAgents: bundled,
     watchAgents: true,
@@ -117,7 +136,8 @@ function main(): void {
       cleanup();
       db.close();
     } finally {
-      process.exit(0);
+      if (flagStore) void flagStore.close().finally(() => process.exit(0));
+      else process.exit(0);
     }
   };
   process.on('SIGINT', shutdown);

@@ -7,6 +7,7 @@ import { DatabaseCatalog } from './databases/catalog.js';
 import { Recommender } from './databases/recommend.js';
 import { databaseTools } from './databases/tools.js';
 import { FlagService } from './flags/service.js';
+import type { FlagStore } from './flags/store.js';
 import { MigrationPlanner } from './migration/plan.js';
 import { migrationTools } from './migration/tools.js';
 import { flagTools } from './flags/tools.js';
@@ -39,6 +40,8 @@ export interface ServiceOptions {
   watchAgents?: boolean;
   /** Read the agent folders on first use rather than now (the server: its handshake does not wait for them). */
   lazyCatalog?: boolean;
+  /** Where the flags live (default: the SQLite database db). */
+  flagStore?: FlagStore;
 }
 
 /** The services that need no store (the lookup-only CLI verbs open none): the database catalog, the recommender, the planner. */
@@ -55,7 +58,7 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
   if (options.watchAgents) catalog.watch();
   const agents = new AgentService(catalog, new AgentSearch(catalog));
   const queries = new ReadOnlyQueries(options.dbPath ?? (db.name || ':memory:'));
-  const flags = new FlagService(db, { identity: agents.identity() });
+  const flags = new FlagService(options.flagStore ?? db, { identity: agents.identity() });
   return {
     db,
     flags,
