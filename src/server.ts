@@ -11,6 +11,7 @@ import type { FlagStore } from './flags/store.js';
 import { MigrationPlanner } from './migration/plan.js';
 import { migrationTools } from './migration/tools.js';
 import { flagTools } from './flags/tools.js';
+import { registerQueueResources } from './flags/resources.js';
 import { configureValidationMessages, prebuiltListing, serveTools, type ToolDefinition } from './mcp/define.js';
 import type { DB } from './store/db.js';
 import { ReadOnlyQueries } from './store/readonly.js';
@@ -180,5 +181,6 @@ export function createServer(services: Services, options: ServerOptions = {}): {
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(d, null, 2) }] };
     },
   );
-  return { server, cleanup: () => { services.close(); void server.close(); } };
+  const stopQueues = toolsets.includes('flags') ? registerQueueResources(server, services.flags, services.agents) : () => undefined;
+  return { server, cleanup: () => { stopQueues(); services.close(); void server.close(); } };
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CoordinatorError } from '../../errors.js';
 import type {
-  AckRow, ChainLinkRow, EditableColumns, FlagRow, FlagStore, FlagTx, HistoryRow, ListFilter, NewFlagRow, WorkableRow,
+  AckRow, ChainLinkRow, EditableColumns, FlagChange, FlagRow, FlagStore, FlagTx, HistoryRow, ListFilter, NewFlagRow, WorkableRow,
 } from '../../flags/store.js';
 import type { DB } from '../db.js';
 
@@ -19,9 +19,19 @@ export class SqliteFlagStore implements FlagStore {
   readonly dialect = 'sqlite' as const;
   private readonly tx: SqliteFlagTx;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(change: FlagChange) => void>();
 
   constructor(readonly db: DB) {
     this.tx = new SqliteFlagTx(db);
+  }
+
+  /**
+   * The changes this process commits (SQLite tells nothing of other processes' writes; a
+   * PostgreSQL store tells every server of every write).
+   */
+  onChange(fn: (change: FlagChange) => void): () => void {
+    this.listeners.add(fn);
+    return () => { this.listeners.delete(fn); };
   }
 
   write<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
@@ -50,13 +60,17 @@ export class SqliteFlagStore implements FlagStore {
       }
     }
     this.db.exec(begin);
+    this.tx.changes = [];
     try {
       const out = await fn(this.tx);
       this.db.exec('COMMIT');
+      for (const change of this.tx.changes) for (const l of this.listeners) l(change);
       return out;
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw err;
+    } finally {
+      this.tx.changes = [];
     }
   }
 
@@ -72,6 +86,8 @@ export class SqliteFlagStore implements FlagStore {
 class SqliteFlagTx implements FlagTx {
   /** Whether this transaction is a caller's own (changeMark then says nothing). */
   joined = false;
+  /** What this transaction changed, told to the store's listeners once it commits. */
+  changes: FlagChange[] = [];
   private readonly stmt;
   /** The queue statements for an agent of n handles (its own and its aliases), by n. */
   private readonly queueCache = new Map<number, { queue: Database.Statement; queueCount: Database.Statement }>();
@@ -95,6 +111,7 @@ class SqliteFlagTx implements FlagTx {
       complete: db.prepare(`UPDATE flags SET status = 'completed', completed_at = @now, completed_by = @agent, notes = @notes,
           updated_at = @now, locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = @id AND status = 'pending'`),
       delete: db.prepare('DELETE FROM flags WHERE id = ?'),
+      targetOf: db.prepare<[number], string | null>('SELECT target_agent FROM flags WHERE id = ?').pluck(),
       acks: db.prepare<[number], AckRow>('SELECT agent, at, notes FROM flag_acks WHERE flag_id = ? ORDER BY at, agent'),
       ackOf: db.prepare<[number, string], AckRow>(`SELECT agent, at, notes FROM flag_acks
         WHERE flag_id = ? AND agent IN (SELECT value FROM json_each(?)) ORDER BY at LIMIT 1`),
@@ -159,6 +176,7 @@ class SqliteFlagTx implements FlagTx {
 
   async record(flagId: number, action: string, agent: string, at: string, details: string | null) {
     this.stmt.history.run(flagId, action, agent, at, details);
+    this.changes.push({ flag_id: flagId, action, target_agent: (this.stmt.targetOf.get(flagId) as string | null | undefined) ?? null });
   }
 
   async history(flagId: number) {
