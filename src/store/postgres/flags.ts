@@ -119,13 +119,14 @@ class PgFlagTx implements FlagTx {
   }
 
   async insertFlag(r: NewFlagRow, now: string) {
-    const [row] = await this.rows<{ id: unknown }>(`INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent,
+    // The row comes back with the insert: one round trip fewer than reading it again.
+    const [row] = await this.rows<FlagRow>(`INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent,
         change_description, action_required, impact_level, related_files, code_location, example_usage, context, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`, [
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ${FLAG_COLUMNS}`, [
       r.chain_origin_id, r.flag_type, r.source_agent, r.target_agent, r.change_description, r.action_required, r.impact_level,
       r.related_files, r.code_location, r.example_usage, r.context, now,
     ]);
-    return num(row!.id);
+    return flagRow(row!);
   }
 
   async updateFlag(id: number, columns: EditableColumns, now: string) {

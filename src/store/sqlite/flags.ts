@@ -148,7 +148,7 @@ class SqliteFlagTx implements FlagTx {
   }
 
   async insertFlag(row: NewFlagRow, now: string) {
-    return Number(this.stmt.insert.run({ ...row, now }).lastInsertRowid);
+    return this.stmt.byId.get(Number(this.stmt.insert.run({ ...row, now }).lastInsertRowid))!;
   }
 
   async updateFlag(id: number, columns: EditableColumns, now: string) {
