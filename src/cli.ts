@@ -13,6 +13,8 @@ import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
 import { agentQueueWarned, createFlagWarned, flagWithAcks, updateFlagWarned, workableMarked } from './flags/tools.js';
 import { createLookupServices, createServices, type LookupServices, type Services } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
+import { isPostgresUrl, poolConnector, redactUrl } from './store/postgres/connect.js';
+import { PostgresFlagStore } from './store/postgres/flags.js';
 import { VERSION } from './version.js';
 
 type OptionSpec = { type: 'string' | 'boolean'; description: string };
@@ -676,18 +678,28 @@ export async function runCli(args: string[]): Promise<number> {
     printJson({ error: `${(err as Error).message}; see coordinator ${verb.name} --help`, code: 'invalid_argument', field: 'bundled_agents', rule: 'enum' });
     return 1;
   }
+  // A postgres:// URL (--db, else COORDINATOR_DB): the flag verbs act on the shared PostgreSQL store.
+  const pgUrl = [str(parsed.values.db), process.env.COORDINATOR_DB].find((v) => v !== undefined && v.trim() !== '');
   let db;
+  let flagStore: PostgresFlagStore | undefined;
   try {
-    db = openStore(resolveDbPath(str(parsed.values.db)));
+    if (isPostgresUrl(pgUrl)) {
+      flagStore = await PostgresFlagStore.open(poolConnector(pgUrl.trim(), { max: 2 }));
+      db = openStore(':memory:');
+    } else {
+      db = openStore(resolveDbPath(str(parsed.values.db)));
+    }
   } catch (err) {
-    printJson({ error: err instanceof StoreOpenError ? err.message : (err as Error).message, code: 'store' });
+    const reason = err instanceof StoreOpenError ? err.message : (err as Error).message;
+    printJson({ error: isPostgresUrl(pgUrl) ? `cannot use the PostgreSQL store ${redactUrl(pgUrl.trim())}: ${reason}` : reason, code: 'store' });
     return 1;
   }
   let services: Services | undefined;
   try {
-    const dbPath = resolveDbPath(str(parsed.values.db));
+    const dbPath = flagStore ? ':memory:' : resolveDbPath(str(parsed.values.db));
     services = createServices(db, {
       dbPath,
+      flagStore,
       agentRoots: resolveAgentRoots({ agentsDirs: (parsed.values.agents_dir as string[] | undefined) ?? [], bundled }),
       bundledAgents: bundled,
     });
@@ -698,6 +710,7 @@ export async function runCli(args: string[]): Promise<number> {
   } finally {
     services?.close();
     db.close();
+    await flagStore?.close();
   }
 }
 
