@@ -13,8 +13,8 @@ import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
 import { agentQueueWarned, createFlagWarned, flagWithAcks, updateFlagWarned, workableMarked } from './flags/tools.js';
 import { createLookupServices, createServices, type LookupServices, type Services } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
-import { isPostgresUrl, poolConnector, redactUrl } from './store/postgres/connect.js';
-import { PostgresFlagStore } from './store/postgres/flags.js';
+import { isPostgresUrl, redactUrl } from './store/postgres/url.js';
+import type { FlagStore } from './flags/store.js';
 import { VERSION } from './version.js';
 
 type OptionSpec = { type: 'string' | 'boolean'; description: string };
@@ -681,9 +681,10 @@ export async function runCli(args: string[]): Promise<number> {
   // A postgres:// URL (--db, else COORDINATOR_DB): the flag verbs act on the shared PostgreSQL store.
   const pgUrl = [str(parsed.values.db), process.env.COORDINATOR_DB].find((v) => v !== undefined && v.trim() !== '');
   let db;
-  let flagStore: PostgresFlagStore | undefined;
+  let flagStore: FlagStore | undefined;
   try {
     if (isPostgresUrl(pgUrl)) {
+      const [{ PostgresFlagStore }, { poolConnector }] = await Promise.all([import('./store/postgres/flags.js'), import('./store/postgres/connect.js')]);
       flagStore = await PostgresFlagStore.open(poolConnector(pgUrl.trim(), { max: 2 }));
       db = openStore(':memory:');
     } else {

@@ -6,8 +6,7 @@ import { StdioLineTransport } from './mcp/stdio.js';
 import { createServer, createServices, parseToolsets } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
 import type { FlagStore } from './flags/store.js';
-import { isPostgresUrl, poolConnector, redactUrl } from './store/postgres/connect.js';
-import { PostgresFlagStore } from './store/postgres/flags.js';
+import { isPostgresUrl, redactUrl } from './store/postgres/url.js';
 import { VERSION } from './version.js';
 
 const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking MCP over stdio.
@@ -95,6 +94,8 @@ async function main(): Promise<void> {
   let db;
   try {
     if (isPostgresUrl(pgUrl)) {
+      // Loaded only here: a server on SQLite does not pay for node-postgres at start.
+      const [{ PostgresFlagStore }, { poolConnector }] = await Promise.all([import('./store/postgres/flags.js'), import('./store/postgres/connect.js')]);
       flagStore = await PostgresFlagStore.open(poolConnector(pgUrl.trim()));
       dbPath = ':memory:';
       db = openStore(dbPath);

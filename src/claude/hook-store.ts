@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { resolveDbPath } from '../config.js';
 import { type Flag, FlagService } from '../flags/service.js';
 import { loadSchema, openStore, type DB } from '../store/db.js';
+import { isPostgresUrl } from '../store/postgres/url.js';
 import type { HookEvent } from './events.js';
 import type { HookOptions, HookOutput } from './hooks.js';
 
@@ -196,6 +197,9 @@ const context = (event: HookEvent, text: string | null): HookOutput =>
   text === null ? null : { hookSpecificOutput: { hookEventName: event, additionalContext: text } };
 
 async function withStore<T>(options: HookOptions, fn: (db: DB) => T | Promise<T>, readonly = false): Promise<T | null> {
+  // The hooks keep their delivery marks in the project's SQLite file: with the flags on a
+  // PostgreSQL server (a postgres:// URL) they say nothing rather than read or create a file so named.
+  if (isPostgresUrl(options.dbPath ?? (options.env ?? process.env).COORDINATOR_DB)) return null;
   const db = openHookStore(options.dbPath ?? resolveDbPath(undefined, options.env ?? process.env, options.cwd ?? process.cwd()), { readonly });
   if (!db) return null;
   try {

@@ -20,21 +20,7 @@ export interface PgConnector {
 const INT8 = 20;
 const parseInt8 = (v: string) => Number(v);
 
-/** Whether a --db / COORDINATOR_DB value names a PostgreSQL server rather than a SQLite file. */
-export function isPostgresUrl(value: string | undefined): value is string {
-  return value !== undefined && /^postgres(ql)?:\/\//i.test(value.trim());
-}
-
-/** The URL with its password hidden, for logs and errors. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://...';
-  }
-}
+export { isPostgresUrl, redactUrl } from './url.js';
 
 export function poolConnector(url: string, options: { max?: number } = {}): PgConnector {
   const types = { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
