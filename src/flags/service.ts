@@ -394,8 +394,9 @@ export class FlagService {
     return this.write(async (tx) => {
       await this.checkOrigin(tx, draft.chain_origin_id);
       const now = this.iso();
-      const row = await tx.insertFlag({ ...this.draftParams(draft), source_agent: source }, now);
-      await this.record(tx, row.id, 'created', source, now, { target_agent: draft.target_agent, impact_level: draft.impact_level });
+      const row = await tx.insertFlag({ ...this.draftParams(draft), source_agent: source }, now, {
+        action: 'created', agent: source, details: JSON.stringify({ target_agent: draft.target_agent, impact_level: draft.impact_level }),
+      });
       return this.toFlag(row, now);
     });
   }

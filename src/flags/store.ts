@@ -116,8 +116,8 @@ export interface ListFilter {
  */
 export interface FlagTx {
   flag(id: number): Promise<FlagRow | undefined>;
-  /** Inserts a flag; returns it as stored (its id, defaults and dates). */
-  insertFlag(row: NewFlagRow, now: string): Promise<FlagRow>;
+  /** Inserts a flag and its first history entry (at now); returns the flag as stored (its id, defaults and dates). */
+  insertFlag(row: NewFlagRow, now: string, history: { action: string; agent: string; details: string | null }): Promise<FlagRow>;
   updateFlag(id: number, columns: EditableColumns, now: string): Promise<void>;
   /**
    * The lock as one compare-and-set: takes the lease when the flag is pending, not a broadcast,

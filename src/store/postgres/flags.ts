@@ -118,15 +118,19 @@ class PgFlagTx implements FlagTx {
     return row ? flagRow(row) : undefined;
   }
 
-  async insertFlag(r: NewFlagRow, now: string) {
-    // The row comes back with the insert: one round trip fewer than reading it again.
-    const [row] = await this.rows<FlagRow>(`INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent,
-        change_description, action_required, impact_level, related_files, code_location, example_usage, context, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ${FLAG_COLUMNS}`, [
+  /** The flag, its history entry and the NOTIFY in one statement: one round trip. */
+  async insertFlag(r: NewFlagRow, now: string, history: { action: string; agent: string; details: string | null }) {
+    const [row] = await this.rows<FlagRow>(`WITH f AS (INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent,
+          change_description, action_required, impact_level, related_files, code_location, example_usage, context, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ${FLAG_COLUMNS}),
+      h AS (INSERT INTO flag_history (flag_id, action, agent, at, details) SELECT id, $13::text, $14, $12, $15 FROM f RETURNING flag_id)
+      SELECT f.*, pg_notify('${FLAGS_CHANNEL}', json_build_object('flag_id', f.id, 'action', $13::text, 'target_agent', f.target_agent)::text)::text AS notified
+      FROM f JOIN h ON h.flag_id = f.id`, [
       r.chain_origin_id, r.flag_type, r.source_agent, r.target_agent, r.change_description, r.action_required, r.impact_level,
-      r.related_files, r.code_location, r.example_usage, r.context, now,
+      r.related_files, r.code_location, r.example_usage, r.context, now, history.action, history.agent, history.details,
     ]);
-    return flagRow(row!);
+    const { notified: _n, ...flag } = row as FlagRow & { notified?: unknown };
+    return flagRow(flag);
   }
 
   async updateFlag(id: number, columns: EditableColumns, now: string) {

@@ -147,8 +147,10 @@ class SqliteFlagTx implements FlagTx {
     return this.stmt.byId.get(id);
   }
 
-  async insertFlag(row: NewFlagRow, now: string) {
-    return this.stmt.byId.get(Number(this.stmt.insert.run({ ...row, now }).lastInsertRowid))!;
+  async insertFlag(row: NewFlagRow, now: string, history: { action: string; agent: string; details: string | null }) {
+    const id = Number(this.stmt.insert.run({ ...row, now }).lastInsertRowid);
+    await this.record(id, history.action, history.agent, now, history.details);
+    return this.stmt.byId.get(id)!;
   }
 
   async updateFlag(id: number, columns: EditableColumns, now: string) {
