@@ -34,6 +34,7 @@ import {
 } from './lib.mjs';
 import { runMemoryComparison } from './memory.mjs';
 import { Report } from './report.mjs';
+import { startCluster } from '../scripts/pg-cluster.mjs';
 import { MYSQL_DDL, runToolBench } from './tools.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -84,6 +85,7 @@ const CONFIG = {
   // section 9: hook processes per event (alternating events), and in-process calls per event
   hook_runs: 40,
   hook_in_process_calls: 200,
+  pg_calls: 300, // section 10: round trips per tool and store
 };
 
 const TARGETS = {
@@ -97,6 +99,7 @@ const TARGETS = {
   agent_files_startup_added_ms: 50,
   peak_rss_mb: 100,
   listing_bytes: 24 * 1024, // "24 KB"
+  pg_create_p50_ms: 3, // issue 18: PostgreSQL create_flag p50 under 3 ms on a local server
   hook_p95_ms: 150, // issue 16: a hook answers within 150 ms at 100,000 flags (spawn included)
   http_added_p50_ms: 1, // issue 18: HTTP adds at most 1 ms p50 over stdio on loopback, per tool family
   // The 8-process throughput target (1.5x the flags/s of one) is retired with the group commit
@@ -1264,7 +1267,7 @@ async function benchHooks() {
     ['SessionStart (main session)', 'SessionStart', () => JSON.stringify({ session_id: session, hook_event_name: 'SessionStart', source: 'startup' })],
     [`SubagentStart (${busiestCount} pending)`, 'SubagentStart', () => JSON.stringify({ session_id: session, hook_event_name: 'SubagentStart', agent_id: 'a1', agent_type: agentType })],
     ['UserPromptSubmit, nothing new', 'UserPromptSubmit', () => JSON.stringify({ session_id: session, hook_event_name: 'UserPromptSubmit', prompt: 'go on' })],
-    ['UserPromptSubmit, one new flag', 'UserPromptSubmit', () => { newFlag(); return JSON.stringify({ session_id: `${session}-news`, hook_event_name: 'UserPromptSubmit', prompt: 'go on' }); }],
+    ['UserPromptSubmit, one new flag', 'UserPromptSubmit', async () => { await newFlag(); return JSON.stringify({ session_id: `${session}-news`, hook_event_name: 'UserPromptSubmit', prompt: 'go on' }); }],
     ['PreToolUse, stamp (subagent)', 'PreToolUse', () => JSON.stringify({ session_id: session, hook_event_name: 'PreToolUse', agent_type: agentType, tool_name: 'mcp__coordinator__lock_flag', tool_input: { id: 1 }, tool_use_id: 't' })],
     ['PreToolUse, deny (another identity)', 'PreToolUse', () => JSON.stringify({ session_id: session, hook_event_name: 'PreToolUse', agent_type: agentType, tool_name: 'mcp__coordinator__complete_flag', tool_input: { id: 1, agent: other }, tool_use_id: 't' })],
   ];
@@ -1273,14 +1276,14 @@ async function benchHooks() {
   const samples = events.map(() => []);
   const failures = events.map(() => []);
   const outputs = events.map(() => 0);
-  for (let i = 0; i < 3; i++) for (const [, event, input] of events) spawnHook(event ? [cli, 'hook', event, '--db', file] : ['-e', '0'], input()); // warm the file cache
+  for (let i = 0; i < 3; i++) for (const [, event, input] of events) spawnHook(event ? [cli, 'hook', event, '--db', file] : ['-e', '0'], await input()); // warm the file cache
   for (let run = 0; run < CONFIG.hook_runs; run++) {
-    events.forEach(([, event, input], k) => {
-      const r = spawnHook(event ? [cli, 'hook', event, '--db', file] : ['-e', '0'], input());
+    for (const [k, [, event, input]] of events.entries()) {
+      const r = spawnHook(event ? [cli, 'hook', event, '--db', file] : ['-e', '0'], await input());
       samples[k].push(r.ms);
       if (!r.ok) failures[k].push(r.stderr.trim().slice(0, 200));
       if (r.stdout.trim()) outputs[k]++;
-    });
+    }
   }
   // In process: the hook's own work (open, query, write the delivery mark, close) without Node's start.
   const inProcess = [];
@@ -1291,7 +1294,7 @@ async function benchHooks() {
     }
     const t = [];
     for (let i = 0; i < CONFIG.hook_in_process_calls; i++) {
-      const json = JSON.parse(input());
+      const json = JSON.parse(await input());
       const t0 = nowNs();
       await runHook(event, json, { dbPath: file });
       t.push(msSince(t0));
@@ -1466,10 +1469,57 @@ async function benchHttp() {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Section 10: the PostgreSQL store beside SQLite. A throwaway local cluster (scripts/pg-cluster.mjs:
+ * Debian's postgresql, installed when missing); one server on each store, 1,000 flags seeded through
+ * the tool, then create_flag and get_agent_flags round trips over stdio, and the same calls on the
+ * flag service in process (the store's own share).
+ */
+async function benchPostgres() {
+  heading('10. PostgreSQL store beside SQLite: create_flag and get_agent_flags');
+  let cluster;
+  try {
+    cluster = await startCluster();
+  } catch (err) {
+    log(`no PostgreSQL server here (${err.message}): section skipped`);
+    notes.push(`postgres: skipped, ${err.message}`);
+    return;
+  }
+  try {
+    const dir = mkdtempSync(join(os.tmpdir(), 'coordinator-bench-pg-'));
+    const stores = [['SQLite', join(dir, 'c.db')], ['PostgreSQL', cluster.url]];
+    const rows = [];
+    const figures = {};
+    const input = (i, target) => ({ flag_type: 'change', source_agent: '@bench.writer', target_agent: target, change_description: `Changed the thing number ${i} `.padEnd(60, '.'), action_required: 'Do the matching change on your side and check that nothing else breaks; '.padEnd(120, '.') });
+    for (const [label, db] of stores) {
+      const server = await connect([SERVER, '--db', db, '--no-bundled-agents', '--toolsets', 'flags']);
+      for (let i = 0; i < 1000; i++) await timedCall(server.client, 'create_flag', input(i, `@agent.a${i % 20}`), null);
+      const calls = [['create_flag', (i) => input(i, '@agent.a1')], ['get_agent_flags', () => ({ agent: '@agent.a1' })]];
+      for (const [tool, args] of calls) {
+        for (let i = 0; i < 30; i++) await timedCall(server.client, tool, args(i), null); // warm
+        const rec = new Recorder(`${label} ${tool}`);
+        for (let i = 0; i < CONFIG.pg_calls; i++) await timedCall(server.client, tool, args(i), rec);
+        const st = summarize(rec.times);
+        figures[`${label}_${tool}`] = st;
+        rows.push([label, tool, st.n, fmt(st.p50, 2), fmt(percentileOf(rec.times, 99), 2), rec.failures]);
+      }
+      await server.close();
+    }
+    tbl(['store', 'tool (stdio round trip)', 'calls', 'p50 ms', 'p99 ms', 'failed'], rows);
+    const pgCreate = figures.PostgreSQL_create_flag.p50;
+    log(`PostgreSQL create_flag p50 ${fmt(pgCreate, 2)} ms (SQLite ${fmt(figures.SQLite_create_flag.p50, 2)} ms); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}   target < ${TARGETS.pg_create_p50_ms} ms: `
+      + verdict('postgres', `PostgreSQL create_flag p50 < ${TARGETS.pg_create_p50_ms} ms (local server)`, `${fmt(pgCreate, 2)} ms`, pgCreate < TARGETS.pg_create_p50_ms));
+    results.postgres = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, { n: v.n, p50: v.p50, max: v.max }]));
+    rmSync(dir, { recursive: true, force: true });
+  } finally {
+    cluster.stop();
+  }
+}
+
 const SECTIONS = [
   ['spawn', benchSpawn], ['tools', benchTools], ['memory', benchMemory], ['agents', benchAgents], ['routing', benchRouting],
   ['latency', benchLatency], ['rss', benchRss], ['listing', benchListing], ['throughput', benchThroughput],
-  ['hooks', benchHooks], ['http', benchHttp],
+  ['hooks', benchHooks], ['http', benchHttp], ['postgres', benchPostgres],
 ];
 
 /** docs/BENCHMARKS.md: the machine, the summary of targets, then every section as printed. */

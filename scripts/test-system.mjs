@@ -3,12 +3,14 @@
 // is no devDependency (about 390 MB installed): it is installed on demand, at the pinned version,
 // into a cache folder kept across runs, and the tests get its path in CLAUDE_BIN. No model is
 // called; the only network used is the npm registry (this install, and the plugin's own build).
-// A CLI that cannot be installed or run fails the run: nothing is skipped.
+// A CLI that cannot be installed or run fails the run: nothing is skipped. The PostgreSQL tests get a
+// throwaway cluster (scripts/pg-cluster.mjs: Debian's postgresql, installed when missing).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCluster } from './pg-cluster.mjs';
 
 /** The Claude Code version the system tests are written against (2.1.328 measured the facts in the issue). */
 export const CLAUDE_CODE_VERSION = '2.1.332';
@@ -72,12 +74,23 @@ say(`using the conformance suite ${CONFORMANCE_VERSION} on ${NODE22}`);
 
 if (!existsSync(join(ROOT, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 
+// The PostgreSQL store's tests (tests/system/postgres.system.ts) get a throwaway cluster, removed afterwards.
+let cluster;
+try {
+  cluster = await startCluster();
+} catch (err) {
+  say(`FAILED: cannot start a throwaway PostgreSQL: ${err.message}`);
+  process.exit(1);
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { cluster.stop(); process.exit(1); });
+
 const started = Date.now();
 const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const r = spawnSync(process.execPath, [vitest, 'run', '--config', join(ROOT, 'vitest.system.config.ts'), ...process.argv.slice(2)], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, CLAUDE_BIN: CLAUDE, CLAUDE_CODE_VERSION, COORDINATOR_TEST_CACHE: CACHE, NODE22_BIN: NODE22, CONFORMANCE_JS: CONFORMANCE },
+  env: { ...process.env, CLAUDE_BIN: CLAUDE, CLAUDE_CODE_VERSION, COORDINATOR_TEST_CACHE: CACHE, NODE22_BIN: NODE22, CONFORMANCE_JS: CONFORMANCE, COORDINATOR_TEST_PG: cluster.url },
 });
+cluster.stop();
 say(`system tests: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(r.status ?? 1);

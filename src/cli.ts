@@ -15,6 +15,8 @@ import { createLookupServices, createServices, type LookupServices, type Service
 import { openStore, StoreOpenError } from './store/db.js';
 import { SqliteTokenStore } from './store/sqlite/tokens.js';
 import { type TokenRole, TokenService } from './auth/tokens.js';
+import { isPostgresUrl, redactUrl } from './store/postgres/url.js';
+import type { FlagStore } from './flags/store.js';
 import { VERSION } from './version.js';
 
 type OptionSpec = { type: 'string' | 'boolean'; description: string; multiple?: boolean };
@@ -168,11 +170,11 @@ const VERBS: Verb[] = [
       agent: { type: 'string', description: 'the same as --source_agent, as the other verbs name you' },
       ...flagFieldOptions,
     },
-    run: ({ flags, agents }, _p, v) => {
+    run: async ({ flags, agents }, _p, v) => {
       if (v.source_agent !== undefined && v.agent !== undefined && v.source_agent !== v.agent) {
         throw invalid('source_agent', 'conflict', `--source_agent ${quoted(v.source_agent)} and --agent ${quoted(v.agent)} both name the sender; give one`);
       }
-      const { flag: f, warnings } = createFlagWarned(flags, agents, { target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? v.agent ?? process.env.COORDINATOR_AGENT });
+      const { flag: f, warnings } = await createFlagWarned(flags, agents, { target_agent: null, ...fieldsFrom(v), source_agent: v.source_agent ?? v.agent ?? process.env.COORDINATOR_AGENT });
       return {
         success: true, flag_id: f.id, message: `FLAG #${f.id} created: ${f.flag_type}`, from: f.source_agent, to: f.target_agent,
         priority: f.impact_level, flag: f, warnings,
@@ -732,18 +734,29 @@ export async function runCli(args: string[]): Promise<number> {
     printJson({ error: `${(err as Error).message}; see coordinator ${verb.name} --help`, code: 'invalid_argument', field: 'bundled_agents', rule: 'enum' });
     return 1;
   }
+  // A postgres:// URL (--db, else COORDINATOR_DB): the flag verbs act on the shared PostgreSQL store.
+  const pgUrl = [str(parsed.values.db), process.env.COORDINATOR_DB].find((v) => v !== undefined && v.trim() !== '');
   let db;
+  let flagStore: FlagStore | undefined;
   try {
-    db = openStore(resolveDbPath(str(parsed.values.db)));
+    if (isPostgresUrl(pgUrl)) {
+      const [{ PostgresFlagStore }, { poolConnector }] = await Promise.all([import('./store/postgres/flags.js'), import('./store/postgres/connect.js')]);
+      flagStore = await PostgresFlagStore.open(poolConnector(pgUrl.trim(), { max: 2 }));
+      db = openStore(':memory:');
+    } else {
+      db = openStore(resolveDbPath(str(parsed.values.db)));
+    }
   } catch (err) {
-    printJson({ error: err instanceof StoreOpenError ? err.message : (err as Error).message, code: 'store' });
+    const reason = err instanceof StoreOpenError ? err.message : (err as Error).message;
+    printJson({ error: isPostgresUrl(pgUrl) ? `cannot use the PostgreSQL store ${redactUrl(pgUrl.trim())}: ${reason}` : reason, code: 'store' });
     return 1;
   }
   let services: Services | undefined;
   try {
-    const dbPath = resolveDbPath(str(parsed.values.db));
+    const dbPath = flagStore ? ':memory:' : resolveDbPath(str(parsed.values.db));
     services = createServices(db, {
       dbPath,
+      flagStore,
       agentRoots: resolveAgentRoots({ agentsDirs: (parsed.values.agents_dir as string[] | undefined) ?? [], bundled }),
       bundledAgents: bundled,
     });
@@ -754,6 +767,7 @@ export async function runCli(args: string[]): Promise<number> {
   } finally {
     services?.close();
     db.close();
+    await flagStore?.close();
   }
 }
 

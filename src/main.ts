@@ -10,6 +10,8 @@ import { createServer, createServices, parseToolsets, type Services, type Toolse
 import { type DB, openStore, StoreOpenError } from './store/db.js';
 import { SqliteTokenStore } from './store/sqlite/tokens.js';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, isLoopback, startHttp } from './transports/http.js';
+import type { FlagStore } from './flags/store.js';
+import { isPostgresUrl, redactUrl } from './store/postgres/url.js';
 import { VERSION } from './version.js';
 
 const USAGE = `coordinator-mcp ${VERSION}: the coordinator MCP server, speaking MCP over stdio
@@ -21,7 +23,9 @@ Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|
                        [--allowed-hosts LIST] [--allowed-origins LIST]
                        [--max-body-bytes N] [--headers-timeout-ms N] [--no-auth]]
 
-  --db PATH             SQLite database file (default: $COORDINATOR_DB, else
+  --db PATH|URL         SQLite database file, or postgres://user:pass@host:port/db to keep
+                        the flags on a PostgreSQL server shared by many servers
+                        (default: $COORDINATOR_DB, else
                         <main worktree>/.claude/coordinator.db of the git repository
                         of $CLAUDE_PROJECT_DIR or cwd, shared by all its worktrees and
                         subfolders; outside git <$CLAUDE_PROJECT_DIR or cwd>/.claude/
@@ -67,7 +71,7 @@ Claude Code can run it.
 Every server process of a project can share one database file: each write is
 one short SQLite transaction, waiting up to 15 s for another process's write.`;
 
-function main(): void {
+async function main(): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -123,20 +127,41 @@ function main(): void {
     process.stderr.write(`coordinator-mcp: ${(err as Error).message}; see coordinator-mcp --help\n`);
     process.exit(1);
   }
-  const location = locateDb(values.db);
-  const dbPath = location.path;
-  let db;
-  try {
-    db = openStore(dbPath);
-  } catch (err) {
-    process.stderr.write(`coordinator-mcp: ${err instanceof StoreOpenError ? err.message : (err as Error).message}\n`);
+  // A postgres:// URL (--db, else COORDINATOR_DB) puts the flags on a PostgreSQL server shared by
+  // every server on it; the agent catalog stays on this machine (an in-memory SQLite database).
+  const pgUrl = [values.db, process.env.COORDINATOR_DB].find((v) => v !== undefined && v.trim() !== '');
+  let flagStore: FlagStore | undefined;
+  let dbPath: string;
+  if (http && !http.noAuth && isPostgresUrl(pgUrl)) {
+    // Tokens live in the SQLite store for now: on PostgreSQL each server would keep its own.
+    process.stderr.write('coordinator-mcp: --http with a PostgreSQL store is not supported yet (tokens are kept in SQLite); serve HTTP on SQLite, or use stdio servers on PostgreSQL\n');
     process.exit(1);
   }
-  log.info(`database ${dbPath} (${location.source}: ${location.reason})`);
+  let db;
+  try {
+    if (isPostgresUrl(pgUrl)) {
+      // Loaded only here: a server on SQLite does not pay for node-postgres at start.
+      const [{ PostgresFlagStore }, { poolConnector }] = await Promise.all([import('./store/postgres/flags.js'), import('./store/postgres/connect.js')]);
+      flagStore = await PostgresFlagStore.open(poolConnector(pgUrl.trim()));
+      dbPath = ':memory:';
+      db = openStore(dbPath);
+      log.info(`flags on PostgreSQL ${redactUrl(pgUrl.trim())} (${values.db !== undefined ? '--db' : 'COORDINATOR_DB'}); agent catalog in memory`);
+    } else {
+      const location = locateDb(values.db);
+      dbPath = location.path;
+      db = openStore(dbPath);
+      log.info(`database ${dbPath} (${location.source}: ${location.reason})`);
+    }
+  } catch (err) {
+    const reason = err instanceof StoreOpenError ? err.message : (err as Error).message;
+    process.stderr.write(`coordinator-mcp: ${isPostgresUrl(pgUrl) ? `cannot use the PostgreSQL store ${redactUrl(pgUrl.trim())}: ${reason}; check the URL, that the server runs and that the role may create tables` : reason}\n`);
+    process.exit(1);
+  }
   // No file is read here: the agent folders are read on first use (lazyCatalog), where a failure
   // is that call's error and the next call tries again.
   const services = createServices(db, {
     dbPath,
+    flagStore,
     agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], bundled }),
     bundledAgents: bundled,
     watchAgents: true,
@@ -156,7 +181,10 @@ function main(): void {
   if (http) {
     process.on('uncaughtException', (err) => log.error('uncaught exception (still serving)', err));
     process.on('unhandledRejection', (err) => log.error('unhandled rejection (still serving)', err));
-    serveHttp(http, services, toolsets, db, cleanup);
+    serveHttp(http, services, toolsets, db, () => {
+      cleanup();
+      void flagStore?.close();
+    });
     return;
   }
   const shutdown = () => {
@@ -164,7 +192,8 @@ function main(): void {
       cleanup();
       db.close();
     } finally {
-      process.exit(0);
+      if (flagStore) void flagStore.close().finally(() => process.exit(0));
+      else process.exit(0);
     }
   };
   process.on('SIGINT', shutdown);

@@ -7,9 +7,11 @@ import { DatabaseCatalog } from './databases/catalog.js';
 import { Recommender } from './databases/recommend.js';
 import { databaseTools } from './databases/tools.js';
 import { FlagService } from './flags/service.js';
+import type { FlagStore } from './flags/store.js';
 import { MigrationPlanner } from './migration/plan.js';
 import { migrationTools } from './migration/tools.js';
 import { flagTools } from './flags/tools.js';
+import { registerQueueResources } from './flags/resources.js';
 import { type CallWrapper, configureValidationMessages, prebuiltListing, serveTools, type ToolDefinition } from './mcp/define.js';
 import type { DB } from './store/db.js';
 import { ReadOnlyQueries } from './store/readonly.js';
@@ -39,6 +41,8 @@ export interface ServiceOptions {
   watchAgents?: boolean;
   /** Read the agent folders on first use rather than now (the server: its handshake does not wait for them). */
   lazyCatalog?: boolean;
+  /** Where the flags live (default: the SQLite database db). */
+  flagStore?: FlagStore;
 }
 
 /** The services that need no store (the lookup-only CLI verbs open none): the database catalog, the recommender, the planner. */
@@ -55,7 +59,7 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
   if (options.watchAgents) catalog.watch();
   const agents = new AgentService(catalog, new AgentSearch(catalog));
   const queries = new ReadOnlyQueries(options.dbPath ?? (db.name || ':memory:'));
-  const flags = new FlagService(db, { identity: agents.identity() });
+  const flags = new FlagService(options.flagStore ?? db, { identity: agents.identity() });
   return {
     db,
     flags,
@@ -181,5 +185,6 @@ export function createServer(services: Services, options: ServerOptions = {}): {
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(d, null, 2) }] };
     },
   );
-  return { server, cleanup: () => { services.close(); void server.close(); } };
+  const stopQueues = toolsets.includes('flags') ? registerQueueResources(server, services.flags, services.agents) : () => undefined;
+  return { server, cleanup: () => { stopQueues(); services.close(); void server.close(); } };
 }

@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { resolveDbPath } from '../config.js';
 import { type Flag, FlagService } from '../flags/service.js';
 import { loadSchema, openStore, type DB } from '../store/db.js';
+import { isPostgresUrl } from '../store/postgres/url.js';
 import type { HookEvent } from './events.js';
 import type { HookOptions, HookOutput } from './hooks.js';
 
@@ -128,8 +129,8 @@ function fitFacts(header: string, facts: string[], total: number, tail: (left: n
 }
 
 /** An agent's queue as facts: SubagentStart (and SessionStart or a first prompt of a session run as an agent). */
-export function queueContext(flags: FlagService, me: string): string | null {
-  const queue = flags.agentQueue(me, { limit: MAX_LISTED_FLAGS });
+export async function queueContext(flags: FlagService, me: string): Promise<string | null> {
+  const queue = await flags.agentQueue(me, { limit: MAX_LISTED_FLAGS });
   if (queue.total_pending === 0) return null;
   const header = `coordinator-mcp: you are ${me} in the flags system. ${queue.total_pending} pending flag${queue.total_pending === 1 ? '' : 's'} `
     + `(addressed to ${me}, or broadcasts) wait${queue.total_pending === 1 ? 's' : ''} for you, most urgent first`
@@ -141,8 +142,8 @@ export function queueContext(flags: FlagService, me: string): string | null {
 }
 
 /** The main session's one paragraph: workable flags per agent, most urgent first. */
-export function workableSummary(flags: FlagService, me: string): string | null {
-  const { agents } = flags.workable(1000);
+export async function workableSummary(flags: FlagService, me: string): Promise<string | null> {
+  const { agents } = await flags.workable(1000);
   const rows = agents.filter((a) => a.workable > 0);
   if (rows.length === 0) return null;
   const total = rows.reduce((n, a) => n + a.workable, 0);
@@ -195,25 +196,28 @@ function newFlagsContext(found: { rows: NewFlagRow[]; total: number }, me: strin
 const context = (event: HookEvent, text: string | null): HookOutput =>
   text === null ? null : { hookSpecificOutput: { hookEventName: event, additionalContext: text } };
 
-function withStore<T>(options: HookOptions, fn: (db: DB) => T, readonly = false): T | null {
+async function withStore<T>(options: HookOptions, fn: (db: DB) => T | Promise<T>, readonly = false): Promise<T | null> {
+  // The hooks keep their delivery marks in the project's SQLite file: with the flags on a
+  // PostgreSQL server (a postgres:// URL) they say nothing rather than read or create a file so named.
+  if (isPostgresUrl(options.dbPath ?? (options.env ?? process.env).COORDINATOR_DB)) return null;
   const db = openHookStore(options.dbPath ?? resolveDbPath(undefined, options.env ?? process.env, options.cwd ?? process.cwd()), { readonly });
   if (!db) return null;
   try {
-    return fn(db);
+    return await fn(db);
   } finally {
     db.close();
   }
 }
 
 /** What a session (or subagent) is told when it starts; the flags it covers are marked as seen. */
-export function startContext(event: HookEvent, caller: Caller, options: HookOptions): HookOutput {
+export async function startContext(event: HookEvent, caller: Caller, options: HookOptions): Promise<HookOutput> {
   const { session, me: given, subagent } = caller;
   const now = options.now ?? Date.now;
-  return withStore(options, (db) => {
+  return withStore(options, async (db) => {
     const me = subagent ? canonicalHandle(db, given) : given;
     const flags = new FlagService(db, { now });
     const through = maxFlagId(db);
-    const text = subagent ? queueContext(flags, me) : workableSummary(flags, me);
+    const text = subagent ? await queueContext(flags, me) : await workableSummary(flags, me);
     if (hasTable(db, 'hook_sessions')) {
       db.transaction(() => {
         markSeen(db, session, me, through, now());
@@ -224,10 +228,10 @@ export function startContext(event: HookEvent, caller: Caller, options: HookOpti
   });
 }
 
-export function userPrompt(caller: Caller, options: HookOptions): HookOutput {
+export async function userPrompt(caller: Caller, options: HookOptions): Promise<HookOutput> {
   const { session, me: given, subagent } = caller;
   const now = options.now ?? Date.now;
-  return withStore(options, (db) => {
+  return withStore(options, async (db) => {
     if (!hasTable(db, 'hook_sessions')) return null;
     const me = subagent ? canonicalHandle(db, given) : given;
     // One IMMEDIATE transaction: read what this session has seen, what is new, and move the mark,
@@ -242,16 +246,16 @@ export function userPrompt(caller: Caller, options: HookOptions): HookOutput {
     if (found === undefined) {
       // The first prompt of a session whose start we did not see (hooks installed mid-session): the start's context.
       const flags = new FlagService(db, { now });
-      return context('UserPromptSubmit', subagent ? queueContext(flags, me) : workableSummary(flags, me));
+      return context('UserPromptSubmit', subagent ? await queueContext(flags, me) : await workableSummary(flags, me));
     }
     return context('UserPromptSubmit', newFlagsContext(found, me, subagent));
   });
 }
 
 /** Whether a claimed handle is the caller under another name (an alias the catalog table records); false when the catalog cannot be read. */
-export function sameAgent(options: HookOptions, claimed: string, me: string): boolean {
+export async function sameAgent(options: HookOptions, claimed: string, me: string): Promise<boolean> {
   try {
-    return withStore(options, (db) => canonicalHandle(db, claimed) === canonicalHandle(db, me), true) ?? false;
+    return await withStore(options, (db) => canonicalHandle(db, claimed) === canonicalHandle(db, me), true) ?? false;
   } catch {
     return false; // no alias is proven: the claim is refused
   }

@@ -122,7 +122,7 @@ async function preToolUse(input: HookInput, options: HookOptions): Promise<HookO
   if (claimed === me) return given === me ? null : allowWith({ ...toolInput, [arg]: me }, `coordinator-mcp: ${arg} stamped as ${me}`);
   // An alias of this very agent (the catalog table says so) is the same identity.
   if (claimed !== undefined) {
-    const same = (await import('./hook-store.js')).sameAgent(options, claimed, me);
+    const same = await (await import('./hook-store.js')).sameAgent(options, claimed, me);
     if (same) return allowWith({ ...toolInput, [arg]: me }, `coordinator-mcp: ${arg} stamped as ${me} (${claimed} is an alias of it)`);
   }
   const shown = typeof given === 'string' ? JSON.stringify(given.slice(0, 80)) : 'a value that is no handle';

@@ -1,12 +1,14 @@
+import Database from 'better-sqlite3';
 import { currentVia } from '../auth/access.js';
-import type Database from 'better-sqlite3';
 import { CoordinatorError, invalid, quoted, refuseAll } from '../errors.js';
 import type { DB } from '../store/db.js';
+import { SqliteFlagStore } from '../store/sqlite/flags.js';
 import {
   type FlagType, type ImpactLevel, IMPACT_LEVELS, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED,
   MIN_CHANGE_DESCRIPTION, checkImpactRules, normalizeHandle, optionalText, parseContext, parseFlagType,
   parseId, parseImpact, parseRelatedFiles, requireText,
 } from './rules.js';
+import type { EditableColumns, FlagRow, FlagStore, FlagTx, ListFilter, WorkableRow } from './store.js';
 
 export type FlagStatus = 'pending' | 'completed';
 
@@ -106,30 +108,6 @@ export interface ListFlagsInput {
   offset?: number;
 }
 
-interface FlagRow {
-  id: number;
-  chain_origin_id: number | null;
-  flag_type: FlagType;
-  source_agent: string;
-  target_agent: string | null;
-  change_description: string;
-  action_required: string;
-  impact_level: ImpactLevel;
-  status: FlagStatus;
-  related_files: string;
-  code_location: string | null;
-  example_usage: string | null;
-  context: string | null;
-  created_at: string;
-  updated_at: string;
-  locked_by: string | null;
-  locked_at: string | null;
-  lock_expires_at: string | null;
-  completed_at: string | null;
-  completed_by: string | null;
-  notes: string | null;
-}
-
 export interface Draft {
   flag_type: FlagType;
   target_agent: string | null;
@@ -185,9 +163,6 @@ export const MISSING_TARGET =
   'target_agent is missing: give the handle of the agent who must act (e.g. "@backend.api"; search_agents finds it), or null (JSON null, not the string "null") to broadcast to every agent';
 
 export const BROADCAST_WORDS = new Set(['null', 'none', 'nil', 'undefined', 'all', 'everyone', 'broadcast']);
-const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
-  impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
-  lock_expires_at, completed_at, completed_by, notes`;
 export const DEFAULT_QUEUE_LIMIT = 20;
 export const DEFAULT_LIST_LIMIT = 20;
 export const DEFAULT_WORKABLE_LIMIT = 50;
@@ -217,60 +192,13 @@ export interface FlagServiceOptions {
 export class FlagService {
   private readonly now: () => number;
   private readonly identity: AgentIdentity;
-  private readonly stmt;
-  /** The queue statements for an agent of n handles (its own and its aliases), by n. */
-  private readonly queueCache = new Map<number, { queue: Database.Statement; queueCount: Database.Statement }>();
-  private readonly listCache = new Map<string, { count: Database.Statement; page: Database.Statement }>();
+  readonly store: FlagStore;
 
-  constructor(private readonly db: DB, options: FlagServiceOptions = {}) {
+  /** On a store, or on an open SQLite database (wrapped in its store). */
+  constructor(store: FlagStore | DB, options: FlagServiceOptions = {}) {
     this.now = options.now ?? Date.now;
     this.identity = options.identity ?? STRICT_IDENTITY;
-    this.stmt = {
-      byId: db.prepare<[number], FlagRow>('SELECT * FROM flags WHERE id = ?'),
-      insert: db.prepare(`INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent, change_description,
-          action_required, impact_level, related_files, code_location, example_usage, context, created_at, updated_at)
-        VALUES (@chain_origin_id, @flag_type, @source_agent, @target_agent, @change_description, @action_required,
-          @impact_level, @related_files, @code_location, @example_usage, @context, @now, @now)`),
-      history: db.prepare('INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES (?, ?, ?, ?, ?)'),
-      historyOf: db.prepare<[number], { id: number; flag_id: number; action: string; agent: string; at: string; details: string | null }>(
-        'SELECT * FROM flag_history WHERE flag_id = ? ORDER BY id'),
-      // Whether the agent may take it (nobody else holds it, under any handle of theirs) is decided
-      // by lock() in the same IMMEDIATE transaction, which aliases need: SQL does not know them.
-      lock: db.prepare(`UPDATE flags SET locked_by = @agent, locked_at = @now, lock_expires_at = @expires
-        WHERE id = @id AND status = 'pending'`),
-      unlock: db.prepare('UPDATE flags SET locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = ?'),
-      complete: db.prepare(`UPDATE flags SET status = 'completed', completed_at = @now, completed_by = @agent, notes = @notes,
-          updated_at = @now, locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = @id AND status = 'pending'`),
-      delete: db.prepare('DELETE FROM flags WHERE id = ?'),
-      acks: db.prepare<[number], Acknowledgement>('SELECT agent, at, notes FROM flag_acks WHERE flag_id = ? ORDER BY at, agent'),
-      ackOf: db.prepare<[number, string], Acknowledgement>(`SELECT agent, at, notes FROM flag_acks
-        WHERE flag_id = ? AND agent IN (SELECT value FROM json_each(?)) ORDER BY at LIMIT 1`),
-      ack: db.prepare('INSERT INTO flag_acks (flag_id, agent, at, notes) VALUES (@id, @agent, @now, @notes)'),
-      children: db.prepare<[number], { id: number }>('SELECT id FROM flags WHERE chain_origin_id = ? ORDER BY id LIMIT 20'),
-      root: db.prepare<{ id: number; max: number }, { id: number }>(`WITH RECURSIVE up(id, parent, n) AS (
-          SELECT id, chain_origin_id, 0 FROM flags WHERE id = @id
-          UNION ALL SELECT f.id, f.chain_origin_id, up.n + 1 FROM flags f JOIN up ON f.id = up.parent WHERE up.n < @max)
-        SELECT id FROM up ORDER BY n DESC LIMIT 1`),
-      chain: db.prepare<{ root: number; max: number }, ChainLink>(`WITH RECURSIVE down(id, depth) AS (
-          SELECT @root, 0
-          UNION ALL SELECT f.id, down.depth + 1 FROM flags f JOIN down ON f.chain_origin_id = down.id WHERE down.depth < @max)
-        SELECT f.id, f.chain_origin_id, down.depth, f.flag_type, f.impact_level, f.status, f.source_agent, f.target_agent,
-          f.change_description FROM down JOIN flags f ON f.id = down.id ORDER BY down.depth, f.id`),
-      // A flag is held while its lease runs (lock_expires_at is NULL exactly when it is unlocked,
-      // so "lock_expires_at > @now" is true for held flags and false or NULL for the others).
-      workable: db.prepare<{ now: string }, WorkableRow>(`
-        SELECT target_agent, workable, held, top_rank, oldest, next_expiry FROM (
-          SELECT target_agent,
-            count(*) - coalesce(sum(lock_expires_at > @now), 0) AS workable,
-            coalesce(sum(lock_expires_at > @now), 0) AS held,
-            min(iif(lock_expires_at > @now, NULL, impact_rank)) AS top_rank,
-            min(iif(lock_expires_at > @now, NULL, created_at)) AS oldest,
-            min(iif(lock_expires_at > @now, lock_expires_at, NULL)) AS next_expiry
-          FROM flags INDEXED BY flags_queue WHERE status = 'pending' GROUP BY target_agent)
-        ORDER BY top_rank IS NULL, top_rank, workable DESC, target_agent`),
-      // Changes when any connection (this one or another process's) has written to the store.
-      changeMark: db.prepare<[], [number, number]>('SELECT (SELECT data_version FROM pragma_data_version), total_changes()').raw(),
-    };
+    this.store = store instanceof Database ? new SqliteFlagStore(store) : store;
   }
 
   private iso(ms = this.now()): string {
@@ -278,26 +206,36 @@ export class FlagService {
   }
 
   /**
-   * Every write of every tool: one short IMMEDIATE transaction. It takes the write lock up front,
-   * so it never deadlocks; while another process holds the lock, SQLite's busy handler waits (1, 2,
-   * 5, 10... ms, up to the 15 s busy timeout). A refusal thrown inside rolls everything back. When
-   * SQLite itself fails the write (the disk is full, an I/O error, the lock still taken after the
-   * busy timeout, a read-only or damaged file), the caller gets one 'store' refusal that says
-   * nothing was stored, whichever tool wrote.
+   * Every write of every tool: one short transaction of the store. A refusal thrown inside rolls
+   * everything back. When the database itself fails the write (the disk is full, an I/O error, a
+   * lock never granted, a read-only or damaged store, a lost connection), the caller gets one
+   * 'store' refusal that says nothing was stored, whichever tool wrote.
    */
-  private write<T>(fn: () => T): T {
+  private async write<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
     try {
-      return this.db.transaction(fn).immediate();
+      return await this.store.write(fn);
     } catch (err) {
-      throw storeFailure(err) ?? err;
+      throw this.store.storeFailure(err) ?? err;
     }
   }
 
-  private record(flagId: number, action: string, agent: string, at: string, details?: Record<string, unknown>): void {
-    // Over HTTP, the token the call came with ("admin token 1a2b... as @x").
+  private async read<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
+    try {
+      return await this.store.read(fn);
+    } catch (err) {
+      throw this.store.storeFailure(err) ?? err;
+    }
+  }
+
+  private record(tx: FlagTx, flagId: number, action: string, agent: string, at: string, details?: Record<string, unknown>): Promise<void> {
+    const all = this.withVia(details);
+    return tx.record(flagId, action, agent, at, all ? JSON.stringify(all) : null);
+  }
+
+  /** A history entry's details with, over HTTP, the token the call came with ("admin token 1a2b... as @x"). */
+  private withVia<T extends Record<string, unknown> | undefined>(details: T): T | (T & { via: string }) {
     const via = currentVia();
-    const all = via === undefined ? details : { ...details, via };
-    this.stmt.history.run(flagId, action, agent, at, all ? JSON.stringify(all) : null);
+    return via === undefined ? details : { ...details, via } as T & { via: string };
   }
 
   private toFlag(row: FlagRow, nowIso = this.iso()): Flag {
@@ -326,8 +264,8 @@ export class FlagService {
     };
   }
 
-  private row(id: number): FlagRow {
-    const row = this.stmt.byId.get(id);
+  private async row(tx: FlagTx, id: number): Promise<FlagRow> {
+    const row = await tx.flag(id);
     if (!row) {
       throw new CoordinatorError('not_found', `flag #${id} does not exist; list_flags shows the flags there are`, { field: 'id', rule: 'exists' });
     }
@@ -352,16 +290,16 @@ export class FlagService {
     );
   }
 
-  private checkOrigin(originId: number | null, selfId?: number): void {
+  private async checkOrigin(tx: FlagTx, originId: number | null, selfId?: number): Promise<void> {
     if (originId === null) return;
-    if (!this.stmt.byId.get(originId)) {
+    if (!(await tx.flag(originId))) {
       throw new CoordinatorError('not_found', `chain_origin_id ${originId} is not an existing flag; give the id of the flag that caused this one, or leave it out`, {
         field: 'chain_origin_id', rule: 'exists',
       });
     }
     if (selfId !== undefined) {
       const ancestors = new Set<number>();
-      for (let id: number | null = originId; id !== null && !ancestors.has(id); id = this.stmt.byId.get(id)?.chain_origin_id ?? null) {
+      for (let id: number | null = originId; id !== null && !ancestors.has(id); id = (await tx.flag(id))?.chain_origin_id ?? null) {
         ancestors.add(id);
       }
       if (ancestors.has(selfId)) {
@@ -455,18 +393,19 @@ export class FlagService {
   }
 
   /** Creates a flag: the checks that need no database first, then one write transaction. */
-  create(input: CreateFlagInput): Flag {
+  async create(input: CreateFlagInput): Promise<Flag> {
     // Every problem at once: the source's handle and each field of the draft.
     const { problems, take } = collector();
     const source = take(() => normalizeHandle(input.source_agent, 'source_agent'));
     const { draft, problems: fieldProblems } = this.collectDraft(input, 'target_agent' in input && input.target_agent !== undefined);
     if (source === undefined || !draft) throw refuseAll([...problems, ...fieldProblems]);
-    return this.write(() => {
-      this.checkOrigin(draft.chain_origin_id);
+    return this.write(async (tx) => {
+      await this.checkOrigin(tx, draft.chain_origin_id);
       const now = this.iso();
-      const id = Number(this.stmt.insert.run({ ...this.draftParams(draft), source_agent: source, now }).lastInsertRowid);
-      this.record(id, 'created', source, now, { target_agent: draft.target_agent, impact_level: draft.impact_level });
-      return this.toFlag(this.row(id), now);
+      const row = await tx.insertFlag({ ...this.draftParams(draft), source_agent: source }, now, {
+        action: 'created', agent: source, details: JSON.stringify(this.withVia({ target_agent: draft.target_agent, impact_level: draft.impact_level })),
+      });
+      return this.toFlag(row, now);
     });
   }
 
@@ -474,47 +413,23 @@ export class FlagService {
    * One flag, its chain and history; for a broadcast also acknowledged_by, the agents that have
    * acknowledged it (completed it for themselves), oldest first.
    */
-  get(idValue: unknown): { flag: Flag; chain: ChainLink[]; history: HistoryEntry[]; acknowledged_by?: Acknowledgement[] } {
+  async get(idValue: unknown): Promise<{ flag: Flag; chain: ChainLink[]; history: HistoryEntry[]; acknowledged_by?: Acknowledgement[] }> {
     const id = parseId(idValue, 'id');
-    const read = this.db.transaction(() => {
-      const flag = this.toFlag(this.row(id));
-      const root = this.stmt.root.get({ id, max: MAX_CHAIN_DEPTH })!.id;
-      const chain = flag.chain_origin_id === null && !this.stmt.children.get(id) ? [] : this.stmt.chain.all({ root, max: MAX_CHAIN_DEPTH });
-      const out = { flag, chain, history: this.history(id) };
-      return flag.target_agent === null ? { ...out, acknowledged_by: this.stmt.acks.all(id) } : out;
+    return this.read(async (tx) => {
+      const flag = this.toFlag(await this.row(tx, id));
+      const lone = flag.chain_origin_id === null && (await tx.children(id, 1)).length === 0;
+      const chain = lone ? [] : await tx.chain((await tx.chainRoot(id, MAX_CHAIN_DEPTH))!, MAX_CHAIN_DEPTH);
+      const out = { flag, chain, history: this.historyEntries(await tx.history(id)) };
+      return flag.target_agent === null ? { ...out, acknowledged_by: await tx.acks(id) } : out;
     });
-    return read();
   }
 
-  history(flagId: number): HistoryEntry[] {
-    return this.stmt.historyOf.all(flagId).map((h) => ({ ...h, details: h.details === null ? null : (JSON.parse(h.details) as Record<string, unknown>) }));
+  async history(flagId: number): Promise<HistoryEntry[]> {
+    return this.read(async (tx) => this.historyEntries(await tx.history(flagId)));
   }
 
-  /**
-   * The queue of an agent known by n handles (@h0 its own, then its aliases): one branch per
-   * handle and one for broadcasts, so each walks the queue index in order and SQLite merges them
-   * instead of sorting every pending flag. A flag held under any of the handles is not held by
-   * another agent.
-   */
-  private queueStatements(n: number) {
-    let found = this.queueCache.get(n);
-    if (!found) {
-      const hs = Array.from({ length: n }, (_, i) => `@h${i}`);
-      const mine = `locked_by IN (${hs.join(', ')})`;
-      const heldByOthers = `locked_by IS NOT NULL AND NOT ${mine} AND lock_expires_at > @now`;
-      // A broadcast leaves the queue of an agent that has acknowledged it (under any of its handles).
-      const acked = `EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent IN (${hs.join(', ')}))`;
-      const targets = [...hs.map((h) => `target_agent = ${h}`), `target_agent IS NULL AND NOT ${acked}`];
-      found = {
-        queue: this.db.prepare(targets.map((t) => `SELECT ${FLAG_COLUMNS}, impact_rank FROM flags WHERE status = 'pending' AND ${t}
-            AND NOT (@skipHeld AND ${heldByOthers})`).join('\nUNION ALL\n') + '\nORDER BY impact_rank, created_at, id LIMIT @limit'),
-        queueCount: this.db.prepare(`SELECT
-            ${targets.map((t) => `(SELECT count(*) FROM flags WHERE status = 'pending' AND ${t})`).join(' + ')} AS total,
-            ${targets.map((t) => `(SELECT count(*) FROM flags WHERE status = 'pending' AND ${t} AND ${heldByOthers})`).join(' + ')} AS held`),
-      };
-      this.queueCache.set(n, found);
-    }
-    return found;
+  private historyEntries(rows: { id: number; flag_id: number; action: string; agent: string; at: string; details: string | null }[]): HistoryEntry[] {
+    return rows.map((h) => ({ ...h, details: h.details === null ? null : (JSON.parse(h.details) as Record<string, unknown>) }));
   }
 
   /** The handles of the agent `agent` names (it, its real handle, their aliases), each once; never empty. */
@@ -526,111 +441,70 @@ export class FlagService {
    * The queue of one agent: its pending flags (sent to its handle or any of its aliases) and the
    * pending broadcasts it has not acknowledged, most urgent first, then oldest.
    */
-  agentQueue(agentValue: unknown, options: { exclude_locked_by_others?: boolean; limit?: number } = {}) {
+  async agentQueue(agentValue: unknown, options: { exclude_locked_by_others?: boolean; limit?: number } = {}) {
     const agent = normalizeHandle(agentValue, 'agent');
     const limit = clampLimit(options.limit, DEFAULT_QUEUE_LIMIT, 500);
     const now = this.iso();
     const handles = this.handlesOf(agent);
-    const { queue, queueCount } = this.queueStatements(handles.length);
-    const named = Object.fromEntries(handles.map((h, i) => [`h${i}`, h]));
-    const read = this.db.transaction(() => {
-      const rows = queue.all({ ...named, now, limit, skipHeld: options.exclude_locked_by_others ? 1 : 0 }) as FlagRow[];
-      const counts = queueCount.get({ ...named, now }) as { total: number; held: number };
-      return { rows, counts };
-    });
-    const { rows, counts } = read();
+    const { rows, counts } = await this.read(async (tx) => ({
+      rows: await tx.queue(handles, now, limit, options.exclude_locked_by_others ?? false),
+      counts: await tx.queueCounts(handles, now),
+    }));
     const flags = rows.map((r) => this.toFlag(r, now));
     const total = options.exclude_locked_by_others ? counts.total - counts.held : counts.total;
     return { agent, total_pending: total, held_by_others: counts.held, returned: flags.length, truncated: total > flags.length, flags };
   }
 
-  list(input: ListFlagsInput = {}) {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
+  async list(input: ListFlagsInput = {}) {
+    const filter: Omit<ListFilter, 'limit' | 'offset' | 'maxChainDepth'> = {};
     const status = input.status ?? 'pending';
     if (status !== 'all') {
       if (status !== 'pending' && status !== 'completed') throw invalid('status', 'enum', 'status must be pending, completed or all');
-      where.push('status = @status');
-      params.status = status;
+      filter.status = status;
     }
-    if (input.broadcast_only) where.push('target_agent IS NULL');
+    if (input.broadcast_only) filter.broadcastOnly = true;
     // An agent with aliases matches the flags stored under any of its handles.
-    if (input.target_agent !== undefined) {
-      const handles = this.handlesOf(normalizeHandle(input.target_agent, 'target_agent'));
-      where.push(handles.length > 1 ? 'target_agent IN (SELECT value FROM json_each(@target))' : 'target_agent = @target');
-      params.target = handles.length > 1 ? JSON.stringify(handles) : handles[0];
-    }
-    if (input.source_agent !== undefined) {
-      const handles = this.handlesOf(normalizeHandle(input.source_agent, 'source_agent'));
-      where.push(handles.length > 1 ? 'source_agent IN (SELECT value FROM json_each(@source))' : 'source_agent = @source');
-      params.source = handles.length > 1 ? JSON.stringify(handles) : handles[0];
-    }
-    if (input.flag_type !== undefined) {
-      where.push('flag_type = @flag_type');
-      params.flag_type = parseFlagType(input.flag_type);
-    }
-    if (input.impact_level !== undefined) {
-      where.push('impact_level = @impact');
-      params.impact = parseImpact(input.impact_level);
-    }
-    if (input.chain_id !== undefined) {
-      const id = parseId(input.chain_id, 'chain_id');
-      const root = this.stmt.root.get({ id, max: MAX_CHAIN_DEPTH });
-      if (!root) throw new CoordinatorError('not_found', `chain_id ${id} is not an existing flag`, { field: 'chain_id', rule: 'exists' });
-      where.push(`id IN (WITH RECURSIVE down(id, depth) AS (SELECT @root, 0 UNION ALL
-        SELECT f.id, down.depth + 1 FROM flags f JOIN down ON f.chain_origin_id = down.id WHERE down.depth < ${MAX_CHAIN_DEPTH}) SELECT id FROM down)`);
-      params.root = root.id;
-    }
-    if (input.text !== undefined && input.text.trim() !== '') {
-      where.push(`(change_description LIKE @text ESCAPE '\\' OR action_required LIKE @text ESCAPE '\\' OR notes LIKE @text ESCAPE '\\')`);
-      params.text = `%${input.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    }
+    if (input.target_agent !== undefined) filter.targets = this.handlesOf(normalizeHandle(input.target_agent, 'target_agent'));
+    if (input.source_agent !== undefined) filter.sources = this.handlesOf(normalizeHandle(input.source_agent, 'source_agent'));
+    if (input.flag_type !== undefined) filter.flagType = parseFlagType(input.flag_type);
+    if (input.impact_level !== undefined) filter.impact = parseImpact(input.impact_level);
+    const chainId = input.chain_id !== undefined ? parseId(input.chain_id, 'chain_id') : undefined;
+    if (input.text !== undefined && input.text.trim() !== '') filter.text = input.text.trim();
     if (input.since !== undefined) {
       const t = Date.parse(input.since);
       if (Number.isNaN(t)) throw invalid('since', 'iso_date', `since ${quoted(input.since)} is not a date; use ISO 8601 such as 2026-11-27T09:00:00Z`);
-      where.push('created_at >= @since');
-      params.since = new Date(t).toISOString();
+      filter.since = new Date(t).toISOString();
     }
     const limit = clampLimit(input.limit, DEFAULT_LIST_LIMIT, 500);
     const offset = input.offset ?? 0;
     if (!Number.isSafeInteger(offset) || offset < 0) throw invalid('offset', 'non_negative_integer', 'offset must be a whole number >= 0');
-    // With a target, source, chain or type filter, their own index is far narrower than the status
-    // index, but sampled statistics can make the planner think otherwise: "+status" keeps the
-    // status term out of index selection.
-    if (params.target !== undefined || params.source !== undefined || params.root !== undefined || params.flag_type !== undefined) {
-      const i = where.indexOf('status = @status');
-      if (i >= 0) where[i] = '+status = @status';
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const now = this.iso();
-    const { count, page } = this.listStatements(clause);
-    const read = this.db.transaction(() => ({
-      total: count.get(params) as number,
-      rows: page.all({ ...params, limit, offset }) as FlagRow[],
-    }));
-    const { total, rows } = read();
+    const { total, rows } = await this.read(async (tx) => {
+      if (chainId !== undefined) {
+        const root = await tx.chainRoot(chainId, MAX_CHAIN_DEPTH);
+        if (root === undefined) throw new CoordinatorError('not_found', `chain_id ${chainId} is not an existing flag`, { field: 'chain_id', rule: 'exists' });
+        filter.chainRoot = root;
+      }
+      return tx.list({ ...filter, limit, offset, maxChainDepth: MAX_CHAIN_DEPTH });
+    });
     return { total, offset, returned: rows.length, has_more: offset + rows.length < total, flags: rows.map((r) => this.toFlag(r, now)) };
   }
 
   private workableCache: { mark: string; at: string; validUntil: string | null; rows: WorkableRow[] } | undefined;
 
-  private workableRows(now: string): WorkableRow[] {
-    // Inside a caller's transaction the rows may yet be rolled back, which leaves the change mark
-    // as it was: neither use nor keep the cache there.
-    const cacheable = !this.db.inTransaction;
-    const read = this.db.transaction(() => {
-      const mark = this.stmt.changeMark.get()!.join(':');
+  private workableRows(now: string): Promise<WorkableRow[]> {
+    return this.read(async (tx) => {
+      const mark = await tx.changeMark();
       const cached = this.workableCache;
-      if (cacheable && cached && cached.mark === mark && now >= cached.at && (cached.validUntil === null || now < cached.validUntil)) {
+      if (mark !== null && cached && cached.mark === mark && now >= cached.at && (cached.validUntil === null || now < cached.validUntil)) {
         return cached.rows;
       }
-      const rows = this.stmt.workable.all({ now });
+      const rows = await tx.workable(now);
       let validUntil: string | null = null;
       for (const r of rows) if (r.next_expiry !== null && (validUntil === null || r.next_expiry < validUntil)) validUntil = r.next_expiry;
-      this.workableCache = cacheable ? { mark, at: now, validUntil, rows } : undefined;
+      this.workableCache = mark !== null ? { mark, at: now, validUntil, rows } : undefined;
       return rows;
     });
-    return read();
   }
 
   /** The summary with the flags sent to an alias counted in the queue of the agent it names (the rows themselves are cached as read). */
@@ -654,29 +528,16 @@ export class FlagService {
     return changed ? [...merged.values()].sort(byUrgency) : rows;
   }
 
-  /** The prepared count and page statements of one combination of list_flags filters (at most a few hundred). */
-  private listStatements(clause: string) {
-    let found = this.listCache.get(clause);
-    if (!found) {
-      found = {
-        count: this.db.prepare(`SELECT count(*) FROM flags ${clause}`).pluck(),
-        page: this.db.prepare(`SELECT * FROM flags ${clause} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`),
-      };
-      this.listCache.set(clause, found);
-    }
-    return found;
-  }
-
-  update(idValue: unknown, agentValue: unknown, changes: FlagFields) {
+  async update(idValue: unknown, agentValue: unknown, changes: FlagFields) {
     const id = parseId(idValue, 'id');
     const agent = normalizeHandle(agentValue, 'agent');
     const given = EDITABLE.filter((k) => changes[k] !== undefined);
     if (given.length === 0) {
       throw invalid('changes', 'non_empty', `give at least one field to change: ${EDITABLE.join(', ')}`);
     }
-    return this.write(() => {
+    return this.write(async (tx) => {
       const now = this.iso();
-      const row = this.row(id);
+      const row = await this.row(tx, id);
       if (!this.sameAgent(row.source_agent, agent)) {
         throw new CoordinatorError('forbidden', `only the source agent ${row.source_agent} may edit flag #${id}; create a new flag chained to it instead (chain_origin_id: ${id})`, {
           field: 'agent', rule: 'source_only',
@@ -692,30 +553,31 @@ export class FlagService {
       const merged: FlagFields = {};
       for (const k of EDITABLE) merged[k] = changes[k] !== undefined ? changes[k] : before[k];
       const draft = this.buildDraft(merged, true);
-      this.checkOrigin(draft.chain_origin_id, id);
+      await this.checkOrigin(tx, draft.chain_origin_id, id);
       const diff: Record<string, { from: unknown; to: unknown }> = {};
       for (const k of EDITABLE) {
         if (JSON.stringify(before[k]) !== JSON.stringify(draft[k])) diff[k] = { from: before[k], to: draft[k] };
       }
       if (Object.keys(diff).length === 0) return { flag: before, changed: [] as string[] };
-      const sets = Object.keys(diff).map((k) => `${k} = @${k}`).join(', ');
-      this.db.prepare(`UPDATE flags SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...this.draftParams(draft), id, now });
-      this.record(id, 'updated', agent, now, diff);
+      const params = this.draftParams(draft);
+      const columns: EditableColumns = Object.fromEntries(Object.keys(diff).map((k) => [k, params[k as keyof typeof params]]));
+      await tx.updateFlag(id, columns, now);
+      await this.record(tx, id, 'updated', agent, now, diff);
       // Broadcasts are not locked: a flag made a broadcast loses the lease its sender held on it.
       if (draft.target_agent === null && row.locked_by !== null) {
-        this.stmt.unlock.run(id);
-        if (row.lock_expires_at! > now) this.record(id, 'unlocked', agent, now, { reason: 'made a broadcast: broadcasts are not locked' });
+        await tx.clearLock(id);
+        if (row.lock_expires_at! > now) await this.record(tx, id, 'unlocked', agent, now, { reason: 'made a broadcast: broadcasts are not locked' });
       }
-      return { flag: this.toFlag(this.row(id), now), changed: Object.keys(diff) };
+      return { flag: this.toFlag(await this.row(tx, id), now), changed: Object.keys(diff) };
     });
   }
 
-  delete(idValue: unknown, agentValue: unknown) {
+  async delete(idValue: unknown, agentValue: unknown) {
     const id = parseId(idValue, 'id');
     const agent = normalizeHandle(agentValue, 'agent');
-    return this.write(() => {
+    return this.write(async (tx) => {
       const now = this.iso();
-      const row = this.row(id);
+      const row = await this.row(tx, id);
       if (!this.sameAgent(row.source_agent, agent)) {
         throw new CoordinatorError('forbidden', `only the source agent ${row.source_agent} may withdraw flag #${id}; if it does not apply to you, complete it with a note instead`, {
           field: 'agent', rule: 'source_only',
@@ -725,31 +587,31 @@ export class FlagService {
         throw new CoordinatorError('conflict', `flag #${id} is already completed; completed flags are kept as the record of what was done`, { field: 'id', rule: 'pending_only' });
       }
       if (this.heldByOther(row, agent, now)) throw this.heldError(row, 'withdraw it', now);
-      const children = this.stmt.children.all(id).map((c) => c.id);
+      const children = await tx.children(id, 20);
       if (children.length > 0) {
         throw new CoordinatorError('conflict', `flag #${id} is the chain origin of flag(s) ${children.map((c) => `#${c}`).join(', ')}; complete it with a note instead of deleting it`, {
           field: 'id', rule: 'has_chain_children', children,
         });
       }
       const snapshot = this.toFlag(row, now);
-      this.stmt.delete.run(id);
-      this.record(id, 'deleted', agent, now, { flag: snapshot });
+      await tx.deleteFlag(id);
+      await this.record(tx, id, 'deleted', agent, now, { flag: snapshot });
       return { deleted: true as const, flag_id: id, flag: snapshot };
     });
   }
 
-  lock(idValue: unknown, agentValue: unknown, leaseValue: unknown = DEFAULT_LEASE_SECONDS) {
+  async lock(idValue: unknown, agentValue: unknown, leaseValue: unknown = DEFAULT_LEASE_SECONDS) {
     const id = parseId(idValue, 'id');
     const agent = normalizeHandle(agentValue, 'agent');
     const lease = leaseValue === undefined || leaseValue === null ? DEFAULT_LEASE_SECONDS : leaseValue;
     if (typeof lease !== 'number' || !Number.isInteger(lease) || lease < MIN_LEASE_SECONDS || lease > MAX_LEASE_SECONDS) {
       throw invalid('lease_seconds', 'range', `lease_seconds must be a whole number from ${MIN_LEASE_SECONDS} to ${MAX_LEASE_SECONDS} (default ${DEFAULT_LEASE_SECONDS}); got ${quoted(leaseValue)}`);
     }
-    return this.write(() => {
+    return this.write(async (tx) => {
       const nowMs = this.now();
       const now = this.iso(nowMs);
       const expires = this.iso(nowMs + lease * 1000);
-      const before = this.row(id);
+      const before = await this.row(tx, id);
       if (before.status !== 'pending') {
         throw new CoordinatorError('conflict', `flag #${id} is completed (by ${before.completed_by} at ${before.completed_at}); there is nothing left to lock`, {
           field: 'id', rule: 'pending_only',
@@ -762,13 +624,20 @@ export class FlagService {
         });
       }
       if (this.heldByOther(before, agent, now)) throw this.heldError(before, 'lock it', now);
-      this.stmt.lock.run({ id, agent, now, expires });
+      // The lease itself is one compare-and-set: it is taken only if nobody else holds the flag.
+      const handles = before.locked_by !== null && this.sameAgent(before.locked_by, agent) ? [...this.handlesOf(agent), before.locked_by] : this.handlesOf(agent);
+      if (!(await tx.lockFlag(id, agent, handles, now, expires))) {
+        const fresh = await this.row(tx, id);
+        throw fresh.status !== 'pending' || !this.heldByOther(fresh, agent, now)
+          ? new CoordinatorError('conflict', `flag #${id} changed while you locked it; read it again with get_flag`, { field: 'id', rule: 'changed' })
+          : this.heldError(fresh, 'lock it', now);
+      }
       const previous = before.locked_by;
       const mine = previous !== null && this.sameAgent(previous, agent);
       const action: 'locked' | 'renewed' | 'lock_taken_over' = mine && before.lock_expires_at! > now
         ? 'renewed'
         : previous !== null && !mine ? 'lock_taken_over' : 'locked';
-      this.record(id, action, agent, now, {
+      await this.record(tx, id, action, agent, now, {
         lease_seconds: lease, expires_at: expires,
         ...(action === 'lock_taken_over' ? { previous_holder: previous, previous_expired_at: before.lock_expires_at } : {}),
       });
@@ -776,15 +645,15 @@ export class FlagService {
     });
   }
 
-  unlock(idValue: unknown, agentValue: unknown, force = false) {
+  async unlock(idValue: unknown, agentValue: unknown, force = false) {
     const id = parseId(idValue, 'id');
     const agent = normalizeHandle(agentValue, 'agent');
-    return this.write(() => {
+    return this.write(async (tx) => {
       const now = this.iso();
-      const row = this.row(id);
+      const row = await this.row(tx, id);
       const held = row.locked_by !== null && row.lock_expires_at! > now;
       if (!held) {
-        if (row.locked_by !== null) this.stmt.unlock.run(id);
+        if (row.locked_by !== null) await tx.clearLock(id);
         return { success: true as const, flag_id: id, locked: false as const, was_locked: false, message: `flag #${id} was not locked` };
       }
       const forced = !this.sameAgent(row.locked_by!, agent);
@@ -793,8 +662,8 @@ export class FlagService {
           field: 'agent', rule: 'holder_only', holder: row.locked_by, expires_at: row.lock_expires_at,
         });
       }
-      this.stmt.unlock.run(id);
-      this.record(id, forced ? 'force_unlocked' : 'unlocked', agent, now, forced ? { previous_holder: row.locked_by, lease_expires_at: row.lock_expires_at } : undefined);
+      await tx.clearLock(id);
+      await this.record(tx, id, forced ? 'force_unlocked' : 'unlocked', agent, now, forced ? { previous_holder: row.locked_by, lease_expires_at: row.lock_expires_at } : undefined);
       return { success: true as const, flag_id: id, locked: false as const, was_locked: true, forced, previous_holder: row.locked_by };
     });
   }
@@ -805,19 +674,19 @@ export class FlagService {
    * recorded), unless close_for_all: its sender, or any agent with force, then completes it for
    * everyone.
    */
-  complete(idValue: unknown, agentValue: unknown, notesValue?: unknown, options: CompleteOptions = {}) {
+  async complete(idValue: unknown, agentValue: unknown, notesValue?: unknown, options: CompleteOptions = {}) {
     const id = parseId(idValue, 'id');
     const agent = normalizeHandle(agentValue, 'agent');
     const notes = optionalText(notesValue, 'notes', MAX_NOTES);
     if (options.force && !options.close_for_all) {
       throw invalid('force', 'with_close_for_all', 'force only goes with close_for_all: true (closing a broadcast you did not send for every agent)');
     }
-    return this.write(() => {
+    return this.write(async (tx) => {
       const now = this.iso();
-      const row = this.row(id);
+      const row = await this.row(tx, id);
       const broadcast = row.target_agent === null;
       if (broadcast && !options.close_for_all) {
-        const mine = this.stmt.ackOf.get(id, JSON.stringify(this.handlesOf(agent)));
+        const mine = await tx.ackOf(id, this.handlesOf(agent));
         if (mine) {
           // The same acknowledgement again is answered with the first; other notes are refused.
           if (notes !== null && notes !== mine.notes) {
@@ -827,15 +696,13 @@ export class FlagService {
               field: 'notes', rule: 'already_acknowledged', acknowledged_by: mine.agent, acknowledged_at: mine.at,
             });
           }
-          return this.completion(row, now, { already_acknowledged: true, acknowledged_at: mine.at, notes: mine.notes });
+          return this.completion(tx, row, now, { already_acknowledged: true, acknowledged_at: mine.at, notes: mine.notes });
         }
-      }
-      if (broadcast && !options.close_for_all) {
         // Acknowledged for this agent alone, even once its sender has closed it for everyone: an
         // agent racing the close keeps its notes.
-        this.stmt.ack.run({ id, agent, now, notes });
-        this.record(id, 'acknowledged', agent, now, notes === null ? undefined : { notes });
-        return this.completion(row, now, { already_acknowledged: false, acknowledged_at: now, notes });
+        await tx.addAck(id, agent, now, notes);
+        await this.record(tx, id, 'acknowledged', agent, now, notes === null ? undefined : { notes });
+        return this.completion(tx, row, now, { already_acknowledged: false, acknowledged_at: now, notes });
       }
       if (row.status === 'completed') {
         // The same call again (an answer that got lost) is answered with the completion; other
@@ -859,21 +726,21 @@ export class FlagService {
       } else if (this.heldByOther(row, agent, now)) {
         throw this.heldError(row, 'complete it', now);
       }
-      this.stmt.complete.run({ id, agent, now, notes });
+      await tx.completeFlag(id, agent, now, notes);
       const details: Record<string, unknown> = { ...(notes === null ? {} : { notes }) };
       if (broadcast) {
         details.closed_for_all = true;
-        details.acknowledged = this.stmt.acks.all(id).length;
+        details.acknowledged = (await tx.acks(id)).length;
         if (forced) details.forced = true;
       }
-      this.record(id, 'completed', agent, now, Object.keys(details).length ? details : undefined);
-      return { success: true as const, flag_id: id, already_completed: false, completed_by: agent, completed_at: now, notes, flag: this.toFlag(this.row(id), now) };
+      await this.record(tx, id, 'completed', agent, now, Object.keys(details).length ? details : undefined);
+      return { success: true as const, flag_id: id, already_completed: false, completed_by: agent, completed_at: now, notes, flag: this.toFlag(await this.row(tx, id), now) };
     });
   }
 
   /** The answer to an acknowledgement of a broadcast: the flag as it is (pending for the others, unless closed). */
-  private completion(row: FlagRow, now: string, ack: { already_acknowledged: boolean; acknowledged_at: string; notes: string | null }) {
-    const fresh = this.row(row.id);
+  private async completion(tx: FlagTx, row: FlagRow, now: string, ack: { already_acknowledged: boolean; acknowledged_at: string; notes: string | null }) {
+    const fresh = await this.row(tx, row.id);
     return {
       success: true as const, flag_id: row.id, already_completed: fresh.status === 'completed',
       completed_by: fresh.completed_by, completed_at: fresh.completed_at, ...ack, flag: this.toFlag(fresh, now),
@@ -882,14 +749,14 @@ export class FlagService {
 
   /**
    * Per target agent (null: broadcasts), how much pending work nobody holds, and how urgent; most
-   * urgent first. The summary reads every pending flag, so it is kept until the store changes (a
-   * write by any process), the first lease it counts as held runs out, or the clock goes back:
-   * agents that poll it while nothing happens get it from memory.
+   * urgent first. On SQLite the summary reads every pending flag, so it is kept until the store
+   * changes (a write by any process), the first lease it counts as held runs out, or the clock
+   * goes back: agents that poll it while nothing happens get it from memory.
    */
-  workable(limitValue?: unknown) {
+  async workable(limitValue?: unknown) {
     const limit = clampLimit(limitValue, DEFAULT_WORKABLE_LIMIT, 1000);
     const now = this.iso();
-    const rows = this.mergeAliases(this.workableRows(now));
+    const rows = this.mergeAliases(await this.workableRows(now));
     const agents = rows.slice(0, limit).map((r) => ({
       target_agent: r.target_agent,
       workable: r.workable,
@@ -911,39 +778,6 @@ function byUrgency(a: WorkableRow, b: WorkableRow): number {
 
 const minOf = <T extends string | number>(a: T | null, b: T | null): T | null => (a === null ? b : b === null ? a : a < b ? a : b);
 
-interface WorkableRow {
-  target_agent: string | null;
-  workable: number;
-  held: number;
-  top_rank: number | null;
-  oldest: string | null;
-  next_expiry: string | null;
-}
-
-/** SQLite's result codes for a write the store could not take, and what each means to the caller. */
-const STORE_FAILURES: [prefix: string, rule: string, says: string][] = [
-  ['SQLITE_FULL', 'disk_full', 'the disk (or the database\'s size limit) is full'],
-  ['SQLITE_IOERR', 'io_error', 'the disk reported an I/O error'],
-  ['SQLITE_BUSY', 'busy', 'another process held the write lock for longer than the 15 s busy timeout'],
-  ['SQLITE_LOCKED', 'busy', 'another connection held a lock on the table'],
-  ['SQLITE_READONLY', 'read_only', 'the database file is read-only'],
-  ['SQLITE_CORRUPT', 'corrupt', 'the database file is damaged'],
-  ['SQLITE_NOTADB', 'corrupt', 'the file is not an SQLite database'],
-  ['SQLITE_CANTOPEN', 'io_error', 'SQLite could not open a file it needs (the WAL or its index)'],
-];
-
-/** The 'store' refusal for an error SQLite raised while writing, or undefined for any other error. */
-function storeFailure(err: unknown): CoordinatorError | undefined {
-  if (err instanceof CoordinatorError) return undefined;
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return undefined;
-  const hit = STORE_FAILURES.find(([prefix]) => code.startsWith(prefix));
-  if (!hit) return undefined;
-  const [, rule, says] = hit;
-  return new CoordinatorError('store', `the database refused the write (${code}: ${says}); nothing was stored, try again once it is fixed`, {
-    rule, sqlite_code: code,
-  });
-}
 
 function clampLimit(value: unknown, fallback: number, max: number): number {
   if (value === undefined || value === null) return fallback;

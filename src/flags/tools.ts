@@ -92,24 +92,24 @@ const aliasOf = (agents: AgentService, value: unknown) =>
   typeof value === 'string' && !BROADCAST_WORDS.has(value.trim().toLowerCase()) ? agents.resolveAlias(value) : undefined;
 const flagText = (flag: Flag) => `${flag.change_description} ${flag.action_required}`;
 
-export function createFlagWarned(flags: FlagService, agents: AgentService, input: CreateFlagInput) {
+export async function createFlagWarned(flags: FlagService, agents: AgentService, input: CreateFlagInput) {
   const alias = aliasOf(agents, input.target_agent);
-  const flag = flags.create({ ...input, source_agent: agents.resolveHandle(input.source_agent), ...(alias ? { target_agent: alias.handle } : {}) });
+  const flag = await flags.create({ ...input, source_agent: agents.resolveHandle(input.source_agent), ...(alias ? { target_agent: alias.handle } : {}) });
   return { flag, warnings: agents.targetWarnings(flag.target_agent, 'created', { alias: alias?.alias, text: flagText(flag) }) };
 }
 
-export function updateFlagWarned(flags: FlagService, agents: AgentService, id: unknown, agent: unknown, changes: FlagFields) {
+export async function updateFlagWarned(flags: FlagService, agents: AgentService, id: unknown, agent: unknown, changes: FlagFields) {
   const alias = aliasOf(agents, changes.target_agent);
-  const out = flags.update(id, agents.resolveHandle(agent), alias ? { ...changes, target_agent: alias.handle } : changes);
+  const out = await flags.update(id, agents.resolveHandle(agent), alias ? { ...changes, target_agent: alias.handle } : changes);
   const warnings = agents.targetWarnings(out.flag.target_agent, 'updated', { alias: alias?.alias, text: flagText(out.flag) });
   return warnings.length ? { ...out, warnings } : out;
 }
 
-export function agentQueueWarned(
+export async function agentQueueWarned(
   flags: FlagService, agents: AgentService, agent: unknown, options: { exclude_locked_by_others?: boolean; limit?: number }, build = false,
 ) {
   const alias = aliasOf(agents, agent);
-  const { page, cut } = fitPage(flags.agentQueue(alias?.handle ?? agent, options));
+  const { page, cut } = fitPage(await flags.agentQueue(alias?.handle ?? agent, options));
   const queue = cut ? { ...page, truncated: true } : page;
   const warnings = agents.queueWarnings(queue.agent, { build, alias: alias?.alias });
   return warnings.length ? { ...queue, warnings } : queue;
@@ -119,8 +119,8 @@ export function agentQueueWarned(
  * get_workable_flags: each agent's queue says whether that agent exists in the catalog. Flags
  * sent to an alias are counted in the queue of the agent it names (the flag service merges them).
  */
-export function workableMarked(flags: FlagService, agents: AgentService, limit: unknown) {
-  const out = flags.workable(limit);
+export async function workableMarked(flags: FlagService, agents: AgentService, limit: unknown) {
+  const out = await flags.workable(limit);
   return {
     ...out,
     agents: out.agents.map((q) => {
@@ -149,8 +149,8 @@ function handleProblems(agents: AgentService, args: Record<string, unknown>, fie
  * agents of the catalog have not (its sender is not expected to). Acknowledgements stored under an
  * alias count for the agent it names.
  */
-export function flagWithAcks(flags: FlagService, agents: AgentService, id: unknown) {
-  const out = flags.get(id);
+export async function flagWithAcks(flags: FlagService, agents: AgentService, id: unknown) {
+  const out = await flags.get(id);
   if (!out.acknowledged_by) return out;
   const done = new Set(out.acknowledged_by.map((a) => agents.resolveHandle(a.agent)));
   const sender = agents.resolveHandle(out.flag.source_agent);
@@ -201,8 +201,8 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         warnings: z.array(z.string()),
       },
       check: (args) => flags.createProblems({ ...args, source_agent: typeof args.source_agent === 'string' ? as(args.source_agent) : args.source_agent }),
-      handle: (args) => {
-        const { flag, warnings } = createFlagWarned(flags, agents, args);
+      handle: async (args) => {
+        const { flag, warnings } = await createFlagWarned(flags, agents, args);
         return {
           success: true as const,
           flag_id: flag.id,
@@ -263,8 +263,8 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         has_more: z.boolean(),
         flags: z.array(flagShape),
       },
-      handle: (args) => {
-        const { page, cut } = fitPage(flags.list({
+      handle: async (args) => {
+        const { page, cut } = fitPage(await flags.list({
           ...args,
           target_agent: args.target_agent === undefined ? undefined : as(args.target_agent),
           source_agent: args.source_agent === undefined ? undefined : as(args.source_agent),

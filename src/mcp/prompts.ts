@@ -61,10 +61,10 @@ function flagFacts(flag: Flag, agent: string): string {
 }
 
 /** inbox: the agent's queue, most urgent first, and what to do with it. */
-export function renderInbox(flags: FlagService, agents: AgentService, agentArg: string): GetPromptResult {
-  let queue: ReturnType<typeof agentQueueWarned>;
+export async function renderInbox(flags: FlagService, agents: AgentService, agentArg: string): Promise<GetPromptResult> {
+  let queue: Awaited<ReturnType<typeof agentQueueWarned>>;
   try {
-    queue = agentQueueWarned(flags, agents, agentArg, { limit: INBOX_FLAGS });
+    queue = await agentQueueWarned(flags, agents, agentArg, { limit: INBOX_FLAGS });
   } catch (err) {
     refused(err);
   }

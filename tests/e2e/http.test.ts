@@ -52,7 +52,7 @@ describe('the built server over Streamable HTTP', () => {
       const read = await client.readResource({ uri: 'database://postgresql' });
       expect(JSON.parse((read.contents[0] as { text: string }).text).id).toBe('postgresql');
       const { resourceTemplates } = await client.listResourceTemplates();
-      expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['agent://{name}', 'database://{id}']);
+      expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['agent://{name}', 'database://{id}', 'flags://queue/{agent}']);
       const { prompts } = await client.listPrompts();
       expect(prompts.map((p) => p.name).sort()).toEqual(['handoff', 'inbox', 'route']);
       const inbox = await client.getPrompt({ name: 'inbox', arguments: { agent: '@backend.api' } });

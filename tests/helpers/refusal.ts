@@ -11,3 +11,14 @@ export function refusal(fn: () => unknown): CoordinatorError {
   }
   throw new Error('expected a refusal');
 }
+
+/** Awaits fn, which must refuse (throw or reject) with a CoordinatorError, and returns that error. */
+export async function refusalAsync(fn: () => unknown): Promise<CoordinatorError> {
+  try {
+    await fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CoordinatorError);
+    return err as CoordinatorError;
+  }
+  throw new Error('expected a refusal');
+}

@@ -1,33 +1,37 @@
 // Issue 16 part 4 through the MCP tools: a broadcast is acknowledged per agent; its sender sees
 // who has and who has not, and closes it for everyone.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { join } from 'node:path';
 import * as z from 'zod';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { toolRegistry, type Services } from '../../src/server.js';
 import { openStore, type DB } from '../../src/store/db.js';
 import { writeAgent } from '../helpers/agents.js';
 import { callErr, callOk, connectInProcess } from '../helpers/client.js';
 import { flagInput, tempDir } from '../helpers/tmp.js';
+import { STORE_KINDS, openTestStore } from '../helpers/stores.js';
 
+describe.each(STORE_KINDS)('on %s', (kind) => {
 let db: DB;
 let client: Client;
 let services: Services;
 let close: () => Promise<void>;
 
 beforeEach(async () => {
+  const store = await openTestStore(kind);
   const project = tempDir();
   writeAgent(project, 'pg.md', { name: 'database-postgres', description: 'Our PostgreSQL owner for schema, migrations and query tuning', aliases: '["@database.postgres"]' });
   writeAgent(project, 'fe.md', { name: 'frontend-developer', description: 'Builds the React user interface and its pages' });
   writeAgent(project, 'api.md', { name: 'backend-api', description: 'Owns the REST API and its endpoints' });
-  const dbPath = join(tempDir(), 'c.db');
-  db = openStore(dbPath);
-  ({ client, services, close } = await connectInProcess(db, { dbPath, agentRoots: [{ source: 'project', dir: project }] }));
+  // SQLite: one file for flags and catalog; PostgreSQL (PGlite): the flags there, the catalog in memory.
+  const dbPath = store.db ? store.db.name : ':memory:';
+  db = store.db ?? openStore(':memory:');
+  ({ client, services, close } = await connectInProcess(db, { dbPath, agentRoots: [{ source: 'project', dir: project }], flagStore: store.store }));
+  return async () => {
+    await close();
+    db.close();
+  };
 });
-afterEach(async () => {
-  await close();
-  db.close();
-});
+
 
 describe('broadcasts over MCP', () => {
   it('stay in each agent\'s queue until it acknowledges them; the sender sees who has and who has not, and closes them for all', async () => {
@@ -77,4 +81,5 @@ describe('broadcasts over MCP', () => {
     expect(out).not.toHaveProperty('acknowledged_by');
     expect(out).not.toHaveProperty('not_acknowledged');
   });
+});
 });

@@ -1,9 +1,10 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import * as z from 'zod';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { toolRegistry, type Services } from '../../src/server.js';
-import type { DB } from '../../src/store/db.js';
-import { callErr, callOk, useInProcessServer } from '../helpers/client.js';
+import { openStore, type DB } from '../../src/store/db.js';
+import { callErr, callOk, connectInProcess, useInProcessServer } from '../helpers/client.js';
+import { STORE_KINDS, openTestStore } from '../helpers/stores.js';
 import { ACTION, DESC, flagInput } from '../helpers/tmp.js';
 
 let db: DB;
@@ -56,7 +57,22 @@ describe('tools/list', () => {
   });
 });
 
-describe('tool calls', () => {
+describe.each(STORE_KINDS)('tool calls on %s', (kind) => {
+  let pgRows: (() => Promise<number>) | undefined;
+  beforeEach(async () => {
+    if (kind !== 'postgres') return;
+    // The flags on PostgreSQL (PGlite), the agent catalog in memory: the server of a team.
+    const t = await openTestStore('postgres');
+    const memory = openStore(':memory:');
+    const connected = await connectInProcess(memory, { flagStore: t.store });
+    ({ client, services } = connected);
+    pgRows = async () => Number((await t.query('SELECT count(*) AS n FROM flags'))[0]!.n);
+    return async () => {
+      await connected.close();
+      memory.close();
+    };
+  });
+  const count = async () => (kind === 'postgres' ? pgRows!() : rows());
   it('runs a flag through its whole life, every answer matching its declared output schema', async () => {
     const outputs = Object.fromEntries(toolRegistry(services).map((t) => [t.name, z.object(t.output)]));
     const call = async (name: string, args: Record<string, unknown>) => {
@@ -84,7 +100,7 @@ describe('tool calls', () => {
     expect(full.history.map((h: { action: string }) => h.action)).toEqual(['created', 'updated']);
     expect(await call('unlock_flag', { id: 1, agent: '@frontend.react' })).toMatchObject({ was_locked: false });
     expect(await call('delete_flag', { id: 2, agent: '@frontend.react' })).toMatchObject({ deleted: true, flag_id: 2 });
-    expect(rows()).toBe(1);
+    expect(await count()).toBe(1);
   });
 
   it('names the argument and the rule when the input does not fit the schema, and changes nothing', async () => {
@@ -107,7 +123,7 @@ describe('tool calls', () => {
     expect(short.error).toMatch(/must be at least \d+, got 5/);
     const fraction = await err('lock_flag', { id: 1.5, agent: '@a.b' });
     expect(fraction.error).toMatch(/expected a whole number, got number 1.5.* at id/);
-    expect(rows()).toBe(0);
+    expect(await count()).toBe(0);
   });
 
   it('returns rule refusals as isError JSON with the field, rule and lengths', async () => {
@@ -118,7 +134,7 @@ describe('tool calls', () => {
     const held = JSON.parse(await callErr(client, 'lock_flag', { id: 1, agent: '@b.two' }));
     expect(held).toMatchObject({ code: 'conflict', rule: 'locked_by_other', holder: '@a.one' });
     expect(JSON.parse(await callErr(client, 'get_flag', { id: 42 }))).toMatchObject({ code: 'not_found', field: 'id' });
-    expect(rows()).toBe(1);
+    expect(await count()).toBe(1);
   });
 
   it('accepts related_files as a comma-separated string', async () => {

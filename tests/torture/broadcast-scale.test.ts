@@ -8,7 +8,7 @@ import { openStore } from '../../src/store/db.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('100,000 flags, 10,000 broadcasts, 200,000 acknowledgements', () => {
-  it('keeps get_agent_flags on the indexes, exact and fast', () => {
+  it('keeps get_agent_flags on the indexes, exact and fast', async () => {
     const db = openStore(join(tempDir(), 'scale.db'));
     const start = Date.parse('2026-11-27T10:00:00.000Z');
     const ins = db.prepare(`INSERT INTO flags (flag_type, source_agent, target_agent, change_description, action_required, impact_level, status, created_at, updated_at, completed_at)
@@ -30,12 +30,12 @@ describe('100,000 flags, 10,000 broadcasts, 200,000 acknowledgements', () => {
     const expected = (agent: string) => db.prepare(`SELECT count(*) FROM flags f WHERE f.status = 'pending' AND (f.target_agent = @agent
       OR (f.target_agent IS NULL AND NOT EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = f.id AND a.agent = @agent)))`).pluck().get({ agent });
     for (const agent of ['@agent3', '@agent4', '@nobody']) {
-      const queue = flags.agentQueue(agent, { limit: 20 });
+      const queue = await flags.agentQueue(agent, { limit: 20 });
       expect(queue.total_pending).toBe(expected(agent));
       expect(queue.flags.every((f) => f.status === 'pending')).toBe(true);
     }
 
-    const { queue, queueCount } = (flags as unknown as { queueStatements(n: number): { queue: { source: string }; queueCount: { source: string } } }).queueStatements(1);
+    const { queue, queueCount } = ((flags.store as unknown as { tx: unknown }).tx as { queueStatements(n: number): { queue: { source: string }; queueCount: { source: string } } }).queueStatements(1);
     const plan = (sql: string, params: Record<string, unknown>) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail).join(' | ');
     for (const [sql, params] of [[queue.source, { h0: '@agent3', now: 'x', limit: 20, skipHeld: 0 }], [queueCount.source, { h0: '@agent3', now: 'x' }]] as const) {
       const p = plan(sql, params);
@@ -43,9 +43,9 @@ describe('100,000 flags, 10,000 broadcasts, 200,000 acknowledgements', () => {
       expect(p).toMatch(/SEARCH a USING PRIMARY KEY \(flag_id=\? AND agent=\?\)/);
     }
 
-    flags.agentQueue('@agent3');
+    await flags.agentQueue('@agent3');
     const t0 = performance.now();
-    for (let i = 0; i < 10; i++) flags.agentQueue(`@agent${i}`);
+    for (let i = 0; i < 10; i++) await flags.agentQueue(`@agent${i}`);
     const ms = (performance.now() - t0) / 10;
     expect(ms, `get_agent_flags took ${ms.toFixed(1)} ms`).toBeLessThan(150);
     db.close();

@@ -11,13 +11,13 @@ import { ReadOnlyQueries } from '../../src/store/readonly.js';
 import { writeAgent } from '../helpers/agents.js';
 import { tempDir } from '../helpers/tmp.js';
 
-beforeEach(() => {
+beforeEach(async () => {
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 });
 afterEach(() => vi.restoreAllMocks());
 
 describe('agent files that try to do more than describe an agent', () => {
-  it('never runs JavaScript front matter', () => {
+  it('never runs JavaScript front matter', async () => {
     const marker = join(tempDir(), 'pwned.txt');
     const r = parseAgentFile(Buffer.from(`---js\n{ name: (require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'), 'evil') }\n---\nbody`));
     expect(r.ok).toBe(false);
@@ -25,7 +25,7 @@ describe('agent files that try to do more than describe an agent', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('skips a file whose YAML anchors make a cycle, and keeps the rest of the catalog', () => {
+  it('skips a file whose YAML anchors make a cycle, and keeps the rest of the catalog', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'cyc.md'), '---\nname: cyc\nanchor: &a [1, *a]\n---\n');
     writeAgent(dir, 'ok.md', { name: 'ok.one', description: 'fine' });
@@ -38,7 +38,7 @@ describe('agent files that try to do more than describe an agent', () => {
 });
 
 describe('catalog folders', () => {
-  it('lets a later extra folder win over an earlier one (shadowed, not broken)', () => {
+  it('lets a later extra folder win over an earlier one (shadowed, not broken)', async () => {
     const [a, b] = [tempDir(), tempDir()];
     writeAgent(a, 'x.md', { name: 'team.x', description: 'from A' });
     const bx = writeAgent(b, 'x.md', { name: 'team.x', description: 'from B' });
@@ -50,7 +50,7 @@ describe('catalog folders', () => {
     db.close();
   });
 
-  it('reads a file once when one folder holds another, and stays stable across refreshes', () => {
+  it('reads a file once when one folder holds another, and stays stable across refreshes', async () => {
     const base = tempDir();
     writeAgent(join(base, '.claude', 'agents'), 'p.md', { name: 'proj.agent', description: 'project one' });
     const db = openStore(join(tempDir(), 'c.db'));
@@ -63,7 +63,7 @@ describe('catalog folders', () => {
 });
 
 describe('search', () => {
-  it('counts a word once per agent however long the query, and one stem once', () => {
+  it('counts a word once per agent however long the query, and one stem once', async () => {
     const dir = tempDir();
     writeAgent(dir, 'a.md', { name: 'db.pg', description: 'postgres indexing', tags: '[postgres]', capabilities: '[postgres tuning, index design]' });
     const db = openStore(join(tempDir(), 'c.db'));
@@ -94,7 +94,7 @@ describe('query_catalog size', () => {
 });
 
 describe('flags imported from the old script', () => {
-  it('get normalised handles, lose chain loops, and keep non-object context as an object', () => {
+  it('get normalised handles, lose chain loops, and keep non-object context as an object', async () => {
     const path = join(tempDir(), 'legacy.db');
     const raw = new Database(path);
     raw.exec(`CREATE TABLE flags (id INTEGER PRIMARY KEY, chain_origin_id INTEGER, flag_type TEXT, source_agent TEXT, target_agent TEXT,
@@ -105,12 +105,12 @@ describe('flags imported from the old script', () => {
     raw.close();
     const db = openStore(path);
     const flags = new FlagService(db);
-    expect(flags.agentQueue('@frontend.react').flags.map((f) => f.id)).toEqual([1, 2]);
-    const one = flags.get(1).flag;
+    expect((await flags.agentQueue('@frontend.react')).flags.map((f) => f.id)).toEqual([1, 2]);
+    const one = (await flags.get(1)).flag;
     expect(one).toMatchObject({ source_agent: '@backend.api', target_agent: '@frontend.react', context: { value: [1, 2] } });
-    const chains = [flags.get(1).flag.chain_origin_id, flags.get(2).flag.chain_origin_id];
+    const chains = [(await flags.get(1)).flag.chain_origin_id, (await flags.get(2)).flag.chain_origin_id];
     expect(chains.filter((c) => c === null)).toHaveLength(1);
-    expect(flags.update(1, 'backend.api', { impact_level: 'high' }).changed).toEqual(['impact_level']);
+    expect((await flags.update(1, 'backend.api', { impact_level: 'high' })).changed).toEqual(['impact_level']);
     db.close();
   });
 });

@@ -8,7 +8,7 @@ import { loadSchema, openStore, StoreOpenError } from '../../src/store/db.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('openStore', () => {
-  it('creates missing folders and sets WAL, NORMAL sync, foreign keys, a busy timeout and the version', () => {
+  it('creates missing folders and sets WAL, NORMAL sync, foreign keys, a busy timeout and the version', async () => {
     const path = join(tempDir(), 'deep', 'er', 'c.db');
     const db = openStore(path);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -21,17 +21,17 @@ describe('openStore', () => {
     db.close();
   });
 
-  it('opens an existing up-to-date database without touching its data', () => {
+  it('opens an existing up-to-date database without touching its data', async () => {
     const path = join(tempDir(), 'c.db');
     const first = openStore(path);
-    new FlagService(first).create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
+    await new FlagService(first).create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
     first.close();
     const second = openStore(path);
     expect(second.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(1);
     second.close();
   });
 
-  it('refuses a database from a newer version, naming both versions', () => {
+  it('refuses a database from a newer version, naming both versions', async () => {
     const path = join(tempDir(), 'c.db');
     const raw = new Database(path);
     raw.pragma('user_version = 99');
@@ -40,7 +40,7 @@ describe('openStore', () => {
     expect(() => openStore(path)).toThrow(`version 99 is newer than this coordinator-mcp understands (${loadSchema().version}); upgrade coordinator-mcp`);
   });
 
-  it('refuses a directory, a file that is not SQLite, and an unwritable location with one clear line', () => {
+  it('refuses a directory, a file that is not SQLite, and an unwritable location with one clear line', async () => {
     const dir = tempDir();
     expect(() => openStore(dir)).toThrow(/is a directory/);
     const junk = join(dir, 'junk.db');
@@ -55,10 +55,10 @@ describe('openStore', () => {
     expect(() => openStore('/dev/null/sub/c.db')).toThrow(StoreOpenError);
   });
 
-  it('upgrades a version 1 database (flags only) in place, keeping its flags', () => {
+  it('upgrades a version 1 database (flags only) in place, keeping its flags', async () => {
     const path = join(tempDir(), 'v1.db');
     const db = openStore(path);
-    new FlagService(db).create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
+    await new FlagService(db).create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
     db.exec('DROP TABLE agents_catalog; PRAGMA user_version = 1');
     db.close();
     const upgraded = openStore(path);
@@ -68,12 +68,12 @@ describe('openStore', () => {
     upgraded.close();
   });
 
-  it('upgrades a version 2 database: the list_flags indexes gain id and status, the saved search index is emptied, the flags stay', () => {
+  it('upgrades a version 2 database: the list_flags indexes gain id and status, the saved search index is emptied, the flags stay', async () => {
     const path = join(tempDir(), 'v2.db');
     const db = openStore(path);
     const flags = new FlagService(db);
     for (let i = 0; i < 3; i++) {
-      flags.create({ flag_type: 'change', source_agent: '@a.b', target_agent: '@c.d', change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
+      await flags.create({ flag_type: 'change', source_agent: '@a.b', target_agent: '@c.d', change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
     }
     // The version 2 definitions of the three indexes.
     db.exec(`DROP INDEX flags_target; CREATE INDEX flags_target ON flags (target_agent, created_at);
@@ -103,10 +103,10 @@ describe('openStore', () => {
     upgraded.close();
   });
 
-  it('upgrades a version 3 database: agents_catalog is made again with source plugin, status standby and aliases; the flags stay', () => {
+  it('upgrades a version 3 database: agents_catalog is made again with source plugin, status standby and aliases; the flags stay', async () => {
     const path = join(tempDir(), 'v3.db');
     const db = openStore(path);
-    new FlagService(db).create({ flag_type: 'change', source_agent: '@a.b', target_agent: '@c.d', change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
+    await new FlagService(db).create({ flag_type: 'change', source_agent: '@a.b', target_agent: '@c.d', change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
     // The version 3 table: narrower checks, no aliases column.
     db.exec(`DROP TABLE agents_catalog;
       CREATE TABLE agents_catalog (path TEXT PRIMARY KEY, name TEXT NOT NULL, domain TEXT, module TEXT,
@@ -127,17 +127,17 @@ describe('openStore', () => {
     upgraded.close();
   });
 
-  it('upgrades a version 5 database with broadcasts: pending ones stay open for everyone, completed ones stay closed with their completer as acknowledged, history kept', () => {
+  it('upgrades a version 5 database with broadcasts: pending ones stay open for everyone, completed ones stay closed with their completer as acknowledged, history kept', async () => {
     const path = join(tempDir(), 'v5.db');
     const db = openStore(path);
     let clock = Date.parse('2026-11-27T10:00:00.000Z');
     const flags = new FlagService(db, { now: () => clock });
     const input = (target: string | null) => ({ flag_type: 'change', source_agent: '@lead', target_agent: target, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) });
-    const open = flags.create(input(null)).id;
-    const lockedOpen = flags.create(input(null)).id;
-    const closed = flags.create(input(null)).id;
-    const direct = flags.create(input('@fe')).id;
-    flags.lock(direct, '@fe');
+    const open = (await flags.create(input(null))).id;
+    const lockedOpen = (await flags.create(input(null))).id;
+    const closed = (await flags.create(input(null))).id;
+    const direct = (await flags.create(input('@fe'))).id;
+    await flags.lock(direct, '@fe');
     // What version 5 stored: a lease on a broadcast, and a broadcast completed by its first completer for all.
     clock += 1000;
     db.exec(`UPDATE flags SET locked_by = '@be', locked_at = '2026-11-27T10:00:01.000Z', lock_expires_at = '2026-11-27T10:15:01.000Z' WHERE id = ${lockedOpen};
@@ -172,19 +172,19 @@ describe('openStore', () => {
     const rows = upgraded.prepare('SELECT * FROM flags ORDER BY id').all() as Record<string, unknown>[];
     expect(rows.map((r) => (r.id === lockedOpen ? { ...r, locked_by: 'x', locked_at: 'x', lock_expires_at: 'x' } : r)))
       .toEqual(flagsBefore.map((r) => (r.id === lockedOpen ? { ...r, locked_by: 'x', locked_at: 'x', lock_expires_at: 'x' } : r)));
-    expect(after.get(direct).flag.lock).toMatchObject({ holder: '@fe' }); // locks on direct flags are untouched
+    expect((await after.get(direct)).flag.lock).toMatchObject({ holder: '@fe' }); // locks on direct flags are untouched
     // The completed broadcast stays closed for everyone; its completer counts as having acknowledged it.
-    expect(after.get(closed)).toMatchObject({
+    expect(await after.get(closed)).toMatchObject({
       flag: { status: 'completed', completed_by: '@be' },
       acknowledged_by: [{ agent: '@be', at: '2026-11-27T10:00:02.000Z', notes: 'migrated the API' }],
     });
-    expect(after.get(open).acknowledged_by).toEqual([]);
-    expect(after.agentQueue('@qa').flags.map((f) => f.id)).toEqual([open, lockedOpen]);
-    expect(after.agentQueue('@be').flags.map((f) => f.id)).toEqual([open, lockedOpen]);
+    expect((await after.get(open)).acknowledged_by).toEqual([]);
+    expect((await after.agentQueue('@qa')).flags.map((f) => f.id)).toEqual([open, lockedOpen]);
+    expect((await after.agentQueue('@be')).flags.map((f) => f.id)).toEqual([open, lockedOpen]);
     // And the new rule works on the upgraded file.
-    expect(after.complete(open, '@be', 'done here')).toMatchObject({ already_acknowledged: false, flag: { status: 'pending' } });
-    expect(after.agentQueue('@be').flags.map((f) => f.id)).toEqual([lockedOpen]);
-    expect(after.history(open).at(-1)).toMatchObject({ action: 'acknowledged', agent: '@be', id: history.at(-1)!.id + 1 });
+    expect(await after.complete(open, '@be', 'done here')).toMatchObject({ already_acknowledged: false, flag: { status: 'pending' } });
+    expect((await after.agentQueue('@be')).flags.map((f) => f.id)).toEqual([lockedOpen]);
+    expect((await after.history(open)).at(-1)).toMatchObject({ action: 'acknowledged', agent: '@be', id: history.at(-1)!.id + 1 });
     upgraded.close();
     // Opening it again changes nothing.
     const again = openStore(path);
@@ -192,7 +192,7 @@ describe('openStore', () => {
     again.close();
   });
 
-  it('upgrades a database of the agent_db.py script in place, keeping every flag', () => {
+  it('upgrades a database of the agent_db.py script in place, keeping every flag', async () => {
     const path = join(tempDir(), 'legacy.db');
     const raw = new Database(path);
     raw.exec(`CREATE TABLE flags (id INTEGER PRIMARY KEY AUTOINCREMENT, chain_origin_id INTEGER, flag_type TEXT, source_agent TEXT,
@@ -210,13 +210,13 @@ describe('openStore', () => {
 
     const db = openStore(path);
     const flags = new FlagService(db);
-    const one = flags.get(1);
+    const one = await flags.get(1);
     expect(one.flag).toMatchObject({
       flag_type: 'breaking_change', impact_level: 'high', related_files: ['a.ts', 'b.ts'], context: { k: 1 },
       created_at: '2025-03-01T12:30:00.000Z', locked: false, status: 'pending',
     });
     expect(one.history[0]).toMatchObject({ action: 'imported', details: { changes: { locked: expect.stringContaining('dropped') } } });
-    const two = flags.get(2);
+    const two = await flags.get(2);
     expect(two.flag).toMatchObject({
       flag_type: 'change', impact_level: 'medium', chain_origin_id: 1, status: 'completed', completed_by: '@qa.testing',
       completed_at: '2025-03-02T09:00:00.000Z', context: { text: 'not json' }, change_description: 'short',
@@ -225,13 +225,13 @@ describe('openStore', () => {
     expect(db.prepare('SELECT count(*) FROM legacy_flags_v0').pluck().get()).toBe(2);
     expect(db.prepare('SELECT name FROM legacy_agents_catalog_v0').pluck().all()).toEqual(['@old.agent']);
     expect(db.prepare('SELECT count(*) FROM agents_catalog').pluck().get()).toBe(0);
-    expect(flags.create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) }).id).toBe(3);
+    expect((await flags.create({ flag_type: 'change', source_agent: '@a.b', target_agent: null, change_description: 'd'.repeat(60), action_required: 'a'.repeat(120) })).id).toBe(3);
     db.close();
   });
 });
 
 describe('resolveDbPath', () => {
-  it('prefers --db, then COORDINATOR_DB, then the project folder', () => {
+  it('prefers --db, then COORDINATOR_DB, then the project folder', async () => {
     expect(resolveDbPath('x.db', { COORDINATOR_DB: '/e.db' }, '/work')).toBe('/work/x.db');
     expect(resolveDbPath(undefined, { COORDINATOR_DB: '/e.db', CLAUDE_PROJECT_DIR: '/p' }, '/work')).toBe('/e.db');
     expect(resolveDbPath(undefined, { CLAUDE_PROJECT_DIR: '/p' }, '/work')).toBe('/p/.claude/coordinator.db');

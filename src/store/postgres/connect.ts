@@ -1,0 +1,73 @@
+import pg from 'pg';
+
+/** One connection for the length of a transaction (a pool's client, or PGlite's only one). */
+export interface PgSession {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  release(broken?: boolean): void;
+}
+
+/**
+ * Where the PostgreSQL store gets its connections: a node-postgres pool on a server, or PGlite in
+ * the tests (one in-process connection). listen gets each payload NOTIFY sends on the channel.
+ */
+export interface PgConnector {
+  connect(): Promise<PgSession>;
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  end(): Promise<void>;
+}
+
+/** bigint (int8: ids, counts) as a JS number: ids and counts stay far below 2^53. */
+const INT8 = 20;
+const parseInt8 = (v: string) => Number(v);
+
+export { isPostgresUrl, redactUrl } from './url.js';
+
+export function poolConnector(url: string, options: { max?: number } = {}): PgConnector {
+  const types = { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'coordinator-mcp' });
+  // An idle client that loses its server is dropped by the pool; without a listener the error would end the process.
+  pool.on('error', (err) => process.stderr.write(`coordinator-mcp: PostgreSQL connection lost (${err.message}); it is replaced on the next call\n`));
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query: async <R>(text: string, params?: unknown[]) => client.query(text, params) as unknown as Promise<{ rows: R[] }>,
+        release: (broken?: boolean) => client.release(broken),
+      };
+    },
+    async listen(channel, fn) {
+      // LISTEN needs a session of its own for as long as it listens (not a pooled one: see README on PgBouncer).
+      const client = new pg.Client({ connectionString: url, types, application_name: 'coordinator-mcp listener' });
+      client.on('error', (err) => process.stderr.write(`coordinator-mcp: PostgreSQL listener lost (${err.message})\n`));
+      await client.connect();
+      client.on('notification', (n) => { if (n.channel === channel && n.payload !== undefined) fn(n.payload); });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => { await client.end().catch(() => undefined); };
+    },
+    end: () => pool.end(),
+  };
+}
+
+/** The part of PGlite the store uses (the package is a devDependency: the tests pass an instance in). */
+export interface PGliteLike {
+  query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** PGlite: one connection, so sessions take turns (a transaction holds it until released). */
+export function pgliteConnector(db: PGliteLike): PgConnector {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    async connect() {
+      let free!: () => void;
+      const turn = new Promise<void>((resolve) => { free = resolve; });
+      const before = tail;
+      tail = tail.then(() => turn);
+      await before;
+      return { query: (text, params) => db.query(text, params), release: () => free() };
+    },
+    listen: (channel, fn) => db.listen(channel, fn),
+    end: () => db.close(),
+  };
+}

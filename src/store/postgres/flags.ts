@@ -1,0 +1,308 @@
+import { CoordinatorError } from '../../errors.js';
+import type {
+  AckRow, ChainLinkRow, EditableColumns, FlagChange, FlagRow, FlagStore, FlagTx, HistoryRow, ListFilter, NewFlagRow, WorkableRow,
+} from '../../flags/store.js';
+import type { PgConnector, PgSession } from './connect.js';
+import { applyPgSchema } from './schema.js';
+
+/** The channel every write of a flag is announced on (delivered at commit, to every listening server). */
+export const FLAGS_CHANNEL = 'coordinator_flags';
+
+const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
+  impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
+  lock_expires_at, completed_at, completed_by, notes`;
+const EDITABLE = new Set(['flag_type', 'target_agent', 'change_description', 'action_required', 'impact_level', 'related_files',
+  'chain_origin_id', 'code_location', 'example_usage', 'context']);
+
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const flagRow = (r: FlagRow): FlagRow => ({ ...r, id: num(r.id), chain_origin_id: numOrNull(r.chain_origin_id) });
+
+/**
+ * The flags store on PostgreSQL. A write is one READ COMMITTED transaction on one pooled
+ * connection: flag() reads the row FOR UPDATE, so two writers of one flag take turns, as
+ * SQLite's single writer makes them; the lock itself is one compare-and-set UPDATE ... WHERE
+ * ... RETURNING. Reads run in one REPEATABLE READ READ ONLY transaction (one snapshot for a page
+ * and its count). Every history entry also NOTIFYs FLAGS_CHANNEL in the same transaction.
+ */
+export class PostgresFlagStore implements FlagStore {
+  readonly dialect = 'postgres' as const;
+  private listeners = new Set<(change: FlagChange) => void>();
+  private unlisten: (() => Promise<void>) | undefined;
+  private listening: Promise<void> | undefined;
+
+  private constructor(private readonly connector: PgConnector) {}
+
+  /** Connects, creates or upgrades the schema, and returns the store. */
+  static async open(connector: PgConnector): Promise<PostgresFlagStore> {
+    const session = await connector.connect();
+    try {
+      await applyPgSchema(session);
+    } finally {
+      session.release();
+    }
+    return new PostgresFlagStore(connector);
+  }
+
+  write<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
+    return this.run(fn, 'BEGIN', true);
+  }
+
+  read<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
+    return this.run(fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', false);
+  }
+
+  private async run<T>(fn: (tx: FlagTx) => Promise<T>, begin: string, writing: boolean): Promise<T> {
+    const session = await this.connector.connect();
+    let broken = false;
+    try {
+      await session.query(begin);
+      try {
+        const out = await fn(new PgFlagTx(session, writing));
+        await session.query('COMMIT');
+        return out;
+      } catch (err) {
+        await session.query('ROLLBACK').catch(() => { broken = true; });
+        throw err;
+      }
+    } catch (err) {
+      if (isConnectionError(err)) broken = true;
+      throw err;
+    } finally {
+      session.release(broken);
+    }
+  }
+
+  storeFailure(err: unknown): CoordinatorError | undefined {
+    return pgStoreFailure(err);
+  }
+
+  onChange(fn: (change: FlagChange) => void): () => void {
+    this.listeners.add(fn);
+    this.listening ??= this.connector.listen(FLAGS_CHANNEL, (payload) => {
+      let change: FlagChange;
+      try {
+        change = JSON.parse(payload) as FlagChange;
+      } catch {
+        return;
+      }
+      for (const l of this.listeners) l(change);
+    }).then((stop) => { this.unlisten = stop; }, (err: unknown) => {
+      this.listening = undefined;
+      process.stderr.write(`coordinator-mcp: cannot LISTEN for flag changes on PostgreSQL (${(err as Error).message}); clients are not told of other servers' flags\n`);
+    });
+    return () => { this.listeners.delete(fn); };
+  }
+
+  /** Resolves once LISTEN is in place (tests wait for it before writing). */
+  async ready(): Promise<void> {
+    await this.listening;
+  }
+
+  async close(): Promise<void> {
+    await this.listening;
+    await this.unlisten?.();
+    await this.connector.end();
+  }
+}
+
+class PgFlagTx implements FlagTx {
+  constructor(private readonly s: PgSession, private readonly writing: boolean) {}
+
+  private async rows<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.s.query<R>(sql, params)).rows;
+  }
+
+  async flag(id: number) {
+    const [row] = await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags WHERE id = $1${this.writing ? ' FOR UPDATE' : ''}`, [id]);
+    return row ? flagRow(row) : undefined;
+  }
+
+  /** The flag, its history entry and the NOTIFY in one statement: one round trip. */
+  async insertFlag(r: NewFlagRow, now: string, history: { action: string; agent: string; details: string | null }) {
+    const [row] = await this.rows<FlagRow>(`WITH f AS (INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent,
+          change_description, action_required, impact_level, related_files, code_location, example_usage, context, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ${FLAG_COLUMNS}),
+      h AS (INSERT INTO flag_history (flag_id, action, agent, at, details) SELECT id, $13::text, $14, $12, $15 FROM f RETURNING flag_id)
+      SELECT f.*, pg_notify('${FLAGS_CHANNEL}', json_build_object('flag_id', f.id, 'action', $13::text, 'target_agent', f.target_agent)::text)::text AS notified
+      FROM f JOIN h ON h.flag_id = f.id`, [
+      r.chain_origin_id, r.flag_type, r.source_agent, r.target_agent, r.change_description, r.action_required, r.impact_level,
+      r.related_files, r.code_location, r.example_usage, r.context, now, history.action, history.agent, history.details,
+    ]);
+    const { notified: _n, ...flag } = row as FlagRow & { notified?: unknown };
+    return flagRow(flag);
+  }
+
+  async updateFlag(id: number, columns: EditableColumns, now: string) {
+    const keys = Object.keys(columns).filter((k) => EDITABLE.has(k));
+    if (keys.length === 0) return;
+    const sets = keys.map((k, i) => `${k} = $${i + 3}`).join(', ');
+    await this.s.query(`UPDATE flags SET ${sets}, updated_at = $2 WHERE id = $1`, [id, now, ...keys.map((k) => columns[k as keyof EditableColumns])]);
+  }
+
+  async lockFlag(id: number, agent: string, handles: string[], now: string, expires: string) {
+    const rows = await this.rows(`UPDATE flags SET locked_by = $2, locked_at = $3, lock_expires_at = $4
+      WHERE id = $1 AND status = 'pending' AND target_agent IS NOT NULL
+        AND (locked_by IS NULL OR lock_expires_at <= $3 OR locked_by = ANY($5::text[]))
+      RETURNING id`, [id, agent, now, expires, handles]);
+    return rows.length === 1;
+  }
+
+  async clearLock(id: number) {
+    await this.s.query('UPDATE flags SET locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = $1', [id]);
+  }
+
+  async completeFlag(id: number, agent: string, now: string, notes: string | null) {
+    const rows = await this.rows(`UPDATE flags SET status = 'completed', completed_at = $2, completed_by = $3, notes = $4,
+        updated_at = $2, locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = $1 AND status = 'pending' RETURNING id`,
+    [id, now, agent, notes]);
+    return rows.length === 1;
+  }
+
+  async deleteFlag(id: number) {
+    await this.s.query('DELETE FROM flags WHERE id = $1', [id]);
+  }
+
+  /** The history entry, and its announcement to every server (sent by PostgreSQL at commit, dropped on rollback). */
+  async record(flagId: number, action: string, agent: string, at: string, details: string | null) {
+    await this.s.query(`WITH h AS (INSERT INTO flag_history (flag_id, action, agent, at, details) VALUES ($1, $2, $3, $4, $5) RETURNING flag_id, action)
+      SELECT pg_notify('${FLAGS_CHANNEL}', json_build_object('flag_id', h.flag_id, 'action', h.action,
+        'target_agent', (SELECT target_agent FROM flags WHERE id = h.flag_id))::text) FROM h`, [flagId, action, agent, at, details]);
+  }
+
+  async history(flagId: number) {
+    return (await this.rows<HistoryRow>('SELECT id, flag_id, action, agent, at, details FROM flag_history WHERE flag_id = $1 ORDER BY id', [flagId]))
+      .map((h) => ({ ...h, id: num(h.id), flag_id: num(h.flag_id) }));
+  }
+
+  async acks(flagId: number) {
+    return this.rows<AckRow>('SELECT agent, at, notes FROM flag_acks WHERE flag_id = $1 ORDER BY at, agent', [flagId]);
+  }
+
+  async ackOf(flagId: number, handles: string[]) {
+    const [row] = await this.rows<AckRow>('SELECT agent, at, notes FROM flag_acks WHERE flag_id = $1 AND agent = ANY($2::text[]) ORDER BY at LIMIT 1', [flagId, handles]);
+    return row;
+  }
+
+  async addAck(flagId: number, agent: string, at: string, notes: string | null) {
+    await this.s.query('INSERT INTO flag_acks (flag_id, agent, at, notes) VALUES ($1, $2, $3, $4)', [flagId, agent, at, notes]);
+  }
+
+  async children(flagId: number, limit: number) {
+    return (await this.rows<{ id: unknown }>('SELECT id FROM flags WHERE chain_origin_id = $1 ORDER BY id LIMIT $2', [flagId, limit])).map((r) => num(r.id));
+  }
+
+  async chainRoot(flagId: number, maxDepth: number) {
+    const [row] = await this.rows<{ id: unknown }>(`WITH RECURSIVE up(id, parent, n) AS (
+        SELECT id, chain_origin_id, 0 FROM flags WHERE id = $1
+        UNION ALL SELECT f.id, f.chain_origin_id, up.n + 1 FROM flags f JOIN up ON f.id = up.parent WHERE up.n < $2)
+      SELECT id FROM up ORDER BY n DESC LIMIT 1`, [flagId, maxDepth]);
+    return row ? num(row.id) : undefined;
+  }
+
+  async chain(root: number, maxDepth: number) {
+    return (await this.rows<ChainLinkRow>(`WITH RECURSIVE down(id, depth) AS (
+        SELECT $1::bigint, 0
+        UNION ALL SELECT f.id, down.depth + 1 FROM flags f JOIN down ON f.chain_origin_id = down.id WHERE down.depth < $2)
+      SELECT f.id, f.chain_origin_id, down.depth, f.flag_type, f.impact_level, f.status, f.source_agent, f.target_agent,
+        f.change_description FROM down JOIN flags f ON f.id = down.id ORDER BY down.depth, f.id`, [root, maxDepth]))
+      .map((c) => ({ ...c, id: num(c.id), chain_origin_id: numOrNull(c.chain_origin_id), depth: num(c.depth) }));
+  }
+
+  /** $1 the handles, $2 now: the agent's pending flags and the broadcasts none of its handles acknowledged. */
+  private static readonly MINE = `status = 'pending' AND (target_agent = ANY($1::text[])
+    OR (target_agent IS NULL AND NOT EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent = ANY($1::text[]))))`;
+  private static readonly HELD_BY_OTHERS = 'locked_by IS NOT NULL AND NOT (locked_by = ANY($1::text[])) AND lock_expires_at > $2';
+
+  async queue(handles: string[], now: string, limit: number, skipHeld: boolean) {
+    return (await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags WHERE ${PgFlagTx.MINE}
+        AND NOT ($4::boolean AND ${PgFlagTx.HELD_BY_OTHERS})
+      ORDER BY impact_rank, created_at, id LIMIT $3`, [handles, now, limit, skipHeld])).map(flagRow);
+  }
+
+  async queueCounts(handles: string[], now: string) {
+    const [row] = await this.rows<{ total: unknown; held: unknown }>(`SELECT count(*) AS total,
+        count(*) FILTER (WHERE ${PgFlagTx.HELD_BY_OTHERS}) AS held FROM flags WHERE ${PgFlagTx.MINE}`, [handles, now]);
+    return { total: num(row!.total), held: num(row!.held) };
+  }
+
+  async list(f: ListFilter) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+    if (f.status !== undefined) where.push(`status = ${p(f.status)}`);
+    if (f.broadcastOnly) where.push('target_agent IS NULL');
+    if (f.targets !== undefined) where.push(`target_agent = ANY(${p(f.targets)}::text[])`);
+    if (f.sources !== undefined) where.push(`source_agent = ANY(${p(f.sources)}::text[])`);
+    if (f.flagType !== undefined) where.push(`flag_type = ${p(f.flagType)}`);
+    if (f.impact !== undefined) where.push(`impact_level = ${p(f.impact)}`);
+    if (f.chainRoot !== undefined) {
+      where.push(`id IN (WITH RECURSIVE down(id, depth) AS (SELECT ${p(f.chainRoot)}::bigint, 0 UNION ALL
+        SELECT g.id, down.depth + 1 FROM flags g JOIN down ON g.chain_origin_id = down.id WHERE down.depth < ${p(f.maxChainDepth)}) SELECT id FROM down)`);
+    }
+    if (f.text !== undefined) {
+      // SQLite's LIKE ignores the case of ASCII letters; ILIKE ignores case.
+      const t = p(`%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(change_description ILIKE ${t} OR action_required ILIKE ${t} OR notes ILIKE ${t})`);
+    }
+    if (f.since !== undefined) where.push(`created_at >= ${p(f.since)}`);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [count] = await this.rows<{ n: unknown }>(`SELECT count(*) AS n FROM flags ${clause}`, params);
+    const rows = await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags ${clause} ORDER BY created_at DESC, id DESC
+      LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`, params);
+    return { total: num(count!.n), rows: rows.map(flagRow) };
+  }
+
+  async workable(now: string) {
+    const free = 'NOT coalesce(lock_expires_at > $1, false)';
+    return (await this.rows<WorkableRow>(`SELECT target_agent, workable, held, top_rank, oldest, next_expiry FROM (
+        SELECT target_agent,
+          count(*) FILTER (WHERE ${free}) AS workable,
+          count(*) FILTER (WHERE lock_expires_at > $1) AS held,
+          min(impact_rank) FILTER (WHERE ${free}) AS top_rank,
+          min(created_at) FILTER (WHERE ${free}) AS oldest,
+          min(lock_expires_at) FILTER (WHERE lock_expires_at > $1) AS next_expiry
+        FROM flags WHERE status = 'pending' GROUP BY target_agent) s
+      ORDER BY top_rank IS NULL, top_rank, workable DESC, target_agent NULLS FIRST`, [now]))
+      .map((r) => ({ ...r, workable: num(r.workable), held: num(r.held), top_rank: numOrNull(r.top_rank) }));
+  }
+
+  /** No cheap mark of "anything changed" across servers: the workable summary is read each time. */
+  async changeMark() {
+    return null;
+  }
+}
+
+function isConnectionError(err: unknown): boolean {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  const message = String((err as { message?: unknown } | null)?.message ?? '');
+  return code.startsWith('08') || code.startsWith('57P') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)
+    || /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error/i.test(message);
+}
+
+/** PostgreSQL's SQLSTATE classes for a write the store could not take, and what each means to the caller. */
+const PG_FAILURES: [prefix: string, rule: string, says: string][] = [
+  ['53', 'disk_full', 'the server ran out of a resource (disk, memory or connections)'],
+  ['25006', 'read_only', 'the server is read-only (a standby, or default_transaction_read_only)'],
+  ['40', 'busy', 'the transaction was rolled back by the server (a deadlock or serialization failure)'],
+  ['55P03', 'busy', 'a lock was not granted in time'],
+  ['57014', 'busy', 'the statement timed out'],
+  ['XX', 'corrupt', 'the server reported an internal error'],
+  ['58', 'io_error', 'the server reported an I/O error'],
+  ['42501', 'read_only', 'the database role may not write these tables'],
+];
+
+/** The 'store' refusal for an error PostgreSQL (or the connection to it) raised, or undefined for any other error. */
+export function pgStoreFailure(err: unknown): CoordinatorError | undefined {
+  if (err instanceof CoordinatorError || !(err instanceof Error)) return undefined;
+  const code = String((err as { code?: unknown }).code ?? '');
+  if (isConnectionError(err)) {
+    return new CoordinatorError('store', `the connection to PostgreSQL failed (${code || err.message}); nothing was stored, try again once the server is reachable`, {
+      rule: 'connection', pg_code: code || null,
+    });
+  }
+  const hit = PG_FAILURES.find(([prefix]) => code.startsWith(prefix));
+  if (!hit) return undefined;
+  const [, rule, says] = hit;
+  return new CoordinatorError('store', `the database refused the write (${code}: ${says}); nothing was stored, try again once it is fixed`, { rule, pg_code: code });
+}

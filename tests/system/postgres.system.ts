@@ -1,0 +1,187 @@
+// The PostgreSQL store on a real server (a throwaway cluster that scripts/test-system.mjs makes and
+// removes; its URL is in COORDINATOR_TEST_PG): the multi-process torture of tests/torture/processes
+// on PostgreSQL, and LISTEN/NOTIFY between servers.
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlagService } from '../../src/flags/service.js';
+import type { FlagChange } from '../../src/flags/store.js';
+import { poolConnector } from '../../src/store/postgres/connect.js';
+import { PostgresFlagStore } from '../../src/store/postgres/flags.js';
+import { allowManyPendingWrites, assertBuilt, EMPTY_HOME, SERVER, spawnServer } from '../helpers/spawn.js';
+import { flagInput } from '../helpers/tmp.js';
+
+allowManyPendingWrites();
+
+const BASE = process.env.COORDINATOR_TEST_PG;
+if (!BASE) throw new Error('COORDINATOR_TEST_PG is not set: run these tests with npm run test:system (it starts a throwaway PostgreSQL)');
+
+const admin = new pg.Client({ connectionString: BASE });
+let n = 0;
+/** A fresh database on the throwaway cluster, and its URL. */
+async function freshDb(): Promise<{ url: string; q: (sql: string) => Promise<any[]> }> {
+  const name = `coord_${process.pid}_${++n}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const u = new URL(BASE!);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  clients.push(client);
+  return { url, q: async (sql) => (await client.query(sql)).rows };
+}
+const clients: pg.Client[] = [];
+
+beforeAll(async () => {
+  assertBuilt();
+  await admin.connect();
+});
+afterAll(async () => {
+  for (const c of clients) await c.end().catch(() => undefined);
+  await admin.end();
+});
+
+const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
+
+describe('8 server processes on one PostgreSQL', () => {
+  it('store exactly 4,000 flags from 8 x 500 simultaneous create_flag calls, with zero errors', async () => {
+    const { url, q } = await freshDb();
+    const servers = await Promise.all(Array.from({ length: 8 }, () => spawnServer(['--db', url, '--no-bundled-agents'])));
+    try {
+      const results = await Promise.all(servers.map((s, p) => Promise.all(Array.from({ length: 500 }, (_x, i) =>
+        s.client.callTool({ name: 'create_flag', arguments: flagInput({ source_agent: `@proc.p${p}`, context: { p, n: i } }) }) as Promise<CallToolResult>))));
+      const errors = results.flat().filter((r) => r.isError).map(text);
+      expect(errors).toEqual([]);
+      expect(Number((await q('SELECT count(*) AS n FROM flags'))[0].n)).toBe(4000);
+      expect(Number((await q(`SELECT count(DISTINCT (context::jsonb->>'p') || ':' || (context::jsonb->>'n')) AS n FROM flags`))[0].n)).toBe(4000);
+      expect(Number((await q(`SELECT count(*) AS n FROM flag_history WHERE action = 'created'`))[0].n)).toBe(4000);
+      expect(await q('SELECT version FROM schema_version ORDER BY version')).toEqual([{ version: 6 }]);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
+  it('give exactly one winner in each of 200 rounds of 8 agents racing for one lock', async () => {
+    const { url, q } = await freshDb();
+    const servers = await Promise.all(Array.from({ length: 8 }, () => spawnServer(['--db', url, '--no-bundled-agents'])));
+    try {
+      const winners: number[] = [];
+      for (let round = 0; round < 200; round++) {
+        const created = (await servers[round % 8]!.client.callTool({ name: 'create_flag', arguments: flagInput() })) as CallToolResult;
+        const id = (created.structuredContent as { flag_id: number }).flag_id;
+        const attempts = (await Promise.all(servers.map((s, p) => s.client.callTool({ name: 'lock_flag', arguments: { id, agent: `@racer.r${p}` } })))) as CallToolResult[];
+        const won = attempts.flatMap((r, p) => (r.isError ? [] : [p]));
+        expect(won, `round ${round}`).toHaveLength(1);
+        for (const lost of attempts.filter((r) => r.isError)) expect(JSON.parse(text(lost))).toMatchObject({ rule: 'locked_by_other', holder: `@racer.r${won[0]}` });
+        winners.push(won[0]!);
+      }
+      expect(new Set(winners).size).toBeGreaterThan(1);
+      expect(Number((await q(`SELECT count(*) AS n FROM flag_history WHERE action = 'locked'`))[0].n)).toBe(200);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
+  it('record each agent\'s acknowledgement of a broadcast once while 8 agents acknowledge 20 broadcasts at once, each twice', async () => {
+    const { url, q } = await freshDb();
+    const servers = await Promise.all(Array.from({ length: 8 }, () => spawnServer(['--db', url, '--no-bundled-agents'])));
+    try {
+      const ids: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const created = (await servers[i % 8]!.client.callTool({ name: 'create_flag', arguments: flagInput({ target_agent: null, source_agent: '@lead' }) })) as CallToolResult;
+        ids.push((created.structuredContent as { flag_id: number }).flag_id);
+      }
+      const acks = servers.flatMap((s, p) => ids.flatMap((id) => [0, 1].map(() =>
+        s.client.callTool({ name: 'complete_flag', arguments: { id, agent: `@agent.a${p}`, notes: `seen by a${p}` } }) as Promise<CallToolResult>)));
+      const results = await Promise.all(acks);
+      expect(results.filter((r) => r.isError).map(text)).toEqual([]);
+      expect(Number((await q('SELECT count(*) AS n FROM flag_acks'))[0].n)).toBe(20 * 8);
+      expect(Number((await q(`SELECT count(*) AS n FROM flag_history WHERE action = 'acknowledged'`))[0].n)).toBe(20 * 8);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+});
+
+/** A server driven over raw stdio, so that it can be killed mid-stream. */
+function rawServer(url: string) {
+  const child = spawn(process.execPath, [SERVER, '--db', url, '--no-bundled-agents'], { env: { HOME: EMPTY_HOME, PATH: process.env.PATH ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const answers = new Map<number, { isError?: boolean; structuredContent?: { flag_id: number } }>();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    let msg: { id?: number; result?: { isError?: boolean; structuredContent?: { flag_id: number } } };
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (typeof msg.id === 'number' && msg.result) answers.set(msg.id, msg.result);
+  });
+  child.stderr.resume();
+  const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
+  send({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'storm', version: '1' } } });
+  send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  return { child, answers, send };
+}
+
+describe('kill -9 of servers in the middle of a write storm on PostgreSQL', () => {
+  it('keeps every create that was answered, 5 times over, with 2 servers writing and one killed each time', async () => {
+    const { url, q } = await freshDb();
+    let nextId = 1;
+    const acknowledged: { flag: number; tag: string }[] = [];
+    for (let run = 0; run < 5; run++) {
+      const pair = [rawServer(url), rawServer(url)];
+      const sent: Record<number, string> = {};
+      for (let i = 0; i < 300; i++) {
+        const id = nextId++;
+        sent[id] = `run${run}-req${i}`;
+        pair[i % 2]!.send({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'create_flag', arguments: flagInput({ context: { tag: sent[id] } }) } });
+      }
+      const victim = pair[0]!;
+      const target = 20 + Math.floor(Math.random() * 100);
+      await expect.poll(() => [...victim.answers.keys()].filter((k) => k > 0).length, { timeout: 60_000, interval: 5 }).toBeGreaterThanOrEqual(target);
+      victim.child.kill('SIGKILL');
+      await new Promise((r) => victim.child.once('exit', r));
+      // The survivor finishes its half, then ends as a client closing stdin would end it.
+      await expect.poll(() => [...pair[1]!.answers.keys()].filter((k) => k > 0).length, { timeout: 60_000, interval: 20 }).toBe(150);
+      pair[1]!.child.stdin.end();
+      await new Promise((r) => pair[1]!.child.once('exit', r));
+      for (const s of pair) {
+        for (const [id, result] of s.answers) {
+          if (id > 0 && !result.isError && result.structuredContent) acknowledged.push({ flag: result.structuredContent.flag_id, tag: sent[id]! });
+        }
+      }
+      const stored = new Map((await q(`SELECT id, context::jsonb->>'tag' AS tag FROM flags`)).map((r) => [Number(r.id), r.tag as string]));
+      for (const a of acknowledged) expect(stored.get(a.flag), `flag #${a.flag} was acknowledged`).toBe(a.tag);
+      // Nothing half-made: every flag has its 'created' history entry.
+      expect(Number((await q(`SELECT count(*) AS n FROM flags f WHERE NOT EXISTS (SELECT 1 FROM flag_history h WHERE h.flag_id = f.id AND h.action = 'created')`))[0].n)).toBe(0);
+    }
+    expect(acknowledged.length).toBeGreaterThan(5 * 150);
+  });
+});
+
+describe('LISTEN/NOTIFY between servers', () => {
+  it('tells every store on the server of a flag written by another, at commit, and nothing of a refused write', async () => {
+    const { url } = await freshDb();
+    const a = await PostgresFlagStore.open(poolConnector(url));
+    const b = await PostgresFlagStore.open(poolConnector(url));
+    try {
+      const seen: FlagChange[] = [];
+      b.onChange((c) => seen.push(c));
+      await b.ready();
+      const writer = new FlagService(a);
+      const flag = await writer.create(flagInput({ target_agent: '@frontend.react' }));
+      await writer.lock(flag.id, '@frontend.react');
+      await expect(writer.lock(flag.id, '@someone.else')).rejects.toMatchObject({ code: 'conflict' });
+      await expect.poll(() => seen.length, { timeout: 5000 }).toBe(2);
+      expect(seen).toEqual([
+        { flag_id: flag.id, action: 'created', target_agent: '@frontend.react' },
+        { flag_id: flag.id, action: 'locked', target_agent: '@frontend.react' },
+      ]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
