@@ -49,7 +49,7 @@ describe('implicit conversions the source allowed, made explicit', () => {
     const r = await load(`CREATE TABLE emp (id NUMBER(6) PRIMARY KEY, active CHAR(1));
       CREATE VIEW act AS SELECT e.id FROM emp e WHERE e.active = 1;`, 'oracle',
     ["INSERT INTO emp VALUES (1, '1'), (2, '0'), (3, '1')"]);
-    expect(view(r, 'act')).toContain("e.active = '1'");
+    expect(view(r, 'act')).toContain('e.active::numeric = 1');
     expect(await rows('SELECT id FROM act ORDER BY id')).toEqual([{ id: 1 }, { id: 3 }]);
   });
 
@@ -64,7 +64,7 @@ CREATE VIEW dbo.Big AS SELECT Id FROM dbo.Emp WHERE Code > 5
 GO
 CREATE VIEW dbo.Few AS SELECT Id FROM dbo.Emp WHERE Active IN (1, 2)
 GO`, 'sqlserver', ["INSERT INTO emp VALUES (1, '1', '10'), (2, '0', '9'), (3, '2', '3')"]);
-    expect(view(r, 'act')).toContain("Active = '1'");
+    expect(view(r, 'act')).toContain('Active::numeric = 1');
     expect(view(r, 'big')).toContain('Code::numeric > 5');
     expect(await rows('SELECT id FROM act')).toEqual([{ id: 1 }]);
     expect(await rows('SELECT id FROM big ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
@@ -75,7 +75,7 @@ GO`, 'sqlserver', ["INSERT INTO emp VALUES (1, '1', '10'), (2, '0', '9'), (3, '2
     // Oracle SQL ref, "Implicit Data Conversion": the character column is converted to NUMBER, so '1' IN (0, 1)
     // holds and '10' >= 2 holds (as text, '10' >= '2' would not).
     const r = await load(`CREATE TABLE t (id NUMBER(6) PRIMARY KEY, active CHAR(1) CHECK (active IN (0, 1)), code VARCHAR2(5), CONSTRAINT code_min CHECK (code >= 2));`, 'oracle');
-    expect(r.ddl).toContain("CHECK (active IN ('0', '1'))");
+    expect(r.ddl).toContain('CHECK (active::numeric IN (0, 1))');
     expect(r.ddl).toContain('CHECK (code::numeric >= 2)');
     await pg.exec("INSERT INTO t VALUES (1, '1', '10'), (2, '0', '2')");
     await expect(pg.exec("INSERT INTO t VALUES (3, '5', '10')")).rejects.toThrow(/check constraint/);

@@ -176,6 +176,12 @@ export class Converter {
   private tailComments: string[] = [];
   /** INSERT statements, converted in finish() once every table is known. */
   private inserts: InsertStmt[] = [];
+  /**
+   * Each INSERT's table as it stood when the INSERT ran: the table (which a later RENAME TABLE
+   * renames) and its columns in their order then (a later ADD COLUMN ... AFTER or DROP COLUMN
+   * changes the final list; a positional INSERT means the columns of its own moment).
+   */
+  private insertTables = new Map<InsertStmt, { table: TableModel; columns: TableModel['columns'] }>();
   private schemas = new Set<string>();
   private lowered = new Set<string>();
   private src = '';
@@ -306,7 +312,11 @@ export class Converter {
       case 'unsupported':
         return this.unsupported(st);
       case 'insert':
-        this.inserts.push(st, ...(st.also ?? []));
+        for (const one of [st, ...(st.also ?? [])]) {
+          this.inserts.push(one);
+          const t = this.tables.get(this.qnameKey(one.table));
+          if (t) this.insertTables.set(one, { table: t, columns: [...t.columns] });
+        }
         return;
     }
   }
@@ -433,8 +443,24 @@ export class Converter {
   private addColumn(t: TableModel, def: ColumnDef): ColModel {
     const obj = `${t.src}.${def.name.name}`;
     this.found('column', obj);
+    // MySQL's ADD COLUMN ... AFTER x / FIRST: the table is written whole at the end, so the column
+    // takes its place there (and a positional INSERT after it fills the columns in that order).
+    let at = -1;
+    const where = def.dropped.findIndex((d) => / \(column position\)$/.test(d));
+    if (where >= 0) {
+      const after = /^AFTER (.+) \(column position\)$/.exec(def.dropped[where]!);
+      if (!after) at = 0;
+      else {
+        const i = t.columns.findIndex((c) => c.name === pgName(after[1]!));
+        if (i >= 0) at = i + 1;
+      }
+      if (at >= 0) def.dropped.splice(where, 1);
+    }
     const col = this.buildColumn(t, def, obj);
-    t.columns.push(col);
+    if (at >= 0) {
+      t.columns.splice(at, 0, col);
+      this.change(obj, at === 0 ? 'FIRST' : `AFTER ${t.columns[at - 1]!.src}`, `column ${at + 1} of ${t.name}`, 'column position kept: the table is created with its final column order');
+    } else t.columns.push(col);
     return col;
   }
 
@@ -1422,13 +1448,23 @@ export class Converter {
     const utc = this.dialect === 'mysql' && this.inserts.length > 0 && /SET\s+TIME_ZONE\s*=\s*'\+00:00'/i.test(this.src);
     const done: { sql: string; table?: TableModel; explicit: boolean; generates: boolean }[] = [];
     for (const st of this.inserts) {
-      const key = this.qnameKey(st.table);
-      const t = this.tables.get(key);
+      const then = this.insertTables.get(st);
+      const t = then?.table ?? this.tables.get(this.qnameKey(st.table));
       const known = t && !t.stub && !t.like ? t : undefined;
       const name = known?.name ?? pgName(st.table.name.name);
       const obj = known?.src ?? st.table.name.name;
       try {
-        const res = convertInsert(st, known, name, this.dialect, (n) => this.q(n), utc);
+        let model: TableModel | undefined = known;
+        if (known && then && !st.columns) {
+          // A positional INSERT fills the columns of its own moment, in their order then.
+          const gone = then.columns.filter((c) => !known.columns.includes(c));
+          if (gone.length) {
+            throw new DataError(`the INSERT gives values by position for column${gone.length === 1 ? '' : 's'} ${gone.map((c) => c.name).join(', ')}, which a later statement drops`,
+              'Load these rows before the ALTER TABLE that drops the column (or name the columns and leave the dropped one out)');
+          }
+          model = { ...known, columns: then.columns };
+        }
+        const res = convertInsert(st, model, name, this.dialect, (n) => this.q(n), utc);
         done.push({ sql: res.sql, table: known, explicit: res.explicitIdentity, generates: res.generatesIdentity });
         const s = stats.get(name) ?? { src: obj, statements: 0, rows: 0, rules: new Map(), table: known };
         s.statements++;
@@ -1445,9 +1481,15 @@ export class Converter {
     }
     // Explicit values do not advance an identity (MySQL's AUTO_INCREMENT and SQL Server's IDENTITY_INSERT
     // do): move it past the largest value after such a statement when a later one lets it generate, and at the end.
+    // The next value is past the loaded rows and never before the identity's own start (MySQL's
+    // AUTO_INCREMENT=100 or IDENTITY(1000,1) with a few explicit low ids still gives 100 or 1000 next);
+    // setval(seq, v, false) makes v itself the next value.
     const reset = (t: TableModel) => t.columns.filter((c) => c.identity).map((c) => {
       const col = quoteIdent(c.name);
-      return `SELECT setval(pg_get_serial_sequence(${quoteLiteral(this.q(t.name))}, ${quoteLiteral(c.name)}), max(${col})) FROM ${this.q(t.name)} HAVING max(${col}) IS NOT NULL`;
+      const down = (c.identity!.increment ?? '').trim().startsWith('-');
+      const start = /^[-+]?\d+$/.test((c.identity!.start ?? '').trim()) ? c.identity!.start!.trim() : down ? '-1' : '1';
+      const [agg, pick, past] = down ? ['min', 'LEAST', '<='] : ['max', 'GREATEST', '>='];
+      return `SELECT setval(pg_get_serial_sequence(${quoteLiteral(this.q(t.name))}, ${quoteLiteral(c.name)}), ${pick}(${agg}(${col}), ${start}), ${agg}(${col}) ${past} ${start}) FROM ${this.q(t.name)} HAVING ${agg}(${col}) IS NOT NULL`;
     });
     done.forEach((d, k) => {
       out.push(d.sql);

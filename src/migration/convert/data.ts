@@ -279,6 +279,8 @@ function render(x: Folded, col: DataColumn | undefined, dialect: Dialect, count:
       if (x.k === 'bool') return x.v ? 'true' : 'false';
       const v = x.k === 'num' || x.k === 'str' ? x.v.trim() : x.k === 'bits' ? String(parseInt(x.v || '0', 2)) : x.k === 'hex' ? String(parseInt(x.v || '0', 16)) : undefined;
       if (v !== undefined && /^-?\d+(\.\d+)?$/.test(v)) {
+        // TINYINT(1) and BIT hold other numbers too; true would lose them (and a view testing = 2).
+        if (Number(v) !== 0 && Number(v) !== 1) throw new Unconvertible(`${v} in a column converted to boolean (only 0 and 1 map to false and true; keep the column an integer to load it)`);
         count('0/1 into a boolean column -> false/true');
         return Number(v) !== 0 ? 'true' : 'false';
       }

@@ -233,17 +233,17 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
           break;
       }
       // A character column compared with an integer: the source converts the column to a number
-      // (Oracle: implicit data conversion; SQL Server: int outranks char); PostgreSQL has no
-      // character = integer operator. Equality compares with the number's text, order as numbers.
+      // (Oracle: implicit data conversion; SQL Server: int outranks char; MySQL: string to number),
+      // so '01', ' 1' and '1.0' all equal 1; PostgreSQL has no character = integer operator. The
+      // column is cast to numeric: a value that is not a number fails the query, as it does in
+      // Oracle (ORA-01722) and SQL Server (MySQL would read it as 0).
       if (['=', '<>', '!=', '^=', '<', '>', '<=', '>='].includes(e.op)) {
         const typed = charVsNumber(e.l, e.r, ctx) ?? charVsNumber(e.r, e.l, ctx);
         if (typed) {
           const [col, num] = typed;
-          const eq = ['=', '<>', '!=', '^='].includes(e.op);
-          note(ctx, eq ? 'a character column compared with a number -> compared with the number as text' : 'a character column compared with a number by < or > -> ::numeric');
-          const c = eq ? p(col) : `${p(col)}::numeric`;
-          const n = eq ? quoteLiteral((num as { v: string }).v) : p(num);
-          return col === e.l ? `${c} ${op} ${n}` : `${n} ${op} ${c}`;
+          note(ctx, 'a character column compared with a number -> the column as ::numeric, as the source converts it');
+          const c = `${p(col)}::numeric`;
+          return col === e.l ? `${c} ${op} ${p(num)}` : `${p(num)} ${op} ${c}`;
         }
       }
       // bit/tinyint(1) columns became boolean: compare them with TRUE/FALSE, not 1/0
@@ -275,9 +275,12 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
       return `${wrap(e.l)} ${op} ${wrap(e.r)}`;
     }
     case 'in': {
-      const quote = e.list.every((x) => x.t === 'num' || x.t === 'str') && e.list.some((x) => charVsNumber(e.e, x, ctx));
-      if (quote) note(ctx, 'a character column compared with numbers (IN) -> compared with the numbers as text');
-      return `${p(e.e)} ${e.not ? 'NOT IN' : 'IN'} (${e.list.map((x) => (quote && x.t === 'num' ? quoteLiteral(x.v) : boolLiteral(x, e.e, ctx) ?? p(x))).join(', ')})`;
+      const numeric = e.list.every((x) => x.t === 'num') && e.list.some((x) => charVsNumber(e.e, x, ctx));
+      if (numeric) {
+        note(ctx, 'a character column compared with numbers (IN) -> the column as ::numeric, as the source converts it');
+        return `${p(e.e)}::numeric ${e.not ? 'NOT IN' : 'IN'} (${e.list.map((x) => p(x)).join(', ')})`;
+      }
+      return `${p(e.e)} ${e.not ? 'NOT IN' : 'IN'} (${e.list.map((x) => boolLiteral(x, e.e, ctx) ?? p(x)).join(', ')})`;
     }
     case 'between':
       return `${p(e.e)} ${e.not ? 'NOT BETWEEN' : 'BETWEEN'} ${p(e.lo)} AND ${p(e.hi)}`;

@@ -481,16 +481,21 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
       emit(k, quoteLiteral(t.text));
       continue;
     }
-    // A character column compared with an integer: compared as text (= <> and IN), as a number for < >.
+    // A character column compared with an integer: the source converts the column to a number
+    // ('01', ' 1' and '1.0' equal 1), so the column is cast to numeric; IN lists mixing strings and
+    // numbers compare as text.
     if (strColAt(k) && !isP(toks[k + 1], '.') && !opAt(k - 1, ...MATH) && !opAt(k + 1, ...MATH)) {
       const numAt = (j: number) => (toks[j]?.kind === 'number' && !opAt(j + 1, ...MATH) && !isP(toks[j + 1], '.') ? j : -1);
       const lit = opAt(k + 1, ...CMP) ? numAt(k + 2) : -1;
       const litBefore = opAt(k - 1, ...CMP) && toks[k - 2]?.kind === 'number' && !opAt(k - 3, ...MATH) ? k - 2 : -1;
-      if (lit >= 0 && /^\d+$/.test(toks[lit]!.text)) {
-        quoteNum.add(lit);
-        note("a character column compared with a number -> compared with the number as text ('1'), which the source's implicit conversion matched (values such as '01' or ' 1' would no longer match)");
-      } else if (isW(toks[k + 1], 'IN') || (isW(toks[k + 1], 'NOT') && isW(toks[k + 2], 'IN'))) {
-        const open = isW(toks[k + 1], 'IN') ? k + 2 : k + 3;
+      const inOpen = isW(toks[k + 1], 'IN') ? k + 2 : isW(toks[k + 1], 'NOT') && isW(toks[k + 2], 'IN') ? k + 3 : -1;
+      const inItems = inOpen >= 0 && isP(toks[inOpen], '(') ? Cursor.splitCommas(toks.slice(inOpen + 1, matchParen(toks, inOpen))) : undefined;
+      if ((lit >= 0 && /^\d+$/.test(toks[lit]!.text)) || (inItems && inItems.every((x) => x.length === 1 && x[0]!.kind === 'number'))) {
+        note('a character column compared with a number -> the column as ::numeric, as the source converts it');
+        emit(k, `${t.kind === 'qident' ? quoteIdent(pgName(t.value)) : t.text}::numeric`);
+        continue;
+      } else if (inOpen >= 0) {
+        const open = inOpen;
         if (isP(toks[open], '(')) {
           const close = matchParen(toks, open);
           const items = Cursor.splitCommas(toks.slice(open + 1, close));
