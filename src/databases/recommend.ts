@@ -183,7 +183,7 @@ export class Recommender {
     const latency = req.latency_ms ?? (req.transactions || req.workloads?.includes('oltp') ? INTERACTIVE_MS : undefined);
     if (req.latency_ms === undefined && latency !== undefined) assumptions.push(`latency_ms not given: transactional work assumed interactive (${INTERACTIVE_MS} ms)`);
     if (req.deployment === undefined) assumptions.push('deployment not given: a server shared by several application instances assumed, so embedded libraries rank lower');
-    const writes = req.writes_per_second ?? (req.reads_per_second !== undefined && ratio !== undefined && ratio < 1 ? (req.reads_per_second * (1 - ratio)) / ratio : undefined);
+    const writes = req.writes_per_second ?? (req.reads_per_second !== undefined && ratio !== undefined && ratio > 0 && ratio < 1 ? (req.reads_per_second * (1 - ratio)) / ratio : undefined);
     if (req.writes_per_second === undefined && writes !== undefined) assumptions.push(`writes_per_second derived from reads and ratio: about ${Math.round(writes)}`);
 
     const ranked: Scored[] = [];

@@ -276,3 +276,11 @@ describe('review regressions: rows and comparisons keep the source meaning', () 
     expect(await rows('SELECT id FROM ev')).toEqual([{ id: 1 }]);
   });
 });
+
+describe('review regressions: bit values', () => {
+  it('a hex literal into BIT(3) is its number in bits, not a padded byte', async () => {
+    // MySQL 8 ref, Bit-Value Type: BIT(M) stores M-bit values; 0x3 is the number 3 (bits 11).
+    await load('CREATE TABLE b3 (id int primary key, bi bit(3));\nINSERT INTO b3 VALUES (2,0x3),(3,5);', 'mysql');
+    expect(await rows('SELECT id, bi::text AS v FROM b3 ORDER BY id')).toEqual([{ id: 2, v: '11' }, { id: 3, v: '101' }]);
+  });
+});

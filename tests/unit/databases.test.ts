@@ -378,3 +378,14 @@ describe('patterns and memory sizing', () => {
     expect(() => sizeMemory({ system: 'redis', ram_gb: -1 })).toThrow(/ram_gb must be/);
   });
 });
+
+describe('review regressions: the recommender', () => {
+  it('a write-only ratio with reads given derives no write rate and scores every system with a number', () => {
+    // read_write_ratio 0:100 says nothing is read, so reads cannot give the writes (no division by zero)
+    const r = recommender.recommend({ workloads: ['oltp'], reads_per_second: 0, read_write_ratio: '0:100' }, 5);
+    const text = JSON.stringify(r);
+    expect(text).not.toMatch(/NaN|"score":null/);
+    expect(r.ranked.length).toBeGreaterThan(0);
+    for (const x of r.ranked) expect(Number.isFinite(x.score)).toBe(true);
+  });
+});

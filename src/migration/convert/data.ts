@@ -306,7 +306,8 @@ function render(x: Folded, col: DataColumn | undefined, dialect: Dialect, count:
       const bits = x.k === 'bits' ? x.v : x.k === 'hex' ? hexToBits(x.v) : x.k === 'num' && /^\d+$/.test(x.v) ? BigInt(x.v).toString(2) : undefined;
       if (bits !== undefined) {
         if (x.k !== 'bits') count('number into a bit column -> B\'...\' (its binary digits)');
-        return `B'${bits}'`;
+        // MySQL's BIT is a number: 0x3 is 11, not the byte 00000011 (which a bit(3) column refuses)
+        return `B'${bits.replace(/^0+(?=[01])/, '')}'`;
       }
       break;
     }
