@@ -284,3 +284,11 @@ describe('review regressions: bit values', () => {
     expect(await rows('SELECT id, bi::text AS v FROM b3 ORDER BY id')).toEqual([{ id: 2, v: '11' }, { id: 3, v: '101' }]);
   });
 });
+
+describe('review regressions: statements that change loaded rows', () => {
+  it('UPDATE, DELETE and TRUNCATE after the INSERTs are action items (the loaded rows would differ), not silent skips', () => {
+    const r = convertSchema('CREATE TABLE a (id int primary key, v int);\nINSERT INTO a VALUES (1, 1), (2, 2);\nUPDATE a SET v = 7 WHERE id = 1;\nDELETE FROM a WHERE id = 2;\nTRUNCATE TABLE a;', 'mysql');
+    expect(r.action_items.map((x) => x.object)).toEqual(['UPDATE statement', 'DELETE statement', 'TRUNCATE statement']);
+    expect(r.skipped.filter((x) => /^(UPDATE|DELETE|TRUNCATE)/i.test(x.statement))).toEqual([]);
+  });
+});

@@ -69,7 +69,10 @@ export class DdlParser extends Cursor {
       case 'DELETE':
       case 'MERGE':
       case 'UPSERT':
-        return skip('data statement: load data with a migration tool (pgloader, ora2pg, AWS DMS), not with the schema');
+        // It changes the rows an INSERT of the script loads: leaving it out silently would load other data.
+        if (hidden) return skip('');
+        return this.unsupported('data', `${this.peek()!.upper} statement`, 'data', `${this.peek()!.upper} is not converted: the rows loaded from this script's INSERT statements would differ from the source's`,
+          'Run the statement by hand after the load (or load the data with a migration tool: pgloader, ora2pg, AWS DMS)', 'simple');
       case 'SELECT':
       case 'WITH':
         return skip('query, not schema');
@@ -105,7 +108,9 @@ export class DdlParser extends Cursor {
       case 'DROP':
         return skip('DROP in the source script: the converted script creates every object fresh');
       case 'TRUNCATE':
-        return skip('data statement');
+        if (hidden) return skip('');
+        return this.unsupported('data', 'TRUNCATE statement', 'data', "TRUNCATE is not converted: the rows loaded from this script's INSERT statements would differ from the source's",
+          'Run TRUNCATE by hand after the load if the rows should go', 'simple');
       case 'GRANT':
       case 'REVOKE':
       case 'DENY':
