@@ -1,8 +1,8 @@
-import { readdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertSchema } from '../../src/migration/convert/index.js';
-import { DDL_DIR, ddl } from '../helpers/fixtures.js';
+import { DDL_CORPORA, loose, sourceForeignKeys, sourceTables } from '../helpers/ddl-shape.js';
+import { ddl } from '../helpers/fixtures.js';
 
 /*
  * Issue 17, "done when": every DDL corpus in tests/fixtures loads with zero errors in PostgreSQL
@@ -12,32 +12,7 @@ import { DDL_DIR, ddl } from '../helpers/fixtures.js';
  * foreign key the source declares must exist too.
  */
 
-const DIALECT_OF: Record<string, 'mysql' | 'oracle' | 'sqlserver'> = { mysql: 'mysql', oracle: 'oracle', sqlserver: 'sqlserver' };
-const corpora = readdirSync(DDL_DIR)
-  .map((file) => ({ file, dialect: DIALECT_OF[/\.(\w+)\.sql$/.exec(file)?.[1] ?? ''] }))
-  .filter((c): c is { file: string; dialect: 'mysql' | 'oracle' | 'sqlserver' } => c.dialect !== undefined);
-
-/** A script without its comments (line comments, block comments and SQL*Plus REM lines). */
-const uncommented = (sql: string): string =>
-  sql.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ').replace(/^\s*rem(?:ark)?\b[^\n]*/gim, ' ');
-
-/** Names compared loosely: lower case, letters and digits only (the converter lower-cases and may replace other characters). */
-const loose = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-/** Table names a source script creates (the last part of a qualified name). */
-function sourceTables(sql: string): string[] {
-  const names = new Set<string>();
-  const part = '(?:`[^`]+`|"[^"]+"|\\[[^\\]]+\\]|[\\w$#]+)';
-  const re = new RegExp(`(?<!GRANT\\s)\\bCREATE\\s+(?:GLOBAL\\s+TEMPORARY\\s+|TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?((?:${part}\\s*\\.\\s*)*${part})`, 'gi');
-  for (const m of uncommented(sql).matchAll(re)) {
-    const parts = m[1]!.match(new RegExp(part, 'g'))!;
-    names.add(loose(parts[parts.length - 1]!.replace(/^[`"[]|[`"\]]$/g, '')));
-  }
-  return [...names];
-}
-
-/** Foreign keys a source script declares: each FOREIGN KEY clause (inline REFERENCES excluded). */
-const sourceForeignKeys = (sql: string): number => (uncommented(sql).replace(/'(?:[^']|'')*'/g, "''").match(/\bFOREIGN\s+KEY\b/gi) ?? []).length;
+const corpora = DDL_CORPORA;
 
 let pg: PGlite;
 beforeAll(async () => {

@@ -2,37 +2,16 @@
 // tests/fixtures, converted, loads into the throwaway PostgreSQL cluster that
 // scripts/test-system.mjs starts (Debian's PostgreSQL, 15 on bookworm; its URL is in
 // COORDINATOR_TEST_PG), each in a database of its own, with every source table and foreign key present.
-import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertSchema } from '../../src/migration/convert/index.js';
-import { DDL_DIR, ddl } from '../helpers/fixtures.js';
+import { DDL_CORPORA, loose, sourceForeignKeys, sourceTables } from '../helpers/ddl-shape.js';
+import { ddl } from '../helpers/fixtures.js';
 
 const BASE = process.env.COORDINATOR_TEST_PG;
 if (!BASE) throw new Error('COORDINATOR_TEST_PG is not set: run these tests with npm run test:system (it starts a throwaway PostgreSQL)');
 
-const DIALECTS = { mysql: 'mysql', oracle: 'oracle', sqlserver: 'sqlserver' } as const;
-const corpora = readdirSync(DDL_DIR).flatMap((file) => {
-  const dialect = DIALECTS[/\.(\w+)\.sql$/.exec(file)?.[1] as keyof typeof DIALECTS];
-  return dialect ? [{ file, dialect }] : [];
-});
-
-const uncommented = (sql: string): string =>
-  sql.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ').replace(/^\s*rem(?:ark)?\b[^\n]*/gim, ' ');
-const loose = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-const PART = '(?:`[^`]+`|"[^"]+"|\\[[^\\]]+\\]|[\\w$#]+)';
-
-/** Table names a source script creates (the last part of a qualified name), compared loosely. */
-function sourceTables(sql: string): string[] {
-  const re = new RegExp(`(?<!GRANT\\s)\\bCREATE\\s+(?:GLOBAL\\s+TEMPORARY\\s+|TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?((?:${PART}\\s*\\.\\s*)*${PART})`, 'gi');
-  const out = new Set<string>();
-  for (const m of uncommented(sql).matchAll(re)) {
-    const parts = m[1]!.match(new RegExp(PART, 'g'))!;
-    out.add(loose(parts[parts.length - 1]!));
-  }
-  return [...out];
-}
-const sourceForeignKeys = (sql: string): number => (uncommented(sql).replace(/'(?:[^']|'')*'/g, "''").match(/\bFOREIGN\s+KEY\b/gi) ?? []).length;
+const corpora = DDL_CORPORA;
 
 const admin = new pg.Client({ connectionString: BASE });
 let version = '';

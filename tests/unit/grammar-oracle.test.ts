@@ -3,58 +3,11 @@
 // back from PostgreSQL, a change, an action item or a skipped note), and loads the output in PGlite.
 // Expected values come from the Oracle SQL Language Reference (CREATE TABLE, CREATE SEQUENCE, data
 // types), the SQL*Plus reference and the PostgreSQL docs.
-import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertSchema, type ConversionResult } from '../../src/migration/convert/index.js';
+import { describe, expect, it } from 'vitest';
 import { ddl as fixture } from '../helpers/fixtures.js';
+import { action, type Case, colType, grammarHarness, rejects, rule, skippedFor } from '../helpers/grammar.js';
 
-let pg: PGlite;
-let n = 0;
-
-beforeAll(async () => {
-  pg = new PGlite();
-  await pg.waitReady;
-});
-
-afterAll(async () => {
-  await pg.close();
-});
-
-type Q = <T = Record<string, unknown>>(sql: string) => Promise<T[]>;
-
-/** Converts, checks nothing went unparsed, and loads the output into a schema of its own. */
-async function convertAndLoad(sql: string): Promise<{ r: ConversionResult; q: Q; schema: string }> {
-  const r = convertSchema(sql, 'oracle');
-  expect(r.unparsed, r.ddl).toEqual([]);
-  const schema = `ora${++n}`;
-  await pg.exec(`CREATE SCHEMA ${schema}; SET search_path TO ${schema};`);
-  await pg.exec(r.ddl); // throws on the first error PostgreSQL reports
-  const q: Q = async <T,>(s: string) => {
-    await pg.exec(`SET search_path TO ${schema}`);
-    const res = await pg.exec(s);
-    return (res[res.length - 1]?.rows ?? []) as T[];
-  };
-  return { r, q, schema };
-}
-
-const rule = (r: ConversionResult, text: string) => r.changes.some((c) => `${c.from} ${c.to} ${c.rule}`.includes(text));
-const action = (r: ConversionResult, category: string) => r.action_items.find((a) => a.category === category);
-const skippedFor = (r: ConversionResult, start: string) => r.skipped.find((s) => s.statement.startsWith(start));
-
-async function colType(q: Q, table: string, column: string): Promise<string> {
-  const [row] = await q<{ t: string }>(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = '${table}'::regclass AND attname = '${column}'`);
-  return row?.t ?? '(missing)';
-}
-
-async function rejects(q: Q, sql: string, msg: RegExp): Promise<void> {
-  await expect(q(sql)).rejects.toThrow(msg);
-}
-
-interface Case {
-  clause: string;
-  sql: string;
-  check: (r: ConversionResult, q: Q) => Promise<void> | void;
-}
+const convertAndLoad = grammarHarness('oracle', 'ora');
 
 const cases: Case[] = [
   {
