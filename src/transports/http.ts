@@ -56,9 +56,12 @@ export function isLoopback(host: string): boolean {
 /** The host name of a Host header value, lowercased, without its port ("[::1]:8080" -> "[::1]"). */
 function hostName(host: string): string {
   const h = host.trim().toLowerCase();
+  // A Host header is a host name or address and an optional port, nothing else (RFC 9110 section 7.2):
+  // anything with userinfo, a path or other characters matches no allowed name.
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(h)) return '\u0000invalid';
   if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
   const colon = h.lastIndexOf(':');
-  return colon > 0 && h.indexOf(':') === colon ? h.slice(0, colon) : h;
+  return colon > 0 ? h.slice(0, colon) : h;
 }
 
 /**
@@ -129,7 +132,7 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
   const loopback = isLoopback(options.host);
   const hosts = new Set((options.allowedHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean));
   if (loopback) for (const n of LOOPBACK_NAMES) hosts.add(n);
-  else if (options.host !== '0.0.0.0' && options.host !== '::') hosts.add(hostName(options.host));
+  else if (options.host !== '0.0.0.0' && options.host !== '::') hosts.add(options.host.includes(':') ? `[${options.host.toLowerCase()}]` : options.host.toLowerCase());
   const origins = new Set((options.allowedOrigins ?? []).map((o) => o.trim().toLowerCase().replace(/\/$/, '')).filter(Boolean));
   const sessions = new Map<string, Session>();
   let inFlight = 0;

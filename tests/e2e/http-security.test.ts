@@ -141,6 +141,9 @@ describe('the HTTP server refuses', () => {
     const r = await rawRequest(server.port, { headers: { ...MCP_HEADERS, host: 'evil.example.com', authorization: `Bearer ${agentA.token}` }, body: initializeBody() });
     expect(r.status).toBe(403);
     expect(r.json.error.message).toContain('Host "evil.example.com" is not allowed');
+    // a Host with userinfo is no host name (RFC 9110: host and port only), whatever it starts with
+    const tricky = await rawRequest(server.port, { headers: { ...MCP_HEADERS, host: 'localhost:80@evil.example.com', authorization: `Bearer ${agentA.token}` }, body: initializeBody() });
+    expect(tricky.status).toBe(403);
     await stillServing(before);
   });
 
