@@ -50,13 +50,16 @@ const tooLarge = (field: string, chars: number) =>
 export async function convertWithinLimits(req: ConvertRequest): Promise<ConvertReply> {
   try {
     const converted = convertSchema(req.ddl, req.from, req.schema === undefined ? {} : { schema: req.schema });
-    // an answer refused for its size is refused before the (slower) check in PostgreSQL
+    const unchecked = req.validate !== true;
+    if (unchecked) Object.assign(converted, { validation: { checked: false as const, reason: 'not requested (validate: false)' } });
+    // an answer refused for its size is refused before the (slower) check in PostgreSQL; without
+    // the check, this one measure is the answer's size
     const before = JSON.stringify(converted).length;
     if (before > req.maxAnswerChars) return { ok: false, tooLarge: before, summary: converted.summary };
     // the tables are read before the check: validation returns the result with its DDL rewritten
     const tables = convertedTables(converted);
-    const result = req.validate === true ? await validateConversion(converted) : Object.assign(converted, { validation: { checked: false as const, reason: 'not requested (validate: false)' } });
-    const chars = JSON.stringify(result).length;
+    const result = unchecked ? (converted as ConversionResult) : await validateConversion(converted);
+    const chars = unchecked ? before : JSON.stringify(result).length;
     if (chars > req.maxAnswerChars) return { ok: false, tooLarge: chars, summary: result.summary };
     // the tables ride beside the result: convertedTables() keeps them in a WeakMap, which a thread's reply does not carry
     return { ok: true, result, tables };
