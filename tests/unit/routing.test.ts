@@ -97,15 +97,16 @@ describe('the routing benchmark (tests/fixtures/routing: 260 dev tasks, 160 held
     results = await evaluateRouting({ rankers: ['ours', 'bm25'] });
   }, 120_000);
 
-  // Floors a little under the figures measured when the scorer was frozen (dev 91.5% top-1,
-  // 98.1% recall@5; held-out 82.5% and 91.9%, MRR 0.873, over batches a, b, d, e and f), so a
-  // regression fails and noise does not. The issue's targets (held-out 90% and 98%) are not met.
+  // Floors a little under the figures measured when the scorer was frozen (dev 91.6% top-1,
+  // 98.4% recall@5 over batches a-e and h; held-out 86.8% and 93.6%, MRR 0.904, over batches a, b,
+  // d, e, f and g, g scored once after the freeze), so a regression fails and noise does not. The
+  // issue's targets (held-out 90% and 98%) are not met.
   it('keeps top-1 and recall@5 above their floors on both splits', () => {
     expect(results.ours.dev!.top1).toBeGreaterThanOrEqual(0.88);
     expect(results.ours.dev!.recall5).toBeGreaterThanOrEqual(0.96);
-    expect(results.ours.heldout!.top1).toBeGreaterThanOrEqual(0.8);
-    expect(results.ours.heldout!.recall5).toBeGreaterThanOrEqual(0.89);
-    expect(results.ours.heldout!.mrr).toBeGreaterThanOrEqual(0.85);
+    expect(results.ours.heldout!.top1).toBeGreaterThanOrEqual(0.84);
+    expect(results.ours.heldout!.recall5).toBeGreaterThanOrEqual(0.91);
+    expect(results.ours.heldout!.mrr).toBeGreaterThanOrEqual(0.88);
   });
 
   it('beats a plain minisearch BM25 by at least 10 points of top-1 on each split', () => {
