@@ -399,18 +399,22 @@ const VERBS: Verb[] = [
     name: 'hook',
     positionals: 1,
     summary: 'a Claude Code hook (installed by init): reads the hook JSON on stdin, prints the hook\'s JSON',
-    usage: 'coordinator hook SessionStart|SubagentStart|UserPromptSubmit|PreToolUse [--as @handle] [--db PATH] < hook.json\n'
+    usage: 'coordinator hook SessionStart|SubagentStart|UserPromptSubmit|PreToolUse [--as @handle] [--db PATH | --remote URL] < hook.json\n'
       + '  SessionStart: in the main session, a paragraph of workable flags per agent (nothing when there are none).\n'
       + '  SubagentStart: the subagent\'s pending flags (@<agent_type> and broadcasts), most urgent first, as additionalContext.\n'
       + '  UserPromptSubmit: only the flags that arrived since this session last saw them.\n'
       + '  PreToolUse (mcp__coordinator__.*): agent/source_agent stamped as @<agent_type> in a subagent (another agent\'s handle is denied);\n'
       + '  in the main session the --as handle (default @main) is filled in when missing. A failure prints nothing on stdout,\n'
-      + '  one line on stderr, and exits 0.',
+      + '  one line on stderr, and exits 0. --remote URL (init --remote): the flags are read from a coordinator served over\n'
+      + '  HTTP, with the token of $COORDINATOR_TOKEN.',
     store: false,
-    options: { as: { type: 'string', description: 'the main session\'s handle (default @main)' } },
+    options: {
+      as: { type: 'string', description: 'the main session\'s handle (default @main)' },
+      remote: { type: 'string', description: 'a coordinator served over HTTP (coordinator-mcp --http): its URL; the token is read from $COORDINATOR_TOKEN' },
+    },
     run: async (_s, p, v) => {
       // Normally dist/cli.js runs hooks without loading this file (src/cli-entry.ts); the same code here.
-      process.exitCode = await runHookCli([...p, ...(typeof v.as === 'string' ? ['--as', v.as] : []), ...(typeof v.db === 'string' ? ['--db', v.db] : [])], { stdout: (s) => process.stdout.write(s) });
+      process.exitCode = await runHookCli([...p, ...(typeof v.as === 'string' ? ['--as', v.as] : []), ...(typeof v.db === 'string' ? ['--db', v.db] : []), ...(typeof v.remote === 'string' ? ['--remote', v.remote] : [])], { stdout: (s) => process.stdout.write(s) });
       return { [RAW]: '' };
     },
   },

@@ -11,7 +11,7 @@
 // is opened without the schema pass unless it needs an upgrade, and a missing database is not created.
 import { readFileSync } from 'node:fs';
 import { HANDLE_PATTERN, normalizeHandle } from '../flags/rules.js';
-import { DEFAULT_MAIN_HANDLE, HOOK_EVENTS, type HookEvent } from './events.js';
+import { DEFAULT_MAIN_HANDLE, HOOK_EVENTS, type HookEvent, remoteUrl } from './events.js';
 import type { Caller } from './hook-store.js';
 
 /**
@@ -52,6 +52,10 @@ export interface HookOptions {
   cwd?: string;
   /** Milliseconds since the epoch (tests). */
   now?: () => number;
+  /** A coordinator served over HTTP (init --remote): the hooks read it through its tools, with $COORDINATOR_TOKEN. */
+  remote?: string;
+  /** The fetch the remote hooks use (tests). */
+  fetch?: typeof fetch;
 }
 
 export type HookOutput = { hookSpecificOutput: Record<string, unknown> } | null;
@@ -121,7 +125,7 @@ async function preToolUse(input: HookInput, options: HookOptions): Promise<HookO
   }
   if (claimed === me) return given === me ? null : allowWith({ ...toolInput, [arg]: me }, `coordinator-mcp: ${arg} stamped as ${me}`);
   // An alias of this very agent (the catalog table says so) is the same identity.
-  if (claimed !== undefined) {
+  if (claimed !== undefined && options.remote === undefined) {
     const same = await (await import('./hook-store.js')).sameAgent(options, claimed, me);
     if (same) return allowWith({ ...toolInput, [arg]: me }, `coordinator-mcp: ${arg} stamped as ${me} (${claimed} is an alias of it)`);
   }
@@ -136,6 +140,10 @@ export async function runHook(event: string, input: unknown, options: HookOption
   if (!isObject(input)) throw new Error('the hook input is not a JSON object');
   if (event === 'PreToolUse') return preToolUse(input, options);
   const caller: Caller = { session: sessionOf(input), ...callerOf(input, options) };
+  if (options.remote !== undefined) {
+    const remote = await import('./remote-hooks.js');
+    return event === 'UserPromptSubmit' ? remote.remoteUserPrompt(caller, options) : remote.remoteStartContext(event as HookEvent, caller, options);
+  }
   const store = await import('./hook-store.js');
   return event === 'UserPromptSubmit' ? store.userPrompt(caller, options) : store.startContext(event as HookEvent, caller, options);
 }
@@ -155,17 +163,18 @@ export async function runHookCli(args: string[], io: { stdin?: () => string; std
     while (rest.length) {
       const a = rest.shift()!;
       const [flag, inline] = a.startsWith('--') ? (a.split('=', 2) as [string, string | undefined]) : [a, undefined];
-      if (flag === '--as' || flag === '--db') {
+      if (flag === '--as' || flag === '--db' || flag === '--remote') {
         const value = inline ?? rest.shift();
         if (value === undefined) throw new Error(`${flag} needs a value`);
         if (flag === '--as') options.as = value;
+        else if (flag === '--remote') options.remote = remoteUrl(value);
         else options.dbPath = value;
       } else if (a.startsWith('--')) {
         throw new Error(`unknown option ${a}`);
       } else positional.push(a);
     }
     event = positional[0] ?? '?';
-    if (positional.length !== 1) throw new Error('usage: coordinator hook SessionStart|SubagentStart|UserPromptSubmit|PreToolUse [--as @handle] [--db PATH], with the hook JSON on stdin');
+    if (positional.length !== 1) throw new Error('usage: coordinator hook SessionStart|SubagentStart|UserPromptSubmit|PreToolUse [--as @handle] [--db PATH | --remote URL], with the hook JSON on stdin');
     if (!io.stdin && process.stdin.isTTY) throw new Error('the hook JSON is read from stdin (Claude Code pipes it)');
     const raw = io.stdin ? io.stdin() : readFileSync(0, 'utf8');
     let input: unknown;

@@ -10,7 +10,7 @@ import { projectDir } from '../config.js';
 import { invalid } from '../errors.js';
 import { normalizeHandle } from '../flags/rules.js';
 import { packagePath } from '../paths.js';
-import { DEFAULT_MAIN_HANDLE, HOOK_EVENTS, type HookEvent } from './events.js';
+import { DEFAULT_MAIN_HANDLE, HOOK_EVENTS, type HookEvent, remoteUrl, TOKEN_ENV } from './events.js';
 
 export const SERVER_NAME = 'coordinator';
 export { DEFAULT_MAIN_HANDLE, HOOK_EVENTS, type HookEvent };
@@ -65,9 +65,11 @@ export function shellWord(word: string): string {
 }
 
 /** The hook command of one event: this installation's CLI by absolute path, or through npx. */
-export function hookCommand(event: HookEvent, options: { npx?: boolean; distDir: string; as: string }): string {
+export function hookCommand(event: HookEvent, options: { npx?: boolean; distDir: string; as: string; remote?: string }): string {
   const base = options.npx ? 'npx -y -p coordinator-mcp coordinator' : `node ${shellWord(join(options.distDir, 'cli.js'))}`;
-  return `${base} hook ${event}${options.as === DEFAULT_MAIN_HANDLE ? '' : ` --as ${shellWord(options.as)}`}`;
+  // PreToolUse stamps identity from the hook's own input: it needs no store, so it stays local.
+  const remote = options.remote !== undefined && event !== 'PreToolUse' ? ` --remote ${shellWord(options.remote)}` : '';
+  return `${base} hook ${event}${options.as === DEFAULT_MAIN_HANDLE ? '' : ` --as ${shellWord(options.as)}`}${remote}`;
 }
 
 /** Whether a hook command is one of ours (written by init, any version, any path): a re-run replaces it. */
@@ -76,25 +78,7 @@ export function isOurHookCommand(command: unknown): boolean {
     && /(?:^|[\s'"/])(?:cli\.js['"]?|coordinator)\s+hook\s+(?:SessionStart|SubagentStart|UserPromptSubmit|PreToolUse)(?:\s|$)/.test(command);
 }
 
-/** The environment variable the .mcp.json entry of a remote coordinator reads its token from. */
-export const TOKEN_ENV = 'COORDINATOR_TOKEN';
-
-/**
- * A remote coordinator's URL, checked: http(s), with a host; a bare origin gets the endpoint /mcp.
- * Throws naming the rule otherwise.
- */
-export function remoteUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw invalid('remote', 'url', `--remote must be the server's URL, as https://coordinator.example.com/mcp (got ${JSON.stringify(value)})`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid('remote', 'url', `--remote must be an http:// or https:// URL (got ${url.protocol})`);
-  if (url.username || url.password) throw invalid('remote', 'no_credentials', '--remote must not carry a user or password: the token goes in $COORDINATOR_TOKEN');
-  if (url.pathname === '/' || url.pathname === '') url.pathname = '/mcp';
-  return url.href;
-}
+export { remoteUrl, TOKEN_ENV } from './events.js';
 
 export function serverEntry(options: { npx?: boolean; distDir: string; remote?: string }): Json {
   // Claude Code expands ${VAR} in the headers of an http entry: the token stays out of the file.
@@ -208,7 +192,7 @@ function planMcp(path: string, options: Required<Pick<InitOptions, 'remove'>> & 
   return jsonPlan('.mcp.json', path, before, data, changes);
 }
 
-function planSettings(path: string, options: { remove: boolean; npx?: boolean; distDir: string; as: string }): Planned {
+function planSettings(path: string, options: { remove: boolean; npx?: boolean; distDir: string; as: string; remote?: string }): Planned {
   const file = '.claude/settings.json';
   const before = readText(path);
   const data = parseJsonFile(path, before);
@@ -338,7 +322,7 @@ export function initProject(options: InitOptions = {}): InitResult {
   };
   const plans: Planned[] = [
     planMcp(paths.mcp, { remove, npx: options.npx, distDir, remote }),
-    planSettings(paths.settings, { remove, npx: options.npx, distDir, as }),
+    planSettings(paths.settings, { remove, npx: options.npx, distDir, as, remote }),
     planClaudeMd(paths.claudeMd, { remove, as }),
     planGitignore(paths.gitignore, { remove }),
   ];

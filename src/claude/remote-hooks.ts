@@ -1,0 +1,262 @@
+// The Claude Code hooks against a coordinator served over HTTP (`coordinator hook EVENT --remote
+// URL`, written by `coordinator init --remote URL`): the same texts as on the project's SQLite file
+// (texts.ts), read through the server's tools with the token of $COORDINATOR_TOKEN, so a team whose
+// flags live on a shared server still hears of them when a subagent starts and at each prompt.
+// What a session has been told (hook_sessions on SQLite) is kept on this machine, one small file per
+// session and agent under the user's cache folder: the server keeps no state for hooks.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Flag } from '../flags/service.js';
+import { IMPACT_LEVELS } from '../flags/rules.js';
+import { type HookEvent, TOKEN_ENV } from './events.js';
+import type { HookOptions, HookOutput } from './hooks.js';
+import type { Caller } from './hook-store.js';
+import { context, MAX_LISTED_FLAGS, newFlagsContext, type QueueSource, queueContext, workableSummary } from './texts.js';
+
+/** The whole exchange of one hook, from the first request to the session's DELETE (Claude Code's hook timeout is 10 s). */
+const REMOTE_TIMEOUT_MS = 8_000;
+/** The protocol version the hook asks for; the server answers with the one it speaks. */
+const PROTOCOL_VERSION = '2025-06-18';
+/** Flags created on other servers may carry a clock a little behind ours: look back this far before the mark. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
+/** The most flags one prompt looks through for news (the rest are counted by the server's totals). */
+const SCAN_LIMIT = 500;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export class RemoteError extends Error {}
+
+/**
+ * A short MCP session over Streamable HTTP: initialize, the calls, then DELETE of the session so the
+ * server does not keep it. JSON answers and SSE-framed answers are both read.
+ */
+export class RemoteSession {
+  private sessionId: string | undefined;
+  private protocol = PROTOCOL_VERSION;
+  private nextId = 1;
+  private readonly signal: AbortSignal;
+
+  constructor(private readonly url: string, private readonly token: string, timeoutMs = REMOTE_TIMEOUT_MS, private readonly fetchImpl: typeof fetch = fetch) {
+    this.signal = AbortSignal.timeout(timeoutMs);
+  }
+
+  private headers(): Record<string, string> {
+    const h: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${this.token}`,
+    };
+    if (this.sessionId) {
+      h['mcp-session-id'] = this.sessionId;
+      h['mcp-protocol-version'] = this.protocol;
+    }
+    return h;
+  }
+
+  private async post(body: Json): Promise<Json | undefined> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.url, { method: 'POST', headers: this.headers(), body: JSON.stringify(body), signal: this.signal });
+    } catch (e) {
+      const err = e as Error;
+      throw new RemoteError(`cannot reach ${this.url}: ${err.name === 'TimeoutError' ? `no answer within ${REMOTE_TIMEOUT_MS / 1000} s` : String((err.cause as Error | undefined)?.message ?? err.message)}`);
+    }
+    const text = await res.text();
+    if (res.status === 401 || res.status === 403) {
+      throw new RemoteError(`${this.url} refused the token of $${TOKEN_ENV} (HTTP ${res.status}${text ? `: ${oneLine(text)}` : ''})`);
+    }
+    if (!res.ok && res.status !== 202) throw new RemoteError(`${this.url} answered HTTP ${res.status}${text ? `: ${oneLine(text)}` : ''}`);
+    const sid = res.headers.get('mcp-session-id');
+    if (sid && !this.sessionId) this.sessionId = sid;
+    if (!('id' in body)) return undefined;
+    const message = parseAnswer(text, res.headers.get('content-type') ?? '', body.id as number);
+    if (!message) throw new RemoteError(`${this.url} gave no JSON-RPC answer to ${String(body.method)}`);
+    if (isObject(message.error)) throw new RemoteError(`${String(body.method)} failed: ${oneLine(String(message.error.message ?? 'error'))}`);
+    return isObject(message.result) ? message.result : {};
+  }
+
+  async open(): Promise<void> {
+    const result = await this.post({
+      jsonrpc: '2.0', id: this.nextId++, method: 'initialize',
+      params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'coordinator-mcp-hook', version: '1' } },
+    });
+    if (typeof result?.protocolVersion === 'string') this.protocol = result.protocolVersion;
+    await this.post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  }
+
+  /** A tool's structured answer; a tool error is thrown with its text. */
+  async call<T>(name: string, args: Json): Promise<T> {
+    const result = await this.post({ jsonrpc: '2.0', id: this.nextId++, method: 'tools/call', params: { name, arguments: args } });
+    const textOf = () => {
+      const first = Array.isArray(result?.content) ? (result!.content as unknown[])[0] : undefined;
+      return isObject(first) && typeof first.text === 'string' ? first.text : '';
+    };
+    if (result?.isError === true) throw new RemoteError(`${name} failed: ${oneLine(textOf())}`);
+    if (isObject(result?.structuredContent)) return result!.structuredContent as T;
+    try {
+      return JSON.parse(textOf()) as T;
+    } catch {
+      throw new RemoteError(`${name} answered no JSON`);
+    }
+  }
+
+  /** Ends the session on the server; a failure here changes nothing for the hook. */
+  async close(): Promise<void> {
+    if (!this.sessionId) return;
+    try {
+      await this.fetchImpl(this.url, { method: 'DELETE', headers: this.headers(), signal: this.signal });
+    } catch {
+      // the server closes idle sessions itself
+    }
+  }
+}
+
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim().slice(0, 300);
+
+/** The JSON-RPC answer with this id, from a JSON body or from the data lines of an SSE body. */
+function parseAnswer(text: string, contentType: string, id: number): Json | undefined {
+  const candidates: unknown[] = [];
+  try {
+    if (contentType.includes('text/event-stream')) {
+      for (const line of text.split(/\r?\n/)) if (line.startsWith('data:')) candidates.push(JSON.parse(line.slice(5)));
+    } else {
+      const parsed: unknown = JSON.parse(text);
+      candidates.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+    }
+  } catch {
+    return undefined;
+  }
+  return candidates.find((m): m is Json => isObject(m) && m.id === id);
+}
+
+/** The start texts' source, through the server's tools. */
+function remoteSource(session: RemoteSession): QueueSource {
+  return {
+    agentQueue: (agent, options) => session.call('get_agent_flags', { agent, limit: options.limit }),
+    workable: (limit) => session.call('get_workable_flags', { limit }),
+  };
+}
+
+interface Mark {
+  /** Every flag up to this id has been told (or was already there when the session started). */
+  id: number;
+  /** The server's created_at of that flag: where the next look for news starts (less the clock slack). */
+  created_at: string | null;
+}
+
+/** Where a remote session's marks are kept: $COORDINATOR_HOOK_STATE, else the user's cache folder. */
+export function markDir(env: NodeJS.ProcessEnv): string {
+  return env.COORDINATOR_HOOK_STATE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'coordinator-mcp', 'hook-sessions');
+}
+
+function markPath(env: NodeJS.ProcessEnv, url: string, session: string, agent: string): string {
+  return join(markDir(env), `${createHash('sha256').update(`${url}\0${session}\0${agent}`).digest('hex').slice(0, 40)}.json`);
+}
+
+function readMark(path: string): Mark | undefined {
+  try {
+    const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (isObject(data) && Number.isSafeInteger(data.id)) return { id: data.id as number, created_at: typeof data.created_at === 'string' ? data.created_at : null };
+  } catch {
+    // none yet, or unreadable: the session is told as at its start
+  }
+  return undefined;
+}
+
+/** Written whole or not at all (a file beside it, then a rename), never moved back. */
+function writeMark(path: string, mark: Mark): void {
+  const before = readMark(path);
+  if (before && before.id > mark.id) return;
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(mark), { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+function pruneMarks(env: NodeJS.ProcessEnv, nowMs: number): void {
+  const dir = markDir(env);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      if (nowMs - statSync(path).mtimeMs > PRUNE_AFTER_MS) rmSync(path, { force: true });
+    } catch {
+      // another hook pruned it
+    }
+  }
+}
+
+/** The newest flag of the store, whatever its state: the mark a session starts from. */
+async function newestMark(session: RemoteSession): Promise<Mark> {
+  const page = await session.call<{ flags: Flag[] }>('list_flags', { status: 'all', limit: 1 });
+  const top = page.flags[0];
+  return top ? { id: top.id, created_at: top.created_at } : { id: 0, created_at: null };
+}
+
+function tokenOf(options: HookOptions): string {
+  const token = (options.env ?? process.env)[TOKEN_ENV]?.trim();
+  if (!token) throw new Error(`$${TOKEN_ENV} is not set: the hooks of a remote coordinator send it as the bearer token (coordinator token create on the server makes one)`);
+  return token;
+}
+
+async function withSession<T>(options: HookOptions, fn: (session: RemoteSession) => Promise<T>): Promise<T> {
+  const session = new RemoteSession(options.remote!, tokenOf(options), REMOTE_TIMEOUT_MS, options.fetch);
+  try {
+    await session.open();
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+export async function remoteStartContext(event: HookEvent, caller: Caller, options: HookOptions): Promise<HookOutput> {
+  const env = options.env ?? process.env;
+  const now = options.now ?? Date.now;
+  return withSession(options, async (session) => {
+    const source = remoteSource(session);
+    const [mark, text] = await Promise.all([
+      newestMark(session),
+      caller.subagent ? queueContext(source, caller.me) : workableSummary(source, caller.me),
+    ]);
+    writeMark(markPath(env, options.remote!, caller.session, caller.me), mark);
+    if (event === 'SessionStart') pruneMarks(env, now());
+    return context(event, text);
+  });
+}
+
+export async function remoteUserPrompt(caller: Caller, options: HookOptions): Promise<HookOutput> {
+  const env = options.env ?? process.env;
+  const { me, subagent } = caller;
+  const path = markPath(env, options.remote!, caller.session, me);
+  return withSession(options, async (session) => {
+    const seen = readMark(path);
+    const newest = await newestMark(session);
+    if (seen === undefined) {
+      // The first prompt of a session whose start the hooks did not see: the start's text.
+      const source = remoteSource(session);
+      const text = subagent ? await queueContext(source, me) : await workableSummary(source, me);
+      writeMark(path, newest);
+      return context('UserPromptSubmit', text);
+    }
+    if (newest.id <= seen.id) return null;
+    const since = seen.created_at === null ? undefined : new Date(Date.parse(seen.created_at) - CLOCK_SLACK_MS).toISOString();
+    // A subagent: its own queue (broadcasts it acknowledged are left out by the server); the main session: every queue.
+    const candidates = subagent
+      ? (await session.call<{ flags: Flag[] }>('get_agent_flags', { agent: me, limit: SCAN_LIMIT })).flags
+      : (await session.call<{ flags: Flag[] }>('list_flags', { status: 'pending', limit: SCAN_LIMIT, ...(since ? { since } : {}) })).flags;
+    const fresh = candidates
+      .filter((f) => f.id > seen.id && f.id <= newest.id && f.status === 'pending' && f.source_agent !== me)
+      .sort((a, b) => IMPACT_LEVELS.indexOf(a.impact_level) - IMPACT_LEVELS.indexOf(b.impact_level) || a.id - b.id);
+    writeMark(path, newest);
+    return context('UserPromptSubmit', newFlagsContext({ rows: fresh.slice(0, MAX_LISTED_FLAGS), total: fresh.length }, me, subagent));
+  });
+}
