@@ -1,5 +1,5 @@
 // The store side of the Claude Code hooks (src/claude/hooks.ts loads it when an event needs the
-// database): delivery tracking in hook_sessions, and the texts the hooks add to the model's context.
+// project's SQLite file): delivery tracking in hook_sessions; the texts are in texts.ts.
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { resolveDbPath } from '../config.js';
@@ -96,8 +96,7 @@ function newFlags(db: DB, after: number, through: number, me: string, ownQueueOn
 }
 
 async function withStore<T>(options: HookOptions, fn: (db: DB) => T | Promise<T>, readonly = false): Promise<T | null> {
-  // The hooks keep their delivery marks in the project's SQLite file: with the flags on a
-  // PostgreSQL server (a postgres:// URL) they say nothing rather than read or create a file so named.
+  // hooks.ts sends a postgres:// store to shared-hooks.ts; this guard keeps a file so named from being made.
   if (isPostgresUrl(options.dbPath ?? (options.env ?? process.env).COORDINATOR_DB)) return null;
   const db = openHookStore(options.dbPath ?? resolveDbPath(undefined, options.env ?? process.env, options.cwd ?? process.cwd()), { readonly });
   if (!db) return null;

@@ -10,6 +10,7 @@
 // service) is loaded only by the events that read the store. No agent folders are read, the store
 // is opened without the schema pass unless it needs an upgrade, and a missing database is not created.
 import { readFileSync } from 'node:fs';
+import { isPostgresUrl } from '../store/postgres/url.js';
 import { HANDLE_PATTERN, normalizeHandle } from '../flags/rules.js';
 import { DEFAULT_MAIN_HANDLE, HOOK_EVENTS, type HookEvent, remoteUrl } from './events.js';
 import type { Caller } from './hook-store.js';
@@ -125,7 +126,7 @@ async function preToolUse(input: HookInput, options: HookOptions): Promise<HookO
   }
   if (claimed === me) return given === me ? null : allowWith({ ...toolInput, [arg]: me }, `coordinator-mcp: ${arg} stamped as ${me}`);
   // An alias of this very agent (the catalog table says so) is the same identity.
-  if (claimed !== undefined && options.remote === undefined) {
+  if (claimed !== undefined && options.remote === undefined && !isPostgresUrl(options.dbPath ?? (options.env ?? process.env).COORDINATOR_DB)) {
     const same = await (await import('./hook-store.js')).sameAgent(options, claimed, me);
     if (same) return allowWith({ ...toolInput, [arg]: me }, `coordinator-mcp: ${arg} stamped as ${me} (${claimed} is an alias of it)`);
   }
@@ -140,9 +141,10 @@ export async function runHook(event: string, input: unknown, options: HookOption
   if (!isObject(input)) throw new Error('the hook input is not a JSON object');
   if (event === 'PreToolUse') return preToolUse(input, options);
   const caller: Caller = { session: sessionOf(input), ...callerOf(input, options) };
-  if (options.remote !== undefined) {
-    const remote = await import('./remote-hooks.js');
-    return event === 'UserPromptSubmit' ? remote.remoteUserPrompt(caller, options) : remote.remoteStartContext(event as HookEvent, caller, options);
+  // Flags shared beyond this machine (a coordinator over HTTP, or a PostgreSQL store): marks in the user's cache.
+  if (options.remote !== undefined || isPostgresUrl(options.dbPath ?? (options.env ?? process.env).COORDINATOR_DB)) {
+    const shared = await import('./shared-hooks.js');
+    return event === 'UserPromptSubmit' ? shared.sharedUserPrompt(caller, options) : shared.sharedStartContext(event as HookEvent, caller, options);
   }
   const store = await import('./hook-store.js');
   return event === 'UserPromptSubmit' ? store.userPrompt(caller, options) : store.startContext(event as HookEvent, caller, options);

@@ -1,6 +1,6 @@
 // The texts the Claude Code hooks add to the model's context (src/claude/hooks.ts), whichever store
 // they come from: the project's SQLite file (hook-store.ts) or a coordinator served over HTTP
-// (remote-hooks.ts). Agent-written texts are quoted as JSON strings, never as instructions.
+// (shared-hooks.ts: a coordinator over HTTP, or PostgreSQL). Agent-written texts are quoted as JSON strings, never as instructions.
 import type { Flag, FlagService } from '../flags/service.js';
 import type { HookEvent } from './events.js';
 import type { HookOutput } from './hooks.js';

@@ -1,14 +1,17 @@
-// The Claude Code hooks against a coordinator served over HTTP (`coordinator hook EVENT --remote
-// URL`, written by `coordinator init --remote URL`): the same texts as on the project's SQLite file
-// (texts.ts), read through the server's tools with the token of $COORDINATOR_TOKEN, so a team whose
-// flags live on a shared server still hears of them when a subagent starts and at each prompt.
-// What a session has been told (hook_sessions on SQLite) is kept on this machine, one small file per
-// session and agent under the user's cache folder: the server keeps no state for hooks.
+// The Claude Code hooks when the flags are shared beyond this machine: a coordinator served over
+// HTTP (`coordinator hook EVENT --remote URL`, written by `coordinator init --remote URL`), read
+// through the server's tools with the token of $COORDINATOR_TOKEN; or a PostgreSQL store
+// (`--db postgres://...` or COORDINATOR_DB), read through the flag service. The texts are those of
+// the project's SQLite file (texts.ts), so a team whose flags live on a shared server still hears of
+// them when a subagent starts and at each prompt. What a session has been told (hook_sessions on
+// SQLite) is kept on this machine, one small file per session and agent under the user's cache
+// folder: the shared store keeps no state for hooks.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Flag } from '../flags/service.js';
+import type { Flag, FlagService } from '../flags/service.js';
+import { redactUrl } from '../store/postgres/url.js';
 import { IMPACT_LEVELS } from '../flags/rules.js';
 import { type HookEvent, TOKEN_ENV } from './events.js';
 import type { HookOptions, HookOutput } from './hooks.js';
@@ -133,14 +136,6 @@ function parseAnswer(text: string, contentType: string, id: number): Json | unde
   return candidates.find((m): m is Json => isObject(m) && m.id === id);
 }
 
-/** The start texts' source, through the server's tools. */
-function remoteSource(session: RemoteSession): QueueSource {
-  return {
-    agentQueue: (agent, options) => session.call('get_agent_flags', { agent, limit: options.limit }),
-    workable: (limit) => session.call('get_workable_flags', { limit }),
-  };
-}
-
 interface Mark {
   /** Every flag up to this id has been told (or was already there when the session started). */
   id: number;
@@ -195,12 +190,18 @@ function pruneMarks(env: NodeJS.ProcessEnv, nowMs: number): void {
   }
 }
 
-/** The newest flag of the store, whatever its state: the mark a session starts from. */
-async function newestMark(session: RemoteSession): Promise<Mark> {
-  const page = await session.call<{ flags: Flag[] }>('list_flags', { status: 'all', limit: 1 });
-  const top = page.flags[0];
-  return top ? { id: top.id, created_at: top.created_at } : { id: 0, created_at: null };
+/** What the hooks read from a shared store: the start texts' source, the newest flag, and news. */
+interface SharedReader {
+  /** Names the store in the marks' file names (a URL, its password left out). */
+  key: string;
+  source: QueueSource;
+  /** The newest flag of the store, whatever its state: the mark a session starts from. */
+  newest(): Promise<Mark>;
+  /** Candidates for news: a subagent's own queue, or every pending flag created since `since`. */
+  news(me: string, subagent: boolean, since: string | undefined): Promise<Flag[]>;
 }
+
+const markOf = (flags: Flag[]): Mark => (flags[0] ? { id: flags[0].id, created_at: flags[0].created_at } : { id: 0, created_at: null });
 
 function tokenOf(options: HookOptions): string {
   const token = (options.env ?? process.env)[TOKEN_ENV]?.trim();
@@ -208,52 +209,85 @@ function tokenOf(options: HookOptions): string {
   return token;
 }
 
-async function withSession<T>(options: HookOptions, fn: (session: RemoteSession) => Promise<T>): Promise<T> {
-  const session = new RemoteSession(options.remote!, tokenOf(options), REMOTE_TIMEOUT_MS, options.fetch);
+/** Through the tools of a coordinator served over HTTP: one short MCP session, closed at the end. */
+async function withRemote<T>(url: string, options: HookOptions, fn: (reader: SharedReader) => Promise<T>): Promise<T> {
+  const session = new RemoteSession(url, tokenOf(options), REMOTE_TIMEOUT_MS, options.fetch);
   try {
     await session.open();
-    return await fn(session);
+    return await fn({
+      key: url,
+      source: {
+        agentQueue: (agent, o) => session.call('get_agent_flags', { agent, limit: o.limit }),
+        workable: (limit) => session.call('get_workable_flags', { limit }),
+      },
+      newest: async () => markOf((await session.call<{ flags: Flag[] }>('list_flags', { status: 'all', limit: 1 })).flags),
+      news: async (me, subagent, since) => (subagent
+        ? await session.call<{ flags: Flag[] }>('get_agent_flags', { agent: me, limit: SCAN_LIMIT })
+        : await session.call<{ flags: Flag[] }>('list_flags', { status: 'pending', limit: SCAN_LIMIT, ...(since ? { since } : {}) })).flags,
+    });
   } finally {
     await session.close();
   }
 }
 
-export async function remoteStartContext(event: HookEvent, caller: Caller, options: HookOptions): Promise<HookOutput> {
+/** Through the flag service on a PostgreSQL store (node-postgres, loaded only here; one connection). */
+async function withPostgres<T>(url: string, options: HookOptions, fn: (reader: SharedReader) => Promise<T>): Promise<T> {
+  const [{ PostgresFlagStore }, { poolConnector }, { FlagService: Service }] = await Promise.all([
+    import('../store/postgres/flags.js'), import('../store/postgres/connect.js'), import('../flags/service.js'),
+  ]);
+  const store = await PostgresFlagStore.open(poolConnector(url, { max: 1 }));
+  try {
+    const flags: FlagService = new Service(store, { now: options.now });
+    return await fn({
+      key: redactUrl(url),
+      source: { agentQueue: (agent, o) => flags.agentQueue(agent, o), workable: (limit) => flags.workable(limit) },
+      newest: async () => markOf((await flags.list({ status: 'all', limit: 1 })).flags),
+      news: async (me, subagent, since) => (subagent
+        ? await flags.agentQueue(me, { limit: SCAN_LIMIT })
+        : await flags.list({ status: 'pending', limit: SCAN_LIMIT, ...(since ? { since } : {}) })).flags,
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+function withShared<T>(options: HookOptions, fn: (reader: SharedReader) => Promise<T>): Promise<T> {
+  if (options.remote !== undefined) return withRemote(options.remote, options, fn);
+  const url = (options.dbPath ?? (options.env ?? process.env).COORDINATOR_DB ?? '').trim();
+  return withPostgres(url, options, fn);
+}
+
+export async function sharedStartContext(event: HookEvent, caller: Caller, options: HookOptions): Promise<HookOutput> {
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
-  return withSession(options, async (session) => {
-    const source = remoteSource(session);
+  return withShared(options, async (reader) => {
     const [mark, text] = await Promise.all([
-      newestMark(session),
-      caller.subagent ? queueContext(source, caller.me) : workableSummary(source, caller.me),
+      reader.newest(),
+      caller.subagent ? queueContext(reader.source, caller.me) : workableSummary(reader.source, caller.me),
     ]);
-    writeMark(markPath(env, options.remote!, caller.session, caller.me), mark);
+    writeMark(markPath(env, reader.key, caller.session, caller.me), mark);
     if (event === 'SessionStart') pruneMarks(env, now());
     return context(event, text);
   });
 }
 
-export async function remoteUserPrompt(caller: Caller, options: HookOptions): Promise<HookOutput> {
+export async function sharedUserPrompt(caller: Caller, options: HookOptions): Promise<HookOutput> {
   const env = options.env ?? process.env;
   const { me, subagent } = caller;
-  const path = markPath(env, options.remote!, caller.session, me);
-  return withSession(options, async (session) => {
+  return withShared(options, async (reader) => {
+    const path = markPath(env, reader.key, caller.session, me);
     const seen = readMark(path);
-    const newest = await newestMark(session);
+    const newest = await reader.newest();
     if (seen === undefined) {
       // The first prompt of a session whose start the hooks did not see: the start's text.
-      const source = remoteSource(session);
-      const text = subagent ? await queueContext(source, me) : await workableSummary(source, me);
+      const text = subagent ? await queueContext(reader.source, me) : await workableSummary(reader.source, me);
       writeMark(path, newest);
       return context('UserPromptSubmit', text);
     }
     if (newest.id <= seen.id) return null;
     const since = seen.created_at === null ? undefined : new Date(Date.parse(seen.created_at) - CLOCK_SLACK_MS).toISOString();
-    // A subagent: its own queue (broadcasts it acknowledged are left out by the server); the main session: every queue.
-    const candidates = subagent
-      ? (await session.call<{ flags: Flag[] }>('get_agent_flags', { agent: me, limit: SCAN_LIMIT })).flags
-      : (await session.call<{ flags: Flag[] }>('list_flags', { status: 'pending', limit: SCAN_LIMIT, ...(since ? { since } : {}) })).flags;
-    const fresh = candidates
+    // A subagent: its own queue (broadcasts it acknowledged are left out by the service); the main session: every queue.
+    const fresh = (await reader.news(me, subagent, since))
       .filter((f) => f.id > seen.id && f.id <= newest.id && f.status === 'pending' && f.source_agent !== me)
       .sort((a, b) => IMPACT_LEVELS.indexOf(a.impact_level) - IMPACT_LEVELS.indexOf(b.impact_level) || a.id - b.id);
     writeMark(path, newest);
