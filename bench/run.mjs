@@ -1511,9 +1511,41 @@ async function benchPostgres() {
       + verdict('postgres', `PostgreSQL create_flag p50 < ${TARGETS.pg_create_p50_ms} ms (local server)`, `${fmt(pgCreate, 2)} ms`, pgCreate < TARGETS.pg_create_p50_ms));
     results.postgres = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, { n: v.n, p50: v.p50, max: v.max }]));
     rmSync(dir, { recursive: true, force: true });
+    await benchPostgresServers(cluster.url, input);
   } finally {
     cluster.stop();
   }
+}
+
+/**
+ * Section 10, continued: 1 and 8 stdio servers on the one PostgreSQL, each writing create_flag as
+ * fast as its client can, all at once: flags/s, and the rows counted before and after (zero loss:
+ * every answered create is a row, no row without an answer).
+ */
+async function benchPostgresServers(url, input) {
+  const total = async (client) => (await timedCall(client, 'list_flags', { status: 'all', limit: 1 }, null))?.total ?? NaN;
+  const rows = [];
+  results.postgres_servers = {};
+  for (const servers of [1, 8]) {
+    const perServer = servers === 1 ? 1000 : 250;
+    const conns = await Promise.all(Array.from({ length: servers }, () => connect([SERVER, '--db', url, '--no-bundled-agents', '--toolsets', 'flags'])));
+    for (const c of conns) for (let i = 0; i < 20; i++) await timedCall(c.client, 'create_flag', input(i, '@agent.warm'), null);
+    const before = await total(conns[0].client);
+    const rec = new Recorder(`pg x${servers}`);
+    const t0 = nowNs();
+    await Promise.all(conns.map(async (c, k) => {
+      for (let i = 0; i < perServer; i++) await timedCall(c.client, 'create_flag', input(i, `@agent.s${k}`), rec);
+    }));
+    const seconds = msSince(t0) / 1000;
+    const stored = (await total(conns[0].client)) - before;
+    const st = rec.stats();
+    rows.push([servers, servers * perServer, st.n, stored, fmt(st.n / seconds, 0), fmt(st.p50, 2), fmt(st.p99, 2), st.failures]);
+    results.postgres_servers[servers] = { sent: servers * perServer, answered: st.n, stored, flags_per_second: st.n / seconds, p50_ms: st.p50, p99_ms: st.p99, failures: st.failures };
+    verdict('postgres', `${servers} server${servers === 1 ? '' : 's'} on one PostgreSQL: every create answered and stored exactly once`, `${st.n} answered, ${stored} stored, ${st.failures} failed`,
+      st.failures === 0 && st.n === servers * perServer && stored === st.n);
+    await Promise.all(conns.map((c) => c.close()));
+  }
+  tbl(['servers on one PostgreSQL', 'creates sent', 'answered', 'rows added', 'flags/s', 'p50 ms', 'p99 ms', 'failed'], rows);
 }
 
 const SECTIONS = [
