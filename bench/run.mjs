@@ -1317,6 +1317,47 @@ async function benchHooks() {
     busiest_agent: busiest, busiest_pending: busiestCount,
     events: Object.fromEntries(events.map(([label], k) => [label, { ...stats[k], p95: percentileOf(samples[k], 95), printed: outputs[k], failures: failures[k].length, in_process: inProcess[k] && { ...inProcess[k], values: undefined, p95: percentileOf(inProcess[k].values, 95) } }])),
   };
+  await benchRemoteHooks(file, cli, busiest, agentType);
+}
+
+/**
+ * Section 9, continued: the hooks of a project set up with `init --remote URL`, against an HTTP
+ * server on the same database (loopback): each hook opens one MCP session with an agent token,
+ * calls the tools it needs and closes the session; marks in a folder of their own.
+ */
+async function benchRemoteHooks(file, cli, busiest, agentType) {
+  const server = await startHttp(file);
+  try {
+    const token = cliToken(file, ['--agent', busiest, '--name', 'bench hooks']);
+    const state = mkdtempSync(join(os.tmpdir(), 'coordinator-bench-marks-'));
+    const env = { PATH: process.env.PATH ?? '', HOME: tmp, COORDINATOR_TOKEN: token, COORDINATOR_HOOK_STATE: state };
+    const events = [
+      ['SessionStart --remote (main session)', 'SessionStart', { source: 'startup' }],
+      ['SubagentStart --remote', 'SubagentStart', { agent_id: 'a1', agent_type: agentType }],
+      ['UserPromptSubmit --remote, nothing new', 'UserPromptSubmit', { agent_type: agentType, prompt: 'go on' }],
+    ];
+    const samples = events.map(() => []);
+    const failed = [];
+    for (let run = -3; run < CONFIG.hook_runs; run++) {
+      for (const [k, [, event, extra]] of events.entries()) {
+        const t0 = nowNs();
+        const r = spawnSync(process.execPath, [cli, 'hook', event, '--remote', server.url], { input: JSON.stringify({ session_id: 'bench-remote', hook_event_name: event, ...extra }), encoding: 'utf8', cwd: ROOT, env });
+        const ms = msSince(t0);
+        if (run < 0) continue; // warm-up
+        samples[k].push(ms);
+        if (r.status !== 0 || r.stderr !== '') failed.push(r.stderr.trim().slice(0, 200));
+      }
+    }
+    rmSync(state, { recursive: true, force: true });
+    tbl(['hook (HTTP server on the same database)', 'runs', 'p50 ms', 'p95 ms', 'max ms', 'failed'], events.map(([label], k) => {
+      const st = summarize(samples[k]);
+      return [label, st.n, fmt(st.p50, 1), fmt(percentileOf(samples[k], 95), 1), fmt(st.max, 1), failed.length ? '(see notes)' : 0];
+    }));
+    if (failed.length) notes.push(`remote hooks: ${failed.length} runs failed, e.g. ${failed[0]}`);
+    results.hooks.remote = Object.fromEntries(events.map(([label], k) => [label, { ...summarize(samples[k]), p95: percentileOf(samples[k], 95) }]));
+  } finally {
+    await server.stop();
+  }
 }
 
 function percentileOf(values, p) {

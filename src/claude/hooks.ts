@@ -55,8 +55,6 @@ export interface HookOptions {
   now?: () => number;
   /** A coordinator served over HTTP (init --remote): the hooks read it through its tools, with $COORDINATOR_TOKEN. */
   remote?: string;
-  /** The fetch the remote hooks use (tests). */
-  fetch?: typeof fetch;
 }
 
 export type HookOutput = { hookSpecificOutput: Record<string, unknown> } | null;
