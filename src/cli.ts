@@ -13,8 +13,7 @@ import { FLAG_TYPES, IMPACT_LEVELS } from './flags/rules.js';
 import { agentQueueWarned, createFlagWarned, flagWithAcks, updateFlagWarned, workableMarked } from './flags/tools.js';
 import { createLookupServices, createServices, type LookupServices, type Services } from './server.js';
 import { openStore, StoreOpenError } from './store/db.js';
-import { SqliteTokenStore } from './store/sqlite/tokens.js';
-import { type TokenRole, TokenService } from './auth/tokens.js';
+import { type TokenRole, TokenService, type TokenStore } from './auth/tokens.js';
 import { isPostgresUrl, redactUrl } from './store/postgres/url.js';
 import type { FlagStore } from './flags/store.js';
 import { VERSION } from './version.js';
@@ -370,7 +369,7 @@ const VERBS: Verb[] = [
       name: { type: 'string', description: 'a label shown by token list (who or what holds it)' },
     },
     run: async (s, p, v) => {
-      const tokens = new TokenService(new SqliteTokenStore(s.db));
+      const tokens = new TokenService(s.tokenStore);
       const usage = 'usage: coordinator token create|list|revoke; see coordinator token --help';
       const [action, id] = p;
       if (action !== 'revoke' && id !== undefined) throw invalid('arguments', 'count', `unexpected argument ${JSON.stringify(id)}; ${usage}`);
@@ -742,10 +741,14 @@ export async function runCli(args: string[]): Promise<number> {
   const pgUrl = [str(parsed.values.db), process.env.COORDINATOR_DB].find((v) => v !== undefined && v.trim() !== '');
   let db;
   let flagStore: FlagStore | undefined;
+  let tokenStore: TokenStore | undefined;
   try {
     if (isPostgresUrl(pgUrl)) {
-      const [{ PostgresFlagStore }, { poolConnector }] = await Promise.all([import('./store/postgres/flags.js'), import('./store/postgres/connect.js')]);
-      flagStore = await PostgresFlagStore.open(poolConnector(pgUrl.trim(), { max: 2 }));
+      const [{ PostgresFlagStore }, { PostgresTokenStore }, { poolConnector }] = await Promise.all([
+        import('./store/postgres/flags.js'), import('./store/postgres/tokens.js'), import('./store/postgres/connect.js')]);
+      const connector = poolConnector(pgUrl.trim(), { max: 2 });
+      flagStore = await PostgresFlagStore.open(connector);
+      tokenStore = new PostgresTokenStore(connector);
       db = openStore(':memory:');
     } else {
       db = openStore(resolveDbPath(str(parsed.values.db)));
@@ -761,6 +764,7 @@ export async function runCli(args: string[]): Promise<number> {
     services = createServices(db, {
       dbPath,
       flagStore,
+      tokenStore,
       agentRoots: resolveAgentRoots({ agentsDirs: (parsed.values.agents_dir as string[] | undefined) ?? [], bundled }),
       bundledAgents: bundled,
     });

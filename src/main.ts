@@ -2,13 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { authorizeCall, runVia } from './auth/access.js';
-import { type TokenInfo, TokenService } from './auth/tokens.js';
+import { type TokenInfo, TokenService, type TokenStore } from './auth/tokens.js';
 import { locateDb, resolveAgentRoots, resolveBundledMode } from './config.js';
 import { log } from './log.js';
 import { StdioLineTransport } from './mcp/stdio.js';
 import { createServer, createServices, parseToolsets, type Services, type Toolset } from './server.js';
 import { type DB, openStore, StoreOpenError } from './store/db.js';
-import { SqliteTokenStore } from './store/sqlite/tokens.js';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, isLoopback, startHttp } from './transports/http.js';
 import type { FlagStore } from './flags/store.js';
 import { isPostgresUrl, redactUrl } from './store/postgres/url.js';
@@ -131,21 +130,21 @@ async function main(): Promise<void> {
   // every server on it; the agent catalog stays on this machine (an in-memory SQLite database).
   const pgUrl = [values.db, process.env.COORDINATOR_DB].find((v) => v !== undefined && v.trim() !== '');
   let flagStore: FlagStore | undefined;
+  let tokenStore: TokenStore | undefined;
   let dbPath: string;
-  if (http && !http.noAuth && isPostgresUrl(pgUrl)) {
-    // Tokens live in the SQLite store for now: on PostgreSQL each server would keep its own.
-    process.stderr.write('coordinator-mcp: --http with a PostgreSQL store is not supported yet (tokens are kept in SQLite); serve HTTP on SQLite, or use stdio servers on PostgreSQL\n');
-    process.exit(1);
-  }
   let db;
   try {
     if (isPostgresUrl(pgUrl)) {
-      // Loaded only here: a server on SQLite does not pay for node-postgres at start.
-      const [{ PostgresFlagStore }, { poolConnector }] = await Promise.all([import('./store/postgres/flags.js'), import('./store/postgres/connect.js')]);
-      flagStore = await PostgresFlagStore.open(poolConnector(pgUrl.trim()));
+      // Loaded only here: a server on SQLite does not pay for node-postgres at start. The flags
+      // and the tokens share one pool: every server on the store checks the same tokens.
+      const [{ PostgresFlagStore }, { PostgresTokenStore }, { poolConnector }] = await Promise.all([
+        import('./store/postgres/flags.js'), import('./store/postgres/tokens.js'), import('./store/postgres/connect.js')]);
+      const connector = poolConnector(pgUrl.trim());
+      flagStore = await PostgresFlagStore.open(connector);
+      tokenStore = new PostgresTokenStore(connector);
       dbPath = ':memory:';
       db = openStore(dbPath);
-      log.info(`flags on PostgreSQL ${redactUrl(pgUrl.trim())} (${values.db !== undefined ? '--db' : 'COORDINATOR_DB'}); agent catalog in memory`);
+      log.info(`flags${http ? ' and tokens' : ''} on PostgreSQL ${redactUrl(pgUrl.trim())} (${values.db !== undefined ? '--db' : 'COORDINATOR_DB'}); agent catalog in memory`);
     } else {
       const location = locateDb(values.db);
       dbPath = location.path;
@@ -162,6 +161,7 @@ async function main(): Promise<void> {
   const services = createServices(db, {
     dbPath,
     flagStore,
+    tokenStore,
     agentRoots: resolveAgentRoots({ agentsDirs: values['agents-dir'], bundled }),
     bundledAgents: bundled,
     watchAgents: true,
@@ -270,7 +270,7 @@ function httpSettings(values: Record<string, string | boolean | string[] | undef
 }
 
 function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset[], db: DB, cleanup: () => void): void {
-  const tokens = settings.noAuth ? null : new TokenService(new SqliteTokenStore(db));
+  const tokens = settings.noAuth ? null : new TokenService(services.tokenStore);
   if (settings.noAuth) {
     log.warn('!!! --no-auth: every request is served WITHOUT a token, as any agent. Only for local tests on this machine. !!!');
   } else if (!settings.tls && !isLoopback(settings.host)) {

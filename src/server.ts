@@ -8,6 +8,8 @@ import { Recommender } from './databases/recommend.js';
 import { databaseTools } from './databases/tools.js';
 import { FlagService } from './flags/service.js';
 import type { FlagStore } from './flags/store.js';
+import type { TokenStore } from './auth/tokens.js';
+import { SqliteTokenStore } from './store/sqlite/tokens.js';
 import { MigrationPlanner } from './migration/plan.js';
 import { migrationTools } from './migration/tools.js';
 import { flagTools } from './flags/tools.js';
@@ -26,6 +28,8 @@ export interface Services {
   databases: DatabaseCatalog;
   recommender: Recommender;
   planner: MigrationPlanner;
+  /** Where the bearer tokens of the HTTP transport live: the store the flags are on. */
+  tokenStore: TokenStore;
   close: () => void;
 }
 
@@ -43,6 +47,8 @@ export interface ServiceOptions {
   lazyCatalog?: boolean;
   /** Where the flags live (default: the SQLite database db). */
   flagStore?: FlagStore;
+  /** Where the tokens live (default: the SQLite database db); with flagStore, the same server. */
+  tokenStore?: TokenStore;
 }
 
 /** The services that need no store (the lookup-only CLI verbs open none): the database catalog, the recommender, the planner. */
@@ -65,6 +71,7 @@ export function createServices(db: DB, options: ServiceOptions = {}): Services {
     flags,
     agents,
     queries,
+    tokenStore: options.tokenStore ?? new SqliteTokenStore(db),
     ...createLookupServices(),
     close: () => {
       catalog.close();

@@ -35,7 +35,7 @@ export type TokenInfo = Omit<TokenRow, 'hash'> & { revoked: boolean };
 
 export type Verification =
   | { ok: true; token: TokenInfo }
-  | { ok: false; status: 401 | 403; reason: string };
+  | { ok: false; status: 401 | 403 | 503; reason: string };
 
 const PREFIX = 'cmcp';
 /** 32 random bytes: 256 bits of secret. */
@@ -111,7 +111,8 @@ export class TokenService {
   /**
    * The token of an Authorization header value ("Bearer cmcp_..."). The public id finds the row;
    * the secret is then checked by comparing SHA-256 digests with timingSafeEqual, so the time
-   * taken says nothing about how much of a guess was right. Unknown or wrong: 401; revoked: 403.
+   * taken says nothing about how much of a guess was right. Unknown or wrong: 401; revoked: 403;
+   * the store unreachable: 503.
    */
   async verify(header: string | undefined): Promise<Verification> {
     if (header === undefined || header.trim() === '') return { ok: false, status: 401, reason: 'missing Authorization header: send "Authorization: Bearer <token>" (coordinator token create makes one)' };
@@ -119,7 +120,14 @@ export class TokenService {
     if (!match) return { ok: false, status: 401, reason: 'the Authorization header must be "Bearer <token>"' };
     const token = match[1]!;
     const parts = TOKEN_PATTERN.exec(token);
-    const row = parts ? await this.store.byId(parts[1]!) : undefined;
+    let row: TokenRow | undefined;
+    try {
+      row = parts ? await this.store.byId(parts[1]!) : undefined;
+    } catch (err) {
+      // The store (a PostgreSQL server shared by many) is down or unreachable: the token cannot be
+      // checked, so nothing runs; the caller may retry, unlike a 401 or 403.
+      return { ok: false, status: 503, reason: `the token could not be checked: the token store is unreachable (${(err as Error).message}); nothing was done, try again once the database is back` };
+    }
     // An unknown id still costs one hash and one comparison, as a known one does.
     const expected = Buffer.from(row?.hash ?? hashToken(''), 'hex');
     const same = timingSafeEqual(Buffer.from(hashToken(token), 'hex'), expected);

@@ -265,8 +265,9 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
         const challenge = verdict.status === 401
           ? `Bearer realm="coordinator-mcp"${req.headers.authorization ? ', error="invalid_token"' : ''}`
           : undefined;
-        who = verdict.status === 403 ? 'token=revoked' : 'token=none';
-        refuse(res, { status: verdict.status, message: verdict.reason, headers: challenge ? { 'www-authenticate': challenge } : {} });
+        who = verdict.status === 403 ? 'token=revoked' : verdict.status === 503 ? 'token=unchecked' : 'token=none';
+        const headers: Record<string, string> = challenge ? { 'www-authenticate': challenge } : verdict.status === 503 ? { 'retry-after': '5' } : {};
+        refuse(res, { status: verdict.status, message: verdict.reason, headers });
         return;
       }
       token = verdict.token;

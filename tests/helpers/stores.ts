@@ -6,6 +6,9 @@ import { type DB, openStore } from '../../src/store/db.js';
 import { pgliteConnector } from '../../src/store/postgres/connect.js';
 import { PostgresFlagStore } from '../../src/store/postgres/flags.js';
 import { SqliteFlagStore } from '../../src/store/sqlite/flags.js';
+import type { TokenStore } from '../../src/auth/tokens.js';
+import { PostgresTokenStore } from '../../src/store/postgres/tokens.js';
+import { SqliteTokenStore } from '../../src/store/sqlite/tokens.js';
 import { tempDir } from './tmp.js';
 
 /** The stores every flags suite runs on: SQLite (a file) and PostgreSQL (PGlite, in process). */
@@ -17,20 +20,23 @@ export interface TestStore {
   store: FlagStore;
   /** The SQLite database (sqlite only). */
   db?: DB;
+  /** The tokens on the same database. */
+  tokens: TokenStore;
   /** Rows of a query on the store's own database (plain SQL both dialects read alike). */
   query(sql: string): Promise<Record<string, unknown>[]>;
   service(options?: FlagServiceOptions): FlagService;
   close(): Promise<void>;
 }
 
-let pglite: Promise<{ lite: PGlite; store: PostgresFlagStore }> | undefined;
+let pglite: Promise<{ lite: PGlite; store: PostgresFlagStore; tokens: PostgresTokenStore }> | undefined;
 
 /** One PGlite per test file (starting one takes a second or two), emptied before each test. */
 async function sharedPglite() {
   pglite ??= (async () => {
     const lite = await PGlite.create({ parsers: { 20: (v: string) => Number(v) } });
-    const store = await PostgresFlagStore.open(pgliteConnector(lite as never));
-    return { lite, store };
+    const connector = pgliteConnector(lite as never);
+    const store = await PostgresFlagStore.open(connector);
+    return { lite, store, tokens: new PostgresTokenStore(connector) };
   })();
   return pglite;
 }
@@ -40,16 +46,16 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
     const db = openStore(join(tempDir(), 'c.db'));
     const store = new SqliteFlagStore(db);
     return {
-      kind, store, db,
+      kind, store, db, tokens: new SqliteTokenStore(db),
       query: async (sql) => db.prepare(sql).all() as Record<string, unknown>[],
       service: (options) => new FlagService(store, options),
       close: async () => { db.close(); },
     };
   }
-  const { lite, store } = await sharedPglite();
-  await lite.query('TRUNCATE flags, flag_history, flag_acks RESTART IDENTITY CASCADE');
+  const { lite, store, tokens } = await sharedPglite();
+  await lite.query('TRUNCATE flags, flag_history, flag_acks, api_tokens RESTART IDENTITY CASCADE');
   return {
-    kind, store,
+    kind, store, tokens,
     query: async (sql) => (await lite.query<Record<string, unknown>>(sql)).rows,
     service: (options) => new FlagService(store, options),
     close: async () => {},

@@ -1,40 +1,47 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authorizeCall, currentVia, runVia } from '../../src/auth/access.js';
 import { hashToken, type TokenInfo, TokenService } from '../../src/auth/tokens.js';
+import { PGlite } from '@electric-sql/pglite';
 import { initProject } from '../../src/claude/init.js';
+import { pgliteConnector } from '../../src/store/postgres/connect.js';
+import { PostgresFlagStore } from '../../src/store/postgres/flags.js';
+import { PG_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
+import { PostgresTokenStore } from '../../src/store/postgres/tokens.js';
 import { CoordinatorError } from '../../src/errors.js';
 import { flagTools } from '../../src/flags/tools.js';
 import type { ToolDefinition } from '../../src/mcp/define.js';
 import { createServices } from '../../src/server.js';
 import { openStore } from '../../src/store/db.js';
-import { SqliteTokenStore } from '../../src/store/sqlite/tokens.js';
 import { writeAgent } from '../helpers/agents.js';
+import { STORE_KINDS, type TestStore, openTestStore } from '../helpers/stores.js';
 import { tempDir } from '../helpers/tmp.js';
 
-function tokenService() {
-  const db = openStore(join(tempDir(), 't.db'));
-  return { db, tokens: new TokenService(new SqliteTokenStore(db)) };
-}
+describe.each(STORE_KINDS)('tokens on %s', (kind) => {
+  let t: TestStore;
+  let tokens: TokenService;
+  beforeEach(async () => {
+    t = await openTestStore(kind);
+    tokens = new TokenService(t.tokens);
+  });
+  afterEach(async () => t.close());
 
-describe('tokens', () => {
   it('are 256-bit random secrets, shown once and stored only as their SHA-256', async () => {
-    const { db, tokens } = tokenService();
     const { token, info } = await tokens.create({ role: 'agent', agents: ['@Backend.API', 'frontend.react'], name: 'ci' });
     expect(token).toMatch(/^cmcp_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(token.slice(18), 'base64url').length).toBe(32);
     expect(info).toMatchObject({ role: 'agent', agents: ['@backend.api', '@frontend.react'], name: 'ci', revoked: false });
-    const row = db.prepare('SELECT * FROM api_tokens').get() as Record<string, unknown>;
-    expect(row.hash).toBe(hashToken(token));
+    const [row] = await t.query('SELECT * FROM api_tokens');
+    expect(row!.hash).toBe(hashToken(token));
+    expect(JSON.parse(String(row!.agents))).toEqual(['@backend.api', '@frontend.react']);
     expect(JSON.stringify(row)).not.toContain(token.slice(18));
     const other = await tokens.create({ role: 'admin' });
     expect(other.token).not.toBe(token);
-    db.close();
+    expect((await tokens.list()).map((x) => [x.id, x.role, x.agents])).toEqual([[info.id, 'agent', info.agents], [other.info.id, 'admin', []]]);
   });
 
   it('verify: unknown and wrong are 401, revoked 403, good ok', async () => {
-    const { db, tokens } = tokenService();
     const { token, info } = await tokens.create({ role: 'read-only' });
     expect(await tokens.verify(`Bearer ${token}`)).toMatchObject({ ok: true, token: { id: info.id, role: 'read-only' } });
     expect(await tokens.verify(`bearer  ${token} `)).toMatchObject({ ok: true });
@@ -44,15 +51,14 @@ describe('tokens', () => {
     expect(await tokens.verify(`Bearer cmcp_000000000000_${'a'.repeat(43)}`)).toMatchObject({ ok: false, status: 401 });
     const revoked = await tokens.revoke(info.id);
     expect(revoked).toMatchObject({ already_revoked: false, token: { revoked: true } });
-    expect(await tokens.revoke(token)).toMatchObject({ already_revoked: true });
+    expect(await tokens.revoke(token)).toMatchObject({ already_revoked: true, token: { revoked_at: revoked.token.revoked_at } });
     const verdict = await tokens.verify(`Bearer ${token}`);
     expect(verdict).toMatchObject({ ok: false, status: 403 });
     expect(!verdict.ok && verdict.reason).toContain(`token ${info.id} was revoked`);
-    db.close();
+    expect(await tokens.list()).toMatchObject([{ id: info.id, revoked: true }]);
   });
 
   it('create and revoke refuse bad input, naming the argument, and store nothing', async () => {
-    const { db, tokens } = tokenService();
     const refusal = async (p: Promise<unknown>) => {
       const err = await p.then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(CoordinatorError);
@@ -65,7 +71,39 @@ describe('tokens', () => {
     expect(await refusal(tokens.create({ role: 'admin', name: 'x'.repeat(201) }))).toMatchObject({ field: 'name', rule: 'too_big' });
     expect(await refusal(tokens.revoke('abcdef012345'))).toMatchObject({ code: 'not_found', field: 'id' });
     expect(await tokens.list()).toEqual([]);
-    db.close();
+  });
+
+  it('a store that cannot be reached makes verify answer 503 (retry), not 401', async () => {
+    const { token } = await tokens.create({ role: 'admin' });
+    const refused = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    const down = new TokenService({ insert: refused, byId: refused, list: refused, revoke: refused });
+    const verdict = await down.verify(`Bearer ${token}`);
+    expect(verdict).toMatchObject({ ok: false, status: 503 });
+    expect(!verdict.ok && verdict.reason).toMatch(/token store is unreachable \(connect ECONNREFUSED.*try again/);
+  });
+});
+
+describe('token storage', () => {
+  it('on PostgreSQL: schema version 7 adds api_tokens to a version 6 store, with the same checks as SQLite', async () => {
+    const lite = await PGlite.create();
+    const connector = pgliteConnector(lite as never);
+    const session = await connector.connect();
+    await session.query(`CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at text NOT NULL)`);
+    await session.query(`INSERT INTO schema_version VALUES (6, '2026-01-01T00:00:00.000Z')`);
+    session.release();
+    // A version 6 store made by the previous release: only the flag tables.
+    await PostgresFlagStore.open(connector);
+    const versions = (await lite.query<{ version: number }>('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => r.version);
+    expect(versions).toEqual([6, 7]);
+    expect(PG_SCHEMA_VERSION).toBe(7);
+    const tokens = new TokenService(new PostgresTokenStore(connector));
+    const { info } = await tokens.create({ role: 'agent', agents: ['@a'] });
+    expect(await tokens.list()).toMatchObject([{ id: info.id, agents: ['@a'], revoked: false }]);
+    const bad = (sql: string) => lite.query(sql).then(() => 'stored', (e: Error) => e.message);
+    expect(await bad(`INSERT INTO api_tokens (id, hash, role, created_at) VALUES ('x1', 'h', 'root', 'now')`)).toMatch(/check constraint/);
+    expect(await bad(`INSERT INTO api_tokens (id, hash, role, agents, created_at) VALUES ('x2', 'h', 'agent', '{"a":1}', 'now')`)).toMatch(/check constraint/);
+    expect(await bad(`INSERT INTO api_tokens (id, hash, role, created_at) VALUES ('${info.id}', 'h', 'admin', 'now')`)).toMatch(/duplicate key/);
+    await lite.close();
   });
 
   it('live in schema version 7 (api_tokens), added to a version 6 database by the migration', () => {

@@ -22,9 +22,13 @@ const parseInt8 = (v: string) => Number(v);
 
 export { isPostgresUrl, redactUrl } from './url.js';
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export function poolConnector(url: string, options: { max?: number } = {}): PgConnector {
   const types = { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'coordinator-mcp' });
+  // A server that does not answer (a dropped network, not a refused port) fails a call after
+  // CONNECT_TIMEOUT_MS instead of holding it forever; the wait for a free pooled client counts too.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'coordinator-mcp', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client that loses its server is dropped by the pool; without a listener the error would end the process.
   pool.on('error', (err) => process.stderr.write(`coordinator-mcp: PostgreSQL connection lost (${err.message}); it is replaced on the next call\n`));
   return {

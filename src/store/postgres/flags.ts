@@ -273,11 +273,12 @@ class PgFlagTx implements FlagTx {
   }
 }
 
-function isConnectionError(err: unknown): boolean {
+/** A failure of the connection itself (the session is then discarded rather than returned to the pool). */
+export function isConnectionError(err: unknown): boolean {
   const code = String((err as { code?: unknown } | null)?.code ?? '');
   const message = String((err as { message?: unknown } | null)?.message ?? '');
   return code.startsWith('08') || code.startsWith('57P') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)
-    || /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error/i.test(message);
+    || /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
 }
 
 /** PostgreSQL's SQLSTATE classes for a write the store could not take, and what each means to the caller. */

@@ -8,7 +8,7 @@ import type { PgSession } from './connect.js';
  * and comparisons are the same on both; handles and dates sort bytewise (COLLATE "C", SQLite's
  * order). The version is a row of schema_version rather than PRAGMA user_version.
  */
-export const PG_SCHEMA_VERSION = 6;
+export const PG_SCHEMA_VERSION = 7;
 
 const C = 'COLLATE "C"';
 const json = (col: string) => `CHECK (${col} IS NULL OR (${col})::jsonb IS NOT NULL)`;
@@ -69,10 +69,22 @@ CREATE TABLE IF NOT EXISTS flag_acks (
 );`;
 
 /**
- * The steps from each version to the next. Version 7 (the tokens table of issue 18's identity
- * part) adds its step here as 7: '...', and PG_SCHEMA_VERSION moves to 7.
+ * Version 7: the bearer tokens of the HTTP transport, as schema.sql's api_tokens (SQLite's
+ * version 7 adds nothing else). Only the SHA-256 of a token is kept; id is its public part.
  */
-const STEPS: Record<number, string> = { 6: CREATE_V6 };
+const CREATE_V7 = `
+CREATE TABLE IF NOT EXISTS api_tokens (
+  id          text ${C} PRIMARY KEY,
+  hash        text NOT NULL,
+  role        text NOT NULL CHECK (role IN ('agent','admin','read-only')),
+  agents      text NOT NULL DEFAULT '[]' CHECK (jsonb_typeof((agents)::jsonb) = 'array'),
+  name        text,
+  created_at  text ${C} NOT NULL,
+  revoked_at  text ${C}
+);`;
+
+/** The steps from each version to the next (a new version adds its step here and moves PG_SCHEMA_VERSION). */
+const STEPS: Record<number, string> = { 6: CREATE_V6, 7: CREATE_V7 };
 
 /** A key of pg_advisory_xact_lock: servers starting together upgrade one at a time. */
 const MIGRATION_LOCK = 0x636f6f72; // "coor"
