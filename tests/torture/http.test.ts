@@ -1,169 +1,36 @@
-// The torture suite of processes.test.ts, over Streamable HTTP: one --http server on SQLite, eight
-// SDK clients (StreamableHTTPClientTransport), each with its own agent token made with the CLI.
-// Counts are read by opening the database read-only afterwards.
+// The torture suite of processes.test.ts, over Streamable HTTP on SQLite (tests/helpers/http-torture.ts;
+// the same suite runs on PostgreSQL in tests/system/http-torture.system.ts). The store is read by
+// opening the database file read-only.
 import Database from 'better-sqlite3';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpServer, httpClient, makeToken, startHttpServer } from '../helpers/http.js';
-import { allowManyPendingWrites, assertBuilt } from '../helpers/spawn.js';
-import { flagInput } from '../helpers/tmp.js';
-
-allowManyPendingWrites();
-
-const CLIENTS = 8;
-/** Calls each client keeps in flight: 8 x 25 = 200 requests at once on the server. */
-const IN_FLIGHT = 25;
+import { describeHttpTorture } from '../helpers/http-torture.js';
 
 let dir: string;
-let db: string;
-let server: HttpServer;
-let tokens: { token: string; id: string }[];
-const agent = (p: number) => `@storm.p${p}`;
 
-beforeAll(async () => {
-  assertBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'coordinator-http-torture-'));
-  db = join(dir, 'storm.db');
-  tokens = Array.from({ length: CLIENTS }, (_x, p) => makeToken(db, ['--agent', agent(p)]));
-  server = await startHttpServer(db, ['--no-bundled-agents']);
-}, 60_000);
-
-afterAll(async () => {
-  const code = await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  expect(code).toBe(0);
-});
-
-const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
-const connectAll = () => Promise.all(tokens.map((t) => httpClient(server.url, t.token)));
-
-function readDb<T>(read: (raw: Database.Database) => T): T {
+function read<T>(db: string, fn: (raw: Database.Database) => T): T {
   const raw = new Database(db, { readonly: true });
   try {
-    return read(raw);
+    return fn(raw);
   } finally {
     raw.close();
   }
 }
 
-/** Runs count calls, at most IN_FLIGHT at a time, in the order of n. */
-async function pool<T>(count: number, call: (n: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
-  const out: PromiseSettledResult<T>[] = new Array(count);
-  let next = 0;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < count) {
-      const n = next++;
-      out[n] = await call(n).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason }));
-    }
-  }));
-  return out;
-}
-
-describe('one HTTP server, 8 concurrent SDK clients with agent tokens', () => {
-  it('stores exactly 4,000 flags from 8 x 500 create_flag calls, with zero errors', async () => {
-    const clients = await connectAll();
-    try {
-      const before = readDb((raw) => raw.prepare('SELECT count(*) FROM flags').pluck().get() as number);
-      const results = await Promise.all(clients.map((c, p) => pool(500, (n) =>
-        c.callTool({ name: 'create_flag', arguments: flagInput({ source_agent: agent(p), context: { p, n } }) }) as Promise<CallToolResult>)));
-      const failures = results.flat().flatMap((r) => r.status === 'rejected' ? [String(r.reason)] : r.value.isError ? [text(r.value)] : []);
-      expect(failures).toEqual([]);
-      const ids = results.flat().map((r) => ((r as PromiseFulfilledResult<CallToolResult>).value.structuredContent as { flag_id: number }).flag_id);
-      expect(new Set(ids).size).toBe(4000);
-      readDb((raw) => {
-        expect(raw.prepare('SELECT count(*) FROM flags').pluck().get()).toBe(before + 4000);
-        expect(raw.prepare("SELECT count(DISTINCT json_extract(context, '$.p') || ':' || json_extract(context, '$.n')) FROM flags WHERE source_agent LIKE '@storm.p%'").pluck().get()).toBe(4000);
-        // each row was written as the agent of the token that sent it
-        expect(raw.prepare("SELECT count(*) FROM flags WHERE source_agent <> '@storm.p' || json_extract(context, '$.p')").pluck().get()).toBe(0);
-        expect(raw.prepare("SELECT count(*) FROM flag_history WHERE action = 'created'").pluck().get()).toBe(before + 4000);
-        expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-      });
-    } finally {
-      await Promise.all(clients.map((c) => c.close()));
-    }
-  });
-
-  it('gives exactly one winner in each of 200 rounds of 8 clients racing for one lock', async () => {
-    const clients = await connectAll();
-    try {
-      const winners: number[] = [];
-      for (let round = 0; round < 200; round++) {
-        const creator = round % CLIENTS;
-        const created = (await clients[creator]!.callTool({ name: 'create_flag', arguments: flagInput({ source_agent: agent(creator) }) })) as CallToolResult;
-        const id = (created.structuredContent as { flag_id: number }).flag_id;
-        // One server answers in arrival order, so the order the requests leave in is shuffled each round.
-        const order = clients.map((_c, p) => p).sort(() => Math.random() - 0.5);
-        const attempts: CallToolResult[] = new Array(CLIENTS);
-        await Promise.all(order.map(async (p) => {
-          attempts[p] = (await clients[p]!.callTool({ name: 'lock_flag', arguments: { id, agent: agent(p) } })) as CallToolResult;
-        }));
-        const won = attempts.flatMap((r, p) => (r.isError ? [] : [p]));
-        expect(won, `round ${round}`).toHaveLength(1);
-        for (const lost of attempts.filter((r) => r.isError)) expect(JSON.parse(text(lost))).toMatchObject({ rule: 'locked_by_other', holder: agent(won[0]!) });
-        winners.push(won[0]!);
-      }
-      expect(new Set(winners).size).toBeGreaterThan(1);
-      readDb((raw) => {
-        const locks = raw.prepare("SELECT flag_id, count(*) AS n FROM flag_history WHERE action = 'locked' GROUP BY flag_id").all() as { n: number }[];
-        expect(locks).toHaveLength(200);
-        expect(locks.every((l) => l.n === 1)).toBe(true);
-      });
-    } finally {
-      await Promise.all(clients.map((c) => c.close()));
-    }
-  });
-
-  it('keeps every acknowledged create when half the clients disconnect mid-storm, and keeps serving the others', async () => {
-    const clients = await connectAll();
-    const acknowledged: { flag: number; tag: string }[] = [];
-    const sent = new Set<string>();
-    const quitters = new Set([1, 3, 5, 7]);
-    let closed = 0;
-    try {
-      await Promise.all(clients.map(async (c, p) => {
-        const stopAfter = 30 + Math.floor(Math.random() * 150);
-        let answered = 0;
-        const results = await pool(300, async (n) => {
-          const tag = `p${p}-n${n}`;
-          if (quitters.has(p) && answered >= stopAfter) throw new Error('client gone');
-          sent.add(tag);
-          const r = (await c.callTool({ name: 'create_flag', arguments: flagInput({ source_agent: agent(p), context: { tag } }) })) as CallToolResult;
-          answered++;
-          if (!r.isError) acknowledged.push({ flag: (r.structuredContent as { flag_id: number }).flag_id, tag });
-          // The quitter drops its connections with calls still in flight (the transport aborts every fetch).
-          if (quitters.has(p) && answered === stopAfter) {
-            closed++;
-            void c.close();
-          }
-          return r;
-        });
-        const errors = results.flatMap((r) => r.status === 'fulfilled' && r.value.isError ? [text(r.value)] : []);
-        expect(errors, `client ${p}`).toEqual([]);
-        if (!quitters.has(p)) expect(results.every((r) => r.status === 'fulfilled'), `client ${p} stayed and got every answer`).toBe(true);
-      }));
-      expect(closed).toBe(quitters.size);
-      const stored = readDb((raw) => {
-        expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-        return new Map((raw.prepare("SELECT id, json_extract(context, '$.tag') AS tag FROM flags WHERE json_extract(context, '$.tag') IS NOT NULL").all() as { id: number; tag: string }[]).map((r) => [r.id, r.tag]));
-      });
-      for (const a of acknowledged) expect(stored.get(a.flag), `flag #${a.flag} was acknowledged`).toBe(a.tag);
-      // A call cut off may have been stored or not, but once at most, and only if it was sent.
-      const tags = [...stored.values()];
-      expect(new Set(tags).size).toBe(tags.length);
-      for (const tag of tags) expect(sent.has(tag), tag).toBe(true);
-      expect(acknowledged.length).toBeGreaterThanOrEqual(4 * 300 + 4 * 30);
-      // The server still serves a new client, and wrote nothing but protocol to stdout.
-      const again = await httpClient(server.url, tokens[1]!.token);
-      const queue = (await again.callTool({ name: 'get_agent_flags', arguments: { agent: agent(1) } })) as CallToolResult;
-      expect(queue.isError).toBeFalsy();
-      await again.close();
-      expect(server.stderr()).not.toMatch(/uncaught|unhandled|\[stdout/);
-    } finally {
-      await Promise.all(clients.map((c) => c.close()));
-    }
-  });
-});
+describeHttpTorture('one HTTP server on SQLite, 8 concurrent SDK clients with agent tokens', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'coordinator-http-torture-'));
+  const db = join(dir, 'storm.db');
+  return {
+    db,
+    probe: {
+      flags: async () => read(db, (raw) => raw.prepare('SELECT id, source_agent, context FROM flags').all() as { id: number; source_agent: string; context: string | null }[]),
+      lockEntries: async () => read(db, (raw) => raw.prepare("SELECT count(*) FROM flag_history WHERE action = 'locked' GROUP BY flag_id").pluck().all() as number[]),
+      createdEntries: async () => read(db, (raw) => raw.prepare("SELECT count(*) FROM flag_history WHERE action = 'created'").pluck().get() as number),
+      check: async () => {
+        const verdict = read(db, (raw) => raw.pragma('integrity_check', { simple: true }));
+        if (verdict !== 'ok') throw new Error(`integrity_check: ${String(verdict)}`);
+      },
+    },
+  };
+}, async () => rmSync(dir, { recursive: true, force: true }));
