@@ -2,7 +2,11 @@ import pg from 'pg';
 
 /** One connection for the length of a transaction (a pool's client, or PGlite's only one). */
 export interface PgSession {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /**
+   * name: a statement run on every call of a tool, prepared once per connection under that name
+   * (parsed and planned once; later calls send only its parameters). One name, one text.
+   */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<{ rows: R[] }>;
   release(broken?: boolean): void;
 }
 
@@ -35,7 +39,8 @@ export function poolConnector(url: string, options: { max?: number } = {}): PgCo
     async connect() {
       const client = await pool.connect();
       return {
-        query: async <R>(text: string, params?: unknown[]) => client.query(text, params) as unknown as Promise<{ rows: R[] }>,
+        query: async <R>(text: string, params?: unknown[], name?: string) =>
+          (name === undefined ? client.query(text, params) : client.query({ name: `coordinator_${name}`, text, values: params })) as unknown as Promise<{ rows: R[] }>,
         release: (broken?: boolean) => client.release(broken),
       };
     },
