@@ -176,10 +176,14 @@ export interface FlagTx {
   changeMark(): Promise<string | null>;
 }
 
-/** What a flag store tells about flags written by any server on it (PostgreSQL: LISTEN/NOTIFY). */
+/**
+ * What a flag store tells about flags written by any server on it (PostgreSQL: LISTEN/NOTIFY).
+ * action 'resumed' (flag_id 0, target_agent null): the store was cut off from the others' news and
+ * is back, so any queue may have changed meanwhile.
+ */
 export interface FlagChange {
   flag_id: number;
-  /** The flag's target (null: a broadcast), as stored. */
+  /** The flag's target (null: a broadcast, or every queue), as stored. */
   target_agent: string | null;
   action: string;
 }

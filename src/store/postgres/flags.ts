@@ -8,6 +8,9 @@ import { applyPgSchema } from './schema.js';
 /** The channel every write of a flag is announced on (delivered at commit, to every listening server). */
 export const FLAGS_CHANNEL = 'coordinator_flags';
 
+/** Told when the listener is back after a lost connection: any queue may have changed meanwhile. */
+const RESUMED: FlagChange = { flag_id: 0, target_agent: null, action: 'resumed' };
+
 const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
   impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
   lock_expires_at, completed_at, completed_by, notes`;
@@ -94,6 +97,8 @@ export class PostgresFlagStore implements FlagStore {
         return;
       }
       for (const l of this.listeners) l(change);
+    }, () => {
+      for (const l of this.listeners) l(RESUMED);
     }).then((stop) => { this.unlisten = stop; }, (err: unknown) => {
       this.listening = undefined;
       process.stderr.write(`coordinator-mcp: cannot LISTEN for flag changes on PostgreSQL (${(err as Error).message}); clients are not told of other servers' flags\n`);
