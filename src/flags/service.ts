@@ -8,7 +8,7 @@ import {
   MIN_CHANGE_DESCRIPTION, checkImpactRules, normalizeHandle, optionalText, parseContext, parseFlagType,
   parseId, parseImpact, parseRelatedFiles, requireText,
 } from './rules.js';
-import type { EditableColumns, FlagRow, FlagStore, FlagTx, ListFilter, WorkableRow } from './store.js';
+import type { EditableColumns, FlagRow, FlagStore, FlagTx, ListFilter, NewHistory, TxOptions, WorkableRow } from './store.js';
 
 export type FlagStatus = 'pending' | 'completed';
 
@@ -211,25 +211,31 @@ export class FlagService {
    * lock never granted, a read-only or damaged store, a lost connection), the caller gets one
    * 'store' refusal that says nothing was stored, whichever tool wrote.
    */
-  private async write<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
+  private async write<T>(fn: (tx: FlagTx) => Promise<T>, options?: TxOptions): Promise<T> {
     try {
-      return await this.store.write(fn);
+      return await this.store.write(fn, options);
     } catch (err) {
       throw this.store.storeFailure(err) ?? err;
     }
   }
 
-  private async read<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
+  private async read<T>(fn: (tx: FlagTx) => Promise<T>, options?: TxOptions): Promise<T> {
     try {
-      return await this.store.read(fn);
+      return await this.store.read(fn, options);
     } catch (err) {
       throw this.store.storeFailure(err) ?? err;
     }
   }
 
   private record(tx: FlagTx, flagId: number, action: string, agent: string, at: string, details?: Record<string, unknown>): Promise<void> {
+    const entry = this.entry(action, agent, details);
+    return tx.record(flagId, entry.action, entry.agent, at, entry.details);
+  }
+
+  /** A history entry as the store writes it: the details with the call's token (over HTTP), as JSON. */
+  private entry(action: string, agent: string, details?: Record<string, unknown>): NewHistory {
     const all = this.withVia(details);
-    return tx.record(flagId, action, agent, at, all ? JSON.stringify(all) : null);
+    return { action, agent, details: all ? JSON.stringify(all) : null };
   }
 
   /** A history entry's details with, over HTTP, the token the call came with ("admin token 1a2b... as @x"). */
@@ -292,11 +298,7 @@ export class FlagService {
 
   private async checkOrigin(tx: FlagTx, originId: number | null, selfId?: number): Promise<void> {
     if (originId === null) return;
-    if (!(await tx.flag(originId))) {
-      throw new CoordinatorError('not_found', `chain_origin_id ${originId} is not an existing flag; give the id of the flag that caused this one, or leave it out`, {
-        field: 'chain_origin_id', rule: 'exists',
-      });
-    }
+    if (!(await tx.flag(originId))) throw originMissing(originId);
     if (selfId !== undefined) {
       const ancestors = new Set<number>();
       for (let id: number | null = originId; id !== null && !ancestors.has(id); id = (await tx.flag(id))?.chain_origin_id ?? null) {
@@ -399,14 +401,14 @@ export class FlagService {
     const source = take(() => normalizeHandle(input.source_agent, 'source_agent'));
     const { draft, problems: fieldProblems } = this.collectDraft(input, 'target_agent' in input && input.target_agent !== undefined);
     if (source === undefined || !draft) throw refuseAll([...problems, ...fieldProblems]);
+    // One statement on PostgreSQL: the flag, its history entry and the check of its chain origin.
     return this.write(async (tx) => {
-      await this.checkOrigin(tx, draft.chain_origin_id);
       const now = this.iso();
-      const row = await tx.insertFlag({ ...this.draftParams(draft), source_agent: source }, now, {
-        action: 'created', agent: source, details: JSON.stringify(this.withVia({ target_agent: draft.target_agent, impact_level: draft.impact_level })),
-      });
+      const row = await tx.insertFlag({ ...this.draftParams(draft), source_agent: source }, now,
+        this.entry('created', source, { target_agent: draft.target_agent, impact_level: draft.impact_level }));
+      if (!row) throw originMissing(draft.chain_origin_id!);
       return this.toFlag(row, now);
-    });
+    }, { single: true });
   }
 
   /**
@@ -446,10 +448,7 @@ export class FlagService {
     const limit = clampLimit(options.limit, DEFAULT_QUEUE_LIMIT, 500);
     const now = this.iso();
     const handles = this.handlesOf(agent);
-    const { rows, counts } = await this.read(async (tx) => ({
-      rows: await tx.queue(handles, now, limit, options.exclude_locked_by_others ?? false),
-      counts: await tx.queueCounts(handles, now),
-    }));
+    const { rows, ...counts } = await this.read((tx) => tx.queue(handles, now, limit, options.exclude_locked_by_others ?? false), { single: true });
     const flags = rows.map((r) => this.toFlag(r, now));
     const total = options.exclude_locked_by_others ? counts.total - counts.held : counts.total;
     return { agent, total_pending: total, held_by_others: counts.held, returned: flags.length, truncated: total > flags.length, flags };
@@ -493,6 +492,7 @@ export class FlagService {
   private workableCache: { mark: string; at: string; validUntil: string | null; rows: WorkableRow[] } | undefined;
 
   private workableRows(now: string): Promise<WorkableRow[]> {
+    // One statement on PostgreSQL (no change mark there); SQLite reads its change mark first.
     return this.read(async (tx) => {
       const mark = await tx.changeMark();
       const cached = this.workableCache;
@@ -504,7 +504,7 @@ export class FlagService {
       for (const r of rows) if (r.next_expiry !== null && (validUntil === null || r.next_expiry < validUntil)) validUntil = r.next_expiry;
       this.workableCache = mark !== null ? { mark, at: now, validUntil, rows } : undefined;
       return rows;
-    });
+    }, { single: true });
   }
 
   /** The summary with the flags sent to an alias counted in the queue of the agent it names (the rows themselves are cached as read). */
@@ -624,23 +624,23 @@ export class FlagService {
         });
       }
       if (this.heldByOther(before, agent, now)) throw this.heldError(before, 'lock it', now);
-      // The lease itself is one compare-and-set: it is taken only if nobody else holds the flag.
-      const handles = before.locked_by !== null && this.sameAgent(before.locked_by, agent) ? [...this.handlesOf(agent), before.locked_by] : this.handlesOf(agent);
-      if (!(await tx.lockFlag(id, agent, handles, now, expires))) {
-        const fresh = await this.row(tx, id);
-        throw fresh.status !== 'pending' || !this.heldByOther(fresh, agent, now)
-          ? new CoordinatorError('conflict', `flag #${id} changed while you locked it; read it again with get_flag`, { field: 'id', rule: 'changed' })
-          : this.heldError(fresh, 'lock it', now);
-      }
       const previous = before.locked_by;
       const mine = previous !== null && this.sameAgent(previous, agent);
       const action: 'locked' | 'renewed' | 'lock_taken_over' = mine && before.lock_expires_at! > now
         ? 'renewed'
         : previous !== null && !mine ? 'lock_taken_over' : 'locked';
-      await this.record(tx, id, action, agent, now, {
+      const entry = this.entry(action, agent, {
         lease_seconds: lease, expires_at: expires,
         ...(action === 'lock_taken_over' ? { previous_holder: previous, previous_expired_at: before.lock_expires_at } : {}),
       });
+      // The lease itself is one compare-and-set (with its history entry): it is taken only if nobody else holds the flag.
+      const handles = mine ? [...this.handlesOf(agent), previous] : this.handlesOf(agent);
+      if (!(await tx.lockFlag(id, agent, handles, now, expires, entry))) {
+        const fresh = await this.row(tx, id);
+        throw fresh.status !== 'pending' || !this.heldByOther(fresh, agent, now)
+          ? new CoordinatorError('conflict', `flag #${id} changed while you locked it; read it again with get_flag`, { field: 'id', rule: 'changed' })
+          : this.heldError(fresh, 'lock it', now);
+      }
       return { success: true as const, flag_id: id, locked: true as const, action, lock: { holder: agent, locked_at: now, expires_at: expires } };
     });
   }
@@ -726,15 +726,16 @@ export class FlagService {
       } else if (this.heldByOther(row, agent, now)) {
         throw this.heldError(row, 'complete it', now);
       }
-      await tx.completeFlag(id, agent, now, notes);
       const details: Record<string, unknown> = { ...(notes === null ? {} : { notes }) };
       if (broadcast) {
         details.closed_for_all = true;
         details.acknowledged = (await tx.acks(id)).length;
         if (forced) details.forced = true;
       }
-      await this.record(tx, id, 'completed', agent, now, Object.keys(details).length ? details : undefined);
-      return { success: true as const, flag_id: id, already_completed: false, completed_by: agent, completed_at: now, notes, flag: this.toFlag(await this.row(tx, id), now) };
+      // The row is held since it was read: it is still pending, so the completion is written.
+      const done = await tx.completeFlag(id, agent, now, notes, this.entry('completed', agent, Object.keys(details).length ? details : undefined));
+      if (!done) throw new CoordinatorError('conflict', `flag #${id} changed while you completed it; read it again with get_flag`, { field: 'id', rule: 'changed' });
+      return { success: true as const, flag_id: id, already_completed: false, completed_by: agent, completed_at: now, notes, flag: this.toFlag(done, now) };
     });
   }
 
@@ -766,6 +767,12 @@ export class FlagService {
     }));
     return { total_agents: rows.length, returned: agents.length, agents };
   }
+}
+
+function originMissing(originId: number): CoordinatorError {
+  return new CoordinatorError('not_found', `chain_origin_id ${originId} is not an existing flag; give the id of the flag that caused this one, or leave it out`, {
+    field: 'chain_origin_id', rule: 'exists',
+  });
 }
 
 /** Orders the workable summary: most urgent workable flag first, then most workable, then by name. */

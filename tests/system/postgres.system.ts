@@ -1,7 +1,7 @@
 // The PostgreSQL store on a real server (a throwaway cluster that scripts/test-system.mjs makes and
 // removes; its URL is in COORDINATOR_TEST_PG): the multi-process torture of tests/torture/processes
 // on PostgreSQL, and LISTEN/NOTIFY between servers.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -182,6 +182,43 @@ describe('LISTEN/NOTIFY between servers', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('keeps a server\'s subscribers told of other servers\' flags after its LISTEN connection is killed: it reconnects, logs it, and tells them to read again', async () => {
+    const { url, q } = await freshDb();
+    const name = new URL(url).pathname.slice(1);
+    const writer = await PostgresFlagStore.open(poolConnector(url));
+    const server = await spawnServer(['--db', url, '--no-bundled-agents', '--toolsets', 'flags']);
+    try {
+      const updates: string[] = [];
+      server.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => { updates.push(n.params.uri); });
+      await server.client.subscribeResource({ uri: 'flags://queue/@frontend.react' });
+      const listener = async () => (await q(`SELECT pid FROM pg_stat_activity WHERE datname = '${name}' AND application_name = 'coordinator-mcp listener'`)).map((r) => Number(r.pid));
+      await expect.poll(listener, { timeout: 10_000 }).toHaveLength(1);
+      const [first] = await listener();
+      const flags = new FlagService(writer);
+      await flags.create(flagInput({ target_agent: '@frontend.react' }));
+      await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(1);
+
+      await q(`SELECT pg_terminate_backend(${first})`);
+      await expect.poll(() => server.stderr(), { timeout: 10_000 }).toMatch(/PostgreSQL listener lost \(.*\); reconnecting/);
+      await expect.poll(async () => (await listener()).filter((pid) => pid !== first).length, { timeout: 15_000 }).toBe(1);
+      expect(await listener()).not.toContain(first);
+      expect(server.stderr()).toMatch(/PostgreSQL listener back after 1 attempt; subscribed clients are told to read their queues again/);
+      // Told once that anything may have changed while it was cut off, then of the next flag as before.
+      await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(2);
+      const after = await flags.create(flagInput({ target_agent: '@frontend.react', change_description: 'Created after the listener came back: the orders API paginates' }));
+      await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(3);
+      expect(new Set(updates)).toEqual(new Set(['flags://queue/@frontend.react']));
+      const queue = JSON.parse((await server.client.readResource({ uri: 'flags://queue/@frontend.react' })).contents[0]!.text as string);
+      expect(queue.flags.map((f: { id: number }) => f.id)).toEqual([1, after.id]);
+      // The server kept answering all along.
+      const r = (await server.client.callTool({ name: 'get_agent_flags', arguments: { agent: '@frontend.react' } })) as CallToolResult;
+      expect(r.isError).toBeFalsy();
+    } finally {
+      await server.close();
+      await writer.close();
     }
   });
 });
