@@ -104,6 +104,8 @@ export interface ListFlagsInput {
   chain_id?: number;
   text?: string;
   since?: string;
+  /** Leave out the broadcasts this agent (under any of its handles) has acknowledged. */
+  not_acknowledged_by?: string;
   limit?: number;
   offset?: number;
 }
@@ -465,6 +467,7 @@ export class FlagService {
     // An agent with aliases matches the flags stored under any of its handles.
     if (input.target_agent !== undefined) filter.targets = this.handlesOf(normalizeHandle(input.target_agent, 'target_agent'));
     if (input.source_agent !== undefined) filter.sources = this.handlesOf(normalizeHandle(input.source_agent, 'source_agent'));
+    if (input.not_acknowledged_by !== undefined) filter.unackedBy = this.handlesOf(normalizeHandle(input.not_acknowledged_by, 'not_acknowledged_by'));
     if (input.flag_type !== undefined) filter.flagType = parseFlagType(input.flag_type);
     if (input.impact_level !== undefined) filter.impact = parseImpact(input.impact_level);
     const chainId = input.chain_id !== undefined ? parseId(input.chain_id, 'chain_id') : undefined;

@@ -120,6 +120,8 @@ export interface ListFilter {
   text?: string;
   /** created_at >= since (ISO). */
   since?: string;
+  /** Broadcasts acknowledged under any of these handles are left out. */
+  unackedBy?: string[];
   limit: number;
   offset: number;
   maxChainDepth: number;

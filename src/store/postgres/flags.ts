@@ -306,6 +306,9 @@ class PgFlagTx implements FlagTx {
       where.push(`(change_description ILIKE ${t} OR action_required ILIKE ${t} OR notes ILIKE ${t})`);
     }
     if (f.since !== undefined) where.push(`created_at >= ${p(f.since)}`);
+    if (f.unackedBy !== undefined) {
+      where.push(`NOT (target_agent IS NULL AND EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent = ANY(${p(f.unackedBy)}::text[])))`);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count] = await this.rows<{ n: unknown }>(`SELECT count(*) AS n FROM flags ${clause}`, params);
     const rows = await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags ${clause} ORDER BY created_at DESC, id DESC

@@ -289,6 +289,10 @@ class SqliteFlagTx implements FlagTx {
       where.push('created_at >= @since');
       params.since = f.since;
     }
+    if (f.unackedBy !== undefined) {
+      where.push('NOT (target_agent IS NULL AND EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent IN (SELECT value FROM json_each(@unacked))))');
+      params.unacked = JSON.stringify(f.unackedBy);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const { count, page } = this.listStatements(clause);
     return {
