@@ -8,7 +8,7 @@ import { log } from './log.js';
 import { StdioLineTransport } from './mcp/stdio.js';
 import { createServer, createServices, parseToolsets, type Services, type Toolset } from './server.js';
 import { type DB, openStore, StoreOpenError } from './store/db.js';
-import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, isLoopback, startHttp } from './transports/http.js';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, isLoopback, KEEP_ALIVE_TIMEOUT_MS, startHttp } from './transports/http.js';
 import type { FlagStore } from './flags/store.js';
 import { isPostgresUrl, redactUrl } from './store/postgres/url.js';
 import { VERSION } from './version.js';
@@ -20,7 +20,8 @@ Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|
                       [--toolsets flags,agents,databases,migration]
                       [--http [HOST:]PORT [--tls-cert FILE --tls-key FILE]
                        [--allowed-hosts LIST] [--allowed-origins LIST]
-                       [--max-body-bytes N] [--headers-timeout-ms N] [--no-auth]]
+                       [--max-body-bytes N] [--headers-timeout-ms N]
+                       [--request-timeout-ms N] [--no-auth]]
 
   --db PATH|URL         SQLite database file, or postgres://user:pass@host:port/db to keep
                         the flags on a PostgreSQL server shared by many servers
@@ -56,6 +57,11 @@ Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|
   --max-body-bytes N    largest request body (default ${DEFAULT_MAX_BODY_BYTES}); larger: 413
   --headers-timeout-ms N a client must send its request headers within this time
                         (default ${DEFAULT_HEADERS_TIMEOUT_MS}; slow-loris protection): else 408
+  --request-timeout-ms N a client must send its whole request (headers and body)
+                        within this time (default ${DEFAULT_REQUEST_TIMEOUT_MS}; at least the
+                        headers timeout): else 408. An idle connection is kept
+                        open ${KEEP_ALIVE_TIMEOUT_MS / 1000} s for the next request (above the idle
+                        timeout of common proxies and load balancers)
   --no-auth             serve without tokens: only on a loopback bind, for local tests
                         such as the MCP conformance suite
   --help                this text
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
         'allowed-origins': { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'headers-timeout-ms': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
         'no-auth': { type: 'boolean' },
         help: { type: 'boolean' },
         version: { type: 'boolean' },
@@ -217,22 +224,28 @@ interface HttpSettings {
   allowedOrigins: string[];
   maxBodyBytes: number;
   headersTimeoutMs: number;
+  requestTimeoutMs: number;
   noAuth: boolean;
 }
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
+function positiveInt(value: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number above 0 (got ${JSON.stringify(value)})`);
+  const n = Number(value.trim() === '' ? NaN : value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new Error(`${name} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? 'above 0' : `from 1 to ${max}`} (got ${JSON.stringify(value)})`);
+  }
   return n;
 }
+
+/** An hour: a request that takes longer to arrive is no client this server wants to wait for. */
+const MAX_TIMEOUT_MS = 3_600_000;
 
 /** The HTTP options of the command line, checked; undefined without --http (stdio). */
 function httpSettings(values: Record<string, string | boolean | string[] | undefined>): HttpSettings | undefined {
   const str = (k: string) => values[k] as string | undefined;
-  const httpOnly = ['tls-cert', 'tls-key', 'allowed-hosts', 'allowed-origins', 'max-body-bytes', 'headers-timeout-ms', 'no-auth'].filter((k) => values[k] !== undefined);
+  const httpOnly = ['tls-cert', 'tls-key', 'allowed-hosts', 'allowed-origins', 'max-body-bytes', 'headers-timeout-ms', 'request-timeout-ms', 'no-auth'].filter((k) => values[k] !== undefined);
   const spec = str('http');
   if (spec === undefined) {
     if (httpOnly.length) throw new Error(`--${httpOnly[0]} goes with --http [HOST:]PORT`);
@@ -262,10 +275,18 @@ function httpSettings(values: Record<string, string | boolean | string[] | undef
   }
   const noAuth = values['no-auth'] === true;
   if (noAuth && !isLoopback(host)) throw new Error(`--no-auth is allowed only on a loopback bind (127.0.0.1, ::1, localhost), not ${host}: anyone who reaches the port could act as any agent`);
+  const requestTimeoutMs = positiveInt(str('request-timeout-ms'), '--request-timeout-ms', DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMEOUT_MS);
+  // The headers are part of the request: their default shrinks to a shorter request timeout, a
+  // longer value given explicitly is a contradiction.
+  const headersTimeoutMs = positiveInt(str('headers-timeout-ms'), '--headers-timeout-ms', Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeoutMs), MAX_TIMEOUT_MS);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new Error(`--headers-timeout-ms (${headersTimeoutMs}) must not exceed --request-timeout-ms (${requestTimeoutMs}): the headers are part of the request; raise --request-timeout-ms or lower --headers-timeout-ms`);
+  }
   return {
     host, port, tls, allowedHosts, allowedOrigins: list(str('allowed-origins')), noAuth,
     maxBodyBytes: positiveInt(str('max-body-bytes'), '--max-body-bytes', DEFAULT_MAX_BODY_BYTES),
-    headersTimeoutMs: positiveInt(str('headers-timeout-ms'), '--headers-timeout-ms', DEFAULT_HEADERS_TIMEOUT_MS),
+    headersTimeoutMs,
+    requestTimeoutMs,
   };
 }
 
@@ -287,7 +308,7 @@ function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset
   }).server;
   startHttp({
     host: settings.host, port: settings.port, tls: settings.tls, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins,
-    maxBodyBytes: settings.maxBodyBytes, headersTimeoutMs: settings.headersTimeoutMs, tokens, createSession,
+    maxBodyBytes: settings.maxBodyBytes, headersTimeoutMs: settings.headersTimeoutMs, requestTimeoutMs: settings.requestTimeoutMs, tokens, createSession,
     log: (line) => process.stderr.write(`[coordinator-mcp] http ${line}\n`),
   }).then((running) => {
     log.info(`listening on ${running.url}${settings.noAuth ? ' (no auth)' : ''}`);

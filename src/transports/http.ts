@@ -17,6 +17,14 @@ import { VERSION } from '../version.js';
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How long an idle kept-alive connection stays open. Above the idle timeouts of the proxies and
+ * load balancers that reuse connections to a backend (60 s on AWS ALB and nginx's upstream
+ * keepalive, for instance): a backend that closes first can close a connection just as the proxy
+ * sends a request on it, which the client sees as a 502. Node's own default is 5 s. Idle connections
+ * are not subject to the header and request timeouts: a request's clock starts at its first byte.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** A session nobody has used for this long is closed (its client is gone without a DELETE). */
 export const SESSION_IDLE_MS = 60 * 60 * 1000;
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]', '::1'];
@@ -153,16 +161,22 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
     }
   };
 
-  async function readBody(req: IncomingMessage): Promise<{ body?: unknown; refusal?: Refusal }> {
+  async function readBody(req: IncomingMessage): Promise<{ body?: unknown; refusal?: Refusal; gone?: true }> {
     const declared = Number(req.headers['content-length']);
     const tooBig: Refusal = { status: 413, message: `request body over ${maxBody} bytes; send smaller calls (the limit is --max-body-bytes)` };
     if (Number.isFinite(declared) && declared > maxBody) return { refusal: tooBig };
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > maxBody) return { refusal: tooBig };
-      chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > maxBody) return { refusal: tooBig };
+        chunks.push(chunk as Buffer);
+      }
+    } catch {
+      // The connection ended before the whole body came: the client left, or the request timeout
+      // cut a client that was sending too slowly (Node has answered 408 itself). Nothing to do.
+      return { gone: true };
     }
     try {
       return { body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
@@ -180,6 +194,7 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
     let body: unknown;
     if (method === 'POST') {
       const read = await readBody(req);
+      if (read.gone) return;
       if (read.refusal) {
         refuse(res, { ...read.refusal, headers: { connection: 'close' } });
         req.resume();
@@ -231,7 +246,11 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
     res.on('close', () => {
       if (counted && --inFlight === 0) for (const done of idle.splice(0)) done();
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      options.log(`${req.method} ${url.pathname} ${res.statusCode} ${ms.toFixed(1)}ms ${who}`);
+      // A request cut before its answer: by the request timeout (Node answered 408), or by the client.
+      const status = res.headersSent ? String(res.statusCode)
+        : (req.socket.errored as NodeJS.ErrnoException | null)?.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408' : '-';
+      const cut = res.headersSent ? '' : status === '408' ? ' (request not received within the request timeout)' : ' (connection closed before the answer)';
+      options.log(`${req.method} ${url.pathname} ${status} ${ms.toFixed(1)}ms ${who}${cut}`);
     });
     if (closing) {
       refuse(res, { status: 503, message: 'the server is shutting down; retry in a moment', headers: { connection: 'close' } });
@@ -283,12 +302,15 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
       else res.end();
     });
   };
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Node refuses a headers timeout above the request timeout: the headers are part of the request.
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout);
   const serverOptions = {
-    headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
-    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    headersTimeout,
+    requestTimeout,
     // How often Node looks for connections past those timeouts (default 30 s).
-    connectionsCheckingInterval: Math.min(1000, options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS),
-    keepAliveTimeout: 5000,
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
   };
   const http: Server = options.tls
     ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, listener)

@@ -2,6 +2,7 @@
 // that says what to do, nothing reaches the store, and the server keeps serving afterwards.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ beforeAll(async () => {
   agentA = makeToken(db, ['--agent', '@a', '--name', 'agent a']);
   readOnly = makeToken(db, ['--read-only']);
   revoked = makeToken(db, ['--agent', '@a']);
-  server = await startHttpServer(db, ['--max-body-bytes', '4096', '--headers-timeout-ms', '1500']);
+  server = await startHttpServer(db, ['--max-body-bytes', '4096', '--headers-timeout-ms', '1500', '--request-timeout-ms', '3000']);
 }, 30_000);
 
 afterAll(async () => {
@@ -172,28 +173,84 @@ describe('the HTTP server refuses', () => {
     await stillServing(before);
   });
 
-  it('a slow-loris client (headers sent slowly): 408 and the connection closed', async () => {
+  it('20 slow-loris connections (silent, or headers or body one byte at a time): each 408 and closed after its timeout, nothing written, while a normal client is served', async () => {
     const before = counts();
-    const started = Date.now();
-    const answer = await new Promise<string>((resolve, reject) => {
+    const session = await openSession(server.port, agentA.token);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'create_flag', arguments: flagInput({ source_agent: '@a' }) } });
+    const head = `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n`
+      + `Authorization: Bearer ${agentA.token}\r\nMcp-Session-Id: ${session}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    type Kind = 'silent' | 'headers' | 'body';
+    const loris = (kind: Kind) => new Promise<{ kind: Kind; answer: string; ms: number }>((resolve, reject) => {
       const socket = connect(server.port, '127.0.0.1');
-      let text = '';
-      let n = 0;
-      const drip = setInterval(() => socket.write(`X-Slow-${n++}: ${'a'.repeat(10)}\r\n`), 300);
-      socket.on('connect', () => socket.write('POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
-      socket.on('data', (c: Buffer) => (text += c.toString()));
+      let answer = '';
+      let sent = 0;
+      let started = 0;
+      let drip: NodeJS.Timeout | undefined;
+      socket.on('connect', () => {
+        started = Date.now();
+        if (kind === 'silent') return;
+        const trickled = kind === 'headers' ? head : body;
+        if (kind === 'body') socket.write(head);
+        drip = setInterval(() => socket.write(trickled[sent++ % trickled.length]!), 50);
+      });
+      socket.on('data', (c: Buffer) => (answer += c.toString()));
       socket.on('close', () => {
         clearInterval(drip);
-        resolve(text);
+        resolve({ kind, answer, ms: Date.now() - started });
       });
       socket.on('error', (err) => {
         clearInterval(drip);
         reject(err);
       });
     });
-    expect(answer).toMatch(/^HTTP\/1\.1 408/);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    const kinds: Kind[] = Array.from({ length: 20 }, (_x, i) => (['silent', 'headers', 'body'] as const)[i % 3]!);
+    const storm = Promise.all(kinds.map(loris));
+    // A normal client, served call after call while the 20 connections hang on.
+    const client = await httpClient(server.url, agentA.token);
+    let served = 0;
+    let done = false;
+    void storm.finally(() => (done = true));
+    while (!done) {
+      const r = await callOk(client, 'get_agent_flags', { agent: '@a' });
+      expect(r.agent).toBe('@a');
+      served++;
+    }
+    await client.close();
+    const cut = await storm;
+    expect(served).toBeGreaterThan(5);
+    for (const c of cut) {
+      expect(c.answer, c.kind).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      // silent and slow headers: the headers timeout (1.5 s); a slow body: the request timeout (3 s)
+      expect(c.ms, c.kind).toBeGreaterThanOrEqual(c.kind === 'body' ? 2900 : 1400);
+      expect(c.ms, c.kind).toBeLessThan(c.kind === 'body' ? 6000 : 4500);
+    }
+    // The slow bodies passed the token check: the log says how each ended.
+    const timedOut = server.stderr().split('\n').filter((l) => / POST \/mcp 408 [\d.]+ms token=\w+ @a \(request not received within the request timeout\)$/.test(l));
+    expect(timedOut).toHaveLength(kinds.filter((k) => k === 'body').length);
+    expect(server.stderr()).not.toMatch(/\berror POST/);
     await stillServing(before);
+  });
+
+  it('keeps an idle connection open for the next request past the headers timeout (keep-alive 65 s)', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () => new Promise<{ status: number; keepAlive: string | undefined; socket: unknown }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/healthz', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, keepAlive: res.headers['keep-alive'], socket: req.socket }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    try {
+      const first = await get();
+      expect(first).toMatchObject({ status: 200, keepAlive: 'timeout=65' });
+      await new Promise((r) => setTimeout(r, 2000)); // longer than this server's 1.5 s headers timeout
+      const second = await get();
+      expect(second.status).toBe(200);
+      expect(second.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('a session used with another token: 403', async () => {

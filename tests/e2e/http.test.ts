@@ -164,6 +164,12 @@ describe('shutdown', () => {
       [['--http', 'nope'], '--http must be [HOST:]PORT'],
       [['--http', '0', '--tls-cert', '/nonexistent'], '--tls-cert and --tls-key go together'],
       [['--tls-key', 'k.pem'], '--tls-key goes with --http'],
+      [['--http', '0', '--request-timeout-ms', '0'], '--request-timeout-ms must be a whole number from 1 to 3600000 (got "0")'],
+      [['--http', '0', '--request-timeout-ms', '2.5s'], '--request-timeout-ms must be a whole number from 1 to 3600000 (got "2.5s")'],
+      [['--http', '0', '--request-timeout-ms', '7200000'], '--request-timeout-ms must be a whole number from 1 to 3600000'],
+      [['--http', '0', '--request-timeout-ms', '2000', '--headers-timeout-ms', '5000'], '--headers-timeout-ms (5000) must not exceed --request-timeout-ms (2000)'],
+      [['--http', '0', '--max-body-bytes=-1'], '--max-body-bytes must be a whole number above 0 (got "-1")'],
+      [['--request-timeout-ms', '500'], '--request-timeout-ms goes with --http'],
     ] as const) {
       const r = runServer([...args]);
       expect(r.status).toBe(1);
