@@ -94,8 +94,8 @@ describe('token storage', () => {
     // A version 6 store made by the previous release: only the flag tables.
     await PostgresFlagStore.open(connector);
     const versions = (await lite.query<{ version: number }>('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => r.version);
-    expect(versions).toEqual([6, 7]);
-    expect(PG_SCHEMA_VERSION).toBe(7);
+    expect(versions).toEqual([6, 7, 8]);
+    expect(PG_SCHEMA_VERSION).toBe(8);
     const tokens = new TokenService(new PostgresTokenStore(connector));
     const { info } = await tokens.create({ role: 'agent', agents: ['@a'] });
     expect(await tokens.list()).toMatchObject([{ id: info.id, agents: ['@a'], revoked: false }]);
@@ -112,7 +112,7 @@ describe('token storage', () => {
     v6.exec('DROP TABLE api_tokens; PRAGMA user_version = 6');
     v6.close();
     const upgraded = openStore(file);
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(7);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(8);
     expect(upgraded.prepare(`SELECT name FROM sqlite_master WHERE name = 'api_tokens'`).pluck().get()).toBe('api_tokens');
     upgraded.close();
   });
