@@ -58,7 +58,7 @@ function card(f: Queue['flags'][number]): Html {
 <p class="meta">from ${agentName(f.source_agent, f.source_known)}</p>
 <p class="text">${clip(f.change_description, CARD_TEXT)}</p>
 ${lockLine(f)}
-${f.acknowledged_by ? html`<p class="meta acks">acknowledged by ${f.acknowledged_by.length}${f.acknowledged_by.length ? html`: ${f.acknowledged_by.join(', ')}` : ''}${f.not_acknowledged?.length ? html`; not yet: ${clip(f.not_acknowledged.join(', '), 300)}` : ''}</p>` : ''}
+${f.acknowledged_by ? html`<p class="meta acks">acknowledged by ${f.acknowledged_by.length}${f.acknowledged_by.length ? html`: ${f.acknowledged_by.join(', ')}` : ''}${f.not_acknowledged?.length ? html`; not yet ${f.not_acknowledged.length}: ${f.not_acknowledged.slice(0, 6).join(', ')}${f.not_acknowledged.length > 6 ? ', …' : ''}` : ''}</p>` : ''}
 </li>`;
 }
 

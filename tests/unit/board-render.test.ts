@@ -76,7 +76,7 @@ describe('board pages with hostile flag texts', () => {
     expect(page).toContain('&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
     expect(page).toMatch(/<span class="agent">@ghost\.agent<\/span><span class="badge warn"[^>]*>not in catalog<\/span>/);
     expect(page).toContain('locked by <span class="agent">@ghost.agent</span>, 1m left');
-    expect(page).toContain('acknowledged by 0; not yet: @frontend.react, @ghost.agent');
+    expect(page).toContain('acknowledged by 0; not yet 2: @frontend.react, @ghost.agent');
   });
 
   it('the flag page shows every field as text, related files as text, and forms with the session token', async () => {
