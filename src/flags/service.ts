@@ -752,6 +752,73 @@ export class FlagService {
   }
 
   /**
+   * A person (the board's user) breaks the lock of a pending flag, whether its lease still runs
+   * (a stuck agent) or ran out without a completion. Recorded as force_unlocked by person:<name>.
+   */
+  async personUnlock(idValue: unknown, personValue: unknown) {
+    const id = parseId(idValue, 'id');
+    const person = personHandle(personValue);
+    return this.write(async (tx) => {
+      const now = this.iso();
+      const row = await this.row(tx, id);
+      if (row.status !== 'pending' || row.locked_by === null) {
+        throw new CoordinatorError('conflict', `flag #${id} is ${row.status === 'pending' ? 'not locked' : 'completed'}; there is no lock to break`, { field: 'id', rule: 'locked_only' });
+      }
+      const expired = row.lock_expires_at! <= now;
+      await tx.clearLock(id);
+      await this.record(tx, id, 'force_unlocked', person, now, { by: 'person', previous_holder: row.locked_by, lease_expires_at: row.lock_expires_at, lease_had_expired: expired });
+      return { flag_id: id, previous_holder: row.locked_by, lease_had_expired: expired };
+    });
+  }
+
+  /** A person closes a pending broadcast for every agent (completed by person:<name>; the acknowledgements stay). */
+  async personCloseBroadcast(idValue: unknown, personValue: unknown, notesValue?: unknown) {
+    const id = parseId(idValue, 'id');
+    const person = personHandle(personValue);
+    const notes = optionalText(notesValue, 'notes', MAX_NOTES);
+    return this.write(async (tx) => {
+      const now = this.iso();
+      const row = await this.row(tx, id);
+      if (row.target_agent !== null) {
+        throw new CoordinatorError('conflict', `flag #${id} is sent to ${row.target_agent}, not a broadcast; only broadcasts are closed for everyone`, { field: 'id', rule: 'broadcast_only' });
+      }
+      if (row.status !== 'pending') {
+        throw new CoordinatorError('conflict', `broadcast #${id} was already closed by ${row.completed_by} at ${row.completed_at}`, { field: 'id', rule: 'pending_only' });
+      }
+      const acknowledged = (await tx.acks(id)).length;
+      const done = await tx.completeFlag(id, person, now, notes, this.entry('completed', person, { by: 'person', closed_for_all: true, acknowledged, ...(notes === null ? {} : { notes }) }));
+      if (!done) throw new CoordinatorError('conflict', `broadcast #${id} changed while you closed it; reload the board`, { field: 'id', rule: 'changed' });
+      return { flag_id: id, acknowledged };
+    });
+  }
+
+  /**
+   * A person withdraws a pending flag (deleted, its copy kept in the history), even one an agent
+   * holds (the holder is recorded). Like an agent's withdrawal, not a flag others are chained to.
+   */
+  async personWithdraw(idValue: unknown, personValue: unknown) {
+    const id = parseId(idValue, 'id');
+    const person = personHandle(personValue);
+    return this.write(async (tx) => {
+      const now = this.iso();
+      const row = await this.row(tx, id);
+      if (row.status !== 'pending') {
+        throw new CoordinatorError('conflict', `flag #${id} is already completed; completed flags are kept as the record of what was done`, { field: 'id', rule: 'pending_only' });
+      }
+      const children = await tx.children(id, 20);
+      if (children.length > 0) {
+        throw new CoordinatorError('conflict', `flag #${id} is the chain origin of flag(s) ${children.map((c) => `#${c}`).join(', ')}; it cannot be withdrawn while others are chained to it`, {
+          field: 'id', rule: 'has_chain_children', children,
+        });
+      }
+      const snapshot = this.toFlag(row, now);
+      await tx.deleteFlag(id);
+      await this.record(tx, id, 'deleted', person, now, { by: 'person', flag: snapshot });
+      return { flag_id: id, deleted: true as const };
+    });
+  }
+
+  /**
    * Per target agent (null: broadcasts), how much pending work nobody holds, and how urgent; most
    * urgent first. On SQLite the summary reads every pending flag, so it is kept until the store
    * changes (a write by any process), the first lease it counts as held runs out, or the clock
@@ -776,6 +843,18 @@ function originMissing(originId: number): CoordinatorError {
   return new CoordinatorError('not_found', `chain_origin_id ${originId} is not an existing flag; give the id of the flag that caused this one, or leave it out`, {
     field: 'chain_origin_id', rule: 'exists',
   });
+}
+
+export const MAX_PERSON_NAME = 64;
+const PERSON_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** The history's agent for a person: "person:<name>", never an agent handle (those start with @). */
+export function personHandle(value: unknown): string {
+  const name = typeof value === 'string' ? value.trim() : value;
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_PERSON_NAME || !PERSON_PATTERN.test(name)) {
+    throw invalid('person', 'person_name', `the person's name must be 1 to ${MAX_PERSON_NAME} letters, digits, ".", "_" or "-" (e.g. "alice"); got ${quoted(value)}`);
+  }
+  return `person:${name}`;
 }
 
 /** Orders the workable summary: most urgent workable flag first, then most workable, then by name. */

@@ -40,7 +40,7 @@ export class PostgresFlagStore implements FlagStore {
   private unlisten: (() => Promise<void>) | undefined;
   private listening: Promise<void> | undefined;
 
-  private constructor(private readonly connector: PgConnector) {}
+  private constructor(readonly connector: PgConnector) {}
 
   /** Connects, creates or upgrades the schema, and returns the store. */
   static async open(connector: PgConnector): Promise<PostgresFlagStore> {

@@ -8,7 +8,7 @@ import type { PgSession } from './connect.js';
  * and comparisons are the same on both; handles and dates sort bytewise (COLLATE "C", SQLite's
  * order). The version is a row of schema_version rather than PRAGMA user_version.
  */
-export const PG_SCHEMA_VERSION = 7;
+export const PG_SCHEMA_VERSION = 8;
 
 const C = 'COLLATE "C"';
 const json = (col: string) => `CHECK (${col} IS NULL OR (${col})::jsonb IS NOT NULL)`;
@@ -83,8 +83,13 @@ CREATE TABLE IF NOT EXISTS api_tokens (
   revoked_at  text ${C}
 );`;
 
+/** Version 8: the board's indexes, as schema.sql's (search newest first without a filter; completions per hour). */
+const CREATE_V8 = `
+CREATE INDEX IF NOT EXISTS flags_created ON flags (created_at, id);
+CREATE INDEX IF NOT EXISTS flags_completed ON flags (completed_at) WHERE completed_at IS NOT NULL;`;
+
 /** The steps from each version to the next (a new version adds its step here and moves PG_SCHEMA_VERSION). */
-const STEPS: Record<number, string> = { 6: CREATE_V6, 7: CREATE_V7 };
+const STEPS: Record<number, string> = { 6: CREATE_V6, 7: CREATE_V7, 8: CREATE_V8 };
 
 /** A key of pg_advisory_xact_lock: servers starting together upgrade one at a time. */
 const MIGRATION_LOCK = 0x636f6f72; // "coor"

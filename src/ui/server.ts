@@ -1,0 +1,218 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BoardService } from '../board/service.js';
+import { CoordinatorError } from '../errors.js';
+import { BOARD_CSS, BOARD_JS } from './assets.js';
+import { activityPage, errorPage, flagPage, type PageContext, queuesPage, searchPage } from './pages.js';
+
+export interface BoardServerOptions {
+  /** 0: any free port. */
+  port: number;
+  /** Who acts through the board (its history entries read person:<name>). */
+  person: string;
+  /** The secret of the printed URL (default: 32 random bytes). */
+  token?: string;
+  /** How often SQLite's change mark is read, in ms. */
+  pollMs?: number;
+}
+
+export interface BoardServer {
+  port: number;
+  /** The URL to open: it carries the token. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Only this page's own files may run or style it; nothing may frame it, and forms post only back
+ * to it. An agent's text that slipped through as markup could still not run a script.
+ */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const MAX_FORM = 16 * 1024;
+const SSE_HEARTBEAT_MS = 15_000;
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * The board's HTTP server, on 127.0.0.1 only. Every request needs the token of the printed URL:
+ * the first visit trades it for a session cookie (HttpOnly, SameSite=Strict) and is redirected to
+ * the same page without it. A Host other than 127.0.0.1/localhost on this port is refused (DNS
+ * rebinding); a POST needs a same-origin Origin / Sec-Fetch-Site when the browser sends them, and
+ * always the session's form token.
+ */
+export async function startBoardServer(board: BoardService, options: BoardServerOptions): Promise<BoardServer> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const key = randomBytes(32);
+  const sessions = new Set<string>();
+  const streams = new Set<ServerResponse>();
+  let port = options.port;
+  const cookieName = () => `coordinator_board_${port}`;
+  const csrfOf = (session: string) => createHmac('sha256', key).update(session).digest('base64url');
+
+  const send = (res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', extra: Record<string, string> = {}) => {
+    res.writeHead(status, {
+      'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY', 'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Resource-Policy': 'same-origin', ...extra,
+    });
+    res.end(body);
+  };
+  const refuse = (res: ServerResponse, status: number, message: string) => send(res, status, errorPage(status, message));
+
+  const sessionOf = (req: IncomingMessage): string | undefined => {
+    const cookies = req.headers.cookie?.split(';').map((c) => c.trim()) ?? [];
+    const value = cookies.find((c) => c.startsWith(`${cookieName()}=`))?.slice(cookieName().length + 1);
+    return value !== undefined && sessions.has(value) ? value : undefined;
+  };
+
+  const readForm = (req: IncomingMessage) => new Promise<URLSearchParams>((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > MAX_FORM) reject(new Error('form too large'));
+    });
+    req.on('end', () => resolve(new URLSearchParams(body)));
+    req.on('error', reject);
+  });
+
+  const flash = (url: URL): PageContext['flash'] => {
+    const done = url.searchParams.get('done');
+    return done ? { kind: 'ok', text: done } : undefined;
+  };
+
+  async function page(url: URL, ctx: PageContext): Promise<[number, string]> {
+    const path = url.pathname;
+    if (path === '/') return [200, queuesPage(await board.queues(), ctx)];
+    if (path === '/activity') return [200, activityPage(await board.activity(url.searchParams.get('days') ?? undefined), ctx)];
+    if (path === '/search') {
+      const params = Object.fromEntries(['agent', 'type', 'impact', 'status', 'q', 'after'].map((k) => [k, url.searchParams.get(k) ?? undefined]));
+      try {
+        return [200, searchPage(params, await board.search(params), ctx)];
+      } catch (err) {
+        if (err instanceof CoordinatorError && err.code === 'invalid_argument') return [400, searchPage(params, { error: err.message }, ctx)];
+        throw err;
+      }
+    }
+    const m = /^\/flags\/(\d{1,15})$/.exec(path);
+    if (m) return [200, flagPage(await board.flag(Number(m[1])), ctx)];
+    return [404, errorPage(404, `there is no page ${path} on the board`)];
+  }
+
+  const ACTIONS: Record<string, (id: number) => Promise<string>> = {
+    unlock: async (id) => { const r = await board.flags.personUnlock(id, options.person); return `Unlocked flag #${id} (was held by ${r.previous_holder}).`; },
+    close: async (id) => { const r = await board.flags.personCloseBroadcast(id, options.person); return `Closed broadcast #${id} for every agent (${r.acknowledged} had acknowledged it).`; },
+    withdraw: async (id) => { await board.flags.personWithdraw(id, options.person); return `Withdrew flag #${id}.`; },
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+      return refuse(res, 403, `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed (DNS rebinding protection): open the board at 127.0.0.1:${port}`);
+    }
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const given = url.searchParams.get('token');
+    let session = sessionOf(req);
+    if (given !== null) {
+      if (!same(given, token)) return refuse(res, 403, 'this token is not the board\'s: open the URL that coordinator ui printed');
+      if (req.method === 'GET' && !session) {
+        session = randomBytes(24).toString('base64url');
+        sessions.add(session);
+      }
+      // The token leaves the address bar (and the history) at once: the session cookie carries on.
+      url.searchParams.delete('token');
+      return send(res, 303, '', 'text/plain', {
+        Location: `${url.pathname}${url.search}`,
+        ...(session ? { 'Set-Cookie': `${cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/` } : {}),
+      });
+    }
+    if (!session) return refuse(res, 401, 'the board needs its token: open the URL that coordinator ui printed (http://127.0.0.1:PORT/?token=...)');
+    const csrf = csrfOf(session);
+
+    if (req.method === 'POST') {
+      const origin = req.headers.origin;
+      const site = req.headers['sec-fetch-site'];
+      if (origin !== undefined && origin !== `http://${host}`) return refuse(res, 403, `a form from ${JSON.stringify(origin)} may not act on the board (cross-site request refused)`);
+      if (site !== undefined && site !== 'same-origin') return refuse(res, 403, `a ${site} request may not act on the board (cross-site request refused)`);
+      const m = /^\/flags\/(\d{1,15})\/(unlock|close|withdraw)$/.exec(url.pathname);
+      if (!m) return refuse(res, 404, `there is no action ${url.pathname}`);
+      let form: URLSearchParams;
+      try {
+        form = await readForm(req);
+      } catch {
+        return refuse(res, 413, 'the form is too large');
+      }
+      if (!same(form.get('csrf') ?? '', csrf)) return refuse(res, 403, 'the form token is missing or stale: reload the page and try again');
+      const id = Number(m[1]);
+      try {
+        const done = await ACTIONS[m[2]!]!(id);
+        return send(res, 303, '', 'text/plain', { Location: `/flags/${id}?done=${encodeURIComponent(done)}` });
+      } catch (err) {
+        if (!(err instanceof CoordinatorError)) throw err;
+        if (err.code === 'not_found') return refuse(res, 404, err.message);
+        const [, body] = await page(new URL(`/flags/${id}`, url), { csrf, flash: { kind: 'error', text: err.message } });
+        return send(res, 409, body);
+      }
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, `${req.method} is not served here`);
+    if (url.pathname === '/static/board.css') return send(res, 200, BOARD_CSS, 'text/css; charset=utf-8');
+    if (url.pathname === '/static/board.js') return send(res, 200, BOARD_JS, 'text/javascript; charset=utf-8');
+    if (url.pathname === '/events') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', Connection: 'keep-alive' });
+      res.write('retry: 2000\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    try {
+      const [status, body] = await page(url, { csrf, flash: flash(url) });
+      return send(res, status, body);
+    } catch (err) {
+      if (err instanceof CoordinatorError) return refuse(res, err.code === 'not_found' ? 404 : 400, err.message);
+      throw err;
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      process.stderr.write(`coordinator ui: ${(err as Error).stack ?? String(err)}\n`);
+      if (!res.headersSent) refuse(res, 500, 'the board failed to answer; see the terminal running coordinator ui');
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  // Any server's write (or this one's) tells every open page; bursts are folded into one message.
+  let pending: NodeJS.Timeout | undefined;
+  const stopWatch = board.store.watch(() => {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      for (const s of streams) s.write(`event: change\ndata: ${Date.now()}\n\n`);
+    }, 100);
+  }, options.pollMs);
+  const heartbeat = setInterval(() => { for (const s of streams) s.write(': keep-alive\n\n'); }, SSE_HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: async () => {
+      stopWatch();
+      clearInterval(heartbeat);
+      clearTimeout(pending);
+      for (const s of streams) s.end();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
