@@ -3,6 +3,7 @@
 // on PostgreSQL, and LISTEN/NOTIFY between servers.
 import { type CallToolResult, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +58,7 @@ describe('8 server processes on one PostgreSQL', () => {
       expect(Number((await q('SELECT count(*) AS n FROM flags'))[0].n)).toBe(4000);
       expect(Number((await q(`SELECT count(DISTINCT (context::jsonb->>'p') || ':' || (context::jsonb->>'n')) AS n FROM flags`))[0].n)).toBe(4000);
       expect(Number((await q(`SELECT count(*) AS n FROM flag_history WHERE action = 'created'`))[0].n)).toBe(4000);
-      expect(await q('SELECT version FROM schema_version ORDER BY version')).toEqual([{ version: 6 }, { version: 7 }]);
+      expect(await q('SELECT version FROM schema_version ORDER BY version')).toEqual([{ version: 6 }, { version: 7 }, { version: 8 }]);
     } finally {
       await Promise.all(servers.map((s) => s.close()));
     }
@@ -221,4 +222,47 @@ describe('LISTEN/NOTIFY between servers', () => {
       await writer.close();
     }
   });
+});
+
+describe('the connection pool under a burst', () => {
+  it('keeps a call waiting for a busy pool\'s next free client past the 10 s connect timeout, and serves it once one is free', async () => {
+    const { url } = await freshDb();
+    const connector = poolConnector(url, { max: 1 });
+    try {
+      const first = await connector.connect();
+      const started = Date.now();
+      const second = connector.connect();
+      let settled: string | undefined;
+      second.then(() => { settled = 'served'; }, (err: Error) => { settled = `failed: ${err.message}`; });
+      await new Promise((r) => setTimeout(r, 11_000));
+      expect(settled).toBeUndefined(); // still waiting, not "timeout exceeded when trying to connect"
+      first.release();
+      const s = await second;
+      expect(settled).toBe('served');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(11_000);
+      expect((await s.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+      s.release();
+    } finally {
+      await connector.end();
+    }
+  }, 30_000);
+
+  it('still gives up after 10 s on a server that accepts the connection and never answers', async () => {
+    const silent = createServer(() => undefined); // accepts, never speaks
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const u = new URL(BASE!);
+    u.hostname = '127.0.0.1';
+    u.port = String((silent.address() as AddressInfo).port);
+    const connector = poolConnector(u.toString(), { max: 1 });
+    const started = Date.now();
+    try {
+      await expect(connector.connect()).rejects.toThrow(/timeout/i);
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(9_000);
+      expect(waited).toBeLessThan(30_000); // the connection's own timeout, not the queue's 60 s
+    } finally {
+      await connector.end();
+      silent.close();
+    }
+  }, 45_000);
 });

@@ -28,14 +28,29 @@ const parseInt8 = (v: string) => Number(v);
 export { isPostgresUrl, redactUrl } from './url.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long a call waits for a pooled connection while all of them are busy. Longer than the
+ * connect timeout: a burst of hundreds of calls on a loaded machine queues for seconds and must
+ * not fail for it (node-postgres times a queued call with the same option as a new connection,
+ * so the connection's own timeout is set on the client below).
+ */
+const QUEUE_TIMEOUT_MS = 60_000;
+
+/** A pooled client that gives up connecting after CONNECT_TIMEOUT_MS, whatever the pool's queue allows. */
+class TimedClient extends pg.Client {
+  constructor(config: pg.ClientConfig = {}) {
+    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
 /** The listener's waits before each new attempt to reconnect: doubling from the first to the last. */
 export const LISTEN_RETRY_MS = { first: 250, max: 30_000 };
 
 export function poolConnector(url: string, options: { max?: number } = {}): PgConnector {
   const types = { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
   // A server that does not answer (a dropped network, not a refused port) fails a call after
-  // CONNECT_TIMEOUT_MS instead of holding it forever; the wait for a free pooled client counts too.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'coordinator-mcp', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // CONNECT_TIMEOUT_MS instead of holding it forever; a call waiting for a busy pool's next free
+  // client waits up to QUEUE_TIMEOUT_MS.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'coordinator-mcp', connectionTimeoutMillis: QUEUE_TIMEOUT_MS, Client: TimedClient });
   // An idle client that loses its server is dropped by the pool; without a listener the error would end the process.
   pool.on('error', (err) => process.stderr.write(`coordinator-mcp: PostgreSQL connection lost (${err.message}); it is replaced on the next call\n`));
   return {
