@@ -21,6 +21,7 @@ import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -1550,6 +1551,10 @@ async function benchPostgres() {
       await server.close();
     }
     tbl(['store', 'tool (stdio round trip)', 'calls', 'p50 ms', 'p99 ms', 'failed'], rows);
+    const floor = await pgFloor(cluster.url);
+    log(`The cluster's own floor, from a client in this process: SELECT 1 p50 ${fmt(floor.select.p50, 2)} ms; a one-row INSERT, committed (WAL flushed to disk) p50 ${fmt(floor.commit.p50, 2)} ms.`);
+    log(`create_flag commits once: what our server adds to the commit is create_flag p50 - commit p50 = ${fmt(figures.PostgreSQL_create_flag.p50 - floor.commit.p50, 2)} ms; get_agent_flags (no commit) adds ${fmt(figures.PostgreSQL_get_agent_flags.p50 - floor.select.p50, 2)} ms to SELECT 1.`);
+    results.postgres_floor = { select_p50: floor.select.p50, commit_p50: floor.commit.p50 };
     const pgCreate = figures.PostgreSQL_create_flag.p50;
     log(`PostgreSQL create_flag p50 ${fmt(pgCreate, 2)} ms (SQLite ${fmt(figures.SQLite_create_flag.p50, 2)} ms); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}   target < ${TARGETS.pg_create_p50_ms} ms: `
       + verdict('postgres', `PostgreSQL create_flag p50 < ${TARGETS.pg_create_p50_ms} ms (local server)`, `${fmt(pgCreate, 2)} ms`, pgCreate < TARGETS.pg_create_p50_ms));
@@ -1558,6 +1563,29 @@ async function benchPostgres() {
     await benchPostgresServers(cluster.url, input);
   } finally {
     cluster.stop();
+  }
+}
+
+/** The database's share, without our server: a round trip, and a commit of one row (its WAL flush) on the cluster. */
+async function pgFloor(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS bench_floor (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text)');
+    const timed = async (sql) => {
+      const times = [];
+      for (let i = 0; i < 30; i++) await client.query(sql, []);
+      for (let i = 0; i < CONFIG.pg_calls; i++) {
+        const t0 = nowNs();
+        await client.query(sql, []);
+        times.push(msSince(t0));
+      }
+      return summarize(times);
+    };
+    return { select: await timed('SELECT 1'), commit: await timed(`INSERT INTO bench_floor (note) VALUES ('a row')`) };
+  } finally {
+    await client.query('DROP TABLE IF EXISTS bench_floor').catch(() => undefined);
+    await client.end();
   }
 }
 

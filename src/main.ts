@@ -24,7 +24,9 @@ Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|
                        [--request-timeout-ms N] [--no-auth]]
 
   --db PATH|URL         SQLite database file, or postgres://user:pass@host:port/db to keep
-                        the flags on a PostgreSQL server shared by many servers
+                        the flags on a PostgreSQL server shared by many servers, over
+                        stdio or --http (the tokens of --http are then kept there too,
+                        so every server checks the same ones)
                         (default: $COORDINATOR_DB, else
                         <main worktree>/.claude/coordinator.db of the git repository
                         of $CLAUDE_PROJECT_DIR or cwd, shared by all its worktrees and
@@ -74,7 +76,10 @@ plugins (@plugin:agent), the extra folders, ~/.claude/agents and
 Claude Code can run it.
 
 Every server process of a project can share one database file: each write is
-one short SQLite transaction, waiting up to 15 s for another process's write.`;
+one short SQLite transaction, waiting up to 15 s for another process's write.
+For a team on several machines, run coordinator-mcp --http on a postgres:// store
+(--db or COORDINATOR_DB): any number of servers share its flags and tokens, and
+each tells its subscribed clients of flags written through the others.`;
 
 async function main(): Promise<void> {
   let values;

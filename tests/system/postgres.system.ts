@@ -266,3 +266,74 @@ describe('the connection pool under a burst', () => {
     }
   }, 45_000);
 });
+
+describe('a PostgreSQL store the server may only read', () => {
+  /** Every row the flag tables hold, to check that a refused write left them as they were. */
+  const contents = async (q: (sql: string) => Promise<any[]>) => ({
+    flags: await q('SELECT * FROM flags ORDER BY id'),
+    history: await q('SELECT * FROM flag_history ORDER BY id'),
+    acks: await q('SELECT * FROM flag_acks ORDER BY flag_id, agent'),
+  });
+
+  /** A store made and filled by its owner: one flag for @frontend.react, one broadcast. */
+  async function filled() {
+    const db = await freshDb();
+    const owner = await PostgresFlagStore.open(poolConnector(db.url));
+    const flags = new FlagService(owner);
+    const flag = await flags.create(flagInput({ target_agent: '@frontend.react' }));
+    const broadcast = await flags.create(flagInput({ target_agent: null }));
+    await owner.close();
+    return { ...db, flag: flag.id, broadcast: broadcast.id };
+  }
+
+  /** Every write tool on the store, each refused as a 'store' failure of the given rule, the server still serving. */
+  async function refusesEveryWrite(url: string, q: (sql: string) => Promise<any[]>, ids: { flag: number; broadcast: number }, pgCode: string, fix: RegExp) {
+    const server = await spawnServer(['--db', url, '--no-bundled-agents', '--toolsets', 'flags']);
+    try {
+      const before = await contents(q);
+      const writes: [string, Record<string, unknown>][] = [
+        ['create_flag', flagInput()],
+        ['lock_flag', { id: ids.flag, agent: '@frontend.react' }],
+        ['complete_flag', { id: ids.flag, agent: '@frontend.react', notes: 'done' }],
+        ['complete_flag', { id: ids.broadcast, agent: '@frontend.react' }],
+        ['update_flag', { id: ids.flag, agent: '@backend.api', impact_level: 'high' }],
+        ['unlock_flag', { id: ids.flag, agent: '@frontend.react' }],
+      ];
+      for (const [tool, args] of writes) {
+        const r = (await server.client.callTool({ name: tool, arguments: args })) as CallToolResult;
+        expect(r.isError, `${tool}: ${text(r)}`).toBe(true);
+        const refusal = JSON.parse(text(r));
+        expect(refusal, tool).toMatchObject({ code: 'store', rule: 'read_only', pg_code: pgCode });
+        expect(refusal.error, tool).toMatch(/nothing was stored\. To fix: /);
+        expect(refusal.error, tool).toMatch(fix);
+      }
+      expect(await contents(q)).toEqual(before);
+      // Reads still answer, from the same server.
+      const queue = (await server.client.callTool({ name: 'get_agent_flags', arguments: { agent: '@frontend.react' } })) as CallToolResult;
+      expect(queue.isError, text(queue)).toBeFalsy();
+      expect((queue.structuredContent as { flags: { id: number }[] }).flags.map((f) => f.id)).toEqual([ids.flag, ids.broadcast]);
+      const workable = (await server.client.callTool({ name: 'get_workable_flags', arguments: {} })) as CallToolResult;
+      expect(workable.isError, text(workable)).toBeFalsy();
+      expect(server.stderr()).not.toMatch(/uncaught|unhandled/i);
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('with a role granted only SELECT: the server starts on the up-to-date schema, every write is refused naming the rule and the GRANT to make, nothing is written', async () => {
+    const { url, q, flag, broadcast } = await filled();
+    const role = `reader_${process.pid}_${n}`;
+    await q(`CREATE ROLE ${role} LOGIN`);
+    await q(`GRANT USAGE ON SCHEMA public TO ${role}`);
+    await q(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    const u = new URL(url);
+    u.username = role;
+    await refusesEveryWrite(u.toString(), q, { flag, broadcast }, '42501', /GRANT SELECT, INSERT, UPDATE, DELETE ON flags, flag_history, flag_acks/);
+  });
+
+  it('in a database with default_transaction_read_only: every write is refused naming the rule and the setting, nothing is written', async () => {
+    const { url, q, flag, broadcast } = await filled();
+    await q(`ALTER DATABASE ${new URL(url).pathname.slice(1)} SET default_transaction_read_only = on`);
+    await refusesEveryWrite(url, q, { flag, broadcast }, '25006', /default_transaction_read_only off/);
+  });
+});

@@ -335,16 +335,18 @@ export function isConnectionError(err: unknown): boolean {
     || /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
 }
 
-/** PostgreSQL's SQLSTATE classes for a write the store could not take, and what each means to the caller. */
-const PG_FAILURES: [prefix: string, rule: string, says: string][] = [
-  ['53', 'disk_full', 'the server ran out of a resource (disk, memory or connections)'],
-  ['25006', 'read_only', 'the server is read-only (a standby, or default_transaction_read_only)'],
-  ['40', 'busy', 'the transaction was rolled back by the server (a deadlock or serialization failure)'],
-  ['55P03', 'busy', 'a lock was not granted in time'],
-  ['57014', 'busy', 'the statement timed out'],
-  ['XX', 'corrupt', 'the server reported an internal error'],
-  ['58', 'io_error', 'the server reported an I/O error'],
-  ['42501', 'read_only', 'the database role may not write these tables'],
+/** PostgreSQL's SQLSTATE classes for a write the store could not take: what each means, and what to do. */
+const PG_FAILURES: [prefix: string, rule: string, says: string, fix: string][] = [
+  ['53', 'disk_full', 'the server ran out of a resource (disk, memory or connections)', 'free space or memory on the database server (or raise max_connections), then try again'],
+  ['25006', 'read_only', 'the server is read-only (a standby, or default_transaction_read_only)',
+    'point --db or COORDINATOR_DB at the primary, or turn default_transaction_read_only off for this database and role, then try again'],
+  ['40', 'busy', 'the transaction was rolled back by the server (a deadlock or serialization failure)', 'try again'],
+  ['55P03', 'busy', 'a lock was not granted in time', 'try again'],
+  ['57014', 'busy', 'the statement timed out', 'try again (and check the server\'s statement_timeout)'],
+  ['XX', 'corrupt', 'the server reported an internal error', 'have the database\'s administrator check its log, then try again'],
+  ['58', 'io_error', 'the server reported an I/O error', 'have the database\'s administrator check its disks and log, then try again'],
+  ['42501', 'read_only', 'the database role may not write these tables',
+    'use a role that may write them, or GRANT SELECT, INSERT, UPDATE, DELETE ON flags, flag_history, flag_acks and USAGE ON ALL SEQUENCES IN SCHEMA public to this one'],
 ];
 
 /** The 'store' refusal for an error PostgreSQL (or the connection to it) raised, or undefined for any other error. */
@@ -358,6 +360,8 @@ export function pgStoreFailure(err: unknown): CoordinatorError | undefined {
   }
   const hit = PG_FAILURES.find(([prefix]) => code.startsWith(prefix));
   if (!hit) return undefined;
-  const [, rule, says] = hit;
-  return new CoordinatorError('store', `the database refused the write (${code}: ${says}); nothing was stored, try again once it is fixed`, { rule, pg_code: code });
+  const [, rule, says, fix] = hit;
+  return new CoordinatorError('store', `the database refused the write (${code}: ${says}; PostgreSQL said: ${err.message}); nothing was stored. To fix: ${fix}`, {
+    rule, pg_code: code,
+  });
 }
