@@ -57,7 +57,7 @@ describe('8 server processes on one PostgreSQL', () => {
       expect(Number((await q('SELECT count(*) AS n FROM flags'))[0].n)).toBe(4000);
       expect(Number((await q(`SELECT count(DISTINCT (context::jsonb->>'p') || ':' || (context::jsonb->>'n')) AS n FROM flags`))[0].n)).toBe(4000);
       expect(Number((await q(`SELECT count(*) AS n FROM flag_history WHERE action = 'created'`))[0].n)).toBe(4000);
-      expect(await q('SELECT version FROM schema_version ORDER BY version')).toEqual([{ version: 6 }, { version: 7 }]);
+      expect(await q('SELECT version FROM schema_version ORDER BY version')).toEqual([{ version: 6 }, { version: 7 }, { version: 8 }]);
     } finally {
       await Promise.all(servers.map((s) => s.close()));
     }
