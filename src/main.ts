@@ -295,6 +295,12 @@ function httpSettings(values: Record<string, string | boolean | string[] | undef
   };
 }
 
+/** The person an admin token acts as on the board: its name made a valid one, else admin-<id>. */
+function boardPerson(token: TokenInfo): string {
+  const name = (token.name ?? '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  return name || `admin-${token.id}`;
+}
+
 function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset[], db: DB, cleanup: () => void): void {
   const tokens = settings.noAuth ? null : new TokenService(services.tokenStore);
   if (settings.noAuth) {
@@ -311,12 +317,25 @@ function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset
     logging: true,
     wrapCall: token ? (def, args, call) => runVia(authorizeCall(token, def, args, access), call) : undefined,
   }).server;
-  startHttp({
+  // The board under /board, for admin tokens (loaded only in HTTP mode, and only with tokens).
+  const board = tokens ? Promise.all([import('./ui/server.js'), import('./ui/board.js')]).then(([ui, { createBoard }]) => ui.createBoardHandler(createBoard(services), {
+    base: '/board',
+    cookieName: 'coordinator_board',
+    origin: (host) => `${settings.tls ? 'https' : 'http'}://${host}`,
+    login: async (given) => {
+      const verdict = await tokens.verify(`Bearer ${given}`);
+      if (!verdict.ok) return { status: verdict.status, message: `${verdict.reason} (the board takes an admin token: /board/?token=cmcp_...)` };
+      if (verdict.token.role !== 'admin') return { status: 403, message: `the board needs an admin token; this one is ${verdict.token.role} (coordinator token create --admin)` };
+      return { person: boardPerson(verdict.token) };
+    },
+  })) : Promise.resolve(undefined);
+  board.then((boardHandler) => startHttp({
     host: settings.host, port: settings.port, tls: settings.tls, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins,
-    maxBodyBytes: settings.maxBodyBytes, headersTimeoutMs: settings.headersTimeoutMs, requestTimeoutMs: settings.requestTimeoutMs, tokens, createSession,
+    maxBodyBytes: settings.maxBodyBytes, headersTimeoutMs: settings.headersTimeoutMs, requestTimeoutMs: settings.requestTimeoutMs, tokens, createSession, board: boardHandler,
     log: (line) => process.stderr.write(`[coordinator-mcp] http ${line}\n`),
-  }).then((running) => {
+  })).then((running) => {
     log.info(`listening on ${running.url}${settings.noAuth ? ' (no auth)' : ''}`);
+    if (tokens) log.info(`the board: ${running.url.replace(/\/mcp$/, '/board/')}?token=<an admin token> (coordinator token create --admin)`);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

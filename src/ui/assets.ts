@@ -61,6 +61,8 @@ svg .axis { stroke: var(--line); } svg text { fill: var(--muted); font-size: 11p
  */
 export const BOARD_JS = `
 (() => {
+  // The board may be mounted under a path (/board on the HTTP transport): its root is where this script's folder is.
+  const root = new URL('..', document.currentScript ? document.currentScript.src : location.href);
   const live = document.getElementById('live');
   const say = (text) => { if (live) live.textContent = text; };
   let timer = null;
@@ -87,7 +89,7 @@ export const BOARD_JS = `
     }
   }
   if (window.EventSource) {
-    const events = new EventSource('/events');
+    const events = new EventSource(new URL('events', root));
     events.addEventListener('open', () => say('live'));
     events.addEventListener('change', () => { clearTimeout(timer); timer = setTimeout(refresh, 150); });
     events.addEventListener('error', () => say('reconnecting…'));

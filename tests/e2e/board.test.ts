@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BoardSession, type BoardProcess, startBoard } from '../helpers/board.js';
-import { rawRequest } from '../helpers/http.js';
+import { makeToken, rawRequest, startHttpServer } from '../helpers/http.js';
 import { assertBuilt, runCli } from '../helpers/spawn.js';
 import { ACTION, DESC, tempDir } from '../helpers/tmp.js';
 
@@ -98,5 +98,48 @@ describe('coordinator ui (the built CLI)', () => {
     events.close();
     expect(events.names).toContain('change');
     expect(Date.now() - started).toBeLessThan(2500);
+  });
+});
+
+describe('the board on the HTTP transport (coordinator-mcp --http), for admin tokens', () => {
+  it('serves /board after the Host check to an admin token only, with its links under /board, and records actions as the token\'s person', async () => {
+    const db = join(tempDir(), 'c.db');
+    const flag = create(db);
+    runCli(['lock-flag', String(flag.flag_id), '@frontend.react', '--db', db]);
+    const admin = makeToken(db, ['--admin', '--name', 'alice']);
+    const agent = makeToken(db, ['--agent', '@frontend.react']);
+    const server = await startHttpServer(db);
+    try {
+      // Printed just after "listening on" (which startHttpServer waits for), maybe in a later chunk.
+      for (let i = 0; i < 40 && !server.stderr().includes('the board: '); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(server.stderr()).toContain(`the board: http://127.0.0.1:${server.port}/board/?token=<an admin token>`);
+      expect((await rawRequest(server.port, { method: 'GET', path: '/board/' })).status).toBe(401);
+      const wrongRole = await rawRequest(server.port, { method: 'GET', path: `/board/?token=${agent.token}` });
+      expect(wrongRole.status).toBe(403);
+      expect(wrongRole.text).toContain('the board needs an admin token; this one is agent');
+      expect((await rawRequest(server.port, { method: 'GET', path: '/board/?token=cmcp_000000000000_xxx' })).status).toBe(401);
+      expect((await rawRequest(server.port, { method: 'GET', path: `/board/?token=${admin.token}`, headers: { host: 'evil.example' } })).status).toBe(403);
+      const s = new BoardSession(server.port);
+      const login = await rawRequest(server.port, { method: 'GET', path: `/board/?token=${admin.token}` });
+      expect(login.status).toBe(303);
+      expect(login.headers.location).toBe('/board/');
+      expect(String(login.headers['set-cookie'])).toContain('HttpOnly; SameSite=Strict; Path=/board');
+      s.cookie = String(login.headers['set-cookie']).split(';')[0]!;
+      const queues = await s.get('/board/');
+      expect(queues.status).toBe(200);
+      expect(queues.text).toContain(`href="/board/flags/${flag.flag_id}"`);
+      expect(queues.text).toContain('src="/board/static/board.js"');
+      expect(queues.text).not.toMatch(/ (href|src|action)="\/(?!board\/)/);
+      expect((await s.get('/board/static/board.js')).status).toBe(200);
+      const csrf = BoardSession.csrf((await s.get(`/board/flags/${flag.flag_id}`)).text);
+      expect((await s.post(`/board/flags/${flag.flag_id}/unlock`, { csrf }, { origin: 'http://evil.example' })).status).toBe(403);
+      const done = await s.post(`/board/flags/${flag.flag_id}/unlock`, { csrf });
+      expect(done.status).toBe(303);
+      expect(String(done.headers.location)).toMatch(new RegExp(`^/board/flags/${flag.flag_id}\\?done=`));
+      expect(runCli(['get-flag', String(flag.flag_id), '--db', db]).json.history.at(-1)).toMatchObject({ action: 'force_unlocked', agent: 'person:alice' });
+      expect((await rawRequest(server.port, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 });

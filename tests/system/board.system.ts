@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlagService } from '../../src/flags/service.js';
 import { openStore } from '../../src/store/db.js';
 import { SqliteFlagStore } from '../../src/store/sqlite/flags.js';
-import { type BoardProcess, startBoard } from '../helpers/board.js';
+import { BoardSession, type BoardProcess, startBoard } from '../helpers/board.js';
 import { assertBuilt, ROOT, spawnServer } from '../helpers/spawn.js';
 import { ACTION, flagInput } from '../helpers/tmp.js';
 
@@ -208,5 +208,53 @@ describe('the board in chromium', () => {
     await page.reload();
     expect(await page.inputValue('#f-agent')).toBe('@frontend.react');
     await page.context().close();
+  });
+});
+
+describe('the board on PostgreSQL', () => {
+  it('serves the queues of the shared store and tells an open page of a flag another server created (NOTIFY)', async () => {
+    const base = process.env.COORDINATOR_TEST_PG;
+    if (!base) throw new Error('COORDINATOR_TEST_PG is not set: run these tests with npm run test:system (it starts a throwaway PostgreSQL)');
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    const name = `board_${process.pid}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const u = new URL(base);
+    u.pathname = `/${name}`;
+    const url = u.toString();
+    const writer = await spawnServer(['--db', url, '--no-bundled-agents']);
+    let board: BoardProcess | undefined;
+    try {
+      const first: any = await writer.client.callTool({ name: 'create_flag', arguments: flagInput({ impact_level: 'high' }) });
+      expect(first.isError).toBeFalsy();
+      board = await startBoard(url);
+      const s = new BoardSession(board.port);
+      await s.login(board.token);
+      const page = await s.get('/');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`data-flag="${first.structuredContent.flag_id}"`);
+      const events = s.events();
+      expect(await events.opened).toBe(200);
+      await new Promise((r) => setTimeout(r, 300)); // LISTEN in place
+      const started = Date.now();
+      await writer.client.callTool({ name: 'create_flag', arguments: flagInput({ target_agent: '@qa.e2e' }) });
+      while (!events.names.includes('change') && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 50));
+      events.close();
+      expect(events.names).toContain('change');
+      expect(Date.now() - started).toBeLessThan(2000);
+      const csrf = BoardSession.csrf((await s.get(`/flags/${first.structuredContent.flag_id}`)).text);
+      expect((await s.post(`/flags/${first.structuredContent.flag_id}/withdraw`, { csrf })).status).toBe(303);
+      const gone = new pg.Client({ connectionString: url });
+      await gone.connect();
+      expect((await gone.query(`SELECT action, agent FROM flag_history WHERE flag_id = ${first.structuredContent.flag_id} ORDER BY id`)).rows)
+        .toEqual([{ action: 'created', agent: '@backend.api' }, { action: 'deleted', agent: 'person:tester' }]);
+      await gone.end();
+    } finally {
+      await board?.stop();
+      await writer.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+    }
   });
 });
