@@ -3,7 +3,7 @@
 // on PostgreSQL, and LISTEN/NOTIFY between servers.
 import { type CallToolResult, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, connect as connectTcp, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -336,4 +336,47 @@ describe('a PostgreSQL store the server may only read', () => {
     await q(`ALTER DATABASE ${new URL(url).pathname.slice(1)} SET default_transaction_read_only = on`);
     await refusesEveryWrite(url, q, { flag, broadcast }, '25006', /default_transaction_read_only off/);
   });
+});
+
+describe('a listener behind a network that goes silent', () => {
+  it('finds the silent cut by its heartbeat, logs it, and resumes once the network is back', async () => {
+    const { url } = await freshDb();
+    const target = new URL(url);
+    // A TCP proxy that can freeze: it stops passing bytes either way without closing anything.
+    let frozen = false;
+    const proxy = createServer((inbound) => {
+      const outbound = connectTcp(Number(target.port), target.hostname);
+      inbound.on('data', (d) => { if (!frozen) outbound.write(d); });
+      outbound.on('data', (d) => { if (!frozen) inbound.write(d); });
+      const close = () => { inbound.destroy(); outbound.destroy(); };
+      inbound.on('error', close); outbound.on('error', close); inbound.on('close', close); outbound.on('close', close);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const via = new URL(url);
+    via.hostname = '127.0.0.1';
+    via.port = String((proxy.address() as AddressInfo).port);
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => { stderr.push(String(chunk)); return true; }) as typeof process.stderr.write;
+    const connector = poolConnector(via.toString(), { max: 1, heartbeatMs: 500 });
+    let resumed = 0;
+    try {
+      const stop = await connector.listen('coordinator_test', () => undefined, () => { resumed++; });
+      frozen = true;
+      const until = async (what: () => boolean, ms: number) => {
+        const end = Date.now() + ms;
+        while (!what() && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+        return what();
+      };
+      expect(await until(() => stderr.some((l) => /listener lost \(no answer to a heartbeat query/.test(l)), 20_000)).toBe(true);
+      frozen = false;
+      expect(await until(() => resumed === 1, 30_000)).toBe(true);
+      expect(stderr.some((l) => /listener back after/.test(l))).toBe(true);
+      await stop();
+    } finally {
+      process.stderr.write = write;
+      await connector.end();
+      proxy.close();
+    }
+  }, 60_000);
 });

@@ -44,13 +44,39 @@ class TimedClient extends pg.Client {
 }
 /** The listener's waits before each new attempt to reconnect: doubling from the first to the last. */
 export const LISTEN_RETRY_MS = { first: 250, max: 30_000 };
+/** How often the listener checks that its session still answers. */
+const LISTEN_HEARTBEAT_MS = 30_000;
 
-export function poolConnector(url: string, options: { max?: number } = {}): PgConnector {
+/**
+ * The URL without our own query parameter, and whether it asks for named prepared statements
+ * (`?prepared_statements=on`). They are off by default: a PgBouncer in transaction pooling mode
+ * (before 1.21, or without max_prepared_statements) hands a prepared statement's session to
+ * other clients and refuses the next PREPARE ("already exists").
+ */
+export function splitPgUrl(url: string): { url: string; prepared: boolean } {
+  try {
+    const u = new URL(url);
+    const value = u.searchParams.get('prepared_statements');
+    if (value === null) return { url, prepared: false };
+    if (!/^(on|off|true|false|1|0)$/i.test(value)) {
+      throw new Error(`prepared_statements=${value} in the PostgreSQL URL: use on or off`);
+    }
+    u.searchParams.delete('prepared_statements');
+    return { url: u.toString(), prepared: /^(on|true|1)$/i.test(value) };
+  } catch (err) {
+    if (err instanceof TypeError) return { url, prepared: false }; // not a URL that node can parse: pg says why
+    throw err;
+  }
+}
+
+export function poolConnector(given: string, options: { max?: number; heartbeatMs?: number } = {}): PgConnector {
+  const { url, prepared } = splitPgUrl(given);
   const types = { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
   // A server that does not answer (a dropped network, not a refused port) fails a call after
   // CONNECT_TIMEOUT_MS instead of holding it forever; a call waiting for a busy pool's next free
   // client waits up to QUEUE_TIMEOUT_MS.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'coordinator-mcp', connectionTimeoutMillis: QUEUE_TIMEOUT_MS, Client: TimedClient });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'coordinator-mcp', connectionTimeoutMillis: QUEUE_TIMEOUT_MS, Client: TimedClient,
+    keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   // An idle client that loses its server is dropped by the pool; without a listener the error would end the process.
   pool.on('error', (err) => process.stderr.write(`coordinator-mcp: PostgreSQL connection lost (${err.message}); it is replaced on the next call\n`));
   return {
@@ -58,7 +84,7 @@ export function poolConnector(url: string, options: { max?: number } = {}): PgCo
       const client = await pool.connect();
       return {
         query: async <R>(text: string, params?: unknown[], name?: string) =>
-          (name === undefined ? client.query(text, params) : client.query({ name: `coordinator_${name}`, text, values: params })) as unknown as Promise<{ rows: R[] }>,
+          (name === undefined || !prepared ? client.query(text, params) : client.query({ name: `coordinator_${name}`, text, values: params })) as unknown as Promise<{ rows: R[] }>,
         release: (broken?: boolean) => client.release(broken),
       };
     },
@@ -72,9 +98,9 @@ export function poolConnector(url: string, options: { max?: number } = {}): PgCo
       let wait = 0;
       let attempts = 0;
       const open = async () => {
-        const c = new pg.Client({ connectionString: url, types, application_name: 'coordinator-mcp listener', keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+        const c = new pg.Client({ connectionString: url, types, application_name: 'coordinator-mcp listener', keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
         let lost: Error | undefined;
-        c.on('error', (err) => { lost = err; });
+        c.on('error', (err) => { lost ??= err; }); // the first cause: a heartbeat's cut ends in "Connection terminated" too
         c.on('notification', (n) => { if (n.channel === channel && n.payload !== undefined) fn(n.payload); });
         try {
           await c.connect();
@@ -83,7 +109,18 @@ export function poolConnector(url: string, options: { max?: number } = {}): PgCo
           await c.end().catch(() => undefined);
           throw err;
         }
+        // A network cut that sends nothing (no reset) is found by a query every LISTEN_HEARTBEAT_MS
+        // that must answer within CONNECT_TIMEOUT_MS, rather than by TCP keepalive alone (minutes).
+        // The socket is destroyed rather than ended: an end waits for a peer that may never answer.
+        const cut = (why: Error) => { lost ??= why; (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy(); };
+        const heartbeat = setInterval(() => {
+          const deadline = setTimeout(() => cut(new Error(`no answer to a heartbeat query within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+          deadline.unref();
+          c.query('SELECT 1').then(() => clearTimeout(deadline), (err: Error) => { clearTimeout(deadline); cut(err); });
+        }, options.heartbeatMs ?? LISTEN_HEARTBEAT_MS);
+        heartbeat.unref();
         c.once('end', () => {
+          clearInterval(heartbeat);
           if (stopped) return;
           process.stderr.write(`coordinator-mcp: PostgreSQL listener lost (${lost?.message ?? 'the connection ended'}); reconnecting, clients are not told of other servers' flags meanwhile\n`);
           retry();

@@ -332,8 +332,11 @@ export function isConnectionError(err: unknown): boolean {
   const code = String((err as { code?: unknown } | null)?.code ?? '');
   const message = String((err as { message?: unknown } | null)?.message ?? '');
   return code.startsWith('08') || code.startsWith('57P') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)
-    || /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
+    || /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|^timeout expired$/i.test(message);
 }
+
+/** node-postgres's words when a call waited for a pooled client longer than the pool allows (every client busy). */
+const isPoolWait = (err: unknown): boolean => /timeout exceeded when trying to connect/i.test(String((err as { message?: unknown } | null)?.message ?? ''));
 
 /** PostgreSQL's SQLSTATE classes for a write the store could not take: what each means, and what to do. */
 const PG_FAILURES: [prefix: string, rule: string, says: string, fix: string][] = [
@@ -353,6 +356,11 @@ const PG_FAILURES: [prefix: string, rule: string, says: string, fix: string][] =
 export function pgStoreFailure(err: unknown): CoordinatorError | undefined {
   if (err instanceof CoordinatorError || !(err instanceof Error)) return undefined;
   const code = String((err as { code?: unknown }).code ?? '');
+  if (isPoolWait(err)) {
+    return new CoordinatorError('store', 'every connection to PostgreSQL stayed busy for 60 s (other calls, or a lock held by a stuck transaction); nothing was stored, try again (and check pg_stat_activity for long transactions)', {
+      rule: 'busy', pg_code: null,
+    });
+  }
   if (isConnectionError(err)) {
     return new CoordinatorError('store', `the connection to PostgreSQL failed (${code || err.message}); nothing was stored, try again once the server is reachable`, {
       rule: 'connection', pg_code: code || null,
