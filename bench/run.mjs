@@ -1760,6 +1760,37 @@ function boardGet(port, path, cookie) {
   });
 }
 
+/** Milliseconds from each of a few commits by another connection to the board's "change" event. */
+async function boardLiveLag(port, cookie, file, writes = 10) {
+  const waiters = [];
+  const stream = await new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/events', headers: { cookie, accept: 'text/event-stream' } }, (res) => {
+      res.on('data', (c) => { if (String(c).includes('event: change')) for (const w of waiters.splice(0)) w(); });
+      resolve(req);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const db = new Database(file);
+  const touch = db.prepare("UPDATE flags SET notes = ? WHERE id = (SELECT min(id) FROM flags WHERE status = 'completed')");
+  const lags = [];
+  try {
+    await new Promise((r) => setTimeout(r, 700));
+    for (let i = 0; i < writes; i++) {
+      const told = new Promise((resolve) => waiters.push(resolve));
+      const t0 = nowNs();
+      touch.run(`bench live ${i}`);
+      await Promise.race([told, new Promise((r) => setTimeout(r, 10_000))]);
+      lags.push(msSince(t0));
+      await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 400))); // not in step with the poll
+    }
+  } finally {
+    db.close();
+    stream.destroy();
+  }
+  return lags;
+}
+
 async function benchBoard() {
   heading('11. The board (coordinator ui) on 100,000 flags: each page, server-rendered, over HTTP on loopback');
   const { file, agents } = bigDatabase();
@@ -1812,6 +1843,13 @@ async function benchBoard() {
       results.board[name] = { n: st.n, p50_ms: st.p50, p95_ms: percentileOf(times, 95), kb: bytes / 1024 };
     }
     tbl(['page', 'requests', 'p50 ms', 'p95 ms', 'KB'], rows);
+    // Live: from a write by another connection (another server) to the "change" event on an open page's stream.
+    const lag = await boardLiveLag(port, cookie, file);
+    const lagStats = summarize(lag);
+    log(`live: a write by another connection reaches an open page's event stream in p50 ${fmt(lagStats.p50, 0)} ms, max ${fmt(lagStats.max, 0)} ms `
+      + `(${lag.length} writes; SQLite's data_version is read every 500 ms)`);
+    results.board.live_lag_ms = { n: lagStats.n, p50: lagStats.p50, max: lagStats.max };
+    verdict('board', 'a change reaches an open page within 2 s (issue 19), max of the writes', `${fmt(lagStats.max, 0)} ms`, lagStats.max < 2000);
     log(`${agents.length} agents, ${CONFIG.seed_flags} flags; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}. `
       + 'Each figure is the whole request on loopback: the queries, the HTML and the transfer.');
     verdict('board', 'every board page answered 200 on 100,000 flags', `${failures} failed`, failures === 0);
