@@ -42,27 +42,30 @@ beforeEach(async () => {
   sent = [];
 });
 
-/** The statements fn sent. */
+/** The statements fn sent (the NOTIFY after a write's commit included: the caller does not wait for it). */
 async function statements(fn: () => Promise<unknown>): Promise<string[]> {
   sent = [];
   await fn();
+  await store.announced();
   return sent;
 }
 
 const rows = async (sql: string) => (await lite.query<Record<string, unknown>>(sql)).rows;
 
 describe('round trips to PostgreSQL per operation', () => {
-  it('create_flag: one statement (the flag, its history entry, the NOTIFY), with or without a chain origin', async () => {
-    expect(await statements(() => flags.create(flagInput()))).toEqual(['insert']);
-    expect(await statements(() => flags.create(flagInput({ chain_origin_id: 1 })))).toEqual(['insert']);
+  it('create_flag: one statement (the flag and its history entry), with or without a chain origin, then the NOTIFY', async () => {
+    expect(await statements(() => flags.create(flagInput()))).toEqual(['insert', 'notify']);
+    expect(await statements(() => flags.create(flagInput({ chain_origin_id: 1 })))).toEqual(['insert', 'notify']);
     expect(await rows('SELECT id, chain_origin_id FROM flags ORDER BY id')).toEqual([{ id: 1, chain_origin_id: null }, { id: 2, chain_origin_id: 1 }]);
     expect(await rows('SELECT flag_id, action FROM flag_history ORDER BY id')).toEqual([{ flag_id: 1, action: 'created' }, { flag_id: 2, action: 'created' }]);
   });
 
-  it('create_flag with a chain origin that does not exist: the same one statement, refused, nothing written', async () => {
+  it('create_flag with a chain origin that does not exist: the same one statement, refused, nothing written or announced', async () => {
     await flags.create(flagInput());
+    await store.announced();
     sent = [];
     await expect(flags.create(flagInput({ chain_origin_id: 99 }))).rejects.toMatchObject({ code: 'not_found', details: { field: 'chain_origin_id', rule: 'exists' } });
+    await store.announced();
     expect(sent).toEqual(['insert']);
     expect(await rows('SELECT count(*)::int AS n FROM flags')).toEqual([{ n: 1 }]);
     expect(await rows('SELECT count(*)::int AS n FROM flag_history')).toEqual([{ n: 1 }]);
@@ -70,19 +73,20 @@ describe('round trips to PostgreSQL per operation', () => {
 
   it('lock_flag and complete_flag: BEGIN, the row FOR UPDATE, one UPDATE with its history entry, COMMIT', async () => {
     const flag = await flags.create(flagInput());
-    expect(await statements(() => flags.lock(flag.id, '@frontend.react'))).toEqual(['BEGIN', 'flagForUpdate', 'lock', 'COMMIT']);
-    expect(await statements(() => flags.lock(flag.id, '@frontend.react'))).toEqual(['BEGIN', 'flagForUpdate', 'lock', 'COMMIT']);
+    expect(await statements(() => flags.lock(flag.id, '@frontend.react'))).toEqual(['BEGIN', 'flagForUpdate', 'lock', 'COMMIT', 'notify']);
+    expect(await statements(() => flags.lock(flag.id, '@frontend.react'))).toEqual(['BEGIN', 'flagForUpdate', 'lock', 'COMMIT', 'notify']);
     const done = await statements(async () => {
       const out = await flags.complete(flag.id, '@frontend.react', 'done and checked');
       expect(out.flag).toMatchObject({ status: 'completed', completed_by: '@frontend.react', notes: 'done and checked', locked: false, lock: null });
     });
-    expect(done).toEqual(['BEGIN', 'flagForUpdate', 'complete', 'COMMIT']);
+    expect(done).toEqual(['BEGIN', 'flagForUpdate', 'complete', 'COMMIT', 'notify']);
     expect((await rows(`SELECT action FROM flag_history WHERE flag_id = ${flag.id} ORDER BY id`)).map((r) => r.action)).toEqual(['created', 'locked', 'renewed', 'completed']);
   });
 
   it('a lock refused because another agent holds the flag: BEGIN, the row, ROLLBACK, and no history entry', async () => {
     const flag = await flags.create(flagInput());
     await flags.lock(flag.id, '@frontend.react');
+    await store.announced();
     sent = [];
     await expect(flags.lock(flag.id, '@someone.else')).rejects.toMatchObject({ code: 'conflict', details: { rule: 'locked_by_other' } });
     expect(sent).toEqual(['BEGIN', 'flagForUpdate', 'ROLLBACK']);
@@ -93,6 +97,7 @@ describe('round trips to PostgreSQL per operation', () => {
     for (let i = 0; i < 3; i++) await flags.create(flagInput({ impact_level: i === 2 ? 'high' : 'medium' }));
     await flags.create(flagInput({ target_agent: null }));
     await flags.lock(1, '@other.agent');
+    await store.announced();
     sent = [];
     const queue = await flags.agentQueue('@frontend.react', { limit: 2 });
     expect(sent).toEqual(['queue']);
