@@ -1,7 +1,7 @@
 -- coordinator-mcp store. This file is the single description of the schema: the server applies
 -- it on every start (every statement is idempotent) and stamps PRAGMA user_version with the
 -- version below. Upgrades from older versions live in src/store/migrations.ts.
--- schema-version: 7
+-- schema-version: 8
 
 -- A flag is an asynchronous message from one agent to another (or to every agent when
 -- target_agent is NULL): "I changed X, you must do Y".
@@ -46,6 +46,10 @@ CREATE INDEX IF NOT EXISTS flags_chain ON flags (chain_origin_id) WHERE chain_or
 CREATE INDEX IF NOT EXISTS flags_source ON flags (source_agent, created_at, id, status);
 CREATE INDEX IF NOT EXISTS flags_status_created ON flags (status, created_at);
 CREATE INDEX IF NOT EXISTS flags_type ON flags (flag_type, impact_level, created_at, id, status);
+-- The board (version 8): its search pages through every flag newest first without a filter (the
+-- rowid id follows created_at in the index), and its activity plot counts completions per hour.
+CREATE INDEX IF NOT EXISTS flags_created ON flags (created_at);
+CREATE INDEX IF NOT EXISTS flags_completed ON flags (completed_at) WHERE completed_at IS NOT NULL;
 
 -- Every change to a flag, appended and never rewritten. No foreign key: the history of a deleted
 -- flag outlives it (the 'deleted' entry carries a full copy of the row).

@@ -12,6 +12,7 @@
 //      driven by its own client process (bench/throughput-worker.mjs)                 [throughput]
 //   9. the Claude Code hooks (`node dist/cli.js hook EVENT`, JSON on stdin) on the 100,000-flag
 //      database, spawned as Claude Code spawns them, beside `node -e 0`                [hooks]
+//  11. the board's pages (coordinator ui) on the 100,000-flag database, over HTTP       [board]
 // and ends with every target, MET or MISSED. Prints tables to stdout, writes the raw numbers to
 // bench/results.json and the report (machine, every table, the targets) to docs/BENCHMARKS.md.
 // BENCH_ONLY=tools,rss (the names in brackets) runs only those sections.
@@ -20,6 +21,7 @@ import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -51,6 +53,7 @@ const MEMORY_SERVER = join(MEMORY_PKG, 'dist', 'index.js');
 const CONFIG = {
   spawn_runs: 15, // per server, alternating (coordinator-mcp, one-tool server, server-memory)
   seed_flags: 100_000,
+  board_requests: 30, // per page of the board (section 11)
   seed_agents: 200,
   seed_pending_fraction: 0.1, // on average; newer flags are more often pending
   seed_broadcast_fraction: 0.005,
@@ -132,7 +135,7 @@ const tmp = mkdtempSync(join(os.tmpdir(), 'coordinator-bench-'));
 let cleaned = false;
 const workers = new Set(); // live throughput worker processes (section 3)
 // BENCH_KEEP_TMP=1 keeps the databases for inspection; BENCH_ONLY=latency (comma list of
-// spawn, tools, memory, agents, latency, rss, listing, throughput, hooks, http) runs only those sections.
+// spawn, tools, memory, agents, latency, rss, listing, throughput, hooks, http, postgres, board) runs only those sections.
 const KEEP_TMP = process.env.BENCH_KEEP_TMP === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 function cleanupSync() {
@@ -1671,6 +1674,10 @@ async function benchPostgres() {
       await server.close();
     }
     tbl(['store', 'tool (stdio round trip)', 'calls', 'p50 ms', 'p99 ms', 'failed'], rows);
+    const floor = await pgFloor(cluster.url);
+    log(`The cluster's own floor, from a client in this process: SELECT 1 p50 ${fmt(floor.select.p50, 2)} ms; a one-row INSERT, committed (WAL flushed to disk) p50 ${fmt(floor.commit.p50, 2)} ms.`);
+    log(`create_flag commits once: what our server adds to the commit is create_flag p50 - commit p50 = ${fmt(figures.PostgreSQL_create_flag.p50 - floor.commit.p50, 2)} ms; get_agent_flags (no commit) adds ${fmt(figures.PostgreSQL_get_agent_flags.p50 - floor.select.p50, 2)} ms to SELECT 1.`);
+    results.postgres_floor = { select_p50: floor.select.p50, commit_p50: floor.commit.p50 };
     const pgCreate = figures.PostgreSQL_create_flag.p50;
     log(`PostgreSQL create_flag p50 ${fmt(pgCreate, 2)} ms (SQLite ${fmt(figures.SQLite_create_flag.p50, 2)} ms); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}   target < ${TARGETS.pg_create_p50_ms} ms: `
       + verdict('postgres', `PostgreSQL create_flag p50 < ${TARGETS.pg_create_p50_ms} ms (local server)`, `${fmt(pgCreate, 2)} ms`, pgCreate < TARGETS.pg_create_p50_ms));
@@ -1679,6 +1686,29 @@ async function benchPostgres() {
     await benchPostgresServers(cluster.url, input);
   } finally {
     cluster.stop();
+  }
+}
+
+/** The database's share, without our server: a round trip, and a commit of one row (its WAL flush) on the cluster. */
+async function pgFloor(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS bench_floor (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text)');
+    const timed = async (sql) => {
+      const times = [];
+      for (let i = 0; i < 30; i++) await client.query(sql, []);
+      for (let i = 0; i < CONFIG.pg_calls; i++) {
+        const t0 = nowNs();
+        await client.query(sql, []);
+        times.push(msSince(t0));
+      }
+      return summarize(times);
+    };
+    return { select: await timed('SELECT 1'), commit: await timed(`INSERT INTO bench_floor (note) VALUES ('a row')`) };
+  } finally {
+    await client.query('DROP TABLE IF EXISTS bench_floor').catch(() => undefined);
+    await client.end();
   }
 }
 
@@ -1713,10 +1743,87 @@ async function benchPostgresServers(url, input) {
   tbl(['servers on one PostgreSQL', 'creates sent', 'answered', 'rows added', 'flags/s', 'p50 ms', 'p99 ms', 'failed'], rows);
 }
 
+// ---------------------------------------------------------------------------------------------
+// 11. the board (`coordinator ui`) on the 100,000-flag database: each page over HTTP, as a browser asks for it
+
+/** One GET to the board with its session cookie: status, bytes, ms. */
+function boardGet(port, path, cookie) {
+  return new Promise((resolve, reject) => {
+    const t0 = nowNs();
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: cookie ? { cookie } : {} }, (res) => {
+      let bytes = 0;
+      res.on('data', (c) => { bytes += c.length; });
+      res.on('end', () => resolve({ status: res.statusCode, bytes, ms: msSince(t0), headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function benchBoard() {
+  heading('11. The board (coordinator ui) on 100,000 flags: each page, server-rendered, over HTTP on loopback');
+  const { file, agents } = bigDatabase();
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'ui', '--port', '0', '--db', file, '--no-bundled-agents', '--person', 'bench'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`coordinator ui printed no URL in 30 s: ${out}`)), 30_000);
+      child.stdout.on('data', (c) => {
+        out += c;
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+      child.on('exit', (code) => reject(new Error(`coordinator ui exited with ${code}`)));
+    });
+    const port = Number(new URL(url).port);
+    const login = await boardGet(port, new URL(url).pathname + new URL(url).search);
+    const cookie = String(login.headers['set-cookie']).split(';')[0];
+    const db = new Database(file, { readonly: true });
+    const pendingId = db.prepare("SELECT id FROM flags WHERE status = 'pending' AND target_agent IS NOT NULL ORDER BY id DESC LIMIT 1").pluck().get();
+    const busiest = db.prepare("SELECT target_agent FROM flags WHERE target_agent IS NOT NULL GROUP BY target_agent ORDER BY count(*) DESC LIMIT 1").pluck().get();
+    // A cursor 20 pages deep, to show that keyset paging costs the same however far it goes.
+    const deep = db.prepare('SELECT created_at, id FROM flags ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET 1000').get();
+    db.close();
+    const pages = [
+      ['queues', '/'],
+      ['a flag', `/flags/${pendingId}`],
+      ['search, no filter', '/search'],
+      ['search, 21st page (keyset)', `/search?after=${encodeURIComponent(`${deep.created_at}_${deep.id}`)}`],
+      ['search, agent + pending', `/search?agent=${encodeURIComponent(busiest)}&status=pending`],
+      ['search, text (scans)', '/search?q=staging'],
+      ['activity, 3 days', '/activity'],
+      ['activity, 30 days', '/activity?days=30'],
+    ];
+    const rows = [];
+    results.board = {};
+    let failures = 0;
+    for (const [name, path] of pages) {
+      for (let i = 0; i < 3; i++) await boardGet(port, path, cookie);
+      const times = [];
+      let bytes = 0;
+      for (let i = 0; i < CONFIG.board_requests; i++) {
+        const r = await boardGet(port, path, cookie);
+        if (r.status !== 200) failures++;
+        times.push(r.ms);
+        bytes = r.bytes;
+      }
+      const st = summarize(times);
+      rows.push([name, st.n, fmt(st.p50, 1), fmt(percentileOf(times, 95), 1), fmt(bytes / 1024, 1)]);
+      results.board[name] = { n: st.n, p50_ms: st.p50, p95_ms: percentileOf(times, 95), kb: bytes / 1024 };
+    }
+    tbl(['page', 'requests', 'p50 ms', 'p95 ms', 'KB'], rows);
+    log(`${agents.length} agents, ${CONFIG.seed_flags} flags; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}. `
+      + 'Each figure is the whole request on loopback: the queries, the HTML and the transfer.');
+    verdict('board', 'every board page answered 200 on 100,000 flags', `${failures} failed`, failures === 0);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 const SECTIONS = [
   ['spawn', benchSpawn], ['tools', benchTools], ['memory', benchMemory], ['agents', benchAgents], ['routing', benchRouting],
   ['latency', benchLatency], ['rss', benchRss], ['listing', benchListing], ['throughput', benchThroughput],
-  ['hooks', benchHooks], ['http', benchHttp], ['postgres', benchPostgres],
+  ['hooks', benchHooks], ['http', benchHttp], ['postgres', benchPostgres], ['board', benchBoard],
 ];
 
 /** docs/BENCHMARKS.md: the machine, the summary of targets, then every section as printed. */

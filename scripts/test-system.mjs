@@ -1,5 +1,5 @@
-// npm run test:system: the system tests against the real Claude Code CLI and the official MCP
-// conformance suite (tests/system/). The CLI
+// npm run test:system: the system tests against the real Claude Code CLI, the official MCP
+// conformance suite and a real browser (tests/system/). The CLI
 // is no devDependency (about 390 MB installed): it is installed on demand, at the pinned version,
 // into a cache folder kept across runs, and the tests get its path in CLAUDE_BIN. No model is
 // called; the only network used is the npm registry (this install, and the plugin's own build).
@@ -72,6 +72,40 @@ if (conformanceVersion() !== CONFORMANCE_VERSION) {
 }
 say(`using the conformance suite ${CONFORMANCE_VERSION} on ${NODE22}`);
 
+// The board's browser tests (tests/system/board.system.ts) drive Debian's chromium with
+// playwright-core: the browser is installed with apt when missing (as root; Playwright's own
+// browser download is never used), playwright-core into the cache folder (no devDependency).
+export const PLAYWRIGHT_CORE_VERSION = '1.65.1';
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const PLAYWRIGHT_PREFIX = join(CACHE, `playwright-core-${PLAYWRIGHT_CORE_VERSION}`);
+const PLAYWRIGHT = join(PLAYWRIGHT_PREFIX, 'node_modules', 'playwright-core', 'index.mjs');
+
+if (!existsSync(CHROMIUM)) {
+  if (process.getuid?.() !== 0) {
+    say(`FAILED: ${CHROMIUM} is missing and only root can install it: run "apt-get install chromium" (Debian), or set CHROMIUM_BIN`);
+    process.exit(1);
+  }
+  say('installing Debian\'s chromium with apt-get (once)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 2, 2], env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: ['ignore', 2, 2], env });
+  if (r.status !== 0 || !existsSync(CHROMIUM)) {
+    say(`FAILED: apt-get install chromium exited with ${r.status ?? r.signal}; the board's browser tests need it`);
+    process.exit(1);
+  }
+}
+if (!existsSync(PLAYWRIGHT)) {
+  say(`installing playwright-core@${PLAYWRIGHT_CORE_VERSION} into ${PLAYWRIGHT_PREFIX} (once; no browser download)`);
+  mkdirSync(PLAYWRIGHT_PREFIX, { recursive: true });
+  const r = spawnSync('npm', ['install', '--prefix', PLAYWRIGHT_PREFIX, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `playwright-core@${PLAYWRIGHT_CORE_VERSION}`],
+    { stdio: ['ignore', 2, 2], env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } });
+  if (r.status !== 0 || !existsSync(PLAYWRIGHT)) {
+    say(`FAILED: npm install playwright-core@${PLAYWRIGHT_CORE_VERSION} exited with ${r.status ?? r.signal}; the board's browser tests need it`);
+    process.exit(1);
+  }
+}
+say(`using ${CHROMIUM} with playwright-core ${PLAYWRIGHT_CORE_VERSION}`);
+
 if (!existsSync(join(ROOT, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 
 // The PostgreSQL store's tests (tests/system/postgres.system.ts) get a throwaway cluster, removed afterwards.
@@ -89,7 +123,8 @@ const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const r = spawnSync(process.execPath, [vitest, 'run', '--config', join(ROOT, 'vitest.system.config.ts'), ...process.argv.slice(2)], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, CLAUDE_BIN: CLAUDE, CLAUDE_CODE_VERSION, COORDINATOR_TEST_CACHE: CACHE, NODE22_BIN: NODE22, CONFORMANCE_JS: CONFORMANCE, COORDINATOR_TEST_PG: cluster.url },
+  env: { ...process.env, CLAUDE_BIN: CLAUDE, CLAUDE_CODE_VERSION, COORDINATOR_TEST_CACHE: CACHE, NODE22_BIN: NODE22, CONFORMANCE_JS: CONFORMANCE, COORDINATOR_TEST_PG: cluster.url,
+    CHROMIUM_BIN: CHROMIUM, PLAYWRIGHT_CORE: PLAYWRIGHT },
 });
 cluster.stop();
 say(`system tests: ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -7,6 +7,9 @@ const args = process.argv.slice(2);
 if (args[0] === 'hook' && !args.includes('--help') && !args.includes('-h')) {
   const { runHookCli } = await import('./claude/hooks.js');
   process.exitCode = await runHookCli(args.slice(1), { stdout: (s) => process.stdout.write(s) });
+  // A hook that gave up on a store that stopped answering leaves its connection open: the process
+  // ends anyway, once what it printed has been written out.
+  process.stdout.write('', () => setTimeout(() => process.exit(), 200).unref());
 } else {
   await import('./cli.js');
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { spawn } from 'node:child_process';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { installBundledAgents } from './agents/install.js';
 import { initProject } from './claude/init.js';
@@ -519,6 +520,43 @@ const VERBS: Verb[] = [
     },
   },
   {
+    name: 'ui',
+    positionals: 0,
+    summary: 'the board: queues, flags, activity and search in a browser, live, on 127.0.0.1 only',
+    usage: 'coordinator ui [--port N] [--db PATH|postgres://...] [--open] [--person NAME]\n'
+      + '  Prints a URL with a random token (every request needs it; the first visit trades it for a session cookie) and serves until\n'
+      + '  Ctrl-C. Actions (force-unlock, close a broadcast, withdraw) are recorded in the history as person:NAME.',
+    options: {
+      port: { type: 'string', description: 'the port on 127.0.0.1 (default 4280; 0: any free port)' },
+      open: { type: 'boolean', description: 'open the URL in the default browser' },
+      person: { type: 'string', description: 'your name in the history of your actions (default: your login name)' },
+    },
+    run: async (services, _p, v) => {
+      const port = int(v.port, 'port') ?? 4280;
+      if (port < 0 || port > 65535) throw invalid('port', 'range', `--port must be from 0 to 65535 (0: any free port); got ${port}`);
+      const [{ createBoard, defaultPerson }, { startBoardServer }, { personHandle }] = await Promise.all([
+        import('./ui/board.js'), import('./ui/server.js'), import('./flags/service.js')]);
+      const person = str(v.person) ?? defaultPerson();
+      personHandle(person);
+      let server;
+      try {
+        server = await startBoardServer(createBoard(services), { port, person });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw invalid('port', 'free', `port ${port} on 127.0.0.1 is in use; pass --port with another number, or --port 0 for any free one`);
+        throw err;
+      }
+      process.stdout.write(`coordinator ui: the board of ${services.flags.store.dialect === 'postgres' ? 'the PostgreSQL store' : services.db.name} at\n${server.url}\n(keep the URL to yourself: it carries the token; Ctrl-C stops)\n`);
+      if (v.open === true) openInBrowser(server.url);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
+      return { [RAW]: '' };
+    },
+  },
+  {
     name: 'where',
     positionals: 0,
     summary: 'the database file the other verbs (and a server started here) use, and how it was chosen',
@@ -635,6 +673,18 @@ function printJson(value: unknown): void {
 function printAnswer(value: unknown): void {
   const warnings = (value as { warnings?: unknown } | null)?.warnings;
   printJson(Array.isArray(warnings) && warnings.length ? { ...(value as object), warnings: warnings.map((w) => inCliWords(String(w))) } : value);
+}
+
+/** Opens a URL with the desktop's opener; a machine without one only misses the convenience. */
+function openInBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => process.stderr.write(`coordinator ui: could not open a browser (${cmd}); open the URL above yourself\n`));
+    child.unref();
+  } catch {
+    process.stderr.write('coordinator ui: could not open a browser; open the URL above yourself\n');
+  }
 }
 
 /** A refusal, in the command line's words. */

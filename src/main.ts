@@ -24,7 +24,9 @@ Usage: coordinator-mcp [--db PATH] [--agents-dir DIR]... [--bundled-agents auto|
                        [--request-timeout-ms N] [--no-auth]]
 
   --db PATH|URL         SQLite database file, or postgres://user:pass@host:port/db to keep
-                        the flags on a PostgreSQL server shared by many servers
+                        the flags on a PostgreSQL server shared by many servers, over
+                        stdio or --http (the tokens of --http are then kept there too,
+                        so every server checks the same ones)
                         (default: $COORDINATOR_DB, else
                         <main worktree>/.claude/coordinator.db of the git repository
                         of $CLAUDE_PROJECT_DIR or cwd, shared by all its worktrees and
@@ -74,7 +76,10 @@ plugins (@plugin:agent), the extra folders, ~/.claude/agents and
 Claude Code can run it.
 
 Every server process of a project can share one database file: each write is
-one short SQLite transaction, waiting up to 15 s for another process's write.`;
+one short SQLite transaction, waiting up to 15 s for another process's write.
+For a team on several machines, run coordinator-mcp --http on a postgres:// store
+(--db or COORDINATOR_DB): any number of servers share its flags and tokens, and
+each tells its subscribed clients of flags written through the others.`;
 
 async function main(): Promise<void> {
   let values;
@@ -290,6 +295,12 @@ function httpSettings(values: Record<string, string | boolean | string[] | undef
   };
 }
 
+/** The person an admin token acts as on the board: its name made a valid one, else admin-<id>. */
+function boardPerson(token: TokenInfo): string {
+  const name = (token.name ?? '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  return name || `admin-${token.id}`;
+}
+
 function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset[], db: DB, cleanup: () => void): void {
   const tokens = settings.noAuth ? null : new TokenService(services.tokenStore);
   if (settings.noAuth) {
@@ -306,12 +317,25 @@ function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset
     logging: true,
     wrapCall: token ? (def, args, call) => runVia(authorizeCall(token, def, args, access), call) : undefined,
   }).server;
-  startHttp({
+  // The board under /board, for admin tokens (loaded only in HTTP mode, and only with tokens).
+  const board = tokens ? Promise.all([import('./ui/server.js'), import('./ui/board.js')]).then(([ui, { createBoard }]) => ui.createBoardHandler(createBoard(services), {
+    base: '/board',
+    cookieName: 'coordinator_board',
+    origin: (host) => `${settings.tls ? 'https' : 'http'}://${host}`,
+    login: async (given) => {
+      const verdict = await tokens.verify(`Bearer ${given}`);
+      if (!verdict.ok) return { status: verdict.status, message: `${verdict.reason} (the board takes an admin token: /board/?token=cmcp_...)` };
+      if (verdict.token.role !== 'admin') return { status: 403, message: `the board needs an admin token; this one is ${verdict.token.role} (coordinator token create --admin)` };
+      return { person: boardPerson(verdict.token) };
+    },
+  })) : Promise.resolve(undefined);
+  board.then((boardHandler) => startHttp({
     host: settings.host, port: settings.port, tls: settings.tls, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins,
-    maxBodyBytes: settings.maxBodyBytes, headersTimeoutMs: settings.headersTimeoutMs, requestTimeoutMs: settings.requestTimeoutMs, tokens, createSession,
+    maxBodyBytes: settings.maxBodyBytes, headersTimeoutMs: settings.headersTimeoutMs, requestTimeoutMs: settings.requestTimeoutMs, tokens, createSession, board: boardHandler,
     log: (line) => process.stderr.write(`[coordinator-mcp] http ${line}\n`),
-  }).then((running) => {
+  })).then((running) => {
     log.info(`listening on ${running.url}${settings.noAuth ? ' (no auth)' : ''}`);
+    if (tokens) log.info(`the board: ${running.url.replace(/\/mcp$/, '/board/')}?token=<an admin token> (coordinator token create --admin)`);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

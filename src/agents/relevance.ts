@@ -63,6 +63,12 @@ export const DEFAULT_PARAMS: RelevanceParams = {
 export interface AgentText {
   name: string;
   fields: Record<Field, string>;
+  /**
+   * Agents with the same group are copies of one agent (a plugin that ships another plugin's
+   * agent): they count once in a word's document frequency, so five copies of a performance
+   * engineer do not make "latency" look like a common word.
+   */
+  group?: string;
 }
 
 interface Posting {
@@ -197,10 +203,29 @@ export class RelevanceIndex {
     this.vocabulary = texts.filter(isWord).sort();
     const bodyOnly = 1 << FIELDS.indexOf('body');
     this.idfs = new Float32Array(texts.length);
+    // Copies count once: each doc's group is its first copy's index.
+    const keys = new Map<string, number>();
+    const groupOf = agents.map((a, doc) => {
+      if (a.group === undefined) return doc;
+      const first = keys.get(a.group);
+      if (first !== undefined) return first;
+      keys.set(a.group, doc);
+      return doc;
+    });
+    const groups = new Set(groupOf).size;
+    const credit = new Float64Array(n);
+    const hit: number[] = [];
     for (let id = 0; id < texts.length; id++) {
+      hit.length = 0;
+      for (let at = this.start[id]!; at < this.start[id + 1]!; at++) {
+        const g = groupOf[this.docs[at]!]!;
+        const c = this.masks[at] === bodyOnly ? params.bodyDf : 1;
+        if (credit[g] === 0) hit.push(g);
+        if (c > credit[g]!) credit[g] = c;
+      }
       let d = 0;
-      for (let at = this.start[id]!; at < this.start[id + 1]!; at++) d += this.masks[at] === bodyOnly ? params.bodyDf : 1;
-      this.idfs[id] = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+      for (const g of hit) { d += credit[g]!; credit[g] = 0; }
+      this.idfs[id] = Math.log(1 + (groups - d + 0.5) / (d + 0.5));
     }
   }
 

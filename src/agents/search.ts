@@ -103,6 +103,12 @@ const RERANKED = 50;
  * (a tag word 50, a capability word 30, a description word 20, +25 for several kinds) as reasons
  * and a small prior that orders near ties.
  */
+/** Agents whose descriptions say the same thing word for word are copies of one agent; short or missing descriptions say too little to tell. */
+function copyKey(description: string): string | undefined {
+  const key = description.toLowerCase().replace(/\s+/g, ' ').trim();
+  return key.length >= 40 ? key : undefined;
+}
+
 export class AgentSearch {
   private prepared: Prepared | undefined;
   private warnedCapped = false;
@@ -127,6 +133,7 @@ export class AgentSearch {
         description: a.description,
         body: bodies.get(a.name) ?? '',
       },
+      group: copyKey(a.description),
     })), this.params);
     if (relevance.capped && !this.warnedCapped) {
       this.warnedCapped = true;

@@ -24,11 +24,17 @@ import { context, MAX_LISTED_FLAGS, newFlagsContext, type QueueSource, queueCont
 const REMOTE_TIMEOUT_MS = 8_000;
 /** The protocol version the hook asks for; the server answers with the one it speaks. */
 const PROTOCOL_VERSION = '2025-06-18';
-/** Flags created on other servers may carry a clock a little behind ours: look back this far before the mark. */
-const CLOCK_SLACK_MS = 5 * 60_000;
+/**
+ * Each look for news starts this long before the last one: a flag whose INSERT came before that
+ * look but whose COMMIT came after (PostgreSQL numbers a flag at INSERT, shows it at COMMIT), or
+ * whose writer's clock runs a little behind the reference clock, is still found. The flags of this
+ * window already told are kept in the mark, so none is told twice.
+ */
+const LOOK_BACK_MS = 10_000;
 const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
-/** The most flags one prompt looks through for news (the rest are counted by the server's totals). */
-const SCAN_LIMIT = 500;
+/** A page of list_flags (its maximum), and the most pages one look reads; past them the news is counted as "N+". */
+const PAGE = 500;
+const MAX_PAGES = 4;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -54,11 +60,26 @@ export class RemoteSession {
   private readonly deadline: number;
   private readonly target: URL;
   private readonly agent: Agent;
+  /** The server's clock (its Date header) at its first answer, in milliseconds. */
+  private serverTime: number | undefined;
 
   constructor(url: string, private readonly token: string, private readonly timeoutMs = REMOTE_TIMEOUT_MS) {
     this.target = new URL(url);
     this.deadline = Date.now() + timeoutMs;
     this.agent = new (this.target.protocol === 'https:' ? HttpsAgent : Agent)({ keepAlive: true, maxSockets: 2 });
+  }
+
+  private noteServerTime(date: string | undefined): void {
+    const t = date === undefined ? Number.NaN : Date.parse(date);
+    if (this.serverTime === undefined && Number.isFinite(t)) this.serverTime = t;
+  }
+
+  /**
+   * The server's clock when the session opened (whole seconds, so never ahead of it), which stamps
+   * the flags it creates; ours when it sends no Date header.
+   */
+  clock(): number {
+    return this.serverTime ?? Date.now();
   }
 
   private headers(): Record<string, string> {
@@ -82,11 +103,19 @@ export class RemoteSession {
       const req = (this.target.protocol === 'https:' ? httpsRequest : httpRequest)(this.target, { method, headers: this.headers(), agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          clearTimeout(timer);
+          this.noteServerTime(res.headers.date);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+        });
         res.on('error', (e) => reject(new RemoteError(`${url}: the answer broke off (${e.message})`)));
       });
-      req.setTimeout(left, () => req.destroy(new RemoteError(`cannot reach ${url}: no answer within ${this.timeoutMs / 1000} s`)));
-      req.on('error', (e) => reject(e instanceof RemoteError ? e : new RemoteError(`cannot reach ${url}: ${e.message}`)));
+      // The whole exchange, not only silence: a server that trickles its answer is cut off too.
+      const timer = setTimeout(() => req.destroy(new RemoteError(`cannot reach ${url}: no answer within ${this.timeoutMs / 1000} s`)), left);
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e instanceof RemoteError ? e : new RemoteError(`cannot reach ${url}: ${e.message}`));
+      });
       req.end(body);
     });
   }
@@ -147,27 +176,57 @@ export class RemoteSession {
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim().slice(0, 300);
 
-/** The JSON-RPC answer with this id, from a JSON body or from the data lines of an SSE body. */
-function parseAnswer(text: string, contentType: string, id: number): Json | undefined {
-  const candidates: unknown[] = [];
-  try {
-    if (contentType.includes('text/event-stream')) {
-      for (const line of text.split(/\r?\n/)) if (line.startsWith('data:')) candidates.push(JSON.parse(line.slice(5)));
-    } else {
-      const parsed: unknown = JSON.parse(text);
-      candidates.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+/**
+ * The messages of an SSE body: each event's data lines joined by newlines (the one space after
+ * "data:" dropped). Events without data (a priming event's empty "data:", comments, pings) and
+ * data that is not JSON are skipped.
+ */
+function sseMessages(text: string): unknown[] {
+  const messages: unknown[] = [];
+  let data: string[] = [];
+  const dispatch = () => {
+    const joined = data.join('\n');
+    data = [];
+    if (joined.trim() === '') return;
+    try {
+      messages.push(JSON.parse(joined));
+    } catch {
+      // not a JSON-RPC message
     }
-  } catch {
-    return undefined;
+  };
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (line === '') dispatch();
+    else if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+  }
+  dispatch();
+  return messages;
+}
+
+/** The JSON-RPC answer with this id, from a JSON body or from the data lines of an SSE body. */
+export function parseAnswer(text: string, contentType: string, id: number): Json | undefined {
+  let candidates: unknown[];
+  if (contentType.includes('text/event-stream')) candidates = sseMessages(text);
+  else {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      candidates = Array.isArray(parsed) ? parsed : [parsed];
+    } catch {
+      return undefined;
+    }
   }
   return candidates.find((m): m is Json => isObject(m) && m.id === id);
 }
 
+/**
+ * What a session has been told. Not the highest id: on PostgreSQL a lower id can become visible
+ * after a higher one, and not the newest created_at: one writer whose clock runs ahead would hide
+ * every flag after it.
+ */
 interface Mark {
-  /** Every flag up to this id has been told (or was already there when the session started). */
-  id: number;
-  /** The server's created_at of that flag: where the next look for news starts (less the clock slack). */
-  created_at: string | null;
+  /** The reference clock (the server's) at the last look: the next one asks for flags created from LOOK_BACK_MS before it. */
+  since: string;
+  /** The flags of that window already told (or there when the session started), which the next look sees again. */
+  told: number[];
 }
 
 /** Where a remote session's marks are kept: $COORDINATOR_HOOK_STATE, else the user's cache folder. */
@@ -182,17 +241,17 @@ function markPath(env: NodeJS.ProcessEnv, url: string, session: string, agent: s
 function readMark(path: string): Mark | undefined {
   try {
     const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (isObject(data) && Number.isSafeInteger(data.id)) return { id: data.id as number, created_at: typeof data.created_at === 'string' ? data.created_at : null };
+    if (isObject(data) && typeof data.since === 'string' && !Number.isNaN(Date.parse(data.since)) && Array.isArray(data.told)) {
+      return { since: data.since, told: data.told.filter((id): id is number => Number.isSafeInteger(id)) };
+    }
   } catch {
     // none yet, or unreadable: the session is told as at its start
   }
   return undefined;
 }
 
-/** Written whole or not at all (a file beside it, then a rename), never moved back. */
+/** Written whole or not at all (a file beside it, then a rename). */
 function writeMark(path: string, mark: Mark): void {
-  const before = readMark(path);
-  if (before && before.id > mark.id) return;
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(mark), { mode: 0o600 });
@@ -217,18 +276,57 @@ function pruneMarks(env: NodeJS.ProcessEnv, nowMs: number): void {
   }
 }
 
-/** What the hooks read from a shared store: the start texts' source, the newest flag, and news. */
+type ListArgs = Record<string, unknown>;
+interface Page { flags: Flag[]; has_more: boolean }
+
+/** What the hooks read from a shared store: the start texts' source, its clock, and pages of list_flags. */
 interface SharedReader {
   /** Names the store in the marks' file names (a URL, its password left out). */
   key: string;
   source: QueueSource;
-  /** The newest flag of the store, whatever its state: the mark a session starts from. */
-  newest(): Promise<Mark>;
-  /** Candidates for news: a subagent's own queue, or every pending flag created since `since`. */
-  news(me: string, subagent: boolean, since: string | undefined): Promise<Flag[]>;
+  /** Milliseconds on the clock that stamps created_at, read before any look (never ahead of the store's answers). */
+  clock(): number;
+  list(args: ListArgs): Promise<Page>;
+  /** Past the hook's deadline: its answer is no longer awaited, and no mark may be written. */
+  expired(): boolean;
 }
 
-const markOf = (flags: Flag[]): Mark => (flags[0] ? { id: flags[0].id, created_at: flags[0].created_at } : { id: 0, created_at: null });
+interface Recent {
+  /** Pending flags created since the look's start that concern this session. */
+  flags: Flag[];
+  /** More than MAX_PAGES pages: some were not read. */
+  more: boolean;
+}
+
+/**
+ * The pending flags created since `since` that concern this session, asked for directly (not a
+ * queue ordered by impact, which a busy agent's older flags fill): a subagent's own (to it or an
+ * alias) and the broadcasts it has not acknowledged; for the main session every queue's, less the
+ * broadcasts it acknowledged.
+ */
+async function recent(reader: SharedReader, me: string, subagent: boolean, since: string): Promise<Recent> {
+  const all = async (args: ListArgs): Promise<Recent> => {
+    const flags: Flag[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const answer = await reader.list({ ...args, status: 'pending', since, limit: PAGE, offset: page * PAGE });
+      flags.push(...answer.flags);
+      if (!answer.has_more) return { flags, more: false };
+    }
+    return { flags, more: true };
+  };
+  const parts = await Promise.all(subagent
+    ? [all({ target_agent: me }), all({ broadcast_only: true, not_acknowledged_by: me })]
+    : [all({ not_acknowledged_by: me })]);
+  return { flags: parts.flatMap((p) => p.flags), more: parts.some((p) => p.more) };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The mark after a look at `at` that saw `flags`: those the next look (from at - LOOK_BACK_MS) will see again. */
+function markAfter(at: number, flags: Flag[]): Mark {
+  const from = iso(at - LOOK_BACK_MS);
+  return { since: iso(at), told: [...new Set(flags.filter((f) => f.created_at >= from).map((f) => f.id))].sort((a, b) => a - b) };
+}
 
 function tokenOf(options: HookOptions): string {
   const token = (options.env ?? process.env)[TOKEN_ENV]?.trim();
@@ -247,10 +345,10 @@ async function withRemote<T>(url: string, options: HookOptions, fn: (reader: Sha
         agentQueue: (agent, o) => session.call('get_agent_flags', { agent, limit: o.limit }),
         workable: (limit) => session.call('get_workable_flags', { limit }),
       },
-      newest: async () => markOf((await session.call<{ flags: Flag[] }>('list_flags', { status: 'all', limit: 1 })).flags),
-      news: async (me, subagent, since) => (subagent
-        ? await session.call<{ flags: Flag[] }>('get_agent_flags', { agent: me, limit: SCAN_LIMIT })
-        : await session.call<{ flags: Flag[] }>('list_flags', { status: 'pending', limit: SCAN_LIMIT, ...(since ? { since } : {}) })).flags,
+      clock: () => session.clock(),
+      list: (args) => session.call<Page>('list_flags', args),
+      // Every call ends (answered or failed) before the session's deadline: nothing is left running.
+      expired: () => false,
     });
   } finally {
     await session.close();
@@ -259,22 +357,43 @@ async function withRemote<T>(url: string, options: HookOptions, fn: (reader: Sha
 
 /** Through the flag service on a PostgreSQL store (node-postgres, loaded only here; one connection). */
 async function withPostgres<T>(url: string, options: HookOptions, fn: (reader: SharedReader) => Promise<T>): Promise<T> {
-  const [{ PostgresFlagStore }, { poolConnector }, { FlagService: Service }] = await Promise.all([
-    import('../store/postgres/flags.js'), import('../store/postgres/connect.js'), import('../flags/service.js'),
-  ]);
-  const store = await PostgresFlagStore.open(poolConnector(url, { max: 1 }));
+  // One deadline for the whole hook: node-postgres bounds the connection, not a query that waits on
+  // a lock or a server that stops answering. Past it the hook gives up (the process's exit closes
+  // the connection; see cli-entry.ts) and writes no mark, so nothing counts as told.
+  let expired = false;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      expired = true;
+      reject(new Error(`no answer from PostgreSQL (${redactUrl(url)}) within ${REMOTE_TIMEOUT_MS / 1000} s`));
+    }, REMOTE_TIMEOUT_MS);
+  });
+  const work = async () => {
+    const [{ PostgresFlagStore }, { poolConnector }, { FlagService: Service }] = await Promise.all([
+      import('../store/postgres/flags.js'), import('../store/postgres/connect.js'), import('../flags/service.js'),
+    ]);
+    const store = await PostgresFlagStore.open(poolConnector(url, { max: 1 }));
+    try {
+      const flags: FlagService = new Service(store, { now: options.now });
+      return await fn({
+        key: redactUrl(url),
+        source: { agentQueue: (agent, o) => flags.agentQueue(agent, o), workable: (limit) => flags.workable(limit) },
+        clock: options.now ?? Date.now,
+        list: async (args) => {
+          const page = await flags.list(args);
+          if (expired) throw new Error('past the deadline');
+          return page;
+        },
+        expired: () => expired,
+      });
+    } finally {
+      if (!expired) await store.close();
+    }
+  };
   try {
-    const flags: FlagService = new Service(store, { now: options.now });
-    return await fn({
-      key: redactUrl(url),
-      source: { agentQueue: (agent, o) => flags.agentQueue(agent, o), workable: (limit) => flags.workable(limit) },
-      newest: async () => markOf((await flags.list({ status: 'all', limit: 1 })).flags),
-      news: async (me, subagent, since) => (subagent
-        ? await flags.agentQueue(me, { limit: SCAN_LIMIT })
-        : await flags.list({ status: 'pending', limit: SCAN_LIMIT, ...(since ? { since } : {}) })).flags,
-    });
+    return await Promise.race([work(), deadline]);
   } finally {
-    await store.close();
+    clearTimeout(timer);
   }
 }
 
@@ -288,11 +407,14 @@ export async function sharedStartContext(event: HookEvent, caller: Caller, optio
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   return withShared(options, async (reader) => {
-    const [mark, text] = await Promise.all([
-      reader.newest(),
+    const at = reader.clock();
+    // The flags of the last moments are marked as told: the start's text covers them.
+    const [window, text] = await Promise.all([
+      recent(reader, caller.me, caller.subagent, iso(at - LOOK_BACK_MS)),
       caller.subagent ? queueContext(reader.source, caller.me) : workableSummary(reader.source, caller.me),
     ]);
-    writeMark(markPath(env, reader.key, caller.session, caller.me), mark);
+    if (reader.expired()) throw new Error('past the deadline');
+    writeMark(markPath(env, reader.key, caller.session, caller.me), markAfter(at, window.flags));
     if (event === 'SessionStart') pruneMarks(env, now());
     return context(event, text);
   });
@@ -304,20 +426,27 @@ export async function sharedUserPrompt(caller: Caller, options: HookOptions): Pr
   return withShared(options, async (reader) => {
     const path = markPath(env, reader.key, caller.session, me);
     const seen = readMark(path);
-    const newest = await reader.newest();
+    const clock = reader.clock();
     if (seen === undefined) {
       // The first prompt of a session whose start the hooks did not see: the start's text.
-      const text = subagent ? await queueContext(reader.source, me) : await workableSummary(reader.source, me);
-      writeMark(path, newest);
+      const [window, text] = await Promise.all([
+        recent(reader, me, subagent, iso(clock - LOOK_BACK_MS)),
+        subagent ? queueContext(reader.source, me) : workableSummary(reader.source, me),
+      ]);
+      if (reader.expired()) throw new Error('past the deadline');
+      writeMark(path, markAfter(clock, window.flags));
       return context('UserPromptSubmit', text);
     }
-    if (newest.id <= seen.id) return null;
-    const since = seen.created_at === null ? undefined : new Date(Date.parse(seen.created_at) - CLOCK_SLACK_MS).toISOString();
-    // A subagent: its own queue (broadcasts it acknowledged are left out by the service); the main session: every queue.
-    const fresh = (await reader.news(me, subagent, since))
-      .filter((f) => f.id > seen.id && f.id <= newest.id && f.status === 'pending' && f.source_agent !== me)
+    // The reference clock never moves back (another server of a group may run a little behind).
+    const last = Date.parse(seen.since);
+    const at = Math.max(last, clock);
+    const found = await recent(reader, me, subagent, iso(last - LOOK_BACK_MS));
+    const told = new Set(seen.told);
+    const fresh = [...new Map(found.flags.map((f) => [f.id, f])).values()]
+      .filter((f) => !told.has(f.id) && f.source_agent !== me)
       .sort((a, b) => IMPACT_LEVELS.indexOf(a.impact_level) - IMPACT_LEVELS.indexOf(b.impact_level) || a.id - b.id);
-    writeMark(path, newest);
-    return context('UserPromptSubmit', newFlagsContext({ rows: fresh.slice(0, MAX_LISTED_FLAGS), total: fresh.length }, me, subagent));
+    if (reader.expired()) throw new Error('past the deadline');
+    writeMark(path, markAfter(at, found.flags));
+    return context('UserPromptSubmit', newFlagsContext({ rows: fresh.slice(0, MAX_LISTED_FLAGS), total: fresh.length, more: found.more }, me, subagent));
   });
 }

@@ -99,9 +99,11 @@ export interface NewFlagRow {
   change_description: string; created_at: string;
 }
 
-export function newFlagsContext(found: { rows: NewFlagRow[]; total: number }, me: string, ownQueueOnly: boolean): string | null {
-  if (found.total === 0) return null;
-  const header = `coordinator-mcp: ${found.total} new flag${found.total === 1 ? '' : 's'} since your last prompt, most urgent first. ${UNTRUSTED_NOTE}`;
+/** found.more: there were more new flags than were read, so total is a lower bound ("500+"). */
+export function newFlagsContext(found: { rows: NewFlagRow[]; total: number; more?: boolean }, me: string, ownQueueOnly: boolean): string | null {
+  if (found.total === 0 && !found.more) return null;
+  const plus = found.more ? '+' : '';
+  const header = `coordinator-mcp: ${found.total}${plus} new flag${found.total === 1 && !plus ? '' : 's'} since your last prompt, most urgent first. ${UNTRUSTED_NOTE}`;
   const facts = found.rows.map((r) => {
     const to = r.target_agent === null ? 'broadcast to every agent' : r.target_agent === me ? `for you (${me})` : `for ${r.target_agent}`;
     return `- Flag #${r.id} (${r.impact_level}, ${r.flag_type}) from ${r.source_agent}, ${to}: ${quoteUntrusted(r.change_description, 200)}`;
@@ -109,7 +111,8 @@ export function newFlagsContext(found: { rows: NewFlagRow[]; total: number }, me
   const footer = ownQueueOnly
     ? `lock_flag (agent "${me}") before working on one, complete_flag when done; get_flag gives a flag in full.`
     : 'A subagent of the target\'s type is shown these when it starts; get_flag gives a flag in full.';
-  return fitFacts(header, facts, found.total, (left) => `- and ${left} more new flag${left === 1 ? '' : 's'} (list_flags shows them).`, footer);
+  return fitFacts(header, facts, found.total + (found.more ? 1 : 0),
+    (left) => (found.more ? `- and more new flags (list_flags shows them).` : `- and ${left} more new flag${left === 1 ? '' : 's'} (list_flags shows them).`), footer);
 }
 
 export const context = (event: HookEvent, text: string | null): HookOutput =>

@@ -8,7 +8,7 @@ import {
   MIN_CHANGE_DESCRIPTION, checkImpactRules, normalizeHandle, optionalText, parseContext, parseFlagType,
   parseId, parseImpact, parseRelatedFiles, requireText,
 } from './rules.js';
-import type { EditableColumns, FlagRow, FlagStore, FlagTx, ListFilter, WorkableRow } from './store.js';
+import type { EditableColumns, FlagRow, FlagStore, FlagTx, ListFilter, NewHistory, TxOptions, WorkableRow } from './store.js';
 
 export type FlagStatus = 'pending' | 'completed';
 
@@ -104,6 +104,8 @@ export interface ListFlagsInput {
   chain_id?: number;
   text?: string;
   since?: string;
+  /** Leave out the broadcasts this agent (under any of its handles) has acknowledged. */
+  not_acknowledged_by?: string;
   limit?: number;
   offset?: number;
 }
@@ -211,25 +213,31 @@ export class FlagService {
    * lock never granted, a read-only or damaged store, a lost connection), the caller gets one
    * 'store' refusal that says nothing was stored, whichever tool wrote.
    */
-  private async write<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
+  private async write<T>(fn: (tx: FlagTx) => Promise<T>, options?: TxOptions): Promise<T> {
     try {
-      return await this.store.write(fn);
+      return await this.store.write(fn, options);
     } catch (err) {
       throw this.store.storeFailure(err) ?? err;
     }
   }
 
-  private async read<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
+  private async read<T>(fn: (tx: FlagTx) => Promise<T>, options?: TxOptions): Promise<T> {
     try {
-      return await this.store.read(fn);
+      return await this.store.read(fn, options);
     } catch (err) {
       throw this.store.storeFailure(err) ?? err;
     }
   }
 
   private record(tx: FlagTx, flagId: number, action: string, agent: string, at: string, details?: Record<string, unknown>): Promise<void> {
+    const entry = this.entry(action, agent, details);
+    return tx.record(flagId, entry.action, entry.agent, at, entry.details);
+  }
+
+  /** A history entry as the store writes it: the details with the call's token (over HTTP), as JSON. */
+  private entry(action: string, agent: string, details?: Record<string, unknown>): NewHistory {
     const all = this.withVia(details);
-    return tx.record(flagId, action, agent, at, all ? JSON.stringify(all) : null);
+    return { action, agent, details: all ? JSON.stringify(all) : null };
   }
 
   /** A history entry's details with, over HTTP, the token the call came with ("admin token 1a2b... as @x"). */
@@ -292,11 +300,7 @@ export class FlagService {
 
   private async checkOrigin(tx: FlagTx, originId: number | null, selfId?: number): Promise<void> {
     if (originId === null) return;
-    if (!(await tx.flag(originId))) {
-      throw new CoordinatorError('not_found', `chain_origin_id ${originId} is not an existing flag; give the id of the flag that caused this one, or leave it out`, {
-        field: 'chain_origin_id', rule: 'exists',
-      });
-    }
+    if (!(await tx.flag(originId))) throw originMissing(originId);
     if (selfId !== undefined) {
       const ancestors = new Set<number>();
       for (let id: number | null = originId; id !== null && !ancestors.has(id); id = (await tx.flag(id))?.chain_origin_id ?? null) {
@@ -399,14 +403,14 @@ export class FlagService {
     const source = take(() => normalizeHandle(input.source_agent, 'source_agent'));
     const { draft, problems: fieldProblems } = this.collectDraft(input, 'target_agent' in input && input.target_agent !== undefined);
     if (source === undefined || !draft) throw refuseAll([...problems, ...fieldProblems]);
+    // One statement on PostgreSQL: the flag, its history entry and the check of its chain origin.
     return this.write(async (tx) => {
-      await this.checkOrigin(tx, draft.chain_origin_id);
       const now = this.iso();
-      const row = await tx.insertFlag({ ...this.draftParams(draft), source_agent: source }, now, {
-        action: 'created', agent: source, details: JSON.stringify(this.withVia({ target_agent: draft.target_agent, impact_level: draft.impact_level })),
-      });
+      const row = await tx.insertFlag({ ...this.draftParams(draft), source_agent: source }, now,
+        this.entry('created', source, { target_agent: draft.target_agent, impact_level: draft.impact_level }));
+      if (!row) throw originMissing(draft.chain_origin_id!);
       return this.toFlag(row, now);
-    });
+    }, { single: true });
   }
 
   /**
@@ -446,10 +450,7 @@ export class FlagService {
     const limit = clampLimit(options.limit, DEFAULT_QUEUE_LIMIT, 500);
     const now = this.iso();
     const handles = this.handlesOf(agent);
-    const { rows, counts } = await this.read(async (tx) => ({
-      rows: await tx.queue(handles, now, limit, options.exclude_locked_by_others ?? false),
-      counts: await tx.queueCounts(handles, now),
-    }));
+    const { rows, ...counts } = await this.read((tx) => tx.queue(handles, now, limit, options.exclude_locked_by_others ?? false), { single: true });
     const flags = rows.map((r) => this.toFlag(r, now));
     const total = options.exclude_locked_by_others ? counts.total - counts.held : counts.total;
     return { agent, total_pending: total, held_by_others: counts.held, returned: flags.length, truncated: total > flags.length, flags };
@@ -466,6 +467,7 @@ export class FlagService {
     // An agent with aliases matches the flags stored under any of its handles.
     if (input.target_agent !== undefined) filter.targets = this.handlesOf(normalizeHandle(input.target_agent, 'target_agent'));
     if (input.source_agent !== undefined) filter.sources = this.handlesOf(normalizeHandle(input.source_agent, 'source_agent'));
+    if (input.not_acknowledged_by !== undefined) filter.unackedBy = this.handlesOf(normalizeHandle(input.not_acknowledged_by, 'not_acknowledged_by'));
     if (input.flag_type !== undefined) filter.flagType = parseFlagType(input.flag_type);
     if (input.impact_level !== undefined) filter.impact = parseImpact(input.impact_level);
     const chainId = input.chain_id !== undefined ? parseId(input.chain_id, 'chain_id') : undefined;
@@ -493,6 +495,7 @@ export class FlagService {
   private workableCache: { mark: string; at: string; validUntil: string | null; rows: WorkableRow[] } | undefined;
 
   private workableRows(now: string): Promise<WorkableRow[]> {
+    // One statement on PostgreSQL (no change mark there); SQLite reads its change mark first.
     return this.read(async (tx) => {
       const mark = await tx.changeMark();
       const cached = this.workableCache;
@@ -504,7 +507,7 @@ export class FlagService {
       for (const r of rows) if (r.next_expiry !== null && (validUntil === null || r.next_expiry < validUntil)) validUntil = r.next_expiry;
       this.workableCache = mark !== null ? { mark, at: now, validUntil, rows } : undefined;
       return rows;
-    });
+    }, { single: true });
   }
 
   /** The summary with the flags sent to an alias counted in the queue of the agent it names (the rows themselves are cached as read). */
@@ -624,23 +627,23 @@ export class FlagService {
         });
       }
       if (this.heldByOther(before, agent, now)) throw this.heldError(before, 'lock it', now);
-      // The lease itself is one compare-and-set: it is taken only if nobody else holds the flag.
-      const handles = before.locked_by !== null && this.sameAgent(before.locked_by, agent) ? [...this.handlesOf(agent), before.locked_by] : this.handlesOf(agent);
-      if (!(await tx.lockFlag(id, agent, handles, now, expires))) {
-        const fresh = await this.row(tx, id);
-        throw fresh.status !== 'pending' || !this.heldByOther(fresh, agent, now)
-          ? new CoordinatorError('conflict', `flag #${id} changed while you locked it; read it again with get_flag`, { field: 'id', rule: 'changed' })
-          : this.heldError(fresh, 'lock it', now);
-      }
       const previous = before.locked_by;
       const mine = previous !== null && this.sameAgent(previous, agent);
       const action: 'locked' | 'renewed' | 'lock_taken_over' = mine && before.lock_expires_at! > now
         ? 'renewed'
         : previous !== null && !mine ? 'lock_taken_over' : 'locked';
-      await this.record(tx, id, action, agent, now, {
+      const entry = this.entry(action, agent, {
         lease_seconds: lease, expires_at: expires,
         ...(action === 'lock_taken_over' ? { previous_holder: previous, previous_expired_at: before.lock_expires_at } : {}),
       });
+      // The lease itself is one compare-and-set (with its history entry): it is taken only if nobody else holds the flag.
+      const handles = mine ? [...this.handlesOf(agent), previous] : this.handlesOf(agent);
+      if (!(await tx.lockFlag(id, agent, handles, now, expires, entry))) {
+        const fresh = await this.row(tx, id);
+        throw fresh.status !== 'pending' || !this.heldByOther(fresh, agent, now)
+          ? new CoordinatorError('conflict', `flag #${id} changed while you locked it; read it again with get_flag`, { field: 'id', rule: 'changed' })
+          : this.heldError(fresh, 'lock it', now);
+      }
       return { success: true as const, flag_id: id, locked: true as const, action, lock: { holder: agent, locked_at: now, expires_at: expires } };
     });
   }
@@ -726,15 +729,16 @@ export class FlagService {
       } else if (this.heldByOther(row, agent, now)) {
         throw this.heldError(row, 'complete it', now);
       }
-      await tx.completeFlag(id, agent, now, notes);
       const details: Record<string, unknown> = { ...(notes === null ? {} : { notes }) };
       if (broadcast) {
         details.closed_for_all = true;
         details.acknowledged = (await tx.acks(id)).length;
         if (forced) details.forced = true;
       }
-      await this.record(tx, id, 'completed', agent, now, Object.keys(details).length ? details : undefined);
-      return { success: true as const, flag_id: id, already_completed: false, completed_by: agent, completed_at: now, notes, flag: this.toFlag(await this.row(tx, id), now) };
+      // The row is held since it was read: it is still pending, so the completion is written.
+      const done = await tx.completeFlag(id, agent, now, notes, this.entry('completed', agent, Object.keys(details).length ? details : undefined));
+      if (!done) throw new CoordinatorError('conflict', `flag #${id} changed while you completed it; read it again with get_flag`, { field: 'id', rule: 'changed' });
+      return { success: true as const, flag_id: id, already_completed: false, completed_by: agent, completed_at: now, notes, flag: this.toFlag(done, now) };
     });
   }
 
@@ -745,6 +749,73 @@ export class FlagService {
       success: true as const, flag_id: row.id, already_completed: fresh.status === 'completed',
       completed_by: fresh.completed_by, completed_at: fresh.completed_at, ...ack, flag: this.toFlag(fresh, now),
     };
+  }
+
+  /**
+   * A person (the board's user) breaks the lock of a pending flag, whether its lease still runs
+   * (a stuck agent) or ran out without a completion. Recorded as force_unlocked by person:<name>.
+   */
+  async personUnlock(idValue: unknown, personValue: unknown) {
+    const id = parseId(idValue, 'id');
+    const person = personHandle(personValue);
+    return this.write(async (tx) => {
+      const now = this.iso();
+      const row = await this.row(tx, id);
+      if (row.status !== 'pending' || row.locked_by === null) {
+        throw new CoordinatorError('conflict', `flag #${id} is ${row.status === 'pending' ? 'not locked' : 'completed'}; there is no lock to break`, { field: 'id', rule: 'locked_only' });
+      }
+      const expired = row.lock_expires_at! <= now;
+      await tx.clearLock(id);
+      await this.record(tx, id, 'force_unlocked', person, now, { by: 'person', previous_holder: row.locked_by, lease_expires_at: row.lock_expires_at, lease_had_expired: expired });
+      return { flag_id: id, previous_holder: row.locked_by, lease_had_expired: expired };
+    });
+  }
+
+  /** A person closes a pending broadcast for every agent (completed by person:<name>; the acknowledgements stay). */
+  async personCloseBroadcast(idValue: unknown, personValue: unknown, notesValue?: unknown) {
+    const id = parseId(idValue, 'id');
+    const person = personHandle(personValue);
+    const notes = optionalText(notesValue, 'notes', MAX_NOTES);
+    return this.write(async (tx) => {
+      const now = this.iso();
+      const row = await this.row(tx, id);
+      if (row.target_agent !== null) {
+        throw new CoordinatorError('conflict', `flag #${id} is sent to ${row.target_agent}, not a broadcast; only broadcasts are closed for everyone`, { field: 'id', rule: 'broadcast_only' });
+      }
+      if (row.status !== 'pending') {
+        throw new CoordinatorError('conflict', `broadcast #${id} was already closed by ${row.completed_by} at ${row.completed_at}`, { field: 'id', rule: 'pending_only' });
+      }
+      const acknowledged = (await tx.acks(id)).length;
+      const done = await tx.completeFlag(id, person, now, notes, this.entry('completed', person, { by: 'person', closed_for_all: true, acknowledged, ...(notes === null ? {} : { notes }) }));
+      if (!done) throw new CoordinatorError('conflict', `broadcast #${id} changed while you closed it; reload the board`, { field: 'id', rule: 'changed' });
+      return { flag_id: id, acknowledged };
+    });
+  }
+
+  /**
+   * A person withdraws a pending flag (deleted, its copy kept in the history), even one an agent
+   * holds (the holder is recorded). Like an agent's withdrawal, not a flag others are chained to.
+   */
+  async personWithdraw(idValue: unknown, personValue: unknown) {
+    const id = parseId(idValue, 'id');
+    const person = personHandle(personValue);
+    return this.write(async (tx) => {
+      const now = this.iso();
+      const row = await this.row(tx, id);
+      if (row.status !== 'pending') {
+        throw new CoordinatorError('conflict', `flag #${id} is already completed; completed flags are kept as the record of what was done`, { field: 'id', rule: 'pending_only' });
+      }
+      const children = await tx.children(id, 20);
+      if (children.length > 0) {
+        throw new CoordinatorError('conflict', `flag #${id} is the chain origin of flag(s) ${children.map((c) => `#${c}`).join(', ')}; it cannot be withdrawn while others are chained to it`, {
+          field: 'id', rule: 'has_chain_children', children,
+        });
+      }
+      const snapshot = this.toFlag(row, now);
+      await tx.deleteFlag(id);
+      await this.record(tx, id, 'deleted', person, now, { by: 'person', flag: snapshot });
+      return { flag_id: id, deleted: true as const };
+    });
   }
 
   /**
@@ -766,6 +837,24 @@ export class FlagService {
     }));
     return { total_agents: rows.length, returned: agents.length, agents };
   }
+}
+
+function originMissing(originId: number): CoordinatorError {
+  return new CoordinatorError('not_found', `chain_origin_id ${originId} is not an existing flag; give the id of the flag that caused this one, or leave it out`, {
+    field: 'chain_origin_id', rule: 'exists',
+  });
+}
+
+export const MAX_PERSON_NAME = 64;
+const PERSON_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** The history's agent for a person: "person:<name>", never an agent handle (those start with @). */
+export function personHandle(value: unknown): string {
+  const name = typeof value === 'string' ? value.trim() : value;
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_PERSON_NAME || !PERSON_PATTERN.test(name)) {
+    throw invalid('person', 'person_name', `the person's name must be 1 to ${MAX_PERSON_NAME} letters, digits, ".", "_" or "-" (e.g. "alice"); got ${quoted(value)}`);
+  }
+  return `person:${name}`;
 }
 
 /** Orders the workable summary: most urgent workable flag first, then most workable, then by name. */

@@ -86,6 +86,22 @@ export interface NewFlagRow {
   context: string | null;
 }
 
+/** A history entry a write adds (at its time, by the service's decision; details JSON already serialised). */
+export interface NewHistory {
+  action: string;
+  agent: string;
+  details: string | null;
+}
+
+/** One page of an agent's queue and the counts of the whole queue, read together. */
+export interface QueuePage {
+  rows: FlagRow[];
+  /** Every flag of the queue (held by others included). */
+  total: number;
+  /** Those held by another agent. */
+  held: number;
+}
+
 /** The editable columns update_flag may change (JSON already serialised). */
 export type EditableColumns = Partial<Omit<NewFlagRow, 'source_agent'>>;
 
@@ -104,6 +120,8 @@ export interface ListFilter {
   text?: string;
   /** created_at >= since (ISO). */
   since?: string;
+  /** Broadcasts acknowledged under any of these handles are left out. */
+  unackedBy?: string[];
   limit: number;
   offset: number;
   maxChainDepth: number;
@@ -116,17 +134,24 @@ export interface ListFilter {
  */
 export interface FlagTx {
   flag(id: number): Promise<FlagRow | undefined>;
-  /** Inserts a flag and its first history entry (at now); returns the flag as stored (its id, defaults and dates). */
-  insertFlag(row: NewFlagRow, now: string, history: { action: string; agent: string; details: string | null }): Promise<FlagRow>;
+  /**
+   * Inserts a flag and its first history entry (at now); returns the flag as stored (its id,
+   * defaults and dates), or undefined when row.chain_origin_id names no flag (nothing is written).
+   */
+  insertFlag(row: NewFlagRow, now: string, history: NewHistory): Promise<FlagRow | undefined>;
   updateFlag(id: number, columns: EditableColumns, now: string): Promise<void>;
   /**
    * The lock as one compare-and-set: takes the lease when the flag is pending, not a broadcast,
-   * and nobody but `handles` (the agent and its aliases) holds an unexpired lease. False: it was not taken.
+   * and nobody but `handles` (the agent and its aliases) holds an unexpired lease; the history entry
+   * is written with it (at now). False: it was not taken, and nothing was written.
    */
-  lockFlag(id: number, agent: string, handles: string[], now: string, expires: string): Promise<boolean>;
+  lockFlag(id: number, agent: string, handles: string[], now: string, expires: string, history: NewHistory): Promise<boolean>;
   clearLock(id: number): Promise<void>;
-  /** Completes a pending flag (clearing its lock); false when it was not pending. */
-  completeFlag(id: number, agent: string, now: string, notes: string | null): Promise<boolean>;
+  /**
+   * Completes a pending flag (clearing its lock) with its history entry (at now); returns the flag
+   * as completed, or undefined when it was not pending (nothing written).
+   */
+  completeFlag(id: number, agent: string, now: string, notes: string | null, history: NewHistory): Promise<FlagRow | undefined>;
   deleteFlag(id: number): Promise<void>;
   record(flagId: number, action: string, agent: string, at: string, details: string | null): Promise<void>;
   history(flagId: number): Promise<HistoryRow[]>;
@@ -142,10 +167,10 @@ export interface FlagTx {
   chain(root: number, maxDepth: number): Promise<ChainLinkRow[]>;
   /**
    * The queue of the agent of `handles`: pending flags sent to any of them and pending broadcasts
-   * none of them acknowledged, by impact, then oldest, then id. skipHeld leaves out flags held by others.
+   * none of them acknowledged, by impact, then oldest, then id, at most `limit` of them (skipHeld leaves
+   * out flags held by others), with the counts of the whole queue.
    */
-  queue(handles: string[], now: string, limit: number, skipHeld: boolean): Promise<FlagRow[]>;
-  queueCounts(handles: string[], now: string): Promise<{ total: number; held: number }>;
+  queue(handles: string[], now: string, limit: number, skipHeld: boolean): Promise<QueuePage>;
   list(filter: ListFilter): Promise<{ total: number; rows: FlagRow[] }>;
   /** Per target, pending flags nobody holds and those held; most urgent first. */
   workable(now: string): Promise<WorkableRow[]>;
@@ -153,20 +178,34 @@ export interface FlagTx {
   changeMark(): Promise<string | null>;
 }
 
-/** What a flag store tells about flags written by any server on it (PostgreSQL: LISTEN/NOTIFY). */
+/**
+ * What a flag store tells about flags written by any server on it (PostgreSQL: LISTEN/NOTIFY).
+ * action 'resumed' (flag_id 0, target_agent null): the store was cut off from the others' news and
+ * is back, so any queue may have changed meanwhile.
+ */
 export interface FlagChange {
   flag_id: number;
-  /** The flag's target (null: a broadcast), as stored. */
+  /** The flag's target (null: a broadcast, or every queue), as stored. */
   target_agent: string | null;
   action: string;
+}
+
+/**
+ * single: fn sends at most one statement, which is then the whole transaction: PostgreSQL runs it
+ * without BEGIN and COMMIT (one round trip instead of three) and refuses a second statement as the
+ * bug it is; SQLite runs fn in its usual transaction. A refusal fn throws after that statement
+ * rolls nothing back, so fn may only refuse what the statement left unwritten.
+ */
+export interface TxOptions {
+  single?: boolean;
 }
 
 export interface FlagStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** One write transaction; a refusal thrown inside rolls it back. Concurrent writers are serialised. */
-  write<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: FlagTx) => Promise<T>, options?: TxOptions): Promise<T>;
   /** One consistent read. */
-  read<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T>;
+  read<T>(fn: (tx: FlagTx) => Promise<T>, options?: TxOptions): Promise<T>;
   /** The 'store' refusal for an error the database raised while writing, or undefined for any other. */
   storeFailure(err: unknown): CoordinatorError | undefined;
   /** Calls fn for every flag change committed by any server on the store; returns the unsubscribe. */

@@ -241,7 +241,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
     defineTool({
       name: 'list_flags',
       title: 'List flags',
-      description: 'Search flags (pending unless status says otherwise) by target, source, type, impact, chain or text, newest first, paged.',
+      description: 'Search flags (default pending) by target, source, type, impact, chain, text or date; newest first, paged.',
       kind: 'read',
       input: {
         status: z.enum(['pending', 'completed', 'all']).optional().describe('Default pending'),
@@ -253,6 +253,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
         chain_id: flagId('The chain containing this flag').optional(),
         text: z.string().max(500).optional().describe('Text in description, action or notes'),
         since: nameArg().optional().describe('Created at or after (ISO 8601)'),
+        not_acknowledged_by: nameArg().optional().describe('Hide broadcasts it acknowledged'),
         limit: z.number().int().min(1).max(500).optional().describe(`Page size (default ${DEFAULT_LIST_LIMIT})`),
         offset: z.number().int().min(0).superRefine(atMost(1_000_000_000)).optional().describe('Skip (default 0)'),
       },
@@ -268,6 +269,7 @@ export function flagTools(flags: FlagService, agents: AgentService) {
           ...args,
           target_agent: args.target_agent === undefined ? undefined : as(args.target_agent),
           source_agent: args.source_agent === undefined ? undefined : as(args.source_agent),
+          not_acknowledged_by: args.not_acknowledged_by === undefined ? undefined : as(args.not_acknowledged_by),
         }));
         return cut ? { ...page, has_more: true } : page;
       },

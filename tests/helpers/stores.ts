@@ -9,6 +9,9 @@ import { SqliteFlagStore } from '../../src/store/sqlite/flags.js';
 import type { TokenStore } from '../../src/auth/tokens.js';
 import { PostgresTokenStore } from '../../src/store/postgres/tokens.js';
 import { SqliteTokenStore } from '../../src/store/sqlite/tokens.js';
+import type { BoardStore } from '../../src/board/store.js';
+import { SqliteBoardStore } from '../../src/store/sqlite/board.js';
+import { PostgresBoardStore } from '../../src/store/postgres/board.js';
 import { tempDir } from './tmp.js';
 
 /** The stores every flags suite runs on: SQLite (a file) and PostgreSQL (PGlite, in process). */
@@ -20,6 +23,8 @@ export interface TestStore {
   store: FlagStore;
   /** The SQLite database (sqlite only). */
   db?: DB;
+  /** The board's reads on the same database. */
+  board: BoardStore;
   /** The tokens on the same database. */
   tokens: TokenStore;
   /** Rows of a query on the store's own database (plain SQL both dialects read alike). */
@@ -46,7 +51,7 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
     const db = openStore(join(tempDir(), 'c.db'));
     const store = new SqliteFlagStore(db);
     return {
-      kind, store, db, tokens: new SqliteTokenStore(db),
+      kind, store, db, tokens: new SqliteTokenStore(db), board: new SqliteBoardStore(db, store),
       query: async (sql) => db.prepare(sql).all() as Record<string, unknown>[],
       service: (options) => new FlagService(store, options),
       close: async () => { db.close(); },
@@ -55,7 +60,7 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
   const { lite, store, tokens } = await sharedPglite();
   await lite.query('TRUNCATE flags, flag_history, flag_acks, api_tokens RESTART IDENTITY CASCADE');
   return {
-    kind, store, tokens,
+    kind, store, tokens, board: new PostgresBoardStore(store.connector, store),
     query: async (sql) => (await lite.query<Record<string, unknown>>(sql)).rows,
     service: (options) => new FlagService(store, options),
     close: async () => {},

@@ -57,6 +57,10 @@ describe('broadcasts over MCP', () => {
     expect(seen.not_acknowledged).toEqual([]);
     expect(seen.history.map((h: { action: string }) => h.action)).toEqual(['created', 'acknowledged', 'acknowledged']);
     expect((await call('list_flags', { broadcast_only: true })).total).toBe(1); // open until closed for all
+    // list_flags leaves out what one agent (under its name or an alias) has acknowledged.
+    expect((await call('list_flags', { not_acknowledged_by: '@database.postgres' })).total).toBe(0);
+    expect((await call('list_flags', { not_acknowledged_by: '@backend-api' })).flags.map((f: { id: number }) => f.id)).toEqual([id]);
+    expect(JSON.parse(await callErr(client, 'list_flags', { not_acknowledged_by: 'no handle!' }))).toMatchObject({ field: 'not_acknowledged_by' });
 
     expect(JSON.parse(await callErr(client, 'lock_flag', { id, agent: '@frontend-developer' }))).toMatchObject({ rule: 'broadcast_not_locked' });
     expect(JSON.parse(await callErr(client, 'complete_flag', { id, agent: '@frontend-developer', close_for_all: true }))).toMatchObject({ rule: 'source_only' });

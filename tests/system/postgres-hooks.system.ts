@@ -1,7 +1,7 @@
 // The Claude Code hooks with the flags on a real PostgreSQL (COORDINATOR_DB=postgres://..., the
 // store of stdio servers shared by a team): the hook commands read the flag service on PostgreSQL
 // and keep their delivery marks in the user's cache, not in a file named after the URL.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { FlagService } from '../../src/flags/service.js';
 import { poolConnector } from '../../src/store/postgres/connect.js';
 import { PostgresFlagStore } from '../../src/store/postgres/flags.js';
 import { assertBuilt, CLI, EMPTY_HOME } from '../helpers/spawn.js';
-import { flagInput } from '../helpers/tmp.js';
+import { ACTION, DESC, flagInput } from '../helpers/tmp.js';
 
 const BASE = process.env.COORDINATOR_TEST_PG;
 if (!BASE) throw new Error('COORDINATOR_TEST_PG is not set: run these tests with npm run test:system (it starts a throwaway PostgreSQL)');
@@ -73,6 +73,63 @@ describe('hooks on a PostgreSQL store', () => {
     // No file named after the URL was made; the marks are in the state folder.
     expect(readdirSync(root).sort()).toEqual(['marks']);
     expect(existsSync(join(root, 'marks'))).toBe(true);
+  }, 60_000);
+
+  it('tells a flag numbered before one already told but committed after it, once (ids are taken at INSERT, seen at COMMIT)', async () => {
+    expect(hook('SubagentStart', { session_id: 's2', agent_type: 'late-agent' }).code).toBe(0);
+    const prompt = (p: string) => hook('UserPromptSubmit', { session_id: 's2', agent_type: 'late-agent', prompt: p });
+    // A writer that has inserted its flag (and so taken its id) but not committed yet.
+    const slow = new pg.Client({ connectionString: url });
+    await slow.connect();
+    try {
+      await slow.query('BEGIN');
+      const { rows: [low] } = await slow.query<{ id: string }>(`INSERT INTO flags (flag_type, source_agent, target_agent, change_description, action_required, impact_level, created_at, updated_at)
+        VALUES ('change', '@backend-api', '@late-agent', $1, $2, 'medium', $3, $3) RETURNING id`, [DESC, ACTION, new Date().toISOString()]);
+      const high = await flags.create(flagInput({ source_agent: '@backend-api', target_agent: '@late-agent' }));
+      expect(high.id).toBeGreaterThan(Number(low!.id));
+      const first = prompt('one');
+      expect(first.context).toMatch(/^coordinator-mcp: 1 new flag since your last prompt/);
+      expect(first.context).toContain(`Flag #${high.id} `);
+      await slow.query('COMMIT');
+      const second = prompt('two');
+      expect(second.context).toMatch(/^coordinator-mcp: 1 new flag since your last prompt/);
+      expect(second.context).toContain(`Flag #${low!.id} `);
+      expect(prompt('three').stdout).toBe('');
+    } finally {
+      await slow.end();
+    }
+  }, 60_000);
+
+  it('gives up on a query that waits on a lock after 8 s: nothing on stdout, one line on stderr, exit 0, no mark moved', async () => {
+    expect(hook('SubagentStart', { session_id: 's3', agent_type: 'locked-agent' }).code).toBe(0);
+    const fresh = await flags.create(flagInput({ source_agent: '@backend-api', target_agent: '@locked-agent' }));
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE flags IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'hook', 'UserPromptSubmit'], {
+          cwd: root, env: { PATH: process.env.PATH ?? '', HOME: EMPTY_HOME, COORDINATOR_DB: url, COORDINATOR_HOOK_STATE: join(root, 'marks') },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+        child.stdin.end(JSON.stringify({ session_id: 's3', agent_type: 'locked-agent', prompt: 'hi' }));
+      });
+      const seconds = (Date.now() - started) / 1000;
+      expect(r).toMatchObject({ status: 0, stdout: '' });
+      expect(r.stderr).toMatch(/^coordinator hook UserPromptSubmit: no answer from PostgreSQL \(postgres:\/\/.*\) within 8 s\n$/);
+      expect(seconds).toBeLessThan(10);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    // Nothing was marked as told: the next prompt tells it.
+    expect(hook('UserPromptSubmit', { session_id: 's3', agent_type: 'locked-agent', prompt: 'again' }).context).toContain(`Flag #${fresh.id} `);
   }, 60_000);
 
   it('a PostgreSQL that cannot be reached: nothing on stdout, one line on stderr, exit 0', () => {

@@ -59,7 +59,7 @@ describe('two HTTP servers on one PostgreSQL', () => {
   it('start on it (no longer refused), the tokens in its api_tokens table (schema version 7)', async () => {
     expect(a.stderr()).toMatch(/flags and tokens on PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:\d+\/coord_http_/);
     expect(a.port).not.toBe(b.port);
-    expect((await db.query('SELECT version FROM schema_version ORDER BY version')).rows).toEqual([{ version: 6 }, { version: 7 }]);
+    expect((await db.query('SELECT version FROM schema_version ORDER BY version')).rows).toEqual([{ version: 6 }, { version: 7 }, { version: 8 }]);
   });
 
   it('accept a token made with the CLI after they started, on both; the database keeps only its hash', async () => {

@@ -1,8 +1,9 @@
 // The PostgreSQL store on a real server (a throwaway cluster that scripts/test-system.mjs makes and
 // removes; its URL is in COORDINATOR_TEST_PG): the multi-process torture of tests/torture/processes
 // on PostgreSQL, and LISTEN/NOTIFY between servers.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +58,7 @@ describe('8 server processes on one PostgreSQL', () => {
       expect(Number((await q('SELECT count(*) AS n FROM flags'))[0].n)).toBe(4000);
       expect(Number((await q(`SELECT count(DISTINCT (context::jsonb->>'p') || ':' || (context::jsonb->>'n')) AS n FROM flags`))[0].n)).toBe(4000);
       expect(Number((await q(`SELECT count(*) AS n FROM flag_history WHERE action = 'created'`))[0].n)).toBe(4000);
-      expect(await q('SELECT version FROM schema_version ORDER BY version')).toEqual([{ version: 6 }, { version: 7 }]);
+      expect(await q('SELECT version FROM schema_version ORDER BY version')).toEqual([{ version: 6 }, { version: 7 }, { version: 8 }]);
     } finally {
       await Promise.all(servers.map((s) => s.close()));
     }
@@ -183,5 +184,156 @@ describe('LISTEN/NOTIFY between servers', () => {
       await a.close();
       await b.close();
     }
+  });
+
+  it('keeps a server\'s subscribers told of other servers\' flags after its LISTEN connection is killed: it reconnects, logs it, and tells them to read again', async () => {
+    const { url, q } = await freshDb();
+    const name = new URL(url).pathname.slice(1);
+    const writer = await PostgresFlagStore.open(poolConnector(url));
+    const server = await spawnServer(['--db', url, '--no-bundled-agents', '--toolsets', 'flags']);
+    try {
+      const updates: string[] = [];
+      server.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => { updates.push(n.params.uri); });
+      await server.client.subscribeResource({ uri: 'flags://queue/@frontend.react' });
+      const listener = async () => (await q(`SELECT pid FROM pg_stat_activity WHERE datname = '${name}' AND application_name = 'coordinator-mcp listener'`)).map((r) => Number(r.pid));
+      await expect.poll(listener, { timeout: 10_000 }).toHaveLength(1);
+      const [first] = await listener();
+      const flags = new FlagService(writer);
+      await flags.create(flagInput({ target_agent: '@frontend.react' }));
+      await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(1);
+
+      await q(`SELECT pg_terminate_backend(${first})`);
+      await expect.poll(() => server.stderr(), { timeout: 10_000 }).toMatch(/PostgreSQL listener lost \(.*\); reconnecting/);
+      await expect.poll(async () => (await listener()).filter((pid) => pid !== first).length, { timeout: 15_000 }).toBe(1);
+      expect(await listener()).not.toContain(first);
+      expect(server.stderr()).toMatch(/PostgreSQL listener back after 1 attempt; subscribed clients are told to read their queues again/);
+      // Told once that anything may have changed while it was cut off, then of the next flag as before.
+      await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(2);
+      const after = await flags.create(flagInput({ target_agent: '@frontend.react', change_description: 'Created after the listener came back: the orders API paginates' }));
+      await expect.poll(() => updates.length, { timeout: 10_000 }).toBe(3);
+      expect(new Set(updates)).toEqual(new Set(['flags://queue/@frontend.react']));
+      const queue = JSON.parse((await server.client.readResource({ uri: 'flags://queue/@frontend.react' })).contents[0]!.text as string);
+      expect(queue.flags.map((f: { id: number }) => f.id)).toEqual([1, after.id]);
+      // The server kept answering all along.
+      const r = (await server.client.callTool({ name: 'get_agent_flags', arguments: { agent: '@frontend.react' } })) as CallToolResult;
+      expect(r.isError).toBeFalsy();
+    } finally {
+      await server.close();
+      await writer.close();
+    }
+  });
+});
+
+describe('the connection pool under a burst', () => {
+  it('keeps a call waiting for a busy pool\'s next free client past the 10 s connect timeout, and serves it once one is free', async () => {
+    const { url } = await freshDb();
+    const connector = poolConnector(url, { max: 1 });
+    try {
+      const first = await connector.connect();
+      const started = Date.now();
+      const second = connector.connect();
+      let settled: string | undefined;
+      second.then(() => { settled = 'served'; }, (err: Error) => { settled = `failed: ${err.message}`; });
+      await new Promise((r) => setTimeout(r, 11_000));
+      expect(settled).toBeUndefined(); // still waiting, not "timeout exceeded when trying to connect"
+      first.release();
+      const s = await second;
+      expect(settled).toBe('served');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(11_000);
+      expect((await s.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+      s.release();
+    } finally {
+      await connector.end();
+    }
+  }, 30_000);
+
+  it('still gives up after 10 s on a server that accepts the connection and never answers', async () => {
+    const silent = createServer(() => undefined); // accepts, never speaks
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const u = new URL(BASE!);
+    u.hostname = '127.0.0.1';
+    u.port = String((silent.address() as AddressInfo).port);
+    const connector = poolConnector(u.toString(), { max: 1 });
+    const started = Date.now();
+    try {
+      await expect(connector.connect()).rejects.toThrow(/timeout/i);
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(9_000);
+      expect(waited).toBeLessThan(30_000); // the connection's own timeout, not the queue's 60 s
+    } finally {
+      await connector.end();
+      silent.close();
+    }
+  }, 45_000);
+});
+
+describe('a PostgreSQL store the server may only read', () => {
+  /** Every row the flag tables hold, to check that a refused write left them as they were. */
+  const contents = async (q: (sql: string) => Promise<any[]>) => ({
+    flags: await q('SELECT * FROM flags ORDER BY id'),
+    history: await q('SELECT * FROM flag_history ORDER BY id'),
+    acks: await q('SELECT * FROM flag_acks ORDER BY flag_id, agent'),
+  });
+
+  /** A store made and filled by its owner: one flag for @frontend.react, one broadcast. */
+  async function filled() {
+    const db = await freshDb();
+    const owner = await PostgresFlagStore.open(poolConnector(db.url));
+    const flags = new FlagService(owner);
+    const flag = await flags.create(flagInput({ target_agent: '@frontend.react' }));
+    const broadcast = await flags.create(flagInput({ target_agent: null }));
+    await owner.close();
+    return { ...db, flag: flag.id, broadcast: broadcast.id };
+  }
+
+  /** Every write tool on the store, each refused as a 'store' failure of the given rule, the server still serving. */
+  async function refusesEveryWrite(url: string, q: (sql: string) => Promise<any[]>, ids: { flag: number; broadcast: number }, pgCode: string, fix: RegExp) {
+    const server = await spawnServer(['--db', url, '--no-bundled-agents', '--toolsets', 'flags']);
+    try {
+      const before = await contents(q);
+      const writes: [string, Record<string, unknown>][] = [
+        ['create_flag', flagInput()],
+        ['lock_flag', { id: ids.flag, agent: '@frontend.react' }],
+        ['complete_flag', { id: ids.flag, agent: '@frontend.react', notes: 'done' }],
+        ['complete_flag', { id: ids.broadcast, agent: '@frontend.react' }],
+        ['update_flag', { id: ids.flag, agent: '@backend.api', impact_level: 'high' }],
+        ['unlock_flag', { id: ids.flag, agent: '@frontend.react' }],
+      ];
+      for (const [tool, args] of writes) {
+        const r = (await server.client.callTool({ name: tool, arguments: args })) as CallToolResult;
+        expect(r.isError, `${tool}: ${text(r)}`).toBe(true);
+        const refusal = JSON.parse(text(r));
+        expect(refusal, tool).toMatchObject({ code: 'store', rule: 'read_only', pg_code: pgCode });
+        expect(refusal.error, tool).toMatch(/nothing was stored\. To fix: /);
+        expect(refusal.error, tool).toMatch(fix);
+      }
+      expect(await contents(q)).toEqual(before);
+      // Reads still answer, from the same server.
+      const queue = (await server.client.callTool({ name: 'get_agent_flags', arguments: { agent: '@frontend.react' } })) as CallToolResult;
+      expect(queue.isError, text(queue)).toBeFalsy();
+      expect((queue.structuredContent as { flags: { id: number }[] }).flags.map((f) => f.id)).toEqual([ids.flag, ids.broadcast]);
+      const workable = (await server.client.callTool({ name: 'get_workable_flags', arguments: {} })) as CallToolResult;
+      expect(workable.isError, text(workable)).toBeFalsy();
+      expect(server.stderr()).not.toMatch(/uncaught|unhandled/i);
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('with a role granted only SELECT: the server starts on the up-to-date schema, every write is refused naming the rule and the GRANT to make, nothing is written', async () => {
+    const { url, q, flag, broadcast } = await filled();
+    const role = `reader_${process.pid}_${n}`;
+    await q(`CREATE ROLE ${role} LOGIN`);
+    await q(`GRANT USAGE ON SCHEMA public TO ${role}`);
+    await q(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    const u = new URL(url);
+    u.username = role;
+    await refusesEveryWrite(u.toString(), q, { flag, broadcast }, '42501', /GRANT SELECT, INSERT, UPDATE, DELETE ON flags, flag_history, flag_acks/);
+  });
+
+  it('in a database with default_transaction_read_only: every write is refused naming the rule and the setting, nothing is written', async () => {
+    const { url, q, flag, broadcast } = await filled();
+    await q(`ALTER DATABASE ${new URL(url).pathname.slice(1)} SET default_transaction_read_only = on`);
+    await refusesEveryWrite(url, q, { flag, broadcast }, '25006', /default_transaction_read_only off/);
   });
 });

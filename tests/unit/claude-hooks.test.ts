@@ -299,3 +299,18 @@ describe('coordinator hook (the process side)', () => {
     expect(JSON.parse(r.stdout).hookSpecificOutput.hookEventName).toBe('SubagentStart');
   });
 });
+
+describe('the remote hooks read an answer framed as JSON or as SSE', () => {
+  const answer = { jsonrpc: '2.0', id: 2, result: { ok: true } };
+  it('skips empty data lines (a priming event), comments and other messages, and joins an event\'s data lines', async () => {
+    const { parseAnswer } = await import('../../src/claude/shared-hooks.js');
+    const sse = 'text/event-stream';
+    expect(parseAnswer(`id: 1\ndata:\n\nevent: message\ndata: ${JSON.stringify(answer)}\n\n`, sse, 2)).toEqual(answer);
+    expect(parseAnswer(`: ping\r\n\r\ndata: {"jsonrpc":"2.0","method":"notifications/message","params":{}}\r\n\r\ndata:${JSON.stringify(answer)}\r\n\r\n`, sse, 2)).toEqual(answer);
+    expect(parseAnswer('data: {"jsonrpc":"2.0",\ndata: "id":2,"result":{}}\n\n', sse, 2)).toEqual({ jsonrpc: '2.0', id: 2, result: {} });
+    expect(parseAnswer('data: not json\n\n', sse, 2)).toBeUndefined();
+    expect(parseAnswer(`data: ${JSON.stringify({ ...answer, id: 3 })}\n\n`, sse, 2)).toBeUndefined();
+    expect(parseAnswer(JSON.stringify([answer]), 'application/json', 2)).toEqual(answer);
+    expect(parseAnswer('', 'application/json', 2)).toBeUndefined();
+  });
+});

@@ -485,6 +485,23 @@ describe('broadcasts, acknowledged per agent (schema 6)', () => {
     expect(await flags.agentQueue('@frontend.react', { exclude_locked_by_others: true })).toMatchObject({ total_pending: 2, held_by_others: 0 });
   });
 
+  it('leaves out of list_flags the broadcasts an agent (or an alias) acknowledged, with not_acknowledged_by', async () => {
+    const aliased = t.service({ now: () => clock, identity: { canonical: (h) => (h === '@fe' ? '@frontend.react' : h), handlesOf: (h) => (h === '@frontend.react' ? [h, '@fe'] : [h]) } });
+    const seen = await broadcast();
+    const seenByAlias = await broadcast();
+    const open = await broadcast();
+    const direct = (await flags.create(flagInput({ source_agent: '@lead', target_agent: '@frontend.react' }))).id;
+    await flags.complete(seen, '@frontend.react', 'ok');
+    await flags.complete(seenByAlias, '@fe', 'ok');
+    await flags.complete(open, '@qa.testing', 'ok');
+    const ids = async (service: FlagService, input: Parameters<FlagService['list']>[0]) => (await service.list(input)).flags.map((f) => f.id).sort((a, b) => a - b);
+    expect(await ids(aliased, { not_acknowledged_by: '@frontend.react' })).toEqual([open, direct]);
+    expect(await ids(flags, { not_acknowledged_by: 'frontend.react' })).toEqual([seenByAlias, open, direct]);
+    expect(await ids(flags, { not_acknowledged_by: '@qa.testing', broadcast_only: true })).toEqual([seen, seenByAlias]);
+    expect((await flags.list({ not_acknowledged_by: '@qa.testing' })).total).toBe(3);
+    expect((await refused(() => flags.list({ not_acknowledged_by: 'not a handle!' }))).details.field).toBe('not_acknowledged_by');
+  });
+
   it('completes a flag with a target as before, whatever close_for_all says', async () => {
     const id = (await flags.create(flagInput())).id;
     expect(await flags.complete(id, '@frontend.react', 'done', { close_for_all: true })).toMatchObject({ completed_by: '@frontend.react', flag: { status: 'completed' } });

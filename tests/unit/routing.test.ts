@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AgentCatalog } from '../../src/agents/catalog.js';
 import { AgentSearch, MAX_QUERY_CHARS } from '../../src/agents/search.js';
+import { RelevanceIndex } from '../../src/agents/relevance.js';
 import { stem, words } from '../../src/agents/text.js';
 import type { DB } from '../../src/store/db.js';
 import { evaluateRouting } from '../../bench/routing.mjs';
@@ -98,7 +99,7 @@ describe('the routing benchmark (tests/fixtures/routing: 260 dev tasks, 160 held
   }, 120_000);
 
   // Floors a little under the figures measured when the scorer was frozen (dev 91.6% top-1,
-  // 98.4% recall@5 over batches a-e and h; held-out 86.8% and 93.6%, MRR 0.904, over batches a, b,
+  // 98.4% recall@5 (92.2% / 98.8% once copies counted once in document frequencies) over batches a-e and h; held-out 86.8% and 93.6%, MRR 0.904, over batches a, b,
   // d, e, f and g, g scored once after the freeze), so a regression fails and noise does not. The
   // issue's targets (held-out 90% and 98%) are not met.
   it('keeps top-1 and recall@5 above their floors on both splits', () => {
@@ -113,5 +114,42 @@ describe('the routing benchmark (tests/fixtures/routing: 260 dev tasks, 160 held
     for (const split of ['dev', 'heldout'] as const) {
       expect(results.ours[split]!.top1 - results.bm25[split]!.top1, split).toBeGreaterThanOrEqual(0.1);
     }
+  });
+});
+
+describe('copies of one agent in a catalog', () => {
+  const text = (name: string, description: string, body = '') => ({
+    name, fields: { name: name.slice(1), tags: '', capabilities: '', description, body },
+  });
+  const perf = 'Profiles latency and throughput problems and removes the bottlenecks in hot paths.';
+  const agents = [
+    ...['@a-perf', '@b-perf', '@c-perf', '@d-perf'].map((n) => ({ ...text(n, perf), group: perf })),
+    text('@payments', 'Integrates payment providers: checkout, refunds, subscriptions and invoices.'),
+    text('@docs', 'Writes reference documentation and tutorials for public APIs.'),
+    text('@ops', 'Runs deployments and on-call rotations for the platform team.'),
+  ];
+
+  it('count once in a word\'s document frequency: four copies weigh "latency" as one agent would', () => {
+    const grouped = new RelevanceIndex(agents);
+    const ungrouped = new RelevanceIndex(agents.map(({ group: _g, ...a }) => a));
+    const single = new RelevanceIndex([agents[0]!, ...agents.slice(4)]);
+    expect(grouped.idf(stem('latency'))).toBeCloseTo(single.idf(stem('latency')), 6);
+    expect(grouped.idf(stem('latency'))).toBeGreaterThan(ungrouped.idf(stem('latency')) + 0.5);
+    // a word of the other agents keeps its weight among the distinct agents
+    expect(grouped.idf(stem('refunds'))).toBeCloseTo(single.idf(stem('refunds')), 6);
+  });
+
+  it('are grouped by AgentSearch when their descriptions say the same thing word for word', () => {
+    const others = {
+      'payments': { description: 'Integrates payment providers: checkout, refunds and invoices; watches the latency of the payment gateway.' },
+      'writer': { description: 'Writes reference documentation and tutorials for public APIs.' },
+      'ops': { description: 'Runs deployments and on-call rotations for the platform team.' },
+    };
+    const relevanceOf = (s: AgentSearch) => s.search('p95 latency went up, find the hot path', 5).results.find((r) => r.name === '@a-perf')?.relevance;
+    const one = relevanceOf(team({ 'a-perf': { description: perf }, ...others }));
+    const three = relevanceOf(team({ 'a-perf': { description: perf }, 'b-perf': { description: perf }, 'c-perf': { description: perf }, ...others }));
+    expect(one).toBeGreaterThan(0);
+    // the same within the small shift of average field lengths (counted over three copies, a third off without grouping)
+    expect(Math.abs(three! - one!) / one!).toBeLessThan(0.05);
   });
 });

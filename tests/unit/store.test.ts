@@ -157,7 +157,7 @@ describe('openStore', () => {
 
     const upgraded = openStore(path);
     expect(upgraded.pragma('user_version', { simple: true })).toBe(loadSchema().version);
-    expect(loadSchema().version).toBe(7);
+    expect(loadSchema().version).toBe(8);
     const after = new FlagService(upgraded, { now: () => clock });
     // Every history row kept, ids and all; the schema now takes 'acknowledged'; the counter goes on.
     const history = upgraded.prepare('SELECT * FROM flag_history ORDER BY id').all() as { id: number; action: string; agent: string; details: string | null }[];

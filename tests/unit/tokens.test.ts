@@ -87,15 +87,13 @@ describe('token storage', () => {
   it('on PostgreSQL: schema version 7 adds api_tokens to a version 6 store, with the same checks as SQLite', async () => {
     const lite = await PGlite.create();
     const connector = pgliteConnector(lite as never);
-    const session = await connector.connect();
-    await session.query(`CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at text NOT NULL)`);
-    await session.query(`INSERT INTO schema_version VALUES (6, '2026-01-01T00:00:00.000Z')`);
-    session.release();
-    // A version 6 store made by the previous release: only the flag tables.
+    // A version 6 store made by an earlier release: only the flag tables (a store of today, taken back).
+    await PostgresFlagStore.open(connector);
+    await lite.exec('DROP TABLE api_tokens; DROP INDEX flags_created; DROP INDEX flags_completed; DELETE FROM schema_version WHERE version > 6');
     await PostgresFlagStore.open(connector);
     const versions = (await lite.query<{ version: number }>('SELECT version FROM schema_version ORDER BY version')).rows.map((r) => r.version);
-    expect(versions).toEqual([6, 7]);
-    expect(PG_SCHEMA_VERSION).toBe(7);
+    expect(versions).toEqual([6, 7, 8]);
+    expect(PG_SCHEMA_VERSION).toBe(8);
     const tokens = new TokenService(new PostgresTokenStore(connector));
     const { info } = await tokens.create({ role: 'agent', agents: ['@a'] });
     expect(await tokens.list()).toMatchObject([{ id: info.id, agents: ['@a'], revoked: false }]);
@@ -112,7 +110,7 @@ describe('token storage', () => {
     v6.exec('DROP TABLE api_tokens; PRAGMA user_version = 6');
     v6.close();
     const upgraded = openStore(file);
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(7);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(8);
     expect(upgraded.prepare(`SELECT name FROM sqlite_master WHERE name = 'api_tokens'`).pluck().get()).toBe('api_tokens');
     upgraded.close();
   });

@@ -1,12 +1,15 @@
 import { CoordinatorError } from '../../errors.js';
 import type {
-  AckRow, ChainLinkRow, EditableColumns, FlagChange, FlagRow, FlagStore, FlagTx, HistoryRow, ListFilter, NewFlagRow, WorkableRow,
+  AckRow, ChainLinkRow, EditableColumns, FlagChange, FlagRow, FlagStore, FlagTx, HistoryRow, ListFilter, NewFlagRow, NewHistory, TxOptions, WorkableRow,
 } from '../../flags/store.js';
 import type { PgConnector, PgSession } from './connect.js';
 import { applyPgSchema } from './schema.js';
 
 /** The channel every write of a flag is announced on (delivered at commit, to every listening server). */
 export const FLAGS_CHANNEL = 'coordinator_flags';
+
+/** Told when the listener is back after a lost connection: any queue may have changed meanwhile. */
+const RESUMED: FlagChange = { flag_id: 0, target_agent: null, action: 'resumed' };
 
 const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
   impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
@@ -24,6 +27,12 @@ const flagRow = (r: FlagRow): FlagRow => ({ ...r, id: num(r.id), chain_origin_id
  * SQLite's single writer makes them; the lock itself is one compare-and-set UPDATE ... WHERE
  * ... RETURNING. Reads run in one REPEATABLE READ READ ONLY transaction (one snapshot for a page
  * and its count). Every history entry also NOTIFYs FLAGS_CHANNEL in the same transaction.
+ *
+ * Round trips count on a loaded server (each one a wait for PostgreSQL and a turn of the event
+ * loop): a write of one statement (create_flag; the history entry, the NOTIFY and the chain origin's
+ * check in data-modifying CTEs) runs without BEGIN and COMMIT, as do reads of one statement
+ * (get_agent_flags, get_workable_flags); lock_flag and complete_flag are BEGIN, the row FOR UPDATE,
+ * one UPDATE with its history entry, COMMIT. The hot statements are named (prepared once per connection).
  */
 export class PostgresFlagStore implements FlagStore {
   readonly dialect = 'postgres' as const;
@@ -31,7 +40,7 @@ export class PostgresFlagStore implements FlagStore {
   private unlisten: (() => Promise<void>) | undefined;
   private listening: Promise<void> | undefined;
 
-  private constructor(private readonly connector: PgConnector) {}
+  private constructor(readonly connector: PgConnector) {}
 
   /** Connects, creates or upgrades the schema, and returns the store. */
   static async open(connector: PgConnector): Promise<PostgresFlagStore> {
@@ -44,21 +53,22 @@ export class PostgresFlagStore implements FlagStore {
     return new PostgresFlagStore(connector);
   }
 
-  write<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
-    return this.run(fn, 'BEGIN', true);
+  write<T>(fn: (tx: FlagTx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    return this.run(fn, 'BEGIN', true, options.single ?? false);
   }
 
-  read<T>(fn: (tx: FlagTx) => Promise<T>): Promise<T> {
-    return this.run(fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', false);
+  read<T>(fn: (tx: FlagTx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    return this.run(fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', false, options.single ?? false);
   }
 
-  private async run<T>(fn: (tx: FlagTx) => Promise<T>, begin: string, writing: boolean): Promise<T> {
+  private async run<T>(fn: (tx: FlagTx) => Promise<T>, begin: string, writing: boolean, single: boolean): Promise<T> {
     const session = await this.connector.connect();
     let broken = false;
     try {
+      if (single) return await fn(new PgFlagTx(session, writing, true));
       await session.query(begin);
       try {
-        const out = await fn(new PgFlagTx(session, writing));
+        const out = await fn(new PgFlagTx(session, writing, false));
         await session.query('COMMIT');
         return out;
       } catch (err) {
@@ -87,6 +97,8 @@ export class PostgresFlagStore implements FlagStore {
         return;
       }
       for (const l of this.listeners) l(change);
+    }, () => {
+      for (const l of this.listeners) l(RESUMED);
     }).then((stop) => { this.unlisten = stop; }, (err: unknown) => {
       this.listening = undefined;
       process.stderr.write(`coordinator-mcp: cannot LISTEN for flag changes on PostgreSQL (${(err as Error).message}); clients are not told of other servers' flags\n`);
@@ -106,30 +118,90 @@ export class PostgresFlagStore implements FlagStore {
   }
 }
 
-class PgFlagTx implements FlagTx {
-  constructor(private readonly s: PgSession, private readonly writing: boolean) {}
+/** $1 the handles, $2 now: the agent's pending flags and the broadcasts none of its handles acknowledged. */
+const MINE = `status = 'pending' AND (target_agent = ANY($1::text[])
+  OR (target_agent IS NULL AND NOT EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent = ANY($1::text[]))))`;
+const HELD_BY_OTHERS = 'coalesce(locked_by IS NOT NULL AND NOT (locked_by = ANY($1::text[])) AND lock_expires_at > $2::text, false)';
+const FREE = 'NOT coalesce(lock_expires_at > $1, false)';
 
-  private async rows<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.s.query<R>(sql, params)).rows;
+/** The statements run on every call of their tool: prepared once per connection under these names. */
+const STATEMENTS = {
+  flag: `SELECT ${FLAG_COLUMNS} FROM flags WHERE id = $1`,
+  flagForUpdate: `SELECT ${FLAG_COLUMNS} FROM flags WHERE id = $1 FOR UPDATE`,
+  // The flag (when its chain origin exists), its history entry and the NOTIFY in one statement.
+  // An origin deleted by a concurrent transaction fails the foreign key instead (see insertFlag).
+  insert: `WITH f AS (INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent,
+        change_description, action_required, impact_level, related_files, code_location, example_usage, context, created_at, updated_at)
+      SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $12::text
+      WHERE $1::bigint IS NULL OR EXISTS (SELECT 1 FROM flags o WHERE o.id = $1::bigint)
+      RETURNING ${FLAG_COLUMNS}),
+    h AS (INSERT INTO flag_history (flag_id, action, agent, at, details) SELECT id, $13::text, $14::text, $12::text, $15::text FROM f RETURNING flag_id)
+    SELECT f.*, pg_notify('${FLAGS_CHANNEL}', json_build_object('flag_id', f.id, 'action', $13::text, 'target_agent', f.target_agent)::text)::text AS notified
+    FROM f JOIN h ON h.flag_id = f.id`,
+  // The compare-and-set of a lease with its history entry and NOTIFY: nothing is written unless it is taken.
+  lock: `WITH l AS (UPDATE flags SET locked_by = $2, locked_at = $3, lock_expires_at = $4
+        WHERE id = $1 AND status = 'pending' AND target_agent IS NOT NULL
+          AND (locked_by IS NULL OR lock_expires_at <= $3 OR locked_by = ANY($5::text[]))
+        RETURNING id, target_agent),
+    h AS (INSERT INTO flag_history (flag_id, action, agent, at, details) SELECT id, $6::text, $7::text, $3::text, $8::text FROM l RETURNING flag_id)
+    SELECT pg_notify('${FLAGS_CHANNEL}', json_build_object('flag_id', l.id, 'action', $6::text, 'target_agent', l.target_agent)::text)::text AS notified
+    FROM l JOIN h ON h.flag_id = l.id`,
+  complete: `WITH c AS (UPDATE flags SET status = 'completed', completed_at = $2, completed_by = $3, notes = $4,
+        updated_at = $2, locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = $1 AND status = 'pending'
+        RETURNING ${FLAG_COLUMNS}),
+    h AS (INSERT INTO flag_history (flag_id, action, agent, at, details) SELECT id, $5::text, $6::text, $2::text, $7::text FROM c RETURNING flag_id)
+    SELECT c.*, pg_notify('${FLAGS_CHANNEL}', json_build_object('flag_id', c.id, 'action', $5::text, 'target_agent', c.target_agent)::text)::text AS notified
+    FROM c JOIN h ON h.flag_id = c.id`,
+  // $3 the page's size, $4 whether flags held by others are left out of it. The counts row is
+  // there even when the page is empty (its flag columns are then null).
+  queue: `WITH mine AS MATERIALIZED (SELECT ${FLAG_COLUMNS}, impact_rank, ${HELD_BY_OTHERS} AS held_by_other FROM flags WHERE ${MINE}),
+    counts AS (SELECT count(*) AS queue_total, count(*) FILTER (WHERE held_by_other) AS queue_held FROM mine),
+    page AS (SELECT * FROM mine WHERE NOT ($4::boolean AND held_by_other) ORDER BY impact_rank, created_at, id LIMIT $3)
+    SELECT counts.queue_total, counts.queue_held, page.* FROM counts LEFT JOIN page ON true ORDER BY page.impact_rank, page.created_at, page.id`,
+  workable: `SELECT target_agent, workable, held, top_rank, oldest, next_expiry FROM (
+      SELECT target_agent,
+        count(*) FILTER (WHERE ${FREE}) AS workable,
+        count(*) FILTER (WHERE lock_expires_at > $1) AS held,
+        min(impact_rank) FILTER (WHERE ${FREE}) AS top_rank,
+        min(created_at) FILTER (WHERE ${FREE}) AS oldest,
+        min(lock_expires_at) FILTER (WHERE lock_expires_at > $1) AS next_expiry
+      FROM flags WHERE status = 'pending' GROUP BY target_agent) s
+    ORDER BY top_rank IS NULL, top_rank, workable DESC, target_agent NULLS FIRST`,
+} as const;
+
+class PgFlagTx implements FlagTx {
+  private sent = 0;
+
+  /** single: the session is in no transaction and this is to send one statement, alone (see TxOptions). */
+  constructor(private readonly s: PgSession, private readonly writing: boolean, private readonly single: boolean) {}
+
+  private async rows<R>(sql: string, params: unknown[] = [], name?: keyof typeof STATEMENTS): Promise<R[]> {
+    if (this.single && this.sent++ > 0) {
+      throw new Error('a second statement in a single-statement transaction of the PostgreSQL flag store (a bug: drop the single option of this call)');
+    }
+    return (await this.s.query<R>(sql, params, name)).rows;
   }
 
   async flag(id: number) {
-    const [row] = await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags WHERE id = $1${this.writing ? ' FOR UPDATE' : ''}`, [id]);
+    const locking = this.writing && !this.single;
+    const [row] = await this.rows<FlagRow>(locking ? STATEMENTS.flagForUpdate : STATEMENTS.flag, [id], locking ? 'flagForUpdate' : 'flag');
     return row ? flagRow(row) : undefined;
   }
 
-  /** The flag, its history entry and the NOTIFY in one statement: one round trip. */
-  async insertFlag(r: NewFlagRow, now: string, history: { action: string; agent: string; details: string | null }) {
-    const [row] = await this.rows<FlagRow>(`WITH f AS (INSERT INTO flags (chain_origin_id, flag_type, source_agent, target_agent,
-          change_description, action_required, impact_level, related_files, code_location, example_usage, context, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ${FLAG_COLUMNS}),
-      h AS (INSERT INTO flag_history (flag_id, action, agent, at, details) SELECT id, $13::text, $14, $12, $15 FROM f RETURNING flag_id)
-      SELECT f.*, pg_notify('${FLAGS_CHANNEL}', json_build_object('flag_id', f.id, 'action', $13::text, 'target_agent', f.target_agent)::text)::text AS notified
-      FROM f JOIN h ON h.flag_id = f.id`, [
-      r.chain_origin_id, r.flag_type, r.source_agent, r.target_agent, r.change_description, r.action_required, r.impact_level,
-      r.related_files, r.code_location, r.example_usage, r.context, now, history.action, history.agent, history.details,
-    ]);
-    const { notified: _n, ...flag } = row as FlagRow & { notified?: unknown };
+  async insertFlag(r: NewFlagRow, now: string, history: NewHistory) {
+    let inserted: (FlagRow & { notified?: unknown }) | undefined;
+    try {
+      [inserted] = await this.rows<FlagRow & { notified?: unknown }>(STATEMENTS.insert, [
+        r.chain_origin_id, r.flag_type, r.source_agent, r.target_agent, r.change_description, r.action_required, r.impact_level,
+        r.related_files, r.code_location, r.example_usage, r.context, now, history.action, history.agent, history.details,
+      ], 'insert');
+    } catch (err) {
+      // The chain origin was deleted between the check and the insert: as if it had not existed.
+      if (r.chain_origin_id !== null && (err as { code?: unknown }).code === '23503') return undefined;
+      throw err;
+    }
+    if (!inserted) return undefined;
+    const { notified: _n, ...flag } = inserted;
     return flagRow(flag);
   }
 
@@ -140,11 +212,8 @@ class PgFlagTx implements FlagTx {
     await this.s.query(`UPDATE flags SET ${sets}, updated_at = $2 WHERE id = $1`, [id, now, ...keys.map((k) => columns[k as keyof EditableColumns])]);
   }
 
-  async lockFlag(id: number, agent: string, handles: string[], now: string, expires: string) {
-    const rows = await this.rows(`UPDATE flags SET locked_by = $2, locked_at = $3, lock_expires_at = $4
-      WHERE id = $1 AND status = 'pending' AND target_agent IS NOT NULL
-        AND (locked_by IS NULL OR lock_expires_at <= $3 OR locked_by = ANY($5::text[]))
-      RETURNING id`, [id, agent, now, expires, handles]);
+  async lockFlag(id: number, agent: string, handles: string[], now: string, expires: string, history: NewHistory) {
+    const rows = await this.rows(STATEMENTS.lock, [id, agent, now, expires, handles, history.action, history.agent, history.details], 'lock');
     return rows.length === 1;
   }
 
@@ -152,11 +221,11 @@ class PgFlagTx implements FlagTx {
     await this.s.query('UPDATE flags SET locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = $1', [id]);
   }
 
-  async completeFlag(id: number, agent: string, now: string, notes: string | null) {
-    const rows = await this.rows(`UPDATE flags SET status = 'completed', completed_at = $2, completed_by = $3, notes = $4,
-        updated_at = $2, locked_by = NULL, locked_at = NULL, lock_expires_at = NULL WHERE id = $1 AND status = 'pending' RETURNING id`,
-    [id, now, agent, notes]);
-    return rows.length === 1;
+  async completeFlag(id: number, agent: string, now: string, notes: string | null, history: NewHistory) {
+    const [row] = await this.rows<FlagRow & { notified?: unknown }>(STATEMENTS.complete, [id, now, agent, notes, history.action, history.agent, history.details], 'complete');
+    if (!row) return undefined;
+    const { notified: _n, ...flag } = row;
+    return flagRow(flag);
   }
 
   async deleteFlag(id: number) {
@@ -209,21 +278,12 @@ class PgFlagTx implements FlagTx {
       .map((c) => ({ ...c, id: num(c.id), chain_origin_id: numOrNull(c.chain_origin_id), depth: num(c.depth) }));
   }
 
-  /** $1 the handles, $2 now: the agent's pending flags and the broadcasts none of its handles acknowledged. */
-  private static readonly MINE = `status = 'pending' AND (target_agent = ANY($1::text[])
-    OR (target_agent IS NULL AND NOT EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent = ANY($1::text[]))))`;
-  private static readonly HELD_BY_OTHERS = 'locked_by IS NOT NULL AND NOT (locked_by = ANY($1::text[])) AND lock_expires_at > $2';
-
+  /** The page and the counts in one statement (one snapshot, one round trip): a row of counts, joined to each row of the page. */
   async queue(handles: string[], now: string, limit: number, skipHeld: boolean) {
-    return (await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags WHERE ${PgFlagTx.MINE}
-        AND NOT ($4::boolean AND ${PgFlagTx.HELD_BY_OTHERS})
-      ORDER BY impact_rank, created_at, id LIMIT $3`, [handles, now, limit, skipHeld])).map(flagRow);
-  }
-
-  async queueCounts(handles: string[], now: string) {
-    const [row] = await this.rows<{ total: unknown; held: unknown }>(`SELECT count(*) AS total,
-        count(*) FILTER (WHERE ${PgFlagTx.HELD_BY_OTHERS}) AS held FROM flags WHERE ${PgFlagTx.MINE}`, [handles, now]);
-    return { total: num(row!.total), held: num(row!.held) };
+    const found = await this.rows<FlagRow & { queue_total: unknown; queue_held: unknown; held_by_other: unknown; impact_rank: unknown }>(STATEMENTS.queue, [handles, now, limit, skipHeld], 'queue');
+    const first = found[0]!;
+    const rows = found.filter((r) => r.id !== null).map(({ queue_total: _t, queue_held: _h, held_by_other: _o, impact_rank: _r, ...r }) => flagRow(r as FlagRow));
+    return { rows, total: num(first.queue_total), held: num(first.queue_held) };
   }
 
   async list(f: ListFilter) {
@@ -246,6 +306,9 @@ class PgFlagTx implements FlagTx {
       where.push(`(change_description ILIKE ${t} OR action_required ILIKE ${t} OR notes ILIKE ${t})`);
     }
     if (f.since !== undefined) where.push(`created_at >= ${p(f.since)}`);
+    if (f.unackedBy !== undefined) {
+      where.push(`NOT (target_agent IS NULL AND EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent = ANY(${p(f.unackedBy)}::text[])))`);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count] = await this.rows<{ n: unknown }>(`SELECT count(*) AS n FROM flags ${clause}`, params);
     const rows = await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags ${clause} ORDER BY created_at DESC, id DESC
@@ -254,16 +317,7 @@ class PgFlagTx implements FlagTx {
   }
 
   async workable(now: string) {
-    const free = 'NOT coalesce(lock_expires_at > $1, false)';
-    return (await this.rows<WorkableRow>(`SELECT target_agent, workable, held, top_rank, oldest, next_expiry FROM (
-        SELECT target_agent,
-          count(*) FILTER (WHERE ${free}) AS workable,
-          count(*) FILTER (WHERE lock_expires_at > $1) AS held,
-          min(impact_rank) FILTER (WHERE ${free}) AS top_rank,
-          min(created_at) FILTER (WHERE ${free}) AS oldest,
-          min(lock_expires_at) FILTER (WHERE lock_expires_at > $1) AS next_expiry
-        FROM flags WHERE status = 'pending' GROUP BY target_agent) s
-      ORDER BY top_rank IS NULL, top_rank, workable DESC, target_agent NULLS FIRST`, [now]))
+    return (await this.rows<WorkableRow>(STATEMENTS.workable, [now], 'workable'))
       .map((r) => ({ ...r, workable: num(r.workable), held: num(r.held), top_rank: numOrNull(r.top_rank) }));
   }
 
@@ -281,16 +335,18 @@ export function isConnectionError(err: unknown): boolean {
     || /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
 }
 
-/** PostgreSQL's SQLSTATE classes for a write the store could not take, and what each means to the caller. */
-const PG_FAILURES: [prefix: string, rule: string, says: string][] = [
-  ['53', 'disk_full', 'the server ran out of a resource (disk, memory or connections)'],
-  ['25006', 'read_only', 'the server is read-only (a standby, or default_transaction_read_only)'],
-  ['40', 'busy', 'the transaction was rolled back by the server (a deadlock or serialization failure)'],
-  ['55P03', 'busy', 'a lock was not granted in time'],
-  ['57014', 'busy', 'the statement timed out'],
-  ['XX', 'corrupt', 'the server reported an internal error'],
-  ['58', 'io_error', 'the server reported an I/O error'],
-  ['42501', 'read_only', 'the database role may not write these tables'],
+/** PostgreSQL's SQLSTATE classes for a write the store could not take: what each means, and what to do. */
+const PG_FAILURES: [prefix: string, rule: string, says: string, fix: string][] = [
+  ['53', 'disk_full', 'the server ran out of a resource (disk, memory or connections)', 'free space or memory on the database server (or raise max_connections), then try again'],
+  ['25006', 'read_only', 'the server is read-only (a standby, or default_transaction_read_only)',
+    'point --db or COORDINATOR_DB at the primary, or turn default_transaction_read_only off for this database and role, then try again'],
+  ['40', 'busy', 'the transaction was rolled back by the server (a deadlock or serialization failure)', 'try again'],
+  ['55P03', 'busy', 'a lock was not granted in time', 'try again'],
+  ['57014', 'busy', 'the statement timed out', 'try again (and check the server\'s statement_timeout)'],
+  ['XX', 'corrupt', 'the server reported an internal error', 'have the database\'s administrator check its log, then try again'],
+  ['58', 'io_error', 'the server reported an I/O error', 'have the database\'s administrator check its disks and log, then try again'],
+  ['42501', 'read_only', 'the database role may not write these tables',
+    'use a role that may write them, or GRANT SELECT, INSERT, UPDATE, DELETE ON flags, flag_history, flag_acks and USAGE ON ALL SEQUENCES IN SCHEMA public to this one'],
 ];
 
 /** The 'store' refusal for an error PostgreSQL (or the connection to it) raised, or undefined for any other error. */
@@ -304,6 +360,8 @@ export function pgStoreFailure(err: unknown): CoordinatorError | undefined {
   }
   const hit = PG_FAILURES.find(([prefix]) => code.startsWith(prefix));
   if (!hit) return undefined;
-  const [, rule, says] = hit;
-  return new CoordinatorError('store', `the database refused the write (${code}: ${says}); nothing was stored, try again once it is fixed`, { rule, pg_code: code });
+  const [, rule, says, fix] = hit;
+  return new CoordinatorError('store', `the database refused the write (${code}: ${says}; PostgreSQL said: ${err.message}); nothing was stored. To fix: ${fix}`, {
+    rule, pg_code: code,
+  });
 }

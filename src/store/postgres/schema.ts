@@ -8,7 +8,7 @@ import type { PgSession } from './connect.js';
  * and comparisons are the same on both; handles and dates sort bytewise (COLLATE "C", SQLite's
  * order). The version is a row of schema_version rather than PRAGMA user_version.
  */
-export const PG_SCHEMA_VERSION = 7;
+export const PG_SCHEMA_VERSION = 8;
 
 const C = 'COLLATE "C"';
 const json = (col: string) => `CHECK (${col} IS NULL OR (${col})::jsonb IS NOT NULL)`;
@@ -83,14 +83,30 @@ CREATE TABLE IF NOT EXISTS api_tokens (
   revoked_at  text ${C}
 );`;
 
+/** Version 8: the board's indexes, as schema.sql's (search newest first without a filter; completions per hour). */
+const CREATE_V8 = `
+CREATE INDEX IF NOT EXISTS flags_created ON flags (created_at, id);
+CREATE INDEX IF NOT EXISTS flags_completed ON flags (completed_at) WHERE completed_at IS NOT NULL;`;
+
 /** The steps from each version to the next (a new version adds its step here and moves PG_SCHEMA_VERSION). */
-const STEPS: Record<number, string> = { 6: CREATE_V6, 7: CREATE_V7 };
+const STEPS: Record<number, string> = { 6: CREATE_V6, 7: CREATE_V7, 8: CREATE_V8 };
 
 /** A key of pg_advisory_xact_lock: servers starting together upgrade one at a time. */
 const MIGRATION_LOCK = 0x636f6f72; // "coor"
 
-/** Creates or upgrades the schema in one transaction; refuses a store newer than this code. */
+/** The version of the store's schema, read without DDL (0: none yet), so that a role that may only read can open an up-to-date store. */
+async function storedVersion(session: PgSession): Promise<number> {
+  const { rows } = await session.query<{ present: boolean }>(`SELECT to_regclass('schema_version') IS NOT NULL AS present`);
+  if (!rows[0]?.present) return 0;
+  const found = await session.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version');
+  return found.rows[0]?.v ?? 0;
+}
+
+/** Creates or upgrades the schema in one transaction (nothing when it is up to date); refuses a store newer than this code. */
 export async function applyPgSchema(session: PgSession): Promise<void> {
+  const seen = await storedVersion(session);
+  if (seen > PG_SCHEMA_VERSION) throw newerStore(seen);
+  if (seen === PG_SCHEMA_VERSION) return;
   await session.query('BEGIN');
   try {
     await session.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -100,9 +116,7 @@ export async function applyPgSchema(session: PgSession): Promise<void> {
     )`);
     const { rows } = await session.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version');
     const current = rows[0]?.v ?? 0;
-    if (current > PG_SCHEMA_VERSION) {
-      throw new StoreOpenError(`the PostgreSQL store's schema version ${current} is newer than this coordinator-mcp understands (${PG_SCHEMA_VERSION}); upgrade coordinator-mcp`);
-    }
+    if (current > PG_SCHEMA_VERSION) throw newerStore(current);
     for (let v = Math.max(current + 1, 6); v <= PG_SCHEMA_VERSION; v++) {
       // One statement at a time: a prepared statement (PGlite, the extended protocol) takes one.
       for (const statement of STEPS[v]!.split(/;\s*\n/).map((x) => x.trim()).filter(Boolean)) await session.query(statement);
@@ -113,4 +127,8 @@ export async function applyPgSchema(session: PgSession): Promise<void> {
     await session.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
+}
+
+function newerStore(version: number): StoreOpenError {
+  return new StoreOpenError(`the PostgreSQL store's schema version ${version} is newer than this coordinator-mcp understands (${PG_SCHEMA_VERSION}); upgrade coordinator-mcp`);
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CoordinatorError } from '../../errors.js';
 import type {
-  AckRow, ChainLinkRow, EditableColumns, FlagChange, FlagRow, FlagStore, FlagTx, HistoryRow, ListFilter, NewFlagRow, WorkableRow,
+  AckRow, ChainLinkRow, EditableColumns, FlagChange, FlagRow, FlagStore, FlagTx, HistoryRow, ListFilter, NewFlagRow, NewHistory, WorkableRow,
 } from '../../flags/store.js';
 import type { DB } from '../db.js';
 
@@ -147,7 +147,8 @@ class SqliteFlagTx implements FlagTx {
     return this.stmt.byId.get(id);
   }
 
-  async insertFlag(row: NewFlagRow, now: string, history: { action: string; agent: string; details: string | null }) {
+  async insertFlag(row: NewFlagRow, now: string, history: NewHistory) {
+    if (row.chain_origin_id !== null && !this.stmt.byId.get(row.chain_origin_id)) return undefined;
     const id = Number(this.stmt.insert.run({ ...row, now }).lastInsertRowid);
     await this.record(id, history.action, history.agent, now, history.details);
     return this.stmt.byId.get(id)!;
@@ -160,16 +161,20 @@ class SqliteFlagTx implements FlagTx {
     this.db.prepare(`UPDATE flags SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...columns, id, now });
   }
 
-  async lockFlag(id: number, agent: string, handles: string[], now: string, expires: string) {
-    return this.stmt.lock.run({ id, agent, now, expires, handles: JSON.stringify(handles) }).changes === 1;
+  async lockFlag(id: number, agent: string, handles: string[], now: string, expires: string, history: NewHistory) {
+    if (this.stmt.lock.run({ id, agent, now, expires, handles: JSON.stringify(handles) }).changes !== 1) return false;
+    await this.record(id, history.action, history.agent, now, history.details);
+    return true;
   }
 
   async clearLock(id: number) {
     this.stmt.unlock.run(id);
   }
 
-  async completeFlag(id: number, agent: string, now: string, notes: string | null) {
-    return this.stmt.complete.run({ id, agent, now, notes }).changes === 1;
+  async completeFlag(id: number, agent: string, now: string, notes: string | null, history: NewHistory) {
+    if (this.stmt.complete.run({ id, agent, now, notes }).changes !== 1) return undefined;
+    await this.record(id, history.action, history.agent, now, history.details);
+    return this.stmt.byId.get(id);
   }
 
   async deleteFlag(id: number) {
@@ -238,12 +243,9 @@ class SqliteFlagTx implements FlagTx {
 
   async queue(handles: string[], now: string, limit: number, skipHeld: boolean) {
     const named = Object.fromEntries(handles.map((h, i) => [`h${i}`, h]));
-    return this.queueStatements(handles.length).queue.all({ ...named, now, limit, skipHeld: skipHeld ? 1 : 0 }) as FlagRow[];
-  }
-
-  async queueCounts(handles: string[], now: string) {
-    const named = Object.fromEntries(handles.map((h, i) => [`h${i}`, h]));
-    return this.queueStatements(handles.length).queueCount.get({ ...named, now }) as { total: number; held: number };
+    const { queue, queueCount } = this.queueStatements(handles.length);
+    const rows = queue.all({ ...named, now, limit, skipHeld: skipHeld ? 1 : 0 }) as FlagRow[];
+    return { rows, ...(queueCount.get({ ...named, now }) as { total: number; held: number }) };
   }
 
   async list(f: ListFilter) {
@@ -286,6 +288,10 @@ class SqliteFlagTx implements FlagTx {
     if (f.since !== undefined) {
       where.push('created_at >= @since');
       params.since = f.since;
+    }
+    if (f.unackedBy !== undefined) {
+      where.push('NOT (target_agent IS NULL AND EXISTS (SELECT 1 FROM flag_acks a WHERE a.flag_id = flags.id AND a.agent IN (SELECT value FROM json_each(@unacked))))');
+      params.unacked = JSON.stringify(f.unackedBy);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const { count, page } = this.listStatements(clause);
