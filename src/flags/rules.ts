@@ -65,8 +65,19 @@ export function charLength(s: string): number {
   return n;
 }
 
+/**
+ * Refuses the NUL character (U+0000): PostgreSQL's text and jsonb cannot hold it, so a flag that
+ * SQLite would keep could not be stored on a team's server. Both stores refuse it alike.
+ */
+export function refuseNul(text: string, field: string): void {
+  if (text.includes('\u0000')) {
+    throw invalid(field, 'no_nul', `${field} holds a NUL character (U+0000), which the store cannot keep; remove it (binary data belongs in a file named in related_files)`);
+  }
+}
+
 export function requireText(value: unknown, field: string, min: number, max = MAX_TEXT): string {
   if (typeof value !== 'string') throw invalid(field, 'type', `${field} must be a string`);
+  refuseNul(value, field);
   const text = value.trim();
   const length = charLength(text);
   if (length < min) {
@@ -91,6 +102,7 @@ export function requireText(value: unknown, field: string, min: number, max = MA
 export function optionalText(value: unknown, field: string, max: number): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw invalid(field, 'type', `${field} must be a string`);
+  refuseNul(value, field);
   const text = value.trim();
   if (text === '') return null;
   const length = charLength(text);
@@ -125,6 +137,7 @@ export function parseRelatedFiles(value: unknown): string[] {
   const files: string[] = [];
   for (const item of items) {
     if (typeof item !== 'string') throw invalid('related_files', 'type', 'related_files must contain only strings (file paths)');
+    refuseNul(item, 'related_files');
     const f = item.trim();
     if (f === '') continue;
     if (charLength(f) > MAX_SHORT_TEXT) {
@@ -177,7 +190,11 @@ export function parseContext(value: unknown): Record<string, unknown> | null {
   }
   const problem = contextProblem(parsed);
   if (problem) throw invalid('context', problem.rule, problem.message);
-  const size = Buffer.byteLength(JSON.stringify(parsed));
+  const json = JSON.stringify(parsed);
+  if (json.includes('\\u0000')) {
+    throw invalid('context', 'no_nul', 'context holds a NUL character (U+0000) in a key or value, which the store cannot keep; remove it');
+  }
+  const size = Buffer.byteLength(json);
   if (size > MAX_CONTEXT_BYTES) {
     throw invalid('context', 'max_bytes', `context is ${size} bytes of JSON; at most ${MAX_CONTEXT_BYTES} are allowed`);
   }

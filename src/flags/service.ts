@@ -5,7 +5,7 @@ import type { DB } from '../store/db.js';
 import { SqliteFlagStore } from '../store/sqlite/flags.js';
 import {
   type FlagType, type ImpactLevel, IMPACT_LEVELS, MAX_SHORT_TEXT, MAX_TEXT, MIN_ACTION_REQUIRED,
-  MIN_CHANGE_DESCRIPTION, checkImpactRules, normalizeHandle, optionalText, parseContext, parseFlagType,
+  MIN_CHANGE_DESCRIPTION, checkImpactRules, normalizeHandle, optionalText, parseContext, parseFlagType, refuseNul,
   parseId, parseImpact, parseRelatedFiles, requireText,
 } from './rules.js';
 import type { EditableColumns, FlagRow, FlagStore, FlagTx, ListFilter, NewHistory, TxOptions, WorkableRow } from './store.js';
@@ -471,7 +471,10 @@ export class FlagService {
     if (input.flag_type !== undefined) filter.flagType = parseFlagType(input.flag_type);
     if (input.impact_level !== undefined) filter.impact = parseImpact(input.impact_level);
     const chainId = input.chain_id !== undefined ? parseId(input.chain_id, 'chain_id') : undefined;
-    if (input.text !== undefined && input.text.trim() !== '') filter.text = input.text.trim();
+    if (input.text !== undefined && input.text.trim() !== '') {
+      refuseNul(input.text, 'text');
+      filter.text = input.text.trim();
+    }
     if (input.since !== undefined) {
       const t = Date.parse(input.since);
       if (Number.isNaN(t)) throw invalid('since', 'iso_date', `since ${quoted(input.since)} is not a date; use ISO 8601 such as 2026-11-27T09:00:00Z`);

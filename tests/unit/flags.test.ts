@@ -54,6 +54,32 @@ describe('create', () => {
     ]);
   });
 
+  it('refuses a NUL character (U+0000) in any text, file or context, alike on both stores, storing nothing', async () => {
+    const nul = 'bad\u0000byte';
+    for (const [field, input] of [
+      ['change_description', flagInput({ change_description: `${DESC} ${nul}` })],
+      ['action_required', flagInput({ action_required: `${ACTION} ${nul}` })],
+      ['code_location', flagInput({ code_location: nul })],
+      ['related_files', flagInput({ related_files: ['src/a.ts', nul] })],
+      ['context', flagInput({ context: { note: nul } })],
+      ['context', flagInput({ context: '{"k\\u0000ey": 1}' })], // escaped in the JSON text
+    ] as const) {
+      const err = await refused(() => flags.create(input));
+      expect(err.details, field).toMatchObject({ field, rule: 'no_nul' });
+    }
+    const { id } = await flags.create(flagInput());
+    await flags.lock(id, '@frontend.react');
+    expect((await refused(() => flags.complete(id, '@frontend.react', nul))).details).toMatchObject({ field: 'notes', rule: 'no_nul' });
+    expect((await refusal(() => flags.list({ text: nul }))).details).toMatchObject({ field: 'text', rule: 'no_nul' });
+  });
+
+  it('finds text ignoring the case of ASCII letters only, alike on both stores', async () => {
+    await flags.create(flagInput({ change_description: `${DESC} ÉCOLE-ZZQ and Users-ZZQ` }));
+    expect((await flags.list({ text: 'users-zzq' })).total).toBe(1);
+    expect((await flags.list({ text: 'école-zzq' })).total).toBe(0);
+    expect((await flags.list({ text: 'ÉCOLE-zzq' })).total).toBe(1);
+  });
+
   it('defaults impact to medium and accepts a null target as a broadcast', async () => {
     const f = await flags.create(flagInput({ target_agent: null }));
     expect(f.impact_level).toBe('medium');

@@ -99,7 +99,7 @@ export class PostgresBoardStore implements BoardStore {
     if (f.status !== undefined) where.push(`status = ${p(f.status)}`);
     if (f.text !== undefined) {
       const t = p(like(f.text));
-      where.push(`(change_description ILIKE ${t} OR action_required ILIKE ${t} OR notes ILIKE ${t})`);
+      where.push(`(change_description COLLATE "C" ILIKE ${t} OR action_required COLLATE "C" ILIKE ${t} OR notes COLLATE "C" ILIKE ${t})`);
     }
     return where;
   }

@@ -346,9 +346,10 @@ class PgFlagTx implements FlagTx {
         SELECT g.id, down.depth + 1 FROM flags g JOIN down ON g.chain_origin_id = down.id WHERE down.depth < ${p(f.maxChainDepth)}) SELECT id FROM down)`);
     }
     if (f.text !== undefined) {
-      // SQLite's LIKE ignores the case of ASCII letters; ILIKE ignores case.
+      // SQLite's LIKE ignores the case of ASCII letters only; ILIKE under the "C" collation does the same
+      // (under the database's collation it would fold É to é too, and find what SQLite does not).
       const t = p(`%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`(change_description ILIKE ${t} OR action_required ILIKE ${t} OR notes ILIKE ${t})`);
+      where.push(`(change_description COLLATE "C" ILIKE ${t} OR action_required COLLATE "C" ILIKE ${t} OR notes COLLATE "C" ILIKE ${t})`);
     }
     if (f.since !== undefined) where.push(`created_at >= ${p(f.since)}`);
     if (f.unackedBy !== undefined) {
