@@ -116,7 +116,6 @@ describe('query_catalog cannot bloat or clog', () => {
   });
 
   it('refuses randomblob, printf padding, hex and doubling bloats by the memory limit too', async () => {
-    // randomblob fills its bytes one by one: on a loaded machine the 3 s limit may stop it first.
     const randomblob = await call('query_catalog', { sql: 'SELECT randomblob(4e8) AS a' });
     expect(randomblob.json).toMatchObject({ code: 'invalid_argument', field: 'sql' });
     expect(['memory_limit', 'timeout']).toContain(randomblob.json.rule);
@@ -126,7 +125,9 @@ describe('query_catalog cannot bloat or clog', () => {
       "WITH RECURSIVE r(x) AS (SELECT 'x' UNION ALL SELECT x || x FROM r LIMIT 40) SELECT max(length(x)) AS a FROM r",
     ]) {
       const refusal = await call('query_catalog', { sql });
-      expect(refusal.json, sql).toMatchObject({ code: 'invalid_argument', field: 'sql', rule: 'memory_limit' });
+      expect(refusal.json, sql).toMatchObject({ code: 'invalid_argument', field: 'sql' });
+      // each fills its bytes in a loop too: on a loaded machine (load 13 seen) the 3 s limit may stop it first
+      expect(['memory_limit', 'timeout'], sql).toContain(refusal.json.rule);
       expect(await pingMs()).toBeLessThan(PING_BOUND_MS);
     }
   }, 60_000);
