@@ -320,8 +320,11 @@ function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset
   // The board under /board, for admin tokens (loaded only in HTTP mode, and only with tokens).
   const board = tokens ? Promise.all([import('./ui/server.js'), import('./ui/board.js')]).then(([ui, { createBoard }]) => ui.createBoardHandler(createBoard(services), {
     base: '/board',
-    cookieName: 'coordinator_board',
-    origin: (host) => `${settings.tls ? 'https' : 'http'}://${host}`,
+    // One name per port: browsers send a host's cookies to every port on it.
+    cookieName: `coordinator_board_${settings.port || process.pid}`,
+    // The board's own origin, and the public origins a proxy in front serves it under (--allowed-origins).
+    origins: (host) => [`${settings.tls ? 'https' : 'http'}://${host}`, ...(settings.allowedOrigins ?? []).map((o) => o.trim().toLowerCase().replace(/\/$/, ''))],
+    secure: Boolean(settings.tls) || (settings.allowedOrigins ?? []).some((o) => o.startsWith('https://')),
     login: async (given) => {
       const verdict = await tokens.verify(`Bearer ${given}`);
       if (!verdict.ok) return { status: verdict.status, message: `${verdict.reason} (the board takes an admin token: /board/?token=cmcp_...)` };

@@ -43,8 +43,10 @@ export interface BoardHandlerOptions {
   base: string;
   /** The cookie of the board's sessions (unique per server: cookies ignore ports). */
   cookieName: string;
-  /** The Origin a same-origin form of this board sends ("http://127.0.0.1:4280"). */
-  origin: (host: string) => string;
+  /** The Origins a same-origin form of this board may send ("http://127.0.0.1:4280"; behind a TLS proxy, its public origin too). */
+  origins: (host: string) => string[];
+  /** Mark the cookie Secure (served over TLS, or behind a proxy that is). */
+  secure?: boolean;
   /** Checks the token of a first visit: the person who acts in that session, or a refusal. */
   login: (token: string) => Promise<{ person: string } | { status: 401 | 403 | 503; message: string }>;
   /** How often SQLite's change mark is read, in ms. */
@@ -57,6 +59,20 @@ export interface BoardHandler {
   close(): void;
 }
 
+/** A session ends after this long without a request, and after MAX_SESSION_MS in any case. */
+const SESSION_IDLE_MS = 8 * 3600_000;
+const MAX_SESSION_MS = 7 * 24 * 3600_000;
+/** Sessions kept at most (the oldest go first): a client that logs in over and over cannot fill memory. */
+const MAX_SESSIONS = 1000;
+
+interface Session {
+  person: string;
+  /** The token the session was opened with: checked again on every request, so a revoked token ends it. */
+  token: string;
+  created: number;
+  seen: number;
+}
+
 /**
  * The board's requests, wherever it is served. Every request needs a session: the first visit
  * brings the token (?token=...), which is traded for a session cookie (HttpOnly, SameSite=Strict,
@@ -65,8 +81,8 @@ export interface BoardHandler {
  */
 export function createBoardHandler(board: BoardService, options: BoardHandlerOptions): BoardHandler {
   const key = randomBytes(32);
-  const sessions = new Map<string, { person: string }>();
-  const streams = new Set<ServerResponse>();
+  const sessions = new Map<string, Session>();
+  const streams = new Map<ServerResponse, string>();
   const base = options.base;
   const cookieName = options.cookieName;
   const csrfOf = (session: string) => createHmac('sha256', key).update(session).digest('base64url');
@@ -84,19 +100,43 @@ export function createBoardHandler(board: BoardService, options: BoardHandlerOpt
   };
   const refuse = (res: ServerResponse, status: number, message: string) => send(res, status, errorPage(status, message));
 
-  const sessionOf = (req: IncomingMessage): string | undefined => {
+  /** The request's live session: its cookie names one that has not expired and whose token still holds. */
+  const sessionOf = async (req: IncomingMessage): Promise<string | undefined> => {
     const cookies = req.headers.cookie?.split(';').map((c) => c.trim()) ?? [];
     const value = cookies.find((c) => c.startsWith(`${cookieName}=`))?.slice(cookieName.length + 1);
-    return value !== undefined && sessions.has(value) ? value : undefined;
+    const s = value === undefined ? undefined : sessions.get(value);
+    if (!s) return undefined;
+    const now = Date.now();
+    if (now - s.seen > SESSION_IDLE_MS || now - s.created > MAX_SESSION_MS || 'status' in await options.login(s.token)) {
+      endSession(value!);
+      return undefined;
+    }
+    s.seen = now;
+    return value;
+  };
+  const endSession = (id: string) => {
+    sessions.delete(id);
+    for (const [res, owner] of streams) if (owner === id) res.end();
   };
 
   const readForm = (req: IncomingMessage) => new Promise<URLSearchParams>((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_FORM) {
+      req.resume(); // read and dropped, not kept
+      reject(new Error('form too large'));
+      return;
+    }
     let body = '';
     req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
+    const onData = (chunk: string) => {
       body += chunk;
-      if (body.length > MAX_FORM) reject(new Error('form too large'));
-    });
+      if (body.length > MAX_FORM) {
+        req.off('data', onData);
+        body = '';
+        req.resume();
+        reject(new Error('form too large'));
+      }
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(new URLSearchParams(body)));
     req.on('error', reject);
   });
@@ -134,19 +174,24 @@ export function createBoardHandler(board: BoardService, options: BoardHandlerOpt
     const url = new URL(req.url ?? '/', 'http://board');
     const path = url.pathname.slice(base.length) || '/';
     const given = url.searchParams.get('token');
-    let session = sessionOf(req);
+    let session = await sessionOf(req);
     if (given !== null) {
       const verdict = await options.login(given);
       if ('status' in verdict) return refuse(res, verdict.status, verdict.message);
-      if (req.method === 'GET' && !session) {
+      // A token of another person opens a session of its own, rather than acting in the first one's name.
+      if (req.method === 'GET' && (!session || sessions.get(session)!.token !== given)) {
         session = randomBytes(24).toString('base64url');
-        sessions.set(session, { person: verdict.person });
+        const now = Date.now();
+        sessions.set(session, { person: verdict.person, token: given, created: now, seen: now });
+        if (sessions.size > MAX_SESSIONS) endSession(sessions.keys().next().value!);
       }
       // The token leaves the address bar (and the history) at once: the session cookie carries on.
+      // The path is collapsed to one leading slash: "//evil.example/" would be another site.
       url.searchParams.delete('token');
+      const local = path.replace(/^\/+/, '/');
       return send(res, 303, '', 'text/plain', {
-        Location: `${base}${path === '/' && base ? '/' : path}${url.search}`,
-        ...(session ? { 'Set-Cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=${base || '/'}` } : {}),
+        Location: `${base}${local === '/' && base ? '/' : local}${url.search}`,
+        ...(session ? { 'Set-Cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=${base || '/'}${options.secure ? '; Secure' : ''}` } : {}),
       });
     }
     if (!session) return refuse(res, 401, `the board needs its token: open the URL with ?token=... (coordinator ui prints it${base ? '; here, an admin token of the server' : ''})`);
@@ -156,7 +201,7 @@ export function createBoardHandler(board: BoardService, options: BoardHandlerOpt
     if (req.method === 'POST') {
       const origin = req.headers.origin;
       const site = req.headers['sec-fetch-site'];
-      if (origin !== undefined && origin !== options.origin(host)) return refuse(res, 403, `a form from ${JSON.stringify(origin)} may not act on the board (cross-site request refused)`);
+      if (origin !== undefined && !options.origins(host).includes(origin)) return refuse(res, 403, `a form from ${JSON.stringify(origin)} may not act on the board (cross-site request refused)`);
       if (site !== undefined && site !== 'same-origin') return refuse(res, 403, `a ${site} request may not act on the board (cross-site request refused)`);
       const m = /^\/flags\/(\d{1,15})\/(unlock|close|withdraw)$/.exec(path);
       if (!m) return refuse(res, 404, `there is no action ${url.pathname}`);
@@ -183,8 +228,9 @@ export function createBoardHandler(board: BoardService, options: BoardHandlerOpt
     if (path === '/static/board.js') return send(res, 200, BOARD_JS, 'text/javascript; charset=utf-8');
     if (path === '/events') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', Connection: 'keep-alive' });
+      if (req.method === 'HEAD') return void res.end();
       res.write('retry: 2000\n\n');
-      streams.add(res);
+      streams.set(res, session);
       req.on('close', () => streams.delete(res));
       return;
     }
@@ -202,10 +248,19 @@ export function createBoardHandler(board: BoardService, options: BoardHandlerOpt
   const stopWatch = board.store.watch(() => {
     pending ??= setTimeout(() => {
       pending = undefined;
-      for (const s of streams) s.write(`event: change\ndata: ${Date.now()}\n\n`);
+      for (const s of streams.keys()) s.write(`event: change\ndata: ${Date.now()}\n\n`);
     }, 100);
   }, options.pollMs);
-  const heartbeat = setInterval(() => { for (const s of streams) s.write(': keep-alive\n\n'); }, SSE_HEARTBEAT_MS);
+  // Each heartbeat also checks the sessions that hold streams: a revoked token's streams end.
+  const heartbeat = setInterval(() => {
+    void (async () => {
+      for (const id of new Set(streams.values())) {
+        const s = sessions.get(id);
+        if (!s || 'status' in await options.login(s.token)) endSession(id);
+      }
+      for (const s of streams.keys()) s.write(': keep-alive\n\n');
+    })().catch(() => undefined);
+  }, SSE_HEARTBEAT_MS);
   heartbeat.unref();
 
   return {
@@ -218,7 +273,7 @@ export function createBoardHandler(board: BoardService, options: BoardHandlerOpt
       stopWatch();
       clearInterval(heartbeat);
       clearTimeout(pending);
-      for (const s of streams) s.end();
+      for (const s of streams.keys()) s.end();
     },
   };
 }
@@ -247,7 +302,7 @@ export async function startBoardServer(board: BoardService, options: BoardServer
   });
   port = (server.address() as AddressInfo).port;
   handler = createBoardHandler(board, {
-    base: '', cookieName: `coordinator_board_${port}`, origin: (host) => `http://${host}`, pollMs: options.pollMs,
+    base: '', cookieName: `coordinator_board_${port}`, origins: (host) => [`http://${host}`], pollMs: options.pollMs,
     login: async (given) => (same(given, token) ? { person: options.person } : { status: 403, message: 'this token is not the board\'s: open the URL that coordinator ui printed' }),
   });
 

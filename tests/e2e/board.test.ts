@@ -101,6 +101,31 @@ describe('coordinator ui (the built CLI)', () => {
   });
 });
 
+describe('coordinator ui at its edges', () => {
+  it('collapses a login path to one leading slash, answers HEAD on the event stream, and drops an oversized form', async () => {
+    const db = join(tempDir(), 'c.db');
+    const flag = create(db);
+    const board = await startBoard(db);
+    try {
+      const twisted = await rawRequest(board.port, { method: 'GET', path: `/.//evil.example/?token=${board.token}` });
+      expect(twisted.status).toBe(303);
+      expect(twisted.headers.location).toBe('/evil.example/'); // on the board, never another site
+      const s = new BoardSession(board.port);
+      await s.login(board.token);
+      const head = await rawRequest(board.port, { method: 'HEAD', path: '/events', headers: { cookie: s.cookie } });
+      expect(head.status).toBe(200);
+      expect(head.headers['content-type']).toBe('text/event-stream');
+      const csrf = BoardSession.csrf((await s.get(`/flags/${flag.flag_id}`)).text);
+      const big = await s.post(`/flags/${flag.flag_id}/withdraw`, { csrf, pad: 'x'.repeat(100_000) });
+      expect(big.status).toBe(413);
+      expect(runCli(['get-flag', String(flag.flag_id), '--db', db]).json.flag.status).toBe('pending');
+      expect((await s.get('/')).status).toBe(200);
+    } finally {
+      expect(await board.stop()).toBe(0);
+    }
+  });
+});
+
 describe('the board on the HTTP transport (coordinator-mcp --http), for admin tokens', () => {
   it('serves /board after the Host check to an admin token only, with its links under /board, and records actions as the token\'s person', async () => {
     const db = join(tempDir(), 'c.db');
@@ -108,7 +133,7 @@ describe('the board on the HTTP transport (coordinator-mcp --http), for admin to
     runCli(['lock-flag', String(flag.flag_id), '@frontend.react', '--db', db]);
     const admin = makeToken(db, ['--admin', '--name', 'alice']);
     const agent = makeToken(db, ['--agent', '@frontend.react']);
-    const server = await startHttpServer(db);
+    const server = await startHttpServer(db, ['--allowed-origins', 'https://team.example.com']);
     try {
       // Printed just after "listening on" (which startHttpServer waits for), maybe in a later chunk.
       for (let i = 0; i < 40 && !server.stderr().includes('the board: '); i++) await new Promise((r) => setTimeout(r, 50));
@@ -124,6 +149,7 @@ describe('the board on the HTTP transport (coordinator-mcp --http), for admin to
       expect(login.status).toBe(303);
       expect(login.headers.location).toBe('/board/');
       expect(String(login.headers['set-cookie'])).toContain('HttpOnly; SameSite=Strict; Path=/board');
+      expect(String(login.headers['set-cookie'])).toMatch(/^coordinator_board_\d+=/); // one name per server: cookies ignore ports
       s.cookie = String(login.headers['set-cookie']).split(';')[0]!;
       const queues = await s.get('/board/');
       expect(queues.status).toBe(200);
@@ -137,6 +163,13 @@ describe('the board on the HTTP transport (coordinator-mcp --http), for admin to
       expect(done.status).toBe(303);
       expect(String(done.headers.location)).toMatch(new RegExp(`^/board/flags/${flag.flag_id}\\?done=`));
       expect(runCli(['get-flag', String(flag.flag_id), '--db', db]).json.history.at(-1)).toMatchObject({ action: 'force_unlocked', agent: 'person:alice' });
+      // A form from the public origin a proxy serves the board under (--allowed-origins) may act.
+      const proxied = await s.post(`/board/flags/${flag.flag_id}/withdraw`, { csrf }, { origin: 'https://team.example.com' });
+      expect(proxied.status).toBe(303);
+      // Revoking the admin token ends the session it opened: pages and actions are refused at once.
+      expect(runCli(['token', 'revoke', admin.id, '--db', db]).code).toBe(0);
+      expect((await s.get('/board/')).status).toBe(401);
+      expect((await rawRequest(server.port, { method: 'GET', path: `/board/?token=${admin.token}` })).status).toBe(403);
       expect((await rawRequest(server.port, { method: 'GET', path: '/healthz' })).status).toBe(200);
     } finally {
       expect(await server.stop()).toBe(0);
