@@ -1644,7 +1644,7 @@ async function benchHttp() {
  * flag service in process (the store's own share).
  */
 async function benchPostgres() {
-  heading('10. PostgreSQL store beside SQLite: create_flag and get_agent_flags');
+  heading('10b. PostgreSQL store beside SQLite: create_flag and get_agent_flags');
   let cluster;
   try {
     cluster = await startCluster();
