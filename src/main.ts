@@ -193,9 +193,9 @@ async function main(): Promise<void> {
   if (http) {
     process.on('uncaughtException', (err) => log.error('uncaught exception (still serving)', err));
     process.on('unhandledRejection', (err) => log.error('unhandled rejection (still serving)', err));
-    serveHttp(http, services, toolsets, db, () => {
+    serveHttp(http, services, toolsets, db, async () => {
       cleanup();
-      void flagStore?.close();
+      await flagStore?.close(); // PostgreSQL: the writes' last notifications are sent, the pool ends
     });
     return;
   }
@@ -301,7 +301,7 @@ function boardPerson(token: TokenInfo): string {
   return name || `admin-${token.id}`;
 }
 
-function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset[], db: DB, cleanup: () => void): void {
+function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset[], db: DB, cleanup: () => Promise<void>): void {
   const tokens = settings.noAuth ? null : new TokenService(services.tokenStore);
   if (settings.noAuth) {
     log.warn('!!! --no-auth: every request is served WITHOUT a token, as any agent. Only for local tests on this machine. !!!');
@@ -344,13 +344,14 @@ function serveHttp(settings: HttpSettings, services: Services, toolsets: Toolset
       if (stopping) return;
       stopping = true;
       log.info(`${signal}: no new requests; waiting for ${running.inFlight()} in flight`);
-      running.shutdown().then(({ leftUnfinished }) => {
+      running.shutdown().then(async ({ leftUnfinished }) => {
         if (leftUnfinished > 0) log.warn(`${leftUnfinished} request(s) still unfinished after the grace period`);
-        cleanup();
+        // The store gets a few seconds to close (a PostgreSQL that stopped answering does not hold the exit).
+        await Promise.race([cleanup().catch((err: unknown) => log.warn('closing the store failed', err)), new Promise((r) => setTimeout(r, 5000))]);
         db.close();
         log.info('stopped: store closed');
         process.exit(0);
-      }, (err: unknown) => {
+      }).catch((err: unknown) => {
         log.error('shutdown failed', err);
         process.exit(1);
       });
