@@ -51,8 +51,7 @@ CREATE INDEX IF NOT EXISTS flags_type ON flags (flag_type, impact_level, created
 CREATE INDEX IF NOT EXISTS flags_created ON flags (created_at);
 CREATE INDEX IF NOT EXISTS flags_completed ON flags (completed_at) WHERE completed_at IS NOT NULL;
 -- Its activity page: the expired leases of pending flags, oldest expiry first, without sorting
--- every pending flag; each flag's first lock (one probe a flag, the index alone answers); and the
--- taken-over or broken leases, newest first.
+-- every pending flag.
 CREATE INDEX IF NOT EXISTS flags_lock_expiry ON flags (lock_expires_at, id) WHERE status = 'pending' AND lock_expires_at IS NOT NULL;
 
 -- Every change to a flag, appended and never rewritten. No foreign key: the history of a deleted
@@ -68,7 +67,7 @@ CREATE TABLE IF NOT EXISTS flag_history (
 );
 CREATE INDEX IF NOT EXISTS flag_history_flag ON flag_history (flag_id, id);
 -- The board (version 8): a flag's first lock, and the lock events of its activity page.
-CREATE INDEX IF NOT EXISTS flag_history_first_lock ON flag_history (flag_id, id, at, agent) WHERE action IN ('locked', 'lock_taken_over');
+CREATE INDEX IF NOT EXISTS flag_history_first_lock ON flag_history (flag_id, id) WHERE action IN ('locked', 'lock_taken_over');
 CREATE INDEX IF NOT EXISTS flag_history_lock_events ON flag_history (id) WHERE action IN ('lock_taken_over', 'force_unlocked');
 
 -- Broadcasts (target_agent NULL) are acknowledged per agent (version 6): an agent's completion of

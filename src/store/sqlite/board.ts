@@ -27,13 +27,12 @@ export class SqliteBoardStore implements BoardStore {
         FROM flags WHERE created_at >= ? GROUP BY hour ORDER BY hour`),
       completed: db.prepare<[string], HourRow>(`SELECT substr(completed_at, 1, 13) AS hour, count(*) AS count
         FROM flags WHERE completed_at >= ? GROUP BY hour ORDER BY hour`),
-      // The first lease of each flag: one probe of flag_history_first_lock a flag, which holds the
-      // lock entries only and answers alone (min(id) is its first row for that flag).
+      // The first lease of each flag: one probe a flag of flag_history_first_lock, which holds the
+      // lock entries only (before it, each flag's whole history was read, action by action).
       timings: db.prepare<{ since: string; limit: number }, TimingRow>(`SELECT f.id, f.target_agent, f.created_at, f.completed_at, f.completed_by,
           l.at AS first_lock_at, l.agent AS first_lock_by
-        FROM flags f LEFT JOIN flag_history l INDEXED BY flag_history_first_lock ON l.flag_id = f.id
-          AND l.action IN ('locked', 'lock_taken_over') AND l.id = (SELECT min(h.id) FROM flag_history h INDEXED BY flag_history_first_lock
-            WHERE h.flag_id = f.id AND h.action IN ('locked', 'lock_taken_over'))
+        FROM flags f LEFT JOIN flag_history l ON l.id = (SELECT h.id FROM flag_history h INDEXED BY flag_history_first_lock
+          WHERE h.flag_id = f.id AND h.action IN ('locked', 'lock_taken_over') ORDER BY h.id LIMIT 1)
         WHERE f.created_at >= @since AND f.target_agent IS NOT NULL ORDER BY f.created_at DESC LIMIT @limit`),
       expired: db.prepare<{ now: string; limit: number }, FlagRow>(`SELECT * FROM flags INDEXED BY flags_lock_expiry
         WHERE status = 'pending' AND lock_expires_at IS NOT NULL AND lock_expires_at <= @now ORDER BY lock_expires_at, id LIMIT @limit`),
@@ -103,7 +102,9 @@ export class SqliteBoardStore implements BoardStore {
     const clause = (w: string[]) => (w.length ? `WHERE ${w.join(' AND ')}` : '');
     if (f.agents === undefined) return [clause(rest)];
     params.agents = JSON.stringify(f.agents);
-    return ['target_agent', 'source_agent'].map((c) => clause([`${c} IN (SELECT value FROM json_each(@agents))`, ...rest]));
+    // INDEXED BY: with a status filter the planner would rather read every flag of that status.
+    return [['target_agent', 'flags_target'], ['source_agent', 'flags_source']]
+      .map(([c, index]) => `INDEXED BY ${index} ${clause([`${c} IN (SELECT value FROM json_each(@agents))`, ...rest])}`);
   }
 
   private prepared(sql: string): Database.Statement {
