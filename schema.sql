@@ -53,6 +53,9 @@ CREATE INDEX IF NOT EXISTS flags_completed ON flags (completed_at) WHERE complet
 -- Its activity page: the expired leases of pending flags, oldest expiry first, without sorting
 -- every pending flag.
 CREATE INDEX IF NOT EXISTS flags_lock_expiry ON flags (lock_expires_at, id) WHERE status = 'pending' AND lock_expires_at IS NOT NULL;
+-- And its medians: the directed flags created in the window, read from this index alone (the
+-- table's rows are wide: reading 33,000 of them took about half the time of the activity page).
+CREATE INDEX IF NOT EXISTS flags_timing ON flags (created_at, target_agent, completed_at, completed_by) WHERE target_agent IS NOT NULL;
 
 -- Every change to a flag, appended and never rewritten. No foreign key: the history of a deleted
 -- flag outlives it (the 'deleted' entry carries a full copy of the row).

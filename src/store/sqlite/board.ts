@@ -27,11 +27,11 @@ export class SqliteBoardStore implements BoardStore {
         FROM flags WHERE created_at >= ? GROUP BY hour ORDER BY hour`),
       completed: db.prepare<[string], HourRow>(`SELECT substr(completed_at, 1, 13) AS hour, count(*) AS count
         FROM flags WHERE completed_at >= ? GROUP BY hour ORDER BY hour`),
-      // The first lease of each flag: one probe a flag of flag_history_first_lock, which holds the
-      // lock entries only (before it, each flag's whole history was read, action by action).
+      // The flags from flags_timing alone (no read of their wide rows); the first lease of each: one
+      // probe a flag of flag_history_first_lock, which holds the lock entries only.
       timings: db.prepare<{ since: string; limit: number }, TimingRow>(`SELECT f.id, f.target_agent, f.created_at, f.completed_at, f.completed_by,
           l.at AS first_lock_at, l.agent AS first_lock_by
-        FROM flags f LEFT JOIN flag_history l ON l.id = (SELECT h.id FROM flag_history h INDEXED BY flag_history_first_lock
+        FROM flags f INDEXED BY flags_timing LEFT JOIN flag_history l ON l.id = (SELECT h.id FROM flag_history h INDEXED BY flag_history_first_lock
           WHERE h.flag_id = f.id AND h.action IN ('locked', 'lock_taken_over') ORDER BY h.id LIMIT 1)
         WHERE f.created_at >= @since AND f.target_agent IS NOT NULL ORDER BY f.created_at DESC LIMIT @limit`),
       expired: db.prepare<{ now: string; limit: number }, FlagRow>(`SELECT * FROM flags INDEXED BY flags_lock_expiry
