@@ -50,6 +50,12 @@ CREATE INDEX IF NOT EXISTS flags_type ON flags (flag_type, impact_level, created
 -- rowid id follows created_at in the index), and its activity plot counts completions per hour.
 CREATE INDEX IF NOT EXISTS flags_created ON flags (created_at);
 CREATE INDEX IF NOT EXISTS flags_completed ON flags (completed_at) WHERE completed_at IS NOT NULL;
+-- Its activity page: the expired leases of pending flags, oldest expiry first, without sorting
+-- every pending flag.
+CREATE INDEX IF NOT EXISTS flags_lock_expiry ON flags (lock_expires_at, id) WHERE status = 'pending' AND lock_expires_at IS NOT NULL;
+-- And its medians: the directed flags created in the window, read from this index alone (the
+-- table's rows are wide: reading 33,000 of them took about half the time of the activity page).
+CREATE INDEX IF NOT EXISTS flags_timing ON flags (created_at, target_agent, completed_at, completed_by) WHERE target_agent IS NOT NULL;
 
 -- Every change to a flag, appended and never rewritten. No foreign key: the history of a deleted
 -- flag outlives it (the 'deleted' entry carries a full copy of the row).
@@ -63,6 +69,9 @@ CREATE TABLE IF NOT EXISTS flag_history (
   details   TEXT CHECK (details IS NULL OR json_valid(details))
 );
 CREATE INDEX IF NOT EXISTS flag_history_flag ON flag_history (flag_id, id);
+-- The board (version 8): a flag's first lock, and the lock events of its activity page.
+CREATE INDEX IF NOT EXISTS flag_history_first_lock ON flag_history (flag_id, id) WHERE action IN ('locked', 'lock_taken_over');
+CREATE INDEX IF NOT EXISTS flag_history_lock_events ON flag_history (id) WHERE action IN ('lock_taken_over', 'force_unlocked');
 
 -- Broadcasts (target_agent NULL) are acknowledged per agent (version 6): an agent's completion of
 -- a pending broadcast is a row here, and the broadcast leaves that agent's queue only. It stays

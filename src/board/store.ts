@@ -84,7 +84,8 @@ export interface BoardStore {
   /** lock_taken_over and force_unlocked entries since a date, newest first. */
   lockEvents(since: string, limit: number): Promise<LockEventRow[]>;
   search(filter: BoardFilter, after: BoardCursor | undefined, limit: number): Promise<FlagRow[]>;
-  count(filter: BoardFilter): Promise<number>;
+  /** How many flags match, counting no further than cap (a cap of n answers at most n). */
+  count(filter: BoardFilter, cap: number): Promise<number>;
   /**
    * Calls fn (at most about every pollMs) when any server may have changed the store; returns the
    * stop. SQLite: PRAGMA data_version on a timer (one cheap read, no query of the flags);

@@ -165,7 +165,8 @@ export function runMigrations(db: DB, from: number, to: number, applySchema: () 
     history5 = true;
   }
   // Version 7 only adds api_tokens (the bearer tokens of the HTTP transport): applying the schema creates it.
-  // Version 8 only adds the board's two indexes (flags_created, flags_completed): applying the schema creates them.
+  // Version 8 only adds the board's indexes (flags_created, flags_completed, flags_lock_expiry,
+  // flags_timing, flag_history_first_lock, flag_history_lock_events): applying the schema creates them.
   if (from < to) applySchema();
   if (history5) {
     db.exec(`INSERT INTO flag_history (id, flag_id, action, agent, at, details)

@@ -58,6 +58,15 @@ svg .axis { stroke: var(--line); } svg text { fill: var(--muted); font-size: 11p
 /**
  * Live updates: the server sends "change" on /events when any server wrote to the store; the page
  * then fetches itself again and swaps its <main> (no reload: focus and scrolling stay).
+ *
+ * - Each open stream holds a connection, and browsers allow 6 a host over HTTP/1.1: a hidden tab
+ *   closes its stream (a 7th tab would never load otherwise) and reopens it when shown again.
+ * - Changes made while the stream was down are never sent: every open after the first (a shown
+ *   tab, a reconnect) refreshes the page once.
+ * - A stream the browser gave up on (the server refused it: a 401 after a restart ended the
+ *   session) is said so, plainly, instead of "reconnecting…" for ever.
+ * - ?done=... is the one-time message after an action: it is dropped from the address at once, so
+ *   that neither a live refresh nor a reload shows it again.
  */
 export const BOARD_JS = `
 (() => {
@@ -65,6 +74,11 @@ export const BOARD_JS = `
   const root = new URL('..', document.currentScript ? document.currentScript.src : location.href);
   const live = document.getElementById('live');
   const say = (text) => { if (live) live.textContent = text; };
+  const here = new URL(location.href);
+  if (here.searchParams.has('done')) {
+    here.searchParams.delete('done');
+    history.replaceState(history.state, '', here.href);
+  }
   let timer = null;
   let busy = false;
   async function refresh() {
@@ -88,12 +102,53 @@ export const BOARD_JS = `
       busy = false;
     }
   }
-  if (window.EventSource) {
-    const events = new EventSource(new URL('events', root));
-    events.addEventListener('open', () => say('live'));
-    events.addEventListener('change', () => { clearTimeout(timer); timer = setTimeout(refresh, 150); });
-    events.addEventListener('error', () => say('reconnecting…'));
+  const schedule = (ms) => { clearTimeout(timer); timer = setTimeout(refresh, ms); };
+  function ended(text) {
+    say('not live');
+    document.body.dataset.live = 'ended';
+    const main = document.getElementById('main');
+    if (!main || document.getElementById('live-ended')) return;
+    const p = document.createElement('p');
+    p.id = 'live-ended';
+    p.className = 'flash';
+    p.setAttribute('role', 'alert');
+    p.textContent = text;
+    main.prepend(p);
   }
+  let events = null;
+  let opens = document.hidden ? 1 : 0; // a page loaded hidden refreshes when first shown
+  let over = false;
+  function connect() {
+    if (!window.EventSource || events || over) return;
+    const stream = new EventSource(new URL('events', root));
+    events = stream;
+    stream.addEventListener('open', () => {
+      opens += 1;
+      document.body.dataset.live = 'open';
+      say('live');
+      if (opens > 1) schedule(0);
+    });
+    stream.addEventListener('change', () => schedule(150));
+    stream.addEventListener('error', async () => {
+      if (stream.readyState !== EventSource.CLOSED) { document.body.dataset.live = 'reconnecting'; say('reconnecting…'); return; }
+      // The browser will not try again: ask the page itself why.
+      stream.close();
+      if (events === stream) events = null;
+      over = true;
+      let status = 0;
+      try { status = (await fetch(location.href, { credentials: 'same-origin', headers: { 'X-Board-Refresh': '1' } })).status; } catch (err) { status = 0; }
+      ended(status === 401 || status === 403
+        ? 'Your board session has ended (the server restarted or the session expired): open the token URL that coordinator ui printed again.'
+        : 'Live updates stopped' + (status ? ' (the server answered ' + status + ')' : ' (the server cannot be reached)') + ': reload the page to try again.');
+    });
+  }
+  function disconnect() {
+    if (events) { events.close(); events = null; }
+    document.body.dataset.live = 'paused';
+    say('paused while hidden');
+  }
+  document.addEventListener('visibilitychange', () => { if (document.hidden) disconnect(); else connect(); });
+  if (!document.hidden) connect(); else say('paused while hidden');
   document.addEventListener('submit', (e) => {
     const form = e.target;
     const question = form && form.getAttribute && form.getAttribute('data-confirm');

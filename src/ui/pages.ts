@@ -150,7 +150,7 @@ export function searchPage(params: Record<string, string | undefined>, result: S
 <label>agent (to or from)<input name="agent" id="f-agent" value="${params.agent ?? ''}" placeholder="@backend.api"></label>
 ${select('type', 'type', FLAG_TYPES, params.type)}${select('impact', 'impact', IMPACT_LEVELS, params.impact)}${select('status', 'status', ['pending', 'completed'], params.status, 'all')}
 <label>text<input name="q" id="f-q" value="${params.q ?? ''}" maxlength="200"></label><button type="submit">Search</button></form>
-${'error' in result ? html`<p class="flash" role="alert">${result.error}</p>` : html`<p class="meta">${result.total} matching flag(s), newest first</p>
+${'error' in result ? html`<p class="flash" role="alert">${result.error}</p>` : html`<p class="meta">${result.total_capped ? `${result.total.toLocaleString('en-US')}+` : result.total} matching flag(s), newest first</p>
 <table><thead><tr><th>flag</th><th>impact</th><th>status</th><th>from → to</th><th>change</th><th>created</th></tr></thead><tbody>
 ${result.flags.map((f) => html`<tr><td><a href="/flags/${f.id}">#${f.id}</a> ${f.flag_type}</td><td>${level(f.impact_level)}</td><td>${f.status}${f.lock ? ' (locked)' : ''}</td>
 <td>${agentName(f.source_agent, f.source_known)} → ${agentName(f.target_agent, f.target_known)}</td><td class="text">${clip(f.change_description, 200)}</td><td><time datetime="${f.created_at}">${f.created_at}</time></td></tr>`)}

@@ -83,6 +83,37 @@ describe.each(STORE_KINDS)('the board on %s', (kind) => {
     await expect(board.flag(999)).rejects.toThrow(/flag #999 does not exist/);
   });
 
+  it('an agent filter matches flags to or from the agent once each (both ways in one flag too), paged by keyset', async () => {
+    const to = await create({ target_agent: '@qa.tests' });
+    const both = await create({ source_agent: '@qa.tests', target_agent: '@qa.tests' });
+    clock += 1000;
+    const from = await create({ source_agent: '@qa.tests', target_agent: '@frontend.react' });
+    await create({ source_agent: '@frontend.react', target_agent: '@frontend.react' });
+    const other = await create({ source_agent: '@frontend.react', target_agent: '@backend.api' });
+    const seen: number[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const r = await board.search({ agent: '@qa.tests', after }, 2);
+      expect(r.total).toBe(3);
+      expect(r.total_capped).toBe(false);
+      seen.push(...r.flags.map((f) => f.id));
+      if (!r.next) break;
+      after = r.next;
+    }
+    expect(seen).toEqual([from, both, to]);
+    expect((await t.board.search({ agents: ['@qa.tests', '@backend.api'] }, undefined, 10)).map((f) => f.id)).toEqual([other, from, both, to]);
+    expect((await board.search({ agent: '@nobody.here' })).total).toBe(0);
+  });
+
+  it('counts the matches of a search up to a cap: the store stops there, the page says so', async () => {
+    for (let i = 0; i < 5; i++) await create({ target_agent: i % 2 ? '@qa.tests' : '@frontend.react', source_agent: '@qa.tests' });
+    expect(await t.board.count({}, 3)).toBe(3);
+    expect(await t.board.count({}, 10)).toBe(5);
+    expect(await t.board.count({ agents: ['@qa.tests'] }, 4)).toBe(4);
+    expect(await t.board.count({ agents: ['@qa.tests'] }, 10)).toBe(5);
+    expect(await t.board.count({ agents: ['@frontend.react'], status: 'pending' }, 10)).toBe(3);
+  });
+
   it('searches with filters and pages by keyset through every match exactly once', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) {

@@ -95,6 +95,23 @@ describe('the board in chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A flag written to the store by another connection, as an agent's server would. */
+  async function addFlag(change_description: string, target_agent = '@qa.e2e'): Promise<number> {
+    const store = openStore(db);
+    try {
+      return (await new FlagService(new SqliteFlagStore(store)).create(flagInput({ change_description, target_agent }))).id;
+    } finally {
+      store.close();
+    }
+  }
+
+  /** Hides or shows a tab as the browser does when another tab is chosen (headless pages are always visible). */
+  const setHidden = (page: Page, hidden: boolean) => page.evaluate((h: boolean) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+
   async function open(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme });
     const page = await context.newPage();
@@ -155,6 +172,13 @@ describe('the board in chromium', () => {
     await page.click('#action-unlock');
     await page.waitForSelector('.flash');
     expect(await page.textContent('.flash')).toContain(`Unlocked flag #${ids.locked} (was held by @frontend.react)`);
+    // The one-time message left the address: a live refresh (here, after another flag is made) drops it.
+    expect(new URL(page.url()).searchParams.has('done')).toBe(false);
+    await page.waitForFunction(() => document.body.dataset.live === 'open');
+    const before = await page.evaluate(() => document.body.dataset.updated ?? '');
+    await addFlag('A flag made while the success message shows, so that the open page refreshes');
+    await page.waitForFunction((b: string) => (document.body.dataset.updated ?? '') !== b, before, { timeout: 15_000 });
+    expect(await page.$$('.flash')).toHaveLength(0);
     const last = await page.$eval('.timeline li:last-child', (l: HTMLElement) => [l.dataset.action, l.textContent]);
     expect(last[0]).toBe('force_unlocked');
     expect(last[1]).toContain('person:tester');
@@ -205,6 +229,45 @@ describe('the board in chromium', () => {
     expect(rows.length).toBeGreaterThan(0);
     await page.reload();
     expect(await page.inputValue('#f-agent')).toBe('@frontend.react');
+    await page.context().close();
+  });
+
+  it('8 tabs load (Chromium allows 6 connections a host): a hidden tab closes its event stream, and reopens it and catches up when shown', async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const home = board.url.replace(/\?token=.*/, '');
+    const pages: Page[] = [];
+    for (let i = 0; i < 8; i++) {
+      const page = await context.newPage();
+      page.on('pageerror', (e: Error) => pageErrors.push(e.message));
+      // Without the fix the 7th tab's page load waits for a connection that six open streams hold.
+      await page.goto(i === 0 ? board.url : home, { timeout: 10_000 });
+      await page.waitForFunction(() => document.getElementById('live')?.textContent === 'live', null, { timeout: 10_000 });
+      pages.push(page);
+      if (i < 7) await setHidden(page, true);
+    }
+    expect(await pages[0].textContent('#live')).toBe('paused while hidden');
+    const id = await addFlag('A flag made while the first tab is hidden: it must show once the tab is shown again');
+    await pages[7].waitForSelector(`li[data-flag="${id}"]`, { timeout: 15_000 }); // the visible tab is live
+    expect(await pages[0].$$(`li[data-flag="${id}"]`)).toHaveLength(0);
+    await setHidden(pages[0], false);
+    await pages[0].waitForSelector(`li[data-flag="${id}"]`, { timeout: 15_000 }); // reopened, refreshed once
+    expect(await pages[0].evaluate(() => document.body.dataset.live)).toBe('open');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  // Last in this group: it restarts the board (on the same port, so that the open page's stream reaches it).
+  it('after the board restarts, an open page says its session ended and to open the token URL again, not "reconnecting…" for ever', async () => {
+    const page = await open();
+    await page.waitForFunction(() => document.body.dataset.live === 'open');
+    const port = board.port;
+    await board.stop();
+    await page.waitForFunction(() => document.body.dataset.live === 'reconnecting', null, { timeout: 10_000 });
+    board = await startBoard(db, ['--port', String(port)]);
+    await page.waitForSelector('#live-ended', { timeout: 20_000 });
+    expect(await page.textContent('#live-ended')).toContain('open the token URL that coordinator ui printed again');
+    expect(await page.getAttribute('#live-ended', 'role')).toBe('alert');
+    expect(await page.textContent('#live')).toBe('not live');
     await page.context().close();
   });
 });

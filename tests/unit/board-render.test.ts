@@ -103,6 +103,12 @@ describe('board pages with hostile flag texts', () => {
     expect(refused).toContain('role="alert"');
   });
 
+  it('the search page says how many flags match, and "10,000+" past the count cap', async () => {
+    const result = await board.search({});
+    expect(searchPage({}, { ...result, total: 3, total_capped: false }, CTX)).toContain('<p class="meta">3 matching flag(s), newest first</p>');
+    expect(searchPage({}, { ...result, total: 10_000, total_capped: true }, CTX)).toContain('<p class="meta">10,000+ matching flag(s), newest first</p>');
+  });
+
   it('the activity page plots every hour and lists medians', async () => {
     await flags.complete(evil, '@ghost.agent');
     const data = await board.activity(2);

@@ -164,6 +164,10 @@ describe('openStore', () => {
     expect(history.slice(0, historyBefore.length)).toEqual(historyBefore);
     expect(upgraded.prepare("SELECT sql FROM sqlite_master WHERE name = 'flag_history'").pluck().get()).toContain("'acknowledged'");
     expect(upgraded.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'flag_history_flag'").pluck().get()).toBe(1);
+    // Version 8's board indexes, on the rebuilt history too.
+    expect(upgraded.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('flags_created', 'flags_completed', 'flags_lock_expiry',
+      'flags_timing', 'flag_history_first_lock', 'flag_history_lock_events') ORDER BY name`).pluck().all())
+      .toEqual(['flag_history_first_lock', 'flag_history_lock_events', 'flags_completed', 'flags_created', 'flags_lock_expiry', 'flags_timing']);
     // The lease on the pending broadcast was released, and the release recorded.
     expect(history.slice(historyBefore.length)).toEqual([
       expect.objectContaining({ action: 'force_unlocked', agent: '@coordinator-mcp', details: expect.stringContaining('no longer locked') }),

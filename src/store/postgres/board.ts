@@ -66,13 +66,13 @@ export class PostgresBoardStore implements BoardStore {
     return (await this.rows<TimingRow>(`SELECT f.id, f.target_agent, f.created_at, f.completed_at, f.completed_by,
         l.at AS first_lock_at, l.agent AS first_lock_by
       FROM flags f LEFT JOIN LATERAL (SELECT h.at, h.agent FROM flag_history h
-        WHERE h.flag_id = f.id AND h.action IN ('locked', 'lock_taken_over') ORDER BY h.id LIMIT 1) l ON true
+        WHERE h.flag_id = f.id AND h.action IN ('locked', 'lock_taken_over') ORDER BY h.flag_id, h.id LIMIT 1) l ON true
       WHERE f.created_at >= $1 AND f.target_agent IS NOT NULL ORDER BY f.created_at DESC LIMIT $2`, [since, limit]))
       .map((r) => ({ ...r, id: num(r.id) }));
   }
 
   async expiredLocks(now: string, limit: number) {
-    return (await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags WHERE status = 'pending' AND lock_expires_at <= $1
+    return (await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags WHERE status = 'pending' AND lock_expires_at IS NOT NULL AND lock_expires_at <= $1
       ORDER BY lock_expires_at, id LIMIT $2`, [now, limit])).map(flagRow);
   }
 
@@ -87,13 +87,9 @@ export class PostgresBoardStore implements BoardStore {
       .map((r) => ({ ...r, flag_id: num(r.flag_id) }));
   }
 
-  private where(f: BoardFilter, params: unknown[]): string[] {
-    const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+  /** The conditions of a filter other than its agents (see branches). */
+  private where(f: BoardFilter, p: (v: unknown) => string): string[] {
     const where: string[] = [];
-    if (f.agents !== undefined) {
-      const a = p(f.agents);
-      where.push(`(target_agent = ANY(${a}::text[]) OR source_agent = ANY(${a}::text[]))`);
-    }
     if (f.flagType !== undefined) where.push(`flag_type = ${p(f.flagType)}`);
     if (f.impact !== undefined) where.push(`impact_level = ${p(f.impact)}`);
     if (f.status !== undefined) where.push(`status = ${p(f.status)}`);
@@ -104,22 +100,31 @@ export class PostgresBoardStore implements BoardStore {
     return where;
   }
 
-  async search(f: BoardFilter, after: BoardCursor | undefined, limit: number) {
-    const params: unknown[] = [];
-    const where = this.where(f, params);
-    if (after) {
-      params.push(after.created_at, after.id);
-      where.push(`(created_at, id) < ($${params.length - 1}, $${params.length}::bigint)`);
-    }
-    params.push(limit);
-    return (await this.rows<FlagRow>(`SELECT ${FLAG_COLUMNS} FROM flags ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params)).map(flagRow);
+  /** The WHERE clauses whose union is the filter: with agents, one on target_agent and one on source_agent (an index each). */
+  private branches(f: BoardFilter, params: unknown[], extra: (p: (v: unknown) => string) => string[] = () => []): string[] {
+    const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+    const rest = [...this.where(f, p), ...extra(p)];
+    const clause = (w: string[]) => (w.length ? `WHERE ${w.join(' AND ')}` : '');
+    if (f.agents === undefined) return [clause(rest)];
+    const a = p(f.agents);
+    return ['target_agent', 'source_agent'].map((c) => clause([`${c} = ANY(${a}::text[])`, ...rest]));
   }
 
-  async count(f: BoardFilter) {
+  async search(f: BoardFilter, after: BoardCursor | undefined, limit: number) {
     const params: unknown[] = [];
-    const where = this.where(f, params);
-    const [row] = await this.rows<{ n: unknown }>(`SELECT count(*) AS n FROM flags ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params);
+    const parts = this.branches(f, params, (p) => (after ? [`(created_at, id) < (${p(after.created_at)}, ${p(after.id)}::bigint)`] : []));
+    params.push(limit);
+    const order = `ORDER BY created_at DESC, id DESC LIMIT $${params.length}`;
+    const sql = parts.length === 1 ? `SELECT ${FLAG_COLUMNS} FROM flags ${parts[0]} ${order}`
+      : `${parts.map((w) => `(SELECT ${FLAG_COLUMNS} FROM flags ${w} ${order})`).join(' UNION ')} ${order}`;
+    return (await this.rows<FlagRow>(sql, params)).map(flagRow);
+  }
+
+  async count(f: BoardFilter, cap: number) {
+    const params: unknown[] = [];
+    const parts = this.branches(f, params).map((w) => `SELECT id FROM flags ${w}`);
+    params.push(cap);
+    const [row] = await this.rows<{ n: unknown }>(`SELECT count(*) AS n FROM (${parts.join(' UNION ')} LIMIT $${params.length}) m`, params);
     return num(row!.n);
   }
 

@@ -86,7 +86,11 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 /** Version 8: the board's indexes, as schema.sql's (search newest first without a filter; completions per hour). */
 const CREATE_V8 = `
 CREATE INDEX IF NOT EXISTS flags_created ON flags (created_at, id);
-CREATE INDEX IF NOT EXISTS flags_completed ON flags (completed_at) WHERE completed_at IS NOT NULL;`;
+CREATE INDEX IF NOT EXISTS flags_completed ON flags (completed_at) WHERE completed_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS flags_lock_expiry ON flags (lock_expires_at, id) WHERE status = 'pending' AND lock_expires_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS flags_timing ON flags (created_at) INCLUDE (id, target_agent, completed_at, completed_by) WHERE target_agent IS NOT NULL;
+CREATE INDEX IF NOT EXISTS flag_history_first_lock ON flag_history (flag_id, id) INCLUDE (at, agent) WHERE action IN ('locked', 'lock_taken_over');
+CREATE INDEX IF NOT EXISTS flag_history_lock_events ON flag_history (id) WHERE action IN ('lock_taken_over', 'force_unlocked');`;
 
 /** The steps from each version to the next (a new version adds its step here and moves PG_SCHEMA_VERSION). */
 const STEPS: Record<number, string> = { 6: CREATE_V6, 7: CREATE_V7, 8: CREATE_V8 };

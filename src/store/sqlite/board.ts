@@ -27,15 +27,16 @@ export class SqliteBoardStore implements BoardStore {
         FROM flags WHERE created_at >= ? GROUP BY hour ORDER BY hour`),
       completed: db.prepare<[string], HourRow>(`SELECT substr(completed_at, 1, 13) AS hour, count(*) AS count
         FROM flags WHERE completed_at >= ? GROUP BY hour ORDER BY hour`),
-      // The first lease of each flag, from its history (flag_history_flag: two index probes a flag).
+      // The flags from flags_timing alone (no read of their wide rows); the first lease of each: one
+      // probe a flag of flag_history_first_lock, which holds the lock entries only.
       timings: db.prepare<{ since: string; limit: number }, TimingRow>(`SELECT f.id, f.target_agent, f.created_at, f.completed_at, f.completed_by,
           l.at AS first_lock_at, l.agent AS first_lock_by
-        FROM flags f LEFT JOIN flag_history l ON l.id = (SELECT h.id FROM flag_history h
+        FROM flags f INDEXED BY flags_timing LEFT JOIN flag_history l ON l.id = (SELECT h.id FROM flag_history h INDEXED BY flag_history_first_lock
           WHERE h.flag_id = f.id AND h.action IN ('locked', 'lock_taken_over') ORDER BY h.id LIMIT 1)
         WHERE f.created_at >= @since AND f.target_agent IS NOT NULL ORDER BY f.created_at DESC LIMIT @limit`),
-      expired: db.prepare<{ now: string; limit: number }, FlagRow>(`SELECT * FROM flags
-        WHERE status = 'pending' AND lock_expires_at <= @now ORDER BY lock_expires_at, id LIMIT @limit`),
-      lockEvents: db.prepare<{ since: string; limit: number }, LockEventRow>(`SELECT flag_id, action, agent, at, details FROM flag_history
+      expired: db.prepare<{ now: string; limit: number }, FlagRow>(`SELECT * FROM flags INDEXED BY flags_lock_expiry
+        WHERE status = 'pending' AND lock_expires_at IS NOT NULL AND lock_expires_at <= @now ORDER BY lock_expires_at, id LIMIT @limit`),
+      lockEvents: db.prepare<{ since: string; limit: number }, LockEventRow>(`SELECT flag_id, action, agent, at, details FROM flag_history INDEXED BY flag_history_lock_events
         WHERE action IN ('lock_taken_over', 'force_unlocked') AND at >= @since ORDER BY id DESC LIMIT @limit`),
       lockOf: db.prepare<[number], { locked_by: string | null; lock_expires_at: string | null }>('SELECT locked_by, lock_expires_at FROM flags WHERE id = ?'),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
@@ -78,12 +79,9 @@ export class SqliteBoardStore implements BoardStore {
     return this.stmt.lockEvents.all({ since, limit });
   }
 
+  /** The conditions of a filter other than its agents (see branches). */
   private where(f: BoardFilter, params: Record<string, unknown>): string[] {
     const where: string[] = [];
-    if (f.agents !== undefined) {
-      where.push('(target_agent IN (SELECT value FROM json_each(@agents)) OR source_agent IN (SELECT value FROM json_each(@agents)))');
-      params.agents = JSON.stringify(f.agents);
-    }
     if (f.flagType !== undefined) { where.push('flag_type = @flag_type'); params.flag_type = f.flagType; }
     if (f.impact !== undefined) { where.push('impact_level = @impact'); params.impact = f.impact; }
     if (f.status !== undefined) { where.push('status = @status'); params.status = f.status; }
@@ -92,6 +90,21 @@ export class SqliteBoardStore implements BoardStore {
       params.text = like(f.text);
     }
     return where;
+  }
+
+  /**
+   * The WHERE clauses whose union is the filter: one without agents; with agents, one on
+   * target_agent and one on source_agent, each read from its own index (flags_target,
+   * flags_source), since `target OR source` would scan every flag.
+   */
+  private branches(f: BoardFilter, params: Record<string, unknown>, extra: string[] = []): string[] {
+    const rest = [...this.where(f, params), ...extra];
+    const clause = (w: string[]) => (w.length ? `WHERE ${w.join(' AND ')}` : '');
+    if (f.agents === undefined) return [clause(rest)];
+    params.agents = JSON.stringify(f.agents);
+    // INDEXED BY: with a status filter the planner would rather read every flag of that status.
+    return [['target_agent', 'flags_target'], ['source_agent', 'flags_source']]
+      .map(([c, index]) => `INDEXED BY ${index} ${clause([`${c} IN (SELECT value FROM json_each(@agents))`, ...rest])}`);
   }
 
   private prepared(sql: string): Database.Statement {
@@ -105,20 +118,24 @@ export class SqliteBoardStore implements BoardStore {
 
   async search(f: BoardFilter, after: BoardCursor | undefined, limit: number) {
     const params: Record<string, unknown> = { limit };
-    const where = this.where(f, params);
+    const extra: string[] = [];
     if (after) {
-      where.push('(created_at, id) < (@c_at, @c_id)');
+      extra.push('(created_at, id) < (@c_at, @c_id)');
       params.c_at = after.created_at;
       params.c_id = after.id;
     }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.prepared(`SELECT * FROM flags ${clause} ORDER BY created_at DESC, id DESC LIMIT @limit`).all(params) as FlagRow[];
+    const order = 'ORDER BY created_at DESC, id DESC LIMIT @limit';
+    const parts = this.branches(f, params, extra);
+    // Each branch's newest `limit` in index order; their union's newest `limit` is the page.
+    const sql = parts.length === 1 ? `SELECT * FROM flags ${parts[0]} ${order}`
+      : `${parts.map((w) => `SELECT * FROM (SELECT * FROM flags ${w} ${order})`).join(' UNION ')} ${order}`;
+    return this.prepared(sql).all(params) as FlagRow[];
   }
 
-  async count(f: BoardFilter) {
-    const params: Record<string, unknown> = {};
-    const where = this.where(f, params);
-    return this.prepared(`SELECT count(*) FROM flags ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).pluck().get(params) as number;
+  async count(f: BoardFilter, cap: number) {
+    const params: Record<string, unknown> = { cap };
+    const parts = this.branches(f, params).map((w) => `SELECT id FROM flags ${w}`);
+    return this.prepared(`SELECT count(*) FROM (${parts.join(' UNION ')} LIMIT @cap)`).pluck().get(params) as number;
   }
 
   /**
