@@ -10,6 +10,9 @@ import type { FlagType, ImpactLevel } from './rules.js';
  */
 
 /** A flag as stored: JSON columns as text, dates as ISO 8601 UTC text with milliseconds. */
+/** A LIKE pattern that finds `text` anywhere, its %, _ and \ taken literally (ESCAPE '\\'). */
+export const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 export interface FlagRow {
   id: number;
   chain_origin_id: number | null;

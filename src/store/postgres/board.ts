@@ -1,15 +1,7 @@
 import type { AckOfRow, BoardCursor, BoardFilter, BoardStore, HourRow, LockEventRow, QueueHeadRow, TimingRow } from '../../board/store.js';
-import type { FlagRow, FlagStore } from '../../flags/store.js';
+import { containsPattern, type FlagRow, type FlagStore } from '../../flags/store.js';
 import type { PgConnector } from './connect.js';
-
-const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
-  impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
-  lock_expires_at, completed_at, completed_by, notes`;
-
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const flagRow = (r: FlagRow): FlagRow => ({ ...r, id: num(r.id), chain_origin_id: numOrNull(r.chain_origin_id) });
-const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+import { FLAG_COLUMNS, flagRow, num, numOrNull, textMatch } from './flags.js';
 
 /** The board's reads on PostgreSQL: one pooled connection per read; changes come from the flag store's LISTEN. */
 export class PostgresBoardStore implements BoardStore {
@@ -94,8 +86,7 @@ export class PostgresBoardStore implements BoardStore {
     if (f.impact !== undefined) where.push(`impact_level = ${p(f.impact)}`);
     if (f.status !== undefined) where.push(`status = ${p(f.status)}`);
     if (f.text !== undefined) {
-      const t = p(like(f.text));
-      where.push(`(change_description COLLATE "C" ILIKE ${t} OR action_required COLLATE "C" ILIKE ${t} OR notes COLLATE "C" ILIKE ${t})`);
+      where.push(textMatch(p(containsPattern(f.text))));
     }
     return where;
   }

@@ -2,11 +2,20 @@ import { CoordinatorError } from '../../errors.js';
 import type {
   AckRow, ChainLinkRow, EditableColumns, FlagChange, FlagRow, FlagStore, FlagTx, HistoryRow, ListFilter, NewFlagRow, NewHistory, TxOptions, WorkableRow,
 } from '../../flags/store.js';
+import { containsPattern } from '../../flags/store.js';
 import type { PgConnector, PgSession } from './connect.js';
 import { applyPgSchema } from './schema.js';
 
 /** The channel every write of a flag is announced on (delivered at commit, to every listening server). */
 export const FLAGS_CHANNEL = 'coordinator_flags';
+
+/**
+ * A flag whose texts hold the containsPattern in parameter t. SQLite's LIKE ignores the case of
+ * ASCII letters only; ILIKE under the "C" collation does the same (under the database's collation
+ * it would fold É to é too, and find what SQLite does not).
+ */
+export const textMatch = (t: string): string =>
+  `(change_description COLLATE "C" ILIKE ${t} OR action_required COLLATE "C" ILIKE ${t} OR notes COLLATE "C" ILIKE ${t})`;
 
 /** Every change of a committed transaction, announced in one statement. */
 const NOTIFY = 'SELECT pg_notify($1, change) FROM unnest($2::text[]) AS change';
@@ -14,15 +23,15 @@ const NOTIFY = 'SELECT pg_notify($1, change) FROM unnest($2::text[]) AS change';
 /** Told when the listener is back after a lost connection: any queue may have changed meanwhile. */
 const RESUMED: FlagChange = { flag_id: 0, target_agent: null, action: 'resumed' };
 
-const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
+export const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
   impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
   lock_expires_at, completed_at, completed_by, notes`;
 const EDITABLE = new Set(['flag_type', 'target_agent', 'change_description', 'action_required', 'impact_level', 'related_files',
   'chain_origin_id', 'code_location', 'example_usage', 'context']);
 
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const flagRow = (r: FlagRow): FlagRow => ({ ...r, id: num(r.id), chain_origin_id: numOrNull(r.chain_origin_id) });
+export const num = (v: unknown): number => Number(v);
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+export const flagRow = (r: FlagRow): FlagRow => ({ ...r, id: num(r.id), chain_origin_id: numOrNull(r.chain_origin_id) });
 
 /**
  * The flags store on PostgreSQL. A write is one READ COMMITTED transaction on one pooled
@@ -346,10 +355,7 @@ class PgFlagTx implements FlagTx {
         SELECT g.id, down.depth + 1 FROM flags g JOIN down ON g.chain_origin_id = down.id WHERE down.depth < ${p(f.maxChainDepth)}) SELECT id FROM down)`);
     }
     if (f.text !== undefined) {
-      // SQLite's LIKE ignores the case of ASCII letters only; ILIKE under the "C" collation does the same
-      // (under the database's collation it would fold É to é too, and find what SQLite does not).
-      const t = p(`%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`(change_description COLLATE "C" ILIKE ${t} OR action_required COLLATE "C" ILIKE ${t} OR notes COLLATE "C" ILIKE ${t})`);
+      where.push(textMatch(p(containsPattern(f.text))));
     }
     if (f.since !== undefined) where.push(`created_at >= ${p(f.since)}`);
     if (f.unackedBy !== undefined) {

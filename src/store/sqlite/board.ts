@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { AckOfRow, BoardCursor, BoardFilter, BoardStore, HourRow, LockEventRow, QueueHeadRow, TimingRow } from '../../board/store.js';
-import type { FlagRow, FlagStore } from '../../flags/store.js';
+import { containsPattern, type FlagRow, type FlagStore } from '../../flags/store.js';
 import type { DB } from '../db.js';
+import { TEXT_MATCH } from './flags.js';
 
-const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The board's reads on SQLite (the connection the flag store uses: reads never block writers in WAL). */
 export class SqliteBoardStore implements BoardStore {
@@ -86,8 +86,8 @@ export class SqliteBoardStore implements BoardStore {
     if (f.impact !== undefined) { where.push('impact_level = @impact'); params.impact = f.impact; }
     if (f.status !== undefined) { where.push('status = @status'); params.status = f.status; }
     if (f.text !== undefined) {
-      where.push(`(change_description LIKE @text ESCAPE '\\' OR action_required LIKE @text ESCAPE '\\' OR notes LIKE @text ESCAPE '\\')`);
-      params.text = like(f.text);
+      where.push(TEXT_MATCH);
+      params.text = containsPattern(f.text);
     }
     return where;
   }

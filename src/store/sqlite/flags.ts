@@ -3,12 +3,16 @@ import { CoordinatorError } from '../../errors.js';
 import type {
   AckRow, ChainLinkRow, EditableColumns, FlagChange, FlagRow, FlagStore, FlagTx, HistoryRow, ListFilter, NewFlagRow, NewHistory, WorkableRow,
 } from '../../flags/store.js';
+import { containsPattern } from '../../flags/store.js';
 import type { DB } from '../db.js';
 
 const FLAG_COLUMNS = `id, chain_origin_id, flag_type, source_agent, target_agent, change_description, action_required,
   impact_level, status, related_files, code_location, example_usage, context, created_at, updated_at, locked_by, locked_at,
   lock_expires_at, completed_at, completed_by, notes`;
 
+
+/** A flag whose texts hold @text (a containsPattern): LIKE ignores the case of ASCII letters. */
+export const TEXT_MATCH = `(change_description LIKE @text ESCAPE '\\' OR action_required LIKE @text ESCAPE '\\' OR notes LIKE @text ESCAPE '\\')`;
 /**
  * The flags store on SQLite (better-sqlite3, synchronous). Every write is one short IMMEDIATE
  * transaction: it takes the write lock up front, so it never deadlocks; while another process
@@ -282,8 +286,8 @@ class SqliteFlagTx implements FlagTx {
       params.root = f.chainRoot;
     }
     if (f.text !== undefined) {
-      where.push(`(change_description LIKE @text ESCAPE '\\' OR action_required LIKE @text ESCAPE '\\' OR notes LIKE @text ESCAPE '\\')`);
-      params.text = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(TEXT_MATCH);
+      params.text = containsPattern(f.text);
     }
     if (f.since !== undefined) {
       where.push('created_at >= @since');
