@@ -103,21 +103,11 @@ export class BoardService {
     };
   }
 
-  /** A stored row as the board shows it (the lock fields as the flag service maps them). */
+  /** A stored row as the board shows it (mapped by the flag service, as get_flag maps it). */
   fromRow(row: FlagRow, nowMs = this.now()): BoardFlag {
-    const nowIso = new Date(nowMs).toISOString();
-    const held = row.locked_by !== null && row.lock_expires_at !== null && row.lock_expires_at > nowIso;
-    const flag: Flag = {
-      id: row.id, chain_origin_id: row.chain_origin_id, flag_type: row.flag_type, source_agent: row.source_agent, target_agent: row.target_agent,
-      change_description: row.change_description, action_required: row.action_required, impact_level: row.impact_level, status: row.status,
-      related_files: safeJson<string[]>(row.related_files, []), code_location: row.code_location, example_usage: row.example_usage,
-      context: row.context === null ? null : safeJson<Record<string, unknown> | null>(row.context, null),
-      created_at: row.created_at, updated_at: row.updated_at, locked: held,
-      lock: held ? { holder: row.locked_by!, locked_at: row.locked_at!, expires_at: row.lock_expires_at! } : null,
-      completed_at: row.completed_at, completed_by: row.completed_by, notes: row.notes,
-    };
+    const flag = this.flags.toFlag(row, new Date(nowMs).toISOString());
     const out = this.boardFlag(flag, nowMs);
-    if (!held && row.status === 'pending' && row.locked_by !== null && row.lock_expires_at !== null) {
+    if (!flag.locked && row.status === 'pending' && row.locked_by !== null && row.lock_expires_at !== null) {
       out.lock_expired = { holder: row.locked_by, expired_at: row.lock_expires_at };
     }
     return out;

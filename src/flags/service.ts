@@ -246,7 +246,8 @@ export class FlagService {
     return via === undefined ? details : { ...details, via } as T & { via: string };
   }
 
-  private toFlag(row: FlagRow, nowIso = this.iso()): Flag {
+  /** A stored row as tools (and the board) show it: the lock only while its lease runs. */
+  toFlag(row: FlagRow, nowIso = this.iso()): Flag {
     const held = row.locked_by !== null && row.lock_expires_at !== null && row.lock_expires_at > nowIso;
     return {
       id: row.id,
