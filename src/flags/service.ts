@@ -590,19 +590,9 @@ export class FlagService {
           field: 'agent', rule: 'source_only',
         });
       }
-      if (row.status !== 'pending') {
-        throw new CoordinatorError('conflict', `flag #${id} is already completed; completed flags are kept as the record of what was done`, { field: 'id', rule: 'pending_only' });
-      }
+      refuseCompleted(row);
       if (this.heldByOther(row, agent, now)) throw this.heldError(row, 'withdraw it', now);
-      const children = await tx.children(id, 20);
-      if (children.length > 0) {
-        throw new CoordinatorError('conflict', `flag #${id} is the chain origin of flag(s) ${children.map((c) => `#${c}`).join(', ')}; complete it with a note instead of deleting it`, {
-          field: 'id', rule: 'has_chain_children', children,
-        });
-      }
-      const snapshot = this.toFlag(row, now);
-      await tx.deleteFlag(id);
-      await this.record(tx, id, 'deleted', agent, now, { flag: snapshot });
+      const snapshot = await this.withdraw(tx, row, agent, now, 'complete it with a note instead of deleting it');
       return { deleted: true as const, flag_id: id, flag: snapshot };
     });
   }
@@ -756,6 +746,23 @@ export class FlagService {
   }
 
   /**
+   * Deletes a pending flag that no other flag is chained to, keeping its copy in the history entry
+   * 'deleted' (by an agent or a person); `advice` says what to do instead when others are chained to it.
+   */
+  private async withdraw(tx: FlagTx, row: FlagRow, by: string, now: string, advice: string, details: Record<string, unknown> = {}): Promise<Flag> {
+    const children = await tx.children(row.id, 20);
+    if (children.length > 0) {
+      throw new CoordinatorError('conflict', `flag #${row.id} is the chain origin of flag(s) ${children.map((c) => `#${c}`).join(', ')}; ${advice}`, {
+        field: 'id', rule: 'has_chain_children', children,
+      });
+    }
+    const snapshot = this.toFlag(row, now);
+    await tx.deleteFlag(row.id);
+    await this.record(tx, row.id, 'deleted', by, now, { ...details, flag: snapshot });
+    return snapshot;
+  }
+
+  /**
    * A person (the board's user) breaks the lock of a pending flag, whether its lease still runs
    * (a stuck agent) or ran out without a completion. Recorded as force_unlocked by person:<name>.
    */
@@ -806,18 +813,8 @@ export class FlagService {
     return this.write(async (tx) => {
       const now = this.iso();
       const row = await this.row(tx, id);
-      if (row.status !== 'pending') {
-        throw new CoordinatorError('conflict', `flag #${id} is already completed; completed flags are kept as the record of what was done`, { field: 'id', rule: 'pending_only' });
-      }
-      const children = await tx.children(id, 20);
-      if (children.length > 0) {
-        throw new CoordinatorError('conflict', `flag #${id} is the chain origin of flag(s) ${children.map((c) => `#${c}`).join(', ')}; it cannot be withdrawn while others are chained to it`, {
-          field: 'id', rule: 'has_chain_children', children,
-        });
-      }
-      const snapshot = this.toFlag(row, now);
-      await tx.deleteFlag(id);
-      await this.record(tx, id, 'deleted', person, now, { by: 'person', flag: snapshot });
+      refuseCompleted(row);
+      await this.withdraw(tx, row, person, now, 'it cannot be withdrawn while others are chained to it', { by: 'person' });
       return { flag_id: id, deleted: true as const };
     });
   }
@@ -840,6 +837,13 @@ export class FlagService {
       oldest_workable_at: r.oldest,
     }));
     return { total_agents: rows.length, returned: agents.length, agents };
+  }
+}
+
+/** Completed flags stay: they are the record of what was done. */
+function refuseCompleted(row: FlagRow): void {
+  if (row.status !== 'pending') {
+    throw new CoordinatorError('conflict', `flag #${row.id} is already completed; completed flags are kept as the record of what was done`, { field: 'id', rule: 'pending_only' });
   }
 }
 
