@@ -162,6 +162,37 @@ describe('kill -9 of servers in the middle of a write storm on PostgreSQL', () =
   });
 });
 
+describe('two agents chaining two flags to each other at once on PostgreSQL', () => {
+  it('lets one chain stand and refuses the other as no_cycle, as SQLite does, never "busy" (a deadlock is run again), in 15 rounds', async () => {
+    const { url, q } = await freshDb();
+    const store = await PostgresFlagStore.open(poolConnector(url));
+    try {
+      const service = new FlagService(store);
+      const outcomes: string[] = [];
+      for (let round = 0; round < 15; round++) {
+        const a = await service.create(flagInput({ source_agent: '@chain.src' }));
+        const b = await service.create(flagInput({ source_agent: '@chain.src' }));
+        const settled = await Promise.allSettled([
+          service.update(a.id, '@chain.src', { chain_origin_id: b.id }),
+          service.update(b.id, '@chain.src', { chain_origin_id: a.id }),
+        ]);
+        const refused = settled.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+        expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(refused.map((e) => `${e.code}/${e.details?.rule}`)).toEqual(['invalid_argument/no_cycle']);
+        outcomes.push(settled[0]!.status);
+      }
+      // Never a loop in the table: each flag's chain ends.
+      const loops = await q(`WITH RECURSIVE walk(start, id, depth) AS (SELECT id, chain_origin_id, 1 FROM flags WHERE chain_origin_id IS NOT NULL
+        UNION ALL SELECT w.start, f.chain_origin_id, w.depth + 1 FROM walk w JOIN flags f ON f.id = w.id WHERE f.chain_origin_id IS NOT NULL AND w.depth < 100)
+        SELECT count(*) AS n FROM walk WHERE id = start`);
+      expect(Number(loops[0].n)).toBe(0);
+      expect(Number((await q(`SELECT count(*) AS n FROM flags WHERE chain_origin_id IS NOT NULL`))[0].n)).toBe(15);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('LISTEN/NOTIFY between servers', () => {
   it('tells every store on the server of a flag written by another, at commit, and nothing of a refused write', async () => {
     const { url } = await freshDb();

@@ -74,7 +74,25 @@ export class PostgresFlagStore implements FlagStore {
     return this.run(fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', false, options.single ?? false);
   }
 
+  /**
+   * A transaction that PostgreSQL rolled back to break a deadlock (40P01) or a serialization
+   * failure (40001) wrote nothing, so it is run again, from the start, up to RETRIES times: two
+   * update_flag calls that chain two flags to each other at once lock the two rows in opposite
+   * orders, and the one PostgreSQL picks must then be told no_cycle, as SQLite's single writer
+   * tells it, rather than "busy, try again".
+   */
   private async run<T>(fn: (tx: FlagTx) => Promise<T>, begin: string, writing: boolean, single: boolean): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(fn, begin, writing, single);
+      } catch (err) {
+        if (attempt > RETRIES || !isRetryable(err)) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+      }
+    }
+  }
+
+  private async once<T>(fn: (tx: FlagTx) => Promise<T>, begin: string, writing: boolean, single: boolean): Promise<T> {
     const session = await this.connector.connect();
     let broken = false;
     let handedOver = false;
@@ -378,6 +396,12 @@ class PgFlagTx implements FlagTx {
     return null;
   }
 }
+
+/** Times a transaction rolled back by a deadlock or serialization failure is run again before the caller is told 'busy'. */
+const RETRIES = 4;
+
+/** A deadlock (40P01) or serialization failure (40001): PostgreSQL rolled the whole transaction back, so running it again is safe. */
+const isRetryable = (err: unknown): boolean => ['40P01', '40001'].includes(String((err as { code?: unknown } | null)?.code ?? ''));
 
 /** A failure of the connection itself (the session is then discarded rather than returned to the pool). */
 export function isConnectionError(err: unknown): boolean {
