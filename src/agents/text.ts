@@ -33,7 +33,10 @@ export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
     const american = americanSpelling(word);
-    s = STEM_EXCEPTIONS.get(american) ?? (/^[a-z]+$/.test(american) && american.length > 3 ? stemmer(american) : american);
+    // Porter keeps "recovery" (recoveri) apart from "recover" (recov): a noun in -ery (-eries)
+    // stems as its verb in -er (delivery: deliver, discovery: discover).
+    const ery = /^([a-z]{4,}er)(?:y|ies)$/.exec(american);
+    s = STEM_EXCEPTIONS.get(american) ?? (ery ? stem(ery[1]!) : /^[a-z]+$/.test(american) && american.length > 3 ? stemmer(american) : american);
     if (stemCache.size < 100_000) stemCache.set(word, s);
   }
   return s;
@@ -184,17 +187,21 @@ export function analyze(text: string, maxWords = Infinity): Analyzed {
     stems.push(stem(w));
   }
   const out: Analyzed = { terms: [], concepts: [], topics: [] };
+  // Words inside a lexicon phrase belong to its group: the "bill" of "AWS bill" is a cloud cost,
+  // not a topic of its own (payment).
+  let phraseEnd = 0;
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i]!;
     for (const v of lexicon.phrases.get(s) ?? []) {
       if (v.stems.every((x, k) => stems[i + k] === x)) {
         (v.related ? out.topics : out.concepts).push(v.term);
+        phraseEnd = Math.max(phraseEnd, i + v.stems.length);
         break;
       }
     }
     if (isStopword(all[i]!)) continue;
     out.terms.push(lexicon.single.get(s) ?? s);
-    const topic = lexicon.related.get(s) ?? (EXCEPTION_NAME.test(all[i]!) ? ERROR_TERM : undefined);
+    const topic = i < phraseEnd ? undefined : lexicon.related.get(s) ?? (EXCEPTION_NAME.test(all[i]!) ? ERROR_TERM : undefined);
     if (topic !== undefined) out.topics.push(topic);
   }
   return out;

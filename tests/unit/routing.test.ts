@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AgentCatalog } from '../../src/agents/catalog.js';
 import { AgentSearch, MAX_QUERY_CHARS } from '../../src/agents/search.js';
 import { RelevanceIndex } from '../../src/agents/relevance.js';
-import { stem, words } from '../../src/agents/text.js';
+import { analyze, stem, words } from '../../src/agents/text.js';
 import type { DB } from '../../src/store/db.js';
 import { evaluateRouting } from '../../bench/routing.mjs';
 import { withStoreAndStderr, writeAgent } from '../helpers/agents.js';
@@ -37,6 +37,30 @@ describe('relevance that generalises', () => {
       'rag-engineer': { description: 'Vector search over document chunks for question answering' },
     });
     expect(topOf(s, 'our embeddings are stale, re-index the documents')).toBe('@rag-engineer');
+  });
+
+  it('joins a noun in -ery with its verb (recovery/recover, delivery/deliver) and keeps query, every and very apart', () => {
+    expect(stem('recovery')).toBe(stem('recover'));
+    expect(stem('recoveries')).toBe(stem('recovered'));
+    expect(stem('delivery')).toBe(stem('deliver'));
+    expect(stem('discovery')).toBe(stem('discovering'));
+    expect(stem('query')).toBe(stem('queries'));
+    expect(stem('every')).not.toBe(stem('ever'));
+    const s = team({
+      'resilience': { description: 'Disaster recovery plans, backups and regional failover drills' },
+      'a11y': { description: 'ARIA landmark regions and screen reader order' },
+    });
+    expect(topOf(s, 'could we recover if our main region died')).toBe('@resilience');
+  });
+
+  it('reads the words of a lexicon phrase as that phrase only: the "bill" of "AWS bill" is a cloud cost, not payments', () => {
+    expect(analyze('our AWS bill doubled').topics).not.toContain(stem('payment'));
+    expect(analyze('the customer bill is wrong, billing fails').topics).toContain(stem('payment')); // outside the phrase it is
+    const s = team({
+      'payments': { description: 'Stripe billing, invoices, refunds and subscriptions' },
+      'cloud-finops': { description: 'Cloud cost optimization, rightsizing, reserved instances and savings plans on AWS' },
+    });
+    expect(topOf(s, 'our AWS bill went from $14k to $31k a month, get it under $18k')).toBe('@cloud-finops');
   });
 
   it('meets synonyms and abbreviations on both sides: postgres/PostgreSQL, k8s, a11y, e2e, British spellings', () => {
