@@ -269,7 +269,8 @@ export class RelevanceIndex {
     const budget = { left: MAX_TYPO_COMPARISONS };
     for (const term of terms) {
       if (out.has(term)) continue;
-      if (this.ids.has(term) || !/^[a-z]/.test(term)) {
+      // An everyday word ("march", "former") is not looked up by prefix or typo: "march" is no misspelt "marchand".
+      if (this.ids.has(term) || !/^[a-z]/.test(term) || isQuiet(term)) {
         out.set(term, { term, shown: surface(term), weight: isQuiet(term) || incidental?.has(term) ? this.params.quietWeight : 1 });
         continue;
       }
