@@ -116,22 +116,22 @@ describe('relevance that generalises', () => {
   });
 });
 
-describe('the routing benchmark (tests/fixtures/routing: 260 dev tasks, 160 held out, two public catalogs)', () => {
+describe('the routing benchmark (tests/fixtures/routing: 380 dev tasks, 280 held out, two public catalogs)', () => {
   let results: Awaited<ReturnType<typeof evaluateRouting>>;
   beforeAll(async () => {
     results = await evaluateRouting({ rankers: ['ours', 'bm25'] });
   }, 120_000);
 
-  // Floors a little under the figures measured when the scorer was frozen (dev 91.6% top-1,
-  // 98.4% recall@5 (92.2% / 98.8% once copies counted once in document frequencies) over batches a-e and h; held-out 86.8% and 93.6%, MRR 0.904, over batches a, b,
-  // d, e, f and g, g scored once after the freeze), so a regression fails and noise does not. The
+  // Floors a little under the figures measured when the scorer was frozen (dev 91.1% top-1, 98.7%
+  // recall@5 over batches a-e, h and i; held-out 88.6% and 95.7%, MRR 0.916, over batches a, b, d,
+  // e, f, g and j, j scored once after the freeze), so a regression fails and noise does not. The
   // issue's targets (held-out 90% and 98%) are not met.
   it('keeps top-1 and recall@5 above their floors on both splits', () => {
     expect(results.ours.dev!.top1).toBeGreaterThanOrEqual(0.88);
     expect(results.ours.dev!.recall5).toBeGreaterThanOrEqual(0.96);
-    expect(results.ours.heldout!.top1).toBeGreaterThanOrEqual(0.84);
-    expect(results.ours.heldout!.recall5).toBeGreaterThanOrEqual(0.91);
-    expect(results.ours.heldout!.mrr).toBeGreaterThanOrEqual(0.88);
+    expect(results.ours.heldout!.top1).toBeGreaterThanOrEqual(0.86);
+    expect(results.ours.heldout!.recall5).toBeGreaterThanOrEqual(0.93);
+    expect(results.ours.heldout!.mrr).toBeGreaterThanOrEqual(0.89);
   });
 
   it('beats a plain minisearch BM25 by at least 10 points of top-1 on each split', () => {
