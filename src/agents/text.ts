@@ -20,8 +20,16 @@ const STOPWORDS = new Set([
  * words, so "state-management" and "state management" read alike; "c++", "c#" and ".net" stay whole.
  */
 export function words(text: string): string[] {
-  return (text.toLowerCase().match(/\.net\b|[\p{L}\p{N}]+(?:\+\+|#)?/gu) ?? []).filter((w) => !/^\d$/.test(w)); // "1 hour": a lone digit says nothing
+  return (goLanguage(text).toLowerCase().match(/\.net\b|[\p{L}\p{N}]+(?:\+\+|#)?/gu) ?? []).filter((w) => !/^\d$/.test(w)); // "1 hour": a lone digit says nothing
 }
+
+/**
+ * "Go" written with a capital inside a sentence ("the Go service", "rewrite it in Go") is the
+ * language, read as "golang"; the verb "go" is an everyday word. A sentence's first word, and "Go
+ * live", "Go to", "Go ahead", "Go back" stay the verb.
+ */
+const GO_LANGUAGE = /(?<=[\p{Ll}\d,;:)'"]\s{1,3})Go\b(?![- ](?:live|to|ahead|back)\b)/gu;
+const goLanguage = (text: string): string => (text.includes('Go') ? text.replace(GO_LANGUAGE, 'golang') : text);
 
 const stemCache = new Map<string, string>();
 
@@ -53,7 +61,7 @@ export const isStopword = (word: string): boolean => STOPWORDS.has(word);
 const QUIET_WORDS = (
   // time
   'today tonight tomorrow yesterday morning afternoon evening night weekend weekday day days week weeks weekly month months monthly year years yearly '
-  + 'quarter quarters quarterly hour hours minute minutes second seconds deadline asap soon later earlier recently lately currently '
+  + 'quarter quarters quarterly hour hours hr hrs minute minutes min mins second seconds sec secs deadline asap soon later earlier recently lately currently '
   + 'ago last next previous early late already always never sometimes often usually every whole half '
   + 'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december '
   // amounts and degree

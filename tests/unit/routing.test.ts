@@ -53,6 +53,18 @@ describe('relevance that generalises', () => {
     expect(topOf(s, 'could we recover if our main region died')).toBe('@resilience');
   });
 
+  it('reads a capitalised Go inside a sentence as the language, and the verb go as an everyday word', () => {
+    expect(words('The Go service leaks memory')).toContain('golang');
+    expect(words('rewrite the worker in Go.')).toContain('golang');
+    expect(words('we go to prod on Monday')).not.toContain('golang');
+    expect(words('Go live is on Monday, then Go-live review')).not.toContain('golang');
+    const s = team({
+      'golang-dev': { description: 'Golang services, goroutines and channels' },
+      'ops-runner': { description: 'Keeps services running, restarts and cron jobs' },
+    });
+    expect(topOf(s, 'the Go service restarts from cron every night and leaks memory')).toBe('@golang-dev');
+  });
+
   it('reads the words of a lexicon phrase as that phrase only: the "bill" of "AWS bill" is a cloud cost, not payments', () => {
     expect(analyze('our AWS bill doubled').topics).not.toContain(stem('payment'));
     expect(analyze('the customer bill is wrong, billing fails').topics).toContain(stem('payment')); // outside the phrase it is
