@@ -28,7 +28,8 @@ export const AGENT_LIMITS = {
   frontmatterChars: 64 * 1024,
   /** Lists and maps inside lists and maps. */
   frontmatterDepth: 32,
-  description: 4096,
+  /** Claude Code's generated agents write examples into the description: thousands of characters is ordinary. */
+  description: 32 * 1024,
   /** model, color, and each item of tags, capabilities, tools and aliases. */
   field: 200,
   /** Items in tags, capabilities, tools or aliases. */
@@ -111,6 +112,66 @@ function measureFrontmatter(data: unknown, limit: number, maxDepth: number): { o
 /** Whether the front matter text writes an alias (`*name` where a value starts). */
 const writesAlias = (text: string): boolean => /(^|[\s[{,:-])\*[^\s,[\]{}]+/m.test(text);
 
+/** Top-level keys of an agent file's front matter (Claude Code's, and this catalog's tags, capabilities and aliases). */
+const FRONTMATTER_KEYS = new Set(['name', 'description', 'tools', 'disallowedtools', 'model', 'color', 'tags', 'capabilities', 'aliases',
+  'permissionmode', 'skills', 'hooks', 'mcpservers', 'memory', 'maxturns', 'isolation', 'background', 'initialprompt', 'effort']);
+/** Labels of the dialogues that descriptions quote ("user: ...", "Context: ..."): never a key of their own. */
+const DIALOGUE_LABELS = new Set(['context', 'user', 'assistant', 'human', 'ai', 'commentary', 'example', 'examples', 'note', 'response']);
+const KEY_LINE = /^([A-Za-z][\w-]*):(?:[ \t]+(.*))?$/;
+
+/**
+ * The front matter of a file whose YAML does not parse, read one `key: value` line at a time, as
+ * Claude Code reads it. Agents written by Claude Code's generator put example dialogues in an
+ * unquoted description ("... Examples:\n<example>\nContext: ...\nuser: ..."), and a colon
+ * followed by a space inside a plain value is not YAML; Claude Code loads those agents anyway.
+ * A line that starts no key (an example's lines, when they are written on lines of their own)
+ * continues the value before it. Returns null when the text still cannot be front matter: no
+ * closing ---, a line that is neither, or a list or map written in brackets and never closed (a
+ * real mistake, reported as bad YAML).
+ */
+export function lenientFrontmatter(source: string): { data: Record<string, unknown>; content: string; matter: string } | null {
+  const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(source);
+  if (!m) return null;
+  const data: Record<string, string> = {};
+  let key: string | undefined;
+  let inExample = false;
+  for (const line of m[1]!.split(/\r?\n/)) {
+    const k = KEY_LINE.exec(line);
+    const name = k?.[1]!.toLowerCase();
+    const startsKey = k !== null && name !== undefined && (FRONTMATTER_KEYS.has(name) || (!inExample && !DIALOGUE_LABELS.has(name)));
+    if (startsKey) {
+      key = k![1]!;
+      if (Object.hasOwn(data, key)) return null; // a key written twice is no front matter to guess at
+      data[key] = (k![2] ?? '').trim();
+    } else if (key !== undefined) {
+      data[key] += `\n${line}`;
+    } else if (line.trim() !== '' && !line.trimStart().startsWith('#')) {
+      return null;
+    }
+    if (/<example>/i.test(line)) inExample = !/<\/example>\s*$/i.test(line);
+    else if (/<\/example>/i.test(line)) inExample = false;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, raw] of Object.entries(data)) {
+    const value = raw.trim();
+    if (/^[[{]/.test(value)) {
+      const close = value[0] === '[' ? ']' : '}';
+      if (!value.endsWith(close)) return null;
+      out[k] = value[0] === '[' ? value.slice(1, -1).split(',').map((v) => unquote(v.trim())).filter(Boolean) : value;
+    } else {
+      out[k] = unquote(value);
+    }
+  }
+  return { data: out, content: source.slice(m[0].length), matter: m[1]! };
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) {
+    return value.slice(1, -1).replace(value[0] === '"' ? /\\"/g : /''/g, value[0]!);
+  }
+  return value;
+}
+
 export interface AgentDefinition {
   name: string;
   description: string;
@@ -170,7 +231,10 @@ export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): Parse
     parsed = matter()(source, { engines: { yaml: boundedYaml, js: refuseCode, javascript: refuseCode } } as never);
   } catch (err) {
     if (err instanceof ExpansionLimit) return { ok: false, hash, reason: err.message };
-    return { ok: false, hash, reason: `bad YAML frontmatter: ${(err as Error).message.split('\n')[0]}` };
+    // Claude Code reads such files anyway (see lenientFrontmatter); so does the catalog, or
+    // routing would miss agents that really run.
+    parsed = lenientFrontmatter(source);
+    if (!parsed) return { ok: false, hash, reason: `bad YAML frontmatter: ${(err as Error).message.split('\n')[0]}` };
   }
   const data = (parsed.data ?? {}) as Record<string, unknown>;
   const measured = measureFrontmatter(data, AGENT_LIMITS.frontmatterChars, AGENT_LIMITS.frontmatterDepth);

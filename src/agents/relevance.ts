@@ -8,7 +8,7 @@ import { type Analyzed, analyze, isQuiet } from './text.js';
  * are one term) and, in the short fields, pairs of adjacent words, which reward a phrase written
  * as the agent writes it.
  */
-export const FIELDS = ['name', 'tags', 'capabilities', 'description', 'body'] as const;
+export const FIELDS = ['name', 'tags', 'capabilities', 'description', 'examples', 'body'] as const;
 export type Field = (typeof FIELDS)[number];
 
 export interface RelevanceParams {
@@ -45,8 +45,8 @@ export interface RelevanceParams {
 
 export const DEFAULT_PARAMS: RelevanceParams = {
   k1: 1.6,
-  weight: { name: 4, tags: 3, capabilities: 2, description: 2.5, body: 0.35 },
-  b: { name: 0.3, tags: 0.5, capabilities: 0.5, description: 0.6, body: 0.8 },
+  weight: { name: 4, tags: 3, capabilities: 2, description: 2.5, examples: 1.5, body: 0.35 },
+  b: { name: 0.3, tags: 0.5, capabilities: 0.5, description: 0.6, examples: 0.6, body: 0.8 },
   pairWeight: 0.5,
   topicWeight: 1,
   expandedWeight: 0.5,
@@ -62,7 +62,8 @@ export const DEFAULT_PARAMS: RelevanceParams = {
 
 export interface AgentText {
   name: string;
-  fields: Record<Field, string>;
+  /** A field left out is empty (most catalogs have no examples). */
+  fields: Partial<Record<Field, string>>;
   /**
    * Agents with the same group are copies of one agent (a plugin that ships another plugin's
    * agent): they count once in a word's document frequency, so five copies of a performance
@@ -155,7 +156,7 @@ export class RelevanceIndex {
           this.capped = true;
           return new Int32Array(0);
         }
-        const { terms, concepts, topics } = analyze(agent.fields[field], field === 'body' ? params.bodyWords : Infinity);
+        const { terms, concepts, topics } = analyze(agent.fields[field] ?? '', field === 'body' ? params.bodyWords : Infinity);
         const out: number[] = [];
         for (const t of terms) out.push(idOf(t));
         for (const t of concepts) out.push(idOf(t));

@@ -3,6 +3,7 @@ import { invalid, quoted } from '../errors.js';
 import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
 import { log } from '../log.js';
 import { DEFAULT_PARAMS, type Field, MAX_TERMS, pairKey, type QueryTerm, RelevanceIndex, type RelevanceParams } from './relevance.js';
+import { splitDescription } from './examples.js';
 import { analyze, errorMessageTerms, isStopword, lexiconName, named, processTerm, stem, terms, tokenize, words } from './text.js';
 
 /** The seed's weights: a tag (or the name, once) 50, a capability 30, a description word 20. */
@@ -109,6 +110,12 @@ function copyKey(description: string): string | undefined {
   return key.length >= 40 ? key : undefined;
 }
 
+/** The summary of a description as its description field, its examples (Claude Code's <example> blocks) as a field of their own. */
+function descriptionFields(description: string): { description: string; examples: string } {
+  const { summary, examples } = splitDescription(description);
+  return { description: summary, examples };
+}
+
 export class AgentSearch {
   private prepared: Prepared | undefined;
   private warnedCapped = false;
@@ -130,7 +137,7 @@ export class AgentSearch {
         name: a.name.slice(1),
         tags: a.tags.join(' . '),
         capabilities: a.capabilities.join(' . '),
-        description: a.description,
+        ...descriptionFields(a.description),
         body: bodies.get(a.name) ?? '',
       },
       group: copyKey(a.description),
@@ -147,8 +154,9 @@ export class AgentSearch {
     let e = p.evidence[doc];
     if (e) return e;
     const agent = p.agents[doc]!;
-    e = { entries: [], capabilities: new Map(), description: new Set(terms(agent.description)), pairs: new Map() };
-    const fields: [Field, string[]][] = [['name', [agent.name.slice(1)]], ['tags', agent.tags], ['capabilities', agent.capabilities], ['description', [agent.description]]];
+    const summary = splitDescription(agent.description).summary;
+    e = { entries: [], capabilities: new Map(), description: new Set(terms(summary)), pairs: new Map() };
+    const fields: [Field, string[]][] = [['name', [agent.name.slice(1)]], ['tags', agent.tags], ['capabilities', agent.capabilities], ['description', [summary]]];
     for (const [field, texts] of fields) {
       for (const text of texts) {
         const t = analyze(text).terms;
@@ -301,7 +309,7 @@ export class AgentSearch {
       return {
         rank: i + 1, name: c.name, score: c.h.score, relevance: Math.round(c.relevance * 100) / 100,
         match: matchOf(c.relevance, ceiling, top, this.params),
-        reasons: this.reasons(c.doc, c.h, seed, qTerms), description: agent.description, source: agent.source, path: agent.path, tags: agent.tags,
+        reasons: this.reasons(c.doc, c.h, seed, qTerms), description: splitDescription(agent.description).summary, source: agent.source, path: agent.path, tags: agent.tags,
       };
     });
     const advice = results.length === 0

@@ -1,3 +1,4 @@
+import { splitDescription } from './examples.js';
 import { CoordinatorError, invalid, quoted } from '../errors.js';
 import { log } from '../log.js';
 import type { AgentIdentity } from '../flags/service.js';
@@ -117,7 +118,7 @@ export class AgentService {
         (!tag || a.tags.includes(tag)) && (!input.model || a.model === input.model))
       .sort((a, b) => a.name.localeCompare(b.name));
     const page = all.slice(offset, offset + limit).map((a) => ({
-      name: a.name, description: a.description, source: a.source, tags: a.tags, model: a.model, path: a.path,
+      name: a.name, description: splitDescription(a.description).summary, source: a.source, tags: a.tags, model: a.model, path: a.path,
     }));
     return { total: all.length, offset, returned: page.length, has_more: offset + page.length < all.length, agents: page };
   }

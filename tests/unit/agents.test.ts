@@ -41,6 +41,55 @@ describe('agent files', () => {
     expect(!r.ok && r.reason).toMatch(reason);
   });
 
+  describe("files as Claude Code's agent generator writes them (example dialogues in an unquoted description: not YAML)", () => {
+    const generated = [
+      '---',
+      'name: ledger-keeper',
+      'description: Use this agent when reconciling payouts or fixing ledger drift. Examples:\\n\\n<example>\\nContext: Month-end close\\nuser: "The payout totals do not match the bank statement"\\nassistant: "I will use the ledger-keeper agent to trace the drift."\\n<commentary>\\nReconciliation needs the ledger owner.\\n</commentary>\\n</example>',
+      'color: green',
+      'tools: Read, Grep, Bash',
+      '---',
+      '',
+      'You keep the books straight.',
+    ].join('\n');
+
+    it('are read line by line as Claude Code reads them: name, the whole description, tools, color and body', () => {
+      const r = parseAgentFile(Buffer.from(generated));
+      expect(r.ok).toBe(true);
+      const agent = r.ok ? r.agent : undefined;
+      expect(agent).toMatchObject({ name: '@ledger-keeper', color: 'green', tools: ['Read', 'Grep', 'Bash'], body: 'You keep the books straight.' });
+      expect(agent!.description).toMatch(/^Use this agent when reconciling payouts .*<\/example>$/);
+    });
+
+    it('read examples written on lines of their own (not indented) as part of the description, and keys after them as keys', () => {
+      const r = parseAgentFile(Buffer.from([
+        '---', 'name: shelf-auditor', 'description: Use this agent to audit stock levels. Examples:', '<example>', 'Context: a warehouse count',
+        'Sam: "counts are off"', 'assistant: "I will call the shelf-auditor."', '</example>', 'model: sonnet', '---', 'Body',
+      ].join('\n')));
+      expect(r.ok && r.agent).toMatchObject({ name: '@shelf-auditor', model: 'sonnet' });
+      expect(r.ok && r.agent.description).toContain('Sam: "counts are off"');
+    });
+
+    it('still refuse what is a real mistake: a bracket list never closed, a key written twice, no closing ---', () => {
+      for (const text of ['---\nname: x\ntags: [a, b\n---\nbody', '---\nname: x\nname: y: z\n---\n', '---\nname: x: y\ndescription: a\n']) {
+        const r = parseAgentFile(Buffer.from(text));
+        expect(r.ok, text).toBe(false);
+      }
+    });
+
+    it('show the summary in list_agents and search results, and find the agent by the words of its examples', async () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'ledger-keeper.md'), generated);
+      writeAgent(dir, 'api.md', { name: 'api-builder', description: 'Builds REST endpoints and their handlers' });
+      const { catalog } = load([{ source: 'project', dir }]);
+      expect(catalog.get('@ledger-keeper')).toBeDefined();
+      const { AgentSearch } = await import('../../src/agents/search.js');
+      const hit = new AgentSearch(catalog).search('payout totals do not match the bank statement', 2).results[0]!;
+      expect(hit.name).toBe('@ledger-keeper');
+      expect(hit.description).toBe('Use this agent when reconciling payouts or fixing ledger drift.');
+    });
+  });
+
   it('reads lists written as YAML lists or comma-separated strings', () => {
     const r = parseAgentFile(Buffer.from('---\nname: a.b\ndescription: d\ntags: JWT, OAuth2\ncapabilities: [x, y]\ntools: Read, Write\n---\nBody'));
     expect(r.ok && r.agent).toMatchObject({ name: '@a.b', tags: ['jwt', 'oauth2'], capabilities: ['x', 'y'], tools: ['Read', 'Write'], body: 'Body' });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AgentCatalog } from '../../src/agents/catalog.js';
 import { AgentSearch, MAX_QUERY_CHARS } from '../../src/agents/search.js';
 import { RelevanceIndex } from '../../src/agents/relevance.js';
+import { splitDescription } from '../../src/agents/examples.js';
 import { analyze, stem, words } from '../../src/agents/text.js';
 import type { DB } from '../../src/store/db.js';
 import { evaluateRouting } from '../../bench/routing.mjs';
@@ -63,6 +64,21 @@ describe('relevance that generalises', () => {
       'ops-runner': { description: 'Keeps services running, restarts and cron jobs' },
     });
     expect(topOf(s, 'the Go service restarts from cron every night and leaks memory')).toBe('@golang-dev');
+  });
+
+  it("reads Claude Code's example dialogues as their own field: the summary stays the description, labels (user:, Context:) count for nothing", () => {
+    const parts = splitDescription('Use this agent for UI polish. Examples:\\n\\n<example>\\nContext: a settings page\\nuser: "the toggles look cramped"\\nassistant: "I will use the ui-polisher agent."\\n<commentary>\\nSpacing is UI work.\\n</commentary>\\n</example>');
+    expect(parts.summary).toBe('Use this agent for UI polish.');
+    expect(parts.examples).toBe('a settings page "the toggles look cramped" "I will use the ui-polisher agent." Spacing is UI work.');
+    expect(splitDescription('Plain description, no examples.')).toEqual({ summary: 'Plain description, no examples.', examples: '' });
+    const dialogue = (n: number) => Array.from({ length: n }, (_x, i) => `<example>\\nContext: case ${i}\\nuser: "tidy the layout of page ${i}"\\nassistant: "on it"\\n</example>`).join('\\n');
+    const s = team({
+      'ui-polisher': { description: `"Use this agent for layout and spacing of pages. Examples:\\n${dialogue(4)}"` },
+      'identity': { description: 'Sign-in, sessions and password resets for our users' },
+    });
+    // "users" is a word of the identity agent; the polisher's "user:" labels must not outweigh it
+    expect(topOf(s, 'users cannot sign in after a password reset')).toBe('@identity');
+    expect(topOf(s, 'the layout of the pricing page looks cramped')).toBe('@ui-polisher');
   });
 
   it('reads the words of a lexicon phrase as that phrase only: the "bill" of "AWS bill" is a cloud cost, not payments', () => {
