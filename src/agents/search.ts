@@ -4,7 +4,7 @@ import type { AgentCatalog, AgentSource, AgentSummary } from './catalog.js';
 import { log } from '../log.js';
 import { DEFAULT_PARAMS, type Field, MAX_TERMS, pairKey, type QueryTerm, RelevanceIndex, type RelevanceParams } from './relevance.js';
 import { splitDescription } from './examples.js';
-import { analyze, errorMessageTerms, isStopword, lexiconName, named, processTerm, stem, terms, tokenize, words } from './text.js';
+import { analyze, errorMessageTerms, isStopword, requesterTerms, lexiconName, named, processTerm, stem, terms, tokenize, words } from './text.js';
 
 /** The seed's weights: a tag (or the name, once) 50, a capability 30, a description word 20. */
 export const WEIGHTS = { tag: 50, capability: 30, description: 20, multiKindBonus: 25 } as const;
@@ -271,7 +271,9 @@ export class AgentSearch {
     // Relevance: BM25F over every field, then the seed's points as a small prior on the best.
     const show = (t: string) => lexiconName(t) ?? surface.get(t) ?? t;
     const index = p.relevance;
-    const analyzed = { ...analyze(query, MAX_QUERY_WORDS), incidental: errorMessageTerms(query.slice(0, 20_000)) };
+    const incidental = errorMessageTerms(query.slice(0, 20_000));
+    for (const t of requesterTerms(query)) incidental.add(t);
+    const analyzed = { ...analyze(query, MAX_QUERY_WORDS), incidental };
     const qTerms = index.queryTerms(analyzed, show);
     const { scores, matched } = index.score(qTerms);
     const ceiling = index.ceiling(qTerms);

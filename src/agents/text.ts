@@ -183,6 +183,33 @@ export function errorMessageTerms(text: string): Set<string> {
 }
 
 /**
+ * Words that name who is asking ("Support lead:", "Finance here.", "Fwd from Acme's ops team:"), not
+ * a skill. Legal and compliance are left out: what they bring is mostly their own kind of work.
+ */
+const REQUESTER_WORDS = new Set(('support lead leads head of from fwd forwarded fw the our a an team teams here question request note message ticket '
+  + 'finance sales marketing growth ops operations hr people product engineering procurement partnerships partner partners '
+  + 'customer customers success cx account accounts manager managers director vp cto ceo cfo coo cmo founder cofounder co pm pms '
+  + 'it admin office executive exec board investor investors client clients integration s').split(' '));
+
+/**
+ * The terms of a request's opening label when it only says who is asking ("Support lead: ...",
+ * "Finance here. ...", "Fwd from Brightline Logistics: ..."): the asker is not the skill, so these
+ * words count like everyday words. A word also used after the label keeps its weight, and a label
+ * with any other word ("Pricing experiment readout:") is the subject, not the asker.
+ */
+export function requesterTerms(text: string): Set<string> {
+  const m = /^\s*((?:fwd?|forwarded)\s+from\s+[^:\n]{1,60}|[^:.\n]{1,40}?\s+here|[^:.\n]{1,40}):\s|^\s*([^:.\n]{1,40}?\s+here)\.\s/i.exec(text);
+  if (!m) return new Set();
+  const label = (m[1] ?? m[2])!;
+  const forwarded = /^\s*(?:fwd?|forwarded)\s+from\b/i.test(label);
+  const labelWords = words(label);
+  if (!forwarded && !labelWords.every((w) => REQUESTER_WORDS.has(w))) return new Set();
+  const inside = new Set(labelWords.filter((w) => !isStopword(w)).map((w) => named(stem(w))));
+  for (const t of terms(text.slice(m[0].length))) inside.delete(t);
+  return inside;
+}
+
+/**
  * The terms of a text for relevance scoring: stopwords out, each word stemmed and named as the
  * lexicon names it (pg and postgres are postgresql), plus a term for each lexicon phrase the text
  * holds (end to end, e2e: one term). Stopwords count while phrases are matched ("end to end").

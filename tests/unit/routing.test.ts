@@ -3,7 +3,7 @@ import { AgentCatalog } from '../../src/agents/catalog.js';
 import { AgentSearch, MAX_QUERY_CHARS } from '../../src/agents/search.js';
 import { RelevanceIndex } from '../../src/agents/relevance.js';
 import { splitDescription } from '../../src/agents/examples.js';
-import { analyze, stem, words } from '../../src/agents/text.js';
+import { analyze, requesterTerms, stem, words } from '../../src/agents/text.js';
 import type { DB } from '../../src/store/db.js';
 import { evaluateRouting } from '../../bench/routing.mjs';
 import { withStoreAndStderr, writeAgent } from '../helpers/agents.js';
@@ -79,6 +79,20 @@ describe('relevance that generalises', () => {
     // "users" is a word of the identity agent; the polisher's "user:" labels must not outweigh it
     expect(topOf(s, 'users cannot sign in after a password reset')).toBe('@identity');
     expect(topOf(s, 'the layout of the pricing page looks cramped')).toBe('@ui-polisher');
+  });
+
+  it('reads an opening label that only says who is asking ("Support lead:", "Finance here.", "Fwd from ...:") as everyday words', () => {
+    expect([...requesterTerms('Support lead: since Tuesday the Android app logs users out')]).toEqual([stem('support'), stem('lead')]);
+    expect([...requesterTerms('Finance here. For the board we need churn by segment')]).toEqual([stem('finance')]);
+    expect([...requesterTerms('Fwd from Brightline Logistics: "your notifications arrive late"')]).toEqual(expect.arrayContaining([stem('brightline')]));
+    expect([...requesterTerms('Pricing experiment readout: $49 vs $59')]).toEqual([]); // the subject, not the asker
+    expect([...requesterTerms('Legal: a customer filed a data subject access request')]).toEqual([]); // legal brings legal work
+    expect([...requesterTerms('Support lead: the support widget crashes')]).toEqual([stem('lead')]); // used again after the label
+    const s = team({
+      'help-desk': { description: 'Customer support: ticket triage, support macros and help centre articles' },
+      'android-dev': { description: 'Android apps in Kotlin: sessions, lifecycle, Play Store releases' },
+    });
+    expect(topOf(s, 'Support lead: Android users get logged out when they switch apps')).toBe('@android-dev');
   });
 
   it('reads the words of a lexicon phrase as that phrase only: the "bill" of "AWS bill" is a cloud cost, not payments', () => {
