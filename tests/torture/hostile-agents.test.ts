@@ -277,8 +277,8 @@ describe('front matter limits (parseAgentFile)', () => {
   });
 
   it('bounds every field: description, model, color, and the items and length of tags, capabilities and tools', () => {
-    expect(reason(file(`name: a\ndescription: ${'d'.repeat(4096)}`))).toBe('ok');
-    expect(reason(file(`name: a\ndescription: ${'d'.repeat(4097)}`))).toBe('description is 4,097 characters, over the 4,096-character limit');
+    expect(reason(file(`name: a\ndescription: ${'d'.repeat(32_768)}`))).toBe('ok');
+    expect(reason(file(`name: a\ndescription: ${'d'.repeat(32_769)}`))).toBe('description is 32,769 characters, over the 32,768-character limit');
     expect(reason(file(`name: a\nmodel: ${'m'.repeat(201)}`))).toBe('model is over the 200-character limit');
     expect(reason(file(`name: a\ncolor: ${'c'.repeat(201)}`))).toBe('color is over the 200-character limit');
     expect(reason(file(`name: a\ntags: [${Array.from({ length: 101 }, (_, i) => `t${i}`).join(',')}]`))).toBe('tags has 101 items, over the limit of 100');
