@@ -132,7 +132,7 @@ const KEY_LINE = /^([A-Za-z][\w-]*):(?:[ \t]+(.*))?$/;
 export function lenientFrontmatter(source: string): { data: Record<string, unknown>; content: string; matter: string } | null {
   const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(source);
   if (!m) return null;
-  const data: Record<string, string> = {};
+  const data: Record<string, string> = Object.create(null);
   let key: string | undefined;
   let inExample = false;
   for (const line of m[1]!.split(/\r?\n/)) {
@@ -151,7 +151,7 @@ export function lenientFrontmatter(source: string): { data: Record<string, unkno
     if (/<example>/i.test(line)) inExample = !/<\/example>\s*$/i.test(line);
     else if (/<\/example>/i.test(line)) inExample = false;
   }
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null);
   for (const [k, raw] of Object.entries(data)) {
     const value = raw.trim();
     if (/^[[{]/.test(value)) {

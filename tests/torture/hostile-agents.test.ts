@@ -276,6 +276,18 @@ describe('front matter limits (parseAgentFile)', () => {
     expect(reason(file(`name: a\ndeep: ${'['.repeat(20)}${']'.repeat(20)}`))).toBe('ok');
   });
 
+  it('bounds front matter that is read line by line (not YAML, as Claude Code reads it) like any other: size, keys and prototypes', () => {
+    // ~0.9 MB of dialogue lines in an unquoted description: over the front matter limit, refused fast
+    const t = performance.now();
+    const huge = `name: a\ndescription: Use this agent. Examples:${'\\nuser: "do the thing"'.repeat(40_000)}`; // under the 1 MB file limit
+    expect(reason(file(huge))).toMatch(/frontmatter is over the 65,536-character limit/);
+    expect(performance.now() - t).toBeLessThan(5_000);
+    // keys that are names of Object's own properties stay plain data
+    const r = parseAgentFile(file('name: a\ndescription: Examples:\\nuser: "x"\nconstructor: c\nhasOwnProperty: h\nvalueOf: v'));
+    expect(r.ok && r.agent.frontmatter).toMatchObject({ constructor: 'c', hasOwnProperty: 'h', valueOf: 'v' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('bounds every field: description, model, color, and the items and length of tags, capabilities and tools', () => {
     expect(reason(file(`name: a\ndescription: ${'d'.repeat(32_768)}`))).toBe('ok');
     expect(reason(file(`name: a\ndescription: ${'d'.repeat(32_769)}`))).toBe('description is 32,769 characters, over the 32,768-character limit');
