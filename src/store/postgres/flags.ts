@@ -96,15 +96,20 @@ export class PostgresFlagStore implements FlagStore {
     const session = await this.connector.connect();
     let broken = false;
     let handedOver = false;
+    // Once a write's last statement (its COMMIT, or the one statement of a single-statement write)
+    // has left, a lost connection no longer says whether it was stored.
+    let committing = false;
     try {
       const tx = new PgFlagTx(session, writing, single);
       let out: T;
       if (single) {
+        committing = writing;
         out = await fn(tx);
       } else {
         await session.query(begin);
         try {
           out = await fn(tx);
+          committing = writing;
           await session.query('COMMIT');
         } catch (err) {
           await session.query('ROLLBACK').catch(() => { broken = true; });
@@ -117,7 +122,10 @@ export class PostgresFlagStore implements FlagStore {
       }
       return out;
     } catch (err) {
-      if (isConnectionError(err)) broken = true;
+      if (isConnectionError(err)) {
+        broken = true;
+        if (committing) throw uncertainWrite(err);
+      }
       throw err;
     } finally {
       if (!handedOver) session.release(broken);
@@ -402,6 +410,19 @@ const RETRIES = 4;
 
 /** A deadlock (40P01) or serialization failure (40001): PostgreSQL rolled the whole transaction back, so running it again is safe. */
 const isRetryable = (err: unknown): boolean => ['40P01', '40001'].includes(String((err as { code?: unknown } | null)?.code ?? ''));
+
+/**
+ * The refusal for a connection lost after a write's commit was sent: PostgreSQL may have stored it
+ * before the answer was lost, so "nothing was stored, try again" could make a second flag.
+ */
+function uncertainWrite(err: unknown): CoordinatorError {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = String(e.code ?? '');
+  return new CoordinatorError('store', `the connection to PostgreSQL was lost while the write was being committed (${code || String(e.message)}); `
+    + 'it may or may not have been stored: read it back (get_flag, list_flags or get_agent_flags) before trying again, or a retry may store it twice', {
+    rule: 'connection_uncertain', pg_code: code || null,
+  });
+}
 
 /** A failure of the connection itself (the session is then discarded rather than returned to the pool). */
 export function isConnectionError(err: unknown): boolean {
