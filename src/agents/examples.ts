@@ -22,9 +22,12 @@ const TAG = /<\/?[A-Za-z][^<>\n]{0,80}>/g;
 /** "Examples:", "For example:" or "e.g.:" left at the end of the summary once the examples are taken out. */
 const TRAILING_LEAD_IN = /\s*(?:(?:for\s+)?examples?|e\.g\.|such as)\s*:?\s*$/i;
 
-/** A description with its line breaks written as \n (two characters) read as real line breaks. */
+/**
+ * A description with its line breaks written as \n (two characters) read as real line breaks: only
+ * when it is written that way (examples, or a blank line as \n\n), so that a lone "C:\new" stays.
+ */
 export function unescapeDescription(text: string): string {
-  if (!text.includes('\\')) return text;
+  if (!text.includes('\\n') || !/\\n\s*(?:\\n|<example>)|<example>/i.test(text)) return text;
   return text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\\t/g, ' ').replace(/\\"/g, '"');
 }
 

@@ -71,6 +71,7 @@ describe('relevance that generalises', () => {
     expect(parts.summary).toBe('Use this agent for UI polish.');
     expect(parts.examples).toBe('a settings page "the toggles look cramped" "I will use the ui-polisher agent." Spacing is UI work.');
     expect(splitDescription('Plain description, no examples.')).toEqual({ summary: 'Plain description, no examples.', examples: '' });
+    expect(splitDescription('Cleans up C:\\new and C:\\temp folders')).toEqual({ summary: 'Cleans up C:\\new and C:\\temp folders', examples: '' });
     const dialogue = (n: number) => Array.from({ length: n }, (_x, i) => `<example>\\nContext: case ${i}\\nuser: "tidy the layout of page ${i}"\\nassistant: "on it"\\n</example>`).join('\\n');
     const s = team({
       'ui-polisher': { description: `"Use this agent for layout and spacing of pages. Examples:\\n${dialogue(4)}"` },
