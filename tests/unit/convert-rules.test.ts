@@ -1150,3 +1150,61 @@ describe('summary', () => {
     });
   });
 });
+
+describe('constructs met in public schemas the converter had not seen (minimal reproductions)', () => {
+  it('T-SQL computed columns written without parentheses keep their table', () => {
+    const r = conv(`CREATE TABLE dbo.Invoice (
+  InvoiceID int NOT NULL,
+  Net money NOT NULL,
+  Gross AS Net * 1.2 PERSISTED NOT NULL,
+  Code AS 'INV' + CONVERT(varchar(10), InvoiceID),
+  Stamp datetime NOT NULL DEFAULT (GETDATE())
+)
+GO`, 'sqlserver');
+    expect(r.unparsed).toEqual([]);
+    expect(r.ddl).toContain('gross numeric GENERATED ALWAYS AS (net * 1.2) STORED NOT NULL');
+    expect(r.ddl).toContain("code text GENERATED ALWAYS AS ('INV' || CAST(invoiceid AS varchar(10))) STORED");
+    expect(r.ddl).toMatch(/stamp timestamp\(3\) DEFAULT CURRENT_TIMESTAMP NOT NULL/);
+  });
+
+  it('a computed column calling a method (hierarchyid) is reported and the table still loads', () => {
+    const r = conv(`CREATE TABLE dbo.Folder (
+  Node hierarchyid NOT NULL,
+  Depth AS Node.GetLevel(),
+  Title nvarchar(50) NOT NULL
+)`, 'sqlserver');
+    expect(r.unparsed).toEqual([]);
+    expect(r.ddl).toMatch(/CREATE TABLE folder/);
+    expect(r.action_items.some((a) => a.object === 'Folder.Depth' && a.category === 'computed_column')).toBe(true);
+  });
+
+  it('T-SQL DATEADD / DATEDIFF / DATEPART in a CHECK become interval arithmetic and extract()', () => {
+    const r = conv(`CREATE TABLE dbo.Member (
+  Born date NOT NULL,
+  Joined date NOT NULL,
+  CONSTRAINT CK_Member_Born CHECK (Born BETWEEN '1900-01-01' AND DATEADD(YEAR, -16, GETDATE())),
+  CONSTRAINT CK_Member_Joined CHECK (DATEDIFF(day, Born, Joined) > 0 AND DATEPART(month, Joined) <> 13)
+)`, 'sqlserver');
+    expect(r.action_items.filter((a) => a.category === 'check')).toEqual([]);
+    expect(r.ddl).toContain("(CURRENT_TIMESTAMP + interval '-16 years')");
+    expect(r.ddl).toContain('(CAST(joined AS date) - CAST(born AS date)) > 0');
+    expect(r.ddl).toContain('extract(month from joined)::int <> 13');
+  });
+
+  it("SQLCMD's :setvar / :r and mysql's source lines are skipped as client commands", () => {
+    const t = conv(`:setvar DbName "Shop"
+:r .\\tables.sql
+GO
+CREATE TABLE dbo.Note (NoteID int NOT NULL PRIMARY KEY)
+GO`, 'sqlserver');
+    expect(t.unparsed).toEqual([]);
+    expect(t.skipped.map((s) => s.statement)).toEqual([':setvar DbName "Shop"', ':r .\\tables.sql']);
+    expect(t.skipped[0]!.reason).toMatch(/SQLCMD/);
+    const m = conv(`CREATE TABLE note (id int PRIMARY KEY);
+source load_notes.dump ;
+\\. more_notes.sql
+SELECT 'done' as 'INFO';`, 'mysql');
+    expect(m.unparsed).toEqual([]);
+    expect(m.skipped.map((s) => s.statement)).toEqual(expect.arrayContaining(['source load_notes.dump ;', '\\. more_notes.sql']));
+  });
+});

@@ -18,6 +18,9 @@ const COLUMN_ATTR_START = new Set([
   'IDENTITY', 'GENERATED', 'COMMENT', 'COLLATE', 'KEY', 'AS', 'VISIBLE', 'INVISIBLE',
 ]);
 
+/** Words that end a computed column's unparenthesized expression (T-SQL). */
+const COMPUTED_STOP = new Set(['PERSISTED', 'NOT', 'NULL', 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'REFERENCES', 'FOREIGN', 'COLLATE']);
+
 function routineComplexity(raw: string, kind: string): 'medium' | 'significant' {
   const lines = raw.split('\n').length;
   if (kind.startsWith('package') || kind === 'type body') return 'significant';
@@ -580,7 +583,7 @@ export class DdlParser extends Cursor {
   }
 
   private parseGenerated(c: Cursor, col: ColumnDef): void {
-    const inner = c.balanced();
+    const inner = c.isPunct('(') ? c.balanced() : this.bareComputed(c);
     const raw = inner.length ? this.src.slice(inner[0]!.start, inner[inner.length - 1]!.end) : '';
     const g: NonNullable<ColumnDef['generated']> = { raw, stored: false };
     try {
@@ -594,6 +597,23 @@ export class DdlParser extends Cursor {
     const kw = c.eatWord('VIRTUAL', 'STORED', 'PERSISTED', 'PERSISTENT');
     g.stored = kw === 'STORED' || kw === 'PERSISTED' || kw === 'PERSISTENT';
     col.generated = g;
+  }
+
+  /**
+   * T-SQL lets a computed column's expression go without parentheses (`Total AS Price * Qty PERSISTED`):
+   * its tokens run to the first top-level word that starts a column attribute.
+   */
+  private bareComputed(c: Cursor): Token[] {
+    const out: Token[] = [];
+    let depth = 0;
+    while (!c.done) {
+      const t = c.peek()!;
+      if (depth === 0 && t.kind === 'word' && COMPUTED_STOP.has(t.upper)) break;
+      if (t.kind === 'punct' && t.text === '(') depth++;
+      else if (t.kind === 'punct' && t.text === ')') depth--;
+      out.push(c.next());
+    }
+    return out;
   }
 
   private parseIdentityOptions(c: Cursor, id: NonNullable<ColumnDef['identity']>): void {

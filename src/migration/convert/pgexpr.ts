@@ -1,6 +1,7 @@
 import type { Expr } from './ast.js';
 import type { Dialect } from './lexer.js';
 import { pgName, quoteIdent, quoteLiteral } from './names.js';
+import { type Arg, tsqlDateadd, tsqlDatediff, tsqlDatepart } from './viewcalls.js';
 import { isNumericKind, isStringKind, mapType, type TypeKind } from './types.js';
 
 /** Thrown when an expression has no faithful PostgreSQL rendering; the caller turns it into an action item. */
@@ -343,6 +344,13 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
   }
 }
 
+/** A number literal, negative or not, as written. */
+function literalOf(e: Expr | undefined): string | undefined {
+  if (e?.t === 'num') return e.v;
+  if (e?.t === 'unary' && e.op === '-' && e.e.t === 'num') return `-${e.e.v}`;
+  return undefined;
+}
+
 function printCall(e: Extract<Expr, { t: 'call' }>, ctx: ExprCtx): string {
   if (e.name.length > 1 && !/^(SYS|DBO|PUBLIC)$/i.test(e.name[0]!.name)) {
     throw new Unconvertible(`user-defined function ${e.name.map((n) => n.name).join('.')}()`);
@@ -450,6 +458,20 @@ function printCall(e: Extract<Expr, { t: 'call' }>, ctx: ExprCtx): string {
       parts.push('END');
       note(ctx, 'DECODE -> CASE');
       return parts.join(' ');
+    }
+    case 'DATEADD':
+    case 'DATEDIFF':
+    case 'DATEPART': {
+      const part = e.args[0];
+      if (ctx.dialect !== 'sqlserver' || part?.t !== 'ident' || part.parts.length !== 1) break;
+      const arg = (k: number): Arg => ({ sql: args[k]!, lit: literalOf(e.args[k]) });
+      const name = part.parts[0]!.name;
+      const sql = n === 'DATEADD' ? (need(3), tsqlDateadd(name, arg(1), arg(2)))
+        : n === 'DATEDIFF' ? (need(3), tsqlDatediff(name, arg(1), arg(2)))
+        : (need(2), tsqlDatepart(name, arg(1)));
+      if (sql === undefined) throw new Unconvertible(`${n}() with the date part ${name}`);
+      note(ctx, `${n}() -> interval arithmetic / extract()`);
+      return sql;
     }
     case 'REGEXP_LIKE': {
       if (argc === 2) return `${args[0]} ~ ${args[1]}`;

@@ -147,6 +147,15 @@ export function splitStatements(src: string, dialect: Dialect): RawStatement[] {
         } else out.push({ tokens: [t], text: t.text.trim(), start: t.start, skipReason: SQLPLUS_REASON });
         continue;
       }
+      case 'client':
+        flush();
+        out.push({
+          tokens: [t], text: t.text.trim(), start: t.start,
+          skipReason: dialect === 'mysql'
+            ? 'mysql client command: the file it reads is not part of this script (convert that file too)'
+            : 'SQLCMD command (:setvar, :r ...): $(variables) are not substituted and files it reads are not part of this script',
+        });
+        continue;
       case 'delimiter':
         flush();
         out.push({ tokens: [t], text: t.text.trim(), start: t.start, skipReason: 'mysql client DELIMITER command' });
