@@ -1207,4 +1207,85 @@ SELECT 'done' as 'INFO';`, 'mysql');
     expect(m.unparsed).toEqual([]);
     expect(m.skipped.map((s) => s.statement)).toEqual(expect.arrayContaining(['source load_notes.dump ;', '\\. more_notes.sql']));
   });
+
+  it('sp_addtype alias types become domains, like CREATE TYPE ... FROM', () => {
+    const r = conv(`execute sp_addtype code_t ,'varchar(8)' ,'NOT NULL'
+exec sp_addtype note_t, 'nvarchar(40)'
+raiserror('now the tables', 0, 1)
+GO
+CREATE TABLE dbo.Part (PartCode code_t PRIMARY KEY, Remark note_t NULL)
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain('CREATE DOMAIN code_t AS varchar(8) NOT NULL;');
+    expect(r.ddl).toContain('CREATE DOMAIN note_t AS varchar(40);');
+    expect(r.ddl).toMatch(/partcode code_t PRIMARY KEY/);
+  });
+
+  it('a T-SQL INSERT without a column list skips the identity and computed columns, as SQL Server does', () => {
+    const r = conv(`CREATE TABLE dbo.Grade (GradeID smallint IDENTITY(1,1) PRIMARY KEY, Label varchar(30) NOT NULL, Lo tinyint NOT NULL, Twice AS Lo * 2)
+GO
+insert Grade values ('Starter', 10)
+insert Grade values ('Senior', 200)
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain("INSERT INTO grade (label, lo) VALUES\n  ('Starter', 10);");
+  });
+
+  it('a non-zero number into a T-SQL bit column loads as true (SQL Server stores 1)', () => {
+    const r = conv(`CREATE TABLE dbo.Writer (WriterID int PRIMARY KEY, Signed bit NOT NULL)
+GO
+INSERT dbo.Writer VALUES (1, 3)
+INSERT dbo.Writer VALUES (2, 0)
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain('(1, true)');
+    expect(r.ddl).toContain('(2, false)');
+    // MySQL TINYINT(1) keeps other numbers: still refused there
+    const m = conv('CREATE TABLE writer (id int PRIMARY KEY, signed_up tinyint(1));\nINSERT INTO writer VALUES (1, 3);', 'mysql');
+    expect(m.action_items.some((a) => a.category === 'data')).toBe(true);
+  });
+
+  it('UPDATE STATISTICS, CHECKPOINT and RAISERROR split off without GO and are skipped', () => {
+    const r = conv(`CREATE TABLE dbo.Shelf (ShelfID int PRIMARY KEY)
+UPDATE STATISTICS Shelf
+UPDATE STATISTICS Shelf
+CHECKPOINT
+raiserror('done', 0, 1)
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.unparsed).toEqual([]);
+    expect(r.skipped.filter((s) => /^UPDATE STATISTICS/.test(s.statement))).toHaveLength(2);
+  });
+
+  it('DELETE / TRUNCATE / ALTER TABLE ... DROP before the script creates or loads the table are skipped (re-install preambles)', () => {
+    const o = conv(`delete from job_lock;
+truncate table job_lock;
+drop table job_lock;
+CREATE TABLE job_lock (lock_name VARCHAR2(40) NOT NULL PRIMARY KEY);
+INSERT INTO job_lock VALUES ('TRIGGER_ACCESS');
+DELETE FROM job_lock WHERE lock_name = 'TRIGGER_ACCESS';`, 'oracle');
+    expect(o.skipped.filter((s) => /changes nothing/.test(s.reason))).toHaveLength(2);
+    expect(o.action_items.map((a) => a.object)).toEqual(['DELETE statement']);
+    const t = conv(`IF EXISTS (SELECT * FROM dbo.sysobjects WHERE id = OBJECT_ID(N'[dbo].[FK_Run_Job]') AND OBJECTPROPERTY(id, N'ISFOREIGNKEY') = 1)
+ALTER TABLE [dbo].[Run] DROP CONSTRAINT FK_Run_Job
+GO
+CREATE TABLE [dbo].[Run] ([RunID] [int] NOT NULL)
+GO`, 'sqlserver');
+    expect(t.action_items).toEqual([]);
+    expect(t.skipped.some((s) => /DROP on Run before this script creates it/.test(s.reason))).toBe(true);
+  });
+
+  it('a bit column compared with 0/1 inside parentheses, as Access-upsized views write it, compares with FALSE/TRUE', () => {
+    const r = conv(`CREATE TABLE dbo.Item (ItemID int PRIMARY KEY, Retired bit NOT NULL)
+GO
+create view "Live Items" AS
+SELECT Item_List.ItemID FROM Item AS Item_List WHERE (((Item_List.Retired)=0))
+GO
+create view "Dead Items" AS
+SELECT ItemID FROM Item WHERE (1 = (Retired)) AND ((Retired) + 0) = 1
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain('WHERE (((Item_List.Retired)=FALSE))');
+    expect(r.ddl).toContain('WHERE (TRUE = (Retired)) AND ((Retired::int) + 0) = 1');
+  });
 });

@@ -264,6 +264,8 @@ export interface Unsupported {
   recommended: string;
   complexity: 'simple' | 'medium' | 'significant';
   raw: string;
+  /** The table an UPDATE, DELETE, MERGE or TRUNCATE changes, when it could be read. */
+  dataTarget?: QName;
 }
 
 /** One row value of an INSERT: an expression, or the DEFAULT keyword. */

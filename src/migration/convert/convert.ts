@@ -310,6 +310,11 @@ export class Converter {
         this.skipped.push({ statement: truncate(st.raw, 300), reason: st.reason });
         return;
       case 'unsupported':
+        if (st.dataTarget && !this.inserts.some((i) => this.qnameKey(i.table) === this.qnameKey(st.dataTarget!))) {
+          // An install script clearing its tables first: no row of the table is loaded yet, so nothing changes.
+          this.skipped.push({ statement: truncate(st.raw, 300), reason: `${st.name.replace(/ statement$/, '')} before any row of ${st.dataTarget.name.name} is loaded by this script: in the new database it changes nothing` });
+          return;
+        }
         return this.unsupported(st);
       case 'insert':
         for (const one of [st, ...(st.also ?? [])]) {
@@ -970,6 +975,11 @@ export class Converter {
     if (meaningful.length === 0) {
       const reason = st.actions.map((a) => (a.a === 'noop' ? a.reason : '')).filter(Boolean).join('; ');
       this.skipped.push({ statement: truncate(st.raw, 300), reason });
+      return;
+    }
+    if (t.stub && meaningful.every((a) => a.a === 'drop')) {
+      // An install script undoing an earlier install (often under IF EXISTS): the table is not there yet.
+      this.skipped.push({ statement: truncate(st.raw, 300), reason: `ALTER TABLE ... DROP on ${t.src} before this script creates it: the converted script creates every object fresh` });
       return;
     }
     for (const a of st.actions) {

@@ -4,7 +4,7 @@ import type {
 } from './ast.js';
 import { Cursor, ParseError } from './cursor.js';
 import { parseInsert } from './insert.js';
-import type { Dialect, Token } from './lexer.js';
+import { type Dialect, LexError, Lexer, type Token } from './lexer.js';
 
 export { ParseError };
 
@@ -72,10 +72,11 @@ export class DdlParser extends Cursor {
       case 'DELETE':
       case 'MERGE':
       case 'UPSERT':
+        if (this.isWord('UPDATE') && this.isWordAt(1, 'STATISTICS')) return skip('UPDATE STATISTICS: optimizer statistics (run ANALYZE in PostgreSQL after the load)');
         // It changes the rows an INSERT of the script loads: leaving it out silently would load other data.
         if (hidden) return skip('');
-        return this.unsupported('data', `${this.peek()!.upper} statement`, 'data', `${this.peek()!.upper} is not converted: the rows loaded from this script's INSERT statements would differ from the source's`,
-          'Run the statement by hand after the load (or load the data with a migration tool: pgloader, ora2pg, AWS DMS)', 'simple');
+        return this.withDataTarget(this.unsupported('data', `${this.peek()!.upper} statement`, 'data', `${this.peek()!.upper} is not converted: the rows loaded from this script's INSERT statements would differ from the source's`,
+          'Run the statement by hand after the load (or load the data with a migration tool: pgloader, ora2pg, AWS DMS)', 'simple'));
       case 'SELECT':
       case 'WITH':
         return skip('query, not schema');
@@ -112,8 +113,8 @@ export class DdlParser extends Cursor {
         return skip('DROP in the source script: the converted script creates every object fresh');
       case 'TRUNCATE':
         if (hidden) return skip('');
-        return this.unsupported('data', 'TRUNCATE statement', 'data', "TRUNCATE is not converted: the rows loaded from this script's INSERT statements would differ from the source's",
-          'Run TRUNCATE by hand after the load if the rows should go', 'simple');
+        return this.withDataTarget(this.unsupported('data', 'TRUNCATE statement', 'data', "TRUNCATE is not converted: the rows loaded from this script's INSERT statements would differ from the source's",
+          'Run TRUNCATE by hand after the load if the rows should go', 'simple'));
       case 'GRANT':
       case 'REVOKE':
       case 'DENY':
@@ -1424,7 +1425,49 @@ export class DdlParser extends Cursor {
     return this.unsupported('type', qnameText(name), 'type', `${what} has no direct PostgreSQL equivalent`, 'Map to a composite type, domain or array type by hand (methods become functions)', 'medium');
   }
 
+  /** Notes the table a data statement changes (UPDATE t, DELETE [FROM] t, MERGE [INTO] t, TRUNCATE [TABLE] t). */
+  private withDataTarget(st: Statement): Statement {
+    if (st.kind !== 'unsupported') return st;
+    const at = this.i;
+    try {
+      this.i = 1;
+      this.eatWord('FROM', 'INTO', 'TABLE', 'ONLY');
+      if (this.isIdentAt()) {
+        const q = this.qname();
+        // "DELETE t FROM t JOIN ..." or an alias-qualified target: the table is not read reliably
+        if (this.done || this.isWord('WHERE', 'SET') || this.isPunct(';')) st.dataTarget = q;
+      }
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+    }
+    this.i = at;
+    return st;
+  }
+
   // ------------------------------------------------------------------ EXEC
+
+  /** sp_addtype name, 'base type' [, 'NOT NULL' | 'NULL']: the old spelling of CREATE TYPE name FROM base. */
+  private parseAddType(): CreateType | undefined {
+    const args = Cursor.splitCommas(this.toks.slice(this.i)).map((p) => {
+      const t = p.length === 1 ? p[0]! : undefined;
+      return t && (t.kind === 'string' || t.kind === 'qident' || t.kind === 'word') ? t.value : undefined;
+    });
+    const [name, base, nulls] = args;
+    if (!name || !base || args.length > 3 || (args.length === 3 && !nulls)) return undefined;
+    try {
+      const lexer = new Lexer(base, this.dialect);
+      const toks: Token[] = [];
+      for (let t = lexer.next(true); t; t = lexer.next(false)) toks.push(t);
+      const c = new Cursor(toks, this.dialect, base);
+      const alias = c.parseType();
+      if (!c.done) return undefined;
+      this.i = this.toks.length;
+      return { kind: 'create_type', name: { name: { name, quoted: false } }, alias, aliasNotNull: /^\s*NOT\s+NULL\s*$/i.test(nulls ?? ''), raw: this.raw };
+    } catch (err) {
+      if (err instanceof ParseError || err instanceof LexError) return undefined;
+      throw err;
+    }
+  }
 
   private parseExec(): Statement {
     this.i++;
@@ -1452,6 +1495,10 @@ export class DdlParser extends Cursor {
         return ep;
       }
       return { kind: 'skip', reason: 'extended property other than a table/column MS_Description', raw: this.raw };
+    }
+    if (/(^|\.)sp_addtype$/i.test(target)) {
+      const t = this.parseAddType();
+      if (t) return t;
     }
     return this.unsupported('procedure_call', target, 'procedure', `procedure call ${target} in the schema script`, 'Check what the call does and reproduce its effect by hand', 'simple');
   }

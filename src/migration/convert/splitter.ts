@@ -12,6 +12,7 @@ export interface RawStatement {
 
 const TSQL_STARTERS = new Set([
   'CREATE', 'ALTER', 'DROP', 'INSERT', 'USE', 'EXEC', 'EXECUTE', 'PRINT', 'DECLARE', 'GRANT', 'REVOKE', 'TRUNCATE', 'DENY',
+  'RAISERROR', 'CHECKPOINT', 'DBCC',
 ]);
 const TSQL_SET_OPTIONS = new Set([
   'ANSI_NULLS', 'QUOTED_IDENTIFIER', 'NOCOUNT', 'ANSI_PADDING', 'ANSI_WARNINGS', 'ARITHABORT', 'CONCAT_NULL_YIELDS_NULL',
@@ -212,6 +213,8 @@ function startsTsqlStatement(t: Token, src: string): boolean {
     case 'ALTER':
     case 'DROP':
       return TSQL_OBJECTS.has(next);
+    case 'UPDATE':
+      return next === 'STATISTICS';
     default:
       return TSQL_STARTERS.has(t.upper);
   }

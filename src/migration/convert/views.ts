@@ -119,6 +119,8 @@ function matchParen(toks: Token[], open: number): number {
   return -1;
 }
 
+/** Words after which "(" opens a parenthesized expression, not a call's arguments. */
+const CLAUSE_WORDS = ['WHERE', 'AND', 'OR', 'NOT', 'ON', 'WHEN', 'THEN', 'ELSE', 'SELECT', 'HAVING', 'RETURN', 'AS'];
 const isP = (t: Token | undefined, p: string) => !!t && t.kind === 'punct' && t.text === p;
 const isW = (t: Token | undefined, ...ws: string[]) => !!t && t.kind === 'word' && ws.includes(t.upper);
 
@@ -166,11 +168,49 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
    * != or as the WHEN value of a CASE over it): it is then TRUE/FALSE. Next to arithmetic it stays
    * a number, and the column counts as one (::int).
    */
+  /** Where a (qualified, parenthesized) column reference ending at j starts, and its kind: ((t.col)) = 0. */
+  const colEndingAt = (j: number): { kind?: TypeKind; start: number } => {
+    let end = j;
+    while (isP(toks[end], ')')) end--;
+    const kind = colAt(end);
+    if (kind === undefined) return { start: j };
+    let start = end;
+    while (isP(toks[start - 1], '.') && (toks[start - 2]?.kind === 'word' || toks[start - 2]?.kind === 'qident')) start -= 2;
+    let closes = j - end;
+    while (closes > 0 && isP(toks[start - 1], '(')) {
+      start--;
+      closes--;
+    }
+    return closes === 0 ? { kind, start } : { start: j };
+  };
+  /** Where a (parenthesized, qualified) column reference starting at j ends, and its kind. */
+  const colStartingAt = (j: number): { kind?: TypeKind; end: number } => {
+    let k = j;
+    let opens = 0;
+    while (isP(toks[k], '(')) {
+      k++;
+      opens++;
+    }
+    while ((toks[k]?.kind === 'word' || toks[k]?.kind === 'qident') && isP(toks[k + 1], '.')) k += 2;
+    const kind = colAt(k);
+    let end = k;
+    while (opens > 0 && isP(toks[end + 1], ')')) {
+      end++;
+      opens--;
+    }
+    return opens === 0 ? { kind, end } : { end: j };
+  };
   const boolLiteralAt = (j: number): boolean => {
     const x = toks[j];
     if (x?.kind !== 'number' || (x.text !== '0' && x.text !== '1') || opAt(j + 1, ...ORDER_OR_MATH) || opAt(j - 1, ...ORDER_OR_MATH)) return false;
-    if (opAt(j + 1, ...EQ) && colAt(j + 2) === 'bool' && !opAt(j + 3, ...ORDER_OR_MATH)) return true;
-    if (opAt(j - 1, ...EQ) && colAt(j - 2) === 'bool' && !opAt(j - 3, ...ORDER_OR_MATH)) return true;
+    if (opAt(j + 1, ...EQ)) {
+      const c = colStartingAt(j + 2);
+      if (c.kind === 'bool' && !opAt(c.end + 1, ...ORDER_OR_MATH)) return true;
+    }
+    if (opAt(j - 1, ...EQ)) {
+      const c = colEndingAt(j - 2);
+      if (c.kind === 'bool' && !opAt(c.start - 1, ...ORDER_OR_MATH)) return true;
+    }
     if (!isW(toks[j - 1], 'WHEN') || !isW(toks[j + 1], 'THEN')) return false;
     let c = j - 2;
     while (c >= 0 && !isW(toks[c], 'CASE')) c--;
@@ -613,10 +653,21 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
       continue;
     }
     if (colAt(k) === 'bool') {
-      const other = opAt(k + 1, ...EQ) ? k + 2 : opAt(k - 1, ...EQ) ? k - 2 : -1;
+      // the column with its qualifier and any parentheses around it: ((t.flag)) + 1
+      let s = k;
+      while (isP(toks[s - 1], '.') && (toks[s - 2]?.kind === 'word' || toks[s - 2]?.kind === 'qident')) s -= 2;
+      let e = k;
+      const callParen = (j: number) => toks[j - 1]?.kind === 'qident' || (toks[j - 1]?.kind === 'word' && !isW(toks[j - 1], ...CLAUSE_WORDS));
+      while (isP(toks[s - 1], '(') && isP(toks[e + 1], ')') && !callParen(s - 1)) {
+        s--;
+        e++;
+      }
+      const after = opAt(e + 1, ...EQ) ? colStartingAt(e + 2).kind : undefined;
+      const before = opAt(s - 1, ...EQ) ? colEndingAt(s - 2).kind : undefined;
+      const other = opAt(e + 1, ...EQ) ? e + 2 : opAt(s - 1, ...EQ) ? s - 2 : -1;
       // compared with anything but a TRUE/FALSE literal or another boolean column
-      const compared = other >= 0 && !boolLiteralAt(other) && colAt(other) !== 'bool';
-      const numeric = opAt(k + 1, ...ORDER_OR_MATH) || opAt(k - 1, ...ORDER_OR_MATH) || compared
+      const compared = other >= 0 && !boolLiteralAt(other) && (other > e ? after : before) !== 'bool';
+      const numeric = opAt(e + 1, ...ORDER_OR_MATH) || opAt(s - 1, ...ORDER_OR_MATH) || compared
         || (isP(toks[k - 1], '(') && isW(toks[k - 2], 'SUM', 'AVG', 'MIN', 'MAX') && isP(next, ')'));
       if (numeric) {
         note('a boolean column (from bit/tinyint(1)) used as a number -> ::int');
