@@ -1288,4 +1288,30 @@ GO`, 'sqlserver');
     expect(r.ddl).toContain('WHERE (((Item_List.Retired)=FALSE))');
     expect(r.ddl).toContain('WHERE (TRUE = (Retired)) AND ((Retired::int) + 0) = 1');
   });
+
+  it('a foreign key to a table this script does not create is left out of the DDL, with its statement in the action item', () => {
+    const r = conv(`CREATE TABLE [Fact].[Shipment] ([Shipment Key] BIGINT IDENTITY (1, 1) NOT NULL PRIMARY KEY, [Port Key] INT NOT NULL,
+  CONSTRAINT [FK_Shipment_Port] FOREIGN KEY ([Port Key]) REFERENCES [Dimension].[Port] ([Port Key]))
+GO`, 'sqlserver');
+    const item = r.action_items.find((a) => a.category === 'dependency')!;
+    expect(item.reason).toMatch(/not created by this script: the constraint was left out/);
+    expect(item.statement).toBe('ALTER TABLE shipment ADD CONSTRAINT fk_shipment_port FOREIGN KEY ("port key") REFERENCES port ("port key")');
+    expect(r.ddl).not.toMatch(/FOREIGN KEY/);
+  });
+
+  it('a CLUSTERED COLUMNSTORE index (no column list) is reported, and Description extended properties become comments', () => {
+    const r = conv(`CREATE TABLE [Fact].[Reading] ([Reading Key] BIGINT NOT NULL, [Value] DECIMAL(18,3) NULL)
+GO
+CREATE CLUSTERED COLUMNSTORE INDEX [CCX_Fact_Reading]
+    ON [Fact].[Reading]
+    ON [PS_Date] ([Reading Key]);
+GO
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Meter readings', @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'Reading';
+GO
+EXECUTE sp_addextendedproperty @name = N'Description', @value = 'Value read', @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'Reading', @level2type = N'COLUMN', @level2name = N'Value';`, 'sqlserver');
+    expect(r.unparsed).toEqual([]);
+    expect(r.action_items.map((a) => a.reason)).toEqual(['columnstore index has no PostgreSQL equivalent']);
+    expect(r.ddl).toContain("COMMENT ON TABLE reading IS 'Meter readings';");
+    expect(r.ddl).toContain("COMMENT ON COLUMN reading.value IS 'Value read';");
+  });
 });

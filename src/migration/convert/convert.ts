@@ -1649,12 +1649,17 @@ export class Converter {
         refCols = ref.pk.cols;
         this.change(fk.object, `REFERENCES ${fk.refName}`, `REFERENCES ${fk.refName} (${refCols.join(', ')})`, 'referenced columns spelled out (the primary key)');
       }
-      if (!ref || ref.stub) {
-        this.action('foreign_key', fk.object, 'dependency', `foreign key references ${fk.refName}, which is not created by this script`, 'Create the referenced table first (or drop the constraint)', 'simple');
-      }
-      out.push(`ALTER TABLE ${this.q(fk.table)} ADD ${fk.name ? `CONSTRAINT ${quoteIdent(fk.name)} ` : ''}FOREIGN KEY (${fk.cols.join(', ')}) REFERENCES ${this.q(ref?.name ?? fk.refName)}` +
+      const sql = `ALTER TABLE ${this.q(fk.table)} ADD ${fk.name ? `CONSTRAINT ${quoteIdent(fk.name)} ` : ''}FOREIGN KEY (${fk.cols.join(', ')}) REFERENCES ${this.q(ref?.name ?? fk.refName)}` +
         `${refCols ? ` (${refCols.join(', ')})` : ''}${fk.onDelete ? ` ON DELETE ${fk.onDelete}` : ''}${fk.onUpdate ? ` ON UPDATE ${fk.onUpdate}` : ''}` +
-        `${fk.deferrable ? ` ${fk.deferrable}` : ''}${fk.notValid ? ' NOT VALID' : ''}`);
+        `${fk.deferrable ? ` ${fk.deferrable}` : ''}${fk.notValid ? ' NOT VALID' : ''}`;
+      if (!ref || ref.stub) {
+        // The script would stop there in an empty database: the constraint waits for the other script's table.
+        this.omit(fk.object);
+        this.action('foreign_key', fk.object, 'dependency', `foreign key references ${fk.refName}, which is not created by this script: the constraint was left out of the DDL`,
+          'Create the referenced table (convert the script that defines it), then run the statement given here', 'simple', sql);
+        continue;
+      }
+      out.push(sql);
     }
     for (const v of this.viewOrder) if (v.sql) out.push(v.sql);
     for (const t of this.tableOrder) {

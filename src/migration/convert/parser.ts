@@ -1016,14 +1016,15 @@ export class DdlParser extends Cursor {
     const idx: CreateIndex = {
       kind: 'create_index', unique: variants.includes('UNIQUE'), name, table: name, columns: [], droppedOptions: [], raw: this.raw,
     };
-    const variant = variants.find((v) => v !== 'UNIQUE');
+    // CLUSTERED COLUMNSTORE: the columnstore is what matters (and it names no columns)
+    const variant = variants.includes('COLUMNSTORE') ? 'COLUMNSTORE' : variants.find((v) => v !== 'UNIQUE');
     if (variant) idx.variant = variant;
     if (this.eatWord('USING')) idx.using = this.next().upper;
     this.expectWord('ON');
     if (this.isWord('CLUSTER')) throw this.error('indexes on Oracle clusters are not supported');
     idx.table = this.qname();
     if (this.eatWord('USING')) idx.using = this.next().upper;
-    idx.columns = this.parseIndexCols(this);
+    idx.columns = variant === 'COLUMNSTORE' && !this.isPunct('(') ? [] : this.parseIndexCols(this);
     while (!this.done) {
       const s = this.i;
       if (this.eatWord('INCLUDE')) {
@@ -1489,7 +1490,8 @@ export class DdlParser extends Cursor {
         named[a.key ?? order[k] ?? `arg${k}`] = a.value;
       });
       this.i = this.toks.length;
-      if ((named['name'] ?? '').toUpperCase() === 'MS_DESCRIPTION' && /^(TABLE|VIEW)$/i.test(named['level1type'] ?? '')) {
+      // MS_Description is SSMS's name; some projects (Wide World Importers) use plain Description
+      if (/^(MS_)?DESCRIPTION$/i.test(named['name'] ?? '') && /^(TABLE|VIEW)$/i.test(named['level1type'] ?? '')) {
         const ep: ExtendedProperty = { kind: 'ext_property', table: named['level1name'], text: named['value'] ?? '', raw: this.raw };
         if ((named['level2type'] ?? '').toUpperCase() === 'COLUMN') ep.column = named['level2name'];
         return ep;
