@@ -124,6 +124,79 @@ const CLAUSE_WORDS = ['WHERE', 'AND', 'OR', 'NOT', 'ON', 'WHEN', 'THEN', 'ELSE',
 const isP = (t: Token | undefined, p: string) => !!t && t.kind === 'punct' && t.text === p;
 const isW = (t: Token | undefined, ...ws: string[]) => !!t && t.kind === 'word' && ws.includes(t.upper);
 
+const AGGREGATES = new Set([
+  'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT', 'STD', 'STDDEV', 'STDDEV_POP', 'STDDEV_SAMP', 'VARIANCE', 'VAR_POP', 'VAR_SAMP',
+  'BIT_AND', 'BIT_OR', 'BIT_XOR', 'JSON_ARRAYAGG', 'JSON_OBJECTAGG', 'ANY_VALUE',
+]);
+const GROUP_END = ['HAVING', 'ORDER', 'LIMIT', 'WINDOW', 'WITH', 'UNION', 'INTO', 'FOR', 'LOCK'];
+
+/**
+ * MySQL (before 5.7, or without ONLY_FULL_GROUP_BY) lets a grouped SELECT name columns that are
+ * neither grouped nor aggregated, and returns one row's value for them; PostgreSQL refuses the
+ * view. Such select items and ORDER BY items are wrapped in any_value() (PostgreSQL 16+), which
+ * returns one row's value too. Over a grouped column any_value() is that column, so wrapping more
+ * than needed changes nothing. Returns the token spans to wrap, [first, last].
+ */
+function looseGroupBy(toks: Token[]): [number, number, string?][] {
+  const top: number[] = [];
+  let depth = 0;
+  toks.forEach((t, k) => {
+    if (isP(t, '(')) depth++;
+    else if (isP(t, ')')) depth--;
+    else if (depth === 0) top.push(k);
+  });
+  const at = (w: string, from = 0) => top.find((k) => k >= from && isW(toks[k], w));
+  const select = top[0] !== undefined && isW(toks[top[0]], 'SELECT') ? top[0] : undefined;
+  const group = top.find((k) => isW(toks[k], 'GROUP') && isW(toks[k + 1], 'BY'));
+  const from = at('FROM');
+  if (select === undefined || group === undefined || from === undefined || at('UNION') !== undefined) return [];
+  /** Splits the top-level tokens in [a, b) at commas into [first, last] spans. */
+  const items = (a: number, b: number): [number, number][] => {
+    const out: [number, number][] = [];
+    let start = a;
+    for (const k of [...top.filter((x) => x >= a && x < b && isP(toks[x], ',')), b]) {
+      if (k > start) out.push([start, k - 1]);
+      start = k + 1;
+    }
+    return out;
+  };
+  const norm = (a: number, b: number) => toks.slice(a, b + 1).map((t) => (t.kind === 'qident' ? t.value : t.text).toLowerCase()).join('');
+  const groupEnd = top.find((k) => k > group + 1 && isW(toks[k], ...GROUP_END)) ?? toks.length;
+  const grouped = new Set(items(group + 2, groupEnd).map(([a, b]) => norm(a, isW(toks[b], 'ASC', 'DESC') ? b - 1 : b)));
+  const aggregate = (a: number, b: number) => toks.slice(a, b + 1).some((t, j) => isW(t, ...AGGREGATES) && isP(toks[a + j + 1], '('));
+  const subquery = (a: number, b: number) => toks.slice(a, b + 1).some((t) => isW(t, 'SELECT'));
+  const aliases = new Set<string>();
+  const wrap: [number, number, string?][] = [];
+  let first = select + 1;
+  if (isW(toks[first], 'DISTINCT', 'ALL', 'DISTINCTROW')) first++;
+  items(first, from).forEach(([a, b], n) => {
+    let end = b;
+    if (b > a && (toks[b]!.kind === 'word' || toks[b]!.kind === 'qident' || toks[b]!.kind === 'string')) {
+      const prev = toks[b - 1]!;
+      if (isW(prev, 'AS')) end = b - 2;
+      else if (prev.kind !== 'op' && !isP(prev, '.') && !isP(prev, '(') && !isW(prev, 'CASE', 'WHEN', 'THEN', 'ELSE', 'AND', 'OR', 'NOT', 'IS', 'IN', 'LIKE', 'DISTINCT', 'INTERVAL', 'BINARY')) end = b - 1;
+      if (end < b) aliases.add((toks[b]!.kind === 'word' ? toks[b]!.text : toks[b]!.value).toLowerCase());
+    }
+    const text = norm(a, end);
+    if (text === '*' || text.endsWith('.*') || grouped.has(text) || grouped.has(String(n + 1)) || (end < b && grouped.has([...aliases].pop()!))) return;
+    if (aggregate(a, end) || subquery(a, end)) return;
+    // a bare column keeps its name as the view's column (any_value(t.c) would be called any_value)
+    const bare = end === b && (end === a || (end === a + 2 && isP(toks[a + 1], '.'))) && (toks[end]!.kind === 'word' || toks[end]!.kind === 'qident');
+    wrap.push(bare ? [a, end, toks[end]!.text] : [a, end]);
+  });
+  const order = top.find((k) => k > group && isW(toks[k], 'ORDER') && isW(toks[k + 1], 'BY'));
+  if (order !== undefined) {
+    const orderEnd = top.find((k) => k > order + 1 && isW(toks[k], 'LIMIT', 'FOR', 'LOCK', 'INTO')) ?? toks.length;
+    for (const [a, b] of items(order + 2, orderEnd)) {
+      const end = isW(toks[b], 'ASC', 'DESC') ? b - 1 : b;
+      const text = norm(a, end);
+      if (grouped.has(text) || aliases.has(text) || /^\d+$/.test(text) || aggregate(a, end) || subquery(a, end)) continue;
+      wrap.push([a, end]);
+    }
+  }
+  return wrap;
+}
+
 /**
  * Rewrites a view's SELECT token by token, keeping the original layout. Anything that needs judgement is
  * reported as a blocker rather than guessed.
@@ -507,10 +580,21 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     return undefined;
   };
 
+  const wraps = ctx.dialect === 'mysql' ? looseGroupBy(toks) : [];
+  const wrapOpen = new Set(wraps.map(([a]) => a));
+  const wrapClose = new Map<number, string>();
+  for (const [, b, alias] of wraps) wrapClose.set(b + 1, `${wrapClose.get(b + 1) ?? ''})${alias ? ` AS ${alias}` : ''}`);
+  if (wraps.length) note("MySQL's loose GROUP BY: columns neither grouped nor aggregated wrapped in any_value() (PostgreSQL 16 or later), which returns one row's value as MySQL did");
+
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k]!;
     const next = toks[k + 1];
     const nameOf = (x: Token) => (x.kind === 'qident' ? x.value : x.text).toLowerCase();
+    if (wrapClose.has(k)) out.push(wrapClose.get(k)!);
+    if (wrapOpen.has(k)) {
+      out.push(`${src.slice(prevEnd, t.start)}any_value(`);
+      prevEnd = t.start;
+    }
     const insert = pending.get(k);
     if (insert !== undefined) {
       out.push(src.slice(prevEnd, t.start).replace(/\s+$/, '') + insert);
@@ -865,6 +949,7 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     // Unquoted source names fold the same way in PostgreSQL; only reserved words need quoting.
     emit(k, t.text);
   }
+  if (wrapClose.has(toks.length)) out.push(wrapClose.get(toks.length)!);
   const tail = pending.get(toks.length);
   if (tail !== undefined) {
     if (out.length) out[out.length - 1] = out[out.length - 1]!.replace(/\s+$/, '');
