@@ -987,7 +987,7 @@ CREATE VIEW v2 AS SELECT SYSDATE AS d FROM dual;`, 'oracle');
     const r = conv(`CREATE TABLE p (id NUMBER(5), d DATE) PARTITION BY RANGE (d) (PARTITION p1 VALUES LESS THAN (DATE '2020-01-01'));
 CREATE GLOBAL TEMPORARY TABLE g (id NUMBER(5)) ON COMMIT DELETE ROWS;
 CREATE SYNONYM emps FOR hr.employees;
-CREATE TYPE addr_t AS OBJECT (street VARCHAR2(100));
+CREATE TYPE addr_t AS OBJECT (street VARCHAR2(100), MEMBER FUNCTION line RETURN VARCHAR2);
 /
 `, 'oracle');
     expect(actionFor(r, 'p', 'partitioning').complexity).toBe('medium');
@@ -1330,5 +1330,29 @@ CREATE VIEW by_label AS SELECT UPPER(label) AS tag, MAX(room) AS last_room FROM 
     expect(r.ddl).toContain('ORDER BY any_value(s.room), books DESC');
     expect(r.ddl).toContain('SELECT room, COUNT(*) AS n FROM shelf GROUP BY room ORDER BY 2');
     expect(r.ddl).toContain('SELECT UPPER(label) AS tag, MAX(room) AS last_room FROM shelf GROUP BY tag');
+  });
+
+  it('Oracle object types without methods become composite types, VARRAY / TABLE OF types array domains', () => {
+    const r = conv(`CREATE TYPE postal_t
+  OID '0A1B2C3D4E5F60718293A4B5C6D7E8F9'
+  AS OBJECT
+    ( line1   VARCHAR2(40)
+    , town    VARCHAR2(30)
+    , country CHAR(2)
+    );
+/
+CREATE TYPE contact_list_t AS VARRAY(3) OF VARCHAR2(25);
+/
+CREATE TYPE label_set_t AS TABLE OF VARCHAR2(20);
+/
+CREATE TYPE area_t AS OBJECT (side NUMBER, MEMBER FUNCTION size_of RETURN NUMBER);
+/
+CREATE TABLE patron (patron_id NUMBER(6) PRIMARY KEY, address postal_t, contacts contact_list_t);`, 'oracle');
+    expect(r.ddl).toContain('CREATE TYPE postal_t AS (line1 varchar(40), town varchar(30), country char(2));');
+    expect(r.ddl).toContain('CREATE DOMAIN contact_list_t AS varchar(25)[] CHECK (cardinality(VALUE) <= 3);');
+    expect(r.ddl).toContain('CREATE DOMAIN label_set_t AS varchar(20)[];');
+    expect(r.ddl).toMatch(/address postal_t,\n  contacts contact_list_t/);
+    // methods need a person: still an action item
+    expect(r.action_items.map((a) => a.object)).toEqual(['area_t']);
   });
 });

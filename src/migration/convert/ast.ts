@@ -238,6 +238,10 @@ export interface CreateType {
   name: QName;
   alias?: TypeRef;
   aliasNotNull?: boolean;
+  /** Oracle AS OBJECT (...) without methods: a composite type. */
+  attributes?: { name: Ident; type: TypeRef }[];
+  /** Oracle VARRAY(n) OF / TABLE OF: an array type (limit: the VARRAY's size). */
+  collection?: { of: TypeRef; limit?: string };
   raw: string;
 }
 

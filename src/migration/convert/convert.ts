@@ -1,6 +1,6 @@
 import type {
   AlterAction, AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger, CreateType,
-  CreateView, Expr, ExtendedProperty, IndexCol, InsertStmt, PartitionSpec, QName, Statement, Unsupported,
+  CreateView, Expr, ExtendedProperty, IndexCol, InsertStmt, PartitionSpec, QName, Statement, TypeRef, Unsupported,
 } from './ast.js';
 import { convertInsert, DataError } from './data.js';
 import type { Dialect, Token } from './lexer.js';
@@ -1398,6 +1398,7 @@ export class Converter {
   private createType(st: CreateType): void {
     const srcName = st.name.name.name;
     this.found('type', srcName);
+    if (st.attributes || st.collection) return this.createOracleType(st, srcName);
     if (!st.alias) return;
     const mapped = mapType(st.alias, this.dialect);
     const name = this.names.claim(pgName(srcName));
@@ -1405,6 +1406,39 @@ export class Converter {
     this.domains.set(srcName.toLowerCase(), { name, sql, mapped });
     this.change(srcName, `CREATE TYPE ${srcName} FROM ${st.alias.raw}`, `CREATE DOMAIN ${name} AS ${mapped.pg}`, 'alias type -> domain');
     if (mapped.action) this.action('type', srcName, mapped.action.category, mapped.action.reason, mapped.action.recommended, mapped.action.complexity);
+  }
+
+  /** The PostgreSQL spelling of a type that may name a type created earlier in the script. */
+  private typeOf(ref: TypeRef): MappedType {
+    const known = ref.args.length ? undefined : this.domains.get(ref.name.toLowerCase());
+    return known ? { ...known.mapped, pg: this.q(known.name) } : mapType(ref, this.dialect);
+  }
+
+  /** Oracle object type -> composite type; VARRAY / nested table -> domain over an array. */
+  private createOracleType(st: CreateType, srcName: string): void {
+    const name = this.names.claim(pgName(srcName));
+    let sql: string;
+    let mapped: MappedType;
+    const actions: MappedType[] = [];
+    if (st.attributes) {
+      const attrs = st.attributes.map((a) => {
+        const m = this.typeOf(a.type);
+        if (m.action) actions.push(m);
+        return `${quoteIdent(pgName(a.name.name))} ${m.pg}`;
+      });
+      sql = `CREATE TYPE ${this.q(name)} AS (${attrs.join(', ')})`;
+      mapped = { pg: name, kind: 'other', rule: 'object type -> composite type', notes: [] };
+      this.change(srcName, 'CREATE TYPE ... AS OBJECT', `CREATE TYPE ${name} AS (...)`, 'object type without methods -> composite type');
+    } else {
+      const { of, limit } = st.collection!;
+      const m = this.typeOf(of);
+      if (m.action) actions.push(m);
+      sql = `CREATE DOMAIN ${this.q(name)} AS ${m.pg}[]${limit ? ` CHECK (cardinality(VALUE) <= ${limit})` : ''}`;
+      mapped = { pg: name, kind: 'other', rule: 'collection type -> array domain', notes: [] };
+      this.change(srcName, limit ? `VARRAY(${limit}) OF ${of.raw}` : `TABLE OF ${of.raw}`, `DOMAIN ${name} AS ${m.pg}[]`, 'collection type -> domain over an array (a VARRAY keeps its size limit as a CHECK)');
+    }
+    this.domains.set(srcName.toLowerCase(), { name, sql, mapped });
+    for (const m of actions) this.action('type', srcName, m.action!.category, m.action!.reason, m.action!.recommended, m.action!.complexity);
   }
 
   private unsupported(st: Unsupported): void {

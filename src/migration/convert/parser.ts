@@ -1421,6 +1421,11 @@ export class DdlParser extends Cursor {
       return t;
     }
     this.eatWord('FORCE');
+    if (this.eatWord('OID')) this.next(); // OID 'hex': the object identifier replication demos use
+    if (this.dialect === 'oracle' && this.isWord('AS', 'IS')) {
+      const t = this.oracleDataType(name);
+      if (t) return t;
+    }
     this.eatWord('AS', 'IS', 'UNDER');
     const what = this.isWord('OBJECT') ? 'object type' : this.isWord('TABLE', 'VARRAY', 'VARYING') ? 'collection type' : 'user-defined type';
     return this.unsupported('type', qnameText(name), 'type', `${what} has no direct PostgreSQL equivalent`, 'Map to a composite type, domain or array type by hand (methods become functions)', 'medium');
@@ -1443,6 +1448,41 @@ export class DdlParser extends Cursor {
     }
     this.i = at;
     return st;
+  }
+
+  /**
+   * AS OBJECT (attr type, ...) [NOT] FINAL without methods, AS VARRAY(n) OF type, AS TABLE OF type:
+   * the forms with a PostgreSQL equivalent (composite type, array domain). Anything else: undefined.
+   */
+  private oracleDataType(name: QName): CreateType | undefined {
+    const at = this.i;
+    try {
+      this.i++;
+      if (this.eatWord('OBJECT')) {
+        const parts = Cursor.splitCommas(this.balanced());
+        const attributes = parts.map((p) => {
+          const c = this.sub(p);
+          if (c.isWord('MEMBER', 'STATIC', 'MAP', 'ORDER', 'CONSTRUCTOR', 'FINAL', 'INSTANTIABLE', 'OVERRIDING', 'NOT')) throw c.error('type methods');
+          const attr = { name: c.ident(), type: c.parseType() };
+          if (!c.done) throw c.error('unexpected attribute clause');
+          return attr;
+        });
+        while (this.eatWord('NOT', 'FINAL', 'INSTANTIABLE')) continue;
+        if (this.done || this.isPunct(';')) return { kind: 'create_type', name, attributes, raw: this.raw };
+      } else if (this.isWord('VARRAY', 'VARYING', 'TABLE')) {
+        let limit: string | undefined;
+        if (this.eatWord('VARRAY') || this.eatWords('VARYING', 'ARRAY')) limit = this.balanced().map((t) => t.text).join('');
+        else this.expectWord('TABLE');
+        this.expectWord('OF');
+        const of = this.parseType();
+        this.eatWords('NOT', 'NULL');
+        if ((this.done || this.isPunct(';')) && (limit === undefined || /^\d+$/.test(limit))) return { kind: 'create_type', name, collection: { of, limit }, raw: this.raw };
+      }
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+    }
+    this.i = at;
+    return undefined;
   }
 
   // ------------------------------------------------------------------ EXEC
