@@ -1355,4 +1355,33 @@ CREATE TABLE patron (patron_id NUMBER(6) PRIMARY KEY, address postal_t, contacts
     // methods need a person: still an action item
     expect(r.action_items.map((a) => a.object)).toEqual(['area_t']);
   });
+
+  it('MySQL generated columns over JSON_EXTRACT / JSON_UNQUOTE become #> / #>> with a cast to the column type', () => {
+    const r = conv(`CREATE TABLE journal (
+  seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  meta JSON NOT NULL,
+  raw_doc LONGTEXT CHECK (json_valid(raw_doc)),
+  rev INT UNSIGNED GENERATED ALWAYS AS (JSON_EXTRACT(meta, '$.rev')) STORED NOT NULL,
+  owner_id CHAR(36) GENERATED ALWAYS AS (JSON_UNQUOTE(JSON_EXTRACT(meta, '$.owner.id'))) STORED NOT NULL,
+  lat DECIMAL(9,6) GENERATED ALWAYS AS (json_unquote(json_extract(raw_doc, _utf8mb4'$.pos[0]'))) STORED,
+  UNIQUE KEY ux_owner_rev (owner_id, rev)
+);`, 'mysql');
+    expect(r.action_items.filter((a) => a.category !== 'collation')).toEqual([]);
+    expect(r.ddl).toContain("rev bigint GENERATED ALWAYS AS (CAST((meta #> '{rev}') AS bigint)) STORED NOT NULL");
+    expect(r.ddl).toContain("owner_id char(36) GENERATED ALWAYS AS ((meta #>> '{owner,id}')) STORED NOT NULL");
+    expect(r.ddl).toContain("lat numeric(9,6) GENERATED ALWAYS AS (CAST((raw_doc #>> '{pos,0}') AS numeric(9,6))) STORED");
+  });
+
+  it('a computed column whose expression cannot be converted stays as a plain nullable column, so the keys naming it load', () => {
+    const r = conv(`CREATE TABLE ledger (
+  id INT PRIMARY KEY,
+  doc JSON NOT NULL,
+  kind VARCHAR(20) GENERATED ALWAYS AS (JSON_UNQUOTE(JSON_EXTRACT(doc, '$**.kind'))) STORED NOT NULL,
+  UNIQUE KEY ux_kind (kind, id)
+);`, 'mysql');
+    const item = r.action_items.find((a) => a.category === 'computed_column')!;
+    expect(item.reason).toMatch(/created as a plain varchar\(20\) column \(nullable, not computed\)/);
+    expect(r.ddl).toMatch(/kind varchar\(20\),\n/);
+    expect(r.ddl).toContain('UNIQUE (kind, id)');
+  });
 });

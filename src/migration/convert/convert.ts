@@ -665,6 +665,13 @@ export class Converter {
       const g = def.generated;
       const fail = (why: string) => {
         this.omit(obj);
+        if (col.type) {
+          // Keys, indexes and views may name it: it stays, as a plain nullable column, until the expression is written.
+          col.notNull = false;
+          this.action('column', obj, 'computed_column', `computed column ${def.name.name} AS (${g.raw}) not converted: ${why}; it was created as a plain ${col.type} column (nullable, not computed) so the keys and indexes that name it load`,
+            `Write the expression for PostgreSQL: ALTER TABLE ${this.q(t.name)} DROP COLUMN ${quoteIdent(col.name)}, then ADD it back GENERATED ALWAYS AS (...) STORED (or fill it with a trigger)`, 'simple');
+          return;
+        }
         this.action('column', obj, 'computed_column', `computed column ${def.name.name} AS (${g.raw}) not converted: ${why}`, 'Write the expression for PostgreSQL as GENERATED ALWAYS AS (...) STORED, or compute it in a view', 'simple');
         t.columns = t.columns.filter((c) => c !== col);
       };
@@ -709,6 +716,12 @@ export class Converter {
         }
         col.type = inferred;
         col.kind = mapTypeKind(inferred);
+      }
+      // JSON values into a typed column (INT ... AS (JSON_EXTRACT(...))): MySQL converts on write, PostgreSQL needs the cast
+      const exprKind = inferKind(g.expr, ctx);
+      if ((exprKind === 'json' || exprKind === 'text') && g.expr.t === 'call' && /^JSON_/i.test(g.expr.name[g.expr.name.length - 1]!.name)
+        && col.kind !== 'json' && col.kind !== exprKind && !isStringKind(col.kind)) {
+        sql = `CAST(${sql} AS ${col.type})`;
       }
       col.generated = sql;
       const rule = g.stored ? 'computed column -> GENERATED ALWAYS AS (...) STORED' : 'virtual computed column -> STORED generated column (computed on write, takes space)';
