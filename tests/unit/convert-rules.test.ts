@@ -987,7 +987,7 @@ CREATE VIEW v2 AS SELECT SYSDATE AS d FROM dual;`, 'oracle');
     const r = conv(`CREATE TABLE p (id NUMBER(5), d DATE) PARTITION BY RANGE (d) (PARTITION p1 VALUES LESS THAN (DATE '2020-01-01'));
 CREATE GLOBAL TEMPORARY TABLE g (id NUMBER(5)) ON COMMIT DELETE ROWS;
 CREATE SYNONYM emps FOR hr.employees;
-CREATE TYPE addr_t AS OBJECT (street VARCHAR2(100));
+CREATE TYPE addr_t AS OBJECT (street VARCHAR2(100), MEMBER FUNCTION line RETURN VARCHAR2);
 /
 `, 'oracle');
     expect(actionFor(r, 'p', 'partitioning').complexity).toBe('medium');
@@ -1148,5 +1148,240 @@ describe('summary', () => {
         index: { found: 2, converted: 1, needing_action: 1 },
       },
     });
+  });
+});
+
+describe('constructs met in public schemas the converter had not seen (minimal reproductions)', () => {
+  it('T-SQL computed columns written without parentheses keep their table', () => {
+    const r = conv(`CREATE TABLE dbo.Invoice (
+  InvoiceID int NOT NULL,
+  Net money NOT NULL,
+  Gross AS Net * 1.2 PERSISTED NOT NULL,
+  Code AS 'INV' + CONVERT(varchar(10), InvoiceID),
+  Stamp datetime NOT NULL DEFAULT (GETDATE())
+)
+GO`, 'sqlserver');
+    expect(r.unparsed).toEqual([]);
+    expect(r.ddl).toContain('gross numeric GENERATED ALWAYS AS (net * 1.2) STORED NOT NULL');
+    expect(r.ddl).toContain("code text GENERATED ALWAYS AS ('INV' || CAST(invoiceid AS varchar(10))) STORED");
+    expect(r.ddl).toMatch(/stamp timestamp\(3\) DEFAULT CURRENT_TIMESTAMP NOT NULL/);
+  });
+
+  it('a computed column calling a method (hierarchyid) is reported and the table still loads', () => {
+    const r = conv(`CREATE TABLE dbo.Folder (
+  Node hierarchyid NOT NULL,
+  Depth AS Node.GetLevel(),
+  Title nvarchar(50) NOT NULL
+)`, 'sqlserver');
+    expect(r.unparsed).toEqual([]);
+    expect(r.ddl).toMatch(/CREATE TABLE folder/);
+    expect(r.action_items.some((a) => a.object === 'Folder.Depth' && a.category === 'computed_column')).toBe(true);
+  });
+
+  it('T-SQL DATEADD / DATEDIFF / DATEPART in a CHECK become interval arithmetic and extract()', () => {
+    const r = conv(`CREATE TABLE dbo.Member (
+  Born date NOT NULL,
+  Joined date NOT NULL,
+  CONSTRAINT CK_Member_Born CHECK (Born BETWEEN '1900-01-01' AND DATEADD(YEAR, -16, GETDATE())),
+  CONSTRAINT CK_Member_Joined CHECK (DATEDIFF(day, Born, Joined) > 0 AND DATEPART(month, Joined) <> 13)
+)`, 'sqlserver');
+    expect(r.action_items.filter((a) => a.category === 'check')).toEqual([]);
+    expect(r.ddl).toContain("(CURRENT_TIMESTAMP + interval '-16 years')");
+    expect(r.ddl).toContain('(CAST(joined AS date) - CAST(born AS date)) > 0');
+    expect(r.ddl).toContain('extract(month from joined)::int <> 13');
+  });
+
+  it("SQLCMD's :setvar / :r and mysql's source lines are skipped as client commands", () => {
+    const t = conv(`:setvar DbName "Shop"
+:r .\\tables.sql
+GO
+CREATE TABLE dbo.Note (NoteID int NOT NULL PRIMARY KEY)
+GO`, 'sqlserver');
+    expect(t.unparsed).toEqual([]);
+    expect(t.skipped.map((s) => s.statement)).toEqual([':setvar DbName "Shop"', ':r .\\tables.sql']);
+    expect(t.skipped[0]!.reason).toMatch(/SQLCMD/);
+    const m = conv(`CREATE TABLE note (id int PRIMARY KEY);
+source load_notes.dump ;
+\\. more_notes.sql
+SELECT 'done' as 'INFO';`, 'mysql');
+    expect(m.unparsed).toEqual([]);
+    expect(m.skipped.map((s) => s.statement)).toEqual(expect.arrayContaining(['source load_notes.dump ;', '\\. more_notes.sql']));
+  });
+
+  it('sp_addtype alias types become domains, like CREATE TYPE ... FROM', () => {
+    const r = conv(`execute sp_addtype code_t ,'varchar(8)' ,'NOT NULL'
+exec sp_addtype note_t, 'nvarchar(40)'
+raiserror('now the tables', 0, 1)
+GO
+CREATE TABLE dbo.Part (PartCode code_t PRIMARY KEY, Remark note_t NULL)
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain('CREATE DOMAIN code_t AS varchar(8) NOT NULL;');
+    expect(r.ddl).toContain('CREATE DOMAIN note_t AS varchar(40);');
+    expect(r.ddl).toMatch(/partcode code_t PRIMARY KEY/);
+  });
+
+  it('a T-SQL INSERT without a column list skips the identity and computed columns, as SQL Server does', () => {
+    const r = conv(`CREATE TABLE dbo.Grade (GradeID smallint IDENTITY(1,1) PRIMARY KEY, Label varchar(30) NOT NULL, Lo tinyint NOT NULL, Twice AS Lo * 2)
+GO
+insert Grade values ('Starter', 10)
+insert Grade values ('Senior', 200)
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain("INSERT INTO grade (label, lo) VALUES\n  ('Starter', 10);");
+  });
+
+  it('a non-zero number into a T-SQL bit column loads as true (SQL Server stores 1)', () => {
+    const r = conv(`CREATE TABLE dbo.Writer (WriterID int PRIMARY KEY, Signed bit NOT NULL)
+GO
+INSERT dbo.Writer VALUES (1, 3)
+INSERT dbo.Writer VALUES (2, 0)
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain('(1, true)');
+    expect(r.ddl).toContain('(2, false)');
+    // MySQL TINYINT(1) keeps other numbers: still refused there
+    const m = conv('CREATE TABLE writer (id int PRIMARY KEY, signed_up tinyint(1));\nINSERT INTO writer VALUES (1, 3);', 'mysql');
+    expect(m.action_items.some((a) => a.category === 'data')).toBe(true);
+  });
+
+  it('UPDATE STATISTICS, CHECKPOINT and RAISERROR split off without GO and are skipped', () => {
+    const r = conv(`CREATE TABLE dbo.Shelf (ShelfID int PRIMARY KEY)
+UPDATE STATISTICS Shelf
+UPDATE STATISTICS Shelf
+CHECKPOINT
+raiserror('done', 0, 1)
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.unparsed).toEqual([]);
+    expect(r.skipped.filter((s) => /^UPDATE STATISTICS/.test(s.statement))).toHaveLength(2);
+  });
+
+  it('DELETE / TRUNCATE / ALTER TABLE ... DROP before the script creates or loads the table are skipped (re-install preambles)', () => {
+    const o = conv(`delete from job_lock;
+truncate table job_lock;
+drop table job_lock;
+CREATE TABLE job_lock (lock_name VARCHAR2(40) NOT NULL PRIMARY KEY);
+INSERT INTO job_lock VALUES ('TRIGGER_ACCESS');
+DELETE FROM job_lock WHERE lock_name = 'TRIGGER_ACCESS';`, 'oracle');
+    expect(o.skipped.filter((s) => /changes nothing/.test(s.reason))).toHaveLength(2);
+    expect(o.action_items.map((a) => a.object)).toEqual(['DELETE statement']);
+    const t = conv(`IF EXISTS (SELECT * FROM dbo.sysobjects WHERE id = OBJECT_ID(N'[dbo].[FK_Run_Job]') AND OBJECTPROPERTY(id, N'ISFOREIGNKEY') = 1)
+ALTER TABLE [dbo].[Run] DROP CONSTRAINT FK_Run_Job
+GO
+CREATE TABLE [dbo].[Run] ([RunID] [int] NOT NULL)
+GO`, 'sqlserver');
+    expect(t.action_items).toEqual([]);
+    expect(t.skipped.some((s) => /DROP on Run before this script creates it/.test(s.reason))).toBe(true);
+  });
+
+  it('a bit column compared with 0/1 inside parentheses, as Access-upsized views write it, compares with FALSE/TRUE', () => {
+    const r = conv(`CREATE TABLE dbo.Item (ItemID int PRIMARY KEY, Retired bit NOT NULL)
+GO
+create view "Live Items" AS
+SELECT Item_List.ItemID FROM Item AS Item_List WHERE (((Item_List.Retired)=0))
+GO
+create view "Dead Items" AS
+SELECT ItemID FROM Item WHERE (1 = (Retired)) AND ((Retired) + 0) = 1
+GO`, 'sqlserver');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain('WHERE (((Item_List.Retired)=FALSE))');
+    expect(r.ddl).toContain('WHERE (TRUE = (Retired)) AND ((Retired::int) + 0) = 1');
+  });
+
+  it('a foreign key to a table this script does not create is left out of the DDL, with its statement in the action item', () => {
+    const r = conv(`CREATE TABLE [Fact].[Shipment] ([Shipment Key] BIGINT IDENTITY (1, 1) NOT NULL PRIMARY KEY, [Port Key] INT NOT NULL,
+  CONSTRAINT [FK_Shipment_Port] FOREIGN KEY ([Port Key]) REFERENCES [Dimension].[Port] ([Port Key]))
+GO`, 'sqlserver');
+    const item = r.action_items.find((a) => a.category === 'dependency')!;
+    expect(item.reason).toMatch(/not created by this script: the constraint was left out/);
+    expect(item.statement).toBe('ALTER TABLE shipment ADD CONSTRAINT fk_shipment_port FOREIGN KEY ("port key") REFERENCES port ("port key")');
+    expect(r.ddl).not.toMatch(/FOREIGN KEY/);
+  });
+
+  it('a CLUSTERED COLUMNSTORE index (no column list) is reported, and Description extended properties become comments', () => {
+    const r = conv(`CREATE TABLE [Fact].[Reading] ([Reading Key] BIGINT NOT NULL, [Value] DECIMAL(18,3) NULL)
+GO
+CREATE CLUSTERED COLUMNSTORE INDEX [CCX_Fact_Reading]
+    ON [Fact].[Reading]
+    ON [PS_Date] ([Reading Key]);
+GO
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Meter readings', @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'Reading';
+GO
+EXECUTE sp_addextendedproperty @name = N'Description', @value = 'Value read', @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'Reading', @level2type = N'COLUMN', @level2name = N'Value';`, 'sqlserver');
+    expect(r.unparsed).toEqual([]);
+    expect(r.action_items.map((a) => a.reason)).toEqual(['columnstore index has no PostgreSQL equivalent']);
+    expect(r.ddl).toContain("COMMENT ON TABLE reading IS 'Meter readings';");
+    expect(r.ddl).toContain("COMMENT ON COLUMN reading.value IS 'Value read';");
+  });
+
+  it("MySQL views with a loose GROUP BY wrap the columns neither grouped nor aggregated in any_value()", () => {
+    const r = conv(`CREATE TABLE shelf (shelf_id INT PRIMARY KEY, label VARCHAR(20), room VARCHAR(20));
+CREATE TABLE book (book_id INT PRIMARY KEY, shelf_id INT, title VARCHAR(80), pages INT);
+CREATE VIEW shelf_stats AS
+SELECT s.shelf_id AS sid, s.label, CONCAT(s.room, '/', s.label) AS place, COUNT(b.book_id) AS books, SUM(b.pages) total
+FROM shelf s LEFT JOIN book b ON b.shelf_id = s.shelf_id
+GROUP BY s.shelf_id
+ORDER BY s.room, books DESC;
+CREATE VIEW by_room AS SELECT room, COUNT(*) AS n FROM shelf GROUP BY room ORDER BY 2;
+CREATE VIEW by_label AS SELECT UPPER(label) AS tag, MAX(room) AS last_room FROM shelf GROUP BY tag;`, 'mysql');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain("SELECT s.shelf_id AS sid, any_value(s.label) AS label, any_value((CAST(s.room AS text) || '/' || CAST(s.label AS text))) AS place");
+    expect(r.ddl).toContain('ORDER BY any_value(s.room), books DESC');
+    expect(r.ddl).toContain('SELECT room, COUNT(*) AS n FROM shelf GROUP BY room ORDER BY 2');
+    expect(r.ddl).toContain('SELECT UPPER(label) AS tag, MAX(room) AS last_room FROM shelf GROUP BY tag');
+  });
+
+  it('Oracle object types without methods become composite types, VARRAY / TABLE OF types array domains', () => {
+    const r = conv(`CREATE TYPE postal_t
+  OID '0A1B2C3D4E5F60718293A4B5C6D7E8F9'
+  AS OBJECT
+    ( line1   VARCHAR2(40)
+    , town    VARCHAR2(30)
+    , country CHAR(2)
+    );
+/
+CREATE TYPE contact_list_t AS VARRAY(3) OF VARCHAR2(25);
+/
+CREATE TYPE label_set_t AS TABLE OF VARCHAR2(20);
+/
+CREATE TYPE area_t AS OBJECT (side NUMBER, MEMBER FUNCTION size_of RETURN NUMBER);
+/
+CREATE TABLE patron (patron_id NUMBER(6) PRIMARY KEY, address postal_t, contacts contact_list_t);`, 'oracle');
+    expect(r.ddl).toContain('CREATE TYPE postal_t AS (line1 varchar(40), town varchar(30), country char(2));');
+    expect(r.ddl).toContain('CREATE DOMAIN contact_list_t AS varchar(25)[] CHECK (cardinality(VALUE) <= 3);');
+    expect(r.ddl).toContain('CREATE DOMAIN label_set_t AS varchar(20)[];');
+    expect(r.ddl).toMatch(/address postal_t,\n  contacts contact_list_t/);
+    // methods need a person: still an action item
+    expect(r.action_items.map((a) => a.object)).toEqual(['area_t']);
+  });
+
+  it('MySQL generated columns over JSON_EXTRACT / JSON_UNQUOTE become #> / #>> with a cast to the column type', () => {
+    const r = conv(`CREATE TABLE journal (
+  seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  meta JSON NOT NULL,
+  raw_doc LONGTEXT CHECK (json_valid(raw_doc)),
+  rev INT UNSIGNED GENERATED ALWAYS AS (JSON_EXTRACT(meta, '$.rev')) STORED NOT NULL,
+  owner_id CHAR(36) GENERATED ALWAYS AS (JSON_UNQUOTE(JSON_EXTRACT(meta, '$.owner.id'))) STORED NOT NULL,
+  lat DECIMAL(9,6) GENERATED ALWAYS AS (json_unquote(json_extract(raw_doc, _utf8mb4'$.pos[0]'))) STORED,
+  UNIQUE KEY ux_owner_rev (owner_id, rev)
+);`, 'mysql');
+    expect(r.action_items.filter((a) => a.category !== 'collation')).toEqual([]);
+    expect(r.ddl).toContain("rev bigint GENERATED ALWAYS AS (CAST((meta #> '{rev}') AS bigint)) STORED NOT NULL");
+    expect(r.ddl).toContain("owner_id char(36) GENERATED ALWAYS AS ((meta #>> '{owner,id}')) STORED NOT NULL");
+    expect(r.ddl).toContain("lat numeric(9,6) GENERATED ALWAYS AS (CAST((raw_doc #>> '{pos,0}') AS numeric(9,6))) STORED");
+  });
+
+  it('a computed column whose expression cannot be converted stays as a plain nullable column, so the keys naming it load', () => {
+    const r = conv(`CREATE TABLE ledger (
+  id INT PRIMARY KEY,
+  doc JSON NOT NULL,
+  kind VARCHAR(20) GENERATED ALWAYS AS (JSON_UNQUOTE(JSON_EXTRACT(doc, '$**.kind'))) STORED NOT NULL,
+  UNIQUE KEY ux_kind (kind, id)
+);`, 'mysql');
+    const item = r.action_items.find((a) => a.category === 'computed_column')!;
+    expect(item.reason).toMatch(/created as a plain varchar\(20\) column \(nullable, not computed\)/);
+    expect(r.ddl).toMatch(/kind varchar\(20\),\n/);
+    expect(r.ddl).toContain('UNIQUE (kind, id)');
   });
 });

@@ -238,6 +238,10 @@ export interface CreateType {
   name: QName;
   alias?: TypeRef;
   aliasNotNull?: boolean;
+  /** Oracle AS OBJECT (...) without methods: a composite type. */
+  attributes?: { name: Ident; type: TypeRef }[];
+  /** Oracle VARRAY(n) OF / TABLE OF: an array type (limit: the VARRAY's size). */
+  collection?: { of: TypeRef; limit?: string };
   raw: string;
 }
 
@@ -264,6 +268,8 @@ export interface Unsupported {
   recommended: string;
   complexity: 'simple' | 'medium' | 'significant';
   raw: string;
+  /** The table an UPDATE, DELETE, MERGE or TRUNCATE changes, when it could be read. */
+  dataTarget?: QName;
 }
 
 /** One row value of an INSERT: an expression, or the DEFAULT keyword. */

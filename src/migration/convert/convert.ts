@@ -1,6 +1,6 @@
 import type {
   AlterAction, AlterTable, ColumnDef, CommentOn, ConstraintDef, CreateIndex, CreateSequence, CreateTable, CreateTrigger, CreateType,
-  CreateView, Expr, ExtendedProperty, IndexCol, InsertStmt, PartitionSpec, QName, Statement, Unsupported,
+  CreateView, Expr, ExtendedProperty, IndexCol, InsertStmt, PartitionSpec, QName, Statement, TypeRef, Unsupported,
 } from './ast.js';
 import { convertInsert, DataError } from './data.js';
 import type { Dialect, Token } from './lexer.js';
@@ -310,6 +310,11 @@ export class Converter {
         this.skipped.push({ statement: truncate(st.raw, 300), reason: st.reason });
         return;
       case 'unsupported':
+        if (st.dataTarget && !this.inserts.some((i) => this.qnameKey(i.table) === this.qnameKey(st.dataTarget!))) {
+          // An install script clearing its tables first: no row of the table is loaded yet, so nothing changes.
+          this.skipped.push({ statement: truncate(st.raw, 300), reason: `${st.name.replace(/ statement$/, '')} before any row of ${st.dataTarget.name.name} is loaded by this script: in the new database it changes nothing` });
+          return;
+        }
         return this.unsupported(st);
       case 'insert':
         for (const one of [st, ...(st.also ?? [])]) {
@@ -660,6 +665,13 @@ export class Converter {
       const g = def.generated;
       const fail = (why: string) => {
         this.omit(obj);
+        if (col.type) {
+          // Keys, indexes and views may name it: it stays, as a plain nullable column, until the expression is written.
+          col.notNull = false;
+          this.action('column', obj, 'computed_column', `computed column ${def.name.name} AS (${g.raw}) not converted: ${why}; it was created as a plain ${col.type} column (nullable, not computed) so the keys and indexes that name it load`,
+            `Write the expression for PostgreSQL: ALTER TABLE ${this.q(t.name)} DROP COLUMN ${quoteIdent(col.name)}, then ADD it back GENERATED ALWAYS AS (...) STORED (or fill it with a trigger)`, 'simple');
+          return;
+        }
         this.action('column', obj, 'computed_column', `computed column ${def.name.name} AS (${g.raw}) not converted: ${why}`, 'Write the expression for PostgreSQL as GENERATED ALWAYS AS (...) STORED, or compute it in a view', 'simple');
         t.columns = t.columns.filter((c) => c !== col);
       };
@@ -704,6 +716,12 @@ export class Converter {
         }
         col.type = inferred;
         col.kind = mapTypeKind(inferred);
+      }
+      // JSON values into a typed column (INT ... AS (JSON_EXTRACT(...))): MySQL converts on write, PostgreSQL needs the cast
+      const exprKind = inferKind(g.expr, ctx);
+      if ((exprKind === 'json' || exprKind === 'text') && g.expr.t === 'call' && /^JSON_/i.test(g.expr.name[g.expr.name.length - 1]!.name)
+        && col.kind !== 'json' && col.kind !== exprKind && !isStringKind(col.kind)) {
+        sql = `CAST(${sql} AS ${col.type})`;
       }
       col.generated = sql;
       const rule = g.stored ? 'computed column -> GENERATED ALWAYS AS (...) STORED' : 'virtual computed column -> STORED generated column (computed on write, takes space)';
@@ -970,6 +988,11 @@ export class Converter {
     if (meaningful.length === 0) {
       const reason = st.actions.map((a) => (a.a === 'noop' ? a.reason : '')).filter(Boolean).join('; ');
       this.skipped.push({ statement: truncate(st.raw, 300), reason });
+      return;
+    }
+    if (t.stub && meaningful.every((a) => a.a === 'drop')) {
+      // An install script undoing an earlier install (often under IF EXISTS): the table is not there yet.
+      this.skipped.push({ statement: truncate(st.raw, 300), reason: `ALTER TABLE ... DROP on ${t.src} before this script creates it: the converted script creates every object fresh` });
       return;
     }
     for (const a of st.actions) {
@@ -1388,6 +1411,7 @@ export class Converter {
   private createType(st: CreateType): void {
     const srcName = st.name.name.name;
     this.found('type', srcName);
+    if (st.attributes || st.collection) return this.createOracleType(st, srcName);
     if (!st.alias) return;
     const mapped = mapType(st.alias, this.dialect);
     const name = this.names.claim(pgName(srcName));
@@ -1395,6 +1419,39 @@ export class Converter {
     this.domains.set(srcName.toLowerCase(), { name, sql, mapped });
     this.change(srcName, `CREATE TYPE ${srcName} FROM ${st.alias.raw}`, `CREATE DOMAIN ${name} AS ${mapped.pg}`, 'alias type -> domain');
     if (mapped.action) this.action('type', srcName, mapped.action.category, mapped.action.reason, mapped.action.recommended, mapped.action.complexity);
+  }
+
+  /** The PostgreSQL spelling of a type that may name a type created earlier in the script. */
+  private typeOf(ref: TypeRef): MappedType {
+    const known = ref.args.length ? undefined : this.domains.get(ref.name.toLowerCase());
+    return known ? { ...known.mapped, pg: this.q(known.name) } : mapType(ref, this.dialect);
+  }
+
+  /** Oracle object type -> composite type; VARRAY / nested table -> domain over an array. */
+  private createOracleType(st: CreateType, srcName: string): void {
+    const name = this.names.claim(pgName(srcName));
+    let sql: string;
+    let mapped: MappedType;
+    const actions: MappedType[] = [];
+    if (st.attributes) {
+      const attrs = st.attributes.map((a) => {
+        const m = this.typeOf(a.type);
+        if (m.action) actions.push(m);
+        return `${quoteIdent(pgName(a.name.name))} ${m.pg}`;
+      });
+      sql = `CREATE TYPE ${this.q(name)} AS (${attrs.join(', ')})`;
+      mapped = { pg: name, kind: 'other', rule: 'object type -> composite type', notes: [] };
+      this.change(srcName, 'CREATE TYPE ... AS OBJECT', `CREATE TYPE ${name} AS (...)`, 'object type without methods -> composite type');
+    } else {
+      const { of, limit } = st.collection!;
+      const m = this.typeOf(of);
+      if (m.action) actions.push(m);
+      sql = `CREATE DOMAIN ${this.q(name)} AS ${m.pg}[]${limit ? ` CHECK (cardinality(VALUE) <= ${limit})` : ''}`;
+      mapped = { pg: name, kind: 'other', rule: 'collection type -> array domain', notes: [] };
+      this.change(srcName, limit ? `VARRAY(${limit}) OF ${of.raw}` : `TABLE OF ${of.raw}`, `DOMAIN ${name} AS ${m.pg}[]`, 'collection type -> domain over an array (a VARRAY keeps its size limit as a CHECK)');
+    }
+    this.domains.set(srcName.toLowerCase(), { name, sql, mapped });
+    for (const m of actions) this.action('type', srcName, m.action!.category, m.action!.reason, m.action!.recommended, m.action!.complexity);
   }
 
   private unsupported(st: Unsupported): void {
@@ -1639,12 +1696,17 @@ export class Converter {
         refCols = ref.pk.cols;
         this.change(fk.object, `REFERENCES ${fk.refName}`, `REFERENCES ${fk.refName} (${refCols.join(', ')})`, 'referenced columns spelled out (the primary key)');
       }
-      if (!ref || ref.stub) {
-        this.action('foreign_key', fk.object, 'dependency', `foreign key references ${fk.refName}, which is not created by this script`, 'Create the referenced table first (or drop the constraint)', 'simple');
-      }
-      out.push(`ALTER TABLE ${this.q(fk.table)} ADD ${fk.name ? `CONSTRAINT ${quoteIdent(fk.name)} ` : ''}FOREIGN KEY (${fk.cols.join(', ')}) REFERENCES ${this.q(ref?.name ?? fk.refName)}` +
+      const sql = `ALTER TABLE ${this.q(fk.table)} ADD ${fk.name ? `CONSTRAINT ${quoteIdent(fk.name)} ` : ''}FOREIGN KEY (${fk.cols.join(', ')}) REFERENCES ${this.q(ref?.name ?? fk.refName)}` +
         `${refCols ? ` (${refCols.join(', ')})` : ''}${fk.onDelete ? ` ON DELETE ${fk.onDelete}` : ''}${fk.onUpdate ? ` ON UPDATE ${fk.onUpdate}` : ''}` +
-        `${fk.deferrable ? ` ${fk.deferrable}` : ''}${fk.notValid ? ' NOT VALID' : ''}`);
+        `${fk.deferrable ? ` ${fk.deferrable}` : ''}${fk.notValid ? ' NOT VALID' : ''}`;
+      if (!ref || ref.stub) {
+        // The script would stop there in an empty database: the constraint waits for the other script's table.
+        this.omit(fk.object);
+        this.action('foreign_key', fk.object, 'dependency', `foreign key references ${fk.refName}, which is not created by this script: the constraint was left out of the DDL`,
+          'Create the referenced table (convert the script that defines it), then run the statement given here', 'simple', sql);
+        continue;
+      }
+      out.push(sql);
     }
     for (const v of this.viewOrder) if (v.sql) out.push(v.sql);
     for (const t of this.tableOrder) {

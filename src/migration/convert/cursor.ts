@@ -445,6 +445,20 @@ export class Cursor {
         case 'TRY_CAST':
           if (this.isPunct('(', 1)) return this.parseCast();
           break;
+        case 'CONVERT':
+        case 'TRY_CONVERT': {
+          // T-SQL CONVERT(type, expr) is a cast; with a style argument it formats, and stays a call
+          if (this.dialect !== 'sqlserver' || !this.isPunct('(', 1)) break;
+          const at = this.i;
+          this.i += 2;
+          const type = this.parseType();
+          if (this.eatPunct(',')) {
+            const e = this.parseExpr();
+            if (this.eatPunct(')')) return { t: 'cast', e, type };
+          }
+          this.i = at;
+          break;
+        }
         case 'DATE':
         case 'TIMESTAMP':
         case 'TIME':

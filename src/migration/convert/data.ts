@@ -279,6 +279,11 @@ function render(x: Folded, col: DataColumn | undefined, dialect: Dialect, count:
       if (x.k === 'bool') return x.v ? 'true' : 'false';
       const v = x.k === 'num' || x.k === 'str' ? x.v.trim() : x.k === 'bits' ? String(parseInt(x.v || '0', 2)) : x.k === 'hex' ? String(parseInt(x.v || '0', 16)) : undefined;
       if (v !== undefined && /^-?\d+(\.\d+)?$/.test(v)) {
+        // SQL Server stores any non-zero number in a bit as 1 (T-SQL ref, bit), as true does.
+        if (dialect === 'sqlserver' && Number(v) !== 0 && Number(v) !== 1) {
+          count('non-zero number into a bit column -> true (SQL Server stores it as 1)');
+          return 'true';
+        }
         // TINYINT(1) and BIT hold other numbers too; true would lose them (and a view testing = 2).
         if (Number(v) !== 0 && Number(v) !== 1) throw new Unconvertible(`${v} in a column converted to boolean (only 0 and 1 map to false and true; keep the column an integer to load it)`);
         count('0/1 into a boolean column -> false/true');
@@ -449,8 +454,10 @@ export function convertInsert(st: InsertStmt, table: DataTable | undefined, tabl
     const missing = table ? names.filter((n, k) => !cols[k]) : [];
     if (missing.length) throw new DataError(`INSERT names columns that ${table!.name} does not have: ${missing.join(', ')}`, 'Check the column names against the CREATE TABLE, then load these rows by hand');
   } else if (table) {
-    cols = table.columns;
-    names = table.columns.map((c) => c.name);
+    // T-SQL fills identity and computed columns itself: a VALUES list without column names skips them
+    cols = dialect === 'sqlserver' ? table.columns.filter((c) => !c.identity && !c.generated) : table.columns;
+    names = cols.map((c) => c!.name);
+    if (cols.length < table.columns.length) count('INSERT without a column list: the identity and computed columns T-SQL skips are left out, and the other columns named');
   } else cols = [];
   const width = st.rows[0]?.length ?? 0;
   // MySQL's INSERT INTO t [()] VALUES (), (): one row of defaults per empty row.

@@ -17,7 +17,8 @@ export type TokKind =
   | 'go' // T-SQL batch separator
   | 'versioned' // MySQL /*!40101 ... */ at the start of a statement
   | 'delimiter' // MySQL DELIMITER line
-  | 'sqlplus'; // SQL*Plus line command (REM, PROMPT, SET ...)
+  | 'sqlplus' // SQL*Plus line command (REM, PROMPT, SET ...)
+  | 'client'; // another client's line command: mysql's source FILE, SQLCMD's :setvar / :r
 
 export interface Token {
   kind: TokKind;
@@ -169,6 +170,13 @@ export class Lexer {
         this.pos = end;
         if (value) this.delimiter = value;
         return this.tok('delimiter', start, value);
+      }
+      // mysql's "source FILE" / "\. FILE" and SQLCMD's ":setvar", ":r FILE", ":on error exit"
+      const client = this.dialect === 'mysql' ? (up === 'SOURCE' && wordEnds) || this.src.startsWith('\\. ', this.pos)
+        : this.dialect === 'sqlserver' && c === ':' && /^:[A-Za-z]+\b/.test(this.src.slice(this.pos, this.pos + 20));
+      if (client) {
+        this.pos = this.lineEnd(this.pos);
+        return this.tok('client', start, this.src.slice(start, this.pos).trim());
       }
       if (this.dialect === 'oracle' && ((SQLPLUS_COMMANDS.has(up) && wordEnds) || c === '@')) {
         this.pos = this.lineEnd(this.pos);

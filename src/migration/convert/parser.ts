@@ -4,7 +4,7 @@ import type {
 } from './ast.js';
 import { Cursor, ParseError } from './cursor.js';
 import { parseInsert } from './insert.js';
-import type { Dialect, Token } from './lexer.js';
+import { type Dialect, LexError, Lexer, type Token } from './lexer.js';
 
 export { ParseError };
 
@@ -17,6 +17,9 @@ const COLUMN_ATTR_START = new Set([
   'NOT', 'NULL', 'DEFAULT', 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'REFERENCES', 'ENABLE', 'DISABLE', 'AUTO_INCREMENT',
   'IDENTITY', 'GENERATED', 'COMMENT', 'COLLATE', 'KEY', 'AS', 'VISIBLE', 'INVISIBLE',
 ]);
+
+/** Words that end a computed column's unparenthesized expression (T-SQL). */
+const COMPUTED_STOP = new Set(['PERSISTED', 'NOT', 'NULL', 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'REFERENCES', 'FOREIGN', 'COLLATE']);
 
 function routineComplexity(raw: string, kind: string): 'medium' | 'significant' {
   const lines = raw.split('\n').length;
@@ -69,10 +72,11 @@ export class DdlParser extends Cursor {
       case 'DELETE':
       case 'MERGE':
       case 'UPSERT':
+        if (this.isWord('UPDATE') && this.isWordAt(1, 'STATISTICS')) return skip('UPDATE STATISTICS: optimizer statistics (run ANALYZE in PostgreSQL after the load)');
         // It changes the rows an INSERT of the script loads: leaving it out silently would load other data.
         if (hidden) return skip('');
-        return this.unsupported('data', `${this.peek()!.upper} statement`, 'data', `${this.peek()!.upper} is not converted: the rows loaded from this script's INSERT statements would differ from the source's`,
-          'Run the statement by hand after the load (or load the data with a migration tool: pgloader, ora2pg, AWS DMS)', 'simple');
+        return this.withDataTarget(this.unsupported('data', `${this.peek()!.upper} statement`, 'data', `${this.peek()!.upper} is not converted: the rows loaded from this script's INSERT statements would differ from the source's`,
+          'Run the statement by hand after the load (or load the data with a migration tool: pgloader, ora2pg, AWS DMS)', 'simple'));
       case 'SELECT':
       case 'WITH':
         return skip('query, not schema');
@@ -109,8 +113,8 @@ export class DdlParser extends Cursor {
         return skip('DROP in the source script: the converted script creates every object fresh');
       case 'TRUNCATE':
         if (hidden) return skip('');
-        return this.unsupported('data', 'TRUNCATE statement', 'data', "TRUNCATE is not converted: the rows loaded from this script's INSERT statements would differ from the source's",
-          'Run TRUNCATE by hand after the load if the rows should go', 'simple');
+        return this.withDataTarget(this.unsupported('data', 'TRUNCATE statement', 'data', "TRUNCATE is not converted: the rows loaded from this script's INSERT statements would differ from the source's",
+          'Run TRUNCATE by hand after the load if the rows should go', 'simple'));
       case 'GRANT':
       case 'REVOKE':
       case 'DENY':
@@ -580,7 +584,7 @@ export class DdlParser extends Cursor {
   }
 
   private parseGenerated(c: Cursor, col: ColumnDef): void {
-    const inner = c.balanced();
+    const inner = c.isPunct('(') ? c.balanced() : this.bareComputed(c);
     const raw = inner.length ? this.src.slice(inner[0]!.start, inner[inner.length - 1]!.end) : '';
     const g: NonNullable<ColumnDef['generated']> = { raw, stored: false };
     try {
@@ -594,6 +598,23 @@ export class DdlParser extends Cursor {
     const kw = c.eatWord('VIRTUAL', 'STORED', 'PERSISTED', 'PERSISTENT');
     g.stored = kw === 'STORED' || kw === 'PERSISTED' || kw === 'PERSISTENT';
     col.generated = g;
+  }
+
+  /**
+   * T-SQL lets a computed column's expression go without parentheses (`Total AS Price * Qty PERSISTED`):
+   * its tokens run to the first top-level word that starts a column attribute.
+   */
+  private bareComputed(c: Cursor): Token[] {
+    const out: Token[] = [];
+    let depth = 0;
+    while (!c.done) {
+      const t = c.peek()!;
+      if (depth === 0 && t.kind === 'word' && COMPUTED_STOP.has(t.upper)) break;
+      if (t.kind === 'punct' && t.text === '(') depth++;
+      else if (t.kind === 'punct' && t.text === ')') depth--;
+      out.push(c.next());
+    }
+    return out;
   }
 
   private parseIdentityOptions(c: Cursor, id: NonNullable<ColumnDef['identity']>): void {
@@ -995,14 +1016,15 @@ export class DdlParser extends Cursor {
     const idx: CreateIndex = {
       kind: 'create_index', unique: variants.includes('UNIQUE'), name, table: name, columns: [], droppedOptions: [], raw: this.raw,
     };
-    const variant = variants.find((v) => v !== 'UNIQUE');
+    // CLUSTERED COLUMNSTORE: the columnstore is what matters (and it names no columns)
+    const variant = variants.includes('COLUMNSTORE') ? 'COLUMNSTORE' : variants.find((v) => v !== 'UNIQUE');
     if (variant) idx.variant = variant;
     if (this.eatWord('USING')) idx.using = this.next().upper;
     this.expectWord('ON');
     if (this.isWord('CLUSTER')) throw this.error('indexes on Oracle clusters are not supported');
     idx.table = this.qname();
     if (this.eatWord('USING')) idx.using = this.next().upper;
-    idx.columns = this.parseIndexCols(this);
+    idx.columns = variant === 'COLUMNSTORE' && !this.isPunct('(') ? [] : this.parseIndexCols(this);
     while (!this.done) {
       const s = this.i;
       if (this.eatWord('INCLUDE')) {
@@ -1399,12 +1421,94 @@ export class DdlParser extends Cursor {
       return t;
     }
     this.eatWord('FORCE');
+    if (this.eatWord('OID')) this.next(); // OID 'hex': the object identifier replication demos use
+    if (this.dialect === 'oracle' && this.isWord('AS', 'IS')) {
+      const t = this.oracleDataType(name);
+      if (t) return t;
+    }
     this.eatWord('AS', 'IS', 'UNDER');
     const what = this.isWord('OBJECT') ? 'object type' : this.isWord('TABLE', 'VARRAY', 'VARYING') ? 'collection type' : 'user-defined type';
     return this.unsupported('type', qnameText(name), 'type', `${what} has no direct PostgreSQL equivalent`, 'Map to a composite type, domain or array type by hand (methods become functions)', 'medium');
   }
 
+  /** Notes the table a data statement changes (UPDATE t, DELETE [FROM] t, MERGE [INTO] t, TRUNCATE [TABLE] t). */
+  private withDataTarget(st: Statement): Statement {
+    if (st.kind !== 'unsupported') return st;
+    const at = this.i;
+    try {
+      this.i = 1;
+      this.eatWord('FROM', 'INTO', 'TABLE', 'ONLY');
+      if (this.isIdentAt()) {
+        const q = this.qname();
+        // "DELETE t FROM t JOIN ..." or an alias-qualified target: the table is not read reliably
+        if (this.done || this.isWord('WHERE', 'SET') || this.isPunct(';')) st.dataTarget = q;
+      }
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+    }
+    this.i = at;
+    return st;
+  }
+
+  /**
+   * AS OBJECT (attr type, ...) [NOT] FINAL without methods, AS VARRAY(n) OF type, AS TABLE OF type:
+   * the forms with a PostgreSQL equivalent (composite type, array domain). Anything else: undefined.
+   */
+  private oracleDataType(name: QName): CreateType | undefined {
+    const at = this.i;
+    try {
+      this.i++;
+      if (this.eatWord('OBJECT')) {
+        const parts = Cursor.splitCommas(this.balanced());
+        const attributes = parts.map((p) => {
+          const c = this.sub(p);
+          if (c.isWord('MEMBER', 'STATIC', 'MAP', 'ORDER', 'CONSTRUCTOR', 'FINAL', 'INSTANTIABLE', 'OVERRIDING', 'NOT')) throw c.error('type methods');
+          const attr = { name: c.ident(), type: c.parseType() };
+          if (!c.done) throw c.error('unexpected attribute clause');
+          return attr;
+        });
+        while (this.eatWord('NOT', 'FINAL', 'INSTANTIABLE')) continue;
+        if (this.done || this.isPunct(';')) return { kind: 'create_type', name, attributes, raw: this.raw };
+      } else if (this.isWord('VARRAY', 'VARYING', 'TABLE')) {
+        let limit: string | undefined;
+        if (this.eatWord('VARRAY') || this.eatWords('VARYING', 'ARRAY')) limit = this.balanced().map((t) => t.text).join('');
+        else this.expectWord('TABLE');
+        this.expectWord('OF');
+        const of = this.parseType();
+        this.eatWords('NOT', 'NULL');
+        if ((this.done || this.isPunct(';')) && (limit === undefined || /^\d+$/.test(limit))) return { kind: 'create_type', name, collection: { of, limit }, raw: this.raw };
+      }
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+    }
+    this.i = at;
+    return undefined;
+  }
+
   // ------------------------------------------------------------------ EXEC
+
+  /** sp_addtype name, 'base type' [, 'NOT NULL' | 'NULL']: the old spelling of CREATE TYPE name FROM base. */
+  private parseAddType(): CreateType | undefined {
+    const args = Cursor.splitCommas(this.toks.slice(this.i)).map((p) => {
+      const t = p.length === 1 ? p[0]! : undefined;
+      return t && (t.kind === 'string' || t.kind === 'qident' || t.kind === 'word') ? t.value : undefined;
+    });
+    const [name, base, nulls] = args;
+    if (!name || !base || args.length > 3 || (args.length === 3 && !nulls)) return undefined;
+    try {
+      const lexer = new Lexer(base, this.dialect);
+      const toks: Token[] = [];
+      for (let t = lexer.next(true); t; t = lexer.next(false)) toks.push(t);
+      const c = new Cursor(toks, this.dialect, base);
+      const alias = c.parseType();
+      if (!c.done) return undefined;
+      this.i = this.toks.length;
+      return { kind: 'create_type', name: { name: { name, quoted: false } }, alias, aliasNotNull: /^\s*NOT\s+NULL\s*$/i.test(nulls ?? ''), raw: this.raw };
+    } catch (err) {
+      if (err instanceof ParseError || err instanceof LexError) return undefined;
+      throw err;
+    }
+  }
 
   private parseExec(): Statement {
     this.i++;
@@ -1426,12 +1530,17 @@ export class DdlParser extends Cursor {
         named[a.key ?? order[k] ?? `arg${k}`] = a.value;
       });
       this.i = this.toks.length;
-      if ((named['name'] ?? '').toUpperCase() === 'MS_DESCRIPTION' && /^(TABLE|VIEW)$/i.test(named['level1type'] ?? '')) {
+      // MS_Description is SSMS's name; some projects (Wide World Importers) use plain Description
+      if (/^(MS_)?DESCRIPTION$/i.test(named['name'] ?? '') && /^(TABLE|VIEW)$/i.test(named['level1type'] ?? '')) {
         const ep: ExtendedProperty = { kind: 'ext_property', table: named['level1name'], text: named['value'] ?? '', raw: this.raw };
         if ((named['level2type'] ?? '').toUpperCase() === 'COLUMN') ep.column = named['level2name'];
         return ep;
       }
       return { kind: 'skip', reason: 'extended property other than a table/column MS_Description', raw: this.raw };
+    }
+    if (/(^|\.)sp_addtype$/i.test(target)) {
+      const t = this.parseAddType();
+      if (t) return t;
     }
     return this.unsupported('procedure_call', target, 'procedure', `procedure call ${target} in the schema script`, 'Check what the call does and reproduce its effect by hand', 'simple');
   }

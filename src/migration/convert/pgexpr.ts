@@ -1,6 +1,7 @@
 import type { Expr } from './ast.js';
 import type { Dialect } from './lexer.js';
 import { pgName, quoteIdent, quoteLiteral } from './names.js';
+import { type Arg, tsqlDateadd, tsqlDatediff, tsqlDatepart } from './viewcalls.js';
 import { isNumericKind, isStringKind, mapType, type TypeKind } from './types.js';
 
 /** Thrown when an expression has no faithful PostgreSQL rendering; the caller turns it into an action item. */
@@ -65,6 +66,8 @@ export function inferKind(e: Expr, ctx: ExprCtx): TypeKind | undefined {
       if (LENGTH_FUNCS.has(n)) return 'int';
       if (NOW_FUNCS.has(n) || UTC_FUNCS.has(n)) return 'timestamp';
       if (UUID_FUNCS.has(n)) return 'uuid';
+      if (n === 'JSON_EXTRACT') return 'json';
+      if (n === 'JSON_UNQUOTE') return 'text';
       if (['COALESCE', 'NVL', 'IFNULL', 'ISNULL', 'NULLIF', 'ABS', 'ROUND', 'FLOOR', 'CEIL', 'CEILING', 'GREATEST', 'LEAST'].includes(n) && e.args[0]) {
         for (const a of e.args) {
           const k = inferKind(a, ctx);
@@ -343,6 +346,21 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
   }
 }
 
+/** A MySQL JSON path of member and array steps ($.a.b[0], $."a b") as PostgreSQL path keys; undefined otherwise. */
+function jsonPathKeys(path: string): string[] | undefined {
+  const m = /^\$((?:\.[A-Za-z_][A-Za-z0-9_]*|\.(?:"[^"\\]*")|\[\d+\])*)$/.exec(path.trim());
+  if (!m) return undefined;
+  const keys = [...m[1]!.matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)|\."([^"]*)"|\[(\d+)\]/g)].map((x) => x[1] ?? (x[2] !== undefined ? `"${x[2]}"` : x[3]!));
+  return keys.length ? keys : undefined;
+}
+
+/** A number literal, negative or not, as written. */
+function literalOf(e: Expr | undefined): string | undefined {
+  if (e?.t === 'num') return e.v;
+  if (e?.t === 'unary' && e.op === '-' && e.e.t === 'num') return `-${e.e.v}`;
+  return undefined;
+}
+
 function printCall(e: Extract<Expr, { t: 'call' }>, ctx: ExprCtx): string {
   if (e.name.length > 1 && !/^(SYS|DBO|PUBLIC)$/i.test(e.name[0]!.name)) {
     throw new Unconvertible(`user-defined function ${e.name.map((n) => n.name).join('.')}()`);
@@ -450,6 +468,35 @@ function printCall(e: Extract<Expr, { t: 'call' }>, ctx: ExprCtx): string {
       parts.push('END');
       note(ctx, 'DECODE -> CASE');
       return parts.join(' ');
+    }
+    case 'DATEADD':
+    case 'DATEDIFF':
+    case 'DATEPART': {
+      const part = e.args[0];
+      if (ctx.dialect !== 'sqlserver' || part?.t !== 'ident' || part.parts.length !== 1) break;
+      const arg = (k: number): Arg => ({ sql: args[k]!, lit: literalOf(e.args[k]) });
+      const name = part.parts[0]!.name;
+      const sql = n === 'DATEADD' ? (need(3), tsqlDateadd(name, arg(1), arg(2)))
+        : n === 'DATEDIFF' ? (need(3), tsqlDatediff(name, arg(1), arg(2)))
+        : (need(2), tsqlDatepart(name, arg(1)));
+      if (sql === undefined) throw new Unconvertible(`${n}() with the date part ${name}`);
+      note(ctx, `${n}() -> interval arithmetic / extract()`);
+      return sql;
+    }
+    case 'JSON_EXTRACT':
+    case 'JSON_UNQUOTE': {
+      if (ctx.dialect !== 'mysql') break;
+      // JSON_UNQUOTE(JSON_EXTRACT(doc, '$.a.b')) -> doc #>> '{a,b}' (text); JSON_EXTRACT alone -> doc #> '{a,b}' (jsonb)
+      const inner = n === 'JSON_UNQUOTE' ? e.args[0] : e;
+      if (inner?.t !== 'call' || inner.name[inner.name.length - 1]!.name.toUpperCase() !== 'JSON_EXTRACT' || inner.args.length !== 2 || argc !== 1 && n === 'JSON_UNQUOTE') break;
+      const path = inner.args[1]!;
+      const keys = path.t === 'str' ? jsonPathKeys(path.v) : undefined;
+      if (!keys) throw new Unconvertible('JSON_EXTRACT with a path other than $.key / $[n] steps');
+      const doc = inner.args[0]!;
+      const docSql = printExpr(doc, ctx);
+      const json = inferKind(doc, ctx) === 'json' ? docSql : `CAST(${docSql} AS jsonb)`;
+      note(ctx, `${n === 'JSON_UNQUOTE' ? 'JSON_UNQUOTE(JSON_EXTRACT(doc, path)) -> doc #>> path' : 'JSON_EXTRACT(doc, path) -> doc #> path'}`);
+      return `(${json} ${n === 'JSON_UNQUOTE' ? '#>>' : '#>'} ${quoteLiteral(`{${keys.join(',')}}`)})`;
     }
     case 'REGEXP_LIKE': {
       if (argc === 2) return `${args[0]} ~ ${args[1]}`;

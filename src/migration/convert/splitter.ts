@@ -12,6 +12,7 @@ export interface RawStatement {
 
 const TSQL_STARTERS = new Set([
   'CREATE', 'ALTER', 'DROP', 'INSERT', 'USE', 'EXEC', 'EXECUTE', 'PRINT', 'DECLARE', 'GRANT', 'REVOKE', 'TRUNCATE', 'DENY',
+  'RAISERROR', 'CHECKPOINT', 'DBCC',
 ]);
 const TSQL_SET_OPTIONS = new Set([
   'ANSI_NULLS', 'QUOTED_IDENTIFIER', 'NOCOUNT', 'ANSI_PADDING', 'ANSI_WARNINGS', 'ARITHABORT', 'CONCAT_NULL_YIELDS_NULL',
@@ -147,6 +148,15 @@ export function splitStatements(src: string, dialect: Dialect): RawStatement[] {
         } else out.push({ tokens: [t], text: t.text.trim(), start: t.start, skipReason: SQLPLUS_REASON });
         continue;
       }
+      case 'client':
+        flush();
+        out.push({
+          tokens: [t], text: t.text.trim(), start: t.start,
+          skipReason: dialect === 'mysql'
+            ? 'mysql client command: the file it reads is not part of this script (convert that file too)'
+            : 'SQLCMD command (:setvar, :r ...): $(variables) are not substituted and files it reads are not part of this script',
+        });
+        continue;
       case 'delimiter':
         flush();
         out.push({ tokens: [t], text: t.text.trim(), start: t.start, skipReason: 'mysql client DELIMITER command' });
@@ -203,6 +213,8 @@ function startsTsqlStatement(t: Token, src: string): boolean {
     case 'ALTER':
     case 'DROP':
       return TSQL_OBJECTS.has(next);
+    case 'UPDATE':
+      return next === 'STATISTICS';
     default:
       return TSQL_STARTERS.has(t.upper);
   }

@@ -119,8 +119,83 @@ function matchParen(toks: Token[], open: number): number {
   return -1;
 }
 
+/** Words after which "(" opens a parenthesized expression, not a call's arguments. */
+const CLAUSE_WORDS = ['WHERE', 'AND', 'OR', 'NOT', 'ON', 'WHEN', 'THEN', 'ELSE', 'SELECT', 'HAVING', 'RETURN', 'AS'];
 const isP = (t: Token | undefined, p: string) => !!t && t.kind === 'punct' && t.text === p;
 const isW = (t: Token | undefined, ...ws: string[]) => !!t && t.kind === 'word' && ws.includes(t.upper);
+
+const AGGREGATES = new Set([
+  'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT', 'STD', 'STDDEV', 'STDDEV_POP', 'STDDEV_SAMP', 'VARIANCE', 'VAR_POP', 'VAR_SAMP',
+  'BIT_AND', 'BIT_OR', 'BIT_XOR', 'JSON_ARRAYAGG', 'JSON_OBJECTAGG', 'ANY_VALUE',
+]);
+const GROUP_END = ['HAVING', 'ORDER', 'LIMIT', 'WINDOW', 'WITH', 'UNION', 'INTO', 'FOR', 'LOCK'];
+
+/**
+ * MySQL (before 5.7, or without ONLY_FULL_GROUP_BY) lets a grouped SELECT name columns that are
+ * neither grouped nor aggregated, and returns one row's value for them; PostgreSQL refuses the
+ * view. Such select items and ORDER BY items are wrapped in any_value() (PostgreSQL 16+), which
+ * returns one row's value too. Over a grouped column any_value() is that column, so wrapping more
+ * than needed changes nothing. Returns the token spans to wrap, [first, last].
+ */
+function looseGroupBy(toks: Token[]): [number, number, string?][] {
+  const top: number[] = [];
+  let depth = 0;
+  toks.forEach((t, k) => {
+    if (isP(t, '(')) depth++;
+    else if (isP(t, ')')) depth--;
+    else if (depth === 0) top.push(k);
+  });
+  const at = (w: string, from = 0) => top.find((k) => k >= from && isW(toks[k], w));
+  const select = top[0] !== undefined && isW(toks[top[0]], 'SELECT') ? top[0] : undefined;
+  const group = top.find((k) => isW(toks[k], 'GROUP') && isW(toks[k + 1], 'BY'));
+  const from = at('FROM');
+  if (select === undefined || group === undefined || from === undefined || at('UNION') !== undefined) return [];
+  /** Splits the top-level tokens in [a, b) at commas into [first, last] spans. */
+  const items = (a: number, b: number): [number, number][] => {
+    const out: [number, number][] = [];
+    let start = a;
+    for (const k of [...top.filter((x) => x >= a && x < b && isP(toks[x], ',')), b]) {
+      if (k > start) out.push([start, k - 1]);
+      start = k + 1;
+    }
+    return out;
+  };
+  const norm = (a: number, b: number) => toks.slice(a, b + 1).map((t) => (t.kind === 'qident' ? t.value : t.text).toLowerCase()).join('');
+  const groupEnd = top.find((k) => k > group + 1 && isW(toks[k], ...GROUP_END)) ?? toks.length;
+  const grouped = new Set(items(group + 2, groupEnd).map(([a, b]) => norm(a, isW(toks[b], 'ASC', 'DESC') ? b - 1 : b)));
+  const aggregate = (a: number, b: number) => toks.slice(a, b + 1).some((t, j) => isW(t, ...AGGREGATES) && isP(toks[a + j + 1], '('));
+  const subquery = (a: number, b: number) => toks.slice(a, b + 1).some((t) => isW(t, 'SELECT'));
+  const aliases = new Set<string>();
+  const wrap: [number, number, string?][] = [];
+  let first = select + 1;
+  if (isW(toks[first], 'DISTINCT', 'ALL', 'DISTINCTROW')) first++;
+  items(first, from).forEach(([a, b], n) => {
+    let end = b;
+    if (b > a && (toks[b]!.kind === 'word' || toks[b]!.kind === 'qident' || toks[b]!.kind === 'string')) {
+      const prev = toks[b - 1]!;
+      if (isW(prev, 'AS')) end = b - 2;
+      else if (prev.kind !== 'op' && !isP(prev, '.') && !isP(prev, '(') && !isW(prev, 'CASE', 'WHEN', 'THEN', 'ELSE', 'AND', 'OR', 'NOT', 'IS', 'IN', 'LIKE', 'DISTINCT', 'INTERVAL', 'BINARY')) end = b - 1;
+      if (end < b) aliases.add((toks[b]!.kind === 'word' ? toks[b]!.text : toks[b]!.value).toLowerCase());
+    }
+    const text = norm(a, end);
+    if (text === '*' || text.endsWith('.*') || grouped.has(text) || grouped.has(String(n + 1)) || (end < b && grouped.has([...aliases].pop()!))) return;
+    if (aggregate(a, end) || subquery(a, end)) return;
+    // a bare column keeps its name as the view's column (any_value(t.c) would be called any_value)
+    const bare = end === b && (end === a || (end === a + 2 && isP(toks[a + 1], '.'))) && (toks[end]!.kind === 'word' || toks[end]!.kind === 'qident');
+    wrap.push(bare ? [a, end, toks[end]!.text] : [a, end]);
+  });
+  const order = top.find((k) => k > group && isW(toks[k], 'ORDER') && isW(toks[k + 1], 'BY'));
+  if (order !== undefined) {
+    const orderEnd = top.find((k) => k > order + 1 && isW(toks[k], 'LIMIT', 'FOR', 'LOCK', 'INTO')) ?? toks.length;
+    for (const [a, b] of items(order + 2, orderEnd)) {
+      const end = isW(toks[b], 'ASC', 'DESC') ? b - 1 : b;
+      const text = norm(a, end);
+      if (grouped.has(text) || aliases.has(text) || /^\d+$/.test(text) || aggregate(a, end) || subquery(a, end)) continue;
+      wrap.push([a, end]);
+    }
+  }
+  return wrap;
+}
 
 /**
  * Rewrites a view's SELECT token by token, keeping the original layout. Anything that needs judgement is
@@ -166,11 +241,49 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
    * != or as the WHEN value of a CASE over it): it is then TRUE/FALSE. Next to arithmetic it stays
    * a number, and the column counts as one (::int).
    */
+  /** Where a (qualified, parenthesized) column reference ending at j starts, and its kind: ((t.col)) = 0. */
+  const colEndingAt = (j: number): { kind?: TypeKind; start: number } => {
+    let end = j;
+    while (isP(toks[end], ')')) end--;
+    const kind = colAt(end);
+    if (kind === undefined) return { start: j };
+    let start = end;
+    while (isP(toks[start - 1], '.') && (toks[start - 2]?.kind === 'word' || toks[start - 2]?.kind === 'qident')) start -= 2;
+    let closes = j - end;
+    while (closes > 0 && isP(toks[start - 1], '(')) {
+      start--;
+      closes--;
+    }
+    return closes === 0 ? { kind, start } : { start: j };
+  };
+  /** Where a (parenthesized, qualified) column reference starting at j ends, and its kind. */
+  const colStartingAt = (j: number): { kind?: TypeKind; end: number } => {
+    let k = j;
+    let opens = 0;
+    while (isP(toks[k], '(')) {
+      k++;
+      opens++;
+    }
+    while ((toks[k]?.kind === 'word' || toks[k]?.kind === 'qident') && isP(toks[k + 1], '.')) k += 2;
+    const kind = colAt(k);
+    let end = k;
+    while (opens > 0 && isP(toks[end + 1], ')')) {
+      end++;
+      opens--;
+    }
+    return opens === 0 ? { kind, end } : { end: j };
+  };
   const boolLiteralAt = (j: number): boolean => {
     const x = toks[j];
     if (x?.kind !== 'number' || (x.text !== '0' && x.text !== '1') || opAt(j + 1, ...ORDER_OR_MATH) || opAt(j - 1, ...ORDER_OR_MATH)) return false;
-    if (opAt(j + 1, ...EQ) && colAt(j + 2) === 'bool' && !opAt(j + 3, ...ORDER_OR_MATH)) return true;
-    if (opAt(j - 1, ...EQ) && colAt(j - 2) === 'bool' && !opAt(j - 3, ...ORDER_OR_MATH)) return true;
+    if (opAt(j + 1, ...EQ)) {
+      const c = colStartingAt(j + 2);
+      if (c.kind === 'bool' && !opAt(c.end + 1, ...ORDER_OR_MATH)) return true;
+    }
+    if (opAt(j - 1, ...EQ)) {
+      const c = colEndingAt(j - 2);
+      if (c.kind === 'bool' && !opAt(c.start - 1, ...ORDER_OR_MATH)) return true;
+    }
     if (!isW(toks[j - 1], 'WHEN') || !isW(toks[j + 1], 'THEN')) return false;
     let c = j - 2;
     while (c >= 0 && !isW(toks[c], 'CASE')) c--;
@@ -467,10 +580,21 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     return undefined;
   };
 
+  const wraps = ctx.dialect === 'mysql' ? looseGroupBy(toks) : [];
+  const wrapOpen = new Set(wraps.map(([a]) => a));
+  const wrapClose = new Map<number, string>();
+  for (const [, b, alias] of wraps) wrapClose.set(b + 1, `${wrapClose.get(b + 1) ?? ''})${alias ? ` AS ${alias}` : ''}`);
+  if (wraps.length) note("MySQL's loose GROUP BY: columns neither grouped nor aggregated wrapped in any_value() (PostgreSQL 16 or later), which returns one row's value as MySQL did");
+
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k]!;
     const next = toks[k + 1];
     const nameOf = (x: Token) => (x.kind === 'qident' ? x.value : x.text).toLowerCase();
+    if (wrapClose.has(k)) out.push(wrapClose.get(k)!);
+    if (wrapOpen.has(k)) {
+      out.push(`${src.slice(prevEnd, t.start)}any_value(`);
+      prevEnd = t.start;
+    }
     const insert = pending.get(k);
     if (insert !== undefined) {
       out.push(src.slice(prevEnd, t.start).replace(/\s+$/, '') + insert);
@@ -613,10 +737,21 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
       continue;
     }
     if (colAt(k) === 'bool') {
-      const other = opAt(k + 1, ...EQ) ? k + 2 : opAt(k - 1, ...EQ) ? k - 2 : -1;
+      // the column with its qualifier and any parentheses around it: ((t.flag)) + 1
+      let s = k;
+      while (isP(toks[s - 1], '.') && (toks[s - 2]?.kind === 'word' || toks[s - 2]?.kind === 'qident')) s -= 2;
+      let e = k;
+      const callParen = (j: number) => toks[j - 1]?.kind === 'qident' || (toks[j - 1]?.kind === 'word' && !isW(toks[j - 1], ...CLAUSE_WORDS));
+      while (isP(toks[s - 1], '(') && isP(toks[e + 1], ')') && !callParen(s - 1)) {
+        s--;
+        e++;
+      }
+      const after = opAt(e + 1, ...EQ) ? colStartingAt(e + 2).kind : undefined;
+      const before = opAt(s - 1, ...EQ) ? colEndingAt(s - 2).kind : undefined;
+      const other = opAt(e + 1, ...EQ) ? e + 2 : opAt(s - 1, ...EQ) ? s - 2 : -1;
       // compared with anything but a TRUE/FALSE literal or another boolean column
-      const compared = other >= 0 && !boolLiteralAt(other) && colAt(other) !== 'bool';
-      const numeric = opAt(k + 1, ...ORDER_OR_MATH) || opAt(k - 1, ...ORDER_OR_MATH) || compared
+      const compared = other >= 0 && !boolLiteralAt(other) && (other > e ? after : before) !== 'bool';
+      const numeric = opAt(e + 1, ...ORDER_OR_MATH) || opAt(s - 1, ...ORDER_OR_MATH) || compared
         || (isP(toks[k - 1], '(') && isW(toks[k - 2], 'SUM', 'AVG', 'MIN', 'MAX') && isP(next, ')'));
       if (numeric) {
         note('a boolean column (from bit/tinyint(1)) used as a number -> ::int');
@@ -814,6 +949,7 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     // Unquoted source names fold the same way in PostgreSQL; only reserved words need quoting.
     emit(k, t.text);
   }
+  if (wrapClose.has(toks.length)) out.push(wrapClose.get(toks.length)!);
   const tail = pending.get(toks.length);
   if (tail !== undefined) {
     if (out.length) out[out.length - 1] = out[out.length - 1]!.replace(/\s+$/, '');
