@@ -6,7 +6,9 @@
 // size, and logs one line per request on stderr (never the token).
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isInitializeRequest, JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type MessageExtraInfo, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -113,14 +115,103 @@ async function forward(transport: WebStandardStreamableHTTPServerTransport, req:
   res.end();
 }
 
+type Refusal = { status: number; message: string; headers?: Record<string, string> };
+
+/**
+ * The transport a session's McpServer is connected to: the SDK's web-standard transport, plus a
+ * direct path for the common request, one POST carrying one JSON-RPC request that is not
+ * initialize, from a client that accepts JSON (every tools/call). The SDK answers such a POST
+ * (in JSON response mode, as here) with the same JSON, but on its way it builds a web Request, a
+ * Response with a ReadableStream body that forward() then reads back, and zod-parses each answer
+ * again (isJSONRPCResultResponse...) to route it: measured with the bench's raw HTTP client, the
+ * direct path takes about 0.4 ms of server CPU and of p50 off each call (bench section 10). Every
+ * other request (initialize, notifications, batches, GET streams, DELETE, and anything the SDK
+ * refuses: a wrong Accept, Content-Type or protocol version, a message that is not JSON-RPC) goes
+ * to the SDK unchanged, so its answers and refusals are the SDK's own.
+ */
+export class SessionTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  /** Answers awaited by direct calls, by JSON-RPC id. */
+  private readonly waiting = new Map<RequestId, (answer: JSONRPCMessage) => void>();
+  private closed = false;
+
+  constructor(readonly sdk: WebStandardStreamableHTTPServerTransport) {
+    sdk.onmessage = (message, extra) => this.onmessage?.(message, extra);
+    sdk.onerror = (error) => this.onerror?.(error);
+    sdk.onclose = () => {
+      this.closed = true;
+      this.onclose?.();
+    };
+  }
+
+  get sessionId(): string | undefined {
+    return this.sdk.sessionId;
+  }
+
+  start(): Promise<void> {
+    return this.sdk.start();
+  }
+
+  close(): Promise<void> {
+    return this.sdk.close();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const id = 'id' in message && !('method' in message) ? message.id : undefined;
+    const answer = id === undefined ? undefined : this.waiting.get(id);
+    if (answer) {
+      this.waiting.delete(id!);
+      answer(message);
+      return Promise.resolve();
+    }
+    // A notification or request tied to a direct call: a JSON answer has no stream to carry it, and
+    // the SDK in JSON response mode drops it too (the GET stream is for messages tied to no call).
+    if (options?.relatedRequestId !== undefined && this.waiting.has(options.relatedRequestId)) return Promise.resolve();
+    return this.sdk.send(message, options);
+  }
+
+  /**
+   * The answer to a POST of the common kind, or undefined when the request is not one (the SDK
+   * then handles it). `body` is the parsed JSON body.
+   */
+  call(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<JSONRPCMessage | Refusal> | undefined {
+    if (this.closed || typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+    const accept = req.headers.accept;
+    if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
+    if (!isJsonContentType(req.headers['content-type'])) return undefined;
+    const version = req.headers['mcp-protocol-version'];
+    if (version !== undefined && (typeof version !== 'string' || !SUPPORTED_PROTOCOL_VERSIONS.includes(version))) return undefined;
+    const parsed = JSONRPCMessageSchema.safeParse(body);
+    if (!parsed.success) return undefined;
+    const message = parsed.data;
+    // The schemas are strict: a request is the one kind with both a method and an id.
+    if (!('method' in message) || !('id' in message) || message.method === 'initialize') return undefined;
+    if (this.waiting.has(message.id)) {
+      return Promise.resolve({
+        status: 409,
+        message: `request id ${JSON.stringify(message.id)} is already used by a call in progress in this session: give each request its own id`,
+      });
+    }
+    const requestInfo = { headers: req.headers, url: new URL(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/mcp'}`) };
+    return new Promise((resolve) => {
+      this.waiting.set(message.id, resolve);
+      // The client left before the answer: the call still runs; its answer is dropped when it comes.
+      res.once('close', () => {
+        if (this.waiting.get(message.id) === resolve) this.waiting.set(message.id, () => undefined);
+      });
+      this.onmessage?.(message, { requestInfo });
+    });
+  }
+}
+
 interface Session {
-  transport: WebStandardStreamableHTTPServerTransport;
+  transport: SessionTransport;
   server: McpServer;
   tokenId: string | null;
   lastSeen: number;
 }
-
-type Refusal = { status: number; message: string; headers?: Record<string, string> };
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
@@ -216,7 +307,19 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
         return;
       }
       session.lastSeen = Date.now();
-      await forward(session.transport, req, res, body);
+      const direct = method === 'POST' ? session.transport.call(req, res, body) : undefined;
+      if (!direct) {
+        await forward(session.transport.sdk, req, res, body);
+        return;
+      }
+      const answer = await direct;
+      if ('status' in answer) {
+        refuse(res, answer);
+        return;
+      }
+      const text = JSON.stringify(answer);
+      res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': sessionId, 'content-length': Buffer.byteLength(text) });
+      res.end(text);
       return;
     }
     if (method !== 'POST' || !(Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body))) {
@@ -224,7 +327,7 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
       return;
     }
     const server = options.createSession(token);
-    const transport = new WebStandardStreamableHTTPServerTransport({
+    const sdk = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: true,
       onsessioninitialized: (id) => {
@@ -235,8 +338,9 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
         void server.close();
       },
     });
+    const transport = new SessionTransport(sdk);
     await server.connect(transport);
-    await forward(transport, req, res, body);
+    await forward(sdk, req, res, body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

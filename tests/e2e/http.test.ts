@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callErr, callOk } from '../helpers/client.js';
 import { type HttpServer, httpClient, initializeBody, MCP_HEADERS, makeToken, openSession, rawRequest, startHttpServer } from '../helpers/http.js';
@@ -118,6 +119,122 @@ describe('the built server over Streamable HTTP', () => {
     const r = await rawRequest(server.port, { method: 'GET', path: '/healthz' });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('tools/call answered directly, everything else by the SDK transport', () => {
+  let server: HttpServer;
+  let db: string;
+  let backend: { token: string; id: string };
+  let frontend: { token: string; id: string };
+  const flagCount = () => {
+    const raw = new Database(db, { readonly: true });
+    try {
+      return raw.prepare('SELECT count(*) FROM flags').pluck().get() as number;
+    } finally {
+      raw.close();
+    }
+  };
+
+  beforeAll(async () => {
+    db = newDb();
+    backend = makeToken(db, ['--agent', '@backend.api']);
+    frontend = makeToken(db, ['--agent', '@frontend.react']);
+    server = await startHttpServer(db);
+  }, 30_000);
+  afterAll(async () => {
+    expect(await server?.stop()).toBe(0);
+  });
+
+  const post = (session: string, body: unknown, headers: Record<string, string> = {}) => rawRequest(server.port, {
+    headers: { ...MCP_HEADERS, authorization: `Bearer ${backend.token}`, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18', ...headers },
+    body: JSON.stringify(body),
+  });
+  const getDatabase = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'get_database', arguments: { name: 'postgresql' } } });
+
+  it('answers a tools/call with the same JSON, status and headers as the SDK answers that call sent as a batch of one', async () => {
+    const session = await openSession(server.port, backend.token);
+    const direct = await post(session, getDatabase(2));
+    const viaSdk = await post(session, [getDatabase(3)]);
+    for (const r of [direct, viaSdk]) {
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['mcp-session-id']).toBe(session);
+      expect(r.headers['content-length']).toBe(String(Buffer.byteLength(r.text)));
+    }
+    expect(direct.json.id).toBe(2);
+    expect(viaSdk.json.id).toBe(3);
+    expect(direct.json.result.structuredContent.database.id).toBe('postgresql');
+    expect({ ...direct.json, id: 0 }).toEqual({ ...viaSdk.json, id: 0 });
+  });
+
+  it("leaves refusals to the SDK (wrong Accept, Content-Type or protocol version, not JSON-RPC, a second initialize), writes nothing, and the session keeps working", async () => {
+    const session = await openSession(server.port, backend.token);
+    const create = { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'create_flag', arguments: flagInput() } };
+    const before = flagCount();
+    const cases: [Record<string, string>, unknown, number, RegExp][] = [
+      [{ accept: 'application/json' }, create, 406, /Not Acceptable: Client must accept both application\/json and text\/event-stream/],
+      [{ 'content-type': 'text/plain' }, create, 415, /Unsupported Media Type/],
+      [{ 'mcp-protocol-version': '1999-01-01' }, create, 400, /Unsupported protocol version: 1999-01-01/],
+      [{}, { ...create, jsonrpc: '1.0' }, 400, /Invalid JSON-RPC message/],
+      [{}, JSON.parse(initializeBody(5)), 400, /Server already initialized/],
+    ];
+    for (const [headers, body, status, message] of cases) {
+      const r = await post(session, body, headers);
+      expect(r.status, JSON.stringify(headers)).toBe(status);
+      expect(r.json.error.message).toMatch(message);
+    }
+    expect(flagCount()).toBe(before);
+    const ok = await post(session, { ...create, id: 6 });
+    expect(ok.status).toBe(200);
+    expect(ok.json.result.structuredContent.flag_id).toBeGreaterThan(0);
+    expect(flagCount()).toBe(before + 1);
+  });
+
+  it('still sends resources/updated on the GET stream of a session whose calls are answered as JSON', async () => {
+    const watcher = await httpClient(server.url, frontend.token);
+    const writer = await httpClient(server.url, backend.token);
+    try {
+      const updates: string[] = [];
+      const arrived = new Promise<void>((resolve) => {
+        watcher.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+          updates.push(n.params.uri);
+          resolve();
+        });
+      });
+      await watcher.subscribeResource({ uri: 'flags://queue/@frontend.react' });
+      const created = await callOk(writer, 'create_flag', flagInput({ change_description: 'The orders API paginates now: page and per_page query parameters, 50 per page' }));
+      await Promise.race([arrived, new Promise((_r, reject) => setTimeout(() => reject(new Error('no resources/updated within 10 s')), 10_000))]);
+      expect(updates).toContain('flags://queue/@frontend.react');
+      const queue = JSON.parse((await watcher.readResource({ uri: 'flags://queue/@frontend.react' })).contents[0]!.text as string);
+      expect(queue.flags.map((f: { id: number }) => f.id)).toContain(created.flag_id);
+    } finally {
+      await watcher.close();
+      await writer.close();
+    }
+  });
+
+  it('runs a call whose client left before the answer to its end, and keeps serving', async () => {
+    const session = await openSession(server.port, backend.token);
+    const before = flagCount();
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'create_flag', arguments: flagInput() } });
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: '127.0.0.1', port: server.port, method: 'POST', path: '/mcp',
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${backend.token}`, 'mcp-session-id': session, 'content-length': Buffer.byteLength(body) },
+      });
+      req.on('error', () => resolve());
+      req.end(body, () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    for (let i = 0; i < 50 && flagCount() === before; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(flagCount()).toBe(before + 1);
+    const next = await post(session, getDatabase(8));
+    expect(next.status).toBe(200);
+    expect(next.json.result.structuredContent.database.id).toBe('postgresql');
+    expect(server.stderr()).not.toMatch(/uncaught|unhandled/);
   });
 });
 
