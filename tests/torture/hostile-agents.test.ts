@@ -276,6 +276,10 @@ describe('front matter limits (parseAgentFile)', () => {
   it('refuses front matter nested deeper than 32 levels', () => {
     expect(reason(file(`name: a\ndeep: ${'['.repeat(40)}${']'.repeat(40)}`))).toMatch(/more than 32 levels deep/);
     expect(reason(file(`name: a\ndeep: ${'['.repeat(20)}${']'.repeat(20)}`))).toBe('ok');
+    // nested deep enough to overflow the YAML parser's stack: the same reason, not read line by line and accepted
+    for (const deep of [`${'['.repeat(5_000)}${']'.repeat(5_000)}`, `${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}`]) {
+      expect(reason(file(`name: a\ndescription: x\ndeep: ${deep}`))).toBe('frontmatter nests lists or maps more than 32 levels deep (the limit)');
+    }
   });
 
   it('bounds front matter that is read line by line (not YAML, as Claude Code reads it) like any other: size, keys and prototypes', () => {
