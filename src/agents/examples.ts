@@ -16,7 +16,8 @@ export interface DescriptionParts {
 }
 
 const EXAMPLE = /<example>([\s\S]*?)(?:<\/example>|$)/gi;
-const ROLE_LABEL = /^\s*(?:context|user|assistant|human|ai)\s*:\s*/gim;
+/** Spaces and tabs only around the label: a \s* at each line start would rescan a run of blank lines once per line (seconds for 30,000 of them). */
+const ROLE_LABEL = /^[ \t]*(?:context|user|assistant|human|ai)[ \t]*:[ \t]*/gim;
 /** Tags inside examples: <commentary>, and placeholders such as <Agent tool call to x> or <code written>. */
 const TAG = /<\/?[A-Za-z][^<>\n]{0,80}>/g;
 /** "Examples:", "For example:" or "e.g.:" left at the end of the summary once the examples are taken out. */
@@ -33,7 +34,10 @@ export function unescapeDescription(text: string): string {
 
 export function splitDescription(description: string): DescriptionParts {
   const text = unescapeDescription(description);
-  if (!/<example>/i.test(text)) return { summary: text === description ? description : text.replace(/\s+/g, ' ').trim(), examples: '' };
+  // Examples are blocks the generator closes: a description that only mentions the tag ("adds an
+  // <example> tag to each function") is no example block, and is shown whole.
+  const open = text.search(/<example>/i);
+  if (open < 0 || !/<\/example>/i.test(text.slice(open))) return { summary: text === description ? description : text.replace(/\s+/g, ' ').trim(), examples: '' };
   const examples: string[] = [];
   const rest = text.replace(EXAMPLE, (_all, inner: string) => {
     examples.push(inner.replace(TAG, ' ').replace(ROLE_LABEL, '').replace(/\s+/g, ' ').trim());

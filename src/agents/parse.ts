@@ -231,16 +231,16 @@ export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): Parse
     parsed = matter()(source, { engines: { yaml: boundedYaml, js: refuseCode, javascript: refuseCode } } as never);
   } catch (err) {
     if (err instanceof ExpansionLimit) return { ok: false, hash, reason: err.message };
+    // Nesting deep enough to overflow the parser's stack is the depth limit, not a file to read line by line.
+    if (err instanceof RangeError) return { ok: false, hash, reason: tooDeep };
     // Claude Code reads such files anyway (see lenientFrontmatter); so does the catalog, or
-    // routing would miss agents that really run.
-    parsed = lenientFrontmatter(source);
+    // routing would miss agents that really run. Only YAML's own syntax errors get there.
+    parsed = (err as Error | undefined)?.name === 'YAMLException' ? lenientFrontmatter(source) : null;
     if (!parsed) return { ok: false, hash, reason: `bad YAML frontmatter: ${(err as Error).message.split('\n')[0]}` };
   }
   const data = (parsed.data ?? {}) as Record<string, unknown>;
   const measured = measureFrontmatter(data, AGENT_LIMITS.frontmatterChars, AGENT_LIMITS.frontmatterDepth);
-  if (measured.over === 'depth') {
-    return { ok: false, hash, reason: `frontmatter nests lists or maps more than ${AGENT_LIMITS.frontmatterDepth} levels deep (the limit)` };
-  }
+  if (measured.over === 'depth') return { ok: false, hash, reason: tooDeep };
   if (measured.over === 'size') {
     const aliases = measured.shared || writesAlias(parsed.matter ?? '');
     return {
@@ -288,6 +288,8 @@ export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): Parse
   const overLimit = fieldOverLimit(agent);
   return overLimit ? { ok: false, hash, reason: overLimit } : { ok: true, hash, agent };
 }
+
+const tooDeep = `frontmatter nests lists or maps more than ${AGENT_LIMITS.frontmatterDepth} levels deep (the limit)`;
 
 export const tooLarge = (bytes: number): string =>
   `larger than ${MAX_AGENT_FILE_BYTES / 1024 / 1024} MB, the limit (${fmt(bytes)} bytes)`;

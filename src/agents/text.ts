@@ -26,9 +26,10 @@ export function words(text: string): string[] {
 /**
  * "Go" written with a capital inside a sentence ("the Go service", "rewrite it in Go") is the
  * language, read as "golang"; the verb "go" is an everyday word. A sentence's first word, and "Go
- * live", "Go to", "Go ahead", "Go back" stay the verb.
+ * live" (or "Go Live", as a title writes it), "Go to", "Go ahead", "Go back", "Go through" and a
+ * "Go/No-Go" decision stay the verb.
  */
-const GO_LANGUAGE = /(?<=[\p{Ll}\d,;:)'"]\s{1,3})Go\b(?![- ](?:live|to|ahead|back)\b)/gu;
+const GO_LANGUAGE = /(?<=[\p{Ll}\d,;:)'"]\s{1,3})Go\b(?![- ](?:[Ll]ive|[Tt]o|[Aa]head|[Bb]ack|[Tt]hrough)\b|\/[Nn]o-?[Gg]o\b)/gu;
 const goLanguage = (text: string): string => (text.includes('Go') ? text.replace(GO_LANGUAGE, 'golang') : text);
 
 const stemCache = new Map<string, string>();
@@ -198,14 +199,16 @@ const REQUESTER_WORDS = new Set(('support lead leads head of from fwd forwarded 
  * with any other word ("Pricing experiment readout:") is the subject, not the asker.
  */
 export function requesterTerms(text: string): Set<string> {
-  const m = /^\s*((?:fwd?|forwarded)\s+from\s+[^:\n]{1,60}|[^:.\n]{1,40}?\s+here|[^:.\n]{1,40}):\s|^\s*([^:.\n]{1,40}?\s+here)\.\s/i.exec(text);
+  // Leading space trimmed first: ^\s* before these alternatives backtracks through all of it (seconds for 10,000 spaces).
+  const head = text.trimStart();
+  const m = /^((?:fwd?|forwarded)\s+from\s+[^:\n]{1,60}|[^:.\n]{1,40}?\s+here|[^:.\n]{1,40}):\s|^([^:.\n]{1,40}?\s+here)\.\s/i.exec(head);
   if (!m) return new Set();
   const label = (m[1] ?? m[2])!;
   const forwarded = /^\s*(?:fwd?|forwarded)\s+from\b/i.test(label);
   const labelWords = words(label);
   if (!forwarded && !labelWords.every((w) => REQUESTER_WORDS.has(w))) return new Set();
   const inside = new Set(labelWords.filter((w) => !isStopword(w)).map((w) => named(stem(w))));
-  for (const t of terms(text.slice(m[0].length))) inside.delete(t);
+  for (const t of terms(head.slice(m[0].length))) inside.delete(t);
   return inside;
 }
 

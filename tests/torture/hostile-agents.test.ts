@@ -9,8 +9,10 @@ import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } fro
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AgentCatalog } from '../../src/agents/catalog.js';
+import { splitDescription } from '../../src/agents/examples.js';
 import { parseAgentFile } from '../../src/agents/parse.js';
 import { AgentSearch } from '../../src/agents/search.js';
+import { requesterTerms } from '../../src/agents/text.js';
 import { openStore } from '../../src/store/db.js';
 import { writeAgent } from '../helpers/agents.js';
 import { assertBuilt, spawnServer } from '../helpers/spawn.js';
@@ -274,6 +276,10 @@ describe('front matter limits (parseAgentFile)', () => {
   it('refuses front matter nested deeper than 32 levels', () => {
     expect(reason(file(`name: a\ndeep: ${'['.repeat(40)}${']'.repeat(40)}`))).toMatch(/more than 32 levels deep/);
     expect(reason(file(`name: a\ndeep: ${'['.repeat(20)}${']'.repeat(20)}`))).toBe('ok');
+    // nested deep enough to overflow the YAML parser's stack: the same reason, not read line by line and accepted
+    for (const deep of [`${'['.repeat(5_000)}${']'.repeat(5_000)}`, `${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}`]) {
+      expect(reason(file(`name: a\ndescription: x\ndeep: ${deep}`))).toBe('frontmatter nests lists or maps more than 32 levels deep (the limit)');
+    }
   });
 
   it('bounds front matter that is read line by line (not YAML, as Claude Code reads it) like any other: size, keys and prototypes', () => {
@@ -286,6 +292,22 @@ describe('front matter limits (parseAgentFile)', () => {
     const r = parseAgentFile(file('name: a\ndescription: Examples:\\nuser: "x"\nconstructor: c\nhasOwnProperty: h\nvalueOf: v'));
     expect(r.ok && r.agent.frontmatter).toMatchObject({ constructor: 'c', hasOwnProperty: 'h', valueOf: 'v' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reads descriptions and queries shaped to make its patterns backtrack in linear time (blank lines in an example, leading spaces)', () => {
+    // Before: a \s* at each line start rescanned the rest of a blank run, 2-3 s per search result
+    // or list_agents row for this description; ~5 s in requesterTerms for the query. Now ~1 ms.
+    let t = performance.now();
+    const parts = splitDescription(`Use this agent for tuning. <example>${'\n'.repeat(32_000)}x</example>`);
+    expect(parts).toEqual({ summary: 'Use this agent for tuning.', examples: 'x' });
+    expect(performance.now() - t).toBeLessThan(500);
+    t = performance.now();
+    expect(splitDescription(`<example>${'\\n'.repeat(16_000)}user: x</example>`).examples).toBe('x');
+    expect(performance.now() - t).toBeLessThan(500);
+    t = performance.now();
+    expect([...requesterTerms(`${' '.repeat(9_990)}Support lead: logins fail`)]).toEqual(['support', 'lead']);
+    expect([...requesterTerms(' '.repeat(10_000))]).toEqual([]);
+    expect(performance.now() - t).toBeLessThan(500);
   });
 
   it('bounds every field: description, model, color, and the items and length of tags, capabilities and tools', () => {

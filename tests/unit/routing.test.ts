@@ -58,6 +58,8 @@ describe('relevance that generalises', () => {
     expect(words('The Go service leaks memory')).toContain('golang');
     expect(words('rewrite the worker in Go.')).toContain('golang');
     expect(words('we go to prod on Monday')).not.toContain('golang');
+    // a title's "Go Live", a Go/No-Go decision, "Go through": the verb, whatever the capitals
+    expect(words('Ready for Go Live on Friday; the Go/No-Go call is at 3, Go through the checklist first')).not.toContain('golang');
     expect(words('Go live is on Monday, then Go-live review')).not.toContain('golang');
     const s = team({
       'golang-dev': { description: 'Golang services, goroutines and channels' },
@@ -71,6 +73,9 @@ describe('relevance that generalises', () => {
     expect(parts.summary).toBe('Use this agent for UI polish.');
     expect(parts.examples).toBe('a settings page "the toggles look cramped" "I will use the ui-polisher agent." Spacing is UI work.');
     expect(splitDescription('Plain description, no examples.')).toEqual({ summary: 'Plain description, no examples.', examples: '' });
+    // a description that only mentions the tag has no example block: it is shown whole
+    for (const d of ['Writes JSDoc comments, adding an <example> tag to each public function.', 'HTML templates such as <example>, <details> and <summary> elements'])
+      expect(splitDescription(d)).toEqual({ summary: d, examples: '' });
     expect(splitDescription('Cleans up C:\\new and C:\\temp folders')).toEqual({ summary: 'Cleans up C:\\new and C:\\temp folders', examples: '' });
     const dialogue = (n: number) => Array.from({ length: n }, (_x, i) => `<example>\\nContext: case ${i}\\nuser: "tidy the layout of page ${i}"\\nassistant: "on it"\\n</example>`).join('\\n');
     const s = team({
