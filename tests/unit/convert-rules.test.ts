@@ -1384,4 +1384,16 @@ CREATE TABLE patron (patron_id NUMBER(6) PRIMARY KEY, address postal_t, contacts
     expect(r.ddl).toMatch(/kind varchar\(20\),\n/);
     expect(r.ddl).toContain('UNIQUE (kind, id)');
   });
+
+  it("MySQL's col->'$.path' and col->>'$.path' become #> / #>> in generated columns and views (->> '$.a' would look up a key named $.a)", () => {
+    const r = conv(`CREATE TABLE parcel (id INT PRIMARY KEY, info JSON,
+  courier VARCHAR(60) AS (info->>'$.courier.name') STORED,
+  weight INT AS (info->'$.kg') VIRTUAL,
+  KEY ix_courier (courier));
+CREATE VIEW parcel_labels AS SELECT id, info->>'$.label' AS label, info->'$.stops[1]' AS second_stop FROM parcel;`, 'mysql');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain("courier varchar(60) GENERATED ALWAYS AS ((info #>> '{courier,name}')) STORED");
+    expect(r.ddl).toContain("weight integer GENERATED ALWAYS AS (CAST((info #> '{kg}') AS integer)) STORED");
+    expect(r.ddl).toContain("SELECT id, info#>>'{label}' AS label, info#>'{stops,1}' AS second_stop FROM parcel");
+  });
 });

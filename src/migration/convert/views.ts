@@ -1,7 +1,7 @@
 import { Cursor, ParseError } from './cursor.js';
 import type { Dialect, Token } from './lexer.js';
 import { pgName, quoteIdent, quoteLiteral } from './names.js';
-import { printExpr, Unconvertible } from './pgexpr.js';
+import { jsonPathKeys, printExpr, Unconvertible } from './pgexpr.js';
 import { isNumericKind, isStringKind, mapType, type TypeKind } from './types.js';
 import type { TypeRef } from './ast.js';
 import {
@@ -728,6 +728,18 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
         emit(k, rewritten);
         for (let j = k + 1; j <= close; j++) drop(j);
         k = close;
+        continue;
+      }
+    }
+    // MySQL col->'$.a.b' / col->>'$.a.b': a JSON path, where PostgreSQL's -> / ->> take one key
+    if (ctx.dialect === 'mysql' && t.kind === 'op' && (t.text === '->' || t.text === '->>') && next?.kind === 'string') {
+      const keys = jsonPathKeys(next.value);
+      if (!keys) block('JSON path other than $.key / $[n] steps after -> / ->>');
+      else {
+        note(`MySQL ${t.text} '$.path' -> ${t.text === '->' ? '#>' : '#>>'} '{path}'`);
+        emit(k, t.text === '->' ? '#>' : '#>>');
+        emit(k + 1, quoteLiteral(`{${keys.join(',')}}`));
+        k++;
         continue;
       }
     }
