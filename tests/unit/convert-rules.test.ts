@@ -1390,10 +1390,12 @@ CREATE TABLE patron (patron_id NUMBER(6) PRIMARY KEY, address postal_t, contacts
   courier VARCHAR(60) AS (info->>'$.courier.name') STORED,
   weight INT AS (info->'$.kg') VIRTUAL,
   KEY ix_courier (courier));
-CREATE VIEW parcel_labels AS SELECT id, info->>'$.label' AS label, info->'$.stops[1]' AS second_stop FROM parcel;`, 'mysql');
+CREATE VIEW parcel_labels AS SELECT id, info->>'$.label' AS label, info->'$.stops[1]' AS second_stop FROM parcel;
+CREATE VIEW parcel_couriers AS SELECT p.id, JSON_UNQUOTE(JSON_EXTRACT(p.info, '$.courier.phone')) AS phone FROM parcel p;`, 'mysql');
     expect(r.action_items).toEqual([]);
     expect(r.ddl).toContain("courier varchar(60) GENERATED ALWAYS AS ((info #>> '{courier,name}')) STORED");
     expect(r.ddl).toContain("weight integer GENERATED ALWAYS AS (CAST((info #> '{kg}') AS integer)) STORED");
     expect(r.ddl).toContain("SELECT id, info#>>'{label}' AS label, info#>'{stops,1}' AS second_stop FROM parcel");
+    expect(r.ddl).toContain("SELECT p.id, (p.info #>> '{courier,phone}') AS phone FROM parcel p");
   });
 });

@@ -104,7 +104,7 @@ const RENAMES: Record<string, string> = {
 };
 const NILADIC_CALLS = new Set(['GETDATE', 'SYSDATETIME', 'SYSDATETIMEOFFSET', 'NOW', 'CURDATE', 'GETUTCDATE', 'SYSUTCDATETIME', 'NEWID']);
 /** Calls rewritten through the expression printer (argument order or shape changes). */
-const VIA_PRINTER = new Set(['DECODE', 'NVL2', 'IIF', 'IF', 'ISNULL', 'CHARINDEX', 'INSTR']);
+const VIA_PRINTER = new Set(['DECODE', 'NVL2', 'IIF', 'IF', 'ISNULL', 'CHARINDEX', 'INSTR', 'JSON_EXTRACT', 'JSON_UNQUOTE']);
 
 function matchParen(toks: Token[], open: number): number {
   let depth = 0;
