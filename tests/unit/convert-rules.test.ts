@@ -1315,7 +1315,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = 'Value read', @l
     expect(r.ddl).toContain("COMMENT ON COLUMN reading.value IS 'Value read';");
   });
 
-  it("MySQL views with a loose GROUP BY wrap the columns neither grouped nor aggregated in any_value()", () => {
+  it('MySQL views with a loose GROUP BY take one row\'s value of the columns neither grouped nor aggregated ((array_agg(x))[1])', () => {
     const r = conv(`CREATE TABLE shelf (shelf_id INT PRIMARY KEY, label VARCHAR(20), room VARCHAR(20));
 CREATE TABLE book (book_id INT PRIMARY KEY, shelf_id INT, title VARCHAR(80), pages INT);
 CREATE VIEW shelf_stats AS
@@ -1326,8 +1326,8 @@ ORDER BY s.room, books DESC;
 CREATE VIEW by_room AS SELECT room, COUNT(*) AS n FROM shelf GROUP BY room ORDER BY 2;
 CREATE VIEW by_label AS SELECT UPPER(label) AS tag, MAX(room) AS last_room FROM shelf GROUP BY tag;`, 'mysql');
     expect(r.action_items).toEqual([]);
-    expect(r.ddl).toContain("SELECT s.shelf_id AS sid, any_value(s.label) AS label, any_value((CAST(s.room AS text) || '/' || CAST(s.label AS text))) AS place");
-    expect(r.ddl).toContain('ORDER BY any_value(s.room), books DESC');
+    expect(r.ddl).toContain("SELECT s.shelf_id AS sid, (array_agg(s.label))[1] AS label, (array_agg((CAST(s.room AS text) || '/' || CAST(s.label AS text))))[1] AS place");
+    expect(r.ddl).toContain('ORDER BY (array_agg(s.room))[1], books DESC');
     expect(r.ddl).toContain('SELECT room, COUNT(*) AS n FROM shelf GROUP BY room ORDER BY 2');
     expect(r.ddl).toContain('SELECT UPPER(label) AS tag, MAX(room) AS last_room FROM shelf GROUP BY tag');
   });
