@@ -1315,7 +1315,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = 'Value read', @l
     expect(r.ddl).toContain("COMMENT ON COLUMN reading.value IS 'Value read';");
   });
 
-  it("MySQL views with a loose GROUP BY wrap the columns neither grouped nor aggregated in any_value()", () => {
+  it('MySQL views with a loose GROUP BY take one row\'s value of the columns neither grouped nor aggregated ((array_agg(x))[1])', () => {
     const r = conv(`CREATE TABLE shelf (shelf_id INT PRIMARY KEY, label VARCHAR(20), room VARCHAR(20));
 CREATE TABLE book (book_id INT PRIMARY KEY, shelf_id INT, title VARCHAR(80), pages INT);
 CREATE VIEW shelf_stats AS
@@ -1326,8 +1326,8 @@ ORDER BY s.room, books DESC;
 CREATE VIEW by_room AS SELECT room, COUNT(*) AS n FROM shelf GROUP BY room ORDER BY 2;
 CREATE VIEW by_label AS SELECT UPPER(label) AS tag, MAX(room) AS last_room FROM shelf GROUP BY tag;`, 'mysql');
     expect(r.action_items).toEqual([]);
-    expect(r.ddl).toContain("SELECT s.shelf_id AS sid, any_value(s.label) AS label, any_value((CAST(s.room AS text) || '/' || CAST(s.label AS text))) AS place");
-    expect(r.ddl).toContain('ORDER BY any_value(s.room), books DESC');
+    expect(r.ddl).toContain("SELECT s.shelf_id AS sid, (array_agg(s.label))[1] AS label, (array_agg((CAST(s.room AS text) || '/' || CAST(s.label AS text))))[1] AS place");
+    expect(r.ddl).toContain('ORDER BY (array_agg(s.room))[1], books DESC');
     expect(r.ddl).toContain('SELECT room, COUNT(*) AS n FROM shelf GROUP BY room ORDER BY 2');
     expect(r.ddl).toContain('SELECT UPPER(label) AS tag, MAX(room) AS last_room FROM shelf GROUP BY tag');
   });
@@ -1383,5 +1383,19 @@ CREATE TABLE patron (patron_id NUMBER(6) PRIMARY KEY, address postal_t, contacts
     expect(item.reason).toMatch(/created as a plain varchar\(20\) column \(nullable, not computed\)/);
     expect(r.ddl).toMatch(/kind varchar\(20\),\n/);
     expect(r.ddl).toContain('UNIQUE (kind, id)');
+  });
+
+  it("MySQL's col->'$.path' and col->>'$.path' become #> / #>> in generated columns and views (->> '$.a' would look up a key named $.a)", () => {
+    const r = conv(`CREATE TABLE parcel (id INT PRIMARY KEY, info JSON,
+  courier VARCHAR(60) AS (info->>'$.courier.name') STORED,
+  weight INT AS (info->'$.kg') VIRTUAL,
+  KEY ix_courier (courier));
+CREATE VIEW parcel_labels AS SELECT id, info->>'$.label' AS label, info->'$.stops[1]' AS second_stop FROM parcel;
+CREATE VIEW parcel_couriers AS SELECT p.id, JSON_UNQUOTE(JSON_EXTRACT(p.info, '$.courier.phone')) AS phone FROM parcel p;`, 'mysql');
+    expect(r.action_items).toEqual([]);
+    expect(r.ddl).toContain("courier varchar(60) GENERATED ALWAYS AS ((info #>> '{courier,name}')) STORED");
+    expect(r.ddl).toContain("weight integer GENERATED ALWAYS AS (CAST((info #> '{kg}') AS integer)) STORED");
+    expect(r.ddl).toContain("SELECT id, info#>>'{label}' AS label, info#>'{stops,1}' AS second_stop FROM parcel");
+    expect(r.ddl).toContain("SELECT p.id, (p.info #>> '{courier,phone}') AS phone FROM parcel p");
   });
 });

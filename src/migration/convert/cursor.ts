@@ -379,7 +379,19 @@ export class Cursor {
     return this.parsePrimary();
   }
 
+  /** A primary, then MySQL's column->'$.path' / column->>'$.path' (JSON_EXTRACT / JSON_UNQUOTE of it). */
   private parsePrimary(): Expr {
+    let e = this.parsePrimaryTerm();
+    while (this.dialect === 'mysql' && (this.isOp('->') || this.isOp('->>')) && this.peek(1)?.kind === 'string') {
+      const op = this.next().text;
+      const path: Expr = { t: 'str', v: this.next().value };
+      const extract: Expr = { t: 'call', name: [{ name: 'JSON_EXTRACT', quoted: false }], args: [e, path] };
+      e = op === '->>' ? { t: 'call', name: [{ name: 'JSON_UNQUOTE', quoted: false }], args: [extract] } : extract;
+    }
+    return e;
+  }
+
+  private parsePrimaryTerm(): Expr {
     const t = this.peek();
     if (!t) throw this.error('expected an expression');
     switch (t.kind) {

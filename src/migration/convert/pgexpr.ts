@@ -347,7 +347,7 @@ export function printExpr(e: Expr, ctx: ExprCtx): string {
 }
 
 /** A MySQL JSON path of member and array steps ($.a.b[0], $."a b") as PostgreSQL path keys; undefined otherwise. */
-function jsonPathKeys(path: string): string[] | undefined {
+export function jsonPathKeys(path: string): string[] | undefined {
   const m = /^\$((?:\.[A-Za-z_][A-Za-z0-9_]*|\.(?:"[^"\\]*")|\[\d+\])*)$/.exec(path.trim());
   if (!m) return undefined;
   const keys = [...m[1]!.matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)|\."([^"]*)"|\[(\d+)\]/g)].map((x) => x[1] ?? (x[2] !== undefined ? `"${x[2]}"` : x[3]!));

@@ -1,7 +1,7 @@
 import { Cursor, ParseError } from './cursor.js';
 import type { Dialect, Token } from './lexer.js';
 import { pgName, quoteIdent, quoteLiteral } from './names.js';
-import { printExpr, Unconvertible } from './pgexpr.js';
+import { jsonPathKeys, printExpr, Unconvertible } from './pgexpr.js';
 import { isNumericKind, isStringKind, mapType, type TypeKind } from './types.js';
 import type { TypeRef } from './ast.js';
 import {
@@ -104,7 +104,7 @@ const RENAMES: Record<string, string> = {
 };
 const NILADIC_CALLS = new Set(['GETDATE', 'SYSDATETIME', 'SYSDATETIMEOFFSET', 'NOW', 'CURDATE', 'GETUTCDATE', 'SYSUTCDATETIME', 'NEWID']);
 /** Calls rewritten through the expression printer (argument order or shape changes). */
-const VIA_PRINTER = new Set(['DECODE', 'NVL2', 'IIF', 'IF', 'ISNULL', 'CHARINDEX', 'INSTR']);
+const VIA_PRINTER = new Set(['DECODE', 'NVL2', 'IIF', 'IF', 'ISNULL', 'CHARINDEX', 'INSTR', 'JSON_EXTRACT', 'JSON_UNQUOTE']);
 
 function matchParen(toks: Token[], open: number): number {
   let depth = 0;
@@ -133,9 +133,9 @@ const GROUP_END = ['HAVING', 'ORDER', 'LIMIT', 'WINDOW', 'WITH', 'UNION', 'INTO'
 /**
  * MySQL (before 5.7, or without ONLY_FULL_GROUP_BY) lets a grouped SELECT name columns that are
  * neither grouped nor aggregated, and returns one row's value for them; PostgreSQL refuses the
- * view. Such select items and ORDER BY items are wrapped in any_value() (PostgreSQL 16+), which
- * returns one row's value too. Over a grouped column any_value() is that column, so wrapping more
- * than needed changes nothing. Returns the token spans to wrap, [first, last].
+ * view. Such select items and ORDER BY items become (array_agg(x))[1], one row's value too
+ * (any_value() would say it more plainly, but only from PostgreSQL 16). Over a grouped column that
+ * is the column's value, so wrapping more than needed changes nothing. Returns the spans to wrap.
  */
 function looseGroupBy(toks: Token[]): [number, number, string?][] {
   const top: number[] = [];
@@ -180,7 +180,7 @@ function looseGroupBy(toks: Token[]): [number, number, string?][] {
     const text = norm(a, end);
     if (text === '*' || text.endsWith('.*') || grouped.has(text) || grouped.has(String(n + 1)) || (end < b && grouped.has([...aliases].pop()!))) return;
     if (aggregate(a, end) || subquery(a, end)) return;
-    // a bare column keeps its name as the view's column (any_value(t.c) would be called any_value)
+    // a bare column keeps its name as the view's column ((array_agg(t.c))[1] would be called array_agg)
     const bare = end === b && (end === a || (end === a + 2 && isP(toks[a + 1], '.'))) && (toks[end]!.kind === 'word' || toks[end]!.kind === 'qident');
     wrap.push(bare ? [a, end, toks[end]!.text] : [a, end]);
   });
@@ -583,8 +583,8 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
   const wraps = ctx.dialect === 'mysql' ? looseGroupBy(toks) : [];
   const wrapOpen = new Set(wraps.map(([a]) => a));
   const wrapClose = new Map<number, string>();
-  for (const [, b, alias] of wraps) wrapClose.set(b + 1, `${wrapClose.get(b + 1) ?? ''})${alias ? ` AS ${alias}` : ''}`);
-  if (wraps.length) note("MySQL's loose GROUP BY: columns neither grouped nor aggregated wrapped in any_value() (PostgreSQL 16 or later), which returns one row's value as MySQL did");
+  for (const [, b, alias] of wraps) wrapClose.set(b + 1, `${wrapClose.get(b + 1) ?? ''}))[1]${alias ? ` AS ${alias}` : ''}`);
+  if (wraps.length) note("MySQL's loose GROUP BY: columns neither grouped nor aggregated become (array_agg(x))[1], one row's value as MySQL returned (any_value() does the same from PostgreSQL 16)");
 
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k]!;
@@ -592,7 +592,7 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
     const nameOf = (x: Token) => (x.kind === 'qident' ? x.value : x.text).toLowerCase();
     if (wrapClose.has(k)) out.push(wrapClose.get(k)!);
     if (wrapOpen.has(k)) {
-      out.push(`${src.slice(prevEnd, t.start)}any_value(`);
+      out.push(`${src.slice(prevEnd, t.start)}(array_agg(`);
       prevEnd = t.start;
     }
     const insert = pending.get(k);
@@ -728,6 +728,18 @@ export function convertViewBody(toks: Token[], src: string, ctx: ViewCtx): ViewR
         emit(k, rewritten);
         for (let j = k + 1; j <= close; j++) drop(j);
         k = close;
+        continue;
+      }
+    }
+    // MySQL col->'$.a.b' / col->>'$.a.b': a JSON path, where PostgreSQL's -> / ->> take one key
+    if (ctx.dialect === 'mysql' && t.kind === 'op' && (t.text === '->' || t.text === '->>') && next?.kind === 'string') {
+      const keys = jsonPathKeys(next.value);
+      if (!keys) block('JSON path other than $.key / $[n] steps after -> / ->>');
+      else {
+        note(`MySQL ${t.text} '$.path' -> ${t.text === '->' ? '#>' : '#>>'} '{path}'`);
+        emit(k, t.text === '->' ? '#>' : '#>>');
+        emit(k + 1, quoteLiteral(`{${keys.join(',')}}`));
+        k++;
         continue;
       }
     }
