@@ -3,8 +3,8 @@
 // Stateful rather than stateless because a stateless server builds a server and transport for
 // every request, and a session lets the standalone GET stream carry notifications. Tool calls take
 // a direct path to the session's server (SessionTransport); the rest goes through the SDK's
-// transport. Before either sees a request, this layer checks Host and Origin (DNS rebinding), the bearer token, the body
-// size, and logs one line per request on stderr (never the token).
+// transport. Before either sees a request, this layer checks Host and Origin (DNS rebinding), the
+// bearer token, the body size, and logs one line per request on stderr (never the token).
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
