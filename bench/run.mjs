@@ -1533,7 +1533,7 @@ async function benchHttp() {
       ]),
       'agents (search_agents)': () => ['search_agents', { query: r.pick(['postgres index tuning', 'react pagination', 'oauth tokens', 'kubernetes deploy']), limit: 5 }],
       'databases (get_database, recommend_databases)': () => r.pick([
-        ['get_database', { id: r.pick(['postgresql', 'mysql', 'redis', 'sqlite']) }],
+        ['get_database', { name: r.pick(['postgresql', 'mysql', 'redis', 'sqlite']) }],
         ['recommend_databases', { workloads: ['oltp'], reads_per_second: 1000 }],
       ]),
     };
