@@ -124,32 +124,29 @@ const KEY_LINE = /^([A-Za-z][\w-]*):(?:[ \t]+(.*))?$/;
  * Claude Code reads it. Agents written by Claude Code's generator put example dialogues in an
  * unquoted description ("... Examples:\n<example>\nContext: ...\nuser: ..."), and a colon
  * followed by a space inside a plain value is not YAML; Claude Code loads those agents anyway.
- * A line that starts no key (an example's lines, when they are written on lines of their own)
- * continues the value before it. Returns null when the text still cannot be front matter: no
- * closing ---, a line that is neither, or a list or map written in brackets and never closed (a
- * real mistake, reported as bad YAML).
+ * An indented line continues the value before it. Returns null when the text still cannot be
+ * front matter, as Claude Code refuses it too: no closing ---, an unindented line that starts no key
+ * (examples written on lines of their own), a key written twice, or a list or map written in
+ * brackets and never closed (reported as bad YAML).
  */
 export function lenientFrontmatter(source: string): { data: Record<string, unknown>; content: string; matter: string } | null {
   const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(source);
   if (!m) return null;
   const data: Record<string, string> = Object.create(null);
   let key: string | undefined;
-  let inExample = false;
   for (const line of m[1]!.split(/\r?\n/)) {
     const k = KEY_LINE.exec(line);
-    const name = k?.[1]!.toLowerCase();
-    const startsKey = k !== null && name !== undefined && (FRONTMATTER_KEYS.has(name) || (!inExample && !DIALOGUE_LABELS.has(name)));
-    if (startsKey) {
-      key = k![1]!;
+    if (k && !DIALOGUE_LABELS.has(k[1]!.toLowerCase())) {
+      key = k[1]!;
       if (Object.hasOwn(data, key)) return null; // a key written twice is no front matter to guess at
-      data[key] = (k![2] ?? '').trim();
-    } else if (key !== undefined) {
+      data[key] = (k[2] ?? '').trim();
+    } else if (key !== undefined && (line.trim() === '' || /^[ \t]/.test(line))) {
       data[key] += `\n${line}`;
     } else if (line.trim() !== '' && !line.trimStart().startsWith('#')) {
+      // An unindented line that starts no key ("<example>", "user: ..." on a line of its own):
+      // Claude Code does not load such a file either, so neither does the catalog.
       return null;
     }
-    if (/<example>/i.test(line)) inExample = !/<\/example>\s*$/i.test(line);
-    else if (/<\/example>/i.test(line)) inExample = false;
   }
   const out: Record<string, unknown> = Object.create(null);
   for (const [k, raw] of Object.entries(data)) {
@@ -224,6 +221,9 @@ export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): Parse
   } catch {
     return { ok: false, hash, reason: 'not valid UTF-8 text' };
   }
+  if (blankRunInFrontmatter(source)) {
+    return { ok: false, hash, reason: `frontmatter has a run of over ${MAX_BLANK_LINES} blank lines; remove them (the front matter parser's time grows with the square of such a run)` };
+  }
   let parsed;
   try {
     // Passing options disables gray-matter's cache (which would keep every file's text in
@@ -290,6 +290,17 @@ export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): Parse
 }
 
 const tooDeep = `frontmatter nests lists or maps more than ${AGENT_LIMITS.frontmatterDepth} levels deep (the limit)`;
+
+/** Blank lines in a row that a front matter may hold: gray-matter scans a run of them once per line (its comment pattern), so 50,000 took 3.6 s. */
+const MAX_BLANK_LINES = 100;
+const BLANK_RUN = new RegExp(`(?:\\n[ \\t\\r]*){${MAX_BLANK_LINES + 1}}`);
+
+/** Whether the front matter (from the opening --- to the closing one, or to the end) holds a run of over MAX_BLANK_LINES blank lines. */
+function blankRunInFrontmatter(source: string): boolean {
+  if (!source.replace(/^\uFEFF/, '').startsWith('---')) return false;
+  const end = source.indexOf('\n---', 3);
+  return BLANK_RUN.test(end < 0 ? source : source.slice(0, end));
+}
 
 export const tooLarge = (bytes: number): string =>
   `larger than ${MAX_AGENT_FILE_BYTES / 1024 / 1024} MB, the limit (${fmt(bytes)} bytes)`;

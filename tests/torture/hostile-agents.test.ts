@@ -310,6 +310,16 @@ describe('front matter limits (parseAgentFile)', () => {
     expect(performance.now() - t).toBeLessThan(500);
   });
 
+  it('refuses a front matter with a run of over 100 blank lines at once (its parser took 3.6 s for 50,000, 32 s for 200,000), and parses a file of many shorter runs in well under a second', () => {
+    let t = performance.now();
+    expect(reason(file(`name: a\ndescription: x${'\n'.repeat(200_000)}`))).toMatch(/run of over 100 blank lines/);
+    expect(performance.now() - t).toBeLessThan(1_000);
+    expect(reason(file(`name: a\ndescription: x${'\n'.repeat(100)}`))).toBe('ok');
+    t = performance.now();
+    expect(reason(file(`name: a\n${`${'\n'.repeat(98)}# a comment\n`.repeat(9_000)}`))).toBe('ok');
+    expect(performance.now() - t).toBeLessThan(5_000);
+  });
+
   it('bounds every field: description, model, color, and the items and length of tags, capabilities and tools', () => {
     expect(reason(file(`name: a\ndescription: ${'d'.repeat(32_768)}`))).toBe('ok');
     expect(reason(file(`name: a\ndescription: ${'d'.repeat(32_769)}`))).toBe('description is 32,769 characters, over the 32,768-character limit');

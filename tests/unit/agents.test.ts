@@ -61,13 +61,16 @@ describe('agent files', () => {
       expect(agent!.description).toMatch(/^Use this agent when reconciling payouts .*<\/example>$/);
     });
 
-    it('read examples written on lines of their own (not indented) as part of the description, and keys after them as keys', () => {
-      const r = parseAgentFile(Buffer.from([
-        '---', 'name: shelf-auditor', 'description: Use this agent to audit stock levels. Examples:', '<example>', 'Context: a warehouse count',
-        'Sam: "counts are off"', 'assistant: "I will call the shelf-auditor."', '</example>', 'model: sonnet', '---', 'Body',
-      ].join('\n')));
-      expect(r.ok && r.agent).toMatchObject({ name: '@shelf-auditor', model: 'sonnet' });
-      expect(r.ok && r.agent.description).toContain('Sam: "counts are off"');
+    it('refuse examples written on unindented lines of their own, as Claude Code does (it does not load those), and read indented ones as the description', () => {
+      const lines = ['<example>', 'Context: a warehouse count', 'Sam: "counts are off"', 'assistant: "I will call the shelf-auditor."', '</example>'];
+      const file = (indent: string) => Buffer.from(['---', 'name: shelf-auditor', 'description: Use this agent to audit stock levels. Examples:',
+        ...lines.map((l) => indent + l), 'model: sonnet', '---', 'Body'].join('\n'));
+      const flat = parseAgentFile(file(''));
+      expect(flat.ok).toBe(false);
+      expect(!flat.ok && flat.reason).toMatch(/bad YAML frontmatter/);
+      const indented = parseAgentFile(file('  '));
+      expect(indented.ok && indented.agent).toMatchObject({ name: '@shelf-auditor', model: 'sonnet' });
+      expect(indented.ok && indented.agent.description).toContain('Sam: "counts are off"');
     });
 
     it('still refuse what is a real mistake: a bracket list never closed, a key written twice, no closing ---', () => {
