@@ -124,10 +124,10 @@ const KEY_LINE = /^([A-Za-z][\w-]*):(?:[ \t]+(.*))?$/;
  * Claude Code reads it. Agents written by Claude Code's generator put example dialogues in an
  * unquoted description ("... Examples:\n<example>\nContext: ...\nuser: ..."), and a colon
  * followed by a space inside a plain value is not YAML; Claude Code loads those agents anyway.
- * An indented line continues the value before it. Returns null when the text still cannot be
- * front matter, as Claude Code refuses it too: no closing ---, an unindented line that starts no key
- * (examples written on lines of their own), a key written twice, or a list or map written in
- * brackets and never closed (reported as bad YAML).
+ * An indented line, or a dialogue line ("user: ..."), continues the value before it. Returns null
+ * when the text still cannot be front matter, as Claude Code refuses it too: no closing ---, an
+ * unindented line that is no `key: value` at all ("<example>" or "Examples:" on a line of its own),
+ * or a key written twice (reported as bad YAML). A list in brackets is read as a list, closed or not.
  */
 export function lenientFrontmatter(source: string): { data: Record<string, unknown>; content: string; matter: string } | null {
   const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(source);
@@ -140,21 +140,21 @@ export function lenientFrontmatter(source: string): { data: Record<string, unkno
       key = k[1]!;
       if (Object.hasOwn(data, key)) return null; // a key written twice is no front matter to guess at
       data[key] = (k[2] ?? '').trim();
-    } else if (key !== undefined && (line.trim() === '' || /^[ \t]/.test(line))) {
+    } else if (key !== undefined && (line.trim() === '' || /^[ \t]/.test(line) || k)) {
+      // an indented line, or a dialogue line ("user: ...") that Claude Code reads as a key of its own
       data[key] += `\n${line}`;
     } else if (line.trim() !== '' && !line.trimStart().startsWith('#')) {
-      // An unindented line that starts no key ("<example>", "user: ..." on a line of its own):
-      // Claude Code does not load such a file either, so neither does the catalog.
+      // An unindented line that is no `key: value` ("<example>", "Examples:" on a line of its
+      // own): Claude Code does not load such a file either, so neither does the catalog.
       return null;
     }
   }
   const out: Record<string, unknown> = Object.create(null);
   for (const [k, raw] of Object.entries(data)) {
     const value = raw.trim();
-    if (/^[[{]/.test(value)) {
-      const close = value[0] === '[' ? ']' : '}';
-      if (!value.endsWith(close)) return null;
-      out[k] = value[0] === '[' ? value.slice(1, -1).split(',').map((v) => unquote(v.trim())).filter(Boolean) : value;
+    if (value.startsWith('[')) {
+      // a list in brackets, closed or not (Claude Code reads "tools: [Read, Grep" too)
+      out[k] = value.slice(1, value.endsWith(']') ? -1 : undefined).split(',').map((v) => unquote(v.trim())).filter(Boolean);
     } else {
       out[k] = unquote(value);
     }
@@ -225,6 +225,7 @@ export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): Parse
     return { ok: false, hash, reason: `frontmatter has a run of over ${MAX_BLANK_LINES} blank lines; remove them (the front matter parser's time grows with the square of such a run)` };
   }
   let parsed;
+  let yamlError: string | undefined;
   try {
     // Passing options disables gray-matter's cache (which would keep every file's text in
     // memory); its JavaScript front-matter engine would eval the file, so it refuses instead.
@@ -235,8 +236,9 @@ export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): Parse
     if (err instanceof RangeError) return { ok: false, hash, reason: tooDeep };
     // Claude Code reads such files anyway (see lenientFrontmatter); so does the catalog, or
     // routing would miss agents that really run. Only YAML's own syntax errors get there.
+    yamlError = `bad YAML frontmatter: ${(err as Error).message.split('\n')[0]}`;
     parsed = (err as Error | undefined)?.name === 'YAMLException' ? lenientFrontmatter(source) : null;
-    if (!parsed) return { ok: false, hash, reason: `bad YAML frontmatter: ${(err as Error).message.split('\n')[0]}` };
+    if (!parsed) return { ok: false, hash, reason: yamlError };
   }
   const data = (parsed.data ?? {}) as Record<string, unknown>;
   const measured = measureFrontmatter(data, AGENT_LIMITS.frontmatterChars, AGENT_LIMITS.frontmatterDepth);
@@ -253,7 +255,7 @@ export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): Parse
   }
   if (Object.keys(data).length === 0) return { ok: false, hash, reason: 'no YAML frontmatter (--- name: ... ---)' };
   const rawName = typeof data.name === 'string' && data.name.trim() !== '' ? data.name : options.fallbackName;
-  if (rawName === undefined) return { ok: false, hash, reason: 'frontmatter has no name' };
+  if (rawName === undefined) return { ok: false, hash, reason: yamlError ?? 'frontmatter has no name' };
   let frontmatter: Record<string, unknown>;
   try {
     frontmatter = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
@@ -262,6 +264,8 @@ export function parseAgentFile(bytes: Buffer, options: ParseOptions = {}): Parse
   }
   const bare = rawName.trim().replace(/^@/, '');
   const name = normalizeAgentName(options.namespace ? `${options.namespace}:${bare}` : bare);
+  // A name read line by line that is no handle ("name: [oops") says the YAML was broken: say that.
+  if (!name && yamlError) return { ok: false, hash, reason: yamlError };
   if (!name) return { ok: false, hash, reason: `name "${rawName.slice(0, 80)}" cannot be an agent handle (at most 64 characters: letters, digits, "-", "_", dot-separated segments)` };
   const aliasList = list(data.aliases);
   const aliases: string[] = [];

@@ -29,7 +29,7 @@ describe('agent files', () => {
   });
 
   it.each([
-    ['bad YAML', Buffer.from('---\nname: x\ntags: [a, b\n---\nbody'), /bad YAML frontmatter/],
+    ['bad YAML', Buffer.from('---\nname: x\n<example>\n---\nbody'), /bad YAML frontmatter/],
     ['no frontmatter', Buffer.from('# Just a heading\n'), /no YAML frontmatter/],
     ['no name', Buffer.from('---\ndescription: nameless\n---\nbody'), /has no name/],
     ['a name that is no handle', Buffer.from('---\nname: "a/b c"\n---\n'), /cannot be an agent handle/],
@@ -73,12 +73,13 @@ describe('agent files', () => {
       expect(indented.ok && indented.agent.description).toContain('Sam: "counts are off"');
     });
 
-    it('still refuse what is a real mistake: a bracket list never closed, a key written twice, no closing ---', () => {
-      // (the second name of 'name: y: z' is no handle anyway: 'description: a: b' makes the file not YAML, and 'name: y' is a handle)
-      for (const text of ['---\nname: x\ntags: [a, b\n---\nbody', '---\nname: x\nname: y: z\n---\n', '---\nname: x\ndescription: a: b\nname: y\n---\n', '---\nname: x: y\ndescription: a\n']) {
+    it('still refuse what Claude Code refuses too: a line that is no key, a key written twice, no closing ---; and read a bracket list never closed as Claude Code does', () => {
+      for (const text of ['---\nname: x\ndescription: a: b\n<example>\n---\nbody', '---\nname: x\ndescription: a: b\nname: y\n---\n', '---\nname: x: y\ndescription: a\n']) {
         const r = parseAgentFile(Buffer.from(text));
         expect(r.ok, text).toBe(false);
       }
+      const open = parseAgentFile(Buffer.from('---\nname: x\ndescription: a: b\ntools: [Read, Grep\n---\nbody'));
+      expect(open.ok && open.agent.tools).toEqual(['Read', 'Grep']);
     });
 
     it('show the summary in list_agents and search results, and find the agent by the words of its examples', async () => {
