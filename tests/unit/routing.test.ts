@@ -164,16 +164,16 @@ describe('relevance that generalises', () => {
   });
 });
 
-describe('the routing benchmark (tests/fixtures/routing: 380 dev tasks, 280 held out, two public catalogs)', () => {
+describe('the routing benchmark (tests/fixtures/routing: 440 dev tasks, 340 held out, two public catalogs)', () => {
   let results: Awaited<ReturnType<typeof evaluateRouting>>;
   beforeAll(async () => {
     results = await evaluateRouting({ rankers: ['ours', 'bm25'] });
   }, 120_000);
 
-  // Floors a little under the figures measured when the scorer was frozen (dev 91.1% top-1, 98.7%
-  // recall@5 over batches a-e, h and i; held-out 88.6% and 95.7%, MRR 0.916, over batches a, b, d,
-  // e, f, g and j, j scored once after the freeze), so a regression fails and noise does not. The
-  // issue's targets (held-out 90% and 98%) are not met.
+  // Floors a little under the figures measured when the scorer was frozen (dev 90.2% top-1, 98.2%
+  // recall@5 over batches a-e, h, i and l; held-out 88.5% and 96.2%, MRR 0.918, over batches a, b,
+  // d, e, f, g, j and k, k scored once after the freeze), so a regression fails and noise does not.
+  // The targets (held-out 90% and 98%) are not met.
   it('keeps top-1 and recall@5 above their floors on both splits', () => {
     expect(results.ours.dev!.top1).toBeGreaterThanOrEqual(0.88);
     expect(results.ours.dev!.recall5).toBeGreaterThanOrEqual(0.96);
