@@ -112,9 +112,6 @@ function measureFrontmatter(data: unknown, limit: number, maxDepth: number): { o
 /** Whether the front matter text writes an alias (`*name` where a value starts). */
 const writesAlias = (text: string): boolean => /(^|[\s[{,:-])\*[^\s,[\]{}]+/m.test(text);
 
-/** Top-level keys of an agent file's front matter (Claude Code's, and this catalog's tags, capabilities and aliases). */
-const FRONTMATTER_KEYS = new Set(['name', 'description', 'tools', 'disallowedtools', 'model', 'color', 'tags', 'capabilities', 'aliases',
-  'permissionmode', 'skills', 'hooks', 'mcpservers', 'memory', 'maxturns', 'isolation', 'background', 'initialprompt', 'effort']);
 /** Labels of the dialogues that descriptions quote ("user: ...", "Context: ..."): never a key of their own. */
 const DIALOGUE_LABELS = new Set(['context', 'user', 'assistant', 'human', 'ai', 'commentary', 'example', 'examples', 'note', 'response']);
 const KEY_LINE = /^([A-Za-z][\w-]*):(?:[ \t]+(.*))?$/;
