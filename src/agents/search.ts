@@ -70,6 +70,8 @@ interface Prepared {
   relevance: RelevanceIndex;
   /** Per doc of the relevance index, its agent and (once a query has needed it) its evidence. */
   agents: AgentSummary[];
+  /** Per doc, its description without Claude Code's <example> blocks: what the seed's points read and results show. */
+  summaries: string[];
   evidence: (Evidence | undefined)[];
   /** Handle words only, for "did you mean" (built on the first unknown name). */
   names?: MiniSearch;
@@ -110,12 +112,6 @@ function copyKey(description: string): string | undefined {
   return key.length >= 40 ? key : undefined;
 }
 
-/** The summary of a description as its description field, its examples (Claude Code's <example> blocks) as a field of their own. */
-function descriptionFields(description: string): { description: string; examples: string } {
-  const { summary, examples } = splitDescription(description);
-  return { description: summary, examples };
-}
-
 export class AgentSearch {
   private prepared: Prepared | undefined;
   private warnedCapped = false;
@@ -131,13 +127,16 @@ export class AgentSearch {
     if (this.prepared?.version === this.catalog.version) return this.prepared;
     const agents = this.catalog.all();
     const bodies = this.catalog.bodies();
-    const relevance = new RelevanceIndex(agents.map((a) => ({
+    // The summary is the description field; the examples (Claude Code's <example> blocks) are a field of their own.
+    const parts = agents.map((a) => splitDescription(a.description));
+    const relevance = new RelevanceIndex(agents.map((a, doc) => ({
       name: a.name,
       fields: {
         name: a.name.slice(1),
         tags: a.tags.join(' . '),
         capabilities: a.capabilities.join(' . '),
-        ...descriptionFields(a.description),
+        description: parts[doc]!.summary,
+        examples: parts[doc]!.examples,
         body: bodies.get(a.name) ?? '',
       },
       group: copyKey(a.description),
@@ -146,7 +145,9 @@ export class AgentSearch {
       this.warnedCapped = true;
       log.warn(`agent search: the agent files hold over ${MAX_TERMS.toLocaleString('en-US')} distinct words; the bodies of the agents read after that are not searched (names, tags, capabilities and descriptions still are)`);
     }
-    this.prepared = { version: this.catalog.version, relevance, agents, evidence: new Array(agents.length), suggestions: new Map() };
+    this.prepared = {
+      version: this.catalog.version, relevance, agents, summaries: parts.map((x) => x.summary), evidence: new Array(agents.length), suggestions: new Map(),
+    };
     return this.prepared;
   }
 
@@ -154,7 +155,7 @@ export class AgentSearch {
     let e = p.evidence[doc];
     if (e) return e;
     const agent = p.agents[doc]!;
-    const summary = splitDescription(agent.description).summary;
+    const summary = p.summaries[doc]!;
     e = { entries: [], capabilities: new Map(), description: new Set(terms(summary)), pairs: new Map() };
     const fields: [Field, string[]][] = [['name', [agent.name.slice(1)]], ['tags', agent.tags], ['capabilities', agent.capabilities], ['description', [summary]]];
     for (const [field, texts] of fields) {
@@ -311,7 +312,7 @@ export class AgentSearch {
       return {
         rank: i + 1, name: c.name, score: c.h.score, relevance: Math.round(c.relevance * 100) / 100,
         match: matchOf(c.relevance, ceiling, top, this.params),
-        reasons: this.reasons(c.doc, c.h, seed, qTerms), description: splitDescription(agent.description).summary, source: agent.source, path: agent.path, tags: agent.tags,
+        reasons: this.reasons(c.doc, c.h, seed, qTerms), description: p.summaries[c.doc]!, source: agent.source, path: agent.path, tags: agent.tags,
       };
     });
     const advice = results.length === 0
