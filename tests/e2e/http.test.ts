@@ -5,10 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callErr, callOk } from '../helpers/client.js';
-import { type HttpServer, httpClient, initializeBody, MCP_HEADERS, makeToken, openSession, rawRequest, startHttpServer } from '../helpers/http.js';
+import { type HttpServer, httpClient, initializeBody, MCP_HEADERS, makeToken, openSession, rawRequest, resourceUpdates, startHttpServer } from '../helpers/http.js';
 import { assertBuilt, EMPTY_HOME, runCli, SERVER } from '../helpers/spawn.js';
 import { flagInput } from '../helpers/tmp.js';
 
@@ -195,16 +194,10 @@ describe('tools/call answered directly, everything else by the SDK transport', (
     const watcher = await httpClient(server.url, frontend.token);
     const writer = await httpClient(server.url, backend.token);
     try {
-      const updates: string[] = [];
-      const arrived = new Promise<void>((resolve) => {
-        watcher.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
-          updates.push(n.params.uri);
-          resolve();
-        });
-      });
+      const { updates, firstUpdate } = resourceUpdates(watcher);
       await watcher.subscribeResource({ uri: 'flags://queue/@frontend.react' });
       const created = await callOk(writer, 'create_flag', flagInput({ change_description: 'The orders API paginates now: page and per_page query parameters, 50 per page' }));
-      await Promise.race([arrived, new Promise((_r, reject) => setTimeout(() => reject(new Error('no resources/updated within 10 s')), 10_000))]);
+      await firstUpdate();
       expect(updates).toContain('flags://queue/@frontend.react');
       const queue = JSON.parse((await watcher.readResource({ uri: 'flags://queue/@frontend.react' })).contents[0]!.text as string);
       expect(queue.flags.map((f: { id: number }) => f.id)).toContain(created.flag_id);

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { EMPTY_HOME, runCli, SERVER } from './spawn.js';
@@ -109,6 +110,22 @@ export async function httpClient(url: string, token: string): Promise<Client> {
   const client = new Client({ name: 'http-e2e', version: '1.0.0' });
   await client.connect(transport);
   return client;
+}
+
+/**
+ * The resources/updated notifications a client receives (their URIs, in order), and a wait for the
+ * first of them that fails after `ms` (counted from the call to firstUpdate).
+ */
+export function resourceUpdates(client: Client): { updates: string[]; firstUpdate: (ms?: number) => Promise<void> } {
+  const updates: string[] = [];
+  let arrived!: () => void;
+  const first = new Promise<void>((resolve) => { arrived = resolve; });
+  client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+    updates.push(n.params.uri);
+    arrived();
+  });
+  const firstUpdate = (ms = 10_000) => Promise.race([first, new Promise<never>((_r, reject) => setTimeout(() => reject(new Error(`no resources/updated within ${ms / 1000} s`)), ms))]);
+  return { updates, firstUpdate };
 }
 
 /** A token made with the CLI on the server's database; returns the secret and its id. */

@@ -3,11 +3,10 @@
 // both servers and a revocation refuses it on both; a flag written through one server reaches a
 // subscriber of the other (LISTEN/NOTIFY); a PostgreSQL that cannot be reached is a 503, not a crash.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callErr, callOk } from '../helpers/client.js';
-import { type HttpServer, httpClient, initializeBody, MCP_HEADERS, makeToken, openSession, rawRequest, startHttpServer } from '../helpers/http.js';
+import { type HttpServer, httpClient, initializeBody, MCP_HEADERS, makeToken, openSession, rawRequest, resourceUpdates, startHttpServer } from '../helpers/http.js';
 import { assertBuilt, runCli } from '../helpers/spawn.js';
 import { flagInput } from '../helpers/tmp.js';
 
@@ -123,18 +122,12 @@ describe('two HTTP servers on one PostgreSQL', () => {
     const backend = makeToken(url, ['--agent', '@backend.api']);
     const frontend = makeToken(url, ['--agent', '@frontend.react']);
     const watcher = await connect(b, frontend.token);
-    const updates: string[] = [];
-    const arrived = new Promise<void>((resolve) => {
-      watcher.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
-        updates.push(n.params.uri);
-        resolve();
-      });
-    });
+    const { updates, firstUpdate } = resourceUpdates(watcher);
     await watcher.subscribeResource({ uri: 'flags://queue/@frontend.react' });
     // B's LISTEN starts at the first subscription; give it a moment to be in place.
     await new Promise((r) => setTimeout(r, 500));
     const created = await callOk(await connect(a, backend.token), 'create_flag', flagInput({ change_description: 'Announced across servers: the orders API paginates' }));
-    await Promise.race([arrived, new Promise((_r, reject) => setTimeout(() => reject(new Error('no resources/updated within 10 s')), 10_000))]);
+    await firstUpdate();
     expect(updates).toContain('flags://queue/@frontend.react');
     const queue = JSON.parse((await watcher.readResource({ uri: 'flags://queue/@frontend.react' })).contents[0]!.text as string);
     expect(queue.flags.map((f: { id: number }) => f.id)).toContain(created.flag_id);
