@@ -112,6 +112,24 @@ function copyKey(description: string): string | undefined {
   return key.length >= 40 ? key : undefined;
 }
 
+/** Claude Code's own tools: naming them says nothing about what an agent is for. */
+const BUILTIN_TOOLS = new Set(['agent', 'task', 'bash', 'bashoutput', 'killshell', 'killbash', 'edit', 'multiedit', 'read', 'write', 'glob', 'grep', 'ls',
+  'notebookedit', 'notebookread', 'webfetch', 'websearch', 'todowrite', 'todoread', 'skill', 'slashcommand', 'exitplanmode', 'askuserquestion',
+  'listmcpresourcestool', 'readmcpresourcetool', '*']);
+
+/**
+ * The items of an agent's `tools` that name technologies rather than Claude Code tools ("tools: Read,
+ * Bash, terraform, helm, kubectl" is common in public catalogs): they say what the agent works
+ * with, like capabilities. Built-in tools, MCP tools (mcp__server__tool) and permission patterns
+ * (Bash(git:*)) are left out.
+ */
+export function namedTools(tools: readonly string[]): string[] {
+  return tools.filter((t) => {
+    const base = t.trim().replace(/\(.*$/s, '').toLowerCase();
+    return base.length > 0 && !base.startsWith('mcp__') && !BUILTIN_TOOLS.has(base);
+  });
+}
+
 export class AgentSearch {
   private prepared: Prepared | undefined;
   private warnedCapped = false;
@@ -134,7 +152,7 @@ export class AgentSearch {
       fields: {
         name: a.name.slice(1),
         tags: a.tags.join(' . '),
-        capabilities: a.capabilities.join(' . '),
+        capabilities: [...a.capabilities, ...namedTools(a.tools)].join(' . '),
         description: parts[doc]!.summary,
         examples: parts[doc]!.examples,
         body: bodies.get(a.name) ?? '',

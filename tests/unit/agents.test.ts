@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AgentCatalog, type AgentRoot } from '../../src/agents/catalog.js';
 import { normalizeAgentName, parseAgentFile } from '../../src/agents/parse.js';
+import { namedTools } from '../../src/agents/search.js';
 import { BUNDLED_AGENTS_DIR, resolveAgentRoots } from '../../src/config.js';
 import type { DB } from '../../src/store/db.js';
 import { loadAgents, withStoreAndStderr, writeAgent } from '../helpers/agents.js';
@@ -294,6 +295,18 @@ describe('search rules', () => {
     const fuzzy = search.search('concurency', 1).results[0]!;
     expect(fuzzy).toMatchObject({ name: '@code-reviewer', score: 0 });
     expect(fuzzy.reasons[0]).toMatch(/text: .*body.*fuzzy/);
+  });
+
+  it('reads technology names in tools as what the agent works with, not Claude Code tool names', () => {
+    const dir = tempDir();
+    writeAgent(dir, 'a.md', { name: 'platform-engineer', description: 'Builds internal platforms.', tools: 'Read, Bash(git:*), terraform, helm, mcp__grafana__query' });
+    writeAgent(dir, 'b.md', { name: 'shell-helper', description: 'Writes scripts.', tools: 'Read, Write, Bash, Grep, Glob, WebFetch' });
+    const { search } = load([{ source: 'user', dir }]);
+    expect(search.search('helm chart upgrade', 1).results[0]!.name).toBe('@platform-engineer');
+    // "Bash", "Read" or an MCP tool's name are not evidence
+    expect(search.search('bash', 5).results.map((r) => r.name)).not.toContain('@shell-helper');
+    expect(search.search('grafana', 5).results.map((r) => r.name)).toEqual([]);
+    expect(namedTools(['Read', 'MultiEdit', 'Bash(npm test:*)', 'mcp__x__y', '*', 'kubectl', 'Docker'])).toEqual(['kubectl', 'Docker']);
   });
 
   it('refuses an empty query and a bad limit', () => {
