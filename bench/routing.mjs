@@ -1,7 +1,8 @@
-// The routing benchmark: labelled tasks over two public agent catalogs (tests/fixtures/routing),
+// The routing benchmark: labelled tasks over three public agent catalogs (tests/fixtures/routing),
 // each answered by three rankers: ours (search_agents), a plain minisearch BM25 (name and
 // description boosted, prefix, fuzzy 0.2) and the seed's original scoring (substring tags, word
-// sets). Reports top-1, recall@5 and MRR per split (dev: tuned on; heldout: never tuned on).
+// sets). Reports top-1, recall@5 and MRR per split (dev: tuned on; heldout: never tuned on), and
+// per catalog and per batch within each split.
 // `node bench/routing.mjs` prints the tables; bench/run.mjs runs it as its [routing] section and
 // tests/unit/routing.test.ts keeps ours above a floor.
 import MiniSearch from 'minisearch';
@@ -15,6 +16,7 @@ export const ROUTING_DIR = join(FIXTURES, 'routing');
 export const CATALOGS = {
   'wshobson-agents': join(FIXTURES, 'agents', 'wshobson-agents'),
   'rshah515-agents': join(FIXTURES, 'agents', 'rshah515-agents'),
+  'voltagent-subagents': join(FIXTURES, 'agents', 'voltagent-subagents'),
 };
 
 /** The tasks of one split, every batch (tasks.dev.json, tasks-b.dev.json, ...) together. */
@@ -118,10 +120,12 @@ export async function evaluateRouting({ splits = ['dev', 'heldout'], rankers = O
       const tasks = loadTasks(split);
       const answers = tasks.map((t) => byCatalog[t.catalog](t.query, 10));
       out[ranker][split] = metrics(tasks, answers);
-      for (const batch of [...new Set(tasks.map(batchOf))].sort()) {
-        const idx = tasks.map((t, i) => (batchOf(t) === batch ? i : -1)).filter((i) => i >= 0);
-        if (idx.length) out[ranker][`${split} (batch ${batch})`] = metrics(idx.map((i) => tasks[i]), idx.map((i) => answers[i]));
-      }
+      const subset = (label, keep) => {
+        const idx = tasks.map((t, i) => (keep(t) ? i : -1)).filter((i) => i >= 0);
+        if (idx.length) out[ranker][`${split} (${label})`] = metrics(idx.map((i) => tasks[i]), idx.map((i) => answers[i]));
+      };
+      for (const catalog of Object.keys(CATALOGS)) subset(catalog, (t) => t.catalog === catalog);
+      for (const batch of [...new Set(tasks.map(batchOf))].sort()) subset(`batch ${batch}`, (t) => batchOf(t) === batch);
     }
   }
   return out;

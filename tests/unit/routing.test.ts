@@ -164,19 +164,27 @@ describe('relevance that generalises', () => {
   });
 });
 
-describe('the routing benchmark (tests/fixtures/routing: 440 dev tasks, 340 held out, two public catalogs)', () => {
+describe('the routing benchmark (tests/fixtures/routing: 500 dev tasks, 340 held out, three public catalogs)', () => {
   let results: Awaited<ReturnType<typeof evaluateRouting>>;
   beforeAll(async () => {
     results = await evaluateRouting({ rankers: ['ours', 'bm25'] });
   }, 120_000);
 
-  // Floors a little under the figures measured when the scorer was frozen (dev 90.2% top-1, 98.2%
-  // recall@5 over batches a-e, h, i and l; held-out 88.5% and 96.2%, MRR 0.918, over batches a, b,
+  // Floors a little under the figures measured when the scorer was frozen (dev on the first two
+  // catalogs 90.5% top-1, 98.4% recall@5 over batches a-e, h, i and l; VoltAgent's batch m 55.0% /
+  // 91.7%; held-out 88.5% and 96.2%, MRR 0.918, over batches a, b,
   // d, e, f, g, j and k, k scored once after the freeze), so a regression fails and noise does not.
   // The issue's targets (held-out 90% and 98%) are not met.
   it('keeps top-1 and recall@5 above their floors on both splits', () => {
-    expect(results.ours.dev!.top1).toBeGreaterThanOrEqual(0.88);
-    expect(results.ours.dev!.recall5).toBeGreaterThanOrEqual(0.96);
+    const dev = (c: string) => results.ours[`dev (${c})`]!;
+    expect(dev('wshobson-agents').top1).toBeGreaterThanOrEqual(0.85);
+    expect(dev('wshobson-agents').recall5).toBeGreaterThanOrEqual(0.95);
+    expect(dev('rshah515-agents').top1).toBeGreaterThanOrEqual(0.9);
+    expect(dev('rshah515-agents').recall5).toBeGreaterThanOrEqual(0.98);
+    // VoltAgent's catalog (250 agents, many of them one-off tools with long trigger lists) is much
+    // harder: plain BM25 finds 13% of its tasks first.
+    expect(dev('voltagent-subagents').top1).toBeGreaterThanOrEqual(0.5);
+    expect(dev('voltagent-subagents').recall5).toBeGreaterThanOrEqual(0.86);
     expect(results.ours.heldout!.top1).toBeGreaterThanOrEqual(0.86);
     expect(results.ours.heldout!.recall5).toBeGreaterThanOrEqual(0.93);
     expect(results.ours.heldout!.mrr).toBeGreaterThanOrEqual(0.89);
