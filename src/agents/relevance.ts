@@ -44,13 +44,13 @@ export interface RelevanceParams {
 }
 
 export const DEFAULT_PARAMS: RelevanceParams = {
-  k1: 1.6,
+  k1: 1.9,
   weight: { name: 4, tags: 3, capabilities: 2, description: 2.5, examples: 1.5, body: 0.35 },
   b: { name: 0.3, tags: 0.5, capabilities: 0.5, description: 0.6, examples: 0.6, body: 0.8 },
   pairWeight: 0.5,
   topicWeight: 1,
   expandedWeight: 0.5,
-  quietWeight: 0.3,
+  quietWeight: 0.15,
   conceptWeight: 1,
   bodyWords: 2000,
   bodyDf: 0.4,
