@@ -8,7 +8,7 @@ import { type Analyzed, analyze, isQuiet } from './text.js';
  * are one term) and, in the short fields, pairs of adjacent words, which reward a phrase written
  * as the agent writes it.
  */
-export const FIELDS = ['name', 'tags', 'capabilities', 'description', 'examples', 'body'] as const;
+export const FIELDS = ['name', 'tags', 'capabilities', 'tools', 'description', 'examples', 'body'] as const;
 export type Field = (typeof FIELDS)[number];
 
 export interface RelevanceParams {
@@ -45,8 +45,8 @@ export interface RelevanceParams {
 
 export const DEFAULT_PARAMS: RelevanceParams = {
   k1: 1.9,
-  weight: { name: 4, tags: 3, capabilities: 2, description: 2.5, examples: 1.5, body: 0.35 },
-  b: { name: 0.3, tags: 0.5, capabilities: 0.5, description: 0.6, examples: 0.6, body: 0.8 },
+  weight: { name: 4, tags: 3, capabilities: 2, tools: 2, description: 2.5, examples: 1.5, body: 0.35 },
+  b: { name: 0.3, tags: 0.5, capabilities: 0.5, tools: 0.5, description: 0.6, examples: 0.6, body: 0.8 },
   pairWeight: 0.5,
   topicWeight: 1,
   expandedWeight: 0.5,

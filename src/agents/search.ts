@@ -120,8 +120,8 @@ const BUILTIN_TOOLS = new Set(['agent', 'task', 'bash', 'bashoutput', 'killshell
 /**
  * The items of an agent's `tools` that name technologies rather than Claude Code tools ("tools: Read,
  * Bash, terraform, helm, kubectl" is common in public catalogs): they say what the agent works
- * with, like capabilities. Built-in tools, MCP tools (mcp__server__tool) and permission patterns
- * (Bash(git:*)) are left out.
+ * with, and are searched as a field of their own, weighted as capabilities are. Built-in tools,
+ * MCP tools (mcp__server__tool) and permission patterns (Bash(git:*)) are left out.
  */
 export function namedTools(tools: readonly string[]): string[] {
   return tools.filter((t) => {
@@ -152,7 +152,8 @@ export class AgentSearch {
       fields: {
         name: a.name.slice(1),
         tags: a.tags.join(' . '),
-        capabilities: [...a.capabilities, ...namedTools(a.tools)].join(' . '),
+        capabilities: a.capabilities.join(' . '),
+        tools: namedTools(a.tools).join(' . '),
         description: parts[doc]!.summary,
         examples: parts[doc]!.examples,
         body: bodies.get(a.name) ?? '',

@@ -302,7 +302,9 @@ describe('search rules', () => {
     writeAgent(dir, 'a.md', { name: 'platform-engineer', description: 'Builds internal platforms.', tools: 'Read, Bash(git:*), terraform, helm, mcp__grafana__query' });
     writeAgent(dir, 'b.md', { name: 'shell-helper', description: 'Writes scripts.', tools: 'Read, Write, Bash, Grep, Glob, WebFetch' });
     const { search } = load([{ source: 'user', dir }]);
-    expect(search.search('helm chart upgrade', 1).results[0]!.name).toBe('@platform-engineer');
+    const top = search.search('helm chart upgrade', 1).results[0]!;
+    expect(top.name).toBe('@platform-engineer');
+    expect(top.reasons.join(' ')).toMatch(/helm.*\(in tools\)/);
     // "Bash", "Read" or an MCP tool's name are not evidence
     expect(search.search('bash', 5).results.map((r) => r.name)).not.toContain('@shell-helper');
     expect(search.search('grafana', 5).results.map((r) => r.name)).toEqual([]);
