@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AGENT_CORPUS, AGENT_CORPUS_RSHAH, ROUTING_TASKS } from '../helpers/fixtures.js';
+import { AGENT_CORPUS, AGENT_CORPUS_RSHAH, AGENT_CORPUS_VOLT, ROUTING_TASKS } from '../helpers/fixtures.js';
 
 /** The shape of tests/fixtures/routing/tasks.*.json (this test checks the files, it does not score any search). */
 interface RoutingTask {
@@ -13,12 +13,12 @@ interface RoutingTask {
   split: string;
 }
 
-const CATALOGS: Record<string, string> = { 'wshobson-agents': AGENT_CORPUS, 'rshah515-agents': AGENT_CORPUS_RSHAH };
+const CATALOGS: Record<string, string> = { 'wshobson-agents': AGENT_CORPUS, 'rshah515-agents': AGENT_CORPUS_RSHAH, 'voltagent-subagents': AGENT_CORPUS_VOLT };
 
-/** Handles of a catalog folder: '@' + each file's frontmatter name, lower-cased, spaces to hyphens. */
+/** Handles of a catalog folder and its subfolders: '@' + each file's frontmatter name, lower-cased, spaces to hyphens. */
 function handles(dir: string): Set<string> {
   const out = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
+  for (const file of (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.md'))) {
     const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, file), 'utf8'));
     const name = front && /^name:\s*(.+)$/m.exec(front[1]!);
     if (name) out.add('@' + name[1]!.trim().toLowerCase().replace(/\s+/g, '-'));
@@ -60,7 +60,7 @@ describe('routing tasks (tests/fixtures/routing)', () => {
 
   it('every task has an id, a known catalog, a query, accepted agents and its split', () => {
     for (const t of all) {
-      expect(t.id, JSON.stringify(t)).toMatch(/^(wsh|rsh)-(\d{3}|[b-z]\d{2})$/);
+      expect(t.id, JSON.stringify(t)).toMatch(/^(wsh|rsh|vlt)-(\d{3}|[b-z]\d{2})$/);
       expect(Object.keys(CATALOGS), t.id).toContain(t.catalog);
       expect(typeof t.query === 'string' && t.query.trim().length > 0, t.id).toBe(true);
       expect(Array.isArray(t.accept) && t.accept.length > 0, t.id).toBe(true);
@@ -74,6 +74,7 @@ describe('routing tasks (tests/fixtures/routing)', () => {
     const known = Object.fromEntries(Object.entries(CATALOGS).map(([k, dir]) => [k, handles(dir)]));
     expect(known['wshobson-agents']!.size).toBe(202);
     expect(known['rshah515-agents']!.size).toBe(165);
+    expect(known['voltagent-subagents']!.size).toBe(250);
     const missing = all.flatMap((t) => t.accept.filter((h) => !known[t.catalog]!.has(h)).map((h) => `${t.id}: ${h}`));
     expect(missing).toEqual([]);
     for (const t of all.filter((x) => x.best !== undefined)) expect(t.accept, t.id).toContain(t.best);
