@@ -164,17 +164,18 @@ describe('relevance that generalises', () => {
   });
 });
 
-describe('the routing benchmark (tests/fixtures/routing: 500 dev tasks, 340 held out, three public catalogs)', () => {
+describe('the routing benchmark (tests/fixtures/routing: 500 dev tasks, 400 held out, three public catalogs)', () => {
   let results: Awaited<ReturnType<typeof evaluateRouting>>;
   beforeAll(async () => {
     results = await evaluateRouting({ rankers: ['ours', 'bm25'] });
   }, 120_000);
 
-  // Floors a little under the figures measured when the scorer was frozen (dev on the first two
-  // catalogs 90.5% top-1, 98.4% recall@5 over batches a-e, h, i and l; VoltAgent's batch m 55.0% /
-  // 91.7%; held-out 88.5% and 96.2%, MRR 0.918, over batches a, b,
-  // d, e, f, g, j and k, k scored once after the freeze), so a regression fails and noise does not.
-  // The issue's targets (held-out 90% and 98%) are not met.
+  // Floors a little under the figures measured when the scorer was frozen, per catalog: dev on the
+  // first two catalogs 90.5% top-1 / 98.4% recall@5 (batches a-e, h, i and l), VoltAgent's batch m
+  // 65.0% / 93.3%; held out 89.1% / 96.5% on the first two catalogs (batches a, b, d, e, f, g, j and
+  // k), 71.7% / 90.0% on VoltAgent's batch o (scored once, after the freeze); all 400 held-out tasks
+  // 86.5% / 95.5%, MRR 0.905. A regression fails and noise does not. The issue's targets (held-out
+  // 90% and 98%) are not met.
   it('keeps top-1 and recall@5 above their floors on both splits', () => {
     const dev = (c: string) => results.ours[`dev (${c})`]!;
     expect(dev('wshobson-agents').top1).toBeGreaterThanOrEqual(0.85);
@@ -185,9 +186,16 @@ describe('the routing benchmark (tests/fixtures/routing: 500 dev tasks, 340 held
     // harder: plain BM25 finds 13% of its tasks first.
     expect(dev('voltagent-subagents').top1).toBeGreaterThanOrEqual(0.5);
     expect(dev('voltagent-subagents').recall5).toBeGreaterThanOrEqual(0.86);
-    expect(results.ours.heldout!.top1).toBeGreaterThanOrEqual(0.86);
+    const heldout = (c: string) => results.ours[`heldout (${c})`]!;
+    expect(heldout('wshobson-agents').top1).toBeGreaterThanOrEqual(0.86);
+    expect(heldout('wshobson-agents').recall5).toBeGreaterThanOrEqual(0.93);
+    expect(heldout('rshah515-agents').top1).toBeGreaterThanOrEqual(0.86);
+    expect(heldout('rshah515-agents').recall5).toBeGreaterThanOrEqual(0.95);
+    expect(heldout('voltagent-subagents').top1).toBeGreaterThanOrEqual(0.66);
+    expect(heldout('voltagent-subagents').recall5).toBeGreaterThanOrEqual(0.86);
+    expect(results.ours.heldout!.top1).toBeGreaterThanOrEqual(0.84);
     expect(results.ours.heldout!.recall5).toBeGreaterThanOrEqual(0.93);
-    expect(results.ours.heldout!.mrr).toBeGreaterThanOrEqual(0.89);
+    expect(results.ours.heldout!.mrr).toBeGreaterThanOrEqual(0.88);
   });
 
   it('beats a plain minisearch BM25 by at least 10 points of top-1 on each split', () => {
