@@ -176,23 +176,21 @@ describe('the routing benchmark (tests/fixtures/routing: 500 dev tasks, 400 held
   // k), 71.7% / 90.0% on VoltAgent's batch o (scored once, after the freeze); all 400 held-out tasks
   // 86.5% / 95.5%, MRR 0.905. A regression fails and noise does not. The issue's targets (held-out
   // 90% and 98%) are not met.
-  it('keeps top-1 and recall@5 above their floors on both splits', () => {
-    const dev = (c: string) => results.ours[`dev (${c})`]!;
-    expect(dev('wshobson-agents').top1).toBeGreaterThanOrEqual(0.85);
-    expect(dev('wshobson-agents').recall5).toBeGreaterThanOrEqual(0.95);
-    expect(dev('rshah515-agents').top1).toBeGreaterThanOrEqual(0.9);
-    expect(dev('rshah515-agents').recall5).toBeGreaterThanOrEqual(0.98);
-    // VoltAgent's catalog (250 agents, many of them one-off tools with long trigger lists) is much
-    // harder: plain BM25 finds 13% of its tasks first.
-    expect(dev('voltagent-subagents').top1).toBeGreaterThanOrEqual(0.5);
-    expect(dev('voltagent-subagents').recall5).toBeGreaterThanOrEqual(0.86);
-    const heldout = (c: string) => results.ours[`heldout (${c})`]!;
-    expect(heldout('wshobson-agents').top1).toBeGreaterThanOrEqual(0.86);
-    expect(heldout('wshobson-agents').recall5).toBeGreaterThanOrEqual(0.93);
-    expect(heldout('rshah515-agents').top1).toBeGreaterThanOrEqual(0.86);
-    expect(heldout('rshah515-agents').recall5).toBeGreaterThanOrEqual(0.95);
-    expect(heldout('voltagent-subagents').top1).toBeGreaterThanOrEqual(0.66);
-    expect(heldout('voltagent-subagents').recall5).toBeGreaterThanOrEqual(0.86);
+  // [top-1, recall@5] floors per split and catalog. VoltAgent's catalog (250 agents, many of them
+  // one-off tools with long trigger lists) is much harder: plain BM25 finds 13-18% of its tasks first.
+  const FLOORS: Record<string, Record<string, [number, number]>> = {
+    dev: { 'wshobson-agents': [0.85, 0.95], 'rshah515-agents': [0.9, 0.98], 'voltagent-subagents': [0.6, 0.88] },
+    heldout: { 'wshobson-agents': [0.86, 0.93], 'rshah515-agents': [0.86, 0.95], 'voltagent-subagents': [0.66, 0.86] },
+  };
+
+  it('keeps top-1 and recall@5 above their floors on each split of each catalog', () => {
+    for (const [split, byCatalog] of Object.entries(FLOORS)) {
+      for (const [catalog, [top1, recall5]] of Object.entries(byCatalog)) {
+        const m = results.ours[`${split} (${catalog})`]!;
+        expect(m.top1, `${split} ${catalog} top-1`).toBeGreaterThanOrEqual(top1);
+        expect(m.recall5, `${split} ${catalog} recall@5`).toBeGreaterThanOrEqual(recall5);
+      }
+    }
     expect(results.ours.heldout!.top1).toBeGreaterThanOrEqual(0.84);
     expect(results.ours.heldout!.recall5).toBeGreaterThanOrEqual(0.93);
     expect(results.ours.heldout!.mrr).toBeGreaterThanOrEqual(0.88);
