@@ -13,9 +13,6 @@ export const AGENT_CORPUS = fileURLToPath(new URL('../fixtures/agents/wshobson-a
 /** rshah515's Claude Code agents catalog: 165 agent files, MIT. */
 export const AGENT_CORPUS_RSHAH = fileURLToPath(new URL('../fixtures/agents/rshah515-agents', import.meta.url));
 
-/** VoltAgent's awesome-claude-code-subagents (MIT), 250 agent files in ten category folders: the third routing catalog. */
-export const AGENT_CORPUS_VOLT = fileURLToPath(new URL('../fixtures/agents/voltagent-subagents', import.meta.url));
-
 /** Folder of our routing tasks (tasks.dev.json, tasks.heldout.json, tasks-b.*.json): which agent should handle this? Never tune on the held-out files. */
 export const ROUTING_TASKS = fileURLToPath(new URL('../fixtures/routing/', import.meta.url));
 

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AGENT_CORPUS, AGENT_CORPUS_RSHAH, AGENT_CORPUS_VOLT, ROUTING_TASKS } from '../helpers/fixtures.js';
+import { CATALOGS } from '../../bench/routing.mjs';
+import { ROUTING_TASKS } from '../helpers/fixtures.js';
 
 /** The shape of tests/fixtures/routing/tasks.*.json (this test checks the files, it does not score any search). */
 interface RoutingTask {
@@ -12,8 +13,6 @@ interface RoutingTask {
   best?: string;
   split: string;
 }
-
-const CATALOGS: Record<string, string> = { 'wshobson-agents': AGENT_CORPUS, 'rshah515-agents': AGENT_CORPUS_RSHAH, 'voltagent-subagents': AGENT_CORPUS_VOLT };
 
 /** Handles of a catalog folder and its subfolders: '@' + each file's frontmatter name, lower-cased, spaces to hyphens. */
 function handles(dir: string): Set<string> {
